@@ -1,0 +1,46 @@
+/**
+ * Kontor's own schema (`kontor`) and its Kysely migrations. The list is static so that the console
+ * (bundled by Next) and the CLI know the same set, and can tell when a database is behind.
+ */
+import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
+import { sql, type Kysely } from 'kysely';
+import * as m0001 from '@/db/migrations/0001_staff';
+
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001_staff': m0001,
+};
+
+export const LATEST_MIGRATION = Object.keys(MIGRATIONS).sort().at(-1)!;
+
+export function migrator(db: Kysely<unknown>) {
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => MIGRATIONS },
+    migrationTableSchema: 'kontor',
+  });
+}
+
+export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {
+  await sql`create schema if not exists kontor`.execute(db);
+  return migrator(db).migrateToLatest();
+}
+
+export type SchemaStatus =
+  | { state: 'current'; applied: string[] }
+  | { state: 'missing' }
+  | { state: 'behind'; applied: string[]; pending: string[] }
+  | { state: 'ahead'; applied: string[]; unknown: string[] };
+
+/** Reads which migrations a database has, without creating anything. */
+export async function schemaStatus(db: Kysely<unknown>): Promise<SchemaStatus> {
+  const exists = await sql<{ ok: boolean }>`
+    select to_regclass('kontor.kysely_migration') is not null as ok`.execute(db);
+  if (!exists.rows[0]?.ok) return { state: 'missing' };
+  const rows = await sql<{ name: string }>`select name from kontor.kysely_migration order by name`.execute(db);
+  const applied = rows.rows.map((r) => r.name);
+  const known = Object.keys(MIGRATIONS);
+  const unknown = applied.filter((n) => !known.includes(n));
+  if (unknown.length) return { state: 'ahead', applied, unknown };
+  const pending = known.filter((n) => !applied.includes(n));
+  return pending.length ? { state: 'behind', applied, pending } : { state: 'current', applied };
+}

@@ -1,0 +1,88 @@
+/**
+ * Where the console and the CLI find their database: DATABASE_URL when set (Kontor builds nothing
+ * there), else the embedded demo under .kontor/, started on first use and built once.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { startCluster, type Cluster } from '@/db/embedded';
+
+export const KONTOR_DIR = path.resolve(process.env.KONTOR_HOME ?? '.kontor');
+export const DEMO_DB = 'kontor_demo';
+
+export interface Resolved {
+  url: string;
+  embedded: boolean;
+  cluster?: Cluster;
+  secret: string;
+}
+
+/** A stable per-checkout secret for the embedded demo, so sessions survive restarts. */
+export function localSecret(): string {
+  const file = path.join(KONTOR_DIR, 'secret');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  fs.mkdirSync(KONTOR_DIR, { recursive: true });
+  const secret = crypto.randomBytes(32).toString('base64url');
+  fs.writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export async function databaseExists(adminUrl: string, name: string) {
+  const client = new pg.Client(adminUrl);
+  await client.connect();
+  try {
+    const r = await client.query('select 1 from pg_database where datname = $1', [name]);
+    return r.rowCount === 1;
+  } finally {
+    await client.end();
+  }
+}
+
+export async function isDemoBuilt(url: string) {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    const r = await client.query(`select shobj_description(oid, 'pg_database') as note from pg_database where datname = current_database()`);
+    return String(r.rows[0]?.note ?? '').startsWith('kontor demo');
+  } finally {
+    await client.end();
+  }
+}
+
+export async function recreateDatabase(adminUrl: string, name: string) {
+  const client = new pg.Client(adminUrl);
+  await client.connect();
+  try {
+    const id = client.escapeIdentifier(name);
+    await client.query(`drop database if exists ${id} with (force)`);
+    await client.query(`create database ${id}`);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface EnsureOptions {
+  log?: (line: string) => void;
+  /** Rebuild the demo even if it exists. */
+  reset?: boolean;
+}
+
+export async function ensureDatabase(opts: EnsureOptions = {}): Promise<Resolved> {
+  const log = opts.log ?? (() => undefined);
+  if (process.env.DATABASE_URL) {
+    return { url: process.env.DATABASE_URL, embedded: false, secret: process.env.KONTOR_SECRET ?? '' };
+  }
+  const cluster = await startCluster({ dataDir: path.join(KONTOR_DIR, 'pg17'), major: 17, log });
+  const url = cluster.url(DEMO_DB);
+  const exists = await databaseExists(cluster.url(), DEMO_DB);
+  if (opts.reset || !exists || !(await isDemoBuilt(url))) {
+    log(exists ? 'Rebuilding the demo database…' : 'Building the demo database (first start)…');
+    const started = Date.now();
+    await recreateDatabase(cluster.url(), DEMO_DB);
+    const { buildDemo } = await import('@/db/demo/build');
+    await buildDemo(url);
+    log(`Demo database built in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  }
+  return { url, embedded: true, cluster, secret: process.env.KONTOR_SECRET ?? localSecret() };
+}

@@ -1,0 +1,76 @@
+/**
+ * The one place that reads process.env. Everything else imports `env` (server) and never the raw
+ * variables, so a misspelt or malformed setting fails at start with a message that names it.
+ */
+import { z } from 'zod';
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** The product database. Unset: the embedded demo that `npm run dev` starts. */
+  DATABASE_URL: z.url({ error: 'DATABASE_URL must be a postgres:// URL' }).optional(),
+  /** Set by the launcher for the embedded demo; not for users. */
+  KONTOR_EMBEDDED_URL: z.string().optional(),
+  /** A name for the environment badge; guessed from the database host when unset. */
+  KONTOR_ENV: z.enum(['local', 'development', 'staging', 'production']).optional(),
+  KONTOR_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+  KONTOR_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  KONTOR_LOCK_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+  /** demo: passwords checked against auth.users here; supabase: Supabase Auth through @supabase/ssr. */
+  KONTOR_AUTH: z.enum(['demo', 'supabase']).optional(),
+  /** Signs Kontor's own session cookies (demo auth) and preview tokens. At least 32 characters. */
+  KONTOR_SECRET: z.string().min(32, { error: 'KONTOR_SECRET must be at least 32 characters' }).optional(),
+  KONTOR_PRESET: z.string().optional(),
+  KONTOR_MAPPING: z.string().optional(),
+  NEXT_PUBLIC_SUPABASE_URL: z.url().optional(),
+  NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: z.string().optional(),
+});
+
+export type Env = z.infer<typeof schema>;
+
+function load(): Env {
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Kontor's configuration is invalid:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+export const env: Env = load();
+
+/** The database Kontor works on: the configured one, else the embedded demo. */
+export function databaseUrl(): string {
+  const url = env.DATABASE_URL ?? env.KONTOR_EMBEDDED_URL ?? process.env.KONTOR_EMBEDDED_URL;
+  if (!url) {
+    throw new Error(
+      'No database: set DATABASE_URL, or start Kontor with `npm run dev` / `npm start`, which run the embedded demo.',
+    );
+  }
+  return url;
+}
+
+export function isEmbedded(): boolean {
+  return !env.DATABASE_URL;
+}
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '']);
+
+/** Local means this machine: the demo accounts are refused anywhere else. */
+export function isLocalDatabase(url = databaseUrl()): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return LOCAL_HOSTS.has(host) || host.startsWith('/');
+  } catch {
+    return false;
+  }
+}
+
+export function authMode(): 'demo' | 'supabase' {
+  return env.KONTOR_AUTH ?? (env.NEXT_PUBLIC_SUPABASE_URL ? 'supabase' : 'demo');
+}
+
+export function environmentName(): NonNullable<Env['KONTOR_ENV']> {
+  if (env.KONTOR_ENV) return env.KONTOR_ENV;
+  if (isEmbedded()) return 'local';
+  return isLocalDatabase() ? 'development' : 'production';
+}

@@ -1,0 +1,88 @@
+/**
+ * Real Postgres for the tests. The test runner (scripts/test.ts) starts one throwaway cluster and
+ * passes its admin URL in KONTOR_TEST_ADMIN_URL; a test file run on its own starts one itself.
+ * Each test gets its own database: empty, or a copy of the demo (built once as a template).
+ */
+import crypto from 'node:crypto';
+import path from 'node:path';
+import pg from 'pg';
+import { startCluster, type PgMajor } from '@/db/embedded';
+
+export const DEMO_TEMPLATE = 'kontor_demo_template';
+// The demo's clock is pinned in tests so that builds are comparable.
+export const TEST_ANCHOR = new Date('2026-11-20T12:00:00Z');
+
+let adminUrlPromise: Promise<string> | undefined;
+
+export function adminUrl(major: PgMajor = 17): Promise<string> {
+  if (major === 17 && process.env.KONTOR_TEST_ADMIN_URL) return Promise.resolve(process.env.KONTOR_TEST_ADMIN_URL);
+  if (major !== 17) {
+    return startCluster({ dataDir: path.resolve(`.kontor/test-pg${major}`), major, fast: true }).then((c) => c.url());
+  }
+  adminUrlPromise ??= startCluster({ dataDir: path.resolve('.kontor/test-pg17'), major, fast: true }).then((c) => c.url());
+  return adminUrlPromise;
+}
+
+function withDatabase(url: string, name: string) {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function admin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  drop: () => Promise<void>;
+}
+
+async function create(template: string | undefined, major: PgMajor): Promise<TestDatabase> {
+  const base = await adminUrl(major);
+  const name = `t_${crypto.randomBytes(6).toString('hex')}`;
+  await admin(base, (c) =>
+    c.query(`create database ${name}${template ? ` template ${c.escapeIdentifier(template)}` : ''}`),
+  );
+  return {
+    url: withDatabase(base, name),
+    name,
+    drop: () => admin(base, (c) => c.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+  };
+}
+
+/** An empty database of its own. */
+export function emptyDatabase(major: PgMajor = 17) {
+  return create(undefined, major);
+}
+
+/** A private copy of the demo database (built once per cluster, then copied as a template). */
+export async function demoDatabase(major: PgMajor = 17): Promise<TestDatabase> {
+  const base = await adminUrl(major);
+  await admin(base, async (c) => {
+    // Several test files may race to build the template: one builds, the others wait on the lock.
+    await c.query('select pg_advisory_lock(4242)');
+    try {
+      const r = await c.query(
+        `select 1 from pg_database where datname = $1 and shobj_description(oid, 'pg_database') like 'kontor demo%'`,
+        [DEMO_TEMPLATE],
+      );
+      if (r.rowCount === 0) {
+        await c.query(`drop database if exists ${DEMO_TEMPLATE} with (force)`);
+        await c.query(`create database ${DEMO_TEMPLATE}`);
+        const { buildDemo } = await import('@/db/demo/build');
+        await buildDemo(withDatabase(base, DEMO_TEMPLATE), { anchor: TEST_ANCHOR });
+      }
+    } finally {
+      await c.query('select pg_advisory_unlock(4242)');
+    }
+  });
+  return create(DEMO_TEMPLATE, major);
+}
