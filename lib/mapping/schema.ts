@@ -1,0 +1,144 @@
+/**
+ * Where each concept of an AI SaaS product lives in its database. Domain modules never name a product
+ * table: they ask the mapping, which is validated here (shape) and against the live catalog
+ * (validate.ts) before anything reads through it.
+ */
+import { z } from 'zod';
+
+/** A Postgres identifier as the catalog spells it: any characters, at most 63 bytes. Quoted when used. */
+export const identifier = z
+  .string()
+  .min(1, { error: 'an identifier cannot be empty' })
+  .refine((s) => new TextEncoder().encode(s).length <= 63, { error: 'Postgres identifiers are at most 63 bytes' })
+  .refine((s) => !s.includes('\0'), { error: 'an identifier cannot contain a NUL byte' });
+
+export const tableRef = z.object({ schema: identifier.default('public'), name: identifier });
+export type TableRef = z.infer<typeof tableRef>;
+
+/** Raw values of an enum-like column, keyed by their meaning to Kontor. */
+const values = <K extends string>(keys: readonly [K, ...K[]]) =>
+  z.partialRecord(z.enum(keys), z.string()).default({});
+
+function concept<R extends z.ZodRawShape, S extends z.ZodRawShape>(required: R, optional: S) {
+  return z.object({
+    table: tableRef,
+    /** The column that identifies a row. */
+    key: identifier,
+    columns: z.object({ ...required, ...optional }),
+  });
+}
+
+const col = identifier;
+const opt = identifier.optional();
+
+export const usersConcept = concept(
+  { email: col },
+  { name: opt, createdAt: opt, credits: opt, givenCredits: opt, tierId: opt, status: opt },
+).extend({ statuses: values(['active', 'suspended', 'deleted']) });
+
+export const paymentsConcept = concept(
+  { userId: col, amount: col, status: col, createdAt: col },
+  { currency: opt, credits: opt, provider: opt, providerRef: opt, orderId: opt, method: opt, completedAt: opt },
+).extend({
+  statuses: values(['created', 'pending', 'completed', 'failed', 'refunded', 'disputed']),
+  /** 'major': 12.50 means 12.50; 'minor': 1250 means 12.50 (cents). */
+  amountUnit: z.enum(['major', 'minor']).default('major'),
+});
+
+export const ledgerConcept = concept(
+  { userId: col, amount: col, createdAt: col },
+  { type: opt, paymentId: opt, taskId: opt, description: opt },
+).extend({ types: values(['purchase', 'spend', 'refund', 'grant', 'manual', 'expiry']) });
+
+export const taskCostConfigsConcept = concept(
+  { taskType: col, baseCostPerSecond: col },
+  { costFactors: opt, billable: opt },
+);
+
+export const tasksConcept = concept(
+  { status: col, createdAt: col },
+  {
+    userId: opt, projectId: opt, taskType: opt, params: opt, workerId: opt, attempts: opt,
+    errorMessage: opt, cost: opt, updatedAt: opt, startedAt: opt, processedAt: opt,
+  },
+).extend({ statuses: values(['queued', 'inProgress', 'complete', 'failed', 'cancelled']) });
+
+export const workersConcept = concept(
+  { status: col },
+  { lastHeartbeat: opt, metadata: opt, createdAt: opt },
+).extend({ statuses: values(['active', 'inactive', 'terminated']) });
+
+// Cost logs are read in aggregate: a log table without a key column is fine.
+export const apiCostsConcept = concept(
+  { costUsd: col, createdAt: col },
+  { userId: opt, taskId: opt, provider: opt, model: opt, inputTokens: opt, outputTokens: opt },
+).extend({ key: identifier.optional() });
+
+export const tiersConcept = concept(
+  { name: col },
+  { monthlyPrice: opt, monthlyCredits: opt },
+);
+
+export const mappingSchema = z.object({
+  /** Which preset or file this came from, for messages. */
+  name: z.string().min(1),
+  users: usersConcept.optional(),
+  payments: paymentsConcept.optional(),
+  ledger: ledgerConcept.optional(),
+  taskCostConfigs: taskCostConfigsConcept.optional(),
+  tasks: tasksConcept.optional(),
+  workers: workersConcept.optional(),
+  apiCosts: apiCostsConcept.optional(),
+  tiers: tiersConcept.optional(),
+});
+
+/** A mapping as written (defaults optional). */
+export type MappingInput = z.input<typeof mappingSchema>;
+/** A parsed mapping (defaults filled in). */
+export type Mapping = z.output<typeof mappingSchema>;
+
+export const CONCEPTS = [
+  'users', 'payments', 'ledger', 'taskCostConfigs', 'tasks', 'workers', 'apiCosts', 'tiers',
+] as const satisfies readonly (keyof Mapping)[];
+export type ConceptName = (typeof CONCEPTS)[number];
+export type Concept<N extends ConceptName> = NonNullable<Mapping[N]>;
+
+/** Human names for messages and the overview. */
+export const CONCEPT_LABELS: Record<ConceptName, string> = {
+  users: 'Users',
+  payments: 'Payments',
+  ledger: 'Credit ledger',
+  taskCostConfigs: 'Task cost configuration',
+  tasks: 'Tasks',
+  workers: 'Workers',
+  apiCosts: 'API costs',
+  tiers: 'Subscription tiers',
+};
+
+const CONCEPT_SCHEMAS = {
+  users: usersConcept,
+  payments: paymentsConcept,
+  ledger: ledgerConcept,
+  taskCostConfigs: taskCostConfigsConcept,
+  tasks: tasksConcept,
+  workers: workersConcept,
+  apiCosts: apiCostsConcept,
+  tiers: tiersConcept,
+} satisfies { [N in ConceptName]: z.ZodType };
+
+/** Columns a concept cannot do without (the others may be absent in a product's schema). */
+export function requiredColumns(concept: ConceptName): string[] {
+  const shape = CONCEPT_SCHEMAS[concept].shape.columns.shape as Record<string, z.ZodType>;
+  return Object.entries(shape)
+    .filter(([, s]) => !s.safeParse(undefined).success)
+    .map(([k]) => k);
+}
+
+export function parseMapping(input: unknown): Mapping {
+  const parsed = mappingSchema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`The table mapping is invalid:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

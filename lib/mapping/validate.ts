@@ -1,0 +1,107 @@
+/**
+ * Checks a mapping against the live catalog. A concept whose table is missing (or unreadable, or
+ * lacks a required column) is reported and left out, so the console hides it instead of failing;
+ * a missing optional column is dropped from the concept with a note.
+ */
+import { sql, type Kysely } from 'kysely';
+import { CONCEPTS, CONCEPT_LABELS, requiredColumns, type ConceptName, type Mapping, type TableRef } from '@/lib/mapping/schema';
+import { displayIdent, displayTable } from '@/lib/mapping/sql';
+
+export interface ConceptStatus {
+  concept: ConceptName;
+  label: string;
+  available: boolean;
+  /** Schema-qualified, as psql would print it; undefined when the mapping leaves the concept out. */
+  table?: string;
+  /** Why the concept is unavailable. */
+  problems: string[];
+  /** What still works with less (optional columns that are missing). */
+  notes: string[];
+}
+
+export interface MappingCheck {
+  /** The mapping reduced to what exists: unavailable concepts and missing optional columns removed. */
+  mapping: Mapping;
+  concepts: ConceptStatus[];
+  available: ConceptName[];
+}
+
+interface CatalogTable {
+  schema: string;
+  name: string;
+  can_select: boolean;
+  columns: string[];
+}
+
+/** Every mapped table in one catalog query; names travel as parameters, never as SQL text. */
+async function catalogTables(db: Kysely<unknown>, refs: TableRef[]): Promise<Map<string, CatalogTable>> {
+  const found = new Map<string, CatalogTable>();
+  if (!refs.length) return found;
+  const { rows } = await sql<CatalogTable>`
+    select n.nspname::text as schema, c.relname::text as name,
+           has_table_privilege(c.oid, 'SELECT') as can_select,
+           coalesce(array_agg(a.attname::text order by a.attnum) filter (where a.attname is not null), '{}') as columns
+      from unnest(${refs.map((r) => r.schema)}::text[], ${refs.map((r) => r.name)}::text[]) as want(schema, name)
+      join pg_catalog.pg_namespace n on n.nspname = want.schema
+      join pg_catalog.pg_class c on c.relnamespace = n.oid and c.relname = want.name
+                                and c.relkind in ('r', 'p', 'v', 'm', 'f')
+      left join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+     group by n.nspname, c.relname, c.oid`.execute(db);
+  for (const row of rows) found.set(key(row), row);
+  return found;
+}
+
+const key = (r: { schema: string; name: string }) => JSON.stringify([r.schema, r.name]);
+
+export async function validateMapping(db: Kysely<unknown>, mapping: Mapping): Promise<MappingCheck> {
+  const mapped = CONCEPTS.filter((c) => mapping[c]);
+  const catalog = await catalogTables(db, mapped.map((c) => mapping[c]!.table));
+  const resolved: Mapping = { name: mapping.name };
+  const concepts: ConceptStatus[] = [];
+
+  for (const concept of CONCEPTS) {
+    const label = CONCEPT_LABELS[concept];
+    const spec = mapping[concept];
+    if (!spec) {
+      concepts.push({ concept, label, available: false, problems: [`not mapped in the "${mapping.name}" mapping`], notes: [] });
+      continue;
+    }
+    const table = displayTable(spec.table);
+    const status: ConceptStatus = { concept, label, available: false, table, problems: [], notes: [] };
+    concepts.push(status);
+    const found = catalog.get(key(spec.table));
+    if (!found) {
+      status.problems.push(`table ${table} does not exist`);
+      continue;
+    }
+    if (!found.can_select) {
+      status.problems.push(`Kontor's database role may not read ${table}`);
+      continue;
+    }
+    const present = new Set(found.columns);
+    const required = new Set(requiredColumns(concept));
+    const columns: Record<string, string> = {};
+    for (const [semantic, column] of Object.entries(spec.columns as Record<string, string | undefined>)) {
+      if (!column) continue;
+      if (present.has(column)) columns[semantic] = column;
+      else if (required.has(semantic)) status.problems.push(`column ${table}.${displayIdent(column)} (${semantic}) does not exist`);
+      else status.notes.push(`column ${table}.${displayIdent(column)} (${semantic}) does not exist; shown without it`);
+    }
+    if (spec.key && !present.has(spec.key)) {
+      status.problems.push(`key column ${table}.${displayIdent(spec.key)} does not exist`);
+    }
+    if (status.problems.length) continue;
+    status.available = true;
+    // The spread keeps statuses/types/amountUnit; only the columns shrink to what exists.
+    (resolved as Record<string, unknown>)[concept] = { ...spec, columns };
+  }
+
+  return { mapping: resolved, concepts, available: concepts.filter((c) => c.available).map((c) => c.concept) };
+}
+
+/** One line per unavailable concept, for notes and the CLI. */
+export function describeMissing(check: MappingCheck): string[] {
+  return check.concepts
+    .filter((c) => !c.available)
+    .map((c) => `${c.label}: ${c.problems.join('; ')}`);
+}
