@@ -1,0 +1,118 @@
+/**
+ * The two sign-in paths behind one interface. Each function takes the configuration, the cookie jar
+ * and (where it needs one) the database, so the whole flow runs in tests without a Next request;
+ * lib/auth/server.ts supplies the real ones.
+ */
+import type { Kysely } from 'kysely';
+import type { KontorDatabase } from '@/db/types';
+import {
+  AuthConfigError,
+  demoSessionCookie,
+  DEMO_SESSION_COOKIE,
+  issueDemoSession,
+  verifyDemoCredentials,
+  verifyDemoSession,
+  type DemoRefusal,
+} from '@/lib/auth/demo';
+import { isLocalDatabase } from '@/lib/env';
+import { loadStaff, type Identity, type StaffContext } from '@/lib/auth/staff';
+import {
+  createSupabaseClient,
+  signInWithSupabase,
+  signOutOfSupabase,
+  verifySupabaseClaims,
+  verifySupabaseUser,
+  type CookieJar,
+  type SupabaseConfig,
+} from '@/lib/auth/supabase';
+
+export type AuthConfig =
+  | { mode: 'demo'; secret: string | undefined; databaseUrl: string; secure: boolean }
+  | { mode: 'supabase'; supabase: SupabaseConfig };
+
+/** The same headers @supabase/ssr sends with auth cookies: a response that sets a session is never cached. */
+export const NO_STORE_HEADERS: Record<string, string> = {
+  'Cache-Control': 'private, no-cache, no-store, must-revalidate, max-age=0',
+  Expires: '0',
+  Pragma: 'no-cache',
+};
+
+/** One message for a wrong password, an unknown email and a non-staff account: nothing to enumerate. */
+export const SIGN_IN_REFUSED =
+  'Those details did not sign you in. Check the email and password, or ask a Kontor admin for access.';
+
+/**
+ * Who signed in, verified: Kontor's cookie (demo) or the Supabase JWT by signature (getClaims).
+ * `confirm` also asks the Supabase Auth server (getUser), which knows about sign-outs: use it before writes.
+ */
+export async function identify(
+  config: AuthConfig,
+  jar: CookieJar,
+  { confirm = false }: { confirm?: boolean } = {},
+): Promise<Identity | null> {
+  if (config.mode === 'demo') {
+    if (!isLocalDatabase(config.databaseUrl)) return null;
+    const token = jar.getAll().find((c) => c.name === DEMO_SESSION_COOKIE)?.value;
+    return verifyDemoSession(token, config.secret);
+  }
+  const supabase = createSupabaseClient(config.supabase, jar);
+  return confirm ? verifySupabaseUser(supabase) : verifySupabaseClaims(supabase);
+}
+
+export type SignInRefusal = DemoRefusal | 'invalid-credentials' | 'not-local' | 'misconfigured';
+export type SignInResult =
+  | { ok: true; staff: StaffContext }
+  | { ok: false; reason: SignInRefusal; message: string };
+
+export interface SignInOptions {
+  /** Where the refusal reason goes: the person signing in only ever sees SIGN_IN_REFUSED. */
+  log?: (line: string) => void;
+}
+
+export async function signIn(
+  config: AuthConfig,
+  db: Kysely<KontorDatabase>,
+  jar: CookieJar,
+  credentials: { email: string; password: string },
+  { log = (line) => console.warn(line) }: SignInOptions = {},
+): Promise<SignInResult> {
+  const refuse = (reason: SignInRefusal, message = SIGN_IN_REFUSED): SignInResult => {
+    log(`[kontor auth] sign-in refused for ${JSON.stringify(credentials.email)}: ${reason}`);
+    return { ok: false, reason, message };
+  };
+
+  if (config.mode === 'demo') {
+    try {
+      const checked = await verifyDemoCredentials(db, credentials, { databaseUrl: config.databaseUrl });
+      if (!checked.ok) return refuse(checked.reason);
+      const token = await issueDemoSession(checked.staff, config.secret);
+      jar.setAll([demoSessionCookie(token, { secure: config.secure })], NO_STORE_HEADERS);
+      return { ok: true, staff: checked.staff };
+    } catch (err) {
+      if (err instanceof AuthConfigError) return refuse(err.reason, err.message);
+      if ((err as { code?: string }).code === '42P01') {
+        return refuse('misconfigured', 'Demo sign-in needs an auth.users table, which this database does not have.');
+      }
+      throw err;
+    }
+  }
+
+  const supabase = createSupabaseClient(config.supabase, jar);
+  const result = await signInWithSupabase(supabase, credentials);
+  if (!result.ok) return refuse(result.reason);
+  const staff = await loadStaff(db, result.identity);
+  if (!staff) {
+    // A valid product account that is not staff: leave no session behind.
+    await signOutOfSupabase(supabase);
+    return refuse('not-staff');
+  }
+  return { ok: true, staff };
+}
+
+export async function signOut(config: AuthConfig, jar: CookieJar): Promise<void> {
+  if (config.mode === 'demo') {
+    jar.setAll([demoSessionCookie('', { secure: config.secure })], NO_STORE_HEADERS);
+    return;
+  }
+  await signOutOfSupabase(createSupabaseClient(config.supabase, jar));
+}
