@@ -8,10 +8,11 @@ import { cookies, headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { getDb, read } from '@/db/index';
-import { authMode, databaseUrl, env } from '@/lib/env';
+import { DEMO_PASSWORD, DEMO_STAFF } from '@/db/demo/accounts';
+import { authMode, databaseUrl, env, isEmbedded, isLocalDatabase } from '@/lib/env';
 import { PATH_HEADER } from '@/lib/auth/constants';
-import { AuthConfigError } from '@/lib/auth/demo';
-import type { Capability } from '@/lib/auth/permissions';
+import { AuthConfigError, NOT_LOCAL_MESSAGE } from '@/lib/auth/demo';
+import type { Capability, StaffRole } from '@/lib/auth/permissions';
 import { loginPath } from '@/lib/auth/redirect';
 import { identify, signIn, signOut, type AuthConfig, type SignInResult } from '@/lib/auth/session';
 import { loadStaff, type StaffContext } from '@/lib/auth/staff';
@@ -129,4 +130,27 @@ export async function signInStaff(credentials: { email: string; password: string
 
 export async function signOutStaff(): Promise<void> {
   await signOut(authConfig(), await nextCookieJar());
+}
+
+export interface SignInSetup {
+  mode: 'demo' | 'supabase';
+  /** Why sign-in cannot work here (shown instead of the form). */
+  blocked?: string;
+  /** The embedded demo's accounts, shown on the login page: they exist in the demo database only. */
+  demo?: { password: string; accounts: { email: string; role: StaffRole }[] };
+}
+
+/** What the login page shows: which path, whether it is usable, and the demo accounts when embedded. */
+export function signInSetup(): SignInSetup {
+  const mode = authMode();
+  try {
+    authConfig();
+    if (mode === 'demo' && !isLocalDatabase()) return { mode, blocked: NOT_LOCAL_MESSAGE };
+  } catch (err) {
+    return { mode, blocked: err instanceof Error ? err.message : String(err) };
+  }
+  if (mode === 'demo' && !env.KONTOR_SECRET) {
+    return { mode, blocked: 'KONTOR_SECRET must be set to at least 32 characters for demo sign-in (`npm run dev` sets one for you).' };
+  }
+  return mode === 'demo' && isEmbedded() ? { mode, demo: { password: DEMO_PASSWORD, accounts: DEMO_STAFF } } : { mode };
 }
