@@ -206,7 +206,8 @@ export async function startAuthStandin({
     const email = typeof body.email === 'string' ? body.email : '';
     const password = typeof body.password === 'string' ? body.password : '';
     const { rows } = await pool.query<{ id: string; email: string; encrypted_password: string | null }>(
-      'select id::text as id, email, encrypted_password from auth.users where lower(email) = lower($1)',
+      `select id::text as id, email, encrypted_password from auth.users u
+       where lower(email) = lower($1) and coalesce((to_jsonb(u) ->> 'is_sso_user')::boolean, false) = false`,
       [email],
     );
     const user = rows[0];
@@ -323,10 +324,11 @@ export interface AuthDatabase extends TestDatabase {
 }
 
 /**
- * Until the demo builder lands (db/demo/build.ts), a minimal stand-in: auth.users(id, email,
- * encrypted_password, banned_until, deleted_at), Kontor's migrations, and the demo accounts.
+ * A private copy of the demo database (GoTrue's auth.users, Kontor's schema, the demo accounts), or with
+ * `demo: false` a minimal one built here: auth.users(id, email, encrypted_password, banned_until,
+ * deleted_at), Kontor's migrations and the same accounts. Both must pass the auth tests.
  */
-export async function authDatabase({ demo = false }: { demo?: boolean } = {}): Promise<AuthDatabase> {
+export async function authDatabase({ demo = true }: { demo?: boolean } = {}): Promise<AuthDatabase> {
   const base = demo ? await demoDatabase() : await emptyDatabase();
   const db = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: base.url, max: 3 }) }) });
   if (!demo) {

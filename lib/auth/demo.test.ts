@@ -167,3 +167,26 @@ test('sign-out clears the cookie', async () => {
   assert.equal(last.cookies[0].options.maxAge, 0);
   assert.equal(await identify(config, jar), null);
 });
+
+test('works on a bare auth.users (no banned_until, deleted_at or is_sso_user columns) as on GoTrue\'s', async () => {
+  const bare = await authDatabase({ demo: false });
+  try {
+    await sql`alter table auth.users drop column banned_until, drop column deleted_at`.execute(bare.db);
+    const bareConfig = { ...config, databaseUrl: bare.url };
+    const ok = await signIn(bareConfig, bare.db, new MemoryCookieJar(), { email: 'finance@kontor.dev', password: DEMO_PASSWORD }, { log });
+    assert.ok(ok.ok && ok.staff.role === 'finance');
+    const no = await signIn(bareConfig, bare.db, new MemoryCookieJar(), { email: 'finance@kontor.dev', password: 'x' }, { log });
+    assert.ok(!no.ok && no.reason === 'wrong-password');
+  } finally {
+    await bare.close();
+    await bare.drop();
+  }
+});
+
+test('an SSO account sharing the email does not shadow the password account', async () => {
+  const { email } = DEMO_STAFF.find((s) => s.role === 'viewer')!;
+  await sql`insert into auth.users (id, instance_id, aud, role, email, is_sso_user, created_at, updated_at)
+    values (gen_random_uuid(), '00000000-0000-0000-0000-000000000000', 'authenticated', 'authenticated', ${email}, true, now(), now())`.execute(t.db);
+  const r = await signIn(config, t.db, new MemoryCookieJar(), { email, password: DEMO_PASSWORD }, { log });
+  assert.ok(r.ok && r.staff.role === 'viewer');
+});

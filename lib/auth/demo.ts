@@ -119,13 +119,15 @@ export async function verifyDemoCredentials(
   { databaseUrl }: { databaseUrl: string },
 ): Promise<{ ok: true; staff: StaffContext } | { ok: false; reason: DemoRefusal }> {
   assertLocalDatabase(databaseUrl);
-  // to_jsonb(u) reads deleted_at / banned_until when the table has them (GoTrue's does; a bare one may not).
+  // to_jsonb(u) reads deleted_at / banned_until / is_sso_user when the table has them (GoTrue's does; a bare one may not).
   const rows = await sql<AuthUserRow>`
     select u.id::text as id, u.email, u.encrypted_password,
       (to_jsonb(u) ->> 'deleted_at') is not null
         or coalesce((to_jsonb(u) ->> 'banned_until')::timestamptz > now(), false) as disabled
     from auth.users u
     where lower(u.email) = lower(${credentials.email})
+      -- SSO accounts may share an email with the password account (GoTrue allows it) and have no password.
+      and coalesce((to_jsonb(u) ->> 'is_sso_user')::boolean, false) = false
     limit 2`.execute(db);
   const user = rows.rows.length === 1 ? rows.rows[0] : undefined;
   const hash = user?.encrypted_password || TIMING_HASH;
