@@ -227,6 +227,9 @@ export async function startCluster(opts: StartOptions): Promise<Cluster> {
     env: { ...process.env, LC_MESSAGES: 'C' },
   });
   await waitReady(child, log);
+  // Do not keep the owner's event loop alive: the 'exit' hook below stops the server with it.
+  child.unref();
+  (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
   writeState(dataDir, { port, pid: child.pid!, major });
 
   let stopped = false;

@@ -7,19 +7,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ensureDatabase } from '@/db/runtime';
 import { DEMO_PASSWORD, DEMO_STAFF } from '@/db/demo/accounts';
+import { nodeOptions } from '@/scripts/node-options';
 
 const mode = process.argv[2] as 'dev' | 'build' | 'start';
 const port = process.env.PORT ?? '3000';
 const nextBin = path.resolve('node_modules/next/dist/bin/next');
-
-/** supabase-js needs a global WebSocket: built into Node 22, behind a flag on Node 20. */
-export function nodeOptions(): string {
-  const current = process.env.NODE_OPTIONS ?? '';
-  const major = Number(process.versions.node.split('.')[0]);
-  return major < 22 && !current.includes('--experimental-websocket')
-    ? `${current} --experimental-websocket`.trim()
-    : current;
-}
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {

@@ -1,6 +1,6 @@
 /**
  * Real Postgres for the tests. The test runner (scripts/test.ts) starts one throwaway cluster and
- * passes its admin URL in KONTOR_TEST_ADMIN_URL; a test file run on its own starts one itself.
+ * passes its admin URL in KONTOR_TEST_ADMIN_URL_17 (and _15); a test file run on its own starts one itself.
  * Each test gets its own database: empty, or a copy of the demo (built once as a template).
  */
 import crypto from 'node:crypto';
@@ -12,15 +12,18 @@ export const DEMO_TEMPLATE = 'kontor_demo_template';
 // The demo's clock is pinned in tests so that builds are comparable.
 export const TEST_ANCHOR = new Date('2026-11-20T12:00:00Z');
 
-let adminUrlPromise: Promise<string> | undefined;
+const started = new Map<PgMajor, Promise<string>>();
 
+/** scripts/test.ts starts one cluster per major version and passes KONTOR_TEST_ADMIN_URL_<major>. */
 export function adminUrl(major: PgMajor = 17): Promise<string> {
-  if (major === 17 && process.env.KONTOR_TEST_ADMIN_URL) return Promise.resolve(process.env.KONTOR_TEST_ADMIN_URL);
-  if (major !== 17) {
-    return startCluster({ dataDir: path.resolve(`.kontor/test-pg${major}`), major, fast: true }).then((c) => c.url());
+  const given = process.env[`KONTOR_TEST_ADMIN_URL_${major}`];
+  if (given) return Promise.resolve(given);
+  let url = started.get(major);
+  if (!url) {
+    url = startCluster({ dataDir: path.resolve(`.kontor/test-pg${major}`), major, fast: true }).then((c) => c.url());
+    started.set(major, url);
   }
-  adminUrlPromise ??= startCluster({ dataDir: path.resolve('.kontor/test-pg17'), major, fast: true }).then((c) => c.url());
-  return adminUrlPromise;
+  return url;
 }
 
 function withDatabase(url: string, name: string) {

@@ -1,0 +1,89 @@
+/**
+ * Kontor's command line: `npm run kontor -- <command> [--json]`. Works on the same database as the
+ * console (DATABASE_URL, else the embedded demo). Exit codes: 0 ok, 1 failure or findings, 2 usage.
+ */
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { ensureDatabase } from '@/db/runtime';
+import { migrateToLatest, schemaStatus } from '@/db/migrate';
+
+interface Command {
+  summary: string;
+  run: (ctx: { db: Kysely<unknown>; json: boolean; args: string[] }) => Promise<number>;
+}
+
+function out(json: boolean, data: unknown, text: string) {
+  console.log(json ? JSON.stringify(data, null, 2) : text);
+}
+
+export const COMMANDS: Record<string, Command> = {
+  migrate: {
+    summary: "create or update Kontor's own schema `kontor` (Kysely migrations)",
+    async run({ db, json }) {
+      const { error, results = [] } = await migrateToLatest(db);
+      const applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+      const failed = results.find((r) => r.status === 'Error');
+      if (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        if (json) out(true, { ok: false, applied, failed: failed?.migrationName ?? null, error: message }, '');
+        console.error(`kontor migrate: ${failed ? `migration ${failed.migrationName} failed: ` : ''}${message}`);
+        return 1;
+      }
+      out(json, { ok: true, applied }, applied.length ? `Applied: ${applied.join(', ')}` : 'The kontor schema is up to date.');
+      return 0;
+    },
+  },
+  status: {
+    summary: "say whether Kontor's schema is missing, behind or current",
+    async run({ db, json }) {
+      const status = await schemaStatus(db);
+      const text = {
+        current: 'The kontor schema is current.',
+        missing: 'The kontor schema is missing: run `npm run kontor -- migrate`.',
+        behind: `The kontor schema is behind (pending: ${'pending' in status ? status.pending.join(', ') : ''}): run \`npm run kontor -- migrate\`.`,
+        ahead: 'The kontor schema has migrations this Kontor does not know: upgrade Kontor.',
+      }[status.state];
+      out(json, status, text);
+      return status.state === 'current' ? 0 : 1;
+    },
+  },
+};
+
+function usage() {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(14)}${c.summary}`);
+  return `usage: npm run kontor -- <command> [--json]\n\ncommands:\n${lines.join('\n')}`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  const args = argv.filter((a) => a !== '--json');
+  const name = args.shift();
+  if (!name || name === 'help' || name === '--help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`kontor: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  const resolved = await ensureDatabase({ log: (l) => console.error(`[kontor] ${l}`) });
+  const pool = new pg.Pool({ connectionString: resolved.url, max: 2, application_name: 'kontor-cli' });
+  pool.on('error', () => undefined);
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    return await command.run({ db, json, args });
+  } finally {
+    await db.destroy();
+    await resolved.cluster?.stop();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: Error & { code?: string }) => {
+    const hint = err.code === 'ECONNREFUSED' ? ' (is the database running? check DATABASE_URL)' : '';
+    console.error(`kontor: ${err.message}${hint}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { read, write } from '@/db/index';
+import { KontorDbError } from '@/db/errors';
+import { emptyDatabase, type TestDatabase } from '@/test/db';
+import { freePort } from '@/db/embedded';
+
+function kysely(url: string, max = 1) {
+  return new Kysely<never>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max }) }) });
+}
+
+describe('the read path', () => {
+  let tdb: TestDatabase;
+  let db: Kysely<never>;
+  before(async () => {
+    tdb = await emptyDatabase();
+    db = kysely(tdb.url);
+    await sql`create table t (id int primary key, v text)`.execute(db);
+    await sql`insert into t values (1, 'a')`.execute(db);
+  });
+  after(async () => {
+    await db.destroy();
+    await tdb.drop();
+  });
+
+  test('reads inside a read-only transaction named kontor', async () => {
+    const row = await read(async (trx) => {
+      const r = await sql<{ ro: string; app: string; v: string }>`
+        select current_setting('transaction_read_only') as ro, current_setting('application_name') as app,
+               (select v from t where id = 1) as v`.execute(trx);
+      return r.rows[0];
+    }, {}, db as never);
+    assert.deepEqual(row, { ro: 'on', app: 'kontor', v: 'a' });
+  });
+
+  test('refuses a write made through it, and nothing is written', async () => {
+    await assert.rejects(
+      read((trx) => sql`insert into t values (2, 'b')`.execute(trx), {}, db as never),
+      (err: unknown) => err instanceof KontorDbError && err.kind === 'read-only',
+    );
+    await assert.rejects(
+      read((trx) => sql`update t set v = 'x'`.execute(trx), {}, db as never),
+      (err: unknown) => err instanceof KontorDbError && err.kind === 'read-only',
+    );
+    const r = await sql<{ n: number; v: string }>`select count(*)::int as n, max(v) as v from t`.execute(db);
+    assert.deepEqual(r.rows[0], { n: 1, v: 'a' });
+  });
+
+  test('cuts a slow query off at the statement timeout with a clear message', async () => {
+    const started = Date.now();
+    await assert.rejects(
+      read((trx) => sql`select pg_sleep(5)`.execute(trx), { statementTimeoutMs: 200 }, db as never),
+      (err: unknown) =>
+        err instanceof KontorDbError && err.kind === 'timeout' && /statement timeout/.test(err.message),
+    );
+    assert.ok(Date.now() - started < 4000, 'the query was not cut off');
+  });
+
+  test('gives up on a lock held by someone else at the lock timeout', async () => {
+    const holder = new pg.Client(tdb.url);
+    await holder.connect();
+    try {
+      await holder.query('begin; lock table t in access exclusive mode');
+      await assert.rejects(
+        read((trx) => sql`select * from t`.execute(trx), { lockTimeoutMs: 200 }, db as never),
+        (err: unknown) => err instanceof KontorDbError && err.kind === 'timeout' && /lock/.test(err.message),
+      );
+    } finally {
+      await holder.query('rollback');
+      await holder.end();
+    }
+  });
+
+  test('its settings are local to the transaction (pooler-safe)', async () => {
+    await read(async () => undefined, { statementTimeoutMs: 1234 }, db as never);
+    // The pool has one connection: the next plain query runs on the same session.
+    const r = await sql<{ t: string; app: string }>`select current_setting('statement_timeout') as t, current_setting('application_name') as app`.execute(db);
+    assert.notEqual(r.rows[0].t, '1234ms');
+  });
+
+  test('write commits and is rolled back on error', async () => {
+    await write((trx) => sql`insert into t values (3, 'c')`.execute(trx), {}, db as never);
+    await assert.rejects(
+      write(async (trx) => {
+        await sql`insert into t values (4, 'd')`.execute(trx);
+        throw new Error('boom');
+      }, {}, db as never),
+    );
+    const r = await sql<{ ids: number[] }>`select array_agg(id order by id) as ids from t`.execute(db);
+    assert.deepEqual(r.rows[0].ids, [1, 3]);
+  });
+});
+
+describe('database problems are named', () => {
+  test('nothing listening: unreachable', async () => {
+    const port = await freePort();
+    const db = kysely(`postgres://postgres:postgres@127.0.0.1:${port}/postgres`);
+    try {
+      await assert.rejects(read((trx) => sql`select 1`.execute(trx), {}, db as never), (err: unknown) =>
+        err instanceof KontorDbError && err.kind === 'unreachable' && /cannot be reached/.test(err.message),
+      );
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  test('a refused password: auth', async () => {
+    const tdb = await emptyDatabase();
+    const url = new URL(tdb.url);
+    url.password = 'wrong';
+    const db = kysely(url.toString());
+    try {
+      await assert.rejects(read((trx) => sql`select 1`.execute(trx), {}, db as never), (err: unknown) =>
+        err instanceof KontorDbError && err.kind === 'auth' && /refused/.test(err.message),
+      );
+    } finally {
+      await db.destroy();
+      await tdb.drop();
+    }
+  });
+});

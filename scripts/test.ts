@@ -1,0 +1,116 @@
+/**
+ * `npm test`: typecheck, lint, unit and integration tests against real PostgreSQL 17 and 15 (throwaway
+ * clusters under .kontor/), then the production build and the Playwright suite in Chromium.
+ * `npm test -- unit` or `npm test -- e2e` runs one stage. Ends with one line "N passed, N failed".
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startCluster, type Cluster } from '@/db/embedded';
+import { nodeOptions } from '@/scripts/node-options';
+
+const only = process.argv[2] as 'unit' | 'e2e' | 'static' | undefined;
+const totals = { passed: 0, failed: 0 };
+const clusters: Cluster[] = [];
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, capture = false) {
+  return new Promise<{ code: number; output: string }>((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'], env });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      process.stdout.write(chunk);
+    });
+    child.on('exit', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+function step(name: string) {
+  console.log(`\n=== ${name} ===`);
+}
+
+function findTests(dir: string, found: string[] = []): string[] {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (['node_modules', '.next', '.kontor', '.git', 'e2e', 'scratch'].includes(entry.name)) continue;
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) findTests(p, found);
+    else if (entry.name.endsWith('.test.ts')) found.push(p);
+  }
+  return found.sort();
+}
+
+async function staticChecks() {
+  step('typecheck');
+  if ((await run('npx', ['tsc', '--noEmit'])).code !== 0) fail('typecheck');
+  step('lint');
+  if ((await run('npx', ['eslint', '.', '--max-warnings=0'])).code !== 0) fail('lint');
+}
+
+async function unit() {
+  step('unit and integration tests (PostgreSQL 17 and 15)');
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test' };
+  for (const major of [17, 15] as const) {
+    const dataDir = path.resolve(`.kontor/test-pg${major}`);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    const cluster = await startCluster({ dataDir, major, fast: true });
+    clusters.push(cluster);
+    env[`KONTOR_TEST_ADMIN_URL_${major}`] = cluster.url();
+  }
+  const files = findTests('.');
+  const { code, output } = await run(
+    process.execPath,
+    [...nodeOptions().split(' ').filter(Boolean), '--import', 'tsx', '--test', '--test-concurrency=2', ...files],
+    env,
+    true,
+  );
+  const pass = Number(/^# pass (\d+)/m.exec(output)?.[1] ?? 0);
+  const failed = Number(/^# fail (\d+)/m.exec(output)?.[1] ?? 0);
+  totals.passed += pass;
+  totals.failed += failed;
+  if (code !== 0 && failed === 0) totals.failed += 1;
+  if (pass === 0) fail('unit tests ran no test');
+}
+
+async function e2e() {
+  step('production build');
+  if ((await run('npm', ['run', 'build'])).code !== 0) fail('build');
+  step('end-to-end (Playwright, Chromium)');
+  const report = path.resolve('test-results/e2e-report.json');
+  fs.rmSync(report, { force: true });
+  const { code } = await run('npx', ['playwright', 'test'], {
+    ...process.env,
+    PLAYWRIGHT_JSON_OUTPUT_NAME: report,
+  });
+  try {
+    const stats = JSON.parse(fs.readFileSync(report, 'utf8')).stats as { expected: number; unexpected: number; flaky: number };
+    totals.passed += stats.expected + stats.flaky;
+    totals.failed += stats.unexpected;
+  } catch {
+    totals.failed += 1;
+  }
+  if (code !== 0 && totals.failed === 0) totals.failed += 1;
+}
+
+function fail(what: string): never {
+  console.error(`\n${what} failed`);
+  finish(1);
+}
+
+function finish(code: number): never {
+  for (const c of clusters) void c.stop();
+  console.log(`\n${totals.passed} passed, ${totals.failed} failed`);
+  process.exit(code || (totals.failed ? 1 : 0));
+}
+
+async function main() {
+  if (!only || only === 'static') await staticChecks();
+  if (!only || only === 'unit') await unit();
+  for (const c of clusters.splice(0)) await c.stop();
+  if (!only || only === 'e2e') await e2e();
+  finish(0);
+}
+
+main().catch((err: Error) => {
+  console.error(err.stack ?? err.message);
+  finish(1);
+});
