@@ -46,3 +46,25 @@ test('a database that is down exits 1 with a clear message', async () => {
   assert.match(r.stderr, /ECONNREFUSED|cannot be reached/);
   assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/, 'no stack trace');
 });
+
+test('staff add gives an existing auth user a role; an unknown email or role is refused', async () => {
+  const pg = (await import('pg')).default;
+  const client = new pg.Client(tdb.url);
+  await client.connect();
+  await client.query(`create schema if not exists auth;
+    create table if not exists auth.users (id uuid primary key, email text, deleted_at timestamptz);
+    insert into auth.users values ('00000000-0000-4000-8000-000000000001', 'Boss@Example.com', null)`);
+  await client.end();
+
+  const bad = kontor(['staff', 'add', 'boss@example.com', '--role', 'king'], { DATABASE_URL: tdb.url });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--role must be one of/);
+  const unknown = kontor(['staff', 'add', 'nobody@example.com', '--role', 'admin'], { DATABASE_URL: tdb.url });
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /no auth user with the email nobody@example.com/);
+
+  const ok = kontor(['staff', 'add', 'boss@example.com', '--role', 'admin', '--json'], { DATABASE_URL: tdb.url });
+  assert.equal(ok.code, 0, ok.stderr);
+  const list = kontor(['staff', 'list', '--json'], { DATABASE_URL: tdb.url });
+  assert.deepEqual(JSON.parse(list.stdout).map((r: { email: string; role: string }) => [r.email, r.role]), [['Boss@Example.com', 'admin']]);
+});

@@ -6,17 +6,11 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { ensureDatabase } from '@/db/runtime';
 import { migrateToLatest, schemaStatus } from '@/db/migrate';
-
-interface Command {
-  summary: string;
-  run: (ctx: { db: Kysely<unknown>; json: boolean; args: string[] }) => Promise<number>;
-}
-
-function out(json: boolean, data: unknown, text: string) {
-  console.log(json ? JSON.stringify(data, null, 2) : text);
-}
+import { staffCommand } from '@/cli/staff';
+import { out, type Command } from '@/cli/command';
 
 export const COMMANDS: Record<string, Command> = {
+  staff: staffCommand,
   migrate: {
     summary: "create or update Kontor's own schema `kontor` (Kysely migrations)",
     async run({ db, json }) {

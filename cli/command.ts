@@ -1,0 +1,11 @@
+import type { Kysely } from 'kysely';
+
+export interface Command {
+  summary: string;
+  run: (ctx: { db: Kysely<unknown>; json: boolean; args: string[] }) => Promise<number>;
+}
+
+/** Prints `data` as JSON for scripts, or `text` for people. */
+export function out(json: boolean, data: unknown, text: string) {
+  console.log(json ? JSON.stringify(data, null, 2) : text);
+}
