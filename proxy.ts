@@ -5,11 +5,11 @@
  * Optimistic only. It checks that a session exists, not that it belongs to staff or allows anything:
  * every page and action still calls requireStaff / authorizeAction itself.
  */
-import { createServerClient } from '@supabase/ssr';
 import { isAuthRetryableFetchError } from '@supabase/supabase-js';
 import { NextResponse, type NextRequest } from 'next/server';
 import { DEMO_SESSION_COOKIE, PATH_HEADER } from '@/lib/auth/constants';
 import { loginPath } from '@/lib/auth/redirect';
+import { createSupabaseClient } from '@/lib/auth/supabase';
 import { authMode, env } from '@/lib/env';
 
 function isPublic(pathname: string) {
@@ -30,15 +30,14 @@ export async function proxy(request: NextRequest) {
   const url = env.NEXT_PUBLIC_SUPABASE_URL;
   const key = env.NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY;
   if (authMode() === 'supabase' && url && key) {
-    const supabase = createServerClient(url, key, {
-      cookies: {
-        getAll: () => request.cookies.getAll(),
-        setAll(cookiesToSet, headers) {
-          for (const { name, value } of cookiesToSet) request.cookies.set(name, value);
-          response = forward();
-          for (const { name, value, options } of cookiesToSet) response.cookies.set(name, value, options);
-          for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
-        },
+    // createSupabaseClient is createServerClient with Kontor's cookie options (httpOnly, secure in production).
+    const supabase = createSupabaseClient({ url, publishableKey: key, secure: env.NODE_ENV === 'production' }, {
+      getAll: () => request.cookies.getAll(),
+      setAll(cookiesToSet, headers) {
+        for (const { name, value } of cookiesToSet) request.cookies.set(name, value);
+        response = forward();
+        for (const { name, value, options } of cookiesToSet) response.cookies.set(name, value, options);
+        for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
       },
     });
     // Nothing between createServerClient and getClaims: getClaims is what refreshes the session.

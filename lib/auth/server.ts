@@ -29,7 +29,7 @@ export function authConfig(): AuthConfig {
       'Supabase sign-in needs NEXT_PUBLIC_SUPABASE_URL and NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY.',
     );
   }
-  return { mode: 'supabase', supabase: { url, publishableKey } };
+  return { mode: 'supabase', supabase: { url, publishableKey, secure: env.NODE_ENV === 'production' } };
 }
 
 async function nextCookieJar(): Promise<CookieJar> {

@@ -46,6 +46,7 @@ test('each role signs in with signInWithPassword; the cookie @supabase/ssr write
     assert.equal(cookie.name, 'sb-127-auth-token');
     assert.match(cookie.value, /^base64-/);
     assert.equal(cookie.options.sameSite, 'lax');
+    assert.equal(cookie.options.httpOnly, true, 'no browser client reads it, so scripts may not');
     assert.equal(cookie.options.path, '/');
 
     const before = auth.requests.length;

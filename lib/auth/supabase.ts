@@ -27,6 +27,8 @@ export interface CookieJar {
 export interface SupabaseConfig {
   url: string;
   publishableKey: string;
+  /** Secure cookies (production). */
+  secure?: boolean;
 }
 
 export class AuthUnavailableError extends Error {
@@ -36,6 +38,8 @@ export class AuthUnavailableError extends Error {
 /** One client per request: @supabase/ssr sends the no-store headers with the first cookie write only. */
 export function createSupabaseClient(config: SupabaseConfig, jar: CookieJar): SupabaseClient {
   return createServerClient(config.url, config.publishableKey, {
+    // Kontor has no browser Supabase client, so no script needs the session cookie: keep it from XSS.
+    cookieOptions: { httpOnly: true, sameSite: 'lax', secure: config.secure ?? false, path: '/' },
     cookies: {
       getAll: () => jar.getAll(),
       setAll: (cookies, headers) => jar.setAll(cookies, headers),
