@@ -3,7 +3,7 @@
  * lacks a required column) is reported and left out, so the console hides it instead of failing;
  * a missing optional column is dropped from the concept with a note.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type QueryExecutorProvider } from 'kysely';
 import { CONCEPTS, CONCEPT_LABELS, requiredColumns, type ConceptName, type Mapping, type TableRef } from '@/lib/mapping/schema';
 import { displayIdent, displayTable } from '@/lib/mapping/sql';
 
@@ -34,7 +34,7 @@ interface CatalogTable {
 }
 
 /** Every mapped table in one catalog query; names travel as parameters, never as SQL text. */
-async function catalogTables(db: Kysely<unknown>, refs: TableRef[]): Promise<Map<string, CatalogTable>> {
+async function catalogTables(db: QueryExecutorProvider, refs: TableRef[]): Promise<Map<string, CatalogTable>> {
   const found = new Map<string, CatalogTable>();
   if (!refs.length) return found;
   const { rows } = await sql<CatalogTable>`
@@ -53,7 +53,7 @@ async function catalogTables(db: Kysely<unknown>, refs: TableRef[]): Promise<Map
 
 const key = (r: { schema: string; name: string }) => JSON.stringify([r.schema, r.name]);
 
-export async function validateMapping(db: Kysely<unknown>, mapping: Mapping): Promise<MappingCheck> {
+export async function validateMapping(db: QueryExecutorProvider, mapping: Mapping): Promise<MappingCheck> {
   const mapped = CONCEPTS.filter((c) => mapping[c]);
   const catalog = await catalogTables(db, mapped.map((c) => mapping[c]!.table));
   const resolved: Mapping = { name: mapping.name };

@@ -1,0 +1,60 @@
+/**
+ * The console's chrome: skip link, sidebar, header. No auth decisions here (each page calls
+ * requireStaff); the staff member is read only to show who is signed in and which areas they may open.
+ * A database that is down, refuses Kontor, or lacks Kontor's schema replaces the console with a page
+ * that says so.
+ */
+import type { ReactNode } from 'react';
+import Link from 'next/link';
+import { getStaff } from '@/lib/auth';
+import { navFor } from '@/lib/nav';
+import { getConsoleHealth } from '@/app/(console)/_lib/health';
+import { DatabaseProblem } from '@/app/(console)/_components/database-problem';
+import { ConsoleHeader } from '@/app/(console)/_components/console-header';
+import { SidebarNav } from '@/app/(console)/_components/sidebar-nav';
+import { Notice } from '@/components/ui/notice';
+
+async function staffOrNull() {
+  try {
+    return await getStaff();
+  } catch {
+    return null; // the page's requireStaff reports the same failure through error.tsx
+  }
+}
+
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  const health = await getConsoleHealth();
+  if (!health.ok) return <DatabaseProblem problem={health} />;
+  const staff = await staffOrNull();
+
+  return (
+    <>
+      <a
+        href="#main"
+        className="sr-only rounded-md bg-accent px-4 py-2 font-medium text-on-accent focus:not-sr-only focus:fixed focus:left-4 focus:top-4 focus:z-50"
+      >
+        Skip to content
+      </a>
+      <div className="min-h-dvh md:grid md:grid-cols-[13rem_1fr]">
+        <div className="flex items-center gap-6 border-b border-line bg-surface px-4 py-3 md:block md:space-y-6 md:border-b-0 md:border-r md:py-5">
+          <Link href="/" className="block rounded-md px-3 text-lg font-bold tracking-tight">
+            Kontor
+          </Link>
+          {staff ? <SidebarNav areas={navFor(staff.role)} /> : null}
+        </div>
+        <div className="flex min-w-0 flex-col">
+          <ConsoleHeader database={health.database} staff={staff ? { email: staff.email, role: staff.role } : null} />
+          <main id="main" tabIndex={-1} className="flex-1 space-y-8 p-4 outline-none md:p-8">
+            {health.schema.state === 'ahead' ? (
+              <Notice tone="warn" title="This database was migrated by a newer Kontor">
+                It has migrations this version does not know ({health.schema.unknown.join(', ')}). Upgrade Kontor
+                before changing anything.
+              </Notice>
+            ) : null}
+            {children}
+          </main>
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,75 @@
+/**
+ * A list's state in the URL: ?sort=<key>&dir=asc|desc&page=<n>&size=<n>&q=<text>, optionally prefixed
+ * when a page holds more than one list. The sort key is checked against the list's whitelist here,
+ * so whatever reaches a query builder is one of the keys the list declared, never text from the URL.
+ * Pure: used by server pages (parse) and the client shell (build hrefs).
+ */
+import { z } from 'zod';
+
+export interface TableSpec<S extends string> {
+  /** Sort keys the server knows how to order by; anything else in the URL falls back to the default. */
+  sortable: readonly S[];
+  defaultSort: { id: S; desc: boolean };
+  pageSizes?: readonly number[];
+  defaultPageSize?: number;
+  /** URL parameter prefix, for pages with several lists ("t_" -> t_sort, t_page, ...). */
+  prefix?: string;
+  /** Longest filter text accepted. */
+  maxFilterLength?: number;
+}
+
+export interface TableQuery<S extends string = string> {
+  /** 1-based. */
+  page: number;
+  pageSize: number;
+  sort: { id: S; desc: boolean };
+  /** Free-text filter, trimmed; '' when none. */
+  q: string;
+  /** Offset for SQL: (page - 1) * pageSize. */
+  offset: number;
+}
+
+export const DEFAULT_PAGE_SIZES = [25, 50, 100] as const;
+
+export type SearchParams = Record<string, string | string[] | undefined>;
+
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+export function parseTableQuery<S extends string>(params: SearchParams, spec: TableSpec<S>): TableQuery<S> {
+  const p = spec.prefix ?? '';
+  const sizes = spec.pageSizes ?? DEFAULT_PAGE_SIZES;
+  const defaultSize = spec.defaultPageSize ?? sizes[0];
+  const get = (name: string) => first(params[`${p}${name}`]);
+
+  const sortId = z.enum(spec.sortable as readonly [S, ...S[]]).catch(spec.defaultSort.id).parse(get('sort'));
+  const dir = z.enum(['asc', 'desc']).optional().catch(undefined).parse(get('dir'));
+  const page = z.coerce.number().int().min(1).max(1_000_000).catch(1).parse(get('page') ?? 1);
+  const size = z.coerce.number().int().catch(defaultSize).parse(get('size') ?? defaultSize);
+  const pageSize = sizes.includes(size) ? size : defaultSize;
+  const q = (get('q') ?? '').trim().slice(0, spec.maxFilterLength ?? 200);
+  const desc = dir ? dir === 'desc' : sortId === spec.defaultSort.id ? spec.defaultSort.desc : false;
+  return { page, pageSize, sort: { id: sortId, desc }, q, offset: (page - 1) * pageSize };
+}
+
+/** The URL for a changed query, keeping unrelated parameters (other lists, filters) as they are. */
+export function tableHref(
+  pathname: string,
+  current: URLSearchParams,
+  change: Partial<{ sort: string; desc: boolean; page: number; pageSize: number; q: string }>,
+  prefix = '',
+): string {
+  const next = new URLSearchParams(current);
+  const set = (name: string, value: string | undefined) => {
+    if (value === undefined || value === '') next.delete(`${prefix}${name}`);
+    else next.set(`${prefix}${name}`, value);
+  };
+  if (change.sort !== undefined) set('sort', change.sort);
+  if (change.desc !== undefined) set('dir', change.desc ? 'desc' : 'asc');
+  if (change.pageSize !== undefined) set('size', String(change.pageSize));
+  if (change.q !== undefined) set('q', change.q);
+  // A new order, size or filter starts again at page 1.
+  const page = change.page ?? (change.sort !== undefined || change.pageSize !== undefined || change.q !== undefined ? 1 : undefined);
+  if (page !== undefined) set('page', page > 1 ? String(page) : undefined);
+  const qs = next.toString();
+  return qs ? `${pathname}?${qs}` : pathname;
+}
