@@ -1,7 +1,7 @@
 import { EnvironmentBadge } from '@/components/ui/environment-badge';
 import { Button } from '@/components/ui/button';
 import type { DatabaseLabel } from '@/app/(console)/_lib/health';
-import { signOutAction } from '@/app/(console)/actions';
+import { signOutAction } from '@/app/(auth)/logout/actions';
 
 export interface StaffBadge {
   email: string;
