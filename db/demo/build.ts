@@ -53,7 +53,7 @@ export async function buildDemo(url: string, opts: DemoOptions = {}): Promise<vo
   const scale = opts.scale ?? 1;
   // Planted rows use fixed row numbers (up to user 47, task 602): below this the demo has none.
   if (!(scale >= 0.05)) throw new Error(`demo scale must be at least 0.05, got ${scale}`);
-  const anchor = new Date(Math.floor((opts.anchor ?? new Date()).getTime() / 60_000) * 60_000);
+  const anchor = opts.anchor ?? new Date(Math.floor(Date.now() / 60_000) * 60_000);
 
   const staff = DEMO_STAFF.map((s, n) => ({
     email: s.email,
