@@ -85,7 +85,7 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
       {props.filterLabel ? (
         <DataTableFilter label={props.filterLabel} value={query.q} onSubmit={(q) => navigate({ q })} />
       ) : null}
-      <div className="overflow-x-auto rounded-lg border border-line">
+      <div className="overflow-x-auto rounded-lg border border-line bg-surface">
         <table className="w-full border-collapse text-sm" aria-busy={pending || undefined}>
           <caption className={clsx('px-4 py-3 text-start font-medium', props.captionHidden && 'sr-only')}>
             {props.caption}

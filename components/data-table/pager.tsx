@@ -15,7 +15,7 @@ export function DataTablePager<Row extends RowData>(props: {
   pageSizes?: readonly number[];
 }) {
   const { table, query, rowCount, shown } = props;
-  const onlyPage = query.page === 1 && (rowCount ?? shown) <= query.pageSize && shown < query.pageSize;
+  const onlyPage = query.page === 1 && (rowCount !== null ? rowCount <= query.pageSize : shown < query.pageSize);
   if (onlyPage) return null;
   const from = shown ? query.offset + 1 : 0;
   const to = query.offset + shown;

@@ -95,7 +95,7 @@ export async function ProductFigures({ staff }: { staff: StaffContext }) {
   return (
     <div className="space-y-4">
       {shown.length ? (
-        <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
+        <div className="grid items-start gap-4 sm:grid-cols-2 xl:grid-cols-3">
           {shown.map((c, i) => (
             <FigureCard key={c} concept={c} result={results[i]} />
           ))}

@@ -1,0 +1,30 @@
+/** Who the e2e suite signs in as, and what each may do: read from the app's own tables. */
+import path from 'node:path';
+import { DEMO_CUSTOMER, DEMO_PASSWORD, DEMO_STAFF } from '@/db/demo/accounts';
+import { roleCan, type Capability, type StaffRole } from '@/lib/auth/permissions';
+import { navFor } from '@/lib/nav';
+
+export { DEMO_CUSTOMER, DEMO_PASSWORD, DEMO_STAFF };
+
+export const ROLES: StaffRole[] = DEMO_STAFF.map((s) => s.role);
+
+/** Saved by auth.setup.ts, one per role. */
+export function storageStateOf(role: StaffRole): string {
+  return path.resolve('test-results/.auth', `${role}.json`);
+}
+
+export function rolesWith(capability: Capability): StaffRole[] {
+  return ROLES.filter((r) => roleCan(r, capability));
+}
+
+export function rolesWithout(capability: Capability): StaffRole[] {
+  return ROLES.filter((r) => !roleCan(r, capability));
+}
+
+export function navLabelsOf(role: StaffRole): string[] {
+  return navFor(role).map((a) => a.label);
+}
+
+export function emailOf(role: StaffRole): string {
+  return DEMO_STAFF.find((s) => s.role === role)!.email;
+}

@@ -1,0 +1,56 @@
+/**
+ * End-to-end tests in Debian's Chromium against the production build, served by scripts/serve.ts on
+ * its own embedded database under .kontor/e2e: never the dev database, never DATABASE_URL.
+ * The build runs first (`npm run test:e2e` does it; serve.ts builds when .next is missing).
+ */
+import { defineConfig } from '@playwright/test';
+
+if (process.env.DATABASE_URL) {
+  throw new Error('The e2e suite runs on its own embedded database: unset DATABASE_URL to run it.');
+}
+
+const PORT = 3100;
+const baseURL = `http://127.0.0.1:${PORT}`;
+const CI = Boolean(process.env.CI);
+
+export default defineConfig({
+  testDir: 'e2e',
+  outputDir: 'test-results/e2e',
+  fullyParallel: true,
+  forbidOnly: CI,
+  retries: CI ? 1 : 0,
+  workers: CI ? 2 : 4,
+  // scripts/test.ts reads the JSON report named by PLAYWRIGHT_JSON_OUTPUT_NAME.
+  reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [['list'], ['json']] : [['list']],
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    },
+  },
+  projects: [
+    { name: 'setup', testMatch: /.*\.setup\.ts/ },
+    { name: 'chromium', dependencies: ['setup'], testIgnore: /.*\.setup\.ts/ },
+  ],
+  webServer: {
+    command: 'npx tsx scripts/serve.ts start',
+    url: `${baseURL}/login`,
+    env: { KONTOR_HOME: '.kontor/e2e', PORT: String(PORT) },
+    reuseExistingServer: !CI,
+    // The first start builds the demo database (and the app when .next is missing).
+    timeout: 300_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});
