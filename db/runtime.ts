@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { startCluster, type Cluster } from '@/db/embedded';
+import { buildDemo, DEMO_VERSION } from '@/db/demo/build';
 
 export const KONTOR_DIR = path.resolve(process.env.KONTOR_HOME ?? '.kontor');
 export const DEMO_DB = 'kontor_demo';
@@ -44,7 +45,8 @@ export async function isDemoBuilt(url: string) {
   await client.connect();
   try {
     const r = await client.query(`select shobj_description(oid, 'pg_database') as note from pg_database where datname = current_database()`);
-    return String(r.rows[0]?.note ?? '').startsWith('kontor demo');
+    // A demo built by an older Kontor (another DEMO_VERSION) is rebuilt.
+    return String(r.rows[0]?.note ?? '').startsWith(`kontor demo ${DEMO_VERSION} `);
   } finally {
     await client.end();
   }
@@ -80,7 +82,6 @@ export async function ensureDatabase(opts: EnsureOptions = {}): Promise<Resolved
     log(exists ? 'Rebuilding the demo database…' : 'Building the demo database (first start)…');
     const started = Date.now();
     await recreateDatabase(cluster.url(), DEMO_DB);
-    const { buildDemo } = await import('@/db/demo/build');
     await buildDemo(url);
     log(`Demo database built in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   }

@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
 import { startCluster, type PgMajor } from '@/db/embedded';
+import { buildDemo, demoComment } from '@/db/demo/build';
 
 export const DEMO_TEMPLATE = 'kontor_demo_template';
 // The demo's clock is pinned in tests so that builds are comparable.
@@ -74,13 +75,12 @@ export async function demoDatabase(major: PgMajor = 17): Promise<TestDatabase> {
     await c.query('select pg_advisory_lock(4242)');
     try {
       const r = await c.query(
-        `select 1 from pg_database where datname = $1 and shobj_description(oid, 'pg_database') like 'kontor demo%'`,
-        [DEMO_TEMPLATE],
+        `select 1 from pg_database where datname = $1 and shobj_description(oid, 'pg_database') = $2`,
+        [DEMO_TEMPLATE, demoComment(TEST_ANCHOR)],
       );
       if (r.rowCount === 0) {
         await c.query(`drop database if exists ${DEMO_TEMPLATE} with (force)`);
         await c.query(`create database ${DEMO_TEMPLATE}`);
-        const { buildDemo } = await import('@/db/demo/build');
         await buildDemo(withDatabase(base, DEMO_TEMPLATE), { anchor: TEST_ANCHOR });
       }
     } finally {
