@@ -68,6 +68,8 @@ export interface EnsureOptions {
   log?: (line: string) => void;
   /** Rebuild the demo even if it exists. */
   reset?: boolean;
+  /** With reset: multiply the demo's default sizes. */
+  scale?: number;
 }
 
 export async function ensureDatabase(opts: EnsureOptions = {}): Promise<Resolved> {
@@ -82,7 +84,7 @@ export async function ensureDatabase(opts: EnsureOptions = {}): Promise<Resolved
     log(exists ? 'Rebuilding the demo database…' : 'Building the demo database (first start)…');
     const started = Date.now();
     await recreateDatabase(cluster.url(), DEMO_DB);
-    await buildDemo(url);
+    await buildDemo(url, { scale: opts.scale });
     log(`Demo database built in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   }
   return { url, embedded: true, cluster, secret: process.env.KONTOR_SECRET ?? localSecret() };
