@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { emptyDatabase, type TestDatabase } from '@/test/db';
+import { demoDatabase, emptyDatabase, type TestDatabase } from '@/test/db';
 import { parseMapping, type MappingInput } from '@/lib/mapping/schema';
 import { validateMapping } from '@/lib/mapping/validate';
 import { columnOf, tableOf } from '@/lib/mapping/sql';
@@ -109,5 +109,20 @@ describe('parseMapping', () => {
     const m = parseMapping(demoPreset);
     assert.equal(m.payments?.amountUnit, 'major');
     assert.equal(m.apiCosts?.table.schema, 'public');
+  });
+});
+
+describe('the demo preset against the demo database', () => {
+  test('every concept is available, with every column', async () => {
+    const t = await demoDatabase();
+    const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 1 }) }) });
+    try {
+      const check = await validateMapping(db, parseMapping(demoPreset));
+      assert.deepEqual(check.concepts.filter((c) => !c.available || c.notes.length), []);
+      assert.deepEqual(check.available, ['users', 'payments', 'ledger', 'taskCostConfigs', 'tasks', 'workers', 'apiCosts', 'tiers']);
+    } finally {
+      await db.destroy();
+      await t.drop();
+    }
   });
 });
