@@ -20,7 +20,6 @@ const schema = z.object({
   /** Signs Kontor's own session cookies (demo auth) and preview tokens. At least 32 characters. */
   KONTOR_SECRET: z.string().min(32, { error: 'KONTOR_SECRET must be at least 32 characters' }).optional(),
   KONTOR_PRESET: z.string().optional(),
-  KONTOR_MAPPING: z.string().optional(),
   NEXT_PUBLIC_SUPABASE_URL: z.url().optional(),
   NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: z.string().optional(),
 });

@@ -75,6 +75,8 @@ async function e2e() {
   step('production build');
   if ((await run('npm', ['run', 'build'])).code !== 0) fail('build');
   step('end-to-end (Playwright, Chromium)');
+  // A fresh demo database for every run: e2e never inherits what an earlier run changed.
+  fs.rmSync('.kontor/e2e', { recursive: true, force: true });
   const report = path.resolve('test-results/e2e-report.json');
   fs.rmSync(report, { force: true });
   const { code } = await run('npx', ['playwright', 'test'], {
