@@ -239,6 +239,7 @@ export async function startCluster(opts: StartOptions): Promise<Cluster> {
     await new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
+      child.ref(); // keep this process alive until the server has stopped
       child.kill('SIGINT'); // fast shutdown
     });
     fs.rmSync(stateFile(dataDir), { force: true });
