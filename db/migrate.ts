@@ -5,9 +5,11 @@
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
 import { sql, type Kysely } from 'kysely';
 import * as m0001 from '@/db/migrations/0001_staff';
+import * as m0002 from '@/db/migrations/0002_guard';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_staff': m0001,
+  '0002_guard': m0002,
 };
 
 export const LATEST_MIGRATION = Object.keys(MIGRATIONS).sort().at(-1)!;

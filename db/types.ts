@@ -21,9 +21,74 @@ export interface MigrationTable {
   timestamp: string;
 }
 
+type Json = ColumnType<unknown, string, string>;
+
+/** Append-only; id, at, prev_hash and hash are set by the chaining trigger. */
+export interface AuditLogTable {
+  id: ColumnType<string, never, never>;
+  at: ColumnType<Date, never, never>;
+  staff_id: string;
+  staff_email: string;
+  staff_role: string;
+  capability: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  before: Json | null;
+  after: Json | null;
+  reason: string;
+  amount: ColumnType<string | null, number | string | null | undefined, never>;
+  idempotency_key: string | null;
+  request_id: string | null;
+  approval_id: string | null;
+  prev_hash: ColumnType<string | null, never, never>;
+  hash: ColumnType<string, never, never>;
+}
+
+export interface IdempotencyTable {
+  key: string;
+  edit: string;
+  staff_id: string;
+  input_hash: string;
+  result: Json | null;
+  created_at: ColumnType<Date, string | undefined, never>;
+}
+
+export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected'] as const;
+export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+
+export interface ApprovalsTable {
+  id: Generated<string>;
+  edit: string;
+  capability: string;
+  approve_capability: string;
+  requested_by: string;
+  requested_email: string;
+  requested_role: string;
+  input: Json;
+  input_hash: string;
+  preview: Json;
+  preview_hash: string;
+  versions: Json;
+  target_type: string;
+  target_id: string;
+  amount: ColumnType<string | null, number | string | null | undefined, never>;
+  reason: string;
+  status: ColumnType<ApprovalStatus, ApprovalStatus | undefined, ApprovalStatus>;
+  created_at: ColumnType<Date, string | undefined, never>;
+  expires_at: ColumnType<Date, string, never>;
+  decided_by: string | null;
+  decided_email: string | null;
+  decided_at: ColumnType<Date | null, string | null | undefined, string>;
+  decision_reason: string | null;
+}
+
 export interface KontorDatabase {
   'kontor.staff': StaffTable;
   'kontor.kysely_migration': MigrationTable;
+  'kontor.audit_log': AuditLogTable;
+  'kontor.idempotency': IdempotencyTable;
+  'kontor.approvals': ApprovalsTable;
 }
 
 export type { Generated };
