@@ -25,7 +25,7 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
 
 async function main() {
   if (mode === 'build') {
-    process.exit(await run(['build'], { ...process.env, NODE_OPTIONS: nodeOptions() }));
+    process.exit(await run(['build'], { ...process.env, NODE_OPTIONS: nodeOptions(), NEXT_TELEMETRY_DISABLED: '1' }));
   }
   if (mode !== 'dev' && mode !== 'start') throw new Error(`usage: serve.ts dev|build|start`);
 
@@ -34,6 +34,8 @@ async function main() {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_OPTIONS: nodeOptions(),
+    // An admin console sends nothing home.
+    NEXT_TELEMETRY_DISABLED: '1',
     KONTOR_SECRET: process.env.KONTOR_SECRET ?? db.secret,
     ...(db.embedded ? { KONTOR_EMBEDDED_URL: db.url } : {}),
   };
