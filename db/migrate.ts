@@ -6,10 +6,12 @@ import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migrat
 import { sql, type Kysely } from 'kysely';
 import * as m0001 from '@/db/migrations/0001_staff';
 import * as m0002 from '@/db/migrations/0002_guard';
+import * as m0003 from '@/db/migrations/0003_snapshots';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_staff': m0001,
   '0002_guard': m0002,
+  '0003_snapshots': m0003,
 };
 
 export const LATEST_MIGRATION = Object.keys(MIGRATIONS).sort().at(-1)!;

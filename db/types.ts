@@ -83,12 +83,56 @@ export interface ApprovalsTable {
   decision_reason: string | null;
 }
 
+/** Health history (0003_snapshots): written by `kontor snapshot`, read by the database pages. */
+export interface SnapshotsTable {
+  id: Generated<string>;
+  taken_at: ColumnType<Date, string | undefined, never>;
+  database_bytes: ColumnType<string, number | string, never>;
+  stats_since: Date | null;
+}
+
+export interface SnapshotTablesTable {
+  snapshot_id: string;
+  schema_name: string;
+  table_name: string;
+  total_bytes: string;
+  index_bytes: string;
+  estimated_rows: string | null;
+  live_tuples: string;
+  seq_scans: string;
+  idx_scans: string;
+}
+
+export interface SnapshotIndexesTable {
+  snapshot_id: string;
+  schema_name: string;
+  table_name: string;
+  index_name: string;
+  size_bytes: string;
+  scans: string;
+}
+
+export interface SnapshotQueriesTable {
+  snapshot_id: string;
+  queryid: string;
+  userid: number;
+  toplevel: boolean;
+  query: string;
+  calls: string;
+  total_ms: number;
+  rows: string;
+}
+
 export interface KontorDatabase {
   'kontor.staff': StaffTable;
   'kontor.kysely_migration': MigrationTable;
   'kontor.audit_log': AuditLogTable;
   'kontor.idempotency': IdempotencyTable;
   'kontor.approvals': ApprovalsTable;
+  'kontor.snapshots': SnapshotsTable;
+  'kontor.snapshot_tables': SnapshotTablesTable;
+  'kontor.snapshot_indexes': SnapshotIndexesTable;
+  'kontor.snapshot_queries': SnapshotQueriesTable;
 }
 
 export type { Generated };
