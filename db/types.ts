@@ -123,6 +123,18 @@ export interface SnapshotQueriesTable {
   rows: string;
 }
 
+export interface SuppressionsTable {
+  id: Generated<string>;
+  advisor_id: string;
+  /** null: the whole advisor. */
+  object: string | null;
+  reason: string;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  created_by: string;
+  created_by_email: string;
+  created_at: ColumnType<Date, string | undefined, never>;
+}
+
 export interface KontorDatabase {
   'kontor.staff': StaffTable;
   'kontor.kysely_migration': MigrationTable;
@@ -133,6 +145,7 @@ export interface KontorDatabase {
   'kontor.snapshot_tables': SnapshotTablesTable;
   'kontor.snapshot_indexes': SnapshotIndexesTable;
   'kontor.snapshot_queries': SnapshotQueriesTable;
+  'kontor.suppressions': SuppressionsTable;
 }
 
 export type { Generated };
