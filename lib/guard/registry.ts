@@ -1,0 +1,18 @@
+/**
+ * Every guarded edit Kontor declares, by name: approvals look their edit up here, and the tests walk
+ * it (every edit x every role). An issue that adds an edit adds one line.
+ */
+import type { AnyEdit } from '@/lib/guard/define';
+import { addStaff, changeStaffRole, removeStaff } from '@/lib/domain/staff';
+import { adjustCredits } from '@/lib/domain/credits-adjust';
+
+export const EDITS: readonly AnyEdit[] = [
+  addStaff,
+  changeStaffRole,
+  removeStaff,
+  adjustCredits,
+];
+
+export function editNamed(name: string): AnyEdit | undefined {
+  return EDITS.find((e) => e.name === name);
+}
