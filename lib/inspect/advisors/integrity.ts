@@ -26,8 +26,10 @@ export const INTEGRITY_ADVISORS: Advisor[] = [
                           else (s.seqmax - l.last)::numeric / nullif(s.seqmax - s.seqmin, 0) end as used
                 from pg_catalog.pg_sequence s
                 join pg_catalog.pg_class c on c.oid = s.seqrelid join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-               cross join lateral (select pg_catalog.pg_sequence_last_value(s.seqrelid) as last) l
-               where not s.seqcycle and ${productSchema()} and has_sequence_privilege(c.oid, 'SELECT')) v
+               -- CASE keeps both calls off any row the planner reaches before the join (they raise on non-sequences).
+               cross join lateral (select case when c.relkind = 'S' and has_sequence_privilege(c.oid, 'SELECT')
+                                               then pg_catalog.pg_sequence_last_value(c.oid) end as last) l
+               where not s.seqcycle and ${productSchema()}) v
        where v.last is not null and v.used >= ${SEQUENCE_THRESHOLD}
        order by 1`),
   },
