@@ -8,11 +8,13 @@ import { ensureDatabase } from '@/db/runtime';
 import { migrateToLatest, schemaStatus } from '@/db/migrate';
 import { staffCommand } from '@/cli/staff';
 import { auditCommand } from '@/cli/audit';
+import { lintCommand } from '@/cli/lint';
 import { out, type Command } from '@/cli/command';
 
 export const COMMANDS: Record<string, Command> = {
   staff: staffCommand,
   audit: auditCommand,
+  lint: lintCommand,
   migrate: {
     summary: "create or update Kontor's own schema `kontor` (Kysely migrations)",
     async run({ db, json }) {
