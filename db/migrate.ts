@@ -23,6 +23,8 @@ export function migrator(db: Kysely<unknown>) {
     db,
     provider: { getMigrations: async () => MIGRATIONS },
     migrationTableSchema: 'kontor',
+    // Issues land in parallel: a database that has 0003 may still lack 0002.
+    allowUnorderedMigrations: true,
   });
 }
 

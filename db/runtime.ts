@@ -5,7 +5,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { migrateToLatest } from '@/db/migrate';
 import { startCluster, type Cluster } from '@/db/embedded';
 import { buildDemo, DEMO_VERSION } from '@/db/demo/build';
 
@@ -64,6 +66,20 @@ export async function recreateDatabase(adminUrl: string, name: string) {
   }
 }
 
+/** The embedded demo is Kontor's own: bring its `kontor` schema up to date on every start. */
+async function migrateEmbedded(url: string, log: (line: string) => void) {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    const { error, results = [] } = await migrateToLatest(db);
+    if (error) throw error;
+    const applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    if (applied.length) log(`Migrated the demo's kontor schema: ${applied.join(', ')}`);
+  } finally {
+    await db.destroy();
+  }
+}
+
 export interface EnsureOptions {
   log?: (line: string) => void;
   /** Rebuild the demo even if it exists. */
@@ -87,5 +103,6 @@ export async function ensureDatabase(opts: EnsureOptions = {}): Promise<Resolved
     await buildDemo(url, { scale: opts.scale });
     log(`Demo database built in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   }
+  await migrateEmbedded(url, log);
   return { url, embedded: true, cluster, secret: process.env.KONTOR_SECRET ?? localSecret() };
 }
