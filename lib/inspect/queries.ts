@@ -47,15 +47,21 @@ export function versionAtLeast(version: string, min: string): boolean {
   return a > c || (a === c && (b ?? 0) >= (d ?? 0));
 }
 
-/** Column expressions by extension version, so one query reads 1.7 to 1.11 alike. */
-export function statementColumns(version: string) {
+/** Column names by extension version, so one query reads 1.7 to 1.11 alike. */
+export function statementColumnNames(version: string) {
   const exec = versionAtLeast(version, '1.8');
   const shared = versionAtLeast(version, '1.11');
   return {
-    totalMs: sql.raw(exec ? 's.total_exec_time' : 's.total_time'),
-    meanMs: sql.raw(exec ? 's.mean_exec_time' : 's.mean_time'),
-    readMs: sql.raw(shared ? 's.shared_blk_read_time' : 's.blk_read_time'),
+    totalMs: exec ? 'total_exec_time' : 'total_time',
+    meanMs: exec ? 'mean_exec_time' : 'mean_time',
+    readMs: shared ? 'shared_blk_read_time' : 'blk_read_time',
   };
+}
+
+/** The same, as SQL over the alias `s`. */
+export function statementColumns(version: string) {
+  const n = statementColumnNames(version);
+  return { totalMs: sql.raw(`s.${n.totalMs}`), meanMs: sql.raw(`s.${n.meanMs}`), readMs: sql.raw(`s.${n.readMs}`) };
 }
 
 export interface QueryRow {
