@@ -156,7 +156,7 @@ export const PERFORMANCE_ADVISORS: Advisor[] = [
     run: (db) => rows(db, sql<ObjectRow>`
       select quote_ident(n.nspname) || '.' || quote_ident(ic.relname) as object, ${TABLE} as "table", null::text[] as related,
              'never scanned since ' || coalesce(to_char((select stats_reset from pg_catalog.pg_stat_database where datname = current_database()), 'YYYY-MM-DD'), 'the server started')
-               || '; ' || pg_size_pretty(pg_relation_size(i.indexrelid)) as detail
+               || '; ' || pg_size_pretty(ic.relpages::bigint * current_setting('block_size')::bigint) as detail
         from pg_catalog.pg_stat_user_indexes s
         join pg_catalog.pg_index i on i.indexrelid = s.indexrelid
         join pg_catalog.pg_class ic on ic.oid = i.indexrelid join pg_catalog.pg_class c on c.oid = i.indrelid
