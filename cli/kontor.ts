@@ -9,9 +9,13 @@ import { migrateToLatest, schemaStatus } from '@/db/migrate';
 import { staffCommand } from '@/cli/staff';
 import { auditCommand } from '@/cli/audit';
 import { lintCommand } from '@/cli/lint';
+import { inspectCommand } from '@/cli/inspect';
+import { snapshotCommand } from '@/cli/snapshot';
 import { out, type Command } from '@/cli/command';
 
 export const COMMANDS: Record<string, Command> = {
+  inspect: inspectCommand,
+  snapshot: snapshotCommand,
   staff: staffCommand,
   audit: auditCommand,
   lint: lintCommand,
