@@ -135,6 +135,39 @@ export interface SuppressionsTable {
   created_at: ColumnType<Date, string | undefined, never>;
 }
 
+/** Support's records (0005_support): append-only; product ids as text. */
+export interface UserNotesTable {
+  id: Generated<string>;
+  user_id: string;
+  body: string;
+  created_by: string;
+  created_by_email: string;
+  created_at: ColumnType<Date, string | undefined, never>;
+}
+
+export interface RefundsTable {
+  id: Generated<string>;
+  payment_id: string;
+  user_id: string | null;
+  amount: ColumnType<string, string, never>;
+  currency: string | null;
+  credits: ColumnType<string, string, never>;
+  ledger_entry_id: string | null;
+  created_by: string;
+  created_by_email: string;
+  created_at: ColumnType<Date, string | undefined, never>;
+}
+
+export interface CreditGrantsTable {
+  payment_id: string;
+  user_id: string;
+  credits: ColumnType<string, string, never>;
+  ledger_entry_id: string | null;
+  created_by: string;
+  created_by_email: string;
+  created_at: ColumnType<Date, string | undefined, never>;
+}
+
 export interface KontorDatabase {
   'kontor.staff': StaffTable;
   'kontor.kysely_migration': MigrationTable;
@@ -146,6 +179,9 @@ export interface KontorDatabase {
   'kontor.snapshot_indexes': SnapshotIndexesTable;
   'kontor.snapshot_queries': SnapshotQueriesTable;
   'kontor.suppressions': SuppressionsTable;
+  'kontor.user_notes': UserNotesTable;
+  'kontor.refunds': RefundsTable;
+  'kontor.credit_grants': CreditGrantsTable;
 }
 
 export type { Generated };
