@@ -10,7 +10,12 @@ export interface NavArea {
   capability: Capability;
 }
 
-export const NAV_AREAS: readonly NavArea[] = [{ href: '/', label: 'Overview', capability: 'overview.read' }];
+export const NAV_AREAS: readonly NavArea[] = [
+  { href: '/', label: 'Overview', capability: 'overview.read' },
+  { href: '/approvals', label: 'Approvals', capability: 'approvals.read' },
+  { href: '/audit', label: 'Audit log', capability: 'audit.read' },
+  { href: '/staff', label: 'Staff', capability: 'staff.manage' },
+];
 
 /** The areas a role may open, in sidebar order. */
 export function navFor(role: StaffRole): NavArea[] {
