@@ -168,6 +168,51 @@ export interface CreditGrantsTable {
   created_at: ColumnType<Date, string | undefined, never>;
 }
 
+/** Finance (0006_finance): reconciliation runs, their findings, per-account checkpoints, reversals. */
+export interface ReconcileRunsTable {
+  id: Generated<string>;
+  mode: 'full' | 'incremental';
+  started_at: ColumnType<Date, string | undefined, never>;
+  finished_at: ColumnType<Date | null, string | null | undefined, string>;
+  started_by: string;
+  staff_id: string | null;
+  horizon: ColumnType<Date | null, string | null | undefined, string>;
+  accounts: ColumnType<string | null, number | string | null | undefined, number | string>;
+  entries_read: ColumnType<string | null, number | string | null | undefined, number | string>;
+  found: number | null;
+  totals: Json;
+}
+
+export interface ReconcileFindingsTable {
+  run_id: string;
+  n: number;
+  kind: string;
+  user_id: string | null;
+  payment_id: string | null;
+  task_id: string | null;
+  entry_ids: string[];
+  expected: ColumnType<string | null, string | null | undefined, never>;
+  actual: ColumnType<string | null, string | null | undefined, never>;
+  detail: string;
+}
+
+export interface ReconcileCheckpointsTable {
+  account: string;
+  settled_sum: string;
+  settled_count: string;
+  cached_balance: string | null;
+  horizon: Date;
+  run_id: string;
+}
+
+export interface LedgerReversalsTable {
+  original_id: string;
+  reversal_id: string;
+  audit_reason: string;
+  staff_id: string;
+  created_at: ColumnType<Date, string | undefined, never>;
+}
+
 export interface KontorDatabase {
   'kontor.staff': StaffTable;
   'kontor.kysely_migration': MigrationTable;
@@ -182,6 +227,10 @@ export interface KontorDatabase {
   'kontor.user_notes': UserNotesTable;
   'kontor.refunds': RefundsTable;
   'kontor.credit_grants': CreditGrantsTable;
+  'kontor.reconcile_runs': ReconcileRunsTable;
+  'kontor.reconcile_findings': ReconcileFindingsTable;
+  'kontor.reconcile_checkpoints': ReconcileCheckpointsTable;
+  'kontor.ledger_reversals': LedgerReversalsTable;
 }
 
 export type { Generated };
