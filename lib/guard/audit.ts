@@ -48,10 +48,7 @@ export async function appendAudit(trx: Trx, e: AuditEntry): Promise<{ id: string
     .executeTakeFirstOrThrow();
 }
 
-/** Where a target's history is: for any page that shows a thing that guarded edits change. */
-export function auditHistoryHref(target: Target): string {
-  return `/audit?target=${encodeURIComponent(`${target.type}:${target.id}`)}`;
-}
+export { auditHistoryHref } from '@/lib/guard/history';
 
 export type ChainProblem = { id: string; kind: 'missing' | 'altered' | 'relinked'; message: string };
 export type ChainReport =
