@@ -11,11 +11,13 @@ import { auditCommand } from '@/cli/audit';
 import { lintCommand } from '@/cli/lint';
 import { inspectCommand } from '@/cli/inspect';
 import { snapshotCommand } from '@/cli/snapshot';
+import { reconcileCommand } from '@/cli/reconcile';
 import { out, type Command } from '@/cli/command';
 
 export const COMMANDS: Record<string, Command> = {
   inspect: inspectCommand,
   snapshot: snapshotCommand,
+  reconcile: reconcileCommand,
   staff: staffCommand,
   audit: auditCommand,
   lint: lintCommand,
