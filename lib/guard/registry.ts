@@ -5,12 +5,14 @@
 import type { AnyEdit } from '@/lib/guard/define';
 import { addStaff, changeStaffRole, removeStaff } from '@/lib/domain/staff';
 import { adjustCredits } from '@/lib/domain/credits-adjust';
+import { SUPPORT_EDITS } from '@/lib/domain/payments-edits';
 
 export const EDITS: readonly AnyEdit[] = [
   addStaff,
   changeStaffRole,
   removeStaff,
   adjustCredits,
+  ...SUPPORT_EDITS,
 ];
 
 export function editNamed(name: string): AnyEdit | undefined {
