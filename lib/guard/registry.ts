@@ -6,6 +6,7 @@ import type { AnyEdit } from '@/lib/guard/define';
 import { addStaff, changeStaffRole, removeStaff } from '@/lib/domain/staff';
 import { adjustCredits } from '@/lib/domain/credits-adjust';
 import { SUPPORT_EDITS } from '@/lib/domain/payments-edits';
+import { TASK_EDITS } from '@/lib/domain/tasks/edits';
 
 export const EDITS: readonly AnyEdit[] = [
   addStaff,
@@ -13,6 +14,7 @@ export const EDITS: readonly AnyEdit[] = [
   removeStaff,
   adjustCredits,
   ...SUPPORT_EDITS,
+  ...Object.values(TASK_EDITS),
 ];
 
 export function editNamed(name: string): AnyEdit | undefined {
