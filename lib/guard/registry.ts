@@ -5,6 +5,7 @@
 import type { AnyEdit } from '@/lib/guard/define';
 import { addStaff, changeStaffRole, removeStaff } from '@/lib/domain/staff';
 import { adjustCredits } from '@/lib/domain/credits-adjust';
+import { fixBalanceDrift, reverseLedgerEntry } from '@/lib/domain/ledger-edits';
 import { SUPPORT_EDITS } from '@/lib/domain/payments-edits';
 import { TASK_EDITS } from '@/lib/domain/tasks/edits';
 
@@ -13,6 +14,8 @@ export const EDITS: readonly AnyEdit[] = [
   changeStaffRole,
   removeStaff,
   adjustCredits,
+  fixBalanceDrift,
+  reverseLedgerEntry,
   ...SUPPORT_EDITS,
   ...Object.values(TASK_EDITS),
 ];
