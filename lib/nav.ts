@@ -8,10 +8,16 @@ export interface NavArea {
   href: string;
   label: string;
   capability: Capability;
+  /** A heading the sidebar may group areas under (e.g. "Database"). */
+  group?: string;
 }
 
 export const NAV_AREAS: readonly NavArea[] = [
   { href: '/', label: 'Overview', capability: 'overview.read' },
+  { href: '/database/tables', label: 'Tables', capability: 'database.read', group: 'Database' },
+  { href: '/database/indexes', label: 'Indexes', capability: 'database.read', group: 'Database' },
+  { href: '/database/activity', label: 'Activity', capability: 'database.read', group: 'Database' },
+  { href: '/database/queries', label: 'Queries', capability: 'database.read', group: 'Database' },
   { href: '/approvals', label: 'Approvals', capability: 'approvals.read' },
   { href: '/audit', label: 'Audit log', capability: 'audit.read' },
   { href: '/staff', label: 'Staff', capability: 'staff.manage' },
