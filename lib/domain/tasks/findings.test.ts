@@ -15,6 +15,8 @@ import { findSilentWorkers, findStuckTasks } from '@/lib/domain/tasks/stuck';
 import { findMoneyIssues } from '@/lib/domain/tasks/money';
 import { getQueueHealth, getThroughput } from '@/lib/domain/tasks/health';
 import { queueNow } from '@/lib/domain/tasks/model';
+import { getTask, listTasks, parseTaskSearch, taskFilterSchema } from '@/lib/domain/tasks/list';
+import { listWorkers } from '@/lib/domain/workers';
 
 const manifest = JSON.parse(readFileSync('db/demo/manifest.json', 'utf8')) as { kind: string; ids?: string[] }[];
 const idsOf = (kind: string) => [...manifest.find((d) => d.kind === kind)!.ids!].sort();
@@ -139,5 +141,59 @@ describe('queue health', () => {
     const days = await getThroughput(db, mapping, { now, bucket: 'day', span: 14 });
     assert.equal(days.length, 14);
     assert.ok(days.reduce((n, d) => n + d.completed, 0) > 1000);
+  });
+});
+
+describe('task list, detail and workers', () => {
+  const page = { sort: 'created' as const, desc: true, limit: 25, offset: 0 };
+
+  test('search by id and by a value inside params; free text is refused with a hint', async () => {
+    const [queued] = idsOf('task_queued_for_hours');
+    const byId = await listTasks(db, mapping, { ...page, filter: {}, search: parseTaskSearch(queued.toUpperCase()) });
+    assert.deepEqual(byId.rows.map((r) => r.id), [queued]);
+    const bySeed = await listTasks(db, mapping, { ...page, filter: { type: 'video_travel_segment' }, search: parseTaskSearch('seed = 1001') });
+    assert.equal(bySeed.rows.length, 1, 'numeric params value');
+    assert.ok(idsOf('task_queued_for_hours').includes(bySeed.rows[0].id));
+    const byModel = await listTasks(db, mapping, { ...page, filter: { status: 'queued' }, search: parseTaskSearch('resolution=1080p') });
+    assert.ok(byModel.rows.length >= 3 && byModel.rows.every((r) => r.status === 'Queued'));
+    const free = parseTaskSearch('lighthouse');
+    assert.equal(free.kind, 'invalid');
+    assert.deepEqual((await listTasks(db, mapping, { ...page, filter: {}, search: free })).rows, []);
+  });
+
+  test('filters and whitelisted sorts page on the server', async () => {
+    const r = await listTasks(db, mapping, { ...page, sort: 'cost', filter: { status: 'failed', type: 'lora_training' }, search: { kind: 'none' } });
+    assert.equal(r.rows.length, 25);
+    assert.ok(r.hasMore);
+    assert.ok(r.rows.every((x) => x.status === 'Failed' && x.taskType === 'lora_training'));
+    const costs = r.rows.map((x) => Number(x.cost));
+    assert.deepEqual(costs, [...costs].sort((a, b) => b - a));
+    const worker = await listTasks(db, mapping, { ...page, filter: { worker: 'gpu-us-east-24', status: 'inProgress' }, search: { kind: 'none' } });
+    assert.deepEqual(worker.rows.map((x) => x.id).sort(), idsOf('task_on_dead_worker'));
+    assert.equal(taskFilterSchema.parse({ status: 'Complete; drop', user: 'nope', from: '2026-11-01T00:00' }).status, undefined);
+  });
+
+  test('the detail of a failed task that was charged shows its ledger entry', async () => {
+    const [id] = idsOf('failed_task_charged');
+    const t = (await getTask(db, mapping, id))!;
+    assert.equal(t.status, 'Failed');
+    assert.equal(t.ledger.length, 1);
+    assert.equal(t.ledger[0].type, 'spend');
+    assert.equal(t.charged, (-Number(t.cost)).toFixed(2));
+    assert.equal(t.billable, true);
+    assert.ok(t.waitSeconds! > 0 && t.runSeconds! > 0);
+    assert.equal(await getTask(db, mapping, '00000000-0000-4000-8000-000000000000'), null);
+  });
+
+  test('workers: only the silent one is stale; in flight against concurrency', async () => {
+    const { rows, total } = await listWorkers(db, mapping, { now, staleMinutes: 5, sort: 'heartbeat', desc: true, limit: 50, offset: 0, filter: '' });
+    assert.equal(total, 30);
+    assert.deepEqual(rows.filter((w) => w.stale).map((w) => w.id), idsOf('silent_worker'));
+    const dead = rows.find((w) => w.id === 'gpu-us-east-24')!;
+    assert.equal(dead.inFlight, 2);
+    assert.equal(dead.stale, false, 'terminated: not expected to beat');
+    assert.ok(rows.every((w) => w.concurrency === 2 || w.concurrency === 4));
+    const filtered = await listWorkers(db, mapping, { now, staleMinutes: 5, sort: 'id', desc: false, limit: 50, offset: 0, filter: 'terminated' });
+    assert.ok(filtered.rows.every((w) => w.status === 'terminated') && filtered.total >= 1);
   });
 });
