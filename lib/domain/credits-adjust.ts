@@ -60,12 +60,14 @@ export const adjustCredits = defineEdit({
   input: adjustCreditsInput,
   limits: { amount: (i) => i.amount, maxAmount: ADJUST_MAX, dailyLimit: ADJUST_DAILY_LIMIT },
   threshold: (i) => Math.abs(i.amount) > ADJUST_APPROVAL_ABOVE,
+  // The row lock comes first: the kernel's preview checks limits (an advisory lock) after apply and its
+  // commit before, so without it a preview and a commit of the same user can deadlock.
   async load(trx, input) {
     const mapping = activeMapping();
     const { users } = concepts(mapping);
     const { rows } = await sql<{ id: string; email: string; version: string }>`
       select u.${keyOf(users)}::text as id, u.${columnOf(users, 'email')}::text as email, md5(u::text) as version
-        from ${tableOf(users)} u where u.${keyOf(users)} = ${input.userId}`.execute(trx);
+        from ${tableOf(users)} u where u.${keyOf(users)} = ${input.userId} for update`.execute(trx);
     const user = rows[0];
     if (!user) throw invalid('userId', 'No user has this id.');
     return {

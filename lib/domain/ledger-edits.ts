@@ -70,7 +70,7 @@ export const fixBalanceDrift = defineEdit({
   limits: { amount: (i) => Number(i.drift), amountField: 'drift', maxAmount: ADJUST_MAX, dailyLimit: ADJUST_DAILY_LIMIT },
   threshold: (i) => Math.abs(Number(i.drift)) > ADJUST_APPROVAL_ABOVE,
   async load(trx, input) {
-    const found = await loadDrift(trx, input.userId, false);
+    const found = await loadDrift(trx, input.userId, true);
     if (!found) throw invalid('userId', 'No user has this id.');
     if (Number(found.before.drift) === 0) throw invalid('userId', 'This balance already equals its ledger sum: there is no drift to fix.');
     if (Number(found.before.drift) !== Number(input.drift)) {
@@ -121,6 +121,10 @@ export const reverseLedgerEntry = defineEdit({
     const mapping = activeMapping();
     const e = await entry(trx, mapping, input.entryId);
     if (!e) throw invalid('entryId', 'No ledger entry has this id.');
+    // Lock the account first (lock order against the kernel's limit lock, see credits-adjust.ts);
+    // it also serialises two reversals of one entry, so the check below sees the other's row.
+    const { users } = concepts(mapping);
+    await sql`select 1 from ${tableOf(users)} where ${keyOf(users)} = ${e.userId} for update`.execute(trx);
     const { rows: [done] } = await sql<{ original_id: string; reversal_id: string }>`
       select original_id, reversal_id from kontor.ledger_reversals
        where original_id = ${e.id} or reversal_id = ${e.id} for update`.execute(trx);
