@@ -74,18 +74,18 @@ export default async function ActivityPage() {
       </Section>
 
       <Section id="connections" title="Connections" description="By state, role, application and client.">
-        <StructureTable caption="Connections by state, role, application and client" header={['State', 'Role', 'Application', 'Client', 'Count']}
+        <StructureTable caption="Connections by state, role, application and client" captionHidden header={['State', 'Role', 'Application', 'Client', 'Count']}
           rows={groups.map((g) => [g.state, g.role ?? '', g.application, g.client ?? '', formatCount(g.count)])} empty="No other connection." />
       </Section>
 
       <Section id="sequences" title="Sequences nearest their maximum" description="A sequence that reaches the maximum of its type makes every insert fail.">
-        <StructureTable caption="Sequences by share of their range used" header={['Sequence', 'Type', 'Last value', 'Maximum', 'Used']}
+        <StructureTable caption="Sequences by share of their range used" captionHidden header={['Sequence', 'Type', 'Last value', 'Maximum', 'Used']}
           rows={sequences.map((s) => [`${s.schema}.${s.name}`, s.type, formatCount(s.lastValue), formatCount(s.maxValue), `${formatRatio(s.used)}${s.used >= 0.75 ? ' — act now' : ''}`])}
           empty="No sequence has been used yet." />
       </Section>
 
       <Section id="wraparound" title="Wraparound headroom" description="The tables holding the database's oldest transaction ID: vacuuming them moves the horizon.">
-        <StructureTable caption="Tables with the oldest transaction IDs" header={['Table', 'Transaction ID age']}
+        <StructureTable caption="Tables with the oldest transaction IDs" captionHidden header={['Table', 'Transaction ID age']}
           rows={wraparound.oldestTables.map((t) => [`${t.schema}.${t.name}`, formatCount(t.xidAge)])} />
       </Section>
     </>

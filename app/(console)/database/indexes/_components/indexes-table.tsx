@@ -26,7 +26,7 @@ const columns = col.columns([
       <span className="font-mono">
         <span className="text-ink-muted">{c.row.original.schema}.</span>
         {c.row.original.name}
-        <span className="block max-w-md truncate text-xs text-ink-muted" title={c.row.original.definition}>
+        <span className="block max-w-xs truncate text-xs text-ink-muted" title={c.row.original.definition}>
           {c.row.original.definition.replace(/^CREATE (UNIQUE )?INDEX \S+ ON \S+ /, '')}
         </span>
       </span>
@@ -41,7 +41,7 @@ const columns = col.columns([
       </Link>
     ),
   }),
-  col.accessor('sizeBytes', { id: 'size', header: 'Size', cell: (c) => formatBytes(c.getValue()), meta: { align: 'end' } }),
+  col.accessor('sizeBytes', { id: 'size', header: 'Size', cell: (c) => <span className="whitespace-nowrap">{formatBytes(c.getValue())}</span>, meta: { align: 'end' } }),
   col.accessor('scans', {
     id: 'scans',
     header: 'Scans',

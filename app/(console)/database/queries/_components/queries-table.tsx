@@ -19,8 +19,8 @@ const columns = col.columns([
       </span>
     ),
   }),
-  col.accessor('totalMs', { id: 'total', header: 'Total time', cell: (c) => formatMs(c.getValue()), meta: { align: 'end' } }),
-  col.accessor('meanMs', { id: 'mean', header: 'Mean', cell: (c) => formatMs(c.getValue()), meta: { align: 'end' } }),
+  col.accessor('totalMs', { id: 'total', header: 'Total time', cell: (c) => <span className="whitespace-nowrap">{formatMs(c.getValue())}</span>, meta: { align: 'end' } }),
+  col.accessor('meanMs', { id: 'mean', header: 'Mean', cell: (c) => <span className="whitespace-nowrap">{formatMs(c.getValue())}</span>, meta: { align: 'end' } }),
   col.accessor('calls', { id: 'calls', header: 'Calls', cell: (c) => formatCount(c.getValue()), meta: { align: 'end' } }),
   col.accessor('rows', { id: 'rows', header: 'Rows', cell: (c) => formatCount(c.getValue()), meta: { align: 'end' } }),
   col.accessor((r) => r.sinceSnapshot?.calls ?? null, {

@@ -9,7 +9,7 @@ import type { TableRow } from '@/lib/inspect/tables';
 import { formatWhen, tableHrefOf } from '@/app/(console)/database/_components/format';
 
 const col = dataTableColumns<TableRow>();
-const bytes = (n: number) => formatBytes(n);
+const bytes = (n: number) => <span className="whitespace-nowrap">{formatBytes(n)}</span>;
 const latest = (a: Date | null, b: Date | null) => (a && b ? (a > b ? a : b) : (a ?? b));
 
 // Sortable column ids are the server's sort keys (TABLE_SORTS).
@@ -33,14 +33,14 @@ const columns = col.columns([
     header: 'Rows',
     cell: (c) => {
       const n = c.getValue();
-      return n === null ? <span className="text-ink-muted">not analysed</span> : <Approx estimated>{formatCompact(n)}</Approx>;
+      return n === null ? <span className="text-ink-muted">not analysed</span> : <span className="whitespace-nowrap"><Approx estimated>{formatCompact(n)}</Approx></span>;
     },
     meta: { align: 'end' },
   }),
   col.accessor('deadTuples', {
     id: 'dead',
-    header: 'Dead / live',
-    cell: (c) => `${formatCompact(c.getValue())} / ${formatCompact(c.row.original.liveTuples)}`,
+    header: 'Dead',
+    cell: (c) => <span className="whitespace-nowrap" title={`${formatCount(c.row.original.liveTuples)} live`}>{formatCompact(c.getValue())}</span>,
     meta: { align: 'end' },
   }),
   col.accessor('seqScans', { id: 'seq', header: 'Seq scans', cell: (c) => formatCount(c.getValue()), meta: { align: 'end' } }),
@@ -50,7 +50,7 @@ const columns = col.columns([
     cell: (c) => (
       <>
         {formatCount(c.getValue())}
-        <span className="block text-xs text-ink-muted">{c.row.original.idxShare === null ? 'no scans' : `${formatRatio(c.row.original.idxShare)} of scans`}</span>
+        <span className="block whitespace-nowrap text-xs text-ink-muted">{c.row.original.idxShare === null ? '–' : formatRatio(c.row.original.idxShare)}</span>
       </>
     ),
     meta: { align: 'end' },
@@ -58,7 +58,7 @@ const columns = col.columns([
   col.accessor((r) => r.inserts + r.updates + r.deletes, {
     id: 'writes',
     header: 'Ins / upd / del',
-    cell: (c) => `${formatCompact(c.row.original.inserts)} / ${formatCompact(c.row.original.updates)} / ${formatCompact(c.row.original.deletes)}`,
+    cell: (c) => <span className="whitespace-nowrap">{formatCompact(c.row.original.inserts)} / {formatCompact(c.row.original.updates)} / {formatCompact(c.row.original.deletes)}</span>,
     meta: { align: 'end' },
   }),
   col.accessor((r) => latest(r.lastVacuum, r.lastAutovacuum), {

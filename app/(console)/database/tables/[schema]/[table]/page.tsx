@@ -71,7 +71,7 @@ export default async function TableDetailPage({ params, searchParams }: { params
 
       <Section id="columns" title="Columns">
         <StructureTable
-          caption="Columns"
+          caption="Columns" captionHidden
           header={['Column', 'Type', 'Nullable', 'Default']}
           rows={t.columns.map((c) => [c.name + (c.secret ? ' (masked in samples)' : ''), c.type, c.nullable ? 'yes' : 'no', c.default ?? ''])}
         />
@@ -79,7 +79,7 @@ export default async function TableDetailPage({ params, searchParams }: { params
 
       <Section id="constraints" title="Constraints and foreign keys">
         <StructureTable
-          caption="Constraints"
+          caption="Constraints" captionHidden
           header={['Constraint', 'Kind', 'Definition']}
           rows={t.constraints.map((c) => [c.name, c.kind + (c.validated ? '' : ' (NOT VALID)'), c.definition])}
           empty="No constraints."
@@ -111,12 +111,12 @@ export default async function TableDetailPage({ params, searchParams }: { params
       </Section>
 
       <Section id="triggers" title="Triggers">
-        <StructureTable caption="Triggers" header={['Trigger', 'Enabled', 'Definition']} rows={t.triggers.map((g) => [g.name, g.enabled ? 'yes' : 'no', g.definition])} empty="No triggers." />
+        <StructureTable caption="Triggers" captionHidden header={['Trigger', 'Enabled', 'Definition']} rows={t.triggers.map((g) => [g.name, g.enabled ? 'yes' : 'no', g.definition])} empty="No triggers." />
       </Section>
 
       <Section id="policies" title="Policies" description={<Link href="/database/policies" className="text-accent hover:underline">Row level security across all tables</Link>}>
         <StructureTable
-          caption="Policies"
+          caption="Policies" captionHidden
           header={['Policy', 'Command', 'Roles', 'Kind', 'USING', 'WITH CHECK']}
           rows={t.policies.map((x) => [x.name, x.command, x.roles.join(', '), x.permissive ? 'permissive' : 'restrictive', x.using ?? '', x.check ?? ''])}
           empty={t.rls ? 'RLS is on and no policy exists: only roles that bypass RLS see any row.' : 'No policies.'}
@@ -134,7 +134,7 @@ export default async function TableDetailPage({ params, searchParams }: { params
       </Section>
 
       <Section id="sample" title="Sample rows" description={`The first ${sample.rows.length} rows Postgres returns, read-only. Columns that look secret are masked before they leave the database.`}>
-        <StructureTable caption="Sample rows" header={sample.columns} rows={sample.rows.map((r) => r.map((v) => v ?? 'null'))} empty="The table is empty." mono />
+        <StructureTable caption="Sample rows" captionHidden header={sample.columns} rows={sample.rows.map((r) => r.map((v) => v ?? 'null'))} empty="The table is empty." mono />
       </Section>
     </>
   );
