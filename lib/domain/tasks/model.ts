@@ -101,12 +101,16 @@ export function workerDead(m: QueueModel, now: RawBuilder<unknown>, staleMinutes
 const DEMO_COMMENT = /^kontor demo \S+ built (\d{4}-\d\d-\d\dT[\d:.]+Z)$/;
 
 /** The queue's "now": the demo's anchor when this is the demo snapshot, else the database's clock. */
-export async function queueNow(db: QueryExecutorProvider): Promise<Date> {
+export async function queueClock(db: QueryExecutorProvider): Promise<{ now: Date; snapshot: boolean }> {
   const { rows } = await sql<{ comment: string | null; now: Date }>`
     select shobj_description(d.oid, 'pg_database') as comment, now() as now
       from pg_catalog.pg_database d where d.datname = current_database()`.execute(db);
   const anchor = rows[0]?.comment?.match(DEMO_COMMENT)?.[1];
-  return anchor ? new Date(anchor) : rows[0].now;
+  return anchor ? { now: new Date(anchor), snapshot: true } : { now: rows[0].now, snapshot: false };
+}
+
+export async function queueNow(db: QueryExecutorProvider): Promise<Date> {
+  return (await queueClock(db)).now;
 }
 
 /** A timestamptz parameter. */
