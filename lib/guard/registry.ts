@@ -8,6 +8,7 @@ import { adjustCredits } from '@/lib/domain/credits-adjust';
 import { fixBalanceDrift, reverseLedgerEntry } from '@/lib/domain/ledger-edits';
 import { SUPPORT_EDITS } from '@/lib/domain/payments-edits';
 import { TASK_EDITS } from '@/lib/domain/tasks/edits';
+import { SUPPRESSION_EDITS } from '@/lib/domain/suppressions';
 
 export const EDITS: readonly AnyEdit[] = [
   addStaff,
@@ -18,6 +19,7 @@ export const EDITS: readonly AnyEdit[] = [
   reverseLedgerEntry,
   ...SUPPORT_EDITS,
   ...Object.values(TASK_EDITS),
+  ...Object.values(SUPPRESSION_EDITS),
 ];
 
 export function editNamed(name: string): AnyEdit | undefined {

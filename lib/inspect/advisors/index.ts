@@ -9,6 +9,7 @@ import { PERFORMANCE_ADVISORS } from '@/lib/inspect/advisors/performance';
 import { SECURITY_ADVISORS } from '@/lib/inspect/advisors/security';
 import { listActiveSuppressions, matchSuppression, type Suppression } from '@/lib/inspect/advisors/suppressions';
 import type { Category, Finding, Level } from '@/lib/inspect/advisors/types';
+import { fixSqlFor } from '@/lib/inspect/advisors/fix-sql';
 
 export type { Advisor } from '@/lib/inspect/advisors/advisor';
 export * from '@/lib/inspect/advisors/types';
@@ -50,9 +51,10 @@ export async function runAdvisors(db: QueryExecutorProvider, opts: RunOptions = 
     const { run: _run, ...info } = advisor;
     const finding: Finding = { ...info, objects: [], suppressed: [] };
     for (const row of rows) {
-      const object = { object: row.object, table: row.table, related: row.related ?? [], detail: row.detail };
+      const base = { object: row.object, table: row.table, related: row.related ?? [], detail: row.detail };
+      const object = { ...base, sql: row.sql ?? fixSqlFor(advisor.id, base) };
       const s = matchSuppression(suppressions, advisor.id, row.object);
-      if (s) finding.suppressed.push({ ...object, reason: s.reason, expiresAt: s.expiresAt });
+      if (s) finding.suppressed.push({ ...object, suppressionId: s.id, wholeAdvisor: s.object === null, reason: s.reason, expiresAt: s.expiresAt });
       else finding.objects.push(object);
     }
     findings.push(finding);

@@ -28,12 +28,14 @@ export interface FindingObject {
   /** Other objects involved (the twin of a duplicate index, the view's base table). */
   related: string[];
   detail: string;
+  /** The statement to copy that fixes it (Kontor runs none). */
+  sql: string;
 }
 
 export interface Finding extends AdvisorInfo {
   objects: FindingObject[];
   /** Objects hidden by an active suppression (not counted in `objects`). */
-  suppressed: (FindingObject & { reason: string; expiresAt: Date })[];
+  suppressed: (FindingObject & { suppressionId: string; wholeAdvisor: boolean; reason: string; expiresAt: Date })[];
 }
 
 /** The row every advisor query returns. */
@@ -42,4 +44,6 @@ export interface ObjectRow {
   table: string | null;
   related: string[] | null;
   detail: string;
+  /** The fix as SQL when the query knows it exactly (else fix-sql.ts writes it). */
+  sql?: string | null;
 }
