@@ -14,10 +14,15 @@ export interface NavArea {
 
 export const NAV_AREAS: readonly NavArea[] = [
   { href: '/', label: 'Overview', capability: 'overview.read' },
+  { href: '/users', label: 'Users', capability: 'users.read' },
+  { href: '/payments', label: 'Payments', capability: 'payments.read' },
   { href: '/database/tables', label: 'Tables', capability: 'database.read', group: 'Database' },
   { href: '/database/indexes', label: 'Indexes', capability: 'database.read', group: 'Database' },
   { href: '/database/activity', label: 'Activity', capability: 'database.read', group: 'Database' },
   { href: '/database/queries', label: 'Queries', capability: 'database.read', group: 'Database' },
+  { href: '/database/policies', label: 'Policies', capability: 'database.read', group: 'Database' },
+  { href: '/database/access', label: 'Access', capability: 'database.read', group: 'Database' },
+  { href: '/database/advisors', label: 'Advisors', capability: 'database.read', group: 'Database' },
   { href: '/tasks/queue', label: 'Queue', capability: 'tasks.read', group: 'Operations' },
   { href: '/tasks', label: 'Tasks', capability: 'tasks.read', group: 'Operations' },
   { href: '/workers', label: 'Workers', capability: 'tasks.read', group: 'Operations' },
