@@ -12,11 +12,13 @@ import { lintCommand } from '@/cli/lint';
 import { inspectCommand } from '@/cli/inspect';
 import { snapshotCommand } from '@/cli/snapshot';
 import { reconcileCommand } from '@/cli/reconcile';
+import { tasksCommand } from '@/cli/tasks';
 import { out, type Command } from '@/cli/command';
 
 export const COMMANDS: Record<string, Command> = {
   inspect: inspectCommand,
   snapshot: snapshotCommand,
+  tasks: tasksCommand,
   reconcile: reconcileCommand,
   staff: staffCommand,
   audit: auditCommand,
