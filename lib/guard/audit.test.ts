@@ -85,3 +85,16 @@ test('deleting a row by hand makes audit verify fail and name the missing row', 
 test('a target\'s history link', () => {
   assert.equal(auditHistoryHref({ type: 'user', id: 'a b/c' }), '/audit?target=user%3Aa%20b%2Fc');
 });
+
+test('on PostgreSQL 15 too: an edit is chained and the chain verifies', async () => {
+  const g = await guardFixture(15);
+  try {
+    const ada = await userIdOf(g.db, DEMO_CUSTOMER.email);
+    const { token } = await previewEdit(adjustCredits, g.staff.admin, { userId: ada, amount: 9 }, g.opts);
+    const r = await commitEdit(adjustCredits, g.staff.admin, { userId: ada, amount: 9, reason: 'Checking the chain on Postgres 15 works' }, token, crypto.randomUUID(), g.opts);
+    assert.equal(r.status, 'applied');
+    assert.deepEqual(await verifyAuditChain(g.db).then((x) => x.ok && x.rows), 1);
+  } finally {
+    await g.close();
+  }
+});

@@ -19,8 +19,8 @@ export interface GuardFixture {
   close(): Promise<void>;
 }
 
-export async function guardFixture(): Promise<GuardFixture> {
-  const tdb = await demoDatabase();
+export async function guardFixture(major: 15 | 17 = 17): Promise<GuardFixture> {
+  const tdb = await demoDatabase(major);
   const db = new Kysely<KontorDatabase>({
     dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: tdb.url, max: 24 }) }),
   });
@@ -69,4 +69,30 @@ export async function fingerprint(db: Kysely<KontorDatabase>) {
       (select count(*) from kontor.idempotency),
       (select string_agg(a::text, ',' order by id) from kontor.approvals a))) as f`.execute(db);
   return rows[0].f;
+}
+
+/**
+ * A mark to check "nothing was written anywhere" against: every table's row count in the product's
+ * and Kontor's schemas, and an xid. Rows inserted or updated after the mark carry a newer xmin.
+ */
+export async function writeMark(db: Kysely<KontorDatabase>) {
+  const tables = (await sql<{ schemaname: string; tablename: string }>`
+    select schemaname, tablename from pg_tables where schemaname in ('public', 'kontor', 'auth') order by 1, 2`.execute(db)).rows;
+  const counts: Record<string, number> = {};
+  for (const t of tables) counts[`${t.schemaname}.${t.tablename}`] = await count(db, `${t.schemaname}.${t.tablename}`);
+  const xid = (await sql<{ x: string }>`select txid_current()::text as x`.execute(db)).rows[0].x;
+  return { tables, counts, xid: Number(BigInt(xid) & 0xffffffffn) };
+}
+
+/** Tables whose rows changed since the mark (count, or a row written by a newer transaction). */
+export async function writtenSince(db: Kysely<KontorDatabase>, mark: Awaited<ReturnType<typeof writeMark>>): Promise<string[]> {
+  const changed: string[] = [];
+  for (const t of mark.tables) {
+    const name = `${t.schemaname}.${t.tablename}`;
+    const { rows } = await sql<{ n: string; fresh: string }>`
+      select count(*)::text as n, count(*) filter (where (xmin::text)::bigint > ${mark.xid})::text as fresh
+        from ${sql.id(t.schemaname, t.tablename)}`.execute(db);
+    if (Number(rows[0].n) !== mark.counts[name] || rows[0].fresh !== '0') changed.push(name);
+  }
+  return changed;
 }
