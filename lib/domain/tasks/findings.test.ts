@@ -17,6 +17,8 @@ import { getQueueHealth, getThroughput } from '@/lib/domain/tasks/health';
 import { queueNow } from '@/lib/domain/tasks/model';
 import { getTask, listTasks, parseTaskSearch, taskFilterSchema } from '@/lib/domain/tasks/list';
 import { listWorkers } from '@/lib/domain/workers';
+import { bearerMatches, collectMetrics, formatMetrics } from '@/lib/domain/tasks/metrics';
+import { parseStale, tasksHealth } from '@/cli/tasks';
 
 const manifest = JSON.parse(readFileSync('db/demo/manifest.json', 'utf8')) as { kind: string; ids?: string[] }[];
 const idsOf = (kind: string) => [...manifest.find((d) => d.kind === kind)!.ids!].sort();
@@ -195,5 +197,44 @@ describe('task list, detail and workers', () => {
     assert.ok(rows.every((w) => w.concurrency === 2 || w.concurrency === 4));
     const filtered = await listWorkers(db, mapping, { now, staleMinutes: 5, sort: 'id', desc: false, limit: 50, offset: 0, filter: 'terminated' });
     assert.ok(filtered.rows.every((w) => w.status === 'terminated') && filtered.total >= 1);
+  });
+});
+
+describe('alerting faces: /metrics and kontor tasks health', () => {
+  test('Prometheus text: depth, oldest age, stale workers, stuck tasks by kind', async () => {
+    const text = formatMetrics(await collectMetrics(db, mapping, { now }));
+    assert.match(text, /^# TYPE kontor_queue_depth gauge$/m);
+    assert.match(text, /^kontor_queue_oldest_age_seconds\{task_type="video_travel_segment"\} 93900$/m);
+    assert.match(text, /^kontor_tasks_stuck\{kind="task_on_dead_worker"\} 2$/m);
+    assert.match(text, /^kontor_tasks_stuck\{kind="task_queued_for_hours"\} 3$/m);
+    assert.match(text, /^kontor_workers_stale 1$/m);
+    assert.match(text, /^kontor_workers_live 22$/m);
+    assert.equal(formatMetrics([{ name: 'x', help: 'h', samples: [{ labels: { a: 'q"\\\n' }, value: 1 }] }]), '# HELP x h\n# TYPE x gauge\nx{a="q\\"\\\\\\n"} 1\n');
+  });
+
+  test('the bearer token: exact match only, nobody when unset', () => {
+    const token = 'metrics-token-0123456789';
+    assert.equal(bearerMatches(`Bearer ${token}`, token), true);
+    assert.equal(bearerMatches(`bearer ${token}`, token), true);
+    assert.equal(bearerMatches(`Bearer ${token}x`, token), false);
+    assert.equal(bearerMatches(`Basic ${token}`, token), false);
+    assert.equal(bearerMatches(null, token), false);
+    assert.equal(bearerMatches('Bearer ', token), false);
+    assert.equal(bearerMatches(`Bearer ${token}`, undefined), false);
+  });
+
+  test('kontor tasks health: the demo snapshot has 5 stuck tasks and 1 silent worker', async () => {
+    await sql`comment on database ${sql.id(tdb.name)} is ${sql.lit(`kontor demo 1 built ${now.toISOString()}`)}`.execute(db);
+    try {
+      const r = await tasksHealth(db, 5);
+      assert.equal(r.now, now.toISOString());
+      assert.equal(r.snapshot, true);
+      assert.equal(r.stuck.length, 5);
+      assert.deepEqual(r.silent.map((w) => w.id), idsOf('silent_worker'));
+      assert.equal(parseStale(['--stale', '0']), null);
+      assert.equal(parseStale([]), 5);
+    } finally {
+      await sql`comment on database ${sql.id(tdb.name)} is null`.execute(db);
+    }
   });
 });
