@@ -11,8 +11,9 @@ import { defineEdit } from '@/lib/guard/define';
 import { GuardError, invalid } from '@/lib/guard/errors';
 import { safeText } from '@/lib/guard/text';
 import { userIdSchema } from '@/lib/domain/payments-common';
+import { NOTE_MAX_CHARS } from '@/lib/domain/notes-limits';
 
-export const NOTE_MAX_CHARS = 4000;
+export { NOTE_MAX_CHARS };
 
 export interface NoteRow {
   id: string;

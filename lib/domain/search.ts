@@ -47,16 +47,17 @@ export function kindsFor(q: string): SearchKind[] {
   return kinds;
 }
 
-export async function search(db: QueryExecutorProvider, staff: StaffContext, raw: string): Promise<{ q: string; kinds: SearchKind[]; hits: SearchHit[] }> {
+export async function search(db: QueryExecutorProvider, staff: StaffContext, raw: string): Promise<{ q: string; kinds: SearchKind[]; hits: SearchHit[]; ms: number }> {
   if (!staff.can('users.read')) throw new GuardError('forbidden', 'users.read is required to search.');
   const parsed = searchQuerySchema.safeParse(raw);
-  if (!parsed.success) return { q: '', kinds: [], hits: [] };
+  if (!parsed.success) return { q: '', kinds: [], hits: [], ms: 0 };
+  const started = performance.now();
   const q = parsed.data;
   const m = activeMapping();
   const kinds = kindsFor(q).filter((k) => available(m, k, staff));
   const hits: SearchHit[] = [];
   for (const kind of kinds) hits.push(...(await searchKind(db, m, kind, q)));
-  return { q, kinds, hits };
+  return { q, kinds, hits, ms: Math.round(performance.now() - started) };
 }
 
 function available(m: Mapping, kind: SearchKind, staff: StaffContext): boolean {

@@ -15,6 +15,8 @@ export interface AuthIdentity {
   lastSignInAt: string | null;
   confirmedAt: string | null;
   bannedUntil: string | null;
+  /** Banned now (banned_until in the future, by the database's clock). */
+  banned: boolean;
   providers: string[];
 }
 
@@ -46,16 +48,17 @@ async function authIdentity(db: QueryExecutorProvider, id: string): Promise<Auth
   const exists = await sql<{ ok: boolean }>`select to_regclass('auth.users') is not null as ok`.execute(db);
   if (!exists.rows[0].ok) return null;
   // to_jsonb(u) ->> reads columns that GoTrue has and a bare auth.users may lack; only these leave the server.
-  const { rows } = await sql<{ created_at: string | null; last_sign_in_at: string | null; confirmed_at: string | null; banned_until: string | null; providers: string[] | null }>`
+  const { rows } = await sql<{ created_at: string | null; last_sign_in_at: string | null; confirmed_at: string | null; banned_until: string | null; banned: boolean; providers: string[] | null }>`
     select j ->> 'created_at' as created_at, j ->> 'last_sign_in_at' as last_sign_in_at,
            coalesce(j ->> 'email_confirmed_at', j ->> 'confirmed_at') as confirmed_at, j ->> 'banned_until' as banned_until,
+           coalesce((j ->> 'banned_until')::timestamptz > now(), false) as banned,
            (select array_agg(p order by p) from jsonb_array_elements_text(coalesce(j -> 'raw_app_meta_data' -> 'providers', '[]')) p) as providers
       from auth.users u, lateral (select to_jsonb(u) as j) x where u.id = ${id}`.execute(db);
   const r = rows[0];
   if (!r) return null;
   return {
     signedUpAt: iso(r.created_at), lastSignInAt: iso(r.last_sign_in_at), confirmedAt: iso(r.confirmed_at),
-    bannedUntil: iso(r.banned_until), providers: r.providers ?? [],
+    bannedUntil: iso(r.banned_until), banned: r.banned, providers: r.providers ?? [],
   };
 }
 
