@@ -117,12 +117,11 @@ export type StatementUserSort = (typeof STATEMENT_USER_SORTS)[number];
 
 export interface StatementUserRow extends StatementFigures { userId: string; email: string | null }
 
-/** Per user, for users with a balance or activity in the period: paged, sorted by a whitelisted key. */
-export async function listStatementUsers(
-  db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period,
-  q: { sort: StatementUserSort; desc: boolean; limit: number; offset: number; filter: string },
-): Promise<{ rows: StatementUserRow[]; total: number }> {
-  assertCan(staff);
+/** The per-user query, ordered; paged when `page` is given (the CSV export streams it whole). */
+export function statementUsersQuery(
+  mapping: Mapping, period: Period,
+  q: { sort: StatementUserSort; desc: boolean; filter: string; page?: { limit: number; offset: number } },
+) {
   const ledger = ledgerOf(mapping);
   const { users } = mapping;
   const at = columnOf(ledger, 'createdAt', 'l');
@@ -130,7 +129,7 @@ export async function listStatementUsers(
   const join = users ? sql`left join ${tableOf(users)} u on u.${keyOf(users)}::text = s.user_id` : sql``;
   const order = q.sort === 'user' ? sql`email` : sql.id(q.sort);
   const like = `%${q.filter.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const { rows } = await sql<Record<StatementColumn, string> & { user_id: string; email: string | null; total: string }>`
+  return sql<Record<StatementColumn, string> & { user_id: string; email: string | null; total: string }>`
     with s as (
       select ${columnOf(ledger, 'userId', 'l')}::text as user_id, ${figures(mapping, period)}
         from ${tableOf(ledger)} l where ${at} < ${period.to} group by 1
@@ -142,11 +141,21 @@ export async function listStatementUsers(
     select e.*, count(*) over ()::text as total from e
      where ${q.filter}::text = '' or e.email ilike ${like} or e.user_id = ${q.filter}
      order by ${order} ${sql.raw(q.desc ? 'desc' : 'asc')} nulls last, user_id
-     limit ${q.limit} offset ${q.offset}`.execute(db);
-  return {
-    rows: rows.map((r) => ({ userId: r.user_id, email: r.email, ...asText(r) })),
-    total: Number(rows[0]?.total ?? 0),
-  };
+     ${q.page ? sql`limit ${q.page.limit} offset ${q.page.offset}` : sql``}`;
+}
+
+export function toStatementUserRow(r: Record<StatementColumn, string> & { user_id: string; email: string | null }): StatementUserRow {
+  return { userId: r.user_id, email: r.email, ...asText(r) };
+}
+
+/** Per user, for users with a balance or activity in the period: paged, sorted by a whitelisted key. */
+export async function listStatementUsers(
+  db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period,
+  q: { sort: StatementUserSort; desc: boolean; limit: number; offset: number; filter: string },
+): Promise<{ rows: StatementUserRow[]; total: number }> {
+  assertCan(staff);
+  const { rows } = await statementUsersQuery(mapping, period, { ...q, page: { limit: q.limit, offset: q.offset } }).execute(db);
+  return { rows: rows.map(toStatementUserRow), total: Number(rows[0]?.total ?? 0) };
 }
 
 export interface ReplayEntry { id: string; at: string; type: string | null; amount: string; balance: string }

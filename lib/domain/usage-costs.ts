@@ -26,7 +26,7 @@ function need(mapping: Mapping) {
   return { apiCosts, ledger, payments };
 }
 
-function assertCan(staff: StaffContext) {
+export function assertCanReadUsage(staff: StaffContext) {
   if (!staff.can('credits.read')) throw new Error('credits.read is required to read usage costs.');
 }
 
@@ -67,7 +67,7 @@ const figures = (r: { cost: unknown; credits: unknown; revenue: unknown }): Usag
 
 /** Per day of the period, and the period's totals (the sum of the days). */
 export async function getUsageByDay(db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period) {
-  assertCan(staff);
+  assertCanReadUsage(staff);
   const { rows } = await sql<{ day: string; cost: string; credits: string; revenue: string }>`
     with ${base(mapping, period)},
     days as (select d::date as day from generate_series(${period.from}::timestamptz at time zone 'UTC',
@@ -82,18 +82,17 @@ export async function getUsageByDay(db: QueryExecutorProvider, staff: StaffConte
   return { days, total: figures({ cost: sum('cost'), credits: sum('credits'), revenue: sum('revenue') }) };
 }
 
-/** Per user: paged, sorted by a whitelisted key; `negativeOnly` keeps the users whose margin is below zero. */
-export async function listUsageByUser(
-  db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period,
-  q: { sort: UsageUserSort; desc: boolean; limit: number; offset: number; filter: string; negativeOnly?: boolean },
-): Promise<{ rows: UsageUser[]; total: number }> {
-  assertCan(staff);
+type UsageUserQuery = { sort: UsageUserSort; desc: boolean; filter: string; negativeOnly?: boolean; page?: { limit: number; offset: number } };
+type UsageUserSqlRow = { uid: string; email: string | null; cost: string; credits: string; revenue: string; margin: string; calls: string; total: string };
+
+/** The per-user query, ordered; paged when `page` is given (the CSV export streams it whole). */
+export function usageUsersQuery(mapping: Mapping, period: Period, q: UsageUserQuery) {
   const { users } = mapping;
   const email = users ? sql`u.${columnOf(users, 'email')}::text` : sql`null::text`;
   const join = users ? sql`left join ${tableOf(users)} u on u.${keyOf(users)}::text = x.uid` : sql``;
   const order = q.sort === 'user' ? sql`email` : sql.id(q.sort);
   const like = `%${q.filter.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const { rows } = await sql<{ uid: string; email: string | null; cost: string; credits: string; revenue: string; margin: string; calls: string; total: string }>`
+  return sql<UsageUserSqlRow>`
     with ${base(mapping, period)},
     x as (
       select coalesce(c.uid, r.uid) as uid, coalesce(c.cost, 0) as cost, coalesce(c.calls, 0) as calls,
@@ -108,16 +107,24 @@ export async function listUsageByUser(
      where (${q.filter}::text = '' or y.email ilike ${like} or y.uid = ${q.filter})
        and (${q.negativeOnly ?? false}::boolean is false or y.margin < 0)
      order by ${order} ${sql.raw(q.desc ? 'desc' : 'asc')} nulls last, uid
-     limit ${q.limit} offset ${q.offset}`.execute(db);
-  return {
-    rows: rows.map((r) => ({ userId: r.uid, email: r.email, calls: Number(r.calls), ...figures(r) })),
-    total: Number(rows[0]?.total ?? 0),
-  };
+     ${q.page ? sql`limit ${q.page.limit} offset ${q.page.offset}` : sql``}`;
+}
+
+export const toUsageUser = (r: UsageUserSqlRow): UsageUser => ({ userId: r.uid, email: r.email, calls: Number(r.calls), ...figures(r) });
+
+/** Per user: paged, sorted by a whitelisted key; `negativeOnly` keeps the users whose margin is below zero. */
+export async function listUsageByUser(
+  db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period,
+  q: { sort: UsageUserSort; desc: boolean; limit: number; offset: number; filter: string; negativeOnly?: boolean },
+): Promise<{ rows: UsageUser[]; total: number }> {
+  assertCanReadUsage(staff);
+  const { rows } = await usageUsersQuery(mapping, period, { ...q, page: { limit: q.limit, offset: q.offset } }).execute(db);
+  return { rows: rows.map(toUsageUser), total: Number(rows[0]?.total ?? 0) };
 }
 
 /** Per provider and model (a few hundred at most), worst margin first. Revenue is shared by each user's cost. */
 export async function getUsageByModel(db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period): Promise<UsageModel[]> {
-  assertCan(staff);
+  assertCanReadUsage(staff);
   const { rows } = await sql<{ provider: string; model: string; cost: string; calls: string; tokens: string; credits: string; revenue: string }>`
     with ${base(mapping, period)},
     per_user as (select uid, sum(credits) as credits, sum(credits) * coalesce(max(price.per_credit), 0) as revenue
