@@ -53,9 +53,20 @@ class Rollback extends Error {
   }
 }
 
-/** Load and apply inside the caller's transaction; the caller decides whether it stands. */
-export async function simulate(trx: Trx, edit: AnyEdit, input: unknown, staff: StaffContext) {
+/**
+ * Load and apply inside the caller's transaction; the caller decides whether it stands. `beforeApply`
+ * runs between the two (the preview's limit check), so locks are always taken in one order: the
+ * edit's load, then the limit's advisory lock, then whatever apply writes.
+ */
+export async function simulate(
+  trx: Trx,
+  edit: AnyEdit,
+  input: unknown,
+  staff: StaffContext,
+  beforeApply?: (loaded: Loaded) => Promise<void>,
+) {
   const loaded: Loaded = await edit.load(trx, input, staff);
+  await beforeApply?.(loaded);
   const applied = await edit.apply(trx, input, loaded, staff);
   const preview: Preview = {
     target: loaded.target,
@@ -85,8 +96,7 @@ export async function previewEdit(
   let outcome: { preview: Preview; versions: RowVersion[] };
   try {
     await write(async (trx) => {
-      const { loaded, preview } = await simulate(trx, edit, input, staff);
-      await checkLimits(trx, edit, input, loaded, staff);
+      const { loaded, preview } = await simulate(trx, edit, input, staff, (l) => checkLimits(trx, edit, input, l, staff));
       throw new Rollback({ preview, versions: loaded.rows });
     }, {}, opts.db ?? getDb());
     throw new Error('unreachable: the preview transaction must roll back');
