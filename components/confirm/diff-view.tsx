@@ -23,10 +23,10 @@ export function DiffView({ changes, caption = 'What changes' }: { changes: Chang
         {changes.map((c) => (
           <tr key={c.path}>
             <th scope="row" className="py-1 pe-3 text-start font-mono font-normal">{c.path}</th>
-            <td className="py-1 pe-3 break-all">
+            <td className="py-1 pe-3 [overflow-wrap:anywhere]">
               <del className="decoration-danger/70">{show(c.before)}</del>
             </td>
-            <td className="py-1 break-all">
+            <td className="py-1 [overflow-wrap:anywhere]">
               <ins className="font-medium no-underline">{show(c.after)}</ins>
             </td>
           </tr>
