@@ -47,17 +47,46 @@ export function kindsFor(q: string): SearchKind[] {
   return kinds;
 }
 
-export async function search(db: QueryExecutorProvider, staff: StaffContext, raw: string): Promise<{ q: string; kinds: SearchKind[]; hits: SearchHit[]; ms: number }> {
+/** A kind without an index is skipped on a table larger than this (unless asked): it would scan it. */
+export const SCAN_LIMIT = 100_000;
+
+export interface SearchResult {
+  q: string;
+  kinds: SearchKind[];
+  /** Kinds not run: no index and a large table. `scan: true` runs them anyway. */
+  skipped: SearchKind[];
+  hits: SearchHit[];
+  ms: number;
+}
+
+export async function search(db: QueryExecutorProvider, staff: StaffContext, raw: string, opts: { scan?: boolean } = {}): Promise<SearchResult> {
   if (!staff.can('users.read')) throw new GuardError('forbidden', 'users.read is required to search.');
   const parsed = searchQuerySchema.safeParse(raw);
-  if (!parsed.success) return { q: '', kinds: [], hits: [], ms: 0 };
+  if (!parsed.success) return { q: '', kinds: [], skipped: [], hits: [], ms: 0 };
   const started = performance.now();
   const q = parsed.data;
   const m = activeMapping();
-  const kinds = kindsFor(q).filter((k) => available(m, k, staff));
+  const wanted = kindsFor(q).filter((k) => available(m, k, staff));
+  const skipped: SearchKind[] = [];
+  if (!opts.scan) {
+    const unindexed = (await searchIndexes(db, staff)).filter((k) => k.indexed === false && wanted.includes(k.kind));
+    for (const k of unindexed) {
+      const table = k.kind === 'email' || k.kind === 'userId' || k.kind === 'name' ? m.users!.table
+        : k.kind === 'taskId' ? m.tasks!.table : m.payments!.table;
+      if ((await estimatedRows(db, table)) > SCAN_LIMIT) skipped.push(k.kind);
+    }
+  }
+  const kinds = wanted.filter((k) => !skipped.includes(k));
   const hits: SearchHit[] = [];
   for (const kind of kinds) hits.push(...(await searchKind(db, m, kind, q)));
-  return { q, kinds, hits, ms: Math.round(performance.now() - started) };
+  return { q, kinds, skipped, hits, ms: Math.round(performance.now() - started) };
+}
+
+async function estimatedRows(db: QueryExecutorProvider, t: TableRef): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    select c.reltuples::float8 as n from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = ${t.schema} and c.relname = ${t.name}`.execute(db);
+  return rows[0]?.n ?? 0;
 }
 
 function available(m: Mapping, kind: SearchKind, staff: StaffContext): boolean {

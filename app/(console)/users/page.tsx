@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
 import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
-import { search, searchIndexes, searchQuerySchema } from '@/lib/domain/search';
+import Link from 'next/link';
+import { search, searchIndexes, searchQuerySchema, SEARCH_LABELS } from '@/lib/domain/search';
 import type { SearchParams } from '@/components/data-table/query';
 import { Button } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
@@ -13,11 +14,13 @@ export const metadata: Metadata = { title: 'Users' };
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const staff = await requireStaff('users.read');
-  const raw = (await searchParams).q;
+  const sp = await searchParams;
+  const raw = sp.q;
+  const scan = sp.scan === '1';
   const parsed = searchQuerySchema.safeParse(Array.isArray(raw) ? raw[0] : (raw ?? ''));
   const q = parsed.success ? parsed.data : '';
   const [results, kinds] = await Promise.all([
-    q ? attempt(() => read((trx) => search(trx, staff, q))) : Promise.resolve(null),
+    q ? attempt(() => read((trx) => search(trx, staff, q, { scan }))) : Promise.resolve(null),
     attempt(() => read((trx) => searchIndexes(trx, staff))),
   ]);
 
@@ -50,6 +53,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       {results ? (
         results.ok ? (
           <Section id="results" title="Results" description={`${results.value.hits.length} found in ${results.value.ms} ms, at most 10 per kind.`}>
+            {results.value.skipped.length ? (
+              <Notice tone="warn" title="Not searched: no index">
+                {results.value.skipped.map((k) => SEARCH_LABELS[k]).join(', ')}: this database has no index for it, and the table is large,
+                so the search would read all of it.{' '}
+                <Link href={`/users?q=${encodeURIComponent(q)}&scan=1`} className="font-medium text-accent underline-offset-2 hover:underline">Search anyway</Link>
+              </Notice>
+            ) : null}
             <SearchResults hits={results.value.hits} q={q} />
           </Section>
         ) : (
