@@ -261,9 +261,10 @@ export interface UnindexedForeignKey {
 /** Foreign keys (in judged schemas) whose columns lead no valid, non-partial index of their table. */
 export async function listUnindexedForeignKeys(
   db: QueryExecutorProvider,
-  opts: { limit?: number; table?: { schema: string; name: string } } = {},
+  opts: { limit?: number; offset?: number; table?: { schema: string; name: string } } = {},
 ): Promise<UnindexedForeignKey[]> {
   const limit = Math.min(Math.max(opts.limit ?? 200, 1), 1000);
+  const offset = Math.max(opts.offset ?? 0, 0);
   const { rows } = await sql<UnindexedForeignKey>`
     select n.nspname::text as schema, c.relname::text as table, k.conname::text as constraint,
            array(select a.attname::text from unnest(k.conkey) with ordinality u(attnum, ord)
@@ -285,8 +286,39 @@ export async function listUnindexedForeignKeys(
             and (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(k.conkey)] <@ k.conkey
             and i.indnkeyatts >= cardinality(k.conkey))
      order by 1, 2, 3
-     limit ${limit}`.execute(db);
+     limit ${limit} offset ${offset}`.execute(db);
   return rows;
+}
+
+/** One index's verdict, for the advisors: every judged index that has one, unpaged. */
+export interface IndexVerdictRow {
+  schema: string;
+  table: string;
+  name: string;
+  /** schema.name, quoted as Postgres prints it. */
+  qname: string;
+  qtable: string;
+  /** The index it duplicates or is redundant with (quoted), when there is one. */
+  other: string | null;
+  verdict: IndexVerdict;
+}
+
+/**
+ * Every index verdict, in one pass and without the per-index size and definition the page shows:
+ * the advisors (duplicate, redundant, unused, invalid) read the same verdicts the Indexes page shows.
+ */
+export async function listIndexVerdicts(db: QueryExecutorProvider): Promise<IndexVerdictRow[]> {
+  const { rows } = await sql<RawIndexRow & { qtable: string; other: string | null }>`
+    with ${judgedIndexes()}
+    select j.schema, j.table_name, j.name, quote_ident(j.schema) || '.' || quote_ident(j.name) as qname,
+           quote_ident(j.schema) || '.' || quote_ident(j.table_name) as qtable,
+           (select quote_ident(split_part(o, '.', 1)) || '.' || quote_ident(substr(o, length(split_part(o, '.', 1)) + 2))
+              from coalesce(j.dup_of, j.red_of) o) as other,
+           j.verdict, j.dup_of, j.red_of, j.relpages, j.expected_pages
+      from judged j
+     where j.verdict is not null
+     order by j.schema, j.table_name, j.name`.execute(db);
+  return rows.map((r) => ({ schema: r.schema, table: r.table_name, name: r.name, qname: r.qname, qtable: r.qtable, other: r.other, verdict: verdictOf(r) }));
 }
 
 /** Since when the scan counters count: the database's last statistics reset, else the server's start. */

@@ -9,6 +9,8 @@ import { warmUp } from '@/db/demo/build';
 import manifest from '@/db/demo/manifest.json';
 import { ADVISORS, runAdvisors, type Finding } from '@/lib/inspect/advisors';
 import { perRowCalls } from '@/lib/inspect/advisors/node-tree';
+import { quoteIdent } from '@/lib/inspect/advisors/index-facts';
+import { listIndexes, listUnindexedForeignKeys } from '@/lib/inspect/indexes';
 
 const FIXTURE = fs.readFileSync(path.join(import.meta.dirname, 'fixture.sql'), 'utf8');
 
@@ -50,8 +52,9 @@ const CASES: Record<string, { flag: string[]; spare: string[] }> = {
     spare: ['public.comments/comments_author_fk', 'public.comments/comments_pair_fk', 'public.profiles/profiles_user_id_fkey'],
   },
   duplicate_index: {
-    flag: ['public.posts_title_a = public.posts_title_b'],
-    spare: ['public.posts_title_a = public.posts_title_b = public.posts_title_partial'],
+    // The younger twin is the one to drop (the Indexes page's verdict); the partial index is not a twin.
+    flag: ['public.posts_title_b'],
+    spare: ['public.posts_title_a', 'public.posts_title_partial'],
   },
   redundant_index: {
     flag: ['public.posts_status_idx'],
@@ -173,6 +176,17 @@ describe('advisors on the demo database', () => {
       const named = new Set(f.objects.flatMap((o) => [o.object, o.table ?? '', ...o.related]));
       for (const o of d.objects) assert.ok(named.has(o), `${d.kind} should name ${o}; got ${[...named].join(', ')}`);
     }
+  });
+
+  test('the index advisors report exactly the Indexes page\'s verdicts (one query per fact)', async () => {
+    const { rows } = await listIndexes(db, { verdict: 'any', limit: 1000 });
+    const kinds: Record<string, string> = { duplicate: 'duplicate_index', redundant: 'redundant_index', unused: 'unused_index', invalid: 'invalid_index' };
+    const fromPage = rows.filter((r) => kinds[r.verdict!.kind]).map((r) => `${kinds[r.verdict!.kind]} ${quoteIdent(r.schema)}.${quoteIdent(r.name)}`).sort();
+    const fromAdvisors = findings.filter((f) => Object.values(kinds).includes(f.id)).flatMap((f) => f.objects.map((o) => `${f.id} ${o.object}`)).sort();
+    assert.ok(fromPage.length >= 3);
+    assert.deepEqual(fromAdvisors, fromPage);
+    const fks = await listUnindexedForeignKeys(db, { limit: 1000 });
+    assert.deepEqual(objectsOf(findings, 'unindexed_foreign_key'), fks.map((k) => `${quoteIdent(k.schema)}.${quoteIdent(k.table)}/${quoteIdent(k.constraint)}`));
   });
 
   test('nothing else in the demo is flagged', () => {

@@ -10,6 +10,7 @@ import { SECURITY_ADVISORS } from '@/lib/inspect/advisors/security';
 import { listActiveSuppressions, matchSuppression, type Suppression } from '@/lib/inspect/advisors/suppressions';
 import type { Category, Finding, Level } from '@/lib/inspect/advisors/types';
 import { fixSqlFor } from '@/lib/inspect/advisors/fix-sql';
+import { runContext } from '@/lib/inspect/advisors/index-facts';
 
 export type { Advisor } from '@/lib/inspect/advisors/advisor';
 export * from '@/lib/inspect/advisors/types';
@@ -41,11 +42,12 @@ const LEVEL_ORDER: Record<Level, number> = { error: 0, warning: 1, info: 2 };
 export async function runAdvisors(db: QueryExecutorProvider, opts: RunOptions = {}): Promise<AdvisorRun> {
   const suppressions = opts.suppressions ?? (await listActiveSuppressions(db));
   const timings: Record<string, number> = {};
+  const ctx = runContext(db);
   const findings: Finding[] = [];
   for (const advisor of ADVISORS) {
     if (opts.categories && !opts.categories.includes(advisor.category)) continue;
     const started = performance.now();
-    const rows = await advisor.run(db);
+    const rows = await advisor.run(db, ctx);
     timings[advisor.id] = performance.now() - started;
     if (!rows.length) continue;
     const { run: _run, ...info } = advisor;

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Advisor } from '@/lib/inspect/advisors/advisor';
 import type { ObjectRow } from '@/lib/inspect/advisors/types';
 import { productSchema } from '@/lib/inspect/advisors/sql';
+import { indexesWithVerdict } from '@/lib/inspect/advisors/index-facts';
 
 type Db = Parameters<Advisor['run']>[0];
 const rows = async (db: Db, q: ReturnType<typeof sql<ObjectRow>>) => (await q.execute(db)).rows;
@@ -56,14 +57,6 @@ export const INTEGRITY_ADVISORS: Advisor[] = [
     category: 'integrity',
     why: 'A failed CREATE INDEX CONCURRENTLY left an index that queries cannot use but every write still maintains; a unique one enforces nothing.',
     fix: 'DROP INDEX CONCURRENTLY it and create it again (REINDEX INDEX CONCURRENTLY).',
-    run: (db) => rows(db, sql<ObjectRow>`
-      select quote_ident(n.nspname) || '.' || quote_ident(ic.relname) as object,
-             quote_ident(n.nspname) || '.' || quote_ident(c.relname) as "table", null::text[] as related,
-             case when i.indisunique then 'unique, ' else '' end || 'invalid (a failed concurrent build)' as detail
-        from pg_catalog.pg_index i
-        join pg_catalog.pg_class ic on ic.oid = i.indexrelid join pg_catalog.pg_class c on c.oid = i.indrelid
-        join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-       where not i.indisvalid and ${productSchema()}
-       order by 1`),
+    run: (_db, ctx) => indexesWithVerdict(ctx, 'invalid'),
   },
 ];

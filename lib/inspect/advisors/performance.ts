@@ -8,11 +8,9 @@ import type { Advisor } from '@/lib/inspect/advisors/advisor';
 import type { ObjectRow } from '@/lib/inspect/advisors/types';
 import { API_ROLES_CTE, notFromExtension, productSchema } from '@/lib/inspect/advisors/sql';
 import { perRowCalls } from '@/lib/inspect/advisors/node-tree';
+import { indexesWithVerdict, unindexedForeignKeys } from '@/lib/inspect/advisors/index-facts';
 
 const TABLE = sql`quote_ident(n.nspname) || '.' || quote_ident(c.relname)`;
-const KEYS = (alias: string) => sql`(string_to_array(${sql.ref(`${alias}.indkey`)}::text, ' ')::int2[])`;
-const CLASSES = (alias: string) => sql`(string_to_array(${sql.ref(`${alias}.indclass`)}::text, ' ')::oid[])`;
-const COLLATIONS = (alias: string) => sql`(string_to_array(${sql.ref(`${alias}.indcollation`)}::text, ' ')::oid[])`;
 
 type Db = Parameters<Advisor['run']>[0];
 const rows = async (db: Db, q: ReturnType<typeof sql<ObjectRow>>) => (await q.execute(db)).rows;
@@ -86,19 +84,7 @@ export const PERFORMANCE_ADVISORS: Advisor[] = [
     category: 'performance',
     why: 'Deleting or updating a referenced row scans the whole referencing table, and joins on the key seq-scan.',
     fix: 'CREATE INDEX CONCURRENTLY on the referencing columns.',
-    run: (db) => rows(db, sql<ObjectRow>`
-      select ${TABLE} || '/' || quote_ident(k.conname) as object, ${TABLE} as "table", array[(select quote_ident(rn.nspname) || '.' || quote_ident(rc.relname) from pg_catalog.pg_class rc join pg_catalog.pg_namespace rn on rn.oid = rc.relnamespace where rc.oid = k.confrelid)]::text[] as related,
-             quote_ident(k.conname) || ' (' || array_to_string(array(select quote_ident(a.attname) from unnest(k.conkey) with ordinality u(attnum, ord)
-               join pg_catalog.pg_attribute a on a.attrelid = k.conrelid and a.attnum = u.attnum order by u.ord), ', ')
-               || ') has no index' as detail
-        from pg_catalog.pg_constraint k
-        join pg_catalog.pg_class c on c.oid = k.conrelid join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-       where k.contype = 'f' and c.relkind in ('r', 'p') and ${productSchema()}
-         and not exists (select 1 from pg_catalog.pg_index i
-                          where i.indrelid = k.conrelid and i.indpred is null
-                            and (${KEYS('i')})[1:cardinality(k.conkey)] @> k.conkey
-                            and cardinality(k.conkey) <= i.indnkeyatts)
-       order by 1`),
+    run: (db) => unindexedForeignKeys(db),
   },
   {
     id: 'duplicate_index',
@@ -107,19 +93,7 @@ export const PERFORMANCE_ADVISORS: Advisor[] = [
     category: 'performance',
     why: 'Identical indexes cost every write and their storage twice and serve no query the other does not.',
     fix: 'DROP INDEX CONCURRENTLY all but one (keep the one backing a constraint).',
-    run: (db) => rows(db, sql<ObjectRow>`
-      select array_to_string(d.names, ' = ') as object, d.tbl as "table", d.names::text[] as related,
-             cardinality(d.names) || ' identical ' || d.am || ' indexes on ' || d.tbl as detail
-        from (select quote_ident(n.nspname) || '.' || quote_ident(t.relname) as tbl, am.amname as am,
-                     array_agg(quote_ident(n.nspname) || '.' || quote_ident(ic.relname) order by ic.relname) as names
-                from pg_catalog.pg_index i
-                join pg_catalog.pg_class ic on ic.oid = i.indexrelid join pg_catalog.pg_class t on t.oid = i.indrelid
-                join pg_catalog.pg_namespace n on n.oid = t.relnamespace join pg_catalog.pg_am am on am.oid = ic.relam
-               where ${productSchema()} and i.indisvalid
-               group by n.nspname, t.relname, i.indrelid, am.amname, i.indkey::text, i.indclass::text, i.indcollation::text, i.indoption::text,
-                        coalesce(pg_get_expr(i.indexprs, i.indrelid), ''), coalesce(pg_get_expr(i.indpred, i.indrelid), '')
-              having count(*) > 1) d
-       order by 1`),
+    run: (_db, ctx) => indexesWithVerdict(ctx, 'duplicate'),
   },
   {
     id: 'redundant_index',
@@ -128,23 +102,7 @@ export const PERFORMANCE_ADVISORS: Advisor[] = [
     category: 'performance',
     why: 'A btree on (a) is served by a btree on (a, b); keeping both costs every write.',
     fix: 'DROP INDEX CONCURRENTLY the shorter one after checking its scans moved to the longer one.',
-    run: (db) => rows(db, sql<ObjectRow>`
-      select quote_ident(n.nspname) || '.' || quote_ident(ac.relname) as object, ${TABLE} as "table",
-             array_agg(quote_ident(n.nspname) || '.' || quote_ident(bc.relname) order by bc.relname)::text[] as related,
-             'its columns lead ' || string_agg(quote_ident(n.nspname) || '.' || quote_ident(bc.relname), ', ' order by bc.relname) as detail
-        from pg_catalog.pg_index a
-        join pg_catalog.pg_index b on b.indrelid = a.indrelid and b.indexrelid <> a.indexrelid
-        join pg_catalog.pg_class ac on ac.oid = a.indexrelid join pg_catalog.pg_class bc on bc.oid = b.indexrelid
-        join pg_catalog.pg_class c on c.oid = a.indrelid join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-        join pg_catalog.pg_am am on am.oid = ac.relam
-       where am.amname = 'btree' and bc.relam = ac.relam and ${productSchema()}
-         and not a.indisunique and a.indisvalid and b.indisvalid
-         and a.indpred is null and b.indpred is null and a.indexprs is null and b.indexprs is null
-         and a.indnatts = a.indnkeyatts and a.indnkeyatts < b.indnkeyatts
-         and (${KEYS('b')})[1:a.indnkeyatts] = (${KEYS('a')})[1:a.indnkeyatts]
-         and (${CLASSES('b')})[1:a.indnkeyatts] = (${CLASSES('a')})[1:a.indnkeyatts]
-         and (${COLLATIONS('b')})[1:a.indnkeyatts] = (${COLLATIONS('a')})[1:a.indnkeyatts]
-       group by n.nspname, ac.relname, c.relname order by 1`),
+    run: (_db, ctx) => indexesWithVerdict(ctx, 'redundant'),
   },
   {
     id: 'unused_index',
@@ -153,17 +111,7 @@ export const PERFORMANCE_ADVISORS: Advisor[] = [
     category: 'performance',
     why: 'An index no query has scanned since statistics were reset costs every write and its storage for nothing.',
     fix: 'Check the replicas too, then DROP INDEX CONCURRENTLY.',
-    run: (db) => rows(db, sql<ObjectRow>`
-      select quote_ident(n.nspname) || '.' || quote_ident(ic.relname) as object, ${TABLE} as "table", null::text[] as related,
-             'never scanned since ' || coalesce(to_char((select stats_reset from pg_catalog.pg_stat_database where datname = current_database()), 'YYYY-MM-DD'), 'the server started')
-               || '; ' || pg_size_pretty(ic.relpages::bigint * current_setting('block_size')::bigint) as detail
-        from pg_catalog.pg_stat_user_indexes s
-        join pg_catalog.pg_index i on i.indexrelid = s.indexrelid
-        join pg_catalog.pg_class ic on ic.oid = i.indexrelid join pg_catalog.pg_class c on c.oid = i.indrelid
-        join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-       where s.idx_scan = 0 and not i.indisunique and not i.indisprimary and i.indisvalid and ${productSchema()}
-         and not exists (select 1 from pg_catalog.pg_constraint k where k.conindid = i.indexrelid)
-       order by 1`),
+    run: (_db, ctx) => indexesWithVerdict(ctx, 'unused'),
   },
   {
     id: 'no_primary_key',
