@@ -3,7 +3,12 @@
  * scripts/bench.ts times exactly these. Each parses its URL state (whitelisted), then reads through
  * one read-only, time-limited transaction.
  */
+import type { Kysely } from 'kysely';
 import { read } from '@/db/index';
+import type { KontorDatabase } from '@/db/types';
+
+/** The benchmark passes its own (logging) Kysely; pages use the process's pool. */
+type Db = Kysely<KontorDatabase> | undefined;
 import { listTables, listTableSchemas, TABLE_SORTS, type TableSort } from '@/lib/inspect/tables';
 import { getStatsSince, INDEX_SORTS, INDEX_VERDICTS, listIndexes, listUnindexedForeignKeys, type IndexSort, type IndexVerdictKind } from '@/lib/inspect/indexes';
 import { getIdleSince, getTableHistory } from '@/lib/inspect/snapshots';
@@ -23,7 +28,7 @@ export const TABLES_SPEC: TableSpec<TableSort> = {
 };
 
 /** The list's data: what the page and the benchmark time. */
-export async function loadTablesPage(params: SearchParams) {
+export async function loadTablesPage(params: SearchParams, db?: Db) {
   const query = parseTableQuery(params, TABLES_SPEC);
   const wanted = first(params.schema);
   return read(async (trx) => {
@@ -32,7 +37,7 @@ export async function loadTablesPage(params: SearchParams) {
     const schema = schemas.includes(wanted) ? wanted : '';
     const list = await listTables(trx, { sort: query.sort.id, desc: query.sort.desc, q: query.q, schema: schema || undefined, limit: query.pageSize, offset: query.offset });
     return { query, schemas, schema, ...list };
-  });
+  }, {}, db);
 }
 
 
@@ -42,7 +47,7 @@ export const INDEXES_SPEC: TableSpec<IndexSort> = {
   pageSizes: [25, 50, 100],
 };
 
-export async function loadIndexesPage(params: SearchParams) {
+export async function loadIndexesPage(params: SearchParams, db?: Db) {
   const query = parseTableQuery(params, INDEXES_SPEC);
   const v = first(params.verdict);
   const verdict = v === 'any' || (INDEX_VERDICTS as readonly string[]).includes(v) ? (v as IndexVerdictKind | 'any') : undefined;
@@ -58,10 +63,10 @@ export async function loadIndexesPage(params: SearchParams) {
     const idle = await getIdleSince(trx, list.rows.filter((r) => r.scans === 0).map((r) => ({ schema: r.schema, name: r.name, scans: r.scans })));
     const idleDays = Object.fromEntries([...idle].map(([k, d]) => [k, Math.floor((Date.now() - d.getTime()) / 86_400_000)]));
     return { query, schemas, schema, verdict: verdict ?? '', ...list, foreignKeys, statsSince, problems: problems.rows, idleDays };
-  });
+  }, {}, db);
 }
 
-export async function loadTableDetailPage(schema: string, name: string, opts: { exact?: boolean } = {}) {
+export async function loadTableDetailPage(schema: string, name: string, opts: { exact?: boolean } = {}, db?: Db) {
   return read(async (trx) => {
     const detail = await getTableDetail(trx, schema, name);
     if (!detail) return null;
@@ -75,10 +80,10 @@ export async function loadTableDetailPage(schema: string, name: string, opts: { 
     ]);
     const row = stats.rows.find((r) => r.schema === schema && r.name === name) ?? null;
     return { detail, indexes: indexes.rows, foreignKeys, history, sample, exact, stats: row };
-  });
+  }, {}, db);
 }
 
-export async function loadActivityPage() {
+export async function loadActivityPage(db?: Db) {
   return read(async (trx) => {
     const [groups, sessions, sequences, wraparound, vitals] = await Promise.all([
       listConnectionGroups(trx),
@@ -88,7 +93,7 @@ export async function loadActivityPage() {
       getDatabaseVitals(trx),
     ]);
     return { groups, sessions, lockTrees: blockingTrees(sessions), sequences, wraparound, vitals };
-  });
+  }, {}, db);
 }
 
 export const QUERIES_SPEC: TableSpec<QuerySort> = {
@@ -97,12 +102,12 @@ export const QUERIES_SPEC: TableSpec<QuerySort> = {
   pageSizes: [25, 50, 100],
 };
 
-export async function loadQueriesPage(params: SearchParams) {
+export async function loadQueriesPage(params: SearchParams, db?: Db) {
   const query = parseTableQuery(params, QUERIES_SPEC);
   return read(async (trx) => {
     const source = await getStatementsSource(trx);
     if (!source.available) return { query, source, list: null };
     const list = await listTopQueries(trx, source, { sort: query.sort.id, q: query.q, limit: query.pageSize, offset: query.offset });
     return { query: { ...query, sort: { ...query.sort, desc: true } }, source, list };
-  });
+  }, {}, db);
 }
