@@ -179,3 +179,36 @@ export async function asOfBalance(db: QueryExecutorProvider, staff: StaffContext
     recent: rows.map((r) => ({ id: r.id, at: r.at.toISOString(), type: r.type, amount: Number(r.amount).toFixed(2), balance: Number(r.balance).toFixed(2) })),
   };
 }
+
+export interface AccountSummary { userId: string; email: string | null; cached: string | null; ledgerSum: string; drift: string | null; entries: number }
+
+/** One account: its cached balance (when the product keeps one), its ledger sum and the drift between them. */
+export async function getAccountSummary(db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, userId: string): Promise<AccountSummary> {
+  assertCan(staff);
+  const ledger = ledgerOf(mapping);
+  const { users } = mapping;
+  const cachedSql = users && hasColumn(users, 'credits')
+    ? sql`(select u.${columnOf(users, 'credits')}::text from ${tableOf(users)} u where u.${keyOf(users)} = ${userId})`
+    : sql`null::text`;
+  const emailSql = users ? sql`(select u.${columnOf(users, 'email')}::text from ${tableOf(users)} u where u.${keyOf(users)} = ${userId})` : sql`null::text`;
+  const { rows: [r] } = await sql<{ cached: string | null; email: string | null; sum: string; n: string }>`
+    select ${cachedSql} as cached, ${emailSql} as email, coalesce(sum(l.${columnOf(ledger, 'amount')}), 0)::text as sum, count(*)::text as n
+      from ${tableOf(ledger)} l where l.${columnOf(ledger, 'userId')} = ${userId}`.execute(db);
+  const drift = r.cached === null ? null : ((Math.round(Number(r.cached) * 100) - Math.round(Number(r.sum) * 100)) / 100).toFixed(2);
+  return { userId, email: r.email, cached: r.cached === null ? null : Number(r.cached).toFixed(2), ledgerSum: Number(r.sum).toFixed(2), drift, entries: Number(r.n) };
+}
+
+/** Named ledger entries of one user (a finding's), at most 50, oldest first. */
+export async function getEntries(db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, userId: string, ids: string[]): Promise<ReplayEntry[]> {
+  assertCan(staff);
+  if (!ids.length) return [];
+  const ledger = ledgerOf(mapping);
+  const type = hasColumn(ledger, 'type') ? sql`l.${columnOf(ledger, 'type')}::text` : sql`null::text`;
+  const { rows } = await sql<{ id: string; at: Date; type: string | null; amount: string; balance: string }>`
+    select * from (
+      select l.${keyOf(ledger)}::text as id, l.${columnOf(ledger, 'createdAt')} as at, ${type} as type, l.${columnOf(ledger, 'amount')}::text as amount,
+             sum(l.${columnOf(ledger, 'amount')}) over (order by l.${columnOf(ledger, 'createdAt')}, l.${keyOf(ledger)})::text as balance
+        from ${tableOf(ledger)} l where l.${columnOf(ledger, 'userId')} = ${userId}
+    ) r where r.id = any(${ids.slice(0, 50)}::text[]) order by at, id`.execute(db);
+  return rows.map((r) => ({ id: r.id, at: r.at.toISOString(), type: r.type, amount: Number(r.amount).toFixed(2), balance: Number(r.balance).toFixed(2) }));
+}
