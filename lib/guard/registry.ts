@@ -9,6 +9,7 @@ import { fixBalanceDrift, reverseLedgerEntry } from '@/lib/domain/ledger-edits';
 import { SUPPORT_EDITS } from '@/lib/domain/payments-edits';
 import { TASK_EDITS } from '@/lib/domain/tasks/edits';
 import { SUPPRESSION_EDITS } from '@/lib/domain/suppressions';
+import { signalBackend } from '@/lib/inspect/terminate';
 
 export const EDITS: readonly AnyEdit[] = [
   addStaff,
@@ -20,6 +21,7 @@ export const EDITS: readonly AnyEdit[] = [
   ...SUPPORT_EDITS,
   ...Object.values(TASK_EDITS),
   ...Object.values(SUPPRESSION_EDITS),
+  signalBackend,
 ];
 
 export function editNamed(name: string): AnyEdit | undefined {

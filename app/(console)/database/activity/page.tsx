@@ -37,7 +37,7 @@ function LockTree({ nodes }: { nodes: BlockingNode[] }) {
 }
 
 export default async function ActivityPage() {
-  await requireStaff('database.read');
+  const staff = await requireStaff('database.read');
   const result = await attempt(() => loadActivityPage());
   if (!result.ok) {
     return (
@@ -70,7 +70,7 @@ export default async function ActivityPage() {
       </Section>
 
       <Section id="sessions" title="Busy sessions" description="Running a query or holding a transaction open, longest first. Long queries and idle-in-transaction sessions are marked.">
-        <SessionsTable rows={sessions} query={parseTableQuery({}, { sortable: ['pid'], defaultSort: { id: 'pid', desc: false }, pageSizes: [1000], prefix: 's_' })} />
+        <SessionsTable canSignal={staff.can('database.terminate')} rows={sessions} query={parseTableQuery({}, { sortable: ['pid'], defaultSort: { id: 'pid', desc: false }, pageSizes: [1000], prefix: 's_' })} />
       </Section>
 
       <Section id="connections" title="Connections" description="By state, role, application and client.">

@@ -4,13 +4,14 @@ import { dataTableColumns } from '@/components/data-table/features';
 import type { TableQuery } from '@/components/data-table/query';
 import type { SessionRow } from '@/lib/inspect/activity';
 import { formatSeconds } from '@/app/(console)/database/_components/format';
+import { SignalBackend } from '@/app/(console)/database/activity/_components/signal-backend';
 
 const col = dataTableColumns<SessionRow>();
 // Past these, a query or an open transaction is worth an engineer's look.
 const LONG_QUERY_S = 60;
 const LONG_IDLE_TX_S = 30;
 
-const columns = col.columns([
+const baseColumns = col.columns([
   col.accessor('pid', { id: 'pid', header: 'PID', meta: { align: 'end' } }),
   col.accessor('state', {
     id: 'state',
@@ -36,10 +37,19 @@ const columns = col.columns([
   }),
 ]);
 
-export function SessionsTable({ rows, query }: { rows: SessionRow[]; query: TableQuery }) {
+const withActions = col.columns([
+  ...baseColumns,
+  col.display({
+    id: 'actions',
+    header: () => <span className="sr-only">Actions</span>,
+    cell: (c) => <SignalBackend pid={c.row.original.pid} state={c.row.original.state} />,
+  }),
+]);
+
+export function SessionsTable({ rows, query, canSignal }: { rows: SessionRow[]; query: TableQuery; canSignal: boolean }) {
   return (
     <DataTable
-      columns={columns}
+      columns={canSignal ? withActions : baseColumns}
       rows={rows}
       rowCount={rows.length}
       query={query}
