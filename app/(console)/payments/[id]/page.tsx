@@ -40,7 +40,8 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
         <p className="text-sm text-ink-muted"><Link href="/payments" className="underline-offset-2 hover:underline">Payments</Link></p>
         <h1 className="text-2xl font-semibold tracking-tight">Payment {p.orderId ?? p.id}</h1>
         <p className="text-sm text-ink-muted">
-          <span className="font-mono">{p.id}</span> · <Link href={auditHistoryHref({ type: 'payment', id: p.id })} className="text-accent underline-offset-2 hover:underline">Audit history</Link>
+          <span className="font-mono">{p.id}</span>
+          {staff.can('audit.read') ? <> · <Link href={auditHistoryHref({ type: 'payment', id: p.id })} className="text-accent underline-offset-2 hover:underline">Audit history</Link></> : null}
         </p>
       </div>
       <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-1 rounded-lg border border-line bg-surface p-4 text-sm sm:grid-cols-[auto_1fr_auto_1fr]">

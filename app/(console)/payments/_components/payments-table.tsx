@@ -26,7 +26,7 @@ function columns(showUser: boolean) {
       id: 'order',
       header: 'Payment',
       cell: (c) => (
-        <Link href={`/payments/${c.row.original.id}`} className="font-mono text-accent underline-offset-2 hover:underline">
+        <Link href={`/payments/${c.row.original.id}`} className="whitespace-nowrap font-mono text-accent underline-offset-2 hover:underline">
           {c.getValue() ?? c.row.original.id.slice(0, 8)}
         </Link>
       ),
@@ -40,7 +40,7 @@ function columns(showUser: boolean) {
             : <span className="text-ink-muted">deleted user</span>),
         })]
       : []),
-    col.accessor('amount', { id: 'amount', header: 'Amount', cell: (c) => formatMoney(c.getValue(), c.row.original.currency), meta: { align: 'end' } }),
+    col.accessor('amount', { id: 'amount', header: 'Amount', cell: (c) => <span className="whitespace-nowrap">{formatMoney(c.getValue(), c.row.original.currency)}</span>, meta: { align: 'end' } }),
     col.accessor('credits', { id: 'credits', header: 'Credits', cell: (c) => c.getValue() ?? '—', meta: { align: 'end' } }),
     col.accessor('status', { id: 'status', header: 'Status' }),
     col.accessor('method', { id: 'method', header: 'Method', cell: (c) => c.getValue() ?? '—' }),

@@ -6,7 +6,7 @@ import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { auditHistoryHref } from '@/lib/guard';
 import { listUserNotes } from '@/lib/domain/notes';
-import { listPayments, PAYMENT_SORTS, type PaymentSort } from '@/lib/domain/payments';
+import { listPayments, paymentTotals, PAYMENT_SORTS, type PaymentSort } from '@/lib/domain/payments';
 import { getUserProfile, listUserAudit, listUserLedger, listUserTasks } from '@/lib/domain/users';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
 import { Notice } from '@/components/ui/notice';
@@ -38,7 +38,10 @@ export default async function UserPage({ params, searchParams }: { params: Promi
   const page = (q: { pageSize: number; offset: number }) => ({ limit: q.pageSize, offset: q.offset });
   const [payments, ledger, tasks, notes, audit] = await Promise.all([
     staff.can('payments.read')
-      ? attempt(() => read((trx) => listPayments(trx, staff, { user: userId }, { sort: pq.sort.id, desc: pq.sort.desc, ...page(pq) })))
+      ? attempt(() => read(async (trx) => ({
+          rows: await listPayments(trx, staff, { user: userId }, { sort: pq.sort.id, desc: pq.sort.desc, ...page(pq) }),
+          total: (await paymentTotals(trx, staff, { user: userId })).count,
+        })))
       : null,
     staff.can('credits.read') ? attempt(() => read((trx) => listUserLedger(trx, staff, userId, page(lq)))) : null,
     staff.can('tasks.read') ? attempt(() => read((trx) => listUserTasks(trx, staff, userId, page(tq)))) : null,
@@ -62,7 +65,7 @@ export default async function UserPage({ params, searchParams }: { params: Promi
       {payments ? (
         <Section id="payments" title="Payments" description={<>Newest first. <Link className="text-accent underline-offset-2 hover:underline" href={`/payments?user=${userId}`}>Filter all payments by this user</Link>.</>}>
           {payments.ok ? (
-            <PaymentsTable rows={payments.value} rowCount={null} query={pq} sortable={PAYMENT_SORTS} prefix="p_" showUser={false} caption={`Payments of ${profile.email}`} />
+            <PaymentsTable rows={payments.value.rows} rowCount={payments.value.total} query={pq} sortable={PAYMENT_SORTS} prefix="p_" showUser={false} caption={`Payments of ${profile.email}`} />
           ) : failed(payments.message)}
         </Section>
       ) : null}
@@ -80,7 +83,7 @@ export default async function UserPage({ params, searchParams }: { params: Promi
         {staff.can('users.note') ? <AddNote userId={userId} email={profile.email} /> : null}
         {notes.ok ? <NotesTable rows={notes.value.rows} total={notes.value.total} query={nq} prefix="n_" /> : failed(notes.message)}
       </Section>
-      <Section id="audit" title="Audit history" description={<>The latest guarded edits of this user and their payments. <Link className="text-accent underline-offset-2 hover:underline" href={historyHref}>The user&apos;s full history in the audit log</Link>.</>}>
+      <Section id="audit" title="Audit history" description={<>The latest guarded edits of this user and their payments.{audit ? <> <Link className="text-accent underline-offset-2 hover:underline" href={historyHref}>The user&apos;s full history in the audit log</Link>.</> : null}</>}>
         {audit === null ? (
           <p className="text-sm text-ink-muted">Your role cannot read the audit log (it needs audit.read).</p>
         ) : audit.ok ? <AuditTable rows={audit.value} /> : failed(audit.message)}

@@ -8,3 +8,10 @@ export function formatMoney(amount: string | null, currency: string | null): str
   if (amount === null) return '—';
   return currency ? `${amount} ${currency}` : amount;
 }
+
+/** "77214.00" -> "77,214.00": digits grouped, the decimals kept exactly as stored. */
+export function groupDigits(amount: string): string {
+  const [int, frac] = amount.split('.');
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return frac === undefined ? grouped : `${grouped}.${frac}`;
+}

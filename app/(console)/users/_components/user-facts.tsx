@@ -23,7 +23,7 @@ function Card({ id, title, children }: { id: string; title: string; children: Re
 /** Profile, auth identity, credits and costs: the facts a ticket needs first. */
 export function UserFacts({ profile: p }: { profile: UserProfile }) {
   return (
-    <div className="grid items-start gap-4 md:grid-cols-2 xl:grid-cols-4">
+    <div className="grid items-start gap-4 md:grid-cols-2 2xl:grid-cols-4">
       <Card id="fact-profile" title="Profile">
         <Fact term="Status">{p.status ?? '—'}</Fact>
         <Fact term="Tier">{p.tier ?? '—'}</Fact>
