@@ -108,6 +108,15 @@ async function main() {
   const { COMMANDS_FOR_BENCH } = await import('@/bench/commands');
 
   async function time(name: string, kind: BenchRow['kind'], fn: () => Promise<unknown>, opts: { writes?: boolean } = {}) {
+    try {
+      await measure(name, kind, fn, opts);
+    } catch (err) {
+      capturing = false;
+      record({ name, kind, kontorMs: NaN, sqlMs: null, reps: 0, note: `failed: ${(err as Error).message}` });
+    }
+  }
+
+  async function measure(name: string, kind: BenchRow['kind'], fn: () => Promise<unknown>, opts: { writes?: boolean }) {
     await fn(); // warm-up: plans, catalog caches, JIT of the code path
     captured.length = 0;
     capturing = true;

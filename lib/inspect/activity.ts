@@ -113,7 +113,7 @@ export interface SequenceRow {
   used: number;
 }
 
-/** Sequences that have used the largest share of their range (only those ever called). */
+/** Sequences with a smaller-than-bigint range that have used the largest share of it (only those ever called). */
 export async function listSequencesNearMax(
   db: QueryExecutorProvider,
   opts: { minUsed?: number; limit?: number } = {},
@@ -126,7 +126,12 @@ export async function listSequencesNearMax(
                  then (s.last_value::numeric - s.min_value) / nullif(s.max_value::numeric - s.min_value, 0)
                  else (s.max_value::numeric - s.last_value) / nullif(s.max_value::numeric - s.min_value, 0) end)::float8 as used
       from pg_catalog.pg_sequences s
-     where s.last_value is not null and ${isListedSchema(sql.ref('s.schemaname'))}
+     where ${isListedSchema(sql.ref('s.schemaname'))}
+       -- Reading a sequence's last value opens it: thousands of identity columns would take seconds.
+       -- A bigint sequence lasts 292,000 years at a million values a second, so only those with a
+       -- smaller range (smallint, integer, or a lowered MAXVALUE) are read.
+       and (s.data_type <> 'bigint'::regtype or s.max_value < 9223372036854775807 or s.min_value > -9223372036854775808)
+       and s.last_value is not null
      order by used desc nulls last, 1, 2
      limit ${Math.min(Math.max(opts.limit ?? 10, 1), 200)}`.execute(db);
   return rows

@@ -71,7 +71,7 @@ const ORDER: Record<IndexSort, RawBuilder<unknown>> = {
 };
 
 /** The verdict of every listed index, as rows of `judged` (oid, schema, name, table_name, verdict, ...). */
-function judgedIndexes(): RawBuilder<unknown> {
+function judgedIndexes(scope: { schema?: string; table?: { schema: string; name: string } } = {}): RawBuilder<unknown> {
   return sql`
     ix as (
       select i.indexrelid as oid, i.indrelid, n.nspname::text as schema, ic.relname::text as name,
@@ -96,6 +96,9 @@ function judgedIndexes(): RawBuilder<unknown> {
         left join (select distinct conindid from pg_catalog.pg_constraint where contype in ('p', 'u', 'x')) k
                on k.conindid = i.indexrelid
        where ${isListedSchema(sql.ref('n.nspname'))} and tc.relkind in ('r', 'p', 'm')
+         -- Every verdict compares an index only with others of its table, so a narrower scope is exact.
+         ${scope.schema ? sql`and n.nspname = ${scope.schema}` : sql``}
+         ${scope.table ? sql`and n.nspname = ${scope.table.schema} and tc.relname = ${scope.table.name}` : sql``}
     ),
     dup as (
       select distinct on (a.oid) a.oid, b.schema || '.' || b.name as other
@@ -189,7 +192,7 @@ export async function listIndexes(
   const offset = Math.max(opts.offset ?? 0, 0);
   const q = opts.q?.trim();
   const { rows } = await sql<RawIndexRow>`
-    with ${judgedIndexes()},
+    with ${judgedIndexes({ schema: opts.schema, table: opts.table })},
     page as (
       select j.oid, count(*) over () as matched,
              row_number() over (order by ${order} ${dir}, j.schema, j.table_name, j.name) as pos
