@@ -9,7 +9,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from '@/db/migrate';
 import { startCluster, type Cluster } from '@/db/embedded';
-import { buildDemo, DEMO_VERSION } from '@/db/demo/build';
+import { buildDemo, DEMO_VERSION, type DemoSize } from '@/db/demo/build';
 
 export const KONTOR_DIR = path.resolve(process.env.KONTOR_HOME ?? '.kontor');
 export const DEMO_DB = 'kontor_demo';
@@ -86,6 +86,8 @@ export interface EnsureOptions {
   reset?: boolean;
   /** With reset: multiply the demo's default sizes. */
   scale?: number;
+  /** With reset: the demo's size ('bench': 1M users, ~10M ledger rows; several minutes). */
+  size?: DemoSize;
 }
 
 export async function ensureDatabase(opts: EnsureOptions = {}): Promise<Resolved> {
@@ -100,7 +102,7 @@ export async function ensureDatabase(opts: EnsureOptions = {}): Promise<Resolved
     log(exists ? 'Rebuilding the demo database…' : 'Building the demo database (first start)…');
     const started = Date.now();
     await recreateDatabase(cluster.url(), DEMO_DB);
-    await buildDemo(url, { scale: opts.scale });
+    await buildDemo(url, { scale: opts.scale, size: opts.size });
     log(`Demo database built in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   }
   await migrateEmbedded(url, log);

@@ -1,7 +1,8 @@
 /**
- * `npm run demo:reset [-- --scale N]`: rebuild the embedded demo database from scratch. `--scale`
- * multiplies the default sizes (2,000 users, 200,000 ledger rows, 50,000 tasks); 500 gives the
- * benchmark size of about a million users.
+ * `npm run demo:reset [-- --size bench] [--scale N]`: rebuild the embedded demo database from
+ * scratch. `--size bench` builds the benchmark size (1M users, ~10M ledger rows, 2M tasks: minutes,
+ * db/demo/README.md); `--scale` multiplies a size's counts (default size: 2,000 users, 200,000
+ * ledger rows, 50,000 tasks).
  */
 import { ensureDatabase } from '@/db/runtime';
 
@@ -16,6 +17,12 @@ if (process.env.DATABASE_URL) {
   process.exit(2);
 }
 const log = (line: string) => console.log(`[kontor] ${line}`);
-const db = await ensureDatabase({ log, reset: true, scale });
+const sizeAt = process.argv.indexOf('--size');
+const size = sizeAt > 0 ? process.argv[sizeAt + 1] : 'default';
+if (size !== 'default' && size !== 'bench') {
+  console.error('demo:reset: --size takes default or bench');
+  process.exit(2);
+}
+const db = await ensureDatabase({ log, reset: true, scale, size });
 await db.cluster?.stop();
 log('Demo database rebuilt.');

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import bcrypt from 'bcryptjs';
 import pg from 'pg';
 import { DEMO_CUSTOMER, DEMO_PASSWORD, DEMO_STAFF } from '@/db/demo/accounts';
-import { buildDemo, demoComment, warmUp } from '@/db/demo/build';
+import { buildDemo, demoComment, parseDemoComment, warmUp } from '@/db/demo/build';
 import { DEMO_TEMPLATE, demoDatabase, emptyDatabase, TEST_ANCHOR, type TestDatabase } from '@/test/db';
 
 interface ManifestEntry {
@@ -390,10 +390,10 @@ describe('demo database', () => {
     assert.equal(missing.length, 0);
   });
 
-  test('the same anchor builds the same rows', async () => {
+  test('the same anchor builds the same rows, in one session as in two lanes', async () => {
     const again = await emptyDatabase();
     try {
-      await buildDemo(again.url, { anchor: TEST_ANCHOR });
+      await buildDemo(again.url, { anchor: TEST_ANCHOR, lanes: 1 });
       const d = await connect(again.url);
       try {
         assert.deepEqual(await fingerprints(d), await fingerprints(c));
@@ -415,6 +415,42 @@ describe('demo database on PostgreSQL 15', () => {
       try {
         assert.match((await rows<{ server_version: string }>(c, 'show server_version'))[0].server_version, /^15\./);
         for (const e of manifest) await CHECKS[e.kind](c, e).catch((err: Error) => assert.fail(`${e.kind}: ${err.message}`));
+      } finally {
+        await c.end();
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
+describe('demo database at the benchmark size', () => {
+  // The bench size's shape at 1% (10,000 users): the same SQL as the full 1M-user build.
+  test('builds with its own counts, every planted defect and its comment', async () => {
+    const db = await emptyDatabase();
+    try {
+      await buildDemo(db.url, { anchor: TEST_ANCHOR, size: 'bench', scale: 0.01 });
+      const c = await connect(db.url);
+      try {
+        const count = async (t: string) => Number((await rows<{ n: string }>(c, `select count(*) as n from ${t}`))[0].n);
+        assert.equal(await count('public.users'), 10000);
+        assert.equal(await count('public.payments'), 15004);
+        assert.ok((await count('public.tasks')) >= 20000);
+        const ledger = await count('public.credits_ledger');
+        assert.ok(ledger > 90000 && ledger < 110000, String(ledger));
+        // Skewed: the heaviest user has far more tasks than the 2 of a typical one.
+        const [top] = await rows<{ n: string }>(c, `select count(*) as n from public.tasks group by user_id order by 1 desc limit 1`);
+        assert.ok(Number(top.n) > 20, top.n);
+        for (const e of manifest) await CHECKS[e.kind](c, e).catch((err: Error) => assert.fail(`${e.kind}: ${err.message}`));
+        assert.deepEqual(await column(c, `select u.id from public.users u
+          where u.credits <> (select coalesce(sum(amount), 0) from public.credits_ledger l where l.user_id = u.id)`),
+        sorted(planted('balance_drift')));
+        assert.deepEqual(await column(c, `select id from public.users where credits < 0`), planted('negative_balance'));
+        const name = (await rows<{ d: string }>(c, 'select current_database() as d'))[0].d;
+        const note = (await rows<{ d: string }>(c, `select shobj_description(oid, 'pg_database') as d from pg_database where datname = $1`, [name]))[0].d;
+        assert.equal(note, demoComment(TEST_ANCHOR, 'bench'));
+        assert.deepEqual(parseDemoComment(note), { version: '1', size: 'bench', anchor: TEST_ANCHOR });
+        assert.deepEqual(parseDemoComment(demoComment(TEST_ANCHOR))?.size, 'default');
       } finally {
         await c.end();
       }

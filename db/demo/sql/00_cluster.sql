@@ -2,8 +2,9 @@
 -- the extensions Supabase installs in `extensions`, and the build's own helpers.
 --
 -- The build passes its parameters as session settings: kontor_demo.anchor (the demo's "now"),
--- kontor_demo.scale, and the bcrypt hashes. Every helper below lives in pg_temp and vanishes with
--- the build's session, so nothing of the build machinery is left in the database.
+-- kontor_demo.scale.<kind> (how many rows of each kind), and the bcrypt hashes. Every helper below
+-- lives in pg_temp and vanishes with the build's session, so nothing of the build machinery is left
+-- in the database.
 
 set timezone = 'UTC';
 
@@ -76,7 +77,15 @@ create function pg_temp.anchor() returns timestamptz
   language sql stable
   as $$ select current_setting('kontor_demo.anchor')::timestamptz $$;
 
--- Row counts at scale 1, multiplied by kontor_demo.scale.
-create function pg_temp.n(base int) returns int
+-- Row counts: the default count of a kind of row, multiplied by that kind's factor
+-- (kontor_demo.scale.<kind>: the build's scale times its size's factor for the kind).
+create function pg_temp.n(base int, kind text) returns int
   language sql stable
-  as $$ select greatest(1, round(base * current_setting('kontor_demo.scale')::numeric))::int $$;
+  as $$ select greatest(1, round(base * current_setting('kontor_demo.scale.' || kind)::numeric))::int $$;
+
+-- Whether row number k is this session's to write. The build runs the files marked `-- lanes: all`
+-- in kontor_demo.lanes sessions at once; each writes the rows whose number falls to it, so the
+-- rows are the same whatever the number of lanes.
+create function pg_temp.mine(k bigint) returns boolean
+  language sql stable
+  as $$ select k % current_setting('kontor_demo.lanes')::int = current_setting('kontor_demo.lane')::int $$;

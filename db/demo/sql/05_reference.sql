@@ -1,9 +1,8 @@
--- Reference data: price lists, the GPU fleet, promo codes.
+-- Reference data: price lists and promo codes (the GPU fleet is in 06_fleet.sql).
 -- From here on the build writes history, so it runs with session_replication_role = replica:
 -- triggers (updated_at = now(), the ledger's balance trigger) stay quiet and every value comes
 -- from the anchor and md5 of row numbers. Balances are computed in one pass in 13_balances.sql.
 set session_replication_role = replica;
-set work_mem = '64MB';
 
 insert into public.subscription_tiers (id, name, monthly_price, monthly_credits, features) values
   ('free', 'Free', 0, 0,
@@ -30,35 +29,6 @@ insert into public.task_cost_configs (task_type, base_cost_per_second, cost_fact
   ('lora_training', 0.000278,
     '{"base_multiplier": 6, "gpu": {"A10G": 1, "L40S": 1.5, "A100": 2.5, "H100": 4}}',
     true, pg_temp.anchor() - interval '40 days');
-
--- The fleet: 1-22 serving, 23 silent (planted: silent_worker), 24 terminated while holding tasks
--- (planted: task_on_dead_worker, see 12_defects.sql), 25-30 retired before the demo's history.
-create temp table tw as
-select k,
-  'gpu-' || (array['us-east', 'us-west', 'eu-west'])[k % 3 + 1] || '-' || lpad(k::text, 2, '0') as id,
-  (array['A10G', 'L40S', 'A100', 'H100'])[k % 4 + 1] as gpu,
-  (array[1, 1.5, 2.5, 4])[k % 4 + 1]::numeric as gpu_mult,
-  (array['us-east', 'us-west', 'eu-west'])[k % 3 + 1] as region
-from generate_series(1, 30) k;
-
-insert into public.workers (id, status, last_heartbeat, metadata, created_at)
-select id,
-  case when k <= 23 then 'active' when k = 24 then 'terminated' when k <= 28 then 'inactive' else 'terminated' end,
-  pg_temp.anchor() - case
-    when k <= 22 then make_interval(secs => 4 + (k * 7) % 41)
-    when k = 23 then interval '2 hours 13 minutes'
-    when k = 24 then interval '3 hours 5 minutes'
-    else make_interval(days => 61 + k, hours => k)
-  end,
-  jsonb_build_object(
-    'version', case when k <= 24 then '1.14.2' else '1.9.' || (k % 4) end,
-    'concurrency', case when gpu in ('A100', 'H100') then 4 else 2 end,
-    'gpu', gpu,
-    'region', region,
-    'instance_type', case gpu when 'A10G' then 'g5.xlarge' when 'L40S' then 'g6e.xlarge'
-      when 'A100' then 'p4d.24xlarge' else 'p5.48xlarge' end),
-  pg_temp.anchor() - make_interval(days => case when k <= 24 then 90 else 120 end, hours => k)
-from tw;
 
 -- planted (rls_disabled_public_table): the table itself is clean data; its exposure is the defect.
 insert into public.promo_codes (code, description, credits, max_uses, uses, expires_at, created_at)

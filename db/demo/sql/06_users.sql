@@ -1,4 +1,6 @@
--- Customers (auth.users + identities + public.users), the staff's auth accounts, and projects.
+-- lanes: all
+-- Customers (auth.users and identities; their public.users rows come in 13_balances.sql), the
+-- staff's auth accounts, and projects.
 -- Users sign up over the 60 days before the anchor (more of them recently), at least 3 hours ago.
 -- User 1 is the demo customer (ada@example.com, real password). Users 11, 23, 37 and 47 carry
 -- planted balance defects (13_balances.sql).
@@ -11,7 +13,7 @@ with v as (
     pg_temp.u('user:status:' || i) as us,
     pg_temp.u('user:provider:' || i) as up,
     pg_temp.h('user:name:' || i) as hn
-  from generate_series(1, pg_temp.n(2000)) i
+  from generate_series(1, pg_temp.n(2000, 'users')) i
 ), named as (
   select v.*,
     case when i = 1 then 'Ada' else (array['Maria', 'James', 'Sofia', 'Liam', 'Yuki', 'Noah', 'Amara', 'Lucas',
@@ -69,7 +71,8 @@ select '00000000-0000-0000-0000-000000000000', id, 'authenticated', 'authenticat
   case when status = 'suspended' then pg_temp.anchor() + interval '3650 days' end,
   case when status = 'deleted' then created_at + (pg_temp.anchor() - created_at) * 0.8 end,
   false
-from tu;
+from tu
+where pg_temp.mine(i);
 
 insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at, id)
 select case when provider = 'google' then (100000000000000000000 + pg_temp.h('google:' || i))::text else id::text end,
@@ -79,7 +82,8 @@ select case when provider = 'google' then (100000000000000000000 + pg_temp.h('go
       'name', full_name, 'email', email, 'email_verified', true, 'phone_verified', false)
     else jsonb_build_object('sub', id::text, 'email', email, 'email_verified', true, 'phone_verified', false) end,
   provider, created_at, created_at, created_at, pg_temp.uuid('identity:' || i)
-from tu;
+from tu
+where pg_temp.mine(i);
 
 -- Staff: auth accounts only (no public.users row), with real bcrypt hashes of the demo password.
 -- Their roles live in kontor.staff, never in metadata.
@@ -91,30 +95,19 @@ select '00000000-0000-0000-0000-000000000000', pg_temp.uuid('staff:' || s.email)
   pg_temp.anchor() - make_interval(hours => s.n::int), '{"provider": "email", "providers": ["email"]}',
   jsonb_build_object('email_verified', true), false,
   pg_temp.anchor() - interval '100 days', pg_temp.anchor() - interval '100 days', false
-from jsonb_to_recordset(current_setting('kontor_demo.staff')::jsonb) as s(email text, hash text, n int);
+from jsonb_to_recordset(current_setting('kontor_demo.staff')::jsonb) as s(email text, hash text, n int)
+where pg_temp.mine(s.n);
 
 insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at, id)
-select u.id::text, u.id,
-  jsonb_build_object('sub', u.id::text, 'email', u.email, 'email_verified', true, 'phone_verified', false),
-  'email', u.last_sign_in_at, u.created_at, u.created_at, pg_temp.uuid('identity:staff:' || u.email)
-from auth.users u
-where u.id in (select pg_temp.uuid('staff:' || s.email)
-  from jsonb_to_recordset(current_setting('kontor_demo.staff')::jsonb) as s(email text));
+select pg_temp.uuid('staff:' || s.email)::text, pg_temp.uuid('staff:' || s.email),
+  jsonb_build_object('sub', pg_temp.uuid('staff:' || s.email)::text, 'email', s.email, 'email_verified', true,
+    'phone_verified', false),
+  'email', pg_temp.anchor() - make_interval(hours => s.n::int), pg_temp.anchor() - interval '100 days',
+  pg_temp.anchor() - interval '100 days', pg_temp.uuid('identity:staff:' || s.email)
+from jsonb_to_recordset(current_setting('kontor_demo.staff')::jsonb) as s(email text, n int)
+where pg_temp.mine(s.n);
 
-insert into public.users (id, email, full_name, avatar_url, tier_id, credits, given_credits, status, settings,
-  created_at, updated_at)
-select id, email, full_name,
-  case when provider = 'google' then 'https://lh3.googleusercontent.com/a/' || substr(md5('avatar:' || i), 1, 24) end,
-  tier_id, 0, 0, status,
-  jsonb_build_object(
-    'theme', (array['system', 'dark', 'light'])[hn % 3 + 1],
-    'locale', (array['en', 'en', 'de', 'fr', 'es', 'ja', 'pt'])[hn % 7 + 1],
-    'notifications', jsonb_build_object('email', hn % 4 <> 0, 'task_complete', hn % 5 <> 0),
-    'default_resolution', (array['480p', '720p', '1080p'])[hn % 3 + 1]),
-  created_at,
-  case when status = 'active' then created_at
-    else created_at + (pg_temp.anchor() - created_at) * 0.8 end
-from tu;
+-- public.users is inserted in 13_profiles.sql, with its cached balance, once the ledger is written.
 
 insert into public.projects (id, user_id, name, settings, created_at)
 select pg_temp.uuid('project:' || tu.i || ':' || j), tu.id,
@@ -125,4 +118,5 @@ select pg_temp.uuid('project:' || tu.i || ':' || j), tu.id,
     'aspect_ratio', (array['16:9', '9:16', '1:1', '4:3'])[(tu.hn + j) % 4 + 1],
     'fps', (array[16, 24, 30])[(tu.hn + j) % 3 + 1]),
   tu.created_at + make_interval(secs => 30 + 60 * (j - 1))
-from tu, generate_series(1, tu.n_projects) j;
+from tu, generate_series(1, tu.n_projects) j
+where pg_temp.mine(tu.i);

@@ -1,3 +1,4 @@
+-- lanes: all
 -- Payments: credit packs for everyone, monthly subscriptions for paid tiers, through Stripe or
 -- PayPal. Payments 101, 202 and 303 are forced to 'completed': their ledger rows are the planted
 -- payment_without_grant / payment_granted_twice (12_defects.sql).
@@ -11,7 +12,8 @@ with v as materialized (
     pg_temp.u('pay:status:' || i) as ust,
     pg_temp.u('pay:kind:' || i) as ukind,
     pg_temp.h('pay:misc:' || i) as hm
-  from generate_series(1, pg_temp.n(20000)) i, params p
+  from generate_series(1, pg_temp.n(20000, 'payments')) i, params p
+  where pg_temp.mine(i)
 ), typed as (
   select v.*, tu.id as user_id, tu.email, tu.tier_id,
     tu.created_at + (pg_temp.anchor() - interval '10 minutes' - tu.created_at) * v.ut as created_at,
@@ -50,7 +52,7 @@ insert into public.payments (id, user_id, provider, provider_ref, order_id, amou
 select pg_temp.uuid('payment:' || i), user_id, provider,
   case when provider = 'stripe' then 'pi_3' || substr(md5('pay:ref:' || i), 1, 22)
     else upper(substr(md5('pay:ref:' || i), 1, 17)) end,
-  'ORD-' || (2061584302 - pg_temp.n(20000) - 4 + i),
+  'ORD-' || (2061584302 - pg_temp.n(20000, 'payments') - 4 + i),
   amount, currency, credits, status, method,
   jsonb_strip_nulls(jsonb_build_object(
     'kind', kind,

@@ -1,3 +1,4 @@
+-- lanes: all
 -- The task queue: 60 days of finished tasks, a few live ones (Queued a few minutes, In Progress on
 -- fresh workers), their generations and the files in storage. Tasks 501/502 are forced Failed and
 -- 601/602 Complete: 12_defects.sql charges the first pair and not the second (planted).
@@ -10,7 +11,8 @@ with v as materialized (
     pg_temp.u('task:status:' || i) as ustatus,
     pg_temp.u('task:time:' || i) as utime,
     pg_temp.h('task:misc:' || i) as hm
-  from generate_series(1, pg_temp.n(50000)) i, params p
+  from generate_series(1, pg_temp.n(50000, 'tasks')) i, params p
+  where pg_temp.mine(i)
 ), typed as (
   select v.i::text as key, v.i, tu.id as user_id, tu.i as user_i, tu.n_projects, v.hm,
     case when v.i in (501, 502, 601, 602) then 'video_travel_segment'
@@ -27,14 +29,16 @@ with v as materialized (
   select 'live-queued-' || k as key, null::int as i, tu.id, tu.i, tu.n_projects, pg_temp.h('task:live:q:' || k),
     case when k % 2 = 0 then 'image_generation' else 'video_travel_segment' end,
     'Queued', pg_temp.anchor() - make_interval(secs => 20 + (k * 53) % 540)
-  from generate_series(1, pg_temp.n(10)) k cross join params p
+  from generate_series(1, pg_temp.n(10, 'live')) k cross join params p
   join tu on tu.i = pg_temp.skew('task:live:q:user:' || k, p.nu)
+  where pg_temp.mine(k)
   union all
   select 'live-running-' || k, null, tu.id, tu.i, tu.n_projects, pg_temp.h('task:live:r:' || k),
     case when k % 3 = 0 then 'image_generation' else 'video_travel_segment' end,
     'In Progress', pg_temp.anchor() - make_interval(secs => 240 + (k * 47) % 780)
-  from generate_series(1, pg_temp.n(18)) k cross join params p
+  from generate_series(1, pg_temp.n(18, 'live')) k cross join params p
   join tu on tu.i = pg_temp.skew('task:live:r:user:' || k, p.nu)
+  where pg_temp.mine(k)
 ), alltasks as (
   select * from typed union all select * from live
 ), shaped as materialized (

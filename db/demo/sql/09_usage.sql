@@ -1,3 +1,4 @@
+-- lanes: all
 -- LLM usage: metered calls (no task; each is charged in the ledger, 10_ledger.sql) and prompt
 -- enhancement inside tasks (covered by the task's price, not charged again).
 
@@ -11,7 +12,8 @@ with models(n, provider, model, usd_in, usd_out) as (values
 ), v as materialized (
   select m, pg_temp.skew('api:user:' || m, p.nu) as user_i,
     pg_temp.u('api:time:' || m) as ut, pg_temp.h('api:misc:' || m) as hm
-  from generate_series(1, pg_temp.n(150000)) m, params p
+  from generate_series(1, pg_temp.n(150000, 'api')) m, params p
+  where pg_temp.mine(m)
 )
 select v.m as id, tu.id as user_id, md.provider, md.model,
   (150 + v.hm % 5850)::int as input_tokens,
@@ -28,7 +30,7 @@ select id, user_id, null, provider, model, input_tokens, output_tokens,
   round((input_tokens * usd_in + output_tokens * usd_out) / 1000000, 6), created_at
 from tm
 union all
-select pg_temp.n(150000) + t.i, t.user_id, t.id, 'openai', 'gpt-4o-mini',
+select pg_temp.n(150000, 'api') + t.i, t.user_id, t.id, 'openai', 'gpt-4o-mini',
   (300 + t.hm % 900)::int, (80 + (t.hm / 1000) % 400)::int,
   round(((300 + t.hm % 900) * 0.15 + (80 + (t.hm / 1000) % 400) * 0.60) / 1000000, 6),
   t.started_at + interval '1 second'
@@ -36,4 +38,3 @@ from tt t
 where t.i is not null and t.status in ('Complete', 'Failed')
   and t.task_type in ('image_generation', 'video_travel_segment') and t.hm % 5 = 0;
 
-select setval(pg_get_serial_sequence('public.api_cost_logs', 'id'), (select max(id) from public.api_cost_logs));

@@ -1,3 +1,4 @@
+-- lanes: all
 -- Activity logs (as aethercrown98.md): payment events, task failures, sign-ins, admin actions;
 -- and the feedback users leave.
 
@@ -21,24 +22,26 @@ select pg_temp.uuid('activity:signin:' || s), 'auth', tu.id, 'user.signed_in',
       'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0', 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1) Mobile/15E148',
       'Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0'])[pg_temp.h('signin:ua:' || s) % 4 + 1]),
   'info', tu.id, tu.created_at + (pg_temp.anchor() - tu.created_at) * pg_temp.u('signin:time:' || s)
-from generate_series(1, pg_temp.n(10000)) s cross join params p
+from generate_series(1, pg_temp.n(10000, 'signins')) s cross join params p
 join tu on tu.i = pg_temp.skew('signin:user:' || s, p.nu)
+where pg_temp.mine(s)
 union all
 select pg_temp.uuid('activity:admin:' || tu.i), 'admin', tu.id,
   case tu.status when 'suspended' then 'user.suspended' else 'user.deleted' end,
   jsonb_build_object('by', 'support@kontor.dev',
     'reason', case tu.status when 'suspended' then 'chargeback abuse' else 'deletion requested by the user' end),
   'warning', tu.id, tu.created_at + (pg_temp.anchor() - tu.created_at) * 0.8
-from tu where tu.status in ('suspended', 'deleted');
+from tu where pg_temp.mine(tu.i) and tu.status in ('suspended', 'deleted');
 
 insert into public.user_feedback (id, user_id, rating, message, created_at)
 select pg_temp.uuid('feedback:' || f), tu.id, r.rating, r.message,
   tu.created_at + (pg_temp.anchor() - tu.created_at) * pg_temp.u('feedback:time:' || f)
-from generate_series(1, pg_temp.n(300)) f cross join params p
+from generate_series(1, pg_temp.n(300, 'feedback')) f cross join params p
 join tu on tu.i = pg_temp.pick('feedback:user:' || f, p.nu)
 join (values
   (1, 5, 'Love the video travel feature!'), (2, 4, 'Great results, queue is sometimes slow.'),
   (3, 2, 'My render failed twice and I was not sure if I got charged.'), (4, 5, 'LoRA training just works.'),
   (5, 3, 'Credits run out fast on 1080p.'), (6, 1, 'Payment went through but no credits showed up.'),
   (7, 4, 'Upscaler is excellent.'), (8, 5, null)
-) as r(n, rating, message) on r.n = pg_temp.pick('feedback:kind:' || f, 8);
+) as r(n, rating, message) on r.n = pg_temp.pick('feedback:kind:' || f, 8)
+where pg_temp.mine(f);

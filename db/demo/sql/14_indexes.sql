@@ -1,5 +1,17 @@
 -- Secondary indexes, built after the bulk load. Every foreign key is indexed except
 -- generations.task_id (planted: unindexed_foreign_key); planted duplicates are marked.
+
+-- First the indexes and keys that 05_deferred_indexes.sql set aside, as they were.
+do $$
+declare
+  r record;
+begin
+  for r in select ddl from deferred_indexes order by n loop
+    execute r.ddl;
+  end loop;
+end
+$$;
+
 create index idx_users_tier_id on public.users (tier_id);
 create index idx_users_created_at on public.users (created_at desc);
 create index idx_users_email_lower on public.users (lower(email) text_pattern_ops);
