@@ -45,7 +45,7 @@ test.describe('guarded edit as admin', () => {
     // Too short a reason is refused, naming the field; nothing is written.
     await dialog.getByLabel(/Reason/).fill('ok');
     await dialog.getByRole('button', { name: 'Confirm' }).click();
-    await expect(dialog.getByText(/at least 3 words/)).toBeVisible();
+    await expect(dialog.getByText(/Give a reason of at least 3 words/)).toBeVisible();
 
     const reason = `Moves to the ${to} rota this week, e2e run ${run}`;
     await confirmWithReason(page, reason);

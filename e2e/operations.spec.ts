@@ -1,9 +1,12 @@
 import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { rolesWith, rolesWithout, storageStateOf } from './roles';
 
-const manifest = JSON.parse(readFileSync('db/demo/manifest.json', 'utf8')) as { kind: string; ids?: string[] }[];
+const manifestPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '../db/demo/manifest.json');
+const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { kind: string; ids?: string[] }[];
 const idsOf = (kind: string) => manifest.find((d) => d.kind === kind)!.ids!;
 
 // The edits at the end change the shared e2e database: this file runs in order.

@@ -19,8 +19,6 @@ async function confirmWithReason(page: Page, button: RegExp) {
   await expect(dialog).toBeHidden();
 }
 
-test.describe.configure({ mode: 'serial' });
-
 test('support finds a user by email prefix, adds a note, requests a refund; finance approves; both are in the audit log', async ({ browser }) => {
   const support = await browser.newContext({ storageState: storageStateOf('support') });
   const page = await support.newPage();
