@@ -98,7 +98,7 @@ export async function getUsageByDay(db: QueryExecutorProvider, staff: StaffConte
   const { rows } = await sql<{ day: string; cost: string; credits: string; revenue: string }>`
     with ${base(mapping, period, 'day')},
     days as (select d::date as day from generate_series(${period.from}::timestamptz at time zone 'UTC',
-                                                        ${period.to}::timestamptz at time zone 'UTC' - interval '1 day', interval '1 day') d),
+                                                        ${period.to}::timestamptz at time zone 'UTC' - interval '1 day', interval '1 day') d)
     select days.day::text as day, coalesce(c.cost, 0)::text as cost, coalesce(r.credits, 0)::text as credits, coalesce(r.revenue, 0)::text as revenue
       from days left join cost c using (day) left join consumed r using (day) order by days.day`.execute(db);
   const days: UsageDay[] = rows.map((r) => ({ day: r.day, ...figures(r) }));
