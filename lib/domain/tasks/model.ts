@@ -98,7 +98,7 @@ export function workerDead(m: QueueModel, now: RawBuilder<unknown>, staleMinutes
     or ${columnOf(m.workers!, 'lastHeartbeat', alias)} < ${now} - make_interval(mins => ${staleMinutes}))`;
 }
 
-const DEMO_COMMENT = /^kontor demo \S+ built (\d{4}-\d\d-\d\dT[\d:.]+Z)$/;
+const DEMO_COMMENT = /^kontor demo \S+ (?:bench )?built (\d{4}-\d\d-\d\dT[\d:.]+Z)$/; // default and bench sizes
 
 /** The queue's "now": the demo's anchor when this is the demo snapshot, else the database's clock. */
 export async function queueClock(db: QueryExecutorProvider): Promise<{ now: Date; snapshot: boolean }> {
