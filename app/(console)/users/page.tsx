@@ -57,7 +57,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
               <Notice tone="warn" title="Not searched: no index">
                 {results.value.skipped.map((k) => SEARCH_LABELS[k]).join(', ')}: this database has no index for it, and the table is large,
                 so the search would read all of it.{' '}
-                <Link href={`/users?q=${encodeURIComponent(q)}&scan=1`} className="font-medium text-accent underline-offset-2 hover:underline">Search anyway</Link>
+                <Link href={`/users?q=${encodeURIComponent(q)}&scan=1`} className="font-medium text-accent underline underline-offset-4">Search anyway</Link>
               </Notice>
             ) : null}
             <SearchResults hits={results.value.hits} q={q} />

@@ -37,11 +37,11 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
   return (
     <>
       <div className="space-y-1">
-        <p className="text-sm text-ink-muted"><Link href="/payments" className="underline-offset-2 hover:underline">Payments</Link></p>
+        <p className="text-sm text-ink-muted"><Link href="/payments" className="underline underline-offset-4">Payments</Link></p>
         <h1 className="text-2xl font-semibold tracking-tight">Payment {p.orderId ?? p.id}</h1>
         <p className="text-sm text-ink-muted">
           <span className="font-mono">{p.id}</span>
-          {staff.can('audit.read') ? <> · <Link href={auditHistoryHref({ type: 'payment', id: p.id })} className="text-accent underline-offset-2 hover:underline">Audit history</Link></> : null}
+          {staff.can('audit.read') ? <> · <Link href={auditHistoryHref({ type: 'payment', id: p.id })} className="text-accent underline underline-offset-4">Audit history</Link></> : null}
         </p>
       </div>
       <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-1 rounded-lg border border-line bg-surface p-4 text-sm sm:grid-cols-[auto_1fr_auto_1fr]">
@@ -50,7 +50,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
         <dt className="text-ink-muted">Credits</dt><dd className="tabular-nums">{p.credits ?? '—'}</dd>
         <dt className="text-ink-muted">Refunded</dt><dd className="tabular-nums">{formatMoney(refunded, p.currency)}</dd>
         <dt className="text-ink-muted">User</dt>
-        <dd>{p.userId ? <Link href={`/users/${p.userId}`} className="text-accent underline-offset-2 hover:underline">{p.email ?? p.userId}</Link> : 'deleted user'}</dd>
+        <dd>{p.userId ? <Link href={`/users/${p.userId}`} className="text-accent underline underline-offset-4">{p.email ?? p.userId}</Link> : 'deleted user'}</dd>
         <dt className="text-ink-muted">Created</dt><dd>{formatWhen(p.createdAt)}</dd>
         <dt className="text-ink-muted">Provider</dt><dd>{p.provider ?? '—'} <span className="font-mono">{p.providerRef ?? ''}</span></dd>
         <dt className="text-ink-muted">Method</dt><dd>{p.method ?? '—'}</dd>

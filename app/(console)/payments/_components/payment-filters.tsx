@@ -59,7 +59,7 @@ export function PaymentFiltersForm({ filters, methods, currencies }: { filters: 
         </select>
       </Field>
       <Button type="submit">Apply</Button>
-      <Link href="/payments" className="px-2 py-1.5 text-sm text-accent underline-offset-2 hover:underline">Clear</Link>
+      <Link href="/payments" className="px-2 py-1.5 text-sm text-accent underline underline-offset-4">Clear</Link>
     </form>
   );
 }

@@ -26,7 +26,7 @@ function columns(showUser: boolean) {
       id: 'order',
       header: 'Payment',
       cell: (c) => (
-        <Link href={`/payments/${c.row.original.id}`} className="whitespace-nowrap font-mono text-accent underline-offset-2 hover:underline">
+        <Link href={`/payments/${c.row.original.id}`} className="whitespace-nowrap font-mono text-accent underline underline-offset-4">
           {c.getValue() ?? c.row.original.id.slice(0, 8)}
         </Link>
       ),
@@ -36,7 +36,7 @@ function columns(showUser: boolean) {
           id: 'user',
           header: 'User',
           cell: (c) => (c.row.original.userId
-            ? <Link href={`/users/${c.row.original.userId}`} className="underline-offset-2 hover:underline">{c.getValue() ?? c.row.original.userId}</Link>
+            ? <Link href={`/users/${c.row.original.userId}`} className="underline underline-offset-4">{c.getValue() ?? c.row.original.userId}</Link>
             : <span className="text-ink-muted">deleted user</span>),
         })]
       : []),

@@ -54,7 +54,7 @@ export default async function UserPage({ params, searchParams }: { params: Promi
   return (
     <>
       <div className="space-y-1">
-        <p className="text-sm text-ink-muted"><Link href="/users" className="underline-offset-2 hover:underline">Users</Link></p>
+        <p className="text-sm text-ink-muted"><Link href="/users" className="underline underline-offset-4">Users</Link></p>
         <h1 className="text-2xl font-semibold tracking-tight break-all">{profile.email}</h1>
         <p className="text-sm text-ink-muted">
           {profile.name ?? 'No name'} · <span className="font-mono">{profile.id}</span>
@@ -63,7 +63,7 @@ export default async function UserPage({ params, searchParams }: { params: Promi
       <UserFacts profile={profile} />
 
       {payments ? (
-        <Section id="payments" title="Payments" description={<>Newest first. <Link className="text-accent underline-offset-2 hover:underline" href={`/payments?user=${userId}`}>Filter all payments by this user</Link>.</>}>
+        <Section id="payments" title="Payments" description={<>Newest first. <Link className="text-accent underline underline-offset-4" href={`/payments?user=${userId}`}>Filter all payments by this user</Link>.</>}>
           {payments.ok ? (
             <PaymentsTable rows={payments.value.rows} rowCount={payments.value.total} query={pq} sortable={PAYMENT_SORTS} prefix="p_" showUser={false} caption={`Payments of ${profile.email}`} />
           ) : failed(payments.message)}
@@ -83,7 +83,7 @@ export default async function UserPage({ params, searchParams }: { params: Promi
         {staff.can('users.note') ? <AddNote userId={userId} email={profile.email} /> : null}
         {notes.ok ? <NotesTable rows={notes.value.rows} total={notes.value.total} query={nq} prefix="n_" /> : failed(notes.message)}
       </Section>
-      <Section id="audit" title="Audit history" description={<>The latest guarded edits of this user and their payments.{audit ? <> <Link className="text-accent underline-offset-2 hover:underline" href={historyHref}>The user&apos;s full history in the audit log</Link>.</> : null}</>}>
+      <Section id="audit" title="Audit history" description={<>The latest guarded edits of this user and their payments.{audit ? <> <Link className="text-accent underline underline-offset-4" href={historyHref}>The user&apos;s full history in the audit log</Link>.</> : null}</>}>
         {audit === null ? (
           <p className="text-sm text-ink-muted">Your role cannot read the audit log (it needs audit.read).</p>
         ) : audit.ok ? <AuditTable rows={audit.value} /> : failed(audit.message)}

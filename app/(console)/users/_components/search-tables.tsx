@@ -15,7 +15,7 @@ const hitColumns = hit.columns([
   hit.accessor('title', {
     id: 'title',
     header: 'Match',
-    cell: (c) => <Link href={c.row.original.href} className="font-medium text-accent underline-offset-2 hover:underline">{c.getValue()}</Link>,
+    cell: (c) => <Link href={c.row.original.href} className="font-medium text-accent underline underline-offset-4">{c.getValue()}</Link>,
   }),
   hit.accessor('detail', { id: 'detail', header: 'Detail', cell: (c) => <span className="text-ink-muted">{c.getValue()}</span> }),
 ]);

@@ -24,7 +24,7 @@ const ledgerColumns = l.columns([
   l.accessor('paymentId', {
     id: 'payment',
     header: 'Payment',
-    cell: (c) => (c.getValue() ? <Link href={`/payments/${c.getValue()}`} className="font-mono text-accent underline-offset-2 hover:underline">{c.getValue()!.slice(0, 8)}</Link> : null),
+    cell: (c) => (c.getValue() ? <Link href={`/payments/${c.getValue()}`} className="font-mono text-accent underline underline-offset-4">{c.getValue()!.slice(0, 8)}</Link> : null),
   }),
 ]);
 
