@@ -3,15 +3,14 @@
  * a stack trace, and the console recovers by itself once it is fixed. A second `next start` points at
  * a fresh database on the e2e cluster (and at a port where nothing listens).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { freePort } from '@/db/embedded';
+import { e2eClusterUrl, startSecondServer } from './support/second-server';
 import { migrateToLatest } from '@/db/migrate';
 
 test.describe.configure({ mode: 'serial' });
@@ -20,31 +19,10 @@ const servers: ChildProcess[] = [];
 let adminUrl: string;
 const dbName = `problems_${crypto.randomBytes(4).toString('hex')}`;
 
-function clusterUrl(database: string) {
-  const state = JSON.parse(fs.readFileSync(path.resolve('.kontor/e2e/pg17.state.json'), 'utf8')) as { port: number };
-  return `postgres://postgres:postgres@127.0.0.1:${state.port}/${database}`;
-}
-
 async function startServer(databaseUrl: string): Promise<string> {
-  const port = await freePort();
-  const server = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '--port', String(port)], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      KONTOR_AUTH: 'demo',
-      KONTOR_SECRET: crypto.randomBytes(32).toString('base64url'),
-      NEXT_TELEMETRY_DISABLED: '1',
-      NODE_OPTIONS: Number(process.versions.node.split('.')[0]) < 22 ? '--experimental-websocket' : '',
-    },
-    stdio: 'ignore',
-  });
+  const { base, server } = await startSecondServer({ DATABASE_URL: databaseUrl, KONTOR_AUTH: 'demo' });
   servers.push(server);
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 120; i++) {
-    if (await fetch(`${base}/login`).then(() => true, () => false)) return base;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error('server did not start');
+  return base;
 }
 
 /** The proxy only checks that a session cookie is there; the console layout checks the database first. */
@@ -54,7 +32,7 @@ async function openConsole(page: Page, base: string) {
 }
 
 test.beforeAll(async () => {
-  adminUrl = clusterUrl('postgres');
+  adminUrl = e2eClusterUrl('postgres');
   const client = new pg.Client(adminUrl);
   await client.connect();
   await client.query(`create database ${dbName}`);
@@ -71,7 +49,7 @@ test.afterAll(async () => {
 
 test('a database without the kontor schema names the command, then recovers once migrated', async ({ page }) => {
   test.setTimeout(120_000);
-  const url = clusterUrl(dbName);
+  const url = e2eClusterUrl(dbName);
   const base = await startServer(url);
   await openConsole(page, base);
   await expect(page.getByRole('heading', { level: 1 })).toContainText(/schema/i);

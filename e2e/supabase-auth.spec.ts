@@ -3,14 +3,11 @@
  * signing in through @supabase/ssr against the GoTrue stand-in (test/auth-standin.ts), on the e2e
  * suite's own demo database. No Supabase Auth server can run here; the stand-in speaks its HTTP API.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import pg from 'pg';
 import { startAuthStandin, type AuthStandin } from '@/test/auth-standin';
-import { freePort } from '@/db/embedded';
+import { e2eClusterUrl, startSecondServer } from './support/second-server';
 import { DEMO_CUSTOMER, DEMO_PASSWORD, DEMO_STAFF } from './roles';
 
 test.describe.configure({ mode: 'serial' });
@@ -20,36 +17,16 @@ let server: ChildProcess;
 let base: string;
 let databaseUrl: string;
 
-function e2eDatabaseUrl() {
-  const state = JSON.parse(fs.readFileSync(path.resolve('.kontor/e2e/pg17.state.json'), 'utf8')) as { port: number };
-  return `postgres://postgres:postgres@127.0.0.1:${state.port}/kontor_demo`;
-}
-
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  databaseUrl = e2eDatabaseUrl();
+  databaseUrl = e2eClusterUrl('kontor_demo');
   standin = await startAuthStandin({ databaseUrl });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '--port', String(port)], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      KONTOR_AUTH: 'supabase',
-      NEXT_PUBLIC_SUPABASE_URL: standin.url,
-      NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: standin.publishableKey,
-      KONTOR_SECRET: crypto.randomBytes(32).toString('base64url'),
-      NEXT_TELEMETRY_DISABLED: '1',
-      NODE_OPTIONS: Number(process.versions.node.split('.')[0]) < 22 ? '--experimental-websocket' : '',
-    },
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 120; i++) {
-    const ok = await fetch(`${base}/login`).then((r) => r.ok, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error('the Supabase-mode server did not start');
+  ({ base, server } = await startSecondServer({
+    DATABASE_URL: databaseUrl,
+    KONTOR_AUTH: 'supabase',
+    NEXT_PUBLIC_SUPABASE_URL: standin.url,
+    NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: standin.publishableKey,
+  }));
 });
 
 test.afterAll(async () => {
