@@ -13,7 +13,7 @@ import { createSupabaseClient } from '@/lib/auth/supabase';
 import { authMode, env } from '@/lib/env';
 
 function isPublic(pathname: string) {
-  return pathname === '/login' || pathname.startsWith('/login/');
+  return pathname === '/login' || pathname.startsWith('/login/') || pathname === '/metrics'; // /metrics checks its own bearer token
 }
 
 export async function proxy(request: NextRequest) {

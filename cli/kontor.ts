@@ -7,10 +7,22 @@ import pg from 'pg';
 import { ensureDatabase } from '@/db/runtime';
 import { migrateToLatest, schemaStatus } from '@/db/migrate';
 import { staffCommand } from '@/cli/staff';
+import { auditCommand } from '@/cli/audit';
+import { lintCommand } from '@/cli/lint';
+import { inspectCommand } from '@/cli/inspect';
+import { snapshotCommand } from '@/cli/snapshot';
+import { reconcileCommand } from '@/cli/reconcile';
+import { tasksCommand } from '@/cli/tasks';
 import { out, type Command } from '@/cli/command';
 
 export const COMMANDS: Record<string, Command> = {
+  inspect: inspectCommand,
+  snapshot: snapshotCommand,
+  tasks: tasksCommand,
+  reconcile: reconcileCommand,
   staff: staffCommand,
+  audit: auditCommand,
+  lint: lintCommand,
   migrate: {
     summary: "create or update Kontor's own schema `kontor` (Kysely migrations)",
     async run({ db, json }) {

@@ -5,9 +5,19 @@
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
 import { sql, type Kysely } from 'kysely';
 import * as m0001 from '@/db/migrations/0001_staff';
+import * as m0002 from '@/db/migrations/0002_guard';
+import * as m0003 from '@/db/migrations/0003_snapshots';
+import * as m0004 from '@/db/migrations/0004_suppressions';
+import * as m0005 from '@/db/migrations/0005_support';
+import * as m0006 from '@/db/migrations/0006_finance';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_staff': m0001,
+  '0002_guard': m0002,
+  '0003_snapshots': m0003,
+  '0004_suppressions': m0004,
+  '0005_support': m0005,
+  '0006_finance': m0006,
 };
 
 export const LATEST_MIGRATION = Object.keys(MIGRATIONS).sort().at(-1)!;

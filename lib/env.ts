@@ -20,6 +20,8 @@ const schema = z.object({
   /** Signs Kontor's own session cookies (demo auth) and preview tokens. At least 32 characters. */
   KONTOR_SECRET: z.string().min(32, { error: 'KONTOR_SECRET must be at least 32 characters' }).optional(),
   KONTOR_PRESET: z.string().optional(),
+  /** Bearer token for /metrics (Prometheus); unset: /metrics answers 401 to everyone. */
+  KONTOR_METRICS_TOKEN: z.string().min(16, { error: 'KONTOR_METRICS_TOKEN must be at least 16 characters' }).optional(),
   NEXT_PUBLIC_SUPABASE_URL: z.url().optional(),
   NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: z.string().optional(),
 });

@@ -8,9 +8,31 @@ export interface NavArea {
   href: string;
   label: string;
   capability: Capability;
+  /** A heading the sidebar may group areas under (e.g. "Database"). */
+  group?: string;
 }
 
-export const NAV_AREAS: readonly NavArea[] = [{ href: '/', label: 'Overview', capability: 'overview.read' }];
+export const NAV_AREAS: readonly NavArea[] = [
+  { href: '/', label: 'Overview', capability: 'overview.read' },
+  { href: '/users', label: 'Users', capability: 'users.read' },
+  { href: '/payments', label: 'Payments', capability: 'payments.read' },
+  { href: '/database/tables', label: 'Tables', capability: 'database.read', group: 'Database' },
+  { href: '/database/indexes', label: 'Indexes', capability: 'database.read', group: 'Database' },
+  { href: '/database/activity', label: 'Activity', capability: 'database.read', group: 'Database' },
+  { href: '/database/queries', label: 'Queries', capability: 'database.read', group: 'Database' },
+  { href: '/database/policies', label: 'Policies', capability: 'database.read', group: 'Database' },
+  { href: '/database/access', label: 'Access', capability: 'database.read', group: 'Database' },
+  { href: '/database/advisors', label: 'Advisors', capability: 'database.read', group: 'Database' },
+  { href: '/tasks/queue', label: 'Queue', capability: 'tasks.read', group: 'Operations' },
+  { href: '/tasks', label: 'Tasks', capability: 'tasks.read', group: 'Operations' },
+  { href: '/workers', label: 'Workers', capability: 'tasks.read', group: 'Operations' },
+  { href: '/finance/reconciliation', label: 'Reconciliation', capability: 'credits.read', group: 'Finance' },
+  { href: '/finance/statement', label: 'Statement', capability: 'credits.read', group: 'Finance' },
+  { href: '/finance/usage-costs', label: 'Usage costs', capability: 'credits.read', group: 'Finance' },
+  { href: '/approvals', label: 'Approvals', capability: 'approvals.read' },
+  { href: '/audit', label: 'Audit log', capability: 'audit.read' },
+  { href: '/staff', label: 'Staff', capability: 'staff.manage' },
+];
 
 /** The areas a role may open, in sidebar order. */
 export function navFor(role: StaffRole): NavArea[] {

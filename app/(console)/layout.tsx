@@ -12,6 +12,7 @@ import { getConsoleHealth } from '@/app/(console)/_lib/health';
 import { DatabaseProblem } from '@/app/(console)/_components/database-problem';
 import { ConsoleHeader } from '@/app/(console)/_components/console-header';
 import { SidebarNav } from '@/app/(console)/_components/sidebar-nav';
+import { CommandPalette } from '@/app/(console)/_components/command-palette';
 import { Notice } from '@/components/ui/notice';
 
 async function staffOrNull() {
@@ -41,6 +42,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             Kontor
           </Link>
           {staff ? <SidebarNav areas={navFor(staff.role)} /> : null}
+          {staff ? <CommandPalette areas={navFor(staff.role)} /> : null}
         </div>
         <div className="flex min-w-0 flex-col">
           <ConsoleHeader database={health.database} staff={staff ? { email: staff.email, role: staff.role } : null} />

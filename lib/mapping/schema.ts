@@ -38,7 +38,7 @@ export const usersConcept = concept(
 
 export const paymentsConcept = concept(
   { userId: col, amount: col, status: col, createdAt: col },
-  { currency: opt, credits: opt, provider: opt, providerRef: opt, orderId: opt, method: opt, completedAt: opt },
+  { currency: opt, credits: opt, provider: opt, providerRef: opt, orderId: opt, method: opt, completedAt: opt, updatedAt: opt },
 ).extend({
   statuses: values(['created', 'pending', 'completed', 'failed', 'refunded', 'disputed']),
   /** 'major': 12.50 means 12.50; 'minor': 1250 means 12.50 (cents). */

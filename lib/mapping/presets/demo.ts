@@ -39,6 +39,7 @@ export const demoPreset = {
       method: 'method',
       createdAt: 'created_at',
       completedAt: 'completed_at',
+      updatedAt: 'updated_at',
     },
     statuses: {
       created: 'created',

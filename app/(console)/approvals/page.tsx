@@ -1,0 +1,40 @@
+import type { Metadata } from 'next';
+import { read } from '@/db/index';
+import { requireStaff } from '@/lib/auth';
+import { listApprovals } from '@/lib/guard';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { Section } from '@/app/(console)/_components/section';
+import { ApprovalsTable } from '@/app/(console)/approvals/_components/approvals-table';
+
+export const metadata: Metadata = { title: 'Approvals' };
+
+const PENDING: TableSpec<'created'> = { sortable: ['created'], defaultSort: { id: 'created', desc: false }, pageSizes: [25], prefix: 'p_' };
+const DECIDED: TableSpec<'decided'> = { sortable: ['decided'], defaultSort: { id: 'decided', desc: true }, pageSizes: [25], prefix: 'd_' };
+
+export default async function ApprovalsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const staff = await requireStaff('approvals.read');
+  const params = await searchParams;
+  const pq = parseTableQuery(params, PENDING);
+  const dq = parseTableQuery(params, DECIDED);
+  const [pending, decided] = await read(async (trx) => [
+    await listApprovals(trx, staff, { status: 'pending', limit: pq.pageSize, offset: pq.offset }),
+    await listApprovals(trx, staff, { status: 'decided', limit: dq.pageSize, offset: dq.offset }),
+  ]);
+  return (
+    <>
+      <div className="space-y-1">
+        <h1 className="text-2xl font-semibold tracking-tight">Approvals</h1>
+        <p className="text-sm text-ink-muted">
+          Edits above their limit wait here for a second person. Approving re-checks that nothing changed since the
+          request and applies exactly the preview shown; nobody decides their own request. Requests expire after 24 hours.
+        </p>
+      </div>
+      <Section id="pending" title="Waiting for a decision">
+        <ApprovalsTable rows={pending.rows} total={pending.total} query={pq} prefix="p_" mode="pending" />
+      </Section>
+      <Section id="decided" title="Decided">
+        <ApprovalsTable rows={decided.rows} total={decided.total} query={dq} prefix="d_" mode="decided" />
+      </Section>
+    </>
+  );
+}

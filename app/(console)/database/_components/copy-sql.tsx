@@ -1,0 +1,26 @@
+'use client';
+import { useState } from 'react';
+import { Button } from '@/components/ui/button';
+
+/** SQL for a person to review and run themselves (Kontor runs no DDL), with a copy button. */
+export function CopySql({ sql, label }: { sql: string; label: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <div className="flex items-start gap-2">
+      <pre className="min-w-0 flex-1 overflow-x-auto rounded-md border border-line bg-surface-muted px-3 py-2 font-mono text-xs">
+        <code>{sql}</code>
+      </pre>
+      <Button
+        variant="secondary"
+        aria-label={`Copy the SQL: ${label}`}
+        onClick={async () => {
+          await navigator.clipboard?.writeText(sql);
+          setCopied(true);
+          setTimeout(() => setCopied(false), 2000);
+        }}
+      >
+        {copied ? 'Copied' : 'Copy'}
+      </Button>
+    </div>
+  );
+}

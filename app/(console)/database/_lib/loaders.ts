@@ -1,0 +1,113 @@
+/**
+ * The data behind each database page, one function per page: the page renders what it returns, and
+ * scripts/bench.ts times exactly these. Each parses its URL state (whitelisted), then reads through
+ * one read-only, time-limited transaction.
+ */
+import type { Kysely } from 'kysely';
+import { read } from '@/db/index';
+import type { KontorDatabase } from '@/db/types';
+
+/** The benchmark passes its own (logging) Kysely; pages use the process's pool. */
+type Db = Kysely<KontorDatabase> | undefined;
+import { listTables, listTableSchemas, TABLE_SORTS, type TableSort } from '@/lib/inspect/tables';
+import { getStatsSince, INDEX_SORTS, INDEX_VERDICTS, listIndexes, listUnindexedForeignKeys, type IndexSort, type IndexVerdictKind } from '@/lib/inspect/indexes';
+import { getIdleSince, getTableHistory } from '@/lib/inspect/snapshots';
+import { getTableDetail, sampleRows } from '@/lib/inspect/table-detail';
+import { countRowsExactly } from '@/lib/inspect/tables';
+import { blockingTrees, getWraparound, listBusySessions, listConnectionGroups, listSequencesNearMax } from '@/lib/inspect/activity';
+import { getStatementsSource, listTopQueries, QUERY_SORTS, type QuerySort } from '@/lib/inspect/queries';
+import { getDatabaseVitals } from '@/lib/inspect/overview';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
+
+export const TABLES_SPEC: TableSpec<TableSort> = {
+  sortable: TABLE_SORTS,
+  defaultSort: { id: 'total', desc: true },
+  pageSizes: [25, 50, 100],
+};
+
+/** The list's data: what the page and the benchmark time. */
+export async function loadTablesPage(params: SearchParams, db?: Db) {
+  const query = parseTableQuery(params, TABLES_SPEC);
+  const wanted = first(params.schema);
+  return read(async (trx) => {
+    const schemas = await listTableSchemas(trx);
+    // Only a schema that exists reaches the query, as a bound parameter.
+    const schema = schemas.includes(wanted) ? wanted : '';
+    const list = await listTables(trx, { sort: query.sort.id, desc: query.sort.desc, q: query.q, schema: schema || undefined, limit: query.pageSize, offset: query.offset });
+    return { query, schemas, schema, ...list };
+  }, {}, db);
+}
+
+
+export const INDEXES_SPEC: TableSpec<IndexSort> = {
+  sortable: INDEX_SORTS,
+  defaultSort: { id: 'verdict', desc: false },
+  pageSizes: [25, 50, 100],
+};
+
+export async function loadIndexesPage(params: SearchParams, db?: Db) {
+  const query = parseTableQuery(params, INDEXES_SPEC);
+  const v = first(params.verdict);
+  const verdict = v === 'any' || (INDEX_VERDICTS as readonly string[]).includes(v) ? (v as IndexVerdictKind | 'any') : undefined;
+  return read(async (trx) => {
+    const schemas = await listTableSchemas(trx);
+    const schema = schemas.includes(first(params.schema)) ? first(params.schema) : '';
+    const [list, foreignKeys, statsSince, problems] = await Promise.all([
+      listIndexes(trx, { sort: query.sort.id, desc: query.sort.desc, q: query.q, schema: schema || undefined, verdict, limit: query.pageSize, offset: query.offset }),
+      listUnindexedForeignKeys(trx, { limit: 200 }),
+      getStatsSince(trx),
+      listIndexes(trx, { verdict: 'any', limit: 200 }),
+    ]);
+    const idle = await getIdleSince(trx, list.rows.filter((r) => r.scans === 0).map((r) => ({ schema: r.schema, name: r.name, scans: r.scans })));
+    const idleDays = Object.fromEntries([...idle].map(([k, d]) => [k, Math.floor((Date.now() - d.getTime()) / 86_400_000)]));
+    return { query, schemas, schema, verdict: verdict ?? '', ...list, foreignKeys, statsSince, problems: problems.rows, idleDays };
+  }, {}, db);
+}
+
+export async function loadTableDetailPage(schema: string, name: string, opts: { exact?: boolean } = {}, db?: Db) {
+  return read(async (trx) => {
+    const detail = await getTableDetail(trx, schema, name);
+    if (!detail) return null;
+    const [indexes, foreignKeys, history, sample, exact, stats] = await Promise.all([
+      listIndexes(trx, { table: { schema, name }, sort: 'name', limit: 500 }),
+      listUnindexedForeignKeys(trx, { table: { schema, name } }),
+      getTableHistory(trx, schema, name),
+      sampleRows(trx, detail),
+      opts.exact ? countRowsExactly(trx, schema, name) : Promise.resolve(null),
+      listTables(trx, { schema, q: `${schema}.${name}`, limit: 50 }),
+    ]);
+    const row = stats.rows.find((r) => r.schema === schema && r.name === name) ?? null;
+    return { detail, indexes: indexes.rows, foreignKeys, history, sample, exact, stats: row };
+  }, {}, db);
+}
+
+export async function loadActivityPage(db?: Db) {
+  return read(async (trx) => {
+    const [groups, sessions, sequences, wraparound, vitals] = await Promise.all([
+      listConnectionGroups(trx),
+      listBusySessions(trx),
+      listSequencesNearMax(trx, { limit: 10 }),
+      getWraparound(trx),
+      getDatabaseVitals(trx),
+    ]);
+    return { groups, sessions, lockTrees: blockingTrees(sessions), sequences, wraparound, vitals };
+  }, {}, db);
+}
+
+export const QUERIES_SPEC: TableSpec<QuerySort> = {
+  sortable: QUERY_SORTS,
+  defaultSort: { id: 'total', desc: true },
+  pageSizes: [25, 50, 100],
+};
+
+export async function loadQueriesPage(params: SearchParams, db?: Db) {
+  const query = parseTableQuery(params, QUERIES_SPEC);
+  return read(async (trx) => {
+    const source = await getStatementsSource(trx);
+    if (!source.available) return { query, source, list: null };
+    const list = await listTopQueries(trx, source, { sort: query.sort.id, q: query.q, limit: query.pageSize, offset: query.offset });
+    return { query: { ...query, sort: { ...query.sort, desc: true } }, source, list };
+  }, {}, db);
+}

@@ -1,0 +1,37 @@
+'use client';
+/** Cancel a session's query or terminate the session, through the shared confirm dialog. */
+import { ConfirmDialog } from '@/components/confirm/confirm-dialog';
+import { commitSignalBackendAction, previewSignalBackendAction } from '@/app/(console)/database/activity/actions';
+
+const LABELS = { pid: 'Session', mode: 'Action', reason: 'Reason', _form: 'Edit' };
+
+export function SignalBackend({ pid, state }: { pid: number; state: string }) {
+  return (
+    <div className="flex flex-wrap gap-1">
+      {state === 'active' ? (
+        <ConfirmDialog
+          label="Cancel query"
+          triggerLabel={`Cancel the query of session ${pid}`}
+          variant="secondary"
+          title={`Cancel the running query of session ${pid}`}
+          description="The query stops with an error; the session and its connection stay."
+          input={{ pid, mode: 'cancel' }}
+          fieldLabels={LABELS}
+          preview={previewSignalBackendAction}
+          commit={commitSignalBackendAction}
+        />
+      ) : null}
+      <ConfirmDialog
+        label="Terminate"
+        triggerLabel={`Terminate session ${pid}`}
+        variant="ghost"
+        title={`Terminate session ${pid}`}
+        description="Its connection is closed and any open transaction rolled back. The application may reconnect."
+        input={{ pid, mode: 'terminate' }}
+        fieldLabels={LABELS}
+        preview={previewSignalBackendAction}
+        commit={commitSignalBackendAction}
+      />
+    </div>
+  );
+}

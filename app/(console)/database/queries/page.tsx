@@ -1,0 +1,35 @@
+import type { Metadata } from 'next';
+import { requireStaff } from '@/lib/auth';
+import { QUERY_SORTS } from '@/lib/inspect/queries';
+import type { SearchParams } from '@/components/data-table/query';
+import { Notice } from '@/components/ui/notice';
+import { attempt } from '@/app/(console)/_lib/attempt';
+import { loadQueriesPage } from '@/app/(console)/database/_lib/loaders';
+import { QueriesTable } from '@/app/(console)/database/queries/_components/queries-table';
+import { formatWhen } from '@/app/(console)/database/_components/format';
+
+export const metadata: Metadata = { title: 'Queries' };
+
+export default async function QueriesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  await requireStaff('database.read');
+  const result = await attempt(async () => loadQueriesPage(await searchParams));
+  const heading = <h1 className="text-2xl font-semibold tracking-tight">Queries</h1>;
+  if (!result.ok) return <>{heading}<Notice tone="warn" title="Query statistics unavailable">{result.message}</Notice></>;
+  const { source, list, query } = result.value;
+  if (!source.available || !list) {
+    return <>{heading}<Notice title="No query statistics here">{source.available ? '' : source.reason}</Notice></>;
+  }
+  return (
+    <>
+      <div className="space-y-1">
+        {heading}
+        <p className="text-sm text-ink-muted">
+          From pg_stat_statements {source.version}, counting since {formatWhen(source.statsSince)}. Statements are
+          normalized (literals become $1, $2 …). Kontor never resets these statistics;{' '}
+          {list.snapshotAt ? `“Since snapshot” counts from Kontor's snapshot of ${formatWhen(list.snapshotAt)}.` : 'take a snapshot (npm run kontor -- snapshot) to see what changed since.'}
+        </p>
+      </div>
+      <QueriesTable rows={list.rows} total={list.total} query={query} sortable={QUERY_SORTS} />
+    </>
+  );
+}

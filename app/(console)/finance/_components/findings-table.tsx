@@ -1,0 +1,66 @@
+'use client';
+import Link from 'next/link';
+import { DataTable } from '@/components/data-table/data-table';
+import { dataTableColumns } from '@/components/data-table/features';
+import type { TableQuery } from '@/components/data-table/query';
+import { KIND_LABELS } from '@/lib/domain/reconcile/kinds';
+import type { FindingView } from '@/lib/domain/reconcile/read';
+import { formatCredits, shortId } from '@/app/(console)/finance/_components/format';
+
+const col = dataTableColumns<FindingView>();
+const link = 'font-mono text-accent underline-offset-2 hover:underline';
+
+const columns = col.columns([
+  col.accessor('n', { id: 'n', header: '#', meta: { align: 'end' } }),
+  col.accessor('kind', { id: 'kind', header: 'Kind', cell: (c) => KIND_LABELS[c.getValue()] }),
+  col.accessor('userId', {
+    id: 'user',
+    header: 'User',
+    cell: (c) => (c.getValue() ? <Link href={`/finance/accounts/${c.getValue()}`} className={link} aria-label={`Account ${c.getValue()}`}>{shortId(c.getValue())}</Link> : null),
+  }),
+  col.display({
+    id: 'involved',
+    header: 'Payment / task',
+    cell: (c) => {
+      const f = c.row.original;
+      return (
+        <span className="space-x-2">
+          {f.paymentId ? <Link href={`/payments/${f.paymentId}`} className={link} aria-label={`Payment ${f.paymentId}`}>pay {shortId(f.paymentId)}</Link> : null}
+          {f.taskId ? <Link href={`/tasks/${f.taskId}`} className={link} aria-label={`Task ${f.taskId}`}>task {shortId(f.taskId)}</Link> : null}
+        </span>
+      );
+    },
+  }),
+  col.accessor('expected', { id: 'expected', header: 'Expected', cell: (c) => formatCredits(c.getValue()), meta: { align: 'end' } }),
+  col.accessor('actual', { id: 'actual', header: 'Actual', cell: (c) => formatCredits(c.getValue()), meta: { align: 'end' } }),
+  col.accessor('detail', { id: 'detail', header: 'Detail', cell: (c) => <span className="text-ink-muted">{c.getValue()}</span> }),
+  col.display({
+    id: 'entries',
+    header: 'Entries',
+    cell: (c) => {
+      const f = c.row.original;
+      if (!f.entryIds.length || !f.userId) return null;
+      return (
+        <Link href={`/finance/accounts/${f.userId}?entries=${f.entryIds.slice(0, 20).join(',')}`} className={link}>
+          {f.entryIds.length} {f.entryIds.length === 1 ? 'entry' : 'entries'}
+        </Link>
+      );
+    },
+  }),
+]);
+
+export function FindingsTable(props: { rows: FindingView[]; total: number; query: TableQuery; sortable: readonly string[]; caption: string }) {
+  return (
+    <DataTable
+      columns={columns}
+      rows={props.rows}
+      rowCount={props.total}
+      query={props.query}
+      sortable={props.sortable}
+      caption={props.caption}
+      captionHidden
+      getRowId={(r) => String(r.n)}
+      empty="No discrepancies: the books agree."
+    />
+  );
+}

@@ -1,0 +1,66 @@
+'use client';
+/** The three ledger corrections, each through the shared confirm dialog (preview, reason, commit once). */
+import { useId, useState } from 'react';
+import { ConfirmDialog } from '@/components/confirm/confirm-dialog';
+import type { CommitAction, PreviewAction } from '@/components/confirm/types';
+import { commitLedgerEditAction, previewLedgerEditAction } from '@/app/(console)/finance/actions';
+
+type Kind = 'adjust' | 'fixDrift' | 'reverse';
+
+const bind = (kind: Kind): { preview: PreviewAction; commit: CommitAction } => ({
+  preview: (input) => previewLedgerEditAction(kind, input),
+  commit: (submission) => commitLedgerEditAction(kind, submission),
+});
+
+const LABELS = { userId: 'User', amount: 'Amount', drift: 'Drift', entryId: 'Entry', reason: 'Reason', _form: 'Edit' };
+
+export function AdjustCredits({ userId, email }: { userId: string; email: string | null }) {
+  const [amount, setAmount] = useState('');
+  const id = useId();
+  return (
+    <div className="flex flex-wrap items-end gap-2">
+      <div className="flex flex-col gap-1">
+        <label htmlFor={id} className="text-sm font-medium">Credits (+ to give, − to take)</label>
+        <input id={id} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} placeholder="e.g. 25 or -5.50"
+          className="w-44 rounded-md border border-line bg-surface px-2 py-1.5 text-sm" />
+      </div>
+      <ConfirmDialog
+        label="Adjust credits"
+        title={`Adjust the credits of ${email ?? userId}`}
+        description="A new ledger entry of kind manual, with your reason; the balance is never edited in place. Above 500 credits a second finance approver must agree."
+        input={{ userId, amount: amount.trim() }}
+        fieldLabels={LABELS}
+        disabled={!amount.trim()}
+        {...bind('adjust')}
+      />
+    </div>
+  );
+}
+
+export function FixDrift({ userId, drift }: { userId: string; drift: string }) {
+  return (
+    <ConfirmDialog
+      label="Fix drifted balance"
+      title="Bring the cached balance to the ledger sum"
+      description={`The cached balance is ${drift} credits off its ledger. The ledger stays as it is (it is the record of money); the cache is recomputed from it.`}
+      input={{ userId, drift }}
+      fieldLabels={LABELS}
+      {...bind('fixDrift')}
+    />
+  );
+}
+
+export function ReverseEntry({ entryId, amount }: { entryId: string; amount: string }) {
+  return (
+    <ConfirmDialog
+      label="Reverse"
+      triggerLabel={`Reverse entry ${entryId}`}
+      variant="ghost"
+      title="Reverse this ledger entry"
+      description={`A compensating entry of ${(-Number(amount)).toFixed(2)} credits nets this one to zero; the original stays untouched.`}
+      input={{ entryId, amount }}
+      fieldLabels={LABELS}
+      {...bind('reverse')}
+    />
+  );
+}

@@ -1,0 +1,26 @@
+import { cache } from 'react';
+import { read } from '@/db/index';
+import { queueNow } from '@/lib/domain/tasks/model';
+import { getMappingCheck } from '@/app/(console)/_lib/mapping';
+
+/** The books' "today": the demo's anchor when this is the demo snapshot, else the database's clock. */
+export const financeToday = cache((): Promise<Date> => read((trx) => queueNow(trx)));
+
+/** The validated mapping, and whether the finance pages can work on it (users and ledger are needed). */
+export const financeMapping = cache(async () => {
+  const check = await getMappingCheck();
+  const missing = (['users', 'ledger'] as const).filter((c) => !check.available.includes(c));
+  return { mapping: check.mapping, check, missing };
+});
+
+/** The same URL parameters, for a CSV link or a form's hidden fields. */
+export function queryString(params: Record<string, string | string[] | undefined>, extra: Record<string, string> = {}): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    const value = Array.isArray(v) ? v[0] : v;
+    if (value !== undefined && value !== '') q.set(k, value);
+  }
+  for (const [k, v] of Object.entries(extra)) q.set(k, v);
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}

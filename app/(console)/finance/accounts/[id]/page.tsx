@@ -1,0 +1,85 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { z } from 'zod';
+import { read } from '@/db/index';
+import { requireStaff } from '@/lib/auth';
+import { asOfBalance, getAccountSummary, getEntries } from '@/lib/domain/statement';
+import type { SearchParams } from '@/components/data-table/query';
+import { Section } from '@/app/(console)/_components/section';
+import { StatCard } from '@/app/(console)/_components/stat-card';
+import { financeMapping, financeToday } from '@/app/(console)/finance/_lib/context';
+import { MissingConcepts } from '@/app/(console)/finance/_components/missing';
+import { EntriesTable } from '@/app/(console)/finance/_components/entries-table';
+import { AdjustCredits, FixDrift } from '@/app/(console)/finance/_components/ledger-edits';
+import { formatCredits, formatWhen } from '@/app/(console)/finance/_components/format';
+
+export const metadata: Metadata = { title: 'Credit account' };
+
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+export default async function AccountPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
+  const staff = await requireStaff('credits.read');
+  const id = z.uuid().safeParse((await params).id);
+  if (!id.success) notFound();
+  const sp = await searchParams;
+  const { mapping, missing } = await financeMapping();
+  if (missing.length) return <MissingConcepts title="Credit account" missing={missing} />;
+  const today = await financeToday();
+  const at = z.iso.datetime({ local: true }).optional().catch(undefined).parse(first(sp.at));
+  const asOf = at ? new Date(`${at.length === 16 ? `${at}:00` : at}Z`) : today;
+  const wanted = (first(sp.entries) ?? '').split(',').filter((s) => z.uuid().safeParse(s).success).slice(0, 50);
+  const data = await read(async (trx) => ({
+    account: await getAccountSummary(trx, staff, mapping, id.data),
+    replay: await asOfBalance(trx, staff, mapping, id.data, asOf),
+    involved: await getEntries(trx, staff, mapping, id.data, wanted),
+  }));
+  const { account, replay, involved } = data;
+  if (!account.email && account.entries === 0) notFound();
+  const canEdit = staff.can('credits.adjust');
+  const drifted = account.drift !== null && Number(account.drift) !== 0;
+
+  return (
+    <>
+      <div className="space-y-1">
+        <p className="text-sm text-ink-muted">
+          <Link href="/finance/reconciliation" className="underline-offset-2 hover:underline">Reconciliation</Link>
+          {account.email ? <> · <Link href={`/users/${account.userId}`} className="underline-offset-2 hover:underline">User page</Link></> : null}
+        </p>
+        <h1 className="text-2xl font-semibold tracking-tight">{account.email ?? 'Deleted user'}</h1>
+        <p className="font-mono text-xs text-ink-muted">{account.userId}</p>
+      </div>
+      <dl className="grid gap-4 sm:grid-cols-3">
+        <StatCard label="Cached balance" value={account.cached === null ? 'not kept' : formatCredits(account.cached)} />
+        <StatCard label="Ledger sum" value={formatCredits(account.ledgerSum)} hint={`${account.entries.toLocaleString('en')} entries`} />
+        <StatCard label="Drift" value={<span className={drifted ? 'text-danger' : undefined}>{account.drift === null ? '–' : formatCredits(account.drift)}</span>}
+          hint={drifted ? 'The cached balance differs from the ledger.' : 'The cached balance equals the ledger.'} />
+      </dl>
+      {canEdit && account.email ? (
+        <Section id="corrections" title="Corrections" description="Every correction is previewed, needs a reason, and is kept in the audit log.">
+          <div className="flex flex-wrap items-end gap-4">
+            <AdjustCredits userId={account.userId} email={account.email} />
+            {drifted ? <FixDrift userId={account.userId} drift={account.drift!} /> : null}
+          </div>
+        </Section>
+      ) : null}
+      {involved.length ? (
+        <Section id="involved" title="Entries involved" description="The ledger entries a reconciliation finding names.">
+          <EntriesTable rows={involved} caption="Entries involved" canReverse={canEdit} prefix="inv_" />
+        </Section>
+      ) : null}
+      <Section id="as-of" title={`Balance as of ${formatWhen(asOf.toISOString())}: ${formatCredits(replay.balance)}`}
+        description={`Replayed from the ledger: the ${replay.entries.toLocaleString('en')} entries created up to that moment. The latest 50 are below, newest first.`}>
+        <form method="get" className="flex flex-wrap items-end gap-2">
+          <div className="flex flex-col gap-1">
+            <label htmlFor="at" className="text-sm font-medium">As of (UTC)</label>
+            <input id="at" name="at" type="datetime-local" step="1" defaultValue={asOf.toISOString().slice(0, 19)}
+              className="rounded-md border border-line bg-surface px-2 py-1.5 text-sm" />
+          </div>
+          <button type="submit" className="rounded-md border border-line bg-surface px-3 py-1.5 text-sm font-medium hover:bg-surface-muted focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-focus">Replay</button>
+        </form>
+        <EntriesTable rows={replay.recent} caption="Ledger entries up to the moment" canReverse={canEdit} prefix="led_" />
+      </Section>
+    </>
+  );
+}

@@ -1,0 +1,34 @@
+/**
+ * GET /finance/export/<table>?<the page's parameters>: the table as CSV, streamed from a server-side
+ * cursor with no row cap. Same capability as the pages (credits.read), checked here.
+ */
+import { z } from 'zod';
+import { databaseUrl } from '@/lib/env';
+import { getDb } from '@/db/index';
+import { requireStaff } from '@/lib/auth';
+import { CSV_TABLES, financeCsv } from '@/lib/domain/reconcile/export';
+import { financeMapping, financeToday } from '@/app/(console)/finance/_lib/context';
+
+export const dynamic = 'force-dynamic';
+
+export async function GET(request: Request, { params }: { params: Promise<{ table: string }> }) {
+  const staff = await requireStaff('credits.read');
+  const table = z.enum(CSV_TABLES).safeParse((await params).table);
+  if (!table.success) return new Response('Unknown table.', { status: 404 });
+  const search = Object.fromEntries(new URL(request.url).searchParams);
+  const { mapping, missing } = await financeMapping();
+  if (missing.length) return new Response(`This database lacks: ${missing.join(', ')}.`, { status: 404 });
+  try {
+    const { filename, body } = await financeCsv(table.data, search, staff, { db: getDb(), url: databaseUrl(), mapping, today: await financeToday() });
+    return new Response(body, {
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${filename}"`,
+        'cache-control': 'no-store',
+      },
+    });
+  } catch (err) {
+    if (err instanceof z.ZodError) return new Response('Check the parameters: a run id is a positive number.', { status: 400 });
+    throw err;
+  }
+}

@@ -1,0 +1,102 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { clsx } from 'clsx';
+import { z } from 'zod';
+import { read } from '@/db/index';
+import { requireStaff } from '@/lib/auth';
+import { DISCREPANCY_KINDS, KIND_LABELS } from '@/lib/domain/reconcile/kinds';
+import { FINDINGS_SPEC, kindParam } from '@/lib/domain/reconcile/export';
+import { getRun, listFindings, listRuns } from '@/lib/domain/reconcile/read';
+import { parseTableQuery, type SearchParams } from '@/components/data-table/query';
+import { Notice } from '@/components/ui/notice';
+import { Section } from '@/app/(console)/_components/section';
+import { financeMapping } from '@/app/(console)/finance/_lib/context';
+import { FindingsTable } from '@/app/(console)/finance/_components/findings-table';
+import { RunsTable } from '@/app/(console)/finance/_components/runs-table';
+import { RunButtons } from '@/app/(console)/finance/_components/run-button';
+import { CsvLink } from '@/app/(console)/finance/_components/csv-link';
+import { MissingConcepts } from '@/app/(console)/finance/_components/missing';
+import { formatWhen } from '@/app/(console)/finance/_components/format';
+
+export const metadata: Metadata = { title: 'Reconciliation' };
+
+export default async function ReconciliationPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const staff = await requireStaff('credits.read');
+  const params = await searchParams;
+  const { missing } = await financeMapping();
+  if (missing.length) return <MissingConcepts title="Reconciliation" missing={missing} />;
+  const runParam = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().catch(undefined)
+    .parse(Array.isArray(params.run) ? params.run[0] : params.run);
+  const kind = kindParam(params);
+  const query = parseTableQuery(params, FINDINGS_SPEC);
+  const data = await read(async (trx) => {
+    const runs = await listRuns(trx, staff, 20);
+    const run = runParam ? await getRun(trx, staff, String(runParam)) : runs.find((r) => r.finishedAt) ?? null;
+    const findings = run
+      ? await listFindings(trx, staff, run.id, { kind, sort: query.sort.id, desc: query.sort.desc, limit: query.pageSize, offset: query.offset })
+      : null;
+    return { runs, run, findings };
+  });
+  const { runs, run, findings } = data;
+
+  return (
+    <>
+      <div className="space-y-1">
+        <h1 className="text-2xl font-semibold tracking-tight">Reconciliation</h1>
+        <p className="text-sm text-ink-muted">
+          Every account, payment and task checked against the credit ledger: cached balances, grants, charges. A run reads
+          only the entries since the last one (per-account checkpoints); a full run reads the whole ledger.
+        </p>
+      </div>
+      <RunButtons />
+      {!run ? (
+        <Notice title="No reconciliation yet">Run one now, or nightly with <code className="font-mono">npm run kontor -- reconcile</code>.</Notice>
+      ) : (
+        <>
+          <Section
+            id="totals"
+            title={`Run #${run.id}: ${run.found ? `${run.found} discrepancies` : 'the books agree'}`}
+            description={`${run.mode === 'full' ? 'Full' : 'Incremental'} run by ${run.startedBy}, ${formatWhen(run.startedAt)}; ${run.entriesRead?.toLocaleString('en') ?? '?'} ledger entries read.`}
+          >
+            <ul className="grid gap-2 sm:grid-cols-2 xl:grid-cols-3" aria-label="Discrepancies by kind">
+              {DISCREPANCY_KINDS.map((k) => {
+                const n = run.totals[k] ?? 0;
+                const active = kind === k;
+                return (
+                  <li key={k}>
+                    <Link
+                      href={active ? `/finance/reconciliation?run=${run.id}` : `/finance/reconciliation?run=${run.id}&kind=${k}`}
+                      aria-current={active ? 'true' : undefined}
+                      className={clsx(
+                        'flex items-baseline justify-between gap-3 rounded-lg border px-3 py-2 text-sm hover:bg-surface-muted',
+                        active ? 'border-accent bg-surface-muted' : 'border-line bg-surface',
+                      )}
+                    >
+                      <span>{KIND_LABELS[k]}</span>
+                      <span className={clsx('text-lg font-semibold tabular-nums', n ? 'text-danger' : 'text-ink-muted')}>{n}</span>
+                    </Link>
+                  </li>
+                );
+              })}
+            </ul>
+          </Section>
+          <Section
+            id="findings"
+            title={kind ? KIND_LABELS[kind] : 'Discrepancies'}
+            description="Each row leads to the account (ledger, as-of balance, corrections), the payment, the task and the entries involved."
+          >
+            <div className="flex flex-wrap gap-2">
+              <CsvLink table="findings" params={{ ...params, run: run.id }} label="Download CSV" />
+              {kind ? <Link href={`/finance/reconciliation?run=${run.id}`} className="self-center text-sm text-accent underline-offset-2 hover:underline">Show every kind</Link> : null}
+            </div>
+            <FindingsTable rows={findings!.rows} total={findings!.total} query={query} sortable={FINDINGS_SPEC.sortable}
+              caption={kind ? KIND_LABELS[kind] : 'Discrepancies found by the run'} />
+          </Section>
+        </>
+      )}
+      <Section id="history" title="History" description="The last 20 runs, from the console and from kontor reconcile.">
+        <RunsTable rows={runs} />
+      </Section>
+    </>
+  );
+}

@@ -1,0 +1,85 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { z } from 'zod';
+import { read } from '@/db/index';
+import { requireStaff } from '@/lib/auth';
+import { auditHistoryHref } from '@/lib/guard';
+import { getPayment } from '@/lib/domain/payments';
+import { listRefunds, refundedSoFar } from '@/lib/domain/refunds';
+import { cents, fromCents } from '@/lib/domain/payments-common';
+import type { TableQuery } from '@/components/data-table/query';
+import { Notice } from '@/components/ui/notice';
+import { Section } from '@/app/(console)/_components/section';
+import { LedgerTable } from '@/app/(console)/users/_components/user-tables';
+import { RefundsTable } from '@/app/(console)/payments/_components/refunds-table';
+import { DisputeControl, GrantControl, RefundControl } from '@/app/(console)/payments/_components/payment-edits';
+import { formatMoney, formatWhen } from '@/app/(console)/users/_components/format';
+
+export const metadata: Metadata = { title: 'Payment' };
+
+const ALL: TableQuery = { page: 1, pageSize: 100, sort: { id: 'created', desc: false }, q: '', offset: 0 };
+
+export default async function PaymentPage({ params }: { params: Promise<{ id: string }> }) {
+  const staff = await requireStaff('payments.read');
+  const id = z.uuid().safeParse((await params).id);
+  if (!id.success) notFound();
+  const data = await read(async (trx) => {
+    const detail = await getPayment(trx, staff, id.data);
+    if (!detail) return null;
+    return { detail, refunds: await listRefunds(trx, staff, id.data), refunded: await refundedSoFar(trx, id.data) };
+  });
+  if (!data) notFound();
+  const { detail: { payment: p, entries, grants }, refunds, refunded } = data;
+  const remaining = fromCents(cents(p.amount) - cents(refunded));
+  const refundable = (p.statusKey === 'completed' || p.statusKey === 'disputed') && cents(remaining) > 0n;
+
+  return (
+    <>
+      <div className="space-y-1">
+        <p className="text-sm text-ink-muted"><Link href="/payments" className="underline underline-offset-4">Payments</Link></p>
+        <h1 className="text-2xl font-semibold tracking-tight">Payment {p.orderId ?? p.id}</h1>
+        <p className="text-sm text-ink-muted">
+          <span className="font-mono">{p.id}</span>
+          {staff.can('audit.read') ? <> · <Link href={auditHistoryHref({ type: 'payment', id: p.id })} className="text-accent underline underline-offset-4">Audit history</Link></> : null}
+        </p>
+      </div>
+      <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-1 rounded-lg border border-line bg-surface p-4 text-sm sm:grid-cols-[auto_1fr_auto_1fr]">
+        <dt className="text-ink-muted">Amount</dt><dd className="tabular-nums">{formatMoney(p.amount, p.currency)}</dd>
+        <dt className="text-ink-muted">Status</dt><dd>{p.status}</dd>
+        <dt className="text-ink-muted">Credits</dt><dd className="tabular-nums">{p.credits ?? '—'}</dd>
+        <dt className="text-ink-muted">Refunded</dt><dd className="tabular-nums">{formatMoney(refunded, p.currency)}</dd>
+        <dt className="text-ink-muted">User</dt>
+        <dd>{p.userId ? <Link href={`/users/${p.userId}`} className="text-accent underline underline-offset-4">{p.email ?? p.userId}</Link> : 'deleted user'}</dd>
+        <dt className="text-ink-muted">Created</dt><dd>{formatWhen(p.createdAt)}</dd>
+        <dt className="text-ink-muted">Provider</dt><dd>{p.provider ?? '—'} <span className="font-mono">{p.providerRef ?? ''}</span></dd>
+        <dt className="text-ink-muted">Method</dt><dd>{p.method ?? '—'}</dd>
+      </dl>
+
+      <Section id="grants" title="Credit grant" description="A paid payment has exactly one purchase entry in the ledger.">
+        {p.flag === 'none' ? (
+          <Notice tone="danger" title="Paid, no credits">This payment is {p.status} but the ledger has no purchase entry for it: the customer never received {p.credits ?? 'its'} credits.</Notice>
+        ) : p.flag === 'twice' ? (
+          <Notice tone="danger" title="Credited twice">The ledger has {grants.length} purchase entries for this payment: the customer received its credits {grants.length} times. Reverse the extra entry (Finance).</Notice>
+        ) : grants.length === 1 ? (
+          <p className="text-sm">One purchase entry: correct.</p>
+        ) : (
+          <p className="text-sm text-ink-muted">Not paid, so no credits are owed.</p>
+        )}
+        {p.flag === 'none' && p.statusKey === 'completed' && p.credits && p.userId && staff.can('credits.adjust') ? <GrantControl paymentId={p.id} credits={p.credits} /> : null}
+        {staff.can('credits.read') ? <LedgerTable rows={entries} total={entries.length} query={ALL} prefix="e_" /> : null}
+      </Section>
+
+      <Section id="refunds" title="Refunds" description="Each refund is a new record and a negative ledger entry; partial refunds add up to at most the payment.">
+        <RefundsTable rows={refunds} />
+        {refundable && staff.can('payments.dispute') && p.currency ? <RefundControl paymentId={p.id} currency={p.currency} remaining={remaining} /> : null}
+      </Section>
+
+      {staff.can('payments.dispute') && (p.statusKey === 'completed' || p.statusKey === 'disputed') ? (
+        <Section id="dispute" title="Dispute" description={p.statusKey === 'disputed' ? 'This payment is disputed.' : 'Mark the payment disputed when the customer contests it with their bank or provider.'}>
+          <DisputeControl paymentId={p.id} amount={p.amount} action={p.statusKey === 'disputed' ? 'resolve' : 'open'} />
+        </Section>
+      ) : null}
+    </>
+  );
+}

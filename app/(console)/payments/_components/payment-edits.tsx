@@ -1,0 +1,72 @@
+'use client';
+/** The payment page's edit controls: each opens the shared confirm dialog bound to one payment edit. */
+import { useId, useState } from 'react';
+import { ConfirmDialog } from '@/components/confirm/confirm-dialog';
+import type { CommitAction, PreviewAction } from '@/components/confirm/types';
+import { commitPaymentEditAction, previewPaymentEditAction } from '@/app/(console)/payments/actions';
+
+type Kind = 'dispute' | 'refund' | 'grant';
+
+const bind = (kind: Kind): { preview: PreviewAction; commit: CommitAction } => ({
+  preview: (input) => previewPaymentEditAction(kind, input),
+  commit: (submission) => commitPaymentEditAction(kind, submission),
+});
+
+const LABELS = { paymentId: 'Payment', amount: 'Amount', currency: 'Currency', action: 'Dispute', reason: 'Reason', _form: 'Edit' };
+
+export function RefundControl({ paymentId, currency, remaining }: { paymentId: string; currency: string; remaining: string }) {
+  const [amount, setAmount] = useState(remaining);
+  const id = useId();
+  return (
+    <div className="flex flex-wrap items-end gap-2">
+      <div className="flex flex-col gap-1">
+        <label htmlFor={id} className="text-sm font-medium">Refund amount ({currency})</label>
+        <input
+          id={id}
+          inputMode="decimal"
+          value={amount}
+          onChange={(e) => setAmount(e.target.value)}
+          className="w-32 rounded-md border border-line bg-surface px-2 py-1.5 text-sm tabular-nums"
+        />
+      </div>
+      <ConfirmDialog
+        label="Request refund"
+        title="Refund this payment"
+        description={`A refund record and a negative ledger entry for the same share of the credits; the payment's amount is never changed. At most ${remaining} ${currency} remains refundable. Someone with payments.refund approves it.`}
+        input={{ paymentId, amount: amount.trim(), currency }}
+        fieldLabels={LABELS}
+        disabled={!amount.trim()}
+        {...bind('refund')}
+      />
+    </div>
+  );
+}
+
+export function DisputeControl({ paymentId, amount, action }: { paymentId: string; amount: string; action: 'open' | 'resolve' }) {
+  return (
+    <ConfirmDialog
+      label={action === 'open' ? 'Mark disputed' : 'Resolve dispute'}
+      variant="secondary"
+      title={action === 'open' ? 'Mark this payment disputed' : 'Resolve the dispute'}
+      description={action === 'open'
+        ? 'The customer contests this payment. Large payments need a finance approval.'
+        : 'The payment returns to completed. Money going back is a refund, recorded separately.'}
+      input={{ paymentId, action, amount }}
+      fieldLabels={LABELS}
+      {...bind('dispute')}
+    />
+  );
+}
+
+export function GrantControl({ paymentId, credits }: { paymentId: string; credits: string }) {
+  return (
+    <ConfirmDialog
+      label="Grant missing credits"
+      title="Grant this payment's credits"
+      description={`One purchase entry of ${credits} credits, recorded once: a second grant of this payment is impossible.`}
+      input={{ paymentId }}
+      fieldLabels={LABELS}
+      {...bind('grant')}
+    />
+  );
+}

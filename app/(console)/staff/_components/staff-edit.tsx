@@ -1,0 +1,99 @@
+'use client';
+/** The Staff page's edit controls: each opens the shared confirm dialog bound to one staff edit. */
+import { useId, useState } from 'react';
+import { ConfirmDialog } from '@/components/confirm/confirm-dialog';
+import type { CommitAction, PreviewAction } from '@/components/confirm/types';
+import { STAFF_ROLES, type StaffRole } from '@/lib/auth/permissions';
+import { commitStaffEditAction, previewStaffEditAction } from '@/app/(console)/staff/actions';
+
+type Kind = 'add' | 'changeRole' | 'remove';
+
+const bind = (kind: Kind): { preview: PreviewAction; commit: CommitAction } => ({
+  preview: (input) => previewStaffEditAction(kind, input),
+  commit: (submission) => commitStaffEditAction(kind, submission),
+});
+
+const LABELS = { email: 'Email', role: 'Role', userId: 'Staff member', reason: 'Reason', _form: 'Edit' };
+
+const selectClass = 'rounded-md border border-line bg-surface px-2 py-1.5 text-sm';
+
+export function ChangeRole({ userId, email, role }: { userId: string; email: string; role: StaffRole }) {
+  const [next, setNext] = useState<StaffRole>(role);
+  const id = useId();
+  return (
+    <div className="flex flex-wrap items-center gap-2">
+      <label htmlFor={id} className="sr-only">Role for {email}</label>
+      <select id={id} value={next} onChange={(e) => setNext(e.target.value as StaffRole)} className={selectClass}>
+        {STAFF_ROLES.map((r) => (
+          <option key={r} value={r}>{r}</option>
+        ))}
+      </select>
+      <ConfirmDialog
+        label="Change role"
+        triggerLabel={`Change role of ${email}`}
+        title={`Change the role of ${email}`}
+        description={`From ${role} to ${next}.`}
+        input={{ userId, role: next }}
+        fieldLabels={LABELS}
+        disabled={next === role}
+        {...bind('changeRole')}
+      />
+    </div>
+  );
+}
+
+export function RemoveStaff({ userId, email }: { userId: string; email: string }) {
+  return (
+    <ConfirmDialog
+      label="Remove"
+      triggerLabel={`Remove ${email}`}
+      variant="ghost"
+      title={`Remove ${email} from Kontor`}
+      description="They keep their product account; they lose access to Kontor at their next request."
+      input={{ userId }}
+      fieldLabels={LABELS}
+      {...bind('remove')}
+    />
+  );
+}
+
+export function AddStaffControls() {
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<StaffRole>('viewer');
+  const emailId = useId();
+  const roleId = useId();
+  return (
+    <div className="flex flex-wrap items-end gap-3">
+      <div className="flex flex-col gap-1">
+        <label htmlFor={emailId} className="text-sm font-medium">Email of an auth user</label>
+        <input
+          id={emailId}
+          type="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          autoComplete="off"
+          className="w-72 rounded-md border border-line bg-surface px-3 py-1.5 text-sm"
+        />
+      </div>
+      <div className="flex flex-col gap-1">
+        <label htmlFor={roleId} className="text-sm font-medium">Role</label>
+        <select id={roleId} value={role} onChange={(e) => setRole(e.target.value as StaffRole)} className={selectClass}>
+          {STAFF_ROLES.map((r) => (
+            <option key={r} value={r}>{r}</option>
+          ))}
+        </select>
+      </div>
+      <ConfirmDialog
+        label="Add staff member"
+        variant="primary"
+        title="Add a staff member"
+        description={email ? `${email} as ${role}.` : undefined}
+        input={{ email, role }}
+        fieldLabels={LABELS}
+        disabled={!email.trim()}
+        onDone={() => setEmail('')}
+        {...bind('add')}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+import type { Metadata } from 'next';
+import { read } from '@/db/index';
+import { requireStaff } from '@/lib/auth';
+import { listStaff, STAFF_SORTS, type StaffSort } from '@/lib/domain/staff';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { Section } from '@/app/(console)/_components/section';
+import { StaffTable } from '@/app/(console)/staff/_components/staff-table';
+import { AddStaffControls } from '@/app/(console)/staff/_components/staff-edit';
+
+export const metadata: Metadata = { title: 'Staff' };
+
+const SPEC: TableSpec<StaffSort> = { sortable: STAFF_SORTS, defaultSort: { id: 'email', desc: false }, pageSizes: [25, 50, 100] };
+
+export default async function StaffPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const staff = await requireStaff('staff.manage');
+  const query = parseTableQuery(await searchParams, SPEC);
+  const { rows, total } = await read((trx) =>
+    listStaff(trx, staff, { sort: query.sort.id, desc: query.sort.desc, limit: query.pageSize, offset: query.offset, filter: query.q }),
+  );
+  return (
+    <>
+      <div className="space-y-1">
+        <h1 className="text-2xl font-semibold tracking-tight">Staff</h1>
+        <p className="text-sm text-ink-muted">
+          Who may use Kontor, and with which role. Every change here is a guarded edit: previewed, given a reason, and
+          kept in the audit log. Kontor always keeps at least one admin.
+        </p>
+      </div>
+      <Section id="add" title="Add a staff member" description="They need an account in the product's auth first (sign-up or invite).">
+        <AddStaffControls />
+      </Section>
+      <Section id="members" title="Members">
+        <StaffTable rows={rows} total={total} query={query} sortable={STAFF_SORTS} selfId={staff.userId} />
+      </Section>
+    </>
+  );
+}

@@ -1,0 +1,93 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { z } from 'zod';
+import { read } from '@/db/index';
+import { requireStaff } from '@/lib/auth';
+import { getTask } from '@/lib/domain/tasks/list';
+import { auditHistoryHref } from '@/lib/guard/audit';
+import { Notice } from '@/components/ui/notice';
+import { Section } from '@/app/(console)/_components/section';
+import { queueContext } from '@/app/(console)/tasks/_lib/queue';
+import { formatSeconds } from '@/app/(console)/tasks/_lib/format';
+import { TaskEdit } from '@/app/(console)/tasks/_components/task-edit';
+
+export const metadata: Metadata = { title: 'Task' };
+
+const link = 'text-accent underline underline-offset-4';
+const when = (iso: string | null) => (iso ? <time dateTime={iso}>{iso.slice(0, 19).replace('T', ' ')} UTC</time> : <span className="text-ink-muted">–</span>);
+
+export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
+  const staff = await requireStaff('tasks.read');
+  const id = z.uuid().safeParse((await params).id);
+  if (!id.success) notFound();
+  const ctx = await queueContext();
+  if (!ctx.ok) return <Notice title="Not available for this database">{ctx.message}</Notice>;
+  const task = await read((trx) => getTask(trx, ctx.mapping, id.data));
+  if (!task) notFound();
+  const settled = task.state === 'failed' || task.state === 'cancelled';
+  const moneyNote =
+    settled && Number(task.charged) < 0
+      ? `This task ${task.state} and was charged ${task.charged} credits: the user should get them back (a new ledger record, in finance).`
+      : task.state === 'complete' && task.billable && Number(task.cost ?? 0) > 0 && Number(task.charged) >= 0
+        ? `This task completed and its type is billable, but it was never charged (${task.cost} credits).`
+        : null;
+  return (
+    <>
+      <div className="space-y-2">
+        <p className="text-sm"><Link href="/tasks" className={link}>Tasks</Link> /</p>
+        <h1 className="text-2xl font-semibold tracking-tight">
+          Task <span className="font-mono text-xl">{task.id}</span>
+        </h1>
+        <p className="text-sm text-ink-muted">
+          <span className="font-mono">{task.taskType ?? 'untyped'}</span> · {task.status} · attempts {task.attempts ?? '–'} · cost {task.cost ?? '–'}
+          {task.userId ? <> · user <Link href={`/users/${task.userId}`} className={`font-mono ${link}`}>{task.userId}</Link></> : null}
+          {' · '}<Link href={auditHistoryHref({ type: 'task', id: task.id })} className={link}>Audit log</Link>
+        </p>
+        <div className="flex flex-wrap gap-2">
+          {staff.can('tasks.requeue') && (task.state === 'failed' || task.state === 'inProgress') ? <TaskEdit kind="requeue" taskId={task.id} /> : null}
+          {staff.can('tasks.cancel') && (task.state === 'queued' || task.state === 'inProgress') ? <TaskEdit kind="cancel" taskId={task.id} /> : null}
+        </div>
+      </div>
+      {moneyNote ? (
+        <Notice tone="warn" title="Money on the queue">
+          {moneyNote}{' '}
+          {task.userId ? <Link href={`/users/${task.userId}#credits`} className={link}>Fix in finance</Link> : null}
+        </Notice>
+      ) : null}
+      {task.errorMessage ? <Notice tone="danger" title="Last error">{task.errorMessage}</Notice> : null}
+      <Section id="timeline" title="Timeline">
+        <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-1 text-sm">
+          <dt className="text-ink-muted">Created</dt><dd>{when(task.createdAt)}</dd>
+          <dt className="text-ink-muted">Started</dt><dd>{when(task.startedAt)} {task.waitSeconds !== null ? <span className="text-ink-muted">(waited {formatSeconds(task.waitSeconds)})</span> : null}</dd>
+          <dt className="text-ink-muted">Finished</dt><dd>{when(task.processedAt)} {task.runSeconds !== null ? <span className="text-ink-muted">(ran {formatSeconds(task.runSeconds)})</span> : null}</dd>
+          <dt className="text-ink-muted">Last updated</dt><dd>{when(task.updatedAt)}</dd>
+          <dt className="text-ink-muted">Worker</dt><dd className="font-mono">{task.workerId ? <Link href={`/workers?q=${encodeURIComponent(task.workerId)}`} className={link}>{task.workerId}</Link> : '–'}</dd>
+        </dl>
+      </Section>
+      <Section id="params" title="Params">
+        <pre className="overflow-x-auto rounded-lg border border-line bg-surface p-4 text-xs">{JSON.stringify(task.params, null, 2)}</pre>
+      </Section>
+      <Section id="ledger" title="Ledger entries" description={`What this task moved in the user's credits: net ${task.charged}.`}>
+        {task.ledger.length ? (
+          <table className="w-full text-sm">
+            <caption className="sr-only">Ledger entries of this task</caption>
+            <thead className="text-xs uppercase tracking-wide text-ink-muted">
+              <tr><th scope="col" className="py-1 text-start">When</th><th scope="col" className="py-1 text-start">Type</th><th scope="col" className="py-1 text-end">Amount</th><th scope="col" className="py-1 ps-4 text-start">Description</th></tr>
+            </thead>
+            <tbody className="divide-y divide-line">
+              {task.ledger.map((e) => (
+                <tr key={e.id}>
+                  <td className="py-1">{when(e.createdAt)}</td><td className="py-1">{e.type ?? '–'}</td>
+                  <td className="py-1 text-end tabular-nums">{e.amount}</td><td className="py-1 ps-4">{e.description ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p className="text-sm text-ink-muted">No ledger entry names this task.</p>
+        )}
+      </Section>
+    </>
+  );
+}

@@ -1,0 +1,75 @@
+'use client';
+import Link from 'next/link';
+import { DataTable } from '@/components/data-table/data-table';
+import { dataTableColumns } from '@/components/data-table/features';
+import type { TableQuery } from '@/components/data-table/query';
+import type { MoneyIssue } from '@/lib/domain/tasks/money';
+
+export const MONEY_LABELS: Record<MoneyIssue['kind'], string> = {
+  failed_task_charged: 'Failed, but charged',
+  cancelled_task_charged: 'Cancelled, but charged',
+  completed_task_not_charged: 'Completed, never charged',
+};
+
+export type MoneyRow = MoneyIssue & { auditHref: string };
+const col = dataTableColumns<MoneyRow>();
+const link = 'text-accent underline underline-offset-4';
+
+const columns = col.columns([
+  col.accessor('kind', { id: 'kind', header: 'Kind', cell: (c) => MONEY_LABELS[c.getValue()] }),
+  col.accessor('taskId', {
+    id: 'task',
+    header: 'Task',
+    cell: (c) => (
+      <span className="flex flex-col">
+        <Link href={`/tasks/${c.getValue()}`} className={`font-mono ${link}`}>{c.getValue().slice(0, 8)}…</Link>
+        <span className="text-xs text-ink-muted">{c.row.original.taskType} · {c.row.original.createdAt.slice(0, 10)}</span>
+      </span>
+    ),
+  }),
+  col.accessor('userId', {
+    id: 'user',
+    header: 'User',
+    cell: (c) => (c.getValue() ? <Link href={`/users/${c.getValue()}`} className={`font-mono ${link}`}>{c.getValue()!.slice(0, 8)}…</Link> : '–'),
+  }),
+  col.accessor('cost', { id: 'cost', header: 'Task cost', cell: (c) => c.getValue() ?? '–', meta: { align: 'end' } }),
+  col.accessor('charged', { id: 'charged', header: 'Charged (net)', cell: (c) => c.getValue(), meta: { align: 'end' } }),
+  col.accessor('correction', {
+    id: 'correction',
+    header: 'Correction',
+    cell: (c) => <span className="font-medium">{Number(c.getValue()) > 0 ? `+${c.getValue()}` : c.getValue()} credits</span>,
+    meta: { align: 'end' },
+  }),
+  col.display({
+    id: 'fix',
+    header: () => <span className="sr-only">Fix</span>,
+    cell: (c) => (
+      <span className="flex flex-wrap gap-3 text-sm">
+        {c.row.original.userId ? (
+          <Link href={`/users/${c.row.original.userId}#credits`} className={link}>
+            Fix in finance<span className="sr-only"> (credit adjustment for this user)</span>
+          </Link>
+        ) : null}
+        <Link href={c.row.original.auditHref} className={link}>Audit log</Link>
+      </span>
+    ),
+  }),
+]);
+
+export function MoneyTable(props: { rows: MoneyRow[]; query: TableQuery; sortable: readonly string[] }) {
+  return (
+    <DataTable
+      columns={columns}
+      rows={props.rows}
+      rowCount={props.rows.length}
+      query={props.query}
+      sortable={props.sortable}
+      caption="Tasks whose charge does not match their outcome"
+      captionHidden
+      getRowId={(r) => `${r.kind}:${r.taskId}`}
+      prefix="m_"
+      pageSizes={[50]}
+      empty="Every failed or cancelled task is uncharged, and every completed billable task was charged."
+    />
+  );
+}

@@ -1,0 +1,87 @@
+'use client';
+import Link from 'next/link';
+import { DataTable } from '@/components/data-table/data-table';
+import { dataTableColumns } from '@/components/data-table/features';
+import type { TableQuery } from '@/components/data-table/query';
+import type { StuckTask } from '@/lib/domain/tasks/stuck';
+import { formatSeconds } from '@/app/(console)/tasks/_lib/format';
+import { TaskEdit } from '@/app/(console)/tasks/_components/task-edit';
+
+export const STUCK_LABELS: Record<StuckTask['kind'], string> = {
+  task_on_dead_worker: 'On a dead worker',
+  task_queued_for_hours: 'Queued far too long',
+  retry_storm: 'Retry storm',
+};
+
+type Row = StuckTask & { canRequeue: boolean; canCancel: boolean };
+const col = dataTableColumns<Row>();
+
+const columns = col.columns([
+  col.accessor('kind', { id: 'kind', header: 'Kind', cell: (c) => STUCK_LABELS[c.getValue()] }),
+  col.accessor('id', {
+    id: 'task',
+    header: 'Task',
+    cell: (c) => (
+      <span className="flex flex-col">
+        <Link href={`/tasks/${c.getValue()}`} className="font-mono text-accent underline underline-offset-4">{c.getValue().slice(0, 8)}…</Link>
+        <span className="text-xs text-ink-muted">{c.row.original.taskType} · {c.row.original.status}</span>
+      </span>
+    ),
+  }),
+  col.accessor('ageSeconds', { id: 'age', header: 'Age', cell: (c) => formatSeconds(c.getValue()), meta: { align: 'end' } }),
+  col.accessor('workerId', {
+    id: 'worker',
+    header: 'Worker',
+    cell: (c) =>
+      c.getValue() ? (
+        <span className="flex flex-col">
+          <span className="font-mono">{c.getValue()}</span>
+          <span className="text-xs text-ink-muted">
+            {c.row.original.workerStatus ?? 'unknown'} · v{c.row.original.workerVersion ?? '?'} · beat{' '}
+            {c.row.original.lastHeartbeat ? <time dateTime={c.row.original.lastHeartbeat}>{c.row.original.lastHeartbeat.slice(0, 16).replace('T', ' ')}</time> : 'never'}
+          </span>
+        </span>
+      ) : (
+        <span className="text-ink-muted">none</span>
+      ),
+  }),
+  col.accessor('why', {
+    id: 'why',
+    header: 'Why',
+    cell: (c) => (
+      <span className="flex flex-col">
+        <span>{c.getValue()}</span>
+        {c.row.original.lastError ? <span className="text-xs text-danger">{c.row.original.lastError}</span> : null}
+      </span>
+    ),
+  }),
+  col.accessor('cost', { id: 'cost', header: 'Cost', cell: (c) => c.getValue() ?? '–', meta: { align: 'end' } }),
+  col.display({
+    id: 'actions',
+    header: () => <span className="sr-only">Actions</span>,
+    cell: (c) => (
+      <span className="flex flex-wrap gap-2">
+        {c.row.original.canRequeue ? <TaskEdit kind="requeue" taskId={c.row.original.id} /> : null}
+        {c.row.original.canCancel ? <TaskEdit kind="cancel" taskId={c.row.original.id} /> : null}
+      </span>
+    ),
+  }),
+]);
+
+export function StuckTable(props: { rows: Row[]; query: TableQuery; sortable: readonly string[] }) {
+  return (
+    <DataTable
+      columns={columns}
+      rows={props.rows}
+      rowCount={props.rows.length}
+      query={props.query}
+      sortable={props.sortable}
+      caption="Stuck and orphaned tasks"
+      captionHidden
+      getRowId={(r) => `${r.kind}:${r.id}`}
+      prefix="s_"
+      pageSizes={[50]}
+      empty="Nothing stuck: every running task has a live worker, and nothing waits far longer than usual."
+    />
+  );
+}

@@ -1,0 +1,43 @@
+'use client';
+import Link from 'next/link';
+import { DataTable } from '@/components/data-table/data-table';
+import { dataTableColumns } from '@/components/data-table/features';
+import type { TableQuery } from '@/components/data-table/query';
+import type { TaskRow } from '@/lib/domain/tasks/list';
+
+const col = dataTableColumns<TaskRow>();
+const when = (iso: string | null) => (iso ? <time dateTime={iso}>{iso.slice(0, 19).replace('T', ' ')}</time> : '–');
+
+// Sortable column ids are the server's whitelist (TASK_SORTS).
+const columns = col.columns([
+  col.accessor('id', {
+    id: 'id',
+    header: 'Task',
+    cell: (c) => <Link href={`/tasks/${c.getValue()}`} className="font-mono text-accent underline underline-offset-4">{c.getValue().slice(0, 8)}…</Link>,
+  }),
+  col.accessor('taskType', { id: 'type', header: 'Type', cell: (c) => <span className="font-mono">{c.getValue() ?? '–'}</span> }),
+  col.accessor('status', { id: 'status', header: 'Status' }),
+  col.accessor('workerId', { id: 'worker', header: 'Worker', cell: (c) => <span className="font-mono">{c.getValue() ?? '–'}</span> }),
+  col.accessor('attempts', { id: 'attempts', header: 'Attempts', cell: (c) => c.getValue() ?? '–', meta: { align: 'end' } }),
+  col.accessor('cost', { id: 'cost', header: 'Cost', cell: (c) => c.getValue() ?? '–', meta: { align: 'end' } }),
+  col.accessor('createdAt', { id: 'created', header: 'Created (UTC)', cell: (c) => when(c.getValue()) }),
+  col.accessor('updatedAt', { id: 'updated', header: 'Updated (UTC)', cell: (c) => when(c.getValue()) }),
+]);
+
+export function TasksTable(props: { rows: TaskRow[]; hasMore: boolean; query: TableQuery; sortable: readonly string[] }) {
+  const known = props.hasMore ? null : props.query.offset + props.rows.length;
+  return (
+    <DataTable
+      columns={columns}
+      rows={props.rows}
+      rowCount={known}
+      query={props.query}
+      sortable={props.sortable}
+      caption="Tasks"
+      captionHidden
+      getRowId={(r) => r.id}
+      filterLabel="Search: task id, or key=value inside params"
+      empty="No task matches."
+    />
+  );
+}

@@ -1,0 +1,47 @@
+/**
+ * What every operations page needs before it reads: the validated mapping (the queue may be absent),
+ * the queue's clock, and the thresholds from the URL, each bounded.
+ */
+import { z } from 'zod';
+import { read } from '@/db/index';
+import { queueClock } from '@/lib/domain/tasks/model';
+import { DEFAULT_STALE_MINUTES, DEFAULT_WINDOW_HOURS } from '@/lib/domain/tasks/health';
+import type { Mapping } from '@/lib/mapping';
+import { getMappingCheck } from '@/app/(console)/_lib/mapping';
+import type { SearchParams } from '@/components/data-table/query';
+
+export type QueueContext =
+  | { ok: true; mapping: Mapping; now: Date; snapshot: boolean; hasWorkers: boolean; hasLedger: boolean }
+  | { ok: false; message: string };
+
+export async function queueContext(): Promise<QueueContext> {
+  const check = await getMappingCheck();
+  const tasks = check.concepts.find((c) => c.concept === 'tasks');
+  if (!tasks?.available) {
+    return { ok: false, message: `This database has no task queue Kontor can read (${tasks?.problems.join('; ') ?? 'not mapped'}).` };
+  }
+  const { now, snapshot } = await read((trx) => queueClock(trx));
+  return {
+    ok: true,
+    mapping: check.mapping,
+    now,
+    snapshot,
+    hasWorkers: check.available.includes('workers'),
+    hasLedger: check.available.includes('ledger'),
+  };
+}
+
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+export const STALE_CHOICES = [2, 5, 10, 30, 60] as const;
+export const WINDOW_CHOICES = [1, 6, 24, 72, 168] as const;
+
+/** ?stale=<minutes>&window=<hours>, from fixed choices. */
+export function parseThresholds(params: SearchParams) {
+  const stale = z.coerce.number().int().catch(DEFAULT_STALE_MINUTES).parse(first(params.stale) ?? DEFAULT_STALE_MINUTES);
+  const windowHours = z.coerce.number().int().catch(DEFAULT_WINDOW_HOURS).parse(first(params.window) ?? DEFAULT_WINDOW_HOURS);
+  return {
+    staleMinutes: (STALE_CHOICES as readonly number[]).includes(stale) ? stale : DEFAULT_STALE_MINUTES,
+    windowHours: (WINDOW_CHOICES as readonly number[]).includes(windowHours) ? windowHours : DEFAULT_WINDOW_HOURS,
+  };
+}

@@ -1,0 +1,220 @@
+import { Suspense } from 'react';
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { read } from '@/db/index';
+import { requireStaff, type StaffContext } from '@/lib/auth';
+import { getQueueHealth, getThroughput, type QueueTypeHealth } from '@/lib/domain/tasks/health';
+import { findSilentWorkers, findStuckTasks, type StuckTask } from '@/lib/domain/tasks/stuck';
+import { findMoneyIssues, MONEY_DEFAULT_DAYS } from '@/lib/domain/tasks/money';
+import { rawStatus, queueModel } from '@/lib/domain/tasks/model';
+import { auditHistoryHref } from '@/lib/guard/audit';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { Notice } from '@/components/ui/notice';
+import { Section, SectionSkeleton } from '@/app/(console)/_components/section';
+import { attempt } from '@/app/(console)/_lib/attempt';
+import { queueContext, parseThresholds, STALE_CHOICES, WINDOW_CHOICES } from '@/app/(console)/tasks/_lib/queue';
+import { formatSeconds } from '@/app/(console)/tasks/_lib/format';
+import { QueueTable } from '@/app/(console)/tasks/_components/queue-table';
+import { StuckTable } from '@/app/(console)/tasks/_components/stuck-table';
+import { MoneyTable } from '@/app/(console)/tasks/_components/money-table';
+import { ThroughputChart } from '@/app/(console)/tasks/_components/throughput-chart';
+import { MarkWorkerOffline } from '@/app/(console)/tasks/_components/task-edit';
+import type { Mapping } from '@/lib/mapping';
+
+export const metadata: Metadata = { title: 'Queue' };
+
+const QUEUE_SORTS = ['type', 'queued', 'oldest', 'running', 'throughput', 'wait', 'run', 'failures', 'retries'] as const;
+type QueueSort = (typeof QUEUE_SORTS)[number];
+const QUEUE_SPEC: TableSpec<QueueSort> = { sortable: QUEUE_SORTS, defaultSort: { id: 'queued', desc: true }, pageSizes: [100], prefix: 'q_' };
+const STUCK_SPEC: TableSpec<'age'> = { sortable: ['age'], defaultSort: { id: 'age', desc: true }, pageSizes: [50], prefix: 's_' };
+const MONEY_SPEC: TableSpec<'created'> = { sortable: ['created'], defaultSort: { id: 'created', desc: true }, pageSizes: [50], prefix: 'm_' };
+
+const SORT_VALUE: Record<QueueSort, (r: QueueTypeHealth) => number | string | null> = {
+  type: (r) => r.taskType, queued: (r) => r.queued, oldest: (r) => r.oldestQueuedSeconds, running: (r) => r.inProgress,
+  throughput: (r) => r.perHour, wait: (r) => r.wait.p95, run: (r) => r.run.p95, failures: (r) => r.failureRate, retries: (r) => r.retries,
+};
+
+function sortRows<T>(rows: T[], value: (r: T) => number | string | null, desc: boolean): T[] {
+  return [...rows].sort((a, b) => {
+    const x = value(a);
+    const y = value(b);
+    if (x === y) return 0;
+    if (x === null) return 1;
+    if (y === null) return -1;
+    return (x < y ? -1 : 1) * (desc ? -1 : 1);
+  });
+}
+
+async function Health({ mapping, now, params }: { mapping: Mapping; now: Date; params: SearchParams }) {
+  const { staleMinutes, windowHours } = parseThresholds(params);
+  const query = parseTableQuery(params, QUEUE_SPEC);
+  const r = await attempt(() => read((trx) => getQueueHealth(trx, mapping, { now, windowHours, staleMinutes })));
+  if (!r.ok) return <Notice tone="warn" title="Queue health unavailable">{r.message}</Notice>;
+  const h = r.value;
+  const queued = h.types.reduce((n, t) => n + t.queued, 0);
+  const running = h.types.reduce((n, t) => n + t.inProgress, 0);
+  const oldest = Math.max(0, ...h.types.map((t) => t.oldestQueuedSeconds ?? 0));
+  return (
+    <div className="space-y-4">
+      {h.alerts.map((a) => (
+        <Notice key={a.taskType} tone="danger" title={`No live worker for ${a.taskType}`} live>{a.message}</Notice>
+      ))}
+      <dl className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
+        {[
+          ['Queued now', queued.toLocaleString('en')],
+          ['Oldest queued', formatSeconds(oldest || null)],
+          ['Running now', running.toLocaleString('en')],
+          ['Live workers', h.liveWorkers === null ? 'no heartbeats' : h.liveWorkers.toLocaleString('en')],
+        ].map(([label, value]) => (
+          <div key={label} className="rounded-lg border border-line bg-surface p-4">
+            <dt className="text-sm text-ink-muted">{label}</dt>
+            <dd className="mt-1 text-2xl font-semibold tabular-nums">{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <QueueTable
+        rows={sortRows(h.types, SORT_VALUE[query.sort.id], query.sort.desc)}
+        query={query}
+        sortable={QUEUE_SORTS}
+        windowHours={windowHours}
+      />
+    </div>
+  );
+}
+
+async function Charts({ mapping, now }: { mapping: Mapping; now: Date }) {
+  const r = await attempt(() =>
+    read(async (trx) => ({
+      hours: await getThroughput(trx, mapping, { now, bucket: 'hour', span: 24 }),
+      days: await getThroughput(trx, mapping, { now, bucket: 'day', span: 14 }),
+    })),
+  );
+  if (!r.ok) return <Notice tone="warn" title="Throughput unavailable">{r.message}</Notice>;
+  return (
+    <div className="grid gap-4 lg:grid-cols-2">
+      <ThroughputChart title="Finished per hour, last 24 hours (UTC)" points={r.value.hours} bucket="hour" />
+      <ThroughputChart title="Finished per day, last 14 days" points={r.value.days} bucket="day" />
+    </div>
+  );
+}
+
+async function Stuck({ staff, mapping, now, params }: { staff: StaffContext; mapping: Mapping; now: Date; params: SearchParams }) {
+  const { staleMinutes } = parseThresholds(params);
+  const query = parseTableQuery(params, STUCK_SPEC);
+  const r = await attempt(() =>
+    read(async (trx) => ({
+      stuck: await findStuckTasks(trx, mapping, { now, staleMinutes }),
+      silent: await findSilentWorkers(trx, mapping, { now, staleMinutes }),
+    })),
+  );
+  if (!r.ok) return <Notice tone="warn" title="Stuck tasks unavailable">{r.message}</Notice>;
+  const m = queueModel(mapping);
+  const can = (t: StuckTask) => ({
+    canRequeue: staff.can('tasks.requeue') && (t.kind === 'task_on_dead_worker' || t.status === rawStatus(m, 'failed')),
+    canCancel: staff.can('tasks.cancel') && (t.kind === 'task_on_dead_worker' || t.status === rawStatus(m, 'queued')),
+  });
+  const rows = sortRows(r.value.stuck, (t) => t.ageSeconds, query.sort.desc).map((t) => ({ ...t, ...can(t) }));
+  return (
+    <div className="space-y-4">
+      {r.value.silent.length ? (
+        <Notice tone="warn" title={`${r.value.silent.length} silent worker${r.value.silent.length === 1 ? '' : 's'}`}>
+          <ul className="space-y-2">
+            {r.value.silent.map((w) => (
+              <li key={w.id} className="flex flex-wrap items-center gap-3">
+                <span>
+                  <span className="font-mono">{w.id}</span> is {w.status} but silent for {formatSeconds(w.silentSeconds)} (v{w.version ?? '?'},{' '}
+                  {w.inFlight} task{w.inFlight === 1 ? '' : 's'} in flight).
+                </span>
+                {staff.can('tasks.cancel') ? <MarkWorkerOffline workerId={w.id} /> : null}
+              </li>
+            ))}
+          </ul>
+        </Notice>
+      ) : null}
+      <StuckTable rows={rows} query={query} sortable={STUCK_SPEC.sortable} />
+    </div>
+  );
+}
+
+async function Money({ mapping, now, params }: { mapping: Mapping; now: Date; params: SearchParams }) {
+  const query = parseTableQuery(params, MONEY_SPEC);
+  const r = await attempt(() => read((trx) => findMoneyIssues(trx, mapping, { now })));
+  if (!r.ok) return <Notice tone="warn" title="Money on the queue unavailable">{r.message}</Notice>;
+  const rows = sortRows(r.value, (x) => x.createdAt, query.sort.desc).map((x) => ({ ...x, auditHref: auditHistoryHref({ type: 'task', id: x.taskId }) }));
+  return <MoneyTable rows={rows} query={query} sortable={MONEY_SPEC.sortable} />;
+}
+
+function Thresholds({ params }: { params: SearchParams }) {
+  const { staleMinutes, windowHours } = parseThresholds(params);
+  const select = 'rounded-md border border-line bg-surface px-2 py-1.5 text-sm';
+  return (
+    <form method="get" className="flex flex-wrap items-end gap-3 text-sm" aria-label="Thresholds">
+      <label className="flex flex-col gap-1">
+        <span className="font-medium">A worker is dead after</span>
+        <select name="stale" defaultValue={staleMinutes} className={select}>
+          {STALE_CHOICES.map((n) => <option key={n} value={n}>{n} min without a heartbeat</option>)}
+        </select>
+      </label>
+      <label className="flex flex-col gap-1">
+        <span className="font-medium">Window</span>
+        <select name="window" defaultValue={windowHours} className={select}>
+          {WINDOW_CHOICES.map((n) => <option key={n} value={n}>last {n < 48 ? `${n} h` : `${n / 24} days`}</option>)}
+        </select>
+      </label>
+      <button type="submit" className="rounded-md border border-line bg-surface px-3 py-1.5 font-medium hover:bg-surface-muted focus-visible:outline-2 focus-visible:outline-focus">
+        Apply
+      </button>
+    </form>
+  );
+}
+
+export default async function QueuePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const staff = await requireStaff('tasks.read');
+  const params = await searchParams;
+  const ctx = await queueContext();
+  if (!ctx.ok) {
+    return (
+      <>
+        <h1 className="text-2xl font-semibold tracking-tight">Queue</h1>
+        <Notice title="Not available for this database">{ctx.message}</Notice>
+      </>
+    );
+  }
+  const { mapping, now } = ctx;
+  return (
+    <>
+      <div className="space-y-3">
+        <h1 className="text-2xl font-semibold tracking-tight">Queue</h1>
+        <p className="text-sm text-ink-muted">
+          As of <time dateTime={now.toISOString()}>{now.toISOString().slice(0, 16).replace('T', ' ')} UTC</time>
+          {ctx.snapshot ? ' (the demo snapshot\u2019s clock)' : ''}. Slow is not stuck: a long task on a live
+          worker is left alone. <Link href="/tasks" className="text-accent underline underline-offset-4">All tasks</Link> ·{' '}
+          <Link href="/workers" className="text-accent underline underline-offset-4">Workers</Link>
+        </p>
+        <Thresholds params={params} />
+      </div>
+      <Section id="health" title="Queue health" description="Depth and oldest wait now; throughput, wait (created → started) and run (started → finished) times, failures and retries over the window.">
+        <Suspense fallback={<SectionSkeleton label="Reading the queue…" />}>
+          <Health mapping={mapping} now={now} params={params} />
+        </Suspense>
+      </Section>
+      <Section id="throughput" title="Throughput">
+        <Suspense fallback={<SectionSkeleton label="Counting finished tasks…" />}>
+          <Charts mapping={mapping} now={now} />
+        </Suspense>
+      </Section>
+      <Section id="stuck" title="Stuck and orphaned" description="Running on a worker that is gone; queued far longer than its type's p95 wait; retried again and again.">
+        <Suspense fallback={<SectionSkeleton label="Looking for stuck tasks…" />}>
+          <Stuck staff={staff} mapping={mapping} now={now} params={params} />
+        </Suspense>
+      </Section>
+      {ctx.hasLedger ? (
+        <Section id="money" title="Money on the queue" description={`Failed or cancelled tasks that were charged, and completed billable tasks that were not (last ${MONEY_DEFAULT_DAYS} days). Corrections are new ledger records, made in finance.`}>
+          <Suspense fallback={<SectionSkeleton label="Checking charges…" />}>
+            <Money mapping={mapping} now={now} params={params} />
+          </Suspense>
+        </Section>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,93 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { z } from 'zod';
+import { read } from '@/db/index';
+import { requireStaff } from '@/lib/auth';
+import { auditHistoryHref } from '@/lib/guard';
+import { listUserNotes } from '@/lib/domain/notes';
+import { listPayments, paymentTotals, PAYMENT_SORTS, type PaymentSort } from '@/lib/domain/payments';
+import { getUserProfile, listUserAudit, listUserLedger, listUserTasks } from '@/lib/domain/users';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { Notice } from '@/components/ui/notice';
+import { attempt } from '@/app/(console)/_lib/attempt';
+import { Section } from '@/app/(console)/_components/section';
+import { PaymentsTable } from '@/app/(console)/payments/_components/payments-table';
+import { AuditTable, LedgerTable, NotesTable, TasksTable } from '@/app/(console)/users/_components/user-tables';
+import { AddNote } from '@/app/(console)/users/_components/add-note';
+import { UserFacts } from '@/app/(console)/users/_components/user-facts';
+
+export const metadata: Metadata = { title: 'User' };
+
+const list = (prefix: string): TableSpec<'created'> => ({ sortable: ['created'], defaultSort: { id: 'created', desc: true }, pageSizes: [10, 25, 100], prefix });
+const PAYMENTS: TableSpec<PaymentSort> = { sortable: PAYMENT_SORTS, defaultSort: { id: 'created', desc: true }, pageSizes: [10, 25, 100], prefix: 'p_' };
+
+export default async function UserPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
+  const staff = await requireStaff('users.read');
+  const id = z.uuid().safeParse((await params).id);
+  if (!id.success) notFound();
+  const userId = id.data;
+  const sp = await searchParams;
+  const profile = await read((trx) => getUserProfile(trx, staff, userId));
+  if (!profile) notFound();
+
+  const pq = parseTableQuery(sp, PAYMENTS);
+  const lq = parseTableQuery(sp, list('l_'));
+  const tq = parseTableQuery(sp, list('t_'));
+  const nq = parseTableQuery(sp, list('n_'));
+  const page = (q: { pageSize: number; offset: number }) => ({ limit: q.pageSize, offset: q.offset });
+  const [payments, ledger, tasks, notes, audit] = await Promise.all([
+    staff.can('payments.read')
+      ? attempt(() => read(async (trx) => ({
+          rows: await listPayments(trx, staff, { user: userId }, { sort: pq.sort.id, desc: pq.sort.desc, ...page(pq) }),
+          total: (await paymentTotals(trx, staff, { user: userId })).count,
+        })))
+      : null,
+    staff.can('credits.read') ? attempt(() => read((trx) => listUserLedger(trx, staff, userId, page(lq)))) : null,
+    staff.can('tasks.read') ? attempt(() => read((trx) => listUserTasks(trx, staff, userId, page(tq)))) : null,
+    attempt(() => read((trx) => listUserNotes(trx, staff, userId, page(nq)))),
+    staff.can('audit.read') ? attempt(() => read((trx) => listUserAudit(trx, staff, userId))) : null,
+  ]);
+  const failed = (message: string) => <Notice tone="warn">{message}</Notice>;
+  const historyHref = auditHistoryHref({ type: 'user', id: userId });
+
+  return (
+    <>
+      <div className="space-y-1">
+        <p className="text-sm text-ink-muted"><Link href="/users" className="underline underline-offset-4">Users</Link></p>
+        <h1 className="text-2xl font-semibold tracking-tight break-all">{profile.email}</h1>
+        <p className="text-sm text-ink-muted">
+          {profile.name ?? 'No name'} · <span className="font-mono">{profile.id}</span>
+        </p>
+      </div>
+      <UserFacts profile={profile} />
+
+      {payments ? (
+        <Section id="payments" title="Payments" description={<>Newest first. <Link className="text-accent underline underline-offset-4" href={`/payments?user=${userId}`}>Filter all payments by this user</Link>.</>}>
+          {payments.ok ? (
+            <PaymentsTable rows={payments.value.rows} rowCount={payments.value.total} query={pq} sortable={PAYMENT_SORTS} prefix="p_" showUser={false} caption={`Payments of ${profile.email}`} />
+          ) : failed(payments.message)}
+        </Section>
+      ) : null}
+      {ledger ? (
+        <Section id="ledger" title="Ledger entries" description="Every credit movement of this user: purchases, spends, refunds, grants.">
+          {ledger.ok ? <LedgerTable rows={ledger.value.rows} total={ledger.value.total} query={lq} prefix="l_" /> : failed(ledger.message)}
+        </Section>
+      ) : null}
+      {tasks ? (
+        <Section id="tasks" title="Tasks" description="With what each costs (or would have cost).">
+          {tasks.ok ? <TasksTable rows={tasks.value.rows} total={tasks.value.total} query={tq} prefix="t_" /> : failed(tasks.message)}
+        </Section>
+      ) : null}
+      <Section id="notes" title="Staff notes" description="What staff know about this customer; each note is a guarded edit with its reason in the audit log.">
+        {staff.can('users.note') ? <AddNote userId={userId} email={profile.email} /> : null}
+        {notes.ok ? <NotesTable rows={notes.value.rows} total={notes.value.total} query={nq} prefix="n_" /> : failed(notes.message)}
+      </Section>
+      <Section id="audit" title="Audit history" description={<>The latest guarded edits of this user and their payments.{audit ? <> <Link className="text-accent underline underline-offset-4" href={historyHref}>The user&apos;s full history in the audit log</Link>.</> : null}</>}>
+        {audit === null ? (
+          <p className="text-sm text-ink-muted">Your role cannot read the audit log (it needs audit.read).</p>
+        ) : audit.ok ? <AuditTable rows={audit.value} /> : failed(audit.message)}
+      </Section>
+    </>
+  );
+}

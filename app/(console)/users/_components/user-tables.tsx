@@ -1,0 +1,75 @@
+'use client';
+import Link from 'next/link';
+import { DataTable } from '@/components/data-table/data-table';
+import { dataTableColumns } from '@/components/data-table/features';
+import type { TableQuery } from '@/components/data-table/query';
+import type { LedgerEntryRow } from '@/lib/domain/payments';
+import type { AuditRow, UserTaskRow } from '@/lib/domain/users';
+import type { NoteRow } from '@/lib/domain/notes';
+import { formatWhen } from '@/app/(console)/users/_components/format';
+
+const when = (iso: string) => <span className="whitespace-nowrap">{formatWhen(iso)}</span>;
+
+const l = dataTableColumns<LedgerEntryRow>();
+const ledgerColumns = l.columns([
+  l.accessor('createdAt', { id: 'created', header: 'When', cell: (c) => when(c.getValue()) }),
+  l.accessor('type', { id: 'type', header: 'Type', cell: (c) => c.getValue() ?? '—' }),
+  l.accessor('amount', {
+    id: 'amount',
+    header: 'Credits',
+    cell: (c) => <span className={c.getValue().startsWith('-') ? 'text-danger' : undefined}>{c.getValue()}</span>,
+    meta: { align: 'end' },
+  }),
+  l.accessor('description', { id: 'description', header: 'Description', cell: (c) => c.getValue() ?? '' }),
+  l.accessor('paymentId', {
+    id: 'payment',
+    header: 'Payment',
+    cell: (c) => (c.getValue() ? <Link href={`/payments/${c.getValue()}`} className="font-mono text-accent underline underline-offset-4">{c.getValue()!.slice(0, 8)}</Link> : null),
+  }),
+]);
+
+const t = dataTableColumns<UserTaskRow>();
+const taskColumns = t.columns([
+  t.accessor('createdAt', { id: 'created', header: 'Created', cell: (c) => when(c.getValue()) }),
+  t.accessor('id', { id: 'id', header: 'Task', cell: (c) => <span className="font-mono text-xs">{c.getValue()}</span> }),
+  t.accessor('type', { id: 'type', header: 'Type', cell: (c) => c.getValue() ?? '—' }),
+  t.accessor('status', { id: 'status', header: 'Status' }),
+  t.accessor('cost', { id: 'cost', header: 'Cost', cell: (c) => c.getValue() ?? '—', meta: { align: 'end' } }),
+  t.accessor('error', { id: 'error', header: 'Error', cell: (c) => <span className="text-ink-muted">{c.getValue() ?? ''}</span> }),
+]);
+
+const n = dataTableColumns<NoteRow>();
+const noteColumns = n.columns([
+  n.accessor('createdAt', { id: 'created', header: 'When', cell: (c) => when(c.getValue()) }),
+  n.accessor('author', { id: 'author', header: 'By' }),
+  n.accessor('body', { id: 'body', header: 'Note', cell: (c) => <p className="whitespace-pre-wrap">{c.getValue()}</p> }),
+]);
+
+const a = dataTableColumns<AuditRow>();
+const auditColumns = a.columns([
+  a.accessor('at', { id: 'at', header: 'When', cell: (c) => when(c.getValue()) }),
+  a.accessor('staff', { id: 'staff', header: 'Staff' }),
+  a.accessor('action', { id: 'action', header: 'Edit', cell: (c) => <span className="font-mono">{c.getValue()}</span> }),
+  a.accessor('target', { id: 'target', header: 'On', cell: (c) => <span className="font-mono text-xs">{c.getValue()}</span> }),
+  a.accessor('reason', { id: 'reason', header: 'Reason' }),
+]);
+
+interface ListProps<R> { rows: R[]; total: number; query: TableQuery; prefix: string }
+
+export function LedgerTable(p: ListProps<LedgerEntryRow>) {
+  return <DataTable columns={ledgerColumns} rows={p.rows} rowCount={p.total} query={p.query} sortable={['created']} prefix={p.prefix} caption="Ledger entries, newest first" captionHidden getRowId={(r) => r.id} pageSizes={[10, 25, 100]} empty="No ledger entries." />;
+}
+
+export function TasksTable(p: ListProps<UserTaskRow>) {
+  return <DataTable columns={taskColumns} rows={p.rows} rowCount={p.total} query={p.query} sortable={['created']} prefix={p.prefix} caption="Tasks, newest first" captionHidden getRowId={(r) => r.id} pageSizes={[10, 25, 100]} empty="No tasks." />;
+}
+
+export function NotesTable(p: ListProps<NoteRow>) {
+  return <DataTable columns={noteColumns} rows={p.rows} rowCount={p.total} query={p.query} sortable={['created']} prefix={p.prefix} caption="Staff notes, newest first" captionHidden getRowId={(r) => r.id} pageSizes={[10, 25, 100]} empty="No notes yet." />;
+}
+
+const AUDIT_QUERY: TableQuery = { page: 1, pageSize: 10, sort: { id: 'at', desc: true }, q: '', offset: 0 };
+
+export function AuditTable({ rows }: { rows: AuditRow[] }) {
+  return <DataTable columns={auditColumns} rows={rows} rowCount={rows.length} query={AUDIT_QUERY} sortable={[]} caption="The latest guarded edits of this user and their payments" captionHidden getRowId={(r) => r.id} pageSizes={[10]} empty="No guarded edit has touched this user or their payments." />;
+}

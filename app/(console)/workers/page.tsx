@@ -1,0 +1,56 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { read } from '@/db/index';
+import { requireStaff } from '@/lib/auth';
+import { listWorkers, WORKER_SORTS, type WorkerSort } from '@/lib/domain/workers';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { Notice } from '@/components/ui/notice';
+import { attempt } from '@/app/(console)/_lib/attempt';
+import { parseThresholds, queueContext } from '@/app/(console)/tasks/_lib/queue';
+import { WorkersTable } from '@/app/(console)/workers/_components/workers-table';
+
+export const metadata: Metadata = { title: 'Workers' };
+
+const SPEC: TableSpec<WorkerSort> = { sortable: WORKER_SORTS, defaultSort: { id: 'heartbeat', desc: true }, pageSizes: [50, 100] };
+
+export default async function WorkersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const staff = await requireStaff('tasks.read');
+  const params = await searchParams;
+  const ctx = await queueContext();
+  if (!ctx.ok || !ctx.hasWorkers) {
+    return (
+      <>
+        <h1 className="text-2xl font-semibold tracking-tight">Workers</h1>
+        <Notice title="Not available for this database">{ctx.ok ? 'The table mapping has no workers for this database.' : ctx.message}</Notice>
+      </>
+    );
+  }
+  const { staleMinutes } = parseThresholds(params);
+  const query = parseTableQuery(params, SPEC);
+  const r = await attempt(() =>
+    read((trx) => listWorkers(trx, ctx.mapping, { now: ctx.now, staleMinutes, sort: query.sort.id, desc: query.sort.desc, limit: query.pageSize, offset: query.offset, filter: query.q })),
+  );
+  const silent = r.ok ? r.value.rows.filter((w) => w.stale).length : 0;
+  return (
+    <>
+      <div className="space-y-1">
+        <h1 className="text-2xl font-semibold tracking-tight">Workers</h1>
+        <p className="text-sm text-ink-muted">
+          Each worker&apos;s heartbeat, tasks in flight against its concurrency, version, and the last hour. An active worker silent for more
+          than {staleMinutes} min is flagged. <Link href="/tasks/queue" className="text-accent underline underline-offset-4">Queue health</Link>
+        </p>
+      </div>
+      {silent ? <Notice tone="warn" title={`${silent} silent worker${silent === 1 ? '' : 's'}`}>Active, but no heartbeat for more than {staleMinutes} min: mark it offline once you know it is gone.</Notice> : null}
+      {r.ok ? (
+        <WorkersTable
+          rows={r.value.rows.map((w) => ({ ...w, canMarkOffline: w.stale && staff.can('tasks.cancel') }))}
+          total={r.value.total}
+          query={query}
+          sortable={WORKER_SORTS}
+        />
+      ) : (
+        <Notice tone="warn" title="Workers unavailable">{r.message}</Notice>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,44 @@
+/**
+ * `kontor lint [--json] [--fail-on error|warning]`: the advisor catalogue for CI pipelines.
+ * Exit 0 when no open finding reaches the --fail-on level (default error), 1 when one does, 2 on usage.
+ * Active suppressions (kontor.suppressions) apply here as on the console's Advisors page.
+ */
+import { runAdvisors, openFindings, LEVELS, type Level } from '@/lib/inspect/advisors';
+import { out, type Command } from '@/cli/command';
+
+const RANK: Record<Level, number> = { error: 0, warning: 1, info: 2 };
+
+export function parseFailOn(args: string[]): Level | null {
+  const i = args.indexOf('--fail-on');
+  const inline = args.find((a) => a.startsWith('--fail-on='))?.slice('--fail-on='.length);
+  const value = inline ?? (i >= 0 ? args[i + 1] : 'error');
+  return value === 'error' || value === 'warning' ? value : null;
+}
+
+export const lintCommand: Command = {
+  summary: 'run the advisors (security, performance, integrity); --fail-on error|warning sets the exit code',
+  async run({ db, json, args }) {
+    const failOn = parseFailOn(args);
+    if (!failOn) {
+      console.error('kontor lint: --fail-on takes error or warning');
+      return 2;
+    }
+    const { findings } = await runAdvisors(db);
+    const open = openFindings(findings);
+    const failing = open.filter((f) => RANK[f.level] <= RANK[failOn]);
+    const counts = Object.fromEntries(LEVELS.map((l) => [l, open.filter((f) => f.level === l).length]));
+    const text = [
+      ...open.map((f) =>
+        [
+          `${f.level.toUpperCase().padEnd(7)} ${f.id} (${f.category}): ${f.name}: ${f.objects.length} object${f.objects.length === 1 ? '' : 's'}`,
+          ...f.objects.slice(0, 20).map((o) => `          ${o.object}: ${o.detail}`),
+          ...(f.objects.length > 20 ? [`          … and ${f.objects.length - 20} more`] : []),
+          `          fix: ${f.fix}`,
+        ].join('\n'),
+      ),
+      `${counts.error} error, ${counts.warning} warning, ${counts.info} info finding(s); failing on ${failOn}: ${failing.length}.`,
+    ].join('\n');
+    out(json, { failOn, failing: failing.map((f) => f.id), counts, findings }, text);
+    return failing.length ? 1 : 0;
+  },
+};

@@ -1,0 +1,186 @@
+'use client';
+/**
+ * The dialog every guarded edit shares: asks the server for a preview, shows its before/after, asks
+ * for the reason, and commits once. The idempotency key is made when the dialog opens and kept across
+ * retries, so a double click or a resubmit after a timeout cannot apply the edit twice.
+ */
+import { useId, useRef, useState, type ReactNode } from 'react';
+import { useRouter } from 'next/navigation';
+import { Button, type ButtonProps } from '@/components/ui/button';
+import { Notice } from '@/components/ui/notice';
+import { DiffView } from '@/components/confirm/diff-view';
+import type { CommitAction, CommitView, PreviewAction, PreviewView } from '@/components/confirm/types';
+import { REASON_MAX_CHARS } from '@/lib/guard/text';
+
+type Phase =
+  | { step: 'loading' }
+  | { step: 'ready'; preview: PreviewView; token: string }
+  | { step: 'refused'; error: string; fieldErrors?: Record<string, string[] | undefined> };
+
+export interface ConfirmDialogProps {
+  /** The trigger's text, e.g. "Change role". */
+  label: string;
+  /** An accessible name for the trigger when `label` is not enough ("Remove ada@example.com"). */
+  triggerLabel?: string;
+  variant?: ButtonProps['variant'];
+  title: string;
+  description?: ReactNode;
+  /** The edit's fields, as the page has them now. */
+  input: Record<string, unknown>;
+  /** Human names of the input's fields, for messages. */
+  fieldLabels?: Record<string, string>;
+  preview: PreviewAction;
+  commit: CommitAction;
+  onDone?: (result: CommitView) => void;
+  disabled?: boolean;
+}
+
+function newKey() {
+  return crypto.randomUUID();
+}
+
+export function ConfirmDialog(props: ConfirmDialogProps) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const reasonId = useId();
+  const reasonErrorId = useId();
+  const router = useRouter();
+  const [phase, setPhase] = useState<Phase>({ step: 'loading' });
+  const [reason, setReason] = useState('');
+  const [submitting, setSubmitting] = useState(false);
+  const [commitError, setCommitError] = useState<{ error: string; stale: boolean; reason?: string[] } | null>(null);
+  const key = useRef(newKey());
+
+  async function loadPreview() {
+    setPhase({ step: 'loading' });
+    const r = await props.preview(props.input);
+    setPhase(r.ok ? { step: 'ready', ...r.data } : { step: 'refused', error: r.error, fieldErrors: r.fieldErrors });
+  }
+
+  function open() {
+    key.current = newKey();
+    setReason('');
+    setCommitError(null);
+    ref.current?.showModal();
+    void loadPreview();
+  }
+
+  async function submit() {
+    if (phase.step !== 'ready' || submitting) return;
+    setSubmitting(true);
+    setCommitError(null);
+    try {
+      const r = await props.commit({ input: props.input, reason, token: phase.token, idempotencyKey: key.current });
+      if (r.ok) {
+        ref.current?.close();
+        props.onDone?.(r.data);
+        router.refresh();
+        return;
+      }
+      setCommitError({ error: r.error, stale: r.kind === 'stale' || r.kind === 'token', reason: r.fieldErrors?.reason });
+    } finally {
+      setSubmitting(false);
+    }
+  }
+
+  const fieldErrors = phase.step === 'refused' ? Object.entries(phase.fieldErrors ?? {}).filter(([, v]) => v?.length) : [];
+
+  return (
+    <>
+      <Button variant={props.variant ?? 'secondary'} onClick={open} disabled={props.disabled} aria-label={props.triggerLabel}>
+        {props.label}
+      </Button>
+      <dialog
+        ref={ref}
+        aria-labelledby={titleId}
+        className="m-auto w-[min(40rem,calc(100vw-2rem))] rounded-xl border border-line bg-surface p-0 text-ink shadow-xl backdrop:bg-black/50"
+      >
+        <form
+          method="dialog"
+          className="space-y-4 p-6"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void submit();
+          }}
+        >
+          <h2 id={titleId} className="text-lg font-semibold">
+            {props.title}
+          </h2>
+          {props.description ? <div className="text-sm text-ink-muted">{props.description}</div> : null}
+
+          {phase.step === 'loading' ? (
+            <p role="status" className="text-sm text-ink-muted">Computing what this edit would change…</p>
+          ) : phase.step === 'refused' ? (
+            <Notice tone="danger" title="This edit cannot be made" live>
+              {fieldErrors.length ? (
+                <ul className="list-disc ps-5">
+                  {fieldErrors.map(([field, messages]) => (
+                    <li key={field}>
+                      <span className="font-medium">{props.fieldLabels?.[field] ?? field}:</span> {messages![0]}
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                phase.error
+              )}
+            </Notice>
+          ) : (
+            <div className="space-y-3">
+              <section aria-label="Preview" className="rounded-lg border border-line p-3">
+                <h3 className="mb-2 text-sm font-semibold">
+                  Preview of {phase.preview.target.type} <span className="font-mono font-normal">{phase.preview.target.id}</span>
+                </h3>
+                <DiffView changes={phase.preview.changes} />
+              </section>
+              {phase.preview.needsApproval ? (
+                <Notice tone="warn">This is above the limit for one person: it becomes a request that another staff member approves.</Notice>
+              ) : null}
+              <div className="space-y-1">
+                <label htmlFor={reasonId} className="block text-sm font-medium">
+                  Reason <span className="font-normal text-ink-muted">(kept in the audit log; a sentence, at least 3 words)</span>
+                </label>
+                <textarea
+                  id={reasonId}
+                  name="reason"
+                  required
+                  rows={3}
+                  maxLength={REASON_MAX_CHARS}
+                  value={reason}
+                  onChange={(e) => setReason(e.target.value)}
+                  aria-invalid={commitError?.reason ? true : undefined}
+                  aria-describedby={commitError?.reason ? reasonErrorId : undefined}
+                  className="w-full rounded-md border border-line bg-surface px-3 py-2 text-sm"
+                />
+                {commitError?.reason ? (
+                  <p id={reasonErrorId} className="text-sm text-danger">{commitError.reason[0]}</p>
+                ) : null}
+              </div>
+            </div>
+          )}
+
+          {commitError && !commitError.reason ? (
+            <Notice tone="danger" title={commitError.stale ? 'Changed since you looked' : 'Not saved'} live>
+              {commitError.error}
+            </Notice>
+          ) : null}
+
+          <div className="flex flex-wrap justify-end gap-2">
+            <Button variant="ghost" onClick={() => ref.current?.close()}>
+              Cancel
+            </Button>
+            {commitError?.stale ? (
+              <Button variant="secondary" onClick={() => { setCommitError(null); void loadPreview(); }}>
+                Preview again
+              </Button>
+            ) : null}
+            {phase.step === 'ready' ? (
+              <Button type="submit" disabled={submitting || commitError?.stale} aria-disabled={submitting || undefined}>
+                {submitting ? 'Saving…' : phase.preview.needsApproval ? 'Request approval' : 'Confirm'}
+              </Button>
+            ) : null}
+          </div>
+        </form>
+      </dialog>
+    </>
+  );
+}

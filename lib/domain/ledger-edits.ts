@@ -1,0 +1,165 @@
+/**
+ * Two ledger corrections, declared for the guarded-edit kernel (adjustCredits, the third, lives in
+ * credits-adjust.ts).
+ *
+ * - Fix a drifted balance: the ledger is the money; the cached balance is derived from it. A drift is
+ *   the cache disagreeing with the ledger, so the fix recomputes the cache from the ledger and leaves
+ *   the ledger alone. (A compensating ledger entry would move the cache by the same amount through the
+ *   product's trigger and leave the drift where it was; an entry that made the ledger match the cache
+ *   would turn an edit made outside the books into money: that is an Adjust credits, with its reason.)
+ *   The input carries the drift the person saw; if it changed, nothing is written.
+ * - Reverse an entry: a new entry of the same type, user, payment and task with the opposite amount;
+ *   the original stays untouched. Each entry is reversed at most once (kontor.ledger_reversals), and a
+ *   reversal is not itself reversed (make an adjustment instead).
+ */
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { activeMapping, columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
+import { defineEdit, type Trx } from '@/lib/guard/define';
+import { GuardError, invalid, STALE_MESSAGE } from '@/lib/guard/errors';
+import { ADJUST_APPROVAL_ABOVE, ADJUST_DAILY_LIMIT, ADJUST_MAX } from '@/lib/domain/credits-adjust';
+
+const credits = z
+  .string({ error: 'Give a number of credits.' })
+  .trim()
+  .regex(/^[+-]?\d{1,12}(\.\d{1,2})?$/, { error: 'Give a number of credits with at most 2 decimals.' });
+
+function concepts(mapping: Mapping) {
+  const { users, ledger } = mapping;
+  if (!users || !ledger) throw new GuardError('misconfigured', 'Ledger edits need the users and ledger concepts in the table mapping.');
+  return { users, ledger };
+}
+
+async function ledgerSum(trx: Trx, mapping: Mapping, userId: string): Promise<string> {
+  const { ledger } = concepts(mapping);
+  const { rows } = await sql<{ sum: string }>`
+    select coalesce(sum(${columnOf(ledger, 'amount')}), 0)::numeric(20, 2)::text as sum
+      from ${tableOf(ledger)} where ${columnOf(ledger, 'userId')} = ${userId}`.execute(trx);
+  return rows[0].sum;
+}
+
+export const fixBalanceDriftInput = z.strictObject({
+  userId: z.uuid({ error: 'The user is not a valid id.' }),
+  drift: credits,
+});
+
+interface DriftBefore { email: string; cachedBalance: string; ledgerSum: string; drift: string }
+
+async function loadDrift(trx: Trx, userId: string, lock: boolean): Promise<{ before: DriftBefore; version: string } | null> {
+  const mapping = activeMapping();
+  const { users } = concepts(mapping);
+  if (!hasColumn(users, 'credits')) throw new GuardError('misconfigured', 'This product keeps no cached balance: there is nothing to fix.');
+  const { rows } = await sql<{ id: string; email: string; cached: string; version: string }>`
+    select u.${keyOf(users)}::text as id, u.${columnOf(users, 'email')}::text as email,
+           u.${columnOf(users, 'credits')}::numeric(20, 2)::text as cached, md5(u::text) as version
+      from ${tableOf(users)} u where u.${keyOf(users)} = ${userId} ${lock ? sql`for update` : sql``}`.execute(trx);
+  const u = rows[0];
+  if (!u) return null;
+  // A statement after the lock: READ COMMITTED sees every ledger entry committed before it.
+  const sum = await ledgerSum(trx, mapping, u.id);
+  const drift = (Math.round(Number(u.cached) * 100) - Math.round(Number(sum) * 100)) / 100;
+  return { before: { email: u.email, cachedBalance: u.cached, ledgerSum: sum, drift: drift.toFixed(2) }, version: u.version };
+}
+
+export const fixBalanceDrift = defineEdit({
+  name: 'credits.fixDrift',
+  label: 'fix a drifted balance',
+  capability: 'credits.adjust',
+  approveCapability: 'credits.approve',
+  input: fixBalanceDriftInput,
+  limits: { amount: (i) => Number(i.drift), amountField: 'drift', maxAmount: ADJUST_MAX, dailyLimit: ADJUST_DAILY_LIMIT },
+  threshold: (i) => Math.abs(Number(i.drift)) > ADJUST_APPROVAL_ABOVE,
+  async load(trx, input) {
+    const found = await loadDrift(trx, input.userId, true);
+    if (!found) throw invalid('userId', 'No user has this id.');
+    if (Number(found.before.drift) === 0) throw invalid('userId', 'This balance already equals its ledger sum: there is no drift to fix.');
+    if (Number(found.before.drift) !== Number(input.drift)) {
+      throw new GuardError('stale', `The drift is now ${found.before.drift}, not ${Number(input.drift).toFixed(2)}: ${STALE_MESSAGE}`);
+    }
+    return { target: { type: 'user', id: input.userId }, rows: [{ key: `user:${input.userId}`, version: found.version }], before: found.before };
+  },
+  async apply(trx, input, loaded) {
+    const mapping = activeMapping();
+    const { users } = concepts(mapping);
+    const locked = await loadDrift(trx, input.userId, true);
+    if (!locked || locked.before.drift !== (loaded.before as DriftBefore).drift) throw new GuardError('stale', STALE_MESSAGE);
+    await sql`update ${tableOf(users)} set ${columnOf(users, 'credits')} = ${locked.before.ledgerSum}
+               where ${keyOf(users)} = ${input.userId}`.execute(trx);
+    const after: DriftBefore = { ...locked.before, cachedBalance: locked.before.ledgerSum, drift: '0.00' };
+    return { after, result: { userId: input.userId, balance: locked.before.ledgerSum } };
+  },
+});
+
+export const reverseEntryInput = z.strictObject({
+  entryId: z.uuid({ error: 'The ledger entry is not a valid id.' }),
+  /** The entry's amount as the person saw it: sizes the limits and the approval threshold. */
+  amount: credits.refine((v) => Number(v) !== 0, { error: 'The amount cannot be zero.' }),
+});
+
+interface EntryView { id: string; userId: string; type: string | null; amount: string; createdAt: string; paymentId: string | null; taskId: string | null }
+
+async function entry(trx: Trx, mapping: Mapping, id: string): Promise<(EntryView & { version: string }) | undefined> {
+  const { ledger } = concepts(mapping);
+  const opt = (c: 'type' | 'paymentId' | 'taskId') => (hasColumn(ledger, c) ? sql`l.${columnOf(ledger, c)}::text` : sql`null::text`);
+  const { rows } = await sql<EntryView & { version: string }>`
+    select l.${keyOf(ledger)}::text as id, l.${columnOf(ledger, 'userId')}::text as "userId", ${opt('type')} as type,
+           l.${columnOf(ledger, 'amount')}::numeric(20, 2)::text as amount, l.${columnOf(ledger, 'createdAt')}::text as "createdAt",
+           ${opt('paymentId')} as "paymentId", ${opt('taskId')} as "taskId", md5(l::text) as version
+      from ${tableOf(ledger)} l where l.${keyOf(ledger)} = ${id}`.execute(trx);
+  return rows[0];
+}
+
+export const reverseLedgerEntry = defineEdit({
+  name: 'credits.reverse',
+  label: 'reverse a ledger entry',
+  capability: 'credits.adjust',
+  approveCapability: 'credits.approve',
+  input: reverseEntryInput,
+  limits: { amount: (i) => Number(i.amount), maxAmount: ADJUST_MAX, dailyLimit: ADJUST_DAILY_LIMIT },
+  threshold: (i) => Math.abs(Number(i.amount)) > ADJUST_APPROVAL_ABOVE,
+  async load(trx, input) {
+    const mapping = activeMapping();
+    const e = await entry(trx, mapping, input.entryId);
+    if (!e) throw invalid('entryId', 'No ledger entry has this id.');
+    // Lock the account first (lock order against the kernel's limit lock, see credits-adjust.ts);
+    // it also serialises two reversals of one entry, so the check below sees the other's row.
+    const { users } = concepts(mapping);
+    await sql`select 1 from ${tableOf(users)} where ${keyOf(users)} = ${e.userId} for update`.execute(trx);
+    const { rows: [done] } = await sql<{ original_id: string; reversal_id: string }>`
+      select original_id, reversal_id from kontor.ledger_reversals
+       where original_id = ${e.id} or reversal_id = ${e.id} for update`.execute(trx);
+    if (done?.original_id === e.id) throw invalid('entryId', `This entry was already reversed (by ${done.reversal_id}).`);
+    if (done) throw invalid('entryId', `This entry is itself the reversal of ${done.original_id}; make an adjustment instead.`);
+    if (Number(e.amount) !== Number(input.amount)) {
+      throw invalid('amount', `This entry's amount is ${e.amount}, not ${input.amount}.`);
+    }
+    const { version, ...view } = e;
+    return {
+      target: { type: 'ledger_entry', id: e.id },
+      rows: [{ key: `ledger:${e.id}`, version }],
+      before: { entry: view, ledgerSum: await ledgerSum(trx, mapping, e.userId) },
+    };
+  },
+  async apply(trx, input, loaded, staff) {
+    const mapping = activeMapping();
+    const { ledger } = concepts(mapping);
+    const { entry: e, ledgerSum: sumBefore } = loaded.before as { entry: EntryView; ledgerSum: string };
+    const cols = [sql`${columnOf(ledger, 'userId')}`, sql`${columnOf(ledger, 'amount')}`];
+    const vals = [sql`${e.userId}`, sql`-(${e.amount}::numeric)`];
+    for (const [c, v] of [['type', e.type], ['paymentId', e.paymentId], ['taskId', e.taskId]] as const) {
+      if (hasColumn(ledger, c) && v !== null) { cols.push(sql`${columnOf(ledger, c)}`); vals.push(sql`${v}`); }
+    }
+    if (hasColumn(ledger, 'description')) { cols.push(sql`${columnOf(ledger, 'description')}`); vals.push(sql`${`Reversal of ${e.id} (Kontor)`}`); }
+    const { rows: [rev] } = await sql<{ id: string }>`
+      insert into ${tableOf(ledger)} (${sql.join(cols)}) values (${sql.join(vals)})
+      returning ${keyOf(ledger)}::text as id`.execute(trx);
+    await trx.insertInto('kontor.ledger_reversals')
+      .values({ original_id: e.id, reversal_id: rev.id, audit_reason: 'credits.reverse', staff_id: staff.userId }).execute();
+    const reversed = (-Number(e.amount)).toFixed(2);
+    return {
+      // No new ids or timestamps in `after`: the kernel compares previews by hash.
+      after: { entry: e, reversal: { amount: reversed, type: e.type }, ledgerSum: (Number(sumBefore) - Number(e.amount)).toFixed(2) },
+      result: { reversalId: rev.id },
+    };
+  },
+});

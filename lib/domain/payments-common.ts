@@ -1,0 +1,125 @@
+/**
+ * What the payment edits and read models share: the mapped concepts they need, exact money in cents
+ * (BigInt: amounts travel as strings, never floats), the input schemas for ids and amounts, and the
+ * payment row as one locked read.
+ */
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { activeMapping, columnOf, hasColumn, keyOf, tableOf, type Concept, type Mapping } from '@/lib/mapping';
+import type { Trx } from '@/lib/guard/define';
+import { GuardError, invalid } from '@/lib/guard/errors';
+
+export type PaymentStatusKey = 'created' | 'pending' | 'completed' | 'failed' | 'refunded' | 'disputed';
+
+/** Anything beyond this is a typo or an attack, not a payment correction. */
+export const ABSURD_AMOUNT = 1_000_000;
+
+export const paymentIdSchema = z.uuid({ error: 'The payment is not a valid id.' });
+export const userIdSchema = z.uuid({ error: 'The user is not a valid id.' });
+
+const DECIMAL = /^\d{1,9}(\.\d{1,2})?$/;
+
+/** A positive amount of money in major units, as text with at most 2 decimals ("12.5", "12.50"). */
+export const moneySchema = z
+  .union([z.string(), z.number()], { error: 'The amount must be a number.' })
+  .transform((v) => String(v).trim())
+  .pipe(
+    z
+      .string()
+      .regex(DECIMAL, { error: 'The amount must be a positive number with at most 2 decimals.' })
+      .refine((s) => !DECIMAL.test(s) || cents(s) > 0n, { error: 'The amount must be more than zero.' })
+      .refine((s) => !DECIMAL.test(s) || cents(s) <= BigInt(ABSURD_AMOUNT) * 100n, {
+        error: `The amount is not plausible (more than ${ABSURD_AMOUNT.toLocaleString('en')}).`,
+      }),
+  );
+
+/** "12.5" -> 1250n; "-3" -> -300n. The input must be a plain decimal. */
+export function cents(value: string): bigint {
+  const m = /^(-?)(\d+)(?:\.(\d{1,2})\d*)?$/.exec(value.trim());
+  if (!m) throw new Error(`not a decimal: ${value}`);
+  const n = BigInt(m[2]) * 100n + BigInt((m[3] ?? '0').padEnd(2, '0'));
+  return m[1] ? -n : n;
+}
+
+/** 1250n -> "12.50". */
+export function fromCents(n: bigint): string {
+  const sign = n < 0n ? '-' : '';
+  const a = n < 0n ? -n : n;
+  return `${sign}${a / 100n}.${String(a % 100n).padStart(2, '0')}`;
+}
+
+export function paymentConcepts(mapping: Mapping = activeMapping()) {
+  const { payments, ledger, users } = mapping;
+  if (!payments || !ledger || !users) {
+    throw new GuardError('misconfigured', 'Payments need the users, payments and ledger concepts in the table mapping.');
+  }
+  return { payments, ledger, users };
+}
+
+/** The raw status values the mapping gives these meanings (unknown meanings are left out). */
+export function rawStatuses(payments: Concept<'payments'>, keys: PaymentStatusKey[]): string[] {
+  return keys.map((k) => payments.statuses[k]).filter((v): v is string => typeof v === 'string');
+}
+
+export function statusKeyOf(payments: Concept<'payments'>, raw: string): PaymentStatusKey | null {
+  const hit = Object.entries(payments.statuses).find(([, v]) => v === raw);
+  return hit ? (hit[0] as PaymentStatusKey) : null;
+}
+
+/** An amount as stored -> major units text. */
+export function majorAmount(payments: Concept<'payments'>, stored: string): string {
+  return payments.amountUnit === 'minor' ? fromCents(BigInt(stored.split('.')[0])) : fromCents(cents(stored));
+}
+
+/** Major units text -> the value to store. */
+export function storedAmount(payments: Concept<'payments'>, major: string): string {
+  return payments.amountUnit === 'minor' ? String(cents(major)) : major;
+}
+
+export interface LockedPayment {
+  id: string;
+  userId: string | null;
+  /** Major units. */
+  amount: string;
+  currency: string | null;
+  credits: string | null;
+  status: string;
+  statusKey: PaymentStatusKey | null;
+  version: string;
+}
+
+/** Reads one payment and locks its row until the transaction ends (preview, commit and approval all run in one). */
+export async function lockPayment(trx: Trx, paymentId: string): Promise<LockedPayment> {
+  const { payments } = paymentConcepts();
+  const opt = (c: 'currency' | 'credits') => (hasColumn(payments, c) ? sql`p.${columnOf(payments, c)}::text` : sql`null::text`);
+  const { rows } = await sql<{ id: string; user_id: string | null; amount: string; currency: string | null; credits: string | null; status: string; version: string }>`
+    select p.${keyOf(payments)}::text as id, p.${columnOf(payments, 'userId')}::text as user_id,
+           p.${columnOf(payments, 'amount')}::text as amount, ${opt('currency')} as currency, ${opt('credits')} as credits,
+           p.${columnOf(payments, 'status')}::text as status, md5(p::text) as version
+      from ${tableOf(payments)} p where p.${keyOf(payments)} = ${paymentId}
+       for update`.execute(trx);
+  const row = rows[0];
+  if (!row) throw invalid('paymentId', 'No payment has this id.');
+  return {
+    id: row.id,
+    userId: row.user_id,
+    amount: majorAmount(payments, row.amount),
+    currency: row.currency,
+    credits: row.credits,
+    status: row.status,
+    statusKey: statusKeyOf(payments, row.status),
+    version: row.version,
+  };
+}
+
+/** How many ledger rows of the mapping's purchase type credit this payment. */
+export async function purchaseCount(trx: Trx, paymentId: string): Promise<number> {
+  const { ledger } = paymentConcepts();
+  if (!hasColumn(ledger, 'paymentId') || !hasColumn(ledger, 'type') || !ledger.types.purchase) {
+    throw new GuardError('misconfigured', 'Checking a payment\'s credits needs the ledger\'s payment and type columns and its purchase type in the table mapping.');
+  }
+  const { rows } = await sql<{ n: string }>`
+    select count(*)::text as n from ${tableOf(ledger)}
+     where ${columnOf(ledger, 'paymentId')} = ${paymentId} and ${columnOf(ledger, 'type')} = ${ledger.types.purchase}`.execute(trx);
+  return Number(rows[0].n);
+}

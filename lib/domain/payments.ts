@@ -1,0 +1,249 @@
+/**
+ * Payments as support and finance read them: a filtered, paged list with totals for the filtered
+ * set, one payment with its credit grants from the ledger, and the payments whose credits are wrong:
+ * paid with no purchase entry, or credited more than once.
+ */
+import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
+import { z } from 'zod';
+import type { StaffContext } from '@/lib/auth';
+import { activeMapping, columnOf, hasColumn, keyOf, tableOf } from '@/lib/mapping';
+import { GuardError } from '@/lib/guard/errors';
+import { cents, majorAmount, paymentConcepts, rawStatuses, statusKeyOf, type PaymentStatusKey } from '@/lib/domain/payments-common';
+
+export const PAYMENT_SORTS = ['created', 'amount', 'status'] as const;
+export type PaymentSort = (typeof PAYMENT_SORTS)[number];
+export const PAYMENT_STATUS_KEYS = ['created', 'pending', 'completed', 'failed', 'refunded', 'disputed'] as const satisfies readonly PaymentStatusKey[];
+/** Statuses whose payment was paid, and so must have exactly one purchase entry. */
+export const PAID: PaymentStatusKey[] = ['completed', 'refunded', 'disputed'];
+
+export type CreditFlag = 'none' | 'twice';
+
+const decimal = z.string().trim().regex(/^\d{1,9}(\.\d{1,2})?$/, { error: 'Amounts are positive numbers with at most 2 decimals.' });
+const blank = (v: unknown) => (v === '' || v === undefined ? undefined : Array.isArray(v) ? v[0] : v);
+
+/** The list's filters, from the URL: anything malformed is dropped, with a message for the page. */
+export const paymentFiltersSchema = z.object({
+  status: z.preprocess(blank, z.enum(PAYMENT_STATUS_KEYS).optional()),
+  method: z.preprocess(blank, z.string().regex(/^[a-z_]{1,32}$/, { error: 'Unknown method.' }).optional()),
+  currency: z.preprocess(blank, z.string().toUpperCase().regex(/^[A-Z]{3}$/, { error: 'A currency is a three-letter code.' }).optional()),
+  min: z.preprocess(blank, decimal.optional()),
+  max: z.preprocess(blank, decimal.optional()),
+  from: z.preprocess(blank, z.iso.date({ error: 'Dates are YYYY-MM-DD.' }).optional()),
+  to: z.preprocess(blank, z.iso.date({ error: 'Dates are YYYY-MM-DD.' }).optional()),
+  user: z.preprocess(blank, z.uuid({ error: 'The user is not a valid id.' }).optional()),
+  flag: z.preprocess(blank, z.enum(['none', 'twice', 'any']).optional()),
+});
+export type PaymentFilters = z.infer<typeof paymentFiltersSchema>;
+
+export function parsePaymentFilters(params: Record<string, unknown>): { filters: PaymentFilters; problems: string[] } {
+  const filters: PaymentFilters = {};
+  const problems: string[] = [];
+  for (const key of Object.keys(paymentFiltersSchema.shape) as (keyof PaymentFilters)[]) {
+    const r = paymentFiltersSchema.shape[key].safeParse(params[key]);
+    if (r.success) (filters as Record<string, unknown>)[key] = r.data;
+    else problems.push(`${key}: ${r.error.issues[0].message}`);
+  }
+  if (filters.min && filters.max && Number(filters.min) > Number(filters.max)) problems.push('The minimum amount is above the maximum.');
+  return { filters, problems };
+}
+
+export interface PaymentRow {
+  id: string;
+  userId: string | null;
+  email: string | null;
+  amount: string;
+  currency: string | null;
+  credits: string | null;
+  status: string;
+  statusKey: PaymentStatusKey | null;
+  method: string | null;
+  provider: string | null;
+  providerRef: string | null;
+  orderId: string | null;
+  createdAt: string;
+  purchaseEntries: number;
+  flag: CreditFlag | null;
+}
+
+function assertCan(staff: StaffContext) {
+  if (!staff.can('payments.read')) throw new GuardError('forbidden', 'payments.read is required to read payments.');
+}
+
+function optional(present: boolean, expr: () => RawBuilder<unknown>) {
+  return present ? expr() : sql`null`;
+}
+
+/** The payment columns every view shows, plus its purchase-entry count (one index probe per row). */
+function paymentSelect() {
+  const { payments, ledger, users } = paymentConcepts();
+  const p = (c: Parameters<typeof columnOf<typeof payments>>[1]) => columnOf(payments, c, 'p');
+  const purchases = hasColumn(ledger, 'paymentId') && hasColumn(ledger, 'type') && ledger.types.purchase
+    ? sql`(select count(*) from ${tableOf(ledger)} l where l.${columnOf(ledger, 'paymentId')} = p.${keyOf(payments)} and l.${columnOf(ledger, 'type')} = ${ledger.types.purchase})`
+    : sql`null::bigint`;
+  return sql`
+    p.${keyOf(payments)}::text as id, ${p('userId')}::text as user_id,
+    (select u.${columnOf(users, 'email')}::text from ${tableOf(users)} u where u.${keyOf(users)} = ${p('userId')}) as email,
+    ${p('amount')}::text as amount,
+    ${optional(hasColumn(payments, 'currency'), () => sql`${p('currency')}::text`)} as currency,
+    ${optional(hasColumn(payments, 'credits'), () => sql`${p('credits')}::text`)} as credits,
+    ${p('status')}::text as status,
+    ${optional(hasColumn(payments, 'method'), () => sql`${p('method')}::text`)} as method,
+    ${optional(hasColumn(payments, 'provider'), () => sql`${p('provider')}::text`)} as provider,
+    ${optional(hasColumn(payments, 'providerRef'), () => sql`${p('providerRef')}::text`)} as provider_ref,
+    ${optional(hasColumn(payments, 'orderId'), () => sql`${p('orderId')}::text`)} as order_id,
+    ${p('createdAt')} as created_at,
+    ${purchases}::int as purchase_entries`;
+}
+
+interface RawPayment {
+  id: string; user_id: string | null; email: string | null; amount: string; currency: string | null; credits: string | null;
+  status: string; method: string | null; provider: string | null; provider_ref: string | null; order_id: string | null;
+  created_at: Date; purchase_entries: number | null;
+}
+
+export function creditFlag(statusKey: PaymentStatusKey | null, purchaseEntries: number | null): CreditFlag | null {
+  if (purchaseEntries === null || !statusKey || !PAID.includes(statusKey)) return null;
+  return purchaseEntries === 0 ? 'none' : purchaseEntries > 1 ? 'twice' : null;
+}
+
+function toRow(r: RawPayment): PaymentRow {
+  const { payments } = paymentConcepts();
+  const statusKey = statusKeyOf(payments, r.status);
+  return {
+    id: r.id, userId: r.user_id, email: r.email, amount: majorAmount(payments, r.amount), currency: r.currency, credits: r.credits,
+    status: r.status, statusKey, method: r.method, provider: r.provider, providerRef: r.provider_ref, orderId: r.order_id,
+    createdAt: r.created_at.toISOString(), purchaseEntries: r.purchase_entries ?? 0, flag: creditFlag(statusKey, r.purchase_entries),
+  };
+}
+
+function whereOf(f: PaymentFilters): RawBuilder<unknown> {
+  const { payments, ledger } = paymentConcepts();
+  const p = (c: Parameters<typeof columnOf<typeof payments>>[1]) => columnOf(payments, c, 'p');
+  const minor = payments.amountUnit === 'minor';
+  const amount = (v: string) => sql`${minor ? String(cents(v)) : v}::numeric`;
+  const parts: RawBuilder<unknown>[] = [sql`true`];
+  if (f.status) {
+    const raw = payments.statuses[f.status];
+    parts.push(raw === undefined ? sql`false` : sql`${p('status')} = ${raw}`);
+  }
+  if (f.method && hasColumn(payments, 'method')) parts.push(sql`${p('method')} = ${f.method}`);
+  if (f.currency && hasColumn(payments, 'currency')) parts.push(sql`upper(${p('currency')}::text) = ${f.currency}`);
+  if (f.min) parts.push(sql`${p('amount')} >= ${amount(f.min)}`);
+  if (f.max) parts.push(sql`${p('amount')} <= ${amount(f.max)}`);
+  if (f.from) parts.push(sql`${p('createdAt')} >= ${f.from}::date`);
+  if (f.to) parts.push(sql`${p('createdAt')} < ${f.to}::date + 1`);
+  if (f.user) parts.push(sql`${p('userId')} = ${f.user}`);
+  if (f.flag && hasColumn(ledger, 'paymentId') && hasColumn(ledger, 'type') && ledger.types.purchase) {
+    const n = sql`(select count(*) from ${tableOf(ledger)} l where l.${columnOf(ledger, 'paymentId')} = p.${keyOf(payments)} and l.${columnOf(ledger, 'type')} = ${ledger.types.purchase})`;
+    parts.push(sql`${p('status')} = any(${rawStatuses(payments, PAID)}::text[])`);
+    parts.push(f.flag === 'none' ? sql`${n} = 0` : f.flag === 'twice' ? sql`${n} > 1` : sql`${n} <> 1`);
+  }
+  return sql.join(parts, sql` and `);
+}
+
+const ORDER: Record<PaymentSort, 'createdAt' | 'amount' | 'status'> = { created: 'createdAt', amount: 'amount', status: 'status' };
+
+/** One page of payments (no count: totals come from paymentTotals, which may time out on its own). */
+export async function listPayments(
+  db: QueryExecutorProvider,
+  staff: StaffContext,
+  filters: PaymentFilters,
+  q: { sort: PaymentSort; desc: boolean; limit: number; offset: number },
+): Promise<PaymentRow[]> {
+  assertCan(staff);
+  const { payments } = paymentConcepts();
+  const dir = sql.raw(q.desc ? 'desc' : 'asc');
+  const { rows } = await sql<RawPayment>`
+    select ${paymentSelect()} from ${tableOf(payments)} p
+     where ${whereOf(filters)}
+     order by ${columnOf(payments, ORDER[q.sort], 'p')} ${dir}, p.${keyOf(payments)} ${dir}
+     limit ${q.limit} offset ${q.offset}`.execute(db);
+  return rows.map(toRow);
+}
+
+export interface PaymentTotals {
+  count: number;
+  byCurrency: { currency: string | null; count: number; amount: string }[];
+}
+
+/** Count and sum per currency of the filtered set. */
+export async function paymentTotals(db: QueryExecutorProvider, staff: StaffContext, filters: PaymentFilters): Promise<PaymentTotals> {
+  assertCan(staff);
+  const { payments } = paymentConcepts();
+  const currency = hasColumn(payments, 'currency') ? sql`upper(p.${columnOf(payments, 'currency')}::text)` : sql`null::text`;
+  const { rows } = await sql<{ currency: string | null; n: string; amount: string }>`
+    select ${currency} as currency, count(*)::text as n, coalesce(sum(p.${columnOf(payments, 'amount')}), 0)::text as amount
+      from ${tableOf(payments)} p where ${whereOf(filters)}
+     group by 1 order by 2 desc limit 50`.execute(db);
+  return {
+    count: rows.reduce((n, r) => n + Number(r.n), 0),
+    byCurrency: rows.map((r) => ({ currency: r.currency, count: Number(r.n), amount: majorAmount(payments, r.amount) })),
+  };
+}
+
+/** Paid payments with no purchase entry, or more than one: the flags, bounded. */
+export async function listFlaggedPayments(db: QueryExecutorProvider, staff: StaffContext, limit = 100): Promise<PaymentRow[]> {
+  return listPayments(db, staff, { flag: 'any' }, { sort: 'created', desc: true, limit, offset: 0 });
+}
+
+export interface LedgerEntryRow {
+  id: string;
+  userId: string;
+  amount: string;
+  type: string | null;
+  paymentId: string | null;
+  taskId: string | null;
+  description: string | null;
+  createdAt: string;
+}
+
+export interface PaymentDetail {
+  payment: PaymentRow;
+  /** Every ledger entry that names this payment (purchases, refunds), oldest first, bounded. */
+  entries: LedgerEntryRow[];
+  /** The purchase entries among them: exactly one is right. */
+  grants: LedgerEntryRow[];
+}
+
+export async function ledgerEntries(db: QueryExecutorProvider, where: RawBuilder<unknown>, order: RawBuilder<unknown>, limit: number, offset = 0) {
+  const { ledger } = paymentConcepts();
+  const l = (c: Parameters<typeof columnOf<typeof ledger>>[1]) => columnOf(ledger, c, 'l');
+  const opt = (c: 'type' | 'paymentId' | 'taskId' | 'description') => (hasColumn(ledger, c) ? sql`${l(c)}::text` : sql`null::text`);
+  const { rows } = await sql<{ id: string; user_id: string; amount: string; type: string | null; payment_id: string | null; task_id: string | null; description: string | null; created_at: Date }>`
+    select l.${keyOf(ledger)}::text as id, ${l('userId')}::text as user_id, ${l('amount')}::text as amount, ${opt('type')} as type,
+           ${opt('paymentId')} as payment_id, ${opt('taskId')} as task_id, ${opt('description')} as description, ${l('createdAt')} as created_at
+      from ${tableOf(ledger)} l where ${where} order by ${order} limit ${limit} offset ${offset}`.execute(db);
+  return rows.map((r): LedgerEntryRow => ({
+    id: r.id, userId: r.user_id, amount: r.amount, type: r.type, paymentId: r.payment_id, taskId: r.task_id, description: r.description,
+    createdAt: r.created_at.toISOString(),
+  }));
+}
+
+export async function getPayment(db: QueryExecutorProvider, staff: StaffContext, id: string): Promise<PaymentDetail | null> {
+  assertCan(staff);
+  const { payments, ledger } = paymentConcepts(activeMapping());
+  const { rows } = await sql<RawPayment>`
+    select ${paymentSelect()} from ${tableOf(payments)} p where p.${keyOf(payments)} = ${id}`.execute(db);
+  if (!rows[0]) return null;
+  const payment = toRow(rows[0]);
+  if (!hasColumn(ledger, 'paymentId')) return { payment, entries: [], grants: [] };
+  const entries = staff.can('credits.read')
+    ? await ledgerEntries(db, sql`l.${columnOf(ledger, 'paymentId')} = ${id}`, sql`l.${columnOf(ledger, 'createdAt')}, l.${keyOf(ledger)}`, 100)
+    : [];
+  return { payment, entries, grants: entries.filter((e) => e.type === ledger.types.purchase) };
+}
+
+/** The methods and currencies the filter form offers: the distinct values of a bounded sample. */
+export async function paymentFacets(db: QueryExecutorProvider, staff: StaffContext): Promise<{ methods: string[]; currencies: string[] }> {
+  assertCan(staff);
+  const { payments } = paymentConcepts();
+  const distinct = async (c: 'method' | 'currency') => {
+    if (!hasColumn(payments, c)) return [];
+    // A loose index scan would be exact; a bounded sample is enough for a filter's options.
+    const { rows } = await sql<{ v: string }>`
+      select distinct v from (select ${columnOf(payments, c)}::text as v from ${tableOf(payments)} limit 50000) s
+       where v is not null order by v limit 50`.execute(db);
+    return rows.map((r) => r.v);
+  };
+  return { methods: await distinct('method'), currencies: (await distinct('currency')).map((c) => c.toUpperCase()) };
+}

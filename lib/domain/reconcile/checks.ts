@@ -1,0 +1,191 @@
+/**
+ * The reconciliation's checks as set-based SQL over the mapped tables. Each takes an optional set of
+ * candidate ids: a full run passes none (every row), an incremental run passes the rows that changed
+ * since the last run plus the last run's findings, so both apply the very same predicate.
+ */
+import { sql, type RawBuilder } from 'kysely';
+import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
+import type { Trx } from '@/lib/guard/define';
+import type { DiscrepancyKind, Finding } from '@/lib/domain/reconcile/kinds';
+
+export type Concepts = ReturnType<typeof financeConcepts>;
+
+/** What a reconciliation needs from the mapping; what it lacks turns checks off (named in the run). */
+export function financeConcepts(mapping: Mapping) {
+  const { users, ledger, payments, tasks, taskCostConfigs } = mapping;
+  if (!users || !ledger) throw new Error('Reconciliation needs the users and ledger concepts in the table mapping.');
+  const typed = hasColumn(ledger, 'type');
+  const paid = payments
+    ? (['completed', 'refunded', 'disputed'] as const).map((s) => payments.statuses[s]).filter((s): s is string => Boolean(s))
+    : [];
+  return {
+    users,
+    ledger,
+    payments: payments && typed && ledger.types.purchase && hasColumn(ledger, 'paymentId') && payments.statuses.completed ? payments : undefined,
+    tasks: tasks && typed && ledger.types.spend && hasColumn(ledger, 'taskId') && tasks.statuses.complete ? tasks : undefined,
+    taskCostConfigs: tasks && hasColumn(tasks, 'taskType') ? taskCostConfigs : undefined,
+    paid,
+  };
+}
+
+/** The catalog type of a concept's key, for typed `= any($1::type[])` lookups that can use its index. */
+export async function keyType(trx: Trx, table: { schema: string; name: string }, column: string): Promise<RawBuilder<unknown>> {
+  const { rows } = await sql<{ t: string }>`
+    select format_type(a.atttypid, null) as t
+      from pg_catalog.pg_attribute a
+      join pg_catalog.pg_class c on c.oid = a.attrelid
+      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = ${table.schema} and c.relname = ${table.name} and a.attname = ${column}`.execute(trx);
+  const t = rows[0]?.t ?? 'text';
+  if (!/^[a-z][a-z0-9 _]*$/.test(t)) throw new Error(`Unexpected key type ${t}`);
+  return sql.raw(t);
+}
+
+const row = (kind: DiscrepancyKind, f: Partial<Finding> & { detail: string }): Finding => ({
+  kind, userId: null, paymentId: null, taskId: null, entryIds: [], expected: null, actual: null, ...f,
+});
+
+/** Balance checks over `accounts` (a relation: account text, total numeric, entries bigint). */
+export async function balanceFindings(trx: Trx, c: Concepts, accounts: RawBuilder<unknown>): Promise<Finding[]> {
+  const { users, ledger } = c;
+  const credits = hasColumn(users, 'credits');
+  const cached = credits ? sql`u.${columnOf(users, 'credits')}` : sql`null::numeric`;
+  const { rows } = await sql<{ user_id: string | null; account: string | null; cached: string | null; total: string; entries: string }>`
+    with a as (${accounts})
+    select u.${keyOf(users)}::text as user_id, a.account, ${cached}::text as cached,
+           coalesce(a.total, 0)::text as total, coalesce(a.entries, 0)::text as entries
+      from ${tableOf(users)} u full join a on a.account = u.${keyOf(users)}::text
+     where (u.${keyOf(users)} is null and a.entries > 0)
+        or (u.${keyOf(users)} is not null and (coalesce(a.total, 0) < 0 ${credits ? sql`or ${cached} <> coalesce(a.total, 0)` : sql``}))`.execute(trx);
+  const out: Finding[] = [];
+  const deleted = rows.filter((r) => r.user_id === null).map((r) => r.account!);
+  const entries = new Map<string, string[]>();
+  if (deleted.length) {
+    const { rows: e } = await sql<{ account: string; ids: string[] }>`
+      select l.${columnOf(ledger, 'userId')}::text as account,
+             (array_agg(l.${keyOf(ledger)}::text order by l.${columnOf(ledger, 'createdAt')}, l.${keyOf(ledger)}))[1:50] as ids
+        from ${tableOf(ledger)} l where l.${columnOf(ledger, 'userId')}::text = any(${deleted}::text[])
+       group by 1`.execute(trx);
+    for (const r of e) entries.set(r.account, r.ids);
+  }
+  for (const r of rows) {
+    if (r.user_id === null) {
+      out.push(row('ledger_of_deleted_user', {
+        userId: r.account, entryIds: entries.get(r.account!) ?? [], actual: r.total,
+        detail: `${r.entries} ledger entries (sum ${r.total}) belong to a user that no longer exists.`,
+      }));
+      continue;
+    }
+    if (r.cached !== null && Number(r.cached) !== Number(r.total)) {
+      out.push(row('balance_drift', {
+        userId: r.user_id, expected: r.total, actual: r.cached,
+        detail: `Cached balance ${r.cached}, ledger sum ${r.total} (drift ${(Number(r.cached) - Number(r.total)).toFixed(2)}).`,
+      }));
+    }
+    if (Number(r.total) < 0) {
+      out.push(row('negative_balance', { userId: r.user_id, expected: '0', actual: r.total, detail: `The ledger sum is ${r.total}.` }));
+    }
+  }
+  return out;
+}
+
+/** Payments against their purchase entries. `candidates`: payment keys (as text) to look at, or all. */
+export async function paymentFindings(trx: Trx, c: Concepts, candidates?: string[]): Promise<Finding[]> {
+  const { payments, ledger, paid } = c;
+  if (!payments) return [];
+  const pKey = await keyType(trx, payments.table, payments.key);
+  const lp = columnOf(ledger, 'paymentId', 'l');
+  const only = candidates ? sql`and ${lp} = any(${candidates}::text[]::${pKey}[])` : sql``;
+  const onlyP = candidates ? sql`and p.${keyOf(payments)} = any(${candidates}::text[]::${pKey}[])` : sql``;
+  const completed = payments.statuses.completed!;
+  const credits = hasColumn(payments, 'credits') ? sql`p.${columnOf(payments, 'credits')}::text` : sql`null::text`;
+  const { rows } = await sql<{
+    payment_id: string | null; pid: string | null; user_id: string | null; status: string | null;
+    credits: string | null; net: number | null; ids: string[] | null; credited: string | null; guser: string | null;
+  }>`
+    with g as (
+      select ${lp} as pid,
+             (count(*) filter (where l.${columnOf(ledger, 'amount')} > 0) - count(*) filter (where l.${columnOf(ledger, 'amount')} < 0))::int as net,
+             (array_agg(l.${keyOf(ledger)}::text order by l.${columnOf(ledger, 'createdAt')}, l.${keyOf(ledger)}))[1:50] as ids,
+             sum(l.${columnOf(ledger, 'amount')})::text as credited,
+             min(l.${columnOf(ledger, 'userId')}::text) as guser
+        from ${tableOf(ledger)} l
+       where l.${columnOf(ledger, 'type')} = ${ledger.types.purchase!} and ${lp} is not null ${only}
+       group by ${lp}
+    ), p as (
+      select p.* from ${tableOf(payments)} p where true ${onlyP}
+    )
+    select p.${keyOf(payments)}::text as payment_id, g.pid::text as pid, p.${columnOf(payments, 'userId')}::text as user_id,
+           p.${columnOf(payments, 'status')}::text as status, ${credits} as credits, g.net, g.ids, g.credited, g.guser
+      from p full join g on g.pid = p.${keyOf(payments)}
+     where (p.${columnOf(payments, 'status')} = ${completed} and coalesce(g.net, 0) <= 0)
+        or coalesce(g.net, 0) > 1
+        or (g.net > 0 and (p.${keyOf(payments)} is null or not (p.${columnOf(payments, 'status')}::text = any(${paid}::text[]))))`.execute(trx);
+  const out: Finding[] = [];
+  for (const r of rows) {
+    const id = r.payment_id ?? r.pid!;
+    const base = { paymentId: id, userId: r.user_id ?? r.guser, entryIds: r.ids ?? [] };
+    const net = r.net ?? 0;
+    if (r.payment_id && r.status === completed && net <= 0) {
+      out.push(row('payment_without_grant', { ...base, expected: r.credits, actual: r.credited ?? '0', detail: `Payment ${r.status}; no purchase entry grants its credits.` }));
+    } else if (net > 1) {
+      out.push(row('payment_granted_twice', { ...base, expected: r.credits, actual: r.credited, detail: `Granted ${net} times (${r.credited} credits in all).` }));
+    } else if (net > 0) {
+      out.push(row('grant_without_payment', {
+        ...base, expected: '0', actual: r.credited,
+        detail: r.payment_id ? `Credits granted for a payment that is ${r.status}.` : 'Credits granted for a payment that does not exist.',
+      }));
+    }
+  }
+  return out;
+}
+
+/** Tasks against their spend entries. `candidates`: task keys (as text), or all. */
+export async function taskFindings(trx: Trx, c: Concepts, candidates?: string[]): Promise<Finding[]> {
+  const { tasks, ledger, taskCostConfigs: cfg } = c;
+  if (!tasks) return [];
+  const tKey = await keyType(trx, tasks.table, tasks.key);
+  const lt = columnOf(ledger, 'taskId', 'l');
+  const only = candidates ? sql`and ${lt} = any(${candidates}::text[]::${tKey}[])` : sql``;
+  const onlyT = candidates ? sql`and t.${keyOf(tasks)} = any(${candidates}::text[]::${tKey}[])` : sql``;
+  const st = tasks.statuses;
+  const unpaid = [st.failed, st.cancelled].filter((s): s is string => Boolean(s));
+  const cost = hasColumn(tasks, 'cost') ? sql`coalesce(t.${columnOf(tasks, 'cost')}, 0)` : sql`null::numeric`;
+  const billable = cfg && hasColumn(cfg, 'billable') ? sql`coalesce(cfg.${columnOf(cfg, 'billable')}, true)` : sql`true`;
+  const joinCfg = cfg
+    ? sql`left join ${tableOf(cfg)} cfg on cfg.${columnOf(cfg, 'taskType')} = t.${columnOf(tasks, 'taskType')}`
+    : sql``;
+  const userId = hasColumn(tasks, 'userId') ? sql`t.${columnOf(tasks, 'userId')}::text` : sql`s.suser`;
+  const { rows } = await sql<{
+    task_id: string; user_id: string | null; status: string; cost: string | null; billable: boolean; spent: string; ids: string[] | null;
+  }>`
+    with s as (
+      select ${lt} as tid, sum(l.${columnOf(ledger, 'amount')}) as spent,
+             (array_agg(l.${keyOf(ledger)}::text order by l.${columnOf(ledger, 'createdAt')}, l.${keyOf(ledger)}))[1:50] as ids,
+             min(l.${columnOf(ledger, 'userId')}::text) as suser
+        from ${tableOf(ledger)} l
+       where l.${columnOf(ledger, 'type')} = ${ledger.types.spend!} and ${lt} is not null ${only}
+       group by ${lt}
+    ), t as (
+      select t.*, ${billable} as billable_, ${cost} as cost_
+        from ${tableOf(tasks)} t ${joinCfg} where true ${onlyT}
+    )
+    select t.${keyOf(tasks)}::text as task_id, ${userId} as user_id, t.${columnOf(tasks, 'status')}::text as status,
+           t.cost_::text as cost, t.billable_ as billable, coalesce(s.spent, 0)::text as spent, s.ids
+      from t left join s on s.tid = t.${keyOf(tasks)}
+     where (t.${columnOf(tasks, 'status')} = ${st.complete!} and t.billable_ and coalesce(t.cost_, 1) > 0 and coalesce(s.spent, 0) = 0)
+        or (t.${columnOf(tasks, 'status')}::text = any(${unpaid}::text[]) and coalesce(s.spent, 0) < 0)
+        or (t.${columnOf(tasks, 'status')} = ${st.complete!} and coalesce(s.spent, 0) <> 0 and t.cost_ is not null
+            and -s.spent <> case when t.billable_ then t.cost_ else 0 end)`.execute(trx);
+  return rows.map((r) => {
+    const base = { taskId: r.task_id, userId: r.user_id, entryIds: r.ids ?? [], actual: (-Number(r.spent)).toFixed(2) };
+    const expected = r.cost === null ? null : r.billable ? Number(r.cost).toFixed(2) : '0.00';
+    if (r.status === st.complete && Number(r.spent) === 0) {
+      return row('completed_task_not_charged', { ...base, expected, detail: `Complete and billable (cost ${r.cost}); nothing was charged.` });
+    }
+    if (r.status !== st.complete) {
+      return row('failed_task_charged', { ...base, expected: '0.00', detail: `${r.status}, yet charged ${base.actual} credits.` });
+    }
+    return row('spend_differs_from_cost', { ...base, expected, detail: `Charged ${base.actual} credits; the task's cost is ${expected}.` });
+  });
+}

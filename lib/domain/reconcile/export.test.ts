@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { sql } from 'kysely';
+import { activeMapping } from '@/lib/mapping';
+import { csvCell } from '@/lib/domain/reconcile/csv';
+import { financeCsv, type CsvContext } from '@/lib/domain/reconcile/export';
+import { runReconciliation } from '@/lib/domain/reconcile/run';
+import { getStatement, parsePeriod, STATEMENT_COLUMNS } from '@/lib/domain/statement';
+import { getUsageByDay } from '@/lib/domain/usage-costs';
+import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
+import { TEST_ANCHOR } from '@/test/db';
+
+let f: GuardFixture;
+let ctx: CsvContext;
+before(async () => {
+  f = await guardFixture();
+  ctx = { db: f.db, url: f.tdb.url, mapping: activeMapping(), today: TEST_ANCHOR };
+});
+after(() => f?.close());
+
+/** A small RFC 4180 reader for the test (quoted cells, doubled quotes). */
+function parse(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { row.push(cell); cell = ''; } else if (ch === '\r') continue;
+    else if (ch === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; } else cell += ch;
+  }
+  return rows;
+}
+
+async function csv(table: Parameters<typeof financeCsv>[0], params: Record<string, string>) {
+  const { body } = await financeCsv(table, params, f.staff.finance, ctx);
+  const [header, ...rows] = parse(await new Response(body).text());
+  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
+}
+const cents = (s: string) => Math.round(Number(s) * 100);
+
+test('statement CSVs: per-user and per-day totals equal the page totals and a plain SQL sum', async () => {
+  const params = { period: 'month', month: '2026-10' };
+  const period = parsePeriod(params, TEST_ANCHOR);
+  const { total } = await getStatement(f.db, f.staff.finance, ctx.mapping, period);
+  const users = await csv('statement-users', params);
+  assert.ok(users.length > 1000, `${users.length} rows: no cap`);
+  for (const c of STATEMENT_COLUMNS) assert.equal(users.reduce((s, r) => s + cents(r[c]), 0), cents(total[c]), c);
+  const { rows: [plain] } = await sql<{ closing: string; spends: string }>`
+    select (select sum(amount) from public.credits_ledger where created_at < ${period.to})::text as closing,
+           (select -sum(amount) from public.credits_ledger where type = 'spend' and created_at >= ${period.from} and created_at < ${period.to})::text as spends`.execute(f.db);
+  assert.equal(cents(total.closing), cents(plain.closing));
+  assert.equal(cents(total.spends), cents(plain.spends));
+  const days = await csv('statement-days', params);
+  assert.equal(days.length, 31);
+  assert.equal(days.reduce((s, r) => s + cents(r.spends), 0), cents(plain.spends));
+});
+
+test('usage CSVs equal the page totals and a plain SQL sum', async () => {
+  const params = { period: 'month', month: '2026-10' };
+  const period = parsePeriod(params, TEST_ANCHOR);
+  const { total } = await getUsageByDay(f.db, f.staff.finance, ctx.mapping, period);
+  const users = await csv('usage-users', params);
+  const { rows: [plain] } = await sql<{ cost: string }>`
+    select sum(cost_usd)::text as cost from public.api_cost_logs where created_at >= ${period.from} and created_at < ${period.to}`.execute(f.db);
+  const sum = users.reduce((s, r) => s + Number(r.cost_usd), 0);
+  assert.ok(Math.abs(sum - Number(plain.cost)) < 0.01 && Math.abs(Number(total.cost) - Number(plain.cost)) < 0.01);
+  const models = await csv('usage-models', params);
+  assert.ok(Math.abs(models.reduce((s, r) => s + Number(r.cost_usd), 0) - Number(plain.cost)) < 0.01);
+  const negative = await csv('usage-users', { ...params, negative: '1' });
+  assert.ok(negative.length > 0 && negative.every((r) => Number(r.margin) < 0));
+});
+
+test('the findings CSV lists a run whole, filtered by kind like the page', async () => {
+  const r = await runReconciliation(f.db, { mode: 'full', startedBy: 'test' });
+  const all = await csv('findings', { run: r.runId });
+  assert.equal(all.length, r.findings.length);
+  const drift = await csv('findings', { run: r.runId, kind: 'balance_drift' });
+  assert.equal(drift.length, r.totals.balance_drift);
+});
+
+test('CSV cells: quoted when needed, formulas defused, numbers untouched', () => {
+  assert.equal(csvCell('a,b'), '"a,b"');
+  assert.equal(csvCell('say "hi"'), '"say ""hi"""');
+  assert.equal(csvCell('=HYPERLINK("x")'), `"'=HYPERLINK(""x"")"`);
+  assert.equal(csvCell('-12.50'), '-12.50');
+  assert.equal(csvCell(null), '');
+});
+
+test('exports need credits.read', async () => {
+  await assert.rejects(() => financeCsv('statement-days', {}, f.staff.viewer, ctx));
+});

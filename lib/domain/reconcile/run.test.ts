@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { sql } from 'kysely';
+import manifest from '@/db/demo/manifest.json' with { type: 'json' };
+import { DISCREPANCY_KINDS, findingKey, type Finding } from '@/lib/domain/reconcile/kinds';
+import { runReconciliation } from '@/lib/domain/reconcile/run';
+import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
+
+let f: GuardFixture;
+before(async () => {
+  f = await guardFixture();
+});
+after(() => f?.close());
+
+const CREDIT_KINDS = new Set<string>(DISCREPANCY_KINDS);
+const idOf = (x: Finding) =>
+  x.kind === 'payment_without_grant' || x.kind === 'payment_granted_twice' || x.kind === 'grant_without_payment'
+    ? x.paymentId
+    : x.kind.includes('task') || x.kind === 'spend_differs_from_cost' ? x.taskId : x.userId;
+
+test('a full run on the demo finds every planted credit defect under its kind, and nothing else', async () => {
+  const r = await runReconciliation(f.db, { mode: 'full', startedBy: 'test' });
+  assert.equal(r.mode, 'full');
+  const expected = manifest.filter((m) => CREDIT_KINDS.has(m.kind)).flatMap((m) => (m.ids ?? []).map((id) => `${m.kind}:${id}`)).sort();
+  const found = r.findings.map((x) => `${x.kind}:${idOf(x)}`).sort();
+  assert.deepEqual(found, expected);
+  // Each finding carries what a person needs to drill down.
+  const twice = r.findings.find((x) => x.kind === 'payment_granted_twice')!;
+  assert.equal(twice.entryIds.length, 2);
+  const deleted = r.findings.filter((x) => x.kind === 'ledger_of_deleted_user');
+  assert.ok(deleted.every((d) => d.entryIds.length === 9), 'a grant, two purchases and six spends each');
+  const drift = r.findings.find((x) => x.kind === 'balance_drift' && x.userId === manifest[0].ids![0])!;
+  assert.equal(Number(drift.actual) - Number(drift.expected), 50);
+  // The run is kept: when, by whom, how many.
+  const run = await f.db.selectFrom('kontor.reconcile_runs').selectAll().where('id', '=', r.runId).executeTakeFirstOrThrow();
+  assert.equal(run.found, r.findings.length);
+  assert.equal(run.started_by, 'test');
+  const kept = await f.db.selectFrom('kontor.reconcile_findings').select(sql<number>`count(*)::int`.as('n')).where('run_id', '=', r.runId).executeTakeFirstOrThrow();
+  assert.equal(kept.n, r.findings.length);
+  // Checkpoints: one per account, summing to the whole ledger.
+  const { rows: [cp] } = await sql<{ ok: boolean }>`
+    select (select sum(settled_sum) from kontor.reconcile_checkpoints) = (select sum(amount) from public.credits_ledger) as ok`.execute(f.db);
+  assert.ok(cp.ok);
+});
+
+test('an incremental run finds exactly what a full run finds, after new entries, new defects and fixes', async () => {
+  await runReconciliation(f.db, { mode: 'full', startedBy: 'test' });
+  const { rows: users } = await sql<{ id: string }>`select id::text from public.users where status = 'active' order by id limit 6`.execute(f.db);
+  // Ordinary activity: grants through the ledger (the trigger keeps the cache).
+  for (const u of users.slice(0, 3)) {
+    await sql`insert into public.credits_ledger (user_id, amount, type, description) values (${u.id}, 4.50, 'grant', 'test')`.execute(f.db);
+  }
+  // New defects: a drifted cache, a failed task charged, a completed payment reversed out of its grant.
+  await sql`update public.users set credits = credits + 3 where id = ${users[3].id}`.execute(f.db);
+  const { rows: [task] } = await sql<{ id: string; user_id: string }>`
+    select id::text, user_id::text from public.tasks where status = 'Failed' and cost > 0 order by id limit 1`.execute(f.db);
+  await sql`insert into public.credits_ledger (user_id, amount, type, task_id) values (${task.user_id}, -1.25, 'spend', ${task.id})`.execute(f.db);
+  // A fix: user 11's cache brought back to the ledger (its finding must disappear in both runs).
+  await sql`update public.users u set credits = (select sum(amount) from public.credits_ledger l where l.user_id = u.id)
+             where id = ${manifest[0].ids![0]}`.execute(f.db);
+  // And an old payment completed late (no grant).
+  await sql`update public.payments set status = 'completed', completed_at = now()
+             where id = (select id from public.payments where status = 'failed' order by id limit 1)`.execute(f.db);
+
+  const inc = await runReconciliation(f.db, { mode: 'incremental', startedBy: 'test' });
+  assert.equal(inc.mode, 'incremental');
+  assert.ok(inc.entriesRead < 100, `read ${inc.entriesRead} entries`);
+  const full = await runReconciliation(f.db, { mode: 'full', startedBy: 'test' });
+  assert.deepEqual(inc.findings.map(findingKey), full.findings.map(findingKey));
+  assert.deepEqual(inc.findings, full.findings);
+  const kinds = new Set(full.findings.map((x) => `${x.kind}:${idOf(x)}`));
+  assert.ok(kinds.has(`balance_drift:${users[3].id}`));
+  assert.ok(kinds.has(`failed_task_charged:${task.id}`));
+  assert.ok(!kinds.has(`balance_drift:${manifest[0].ids![0]}`));
+  assert.equal(full.findings.filter((x) => x.kind === 'payment_without_grant').length, 3);
+
+  // A second incremental on top of the first (checkpoints moved only for the touched accounts).
+  await sql`insert into public.credits_ledger (user_id, amount, type) values (${users[4].id}, -2, 'manual')`.execute(f.db);
+  const inc2 = await runReconciliation(f.db, { mode: 'incremental', startedBy: 'test' });
+  const full2 = await runReconciliation(f.db, { mode: 'full', startedBy: 'test' });
+  assert.deepEqual(inc2.findings, full2.findings);
+});
+
+test('an incremental run with no previous run is a full one', async () => {
+  await sql`delete from kontor.reconcile_runs`.execute(f.db);
+  const r = await runReconciliation(f.db, { mode: 'incremental', startedBy: 'test' });
+  assert.equal(r.mode, 'full');
+});

@@ -1,0 +1,193 @@
+/**
+ * One reconciliation run: every account, payment and task checked, the findings and the run kept in
+ * the `kontor` schema. Incremental runs read only the ledger entries created since the last run's
+ * horizon, on top of a per-account checkpoint (ledger sum and count of the entries before it).
+ *
+ * The horizon is the earliest of the run's start and the start of any transaction still open at that
+ * moment: an entry stamped before it (created_at = now() of its transaction) is already visible, so no
+ * late commit can land behind a checkpoint. An entry inserted with a back-dated created_at is the one
+ * thing an incremental run cannot see; a `--full` run (the nightly default is incremental) finds it.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { KontorDatabase } from '@/db/types';
+import { classifyDbError } from '@/db/errors';
+import { activeMapping, columnOf, keyOf, tableOf, validateMapping, type Mapping } from '@/lib/mapping';
+import type { Trx } from '@/lib/guard/define';
+import { DISCREPANCY_KINDS, type DiscrepancyKind, type Finding } from '@/lib/domain/reconcile/kinds';
+import { balanceFindings, financeConcepts, paymentFindings, taskFindings, type Concepts } from '@/lib/domain/reconcile/checks';
+
+export interface RunOptions {
+  mode: 'full' | 'incremental';
+  /** Who started it: a staff email, or "cli". */
+  startedBy: string;
+  staffId?: string | null;
+  mapping?: Mapping;
+  /** Long runs on large ledgers: default 10 minutes. */
+  statementTimeoutMs?: number;
+}
+
+export interface RunResult {
+  runId: string;
+  mode: 'full' | 'incremental';
+  horizon: string;
+  accounts: number;
+  entriesRead: number;
+  findings: Finding[];
+  totals: Record<DiscrepancyKind, number>;
+  ms: number;
+}
+
+const LOCK = 7253007;
+
+/** Runs a reconciliation on `db` (Kontor's pool or a test's). One at a time per database. */
+export async function runReconciliation(db: Kysely<KontorDatabase>, opts: RunOptions): Promise<RunResult> {
+  const t0 = performance.now();
+  try {
+    return await db.connection().execute(async (conn) => {
+      // A session lock taken before the transaction, so a waiting run's snapshot sees the previous run's checkpoints.
+      await sql`select pg_advisory_lock(${LOCK})`.execute(conn);
+      try {
+        return await conn.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+          await sql`select set_config('statement_timeout', ${String(opts.statementTimeoutMs ?? 600_000)}, true),
+                           set_config('lock_timeout', '5000', true), set_config('application_name', 'kontor reconcile', true)`.execute(trx);
+          const check = await validateMapping(trx, opts.mapping ?? activeMapping());
+          const result = await runIn(trx, financeConcepts(check.mapping), opts);
+          return { ...result, ms: Math.round(performance.now() - t0) };
+        });
+      } finally {
+        await sql`select pg_advisory_unlock(${LOCK})`.execute(conn);
+      }
+    });
+  } catch (err) {
+    throw classifyDbError(err);
+  }
+}
+
+async function runIn(trx: Trx, c: Concepts, opts: RunOptions): Promise<Omit<RunResult, 'ms'>> {
+  const { rows: [h] } = await sql<{ horizon: Date }>`
+    select least(now(), coalesce((select min(xact_start) from pg_catalog.pg_stat_activity
+                                   where xact_start is not null and pid <> pg_backend_pid()), now())) as horizon`.execute(trx);
+  const horizon = h.horizon;
+  const previous = opts.mode === 'incremental'
+    ? await trx.selectFrom('kontor.reconcile_runs').select(['id', 'horizon']).where('finished_at', 'is not', null)
+        .where('horizon', 'is not', null).orderBy('id', 'desc').limit(1).executeTakeFirst()
+    : undefined;
+  const mode = previous ? 'incremental' : 'full';
+  const run = await trx.insertInto('kontor.reconcile_runs')
+    .values({ mode, started_by: opts.startedBy, staff_id: opts.staffId ?? null, horizon: horizon.toISOString(), totals: '{}' })
+    .returning('id').executeTakeFirstOrThrow();
+
+  const { ledger } = c;
+  const L = { user: columnOf(ledger, 'userId', 'l'), amount: columnOf(ledger, 'amount', 'l'), at: columnOf(ledger, 'createdAt', 'l') };
+  let findings: Finding[];
+  let accounts: number;
+  let entriesRead: number;
+
+  if (mode === 'full') {
+    await sql`
+      create temp table kontor_accounts on commit drop as
+      select ${L.user}::text as account,
+             coalesce(sum(${L.amount}) filter (where ${L.at} < ${horizon}), 0) as settled_sum,
+             count(*) filter (where ${L.at} < ${horizon}) as settled_count,
+             sum(${L.amount}) as total, count(*) as entries
+        from ${tableOf(ledger)} l group by ${L.user}`.execute(trx);
+    findings = [
+      ...(await balanceFindings(trx, c, sql`select account, total, entries from kontor_accounts`)),
+      ...(await paymentFindings(trx, c)),
+      ...(await taskFindings(trx, c)),
+    ];
+    await sql`delete from kontor.reconcile_checkpoints`.execute(trx);
+    const { rows: [n] } = await sql<{ accounts: string; entries: string }>`
+      with ins as (
+        insert into kontor.reconcile_checkpoints (account, settled_sum, settled_count, horizon, run_id)
+        select account, settled_sum, settled_count, ${horizon}, ${run.id} from kontor_accounts where account is not null
+        returning 1)
+      select (select count(*) from ins)::text as accounts, (select coalesce(sum(entries), 0) from kontor_accounts)::text as entries`.execute(trx);
+    accounts = Number(n.accounts);
+    entriesRead = Number(n.entries);
+  } else {
+    const since = previous!.horizon!;
+    await sql`
+      create temp table kontor_tail on commit drop as
+      select ${L.user}::text as account, ${keyOf(ledger, 'l')}::text as id, ${L.amount} as amount, ${L.at} as at
+             ${c.payments ? sql`, case when l.${columnOf(ledger, 'type')} = ${ledger.types.purchase!} then ${columnOf(ledger, 'paymentId', 'l')}::text end as payment_id` : sql`, null::text as payment_id`}
+             ${c.tasks ? sql`, case when l.${columnOf(ledger, 'type')} = ${ledger.types.spend!} then ${columnOf(ledger, 'taskId', 'l')}::text end as task_id` : sql`, null::text as task_id`}
+        from ${tableOf(ledger)} l where ${L.at} >= ${since}`.execute(trx);
+    const accountsSql = sql`
+      select coalesce(cp.account, t.account) as account,
+             coalesce(cp.settled_sum, 0) + coalesce(t.total, 0) as total,
+             coalesce(cp.settled_count, 0) + coalesce(t.n, 0) as entries
+        from kontor.reconcile_checkpoints cp
+        full join (select account, sum(amount) as total, count(*) as n from kontor_tail group by account) t on t.account = cp.account`;
+    const prev = await trx.selectFrom('kontor.reconcile_findings').select(['payment_id', 'task_id'])
+      .where('run_id', '=', previous!.id).execute();
+    const paymentsSince = c.payments ? await changedPayments(trx, c, since) : [];
+    const tasksSince = c.tasks ? await changedTasks(trx, c, since) : [];
+    const { rows: tail } = await sql<{ payment_ids: string[]; task_ids: string[]; n: string }>`
+      select coalesce(array_agg(distinct payment_id) filter (where payment_id is not null), '{}') as payment_ids,
+             coalesce(array_agg(distinct task_id) filter (where task_id is not null), '{}') as task_ids,
+             count(*)::text as n from kontor_tail`.execute(trx);
+    const pc = unique([...tail[0].payment_ids, ...paymentsSince, ...prev.map((p) => p.payment_id)]);
+    const tc = unique([...tail[0].task_ids, ...tasksSince, ...prev.map((p) => p.task_id)]);
+    findings = [
+      ...(await balanceFindings(trx, c, accountsSql)),
+      ...(await paymentFindings(trx, c, pc)),
+      ...(await taskFindings(trx, c, tc)),
+    ];
+    // Only the accounts with new entries move their checkpoint; the others' stays true up to the new horizon.
+    const { rows: [n] } = await sql<{ accounts: string }>`
+      with t as (
+        select account, sum(amount) filter (where at < ${horizon}) as s, count(*) filter (where at < ${horizon}) as n
+          from kontor_tail where account is not null group by account
+      ), up as (
+        insert into kontor.reconcile_checkpoints as cp (account, settled_sum, settled_count, horizon, run_id)
+        select account, coalesce(s, 0), n, ${horizon}, ${run.id} from t
+        on conflict (account) do update
+          set settled_sum = cp.settled_sum + excluded.settled_sum, settled_count = cp.settled_count + excluded.settled_count,
+              horizon = excluded.horizon, run_id = excluded.run_id
+        returning 1)
+      select (select count(*) from up)::text as accounts`.execute(trx);
+    accounts = Number(n.accounts);
+    entriesRead = Number(tail[0].n);
+  }
+
+  findings.sort(compareFindings);
+  const totals = Object.fromEntries(DISCREPANCY_KINDS.map((k) => [k, findings.filter((f) => f.kind === k).length])) as Record<DiscrepancyKind, number>;
+  if (findings.length) {
+    for (let i = 0; i < findings.length; i += 1000) {
+      await trx.insertInto('kontor.reconcile_findings').values(findings.slice(i, i + 1000).map((f, j) => ({
+        run_id: run.id, n: i + j + 1, kind: f.kind, user_id: f.userId, payment_id: f.paymentId, task_id: f.taskId,
+        entry_ids: f.entryIds, expected: f.expected, actual: f.actual, detail: f.detail,
+      }))).execute();
+    }
+  }
+  await trx.updateTable('kontor.reconcile_runs')
+    .set({ finished_at: sql<string>`clock_timestamp()` as unknown as string, accounts, entries_read: entriesRead, found: findings.length, totals: JSON.stringify(totals) })
+    .where('id', '=', run.id).execute();
+  return { runId: run.id, mode, horizon: horizon.toISOString(), accounts, entriesRead, findings, totals };
+}
+
+const unique = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => Boolean(x)))];
+
+const ORDER = new Map(DISCREPANCY_KINDS.map((k, i) => [k, i]));
+function compareFindings(a: Finding, b: Finding) {
+  return (ORDER.get(a.kind)! - ORDER.get(b.kind)!) ||
+    (a.userId ?? '').localeCompare(b.userId ?? '') || (a.paymentId ?? '').localeCompare(b.paymentId ?? '') ||
+    (a.taskId ?? '').localeCompare(b.taskId ?? '');
+}
+
+/** Payments whose row changed since `since` (updated, completed or created after it). */
+async function changedPayments(trx: Trx, c: Concepts, since: Date): Promise<string[]> {
+  const p = c.payments!;
+  const col = p.columns.updatedAt ? columnOf(p, 'updatedAt') : p.columns.completedAt ? sql`greatest(${columnOf(p, 'completedAt')}, ${columnOf(p, 'createdAt')})` : columnOf(p, 'createdAt');
+  const { rows } = await sql<{ id: string }>`select ${keyOf(p)}::text as id from ${tableOf(p)} where ${col} >= ${since}`.execute(trx);
+  return rows.map((r) => r.id);
+}
+
+/** Tasks whose row changed since `since`. */
+async function changedTasks(trx: Trx, c: Concepts, since: Date): Promise<string[]> {
+  const t = c.tasks!;
+  const col = t.columns.updatedAt ? columnOf(t, 'updatedAt') : t.columns.processedAt ? sql`greatest(${columnOf(t, 'processedAt')}, ${columnOf(t, 'createdAt')})` : columnOf(t, 'createdAt');
+  const { rows } = await sql<{ id: string }>`select ${keyOf(t)}::text as id from ${tableOf(t)} where ${col} >= ${since}`.execute(trx);
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,154 @@
+/**
+ * Refunds. The product may have no refunds table, so Kontor keeps the refund record in
+ * kontor.refunds, keyed by payment, and writes the matching negative ledger entry (the mapping's
+ * `refund` type) in the product's ledger: the payment's amount is never edited. Partial refunds add
+ * up; their sum can never exceed the payment, checked under the payment's row lock in the same
+ * transaction that writes (preview, commit and approval each re-run load and apply).
+ *
+ * Money out always takes two people: support or finance requests (payments.dispute: "a request that
+ * finance resolves"), someone else with payments.refund approves. The kernel's threshold sees the
+ * input only, so "always" is the honest threshold here.
+ */
+import { sql, type QueryExecutorProvider } from 'kysely';
+import { z } from 'zod';
+import type { StaffContext } from '@/lib/auth';
+import { columnOf, hasColumn, keyOf, tableOf } from '@/lib/mapping';
+import { defineEdit, type Trx } from '@/lib/guard/define';
+import { GuardError, invalid } from '@/lib/guard/errors';
+import {
+  cents, fromCents, lockPayment, moneySchema, paymentConcepts, paymentIdSchema, rawStatuses, type LockedPayment,
+} from '@/lib/domain/payments-common';
+
+export const REFUND_MAX = 10_000;
+export const REFUND_DAILY_LIMIT = 50_000;
+
+export const refundInput = z.strictObject({
+  paymentId: paymentIdSchema,
+  amount: moneySchema,
+  currency: z.string({ error: 'Give the currency.' }).trim().toUpperCase().regex(/^[A-Z]{3}$/, { error: 'The currency is a three-letter code (USD, EUR).' }),
+});
+export type RefundInput = z.infer<typeof refundInput>;
+
+interface RefundBefore {
+  payment: { amount: string; currency: string | null; status: string };
+  refunded: string;
+}
+
+export async function refundedSoFar(trx: QueryExecutorProvider, paymentId: string): Promise<string> {
+  const { rows } = await sql<{ sum: string }>`
+    select coalesce(sum(amount), 0)::numeric(14, 2)::text as sum from kontor.refunds where payment_id = ${paymentId}`.execute(trx);
+  return rows[0].sum;
+}
+
+function refundable(payment: LockedPayment) {
+  const { payments } = paymentConcepts();
+  if (!rawStatuses(payments, ['completed', 'disputed']).includes(payment.status)) {
+    throw invalid('paymentId', `Only a completed or disputed payment can be refunded; this one is ${payment.status}.`);
+  }
+}
+
+/** Credits that go with refunding `amount` of `payment`: the same share of the payment's credits. */
+function creditsShare(payment: LockedPayment, amount: string): bigint {
+  if (payment.credits === null) return 0n;
+  const total = cents(payment.amount);
+  return total === 0n ? 0n : (cents(payment.credits) * cents(amount) + total / 2n) / total;
+}
+
+export const refundPayment = defineEdit({
+  name: 'payments.refund',
+  label: 'refund a payment',
+  capability: 'payments.dispute',
+  approveCapability: 'payments.refund',
+  input: refundInput,
+  limits: { amount: (i) => Number(i.amount), maxAmount: REFUND_MAX, dailyLimit: REFUND_DAILY_LIMIT },
+  threshold: () => true,
+  async load(trx: Trx, input) {
+    const payment = await lockPayment(trx, input.paymentId);
+    refundable(payment);
+    if (payment.currency !== null && payment.currency.toUpperCase() !== input.currency) {
+      throw invalid('currency', `This payment is in ${payment.currency}: a refund is made in the payment's currency.`);
+    }
+    const refunded = await refundedSoFar(trx, payment.id);
+    const remaining = cents(payment.amount) - cents(refunded);
+    if (cents(input.amount) > remaining) {
+      throw invalid(
+        'amount',
+        remaining <= 0n
+          ? `This payment is fully refunded already (${refunded} of ${payment.amount}).`
+          : `At most ${fromCents(remaining)} ${payment.currency ?? ''} can still be refunded: ${payment.amount} paid, ${refunded} refunded.`.replace('  ', ' '),
+      );
+    }
+    const before: RefundBefore = { payment: { amount: payment.amount, currency: payment.currency, status: payment.status }, refunded };
+    return {
+      target: { type: 'payment', id: payment.id },
+      rows: [
+        { key: `payment:${payment.id}`, version: payment.version },
+        { key: `refunds:${payment.id}`, version: refunded },
+      ],
+      before,
+    };
+  },
+  async apply(trx, input, loaded, staff) {
+    const { payments, ledger } = paymentConcepts();
+    const payment = await lockPayment(trx, input.paymentId);
+    const before = loaded.before as RefundBefore;
+    const refundedAfter = cents(before.refunded) + cents(input.amount);
+    if (refundedAfter > cents(payment.amount)) throw invalid('amount', 'The refunds would exceed the payment.'); // load checked; belt and braces
+    const credits = creditsShare(payment, input.amount);
+
+    let ledgerId: string | null = null;
+    if (credits > 0n && payment.userId !== null) {
+      if (!ledger.types.refund || !hasColumn(ledger, 'type') || !hasColumn(ledger, 'paymentId')) {
+        throw new GuardError('misconfigured', 'Refunds need the ledger\'s type and payment columns and its refund type in the table mapping.');
+      }
+      const description = hasColumn(ledger, 'description') ? sql`, ${columnOf(ledger, 'description')}` : sql``;
+      const descriptionValue = hasColumn(ledger, 'description') ? sql`, ${`Refund of ${input.amount} ${input.currency} (Kontor)`}` : sql``;
+      const { rows } = await sql<{ id: string }>`
+        insert into ${tableOf(ledger)} (${columnOf(ledger, 'userId')}, ${columnOf(ledger, 'amount')}, ${columnOf(ledger, 'type')}, ${columnOf(ledger, 'paymentId')}${description})
+        values (${payment.userId}, ${fromCents(-credits)}, ${ledger.types.refund}, ${payment.id}${descriptionValue})
+        returning ${keyOf(ledger)}::text as id`.execute(trx);
+      ledgerId = rows[0].id;
+    }
+    const { rows } = await sql<{ id: string }>`
+      insert into kontor.refunds (payment_id, user_id, amount, currency, credits, ledger_entry_id, created_by, created_by_email)
+      values (${payment.id}, ${payment.userId}, ${input.amount}, ${payment.currency}, ${fromCents(credits)}, ${ledgerId}, ${staff.userId}, ${staff.email})
+      returning id::text`.execute(trx);
+
+    // Fully refunded: the payment's status says so (its amount stays what was paid).
+    let status = payment.status;
+    const refundedStatus = payments.statuses.refunded;
+    if (refundedAfter === cents(payment.amount) && refundedStatus) {
+      await sql`update ${tableOf(payments)} set ${columnOf(payments, 'status')} = ${refundedStatus} where ${keyOf(payments)} = ${payment.id}`.execute(trx);
+      status = refundedStatus;
+    }
+    return {
+      after: {
+        payment: { ...before.payment, status },
+        refunded: fromCents(refundedAfter),
+        refund: { amount: fromCents(cents(input.amount)), credits: fromCents(-credits) },
+      },
+      result: { refundId: rows[0].id, ledgerId },
+    };
+  },
+});
+
+export interface RefundRow {
+  id: string;
+  amount: string;
+  currency: string | null;
+  credits: string;
+  ledgerEntryId: string | null;
+  by: string;
+  createdAt: string;
+}
+
+/** A payment's refunds recorded by Kontor, oldest first (bounded). */
+export async function listRefunds(db: QueryExecutorProvider, staff: StaffContext, paymentId: string): Promise<RefundRow[]> {
+  if (!staff.can('payments.read')) throw new GuardError('forbidden', 'payments.read is required to see refunds.');
+  const { rows } = await sql<{ id: string; amount: string; currency: string | null; credits: string; ledger_entry_id: string | null; created_by_email: string; created_at: Date }>`
+    select id::text, amount::text, currency, credits::text, ledger_entry_id, created_by_email, created_at
+      from kontor.refunds where payment_id = ${paymentId} order by id limit 200`.execute(db);
+  return rows.map((r) => ({
+    id: r.id, amount: r.amount, currency: r.currency, credits: r.credits, ledgerEntryId: r.ledger_entry_id, by: r.created_by_email, createdAt: r.created_at.toISOString(),
+  }));
+}

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { sql } from 'kysely';
+import { activeMapping } from '@/lib/mapping';
+import { asOfBalance, getStatement, listStatementUsers, parsePeriod, STATEMENT_COLUMNS } from '@/lib/domain/statement';
+import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
+import { TEST_ANCHOR } from '@/test/db';
+
+let f: GuardFixture;
+before(async () => {
+  f = await guardFixture();
+});
+after(() => f?.close());
+
+const cents = (s: string) => Math.round(Number(s) * 100);
+const mapping = activeMapping();
+
+test('opening + activity = closing for every day of the demo, and each closing is the ledger sum at that moment', async () => {
+  const period = parsePeriod({ period: 'custom', from: '2026-09-15', to: '2026-11-20' }, TEST_ANCHOR);
+  const { total, days } = await getStatement(f.db, f.staff.finance, mapping, period);
+  assert.equal(days.length, 67);
+  const { rows: sums } = await sql<{ day: string; sum: string }>`
+    select d::date::text as day, (select coalesce(sum(amount), 0) from public.credits_ledger where created_at < d + interval '1 day')::text as sum
+      from generate_series('2026-09-15'::timestamp, '2026-11-20'::timestamp, interval '1 day') d`.execute(f.db);
+  let previous = total.opening;
+  days.forEach((d, i) => {
+    assert.equal(d.opening, previous, `${d.day} opens where the day before closed`);
+    const activity = cents(d.grants) - cents(d.spends) + cents(d.adjustments) - cents(d.refunds) - cents(d.expiries) + cents(d.other);
+    assert.equal(cents(d.opening) + activity, cents(d.closing), d.day);
+    assert.equal(cents(d.closing), cents(sums[i].sum), `${d.day} closing = SQL sum`);
+    previous = d.closing;
+  });
+  assert.equal(total.closing, days.at(-1)!.closing);
+  assert.ok(days.some((d) => Number(d.grants) > 0) && days.some((d) => Number(d.expiries) > 0) && days.some((d) => Number(d.refunds) > 0));
+});
+
+test('per-user rows add up to the totals', async () => {
+  const period = parsePeriod({ period: 'month', month: '2026-10' }, TEST_ANCHOR);
+  const { total } = await getStatement(f.db, f.staff.finance, mapping, period);
+  const sum = Object.fromEntries(STATEMENT_COLUMNS.map((c) => [c, 0]));
+  let offset = 0;
+  for (;;) {
+    const page = await listStatementUsers(f.db, f.staff.finance, mapping, period, { sort: 'closing', desc: true, limit: 500, offset, filter: '' });
+    for (const r of page.rows) for (const c of STATEMENT_COLUMNS) sum[c] += cents(r[c]);
+    offset += 500;
+    if (offset >= page.total) break;
+  }
+  for (const c of STATEMENT_COLUMNS) assert.equal(sum[c], cents(total[c]), c);
+});
+
+test('as-of balances equal a replay of the ledger', async () => {
+  const { rows: users } = await sql<{ id: string }>`select id::text from public.users order by id limit 5`.execute(f.db);
+  for (const { id } of users) {
+    const { rows: entries } = await sql<{ at: Date; amount: string }>`
+      select created_at as at, amount::text from public.credits_ledger where user_id = ${id} order by created_at, id`.execute(f.db);
+    for (const at of [new Date('2026-10-01T00:00:00Z'), new Date('2026-11-01T12:34:56Z'), TEST_ANCHOR]) {
+      const replay = entries.filter((e) => e.at <= at).reduce((s, e) => s + cents(e.amount), 0);
+      const r = await asOfBalance(f.db, f.staff.finance, mapping, id, at);
+      assert.equal(cents(r.balance), replay, `${id} at ${at.toISOString()}`);
+    }
+  }
+});
+
+test('the statement needs credits.read', async () => {
+  await assert.rejects(() => getStatement(f.db, f.staff.viewer, mapping, parsePeriod({}, TEST_ANCHOR)));
+});
+
+test('periods from the URL are validated, with defaults for what is wrong', () => {
+  const p = parsePeriod({ period: 'custom', from: '2026-11-10', to: 'nonsense' }, TEST_ANCHOR);
+  assert.equal(p.kind, 'month');
+  assert.equal(p.from.toISOString(), '2026-11-01T00:00:00.000Z');
+  const d = parsePeriod({ period: 'day', day: '2026-11-02' }, TEST_ANCHOR);
+  assert.equal(d.to.getTime() - d.from.getTime(), 86_400_000);
+});

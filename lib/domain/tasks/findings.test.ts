@@ -1,0 +1,240 @@
+/**
+ * The demo's planted operations and money defects are found, each under its kind, and nothing else;
+ * queue-health percentiles match a fixture of known durations.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { KontorDatabase } from '@/db/types';
+import { demoPreset } from '@/lib/mapping/presets/demo';
+import { parseMapping } from '@/lib/mapping';
+import { demoDatabase, TEST_ANCHOR, type TestDatabase } from '@/test/db';
+import { findSilentWorkers, findStuckTasks } from '@/lib/domain/tasks/stuck';
+import { findMoneyIssues } from '@/lib/domain/tasks/money';
+import { getQueueHealth, getThroughput } from '@/lib/domain/tasks/health';
+import { queueNow } from '@/lib/domain/tasks/model';
+import { getTask, listTasks, parseTaskSearch, taskFilterSchema } from '@/lib/domain/tasks/list';
+import { listWorkers } from '@/lib/domain/workers';
+import { bearerMatches, collectMetrics, formatMetrics } from '@/lib/domain/tasks/metrics';
+import { parseStale, tasksHealth } from '@/cli/tasks';
+
+const manifest = JSON.parse(readFileSync('db/demo/manifest.json', 'utf8')) as { kind: string; ids?: string[] }[];
+const idsOf = (kind: string) => [...manifest.find((d) => d.kind === kind)!.ids!].sort();
+const mapping = parseMapping(demoPreset);
+const now = TEST_ANCHOR;
+
+let tdb: TestDatabase;
+let db: Kysely<KontorDatabase>;
+
+before(async () => {
+  tdb = await demoDatabase();
+  db = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: tdb.url, max: 4 }) }) });
+});
+after(async () => {
+  await db?.destroy();
+  await tdb?.drop();
+});
+
+describe('stuck and orphaned tasks on the demo', () => {
+  test('each planted defect under its kind, and nothing else', async () => {
+    const stuck = await findStuckTasks(db, mapping, { now });
+    const of = (kind: string) => stuck.filter((s) => s.kind === kind).map((s) => s.id).sort();
+    assert.deepEqual(of('task_on_dead_worker'), idsOf('task_on_dead_worker'));
+    assert.deepEqual(of('task_queued_for_hours'), idsOf('task_queued_for_hours'));
+    assert.deepEqual(of('retry_storm'), []);
+    assert.equal(stuck.length, 5);
+    const dead = stuck.find((s) => s.kind === 'task_on_dead_worker')!;
+    assert.equal(dead.workerId, 'gpu-us-east-24');
+    assert.equal(dead.workerVersion, '1.14.2');
+    assert.equal(dead.lastHeartbeat, new Date(now.getTime() - (3 * 60 + 5) * 60_000).toISOString());
+    const queuedAges = stuck.filter((s) => s.kind === 'task_queued_for_hours').map((s) => s.ageSeconds).sort((a, b) => a - b);
+    assert.deepEqual(queuedAges, [5 * 3600 + 12 * 60, 7 * 3600 + 40 * 60, 26 * 3600 + 5 * 60]);
+  });
+
+  test('the silent worker, and not the terminated or retired ones', async () => {
+    const silent = await findSilentWorkers(db, mapping, { now });
+    assert.deepEqual(silent.map((w) => w.id), idsOf('silent_worker'));
+    assert.equal(silent[0].silentSeconds, (2 * 60 + 13) * 60);
+    assert.equal(silent[0].inFlight, 0);
+  });
+
+  test('a threshold longer than the silence finds nothing', async () => {
+    assert.deepEqual(await findSilentWorkers(db, mapping, { now, staleMinutes: 3 * 60 }), []);
+    const stuck = await findStuckTasks(db, mapping, { now, staleMinutes: 4 * 60 });
+    assert.deepEqual(stuck.filter((s) => s.kind === 'task_on_dead_worker').length, 2, 'terminated is dead whatever the threshold');
+  });
+
+  test('money on the queue: failed-but-charged and never-charged, nothing else', async () => {
+    const money = await findMoneyIssues(db, mapping, { now });
+    const of = (kind: string) => money.filter((x) => x.kind === kind).map((x) => x.taskId).sort();
+    assert.deepEqual(of('failed_task_charged'), idsOf('failed_task_charged'));
+    assert.deepEqual(of('completed_task_not_charged'), idsOf('completed_task_not_charged'));
+    assert.equal(money.length, 4);
+    for (const x of money.filter((y) => y.kind === 'failed_task_charged')) {
+      assert.equal(x.charged, (-Number(x.cost)).toFixed(2));
+      assert.equal(x.correction, Number(x.cost).toFixed(2));
+    }
+    for (const x of money.filter((y) => y.kind === 'completed_task_not_charged')) {
+      assert.equal(x.charged, '0.00');
+      assert.equal(x.correction, (-Number(x.cost)).toFixed(2));
+    }
+  });
+
+  test('the clock: the demo anchor from the database comment, else now()', async () => {
+    const before = await queueNow(db);
+    assert.ok(Math.abs(before.getTime() - Date.now()) < 60_000, 'a copy without the comment uses now()');
+    await sql`comment on database ${sql.id(tdb.name)} is ${sql.lit(`kontor demo 1 built ${now.toISOString()}`)}`.execute(db);
+    assert.equal((await queueNow(db)).toISOString(), now.toISOString());
+    await sql`comment on database ${sql.id(tdb.name)} is null`.execute(db);
+  });
+});
+
+describe('queue health', () => {
+  test('p50/p95/p99 of wait and run times match a fixture of known durations', async () => {
+    // A type of its own: 20 tasks waiting k s and running 10k s (k = 1..20), finished an hour ago.
+    await sql`insert into public.task_cost_configs (task_type, base_cost_per_second, billable) values ('fixture_known', 0.001, true)`.execute(db);
+    await sql`
+      insert into public.tasks (user_id, task_type, status, attempts, created_at, updated_at, generation_started_at, generation_processed_at, cost)
+      select (select id from public.users order by id limit 1), 'fixture_known', 'Complete', case when k <= 3 then 2 else 1 end,
+             ${now.toISOString()}::timestamptz - interval '2 hours', ${now.toISOString()}::timestamptz,
+             ${now.toISOString()}::timestamptz - interval '2 hours' + make_interval(secs => k),
+             ${now.toISOString()}::timestamptz - interval '2 hours' + make_interval(secs => k + 10 * k), 0.01
+        from generate_series(1, 20) k`.execute(db);
+    const health = await getQueueHealth(db, mapping, { now, windowHours: 24 });
+    const row = health.types.find((t) => t.taskType === 'fixture_known')!;
+    // percentile_cont: linear interpolation between the closest ranks.
+    const p = (xs: number[], q: number) => {
+      const s = [...xs].sort((a, b) => a - b);
+      const r = q * (s.length - 1);
+      return s[Math.floor(r)] + (s[Math.ceil(r)] - s[Math.floor(r)]) * (r - Math.floor(r));
+    };
+    const waits = Array.from({ length: 20 }, (_, i) => i + 1);
+    const runs = waits.map((k) => 10 * k);
+    assert.ok(Math.abs(row.wait.p50! - 10.5) < 1e-9, `wait p50 ${row.wait.p50}`);
+    assert.ok(Math.abs(row.wait.p95! - p(waits, 0.95)) < 1e-9);
+    assert.ok(Math.abs(row.wait.p99! - p(waits, 0.99)) < 1e-9);
+    assert.ok(Math.abs(row.run.p50! - 105) < 1e-9, `run p50 ${row.run.p50}`);
+    assert.ok(Math.abs(row.run.p95! - p(runs, 0.95)) < 1e-9);
+    assert.equal(row.completed, 20);
+    assert.equal(row.failed, 0);
+    assert.equal(row.failureRate, 0);
+    assert.equal(row.retries, 3);
+    assert.equal(row.queued, 0);
+  });
+
+  test('depth and oldest age per type; the alert when nobody is alive to take queued work', async () => {
+    const health = await getQueueHealth(db, mapping, { now });
+    const video = health.types.find((t) => t.taskType === 'video_travel_segment')!;
+    assert.equal(video.oldestQueuedSeconds, 26 * 3600 + 5 * 60);
+    const { rows } = await sql<{ n: string }>`select count(*)::text as n from public.tasks where status = 'Queued' and task_type = 'video_travel_segment'`.execute(db);
+    assert.equal(video.queued, Number(rows[0].n));
+    assert.equal(health.liveWorkers, 22);
+    assert.deepEqual(health.alerts, []);
+    const later = await getQueueHealth(db, mapping, { now: new Date(now.getTime() + 86_400_000) });
+    assert.equal(later.liveWorkers, 0);
+    assert.deepEqual(later.alerts.map((a) => a.taskType).sort(), ['image_generation', 'video_travel_segment']);
+  });
+
+  test('throughput buckets cover the span', async () => {
+    const hours = await getThroughput(db, mapping, { now, bucket: 'hour', span: 24 });
+    assert.equal(hours.length, 24);
+    const days = await getThroughput(db, mapping, { now, bucket: 'day', span: 14 });
+    assert.equal(days.length, 14);
+    assert.ok(days.reduce((n, d) => n + d.completed, 0) > 1000);
+  });
+});
+
+describe('task list, detail and workers', () => {
+  const page = { sort: 'created' as const, desc: true, limit: 25, offset: 0 };
+
+  test('search by id and by a value inside params; free text is refused with a hint', async () => {
+    const [queued] = idsOf('task_queued_for_hours');
+    const byId = await listTasks(db, mapping, { ...page, filter: {}, search: parseTaskSearch(queued.toUpperCase()) });
+    assert.deepEqual(byId.rows.map((r) => r.id), [queued]);
+    const bySeed = await listTasks(db, mapping, { ...page, filter: { type: 'video_travel_segment' }, search: parseTaskSearch('seed = 1001') });
+    assert.equal(bySeed.rows.length, 1, 'numeric params value');
+    assert.ok(idsOf('task_queued_for_hours').includes(bySeed.rows[0].id));
+    const byModel = await listTasks(db, mapping, { ...page, filter: { status: 'queued' }, search: parseTaskSearch('resolution=1080p') });
+    assert.ok(byModel.rows.length >= 3 && byModel.rows.every((r) => r.status === 'Queued'));
+    const free = parseTaskSearch('lighthouse');
+    assert.equal(free.kind, 'invalid');
+    assert.deepEqual((await listTasks(db, mapping, { ...page, filter: {}, search: free })).rows, []);
+  });
+
+  test('filters and whitelisted sorts page on the server', async () => {
+    const r = await listTasks(db, mapping, { ...page, sort: 'cost', filter: { status: 'failed', type: 'lora_training' }, search: { kind: 'none' } });
+    assert.equal(r.rows.length, 25);
+    assert.ok(r.hasMore);
+    assert.ok(r.rows.every((x) => x.status === 'Failed' && x.taskType === 'lora_training'));
+    const costs = r.rows.map((x) => Number(x.cost));
+    assert.deepEqual(costs, [...costs].sort((a, b) => b - a));
+    const worker = await listTasks(db, mapping, { ...page, filter: { worker: 'gpu-us-east-24', status: 'inProgress' }, search: { kind: 'none' } });
+    assert.deepEqual(worker.rows.map((x) => x.id).sort(), idsOf('task_on_dead_worker'));
+    assert.equal(taskFilterSchema.parse({ status: 'Complete; drop', user: 'nope', from: '2026-11-01T00:00' }).status, undefined);
+  });
+
+  test('the detail of a failed task that was charged shows its ledger entry', async () => {
+    const [id] = idsOf('failed_task_charged');
+    const t = (await getTask(db, mapping, id))!;
+    assert.equal(t.status, 'Failed');
+    assert.equal(t.ledger.length, 1);
+    assert.equal(t.ledger[0].type, 'spend');
+    assert.equal(t.charged, (-Number(t.cost)).toFixed(2));
+    assert.equal(t.billable, true);
+    assert.ok(t.waitSeconds! > 0 && t.runSeconds! > 0);
+    assert.equal(await getTask(db, mapping, '00000000-0000-4000-8000-000000000000'), null);
+  });
+
+  test('workers: only the silent one is stale; in flight against concurrency', async () => {
+    const { rows, total } = await listWorkers(db, mapping, { now, staleMinutes: 5, sort: 'heartbeat', desc: true, limit: 50, offset: 0, filter: '' });
+    assert.equal(total, 30);
+    assert.deepEqual(rows.filter((w) => w.stale).map((w) => w.id), idsOf('silent_worker'));
+    const dead = rows.find((w) => w.id === 'gpu-us-east-24')!;
+    assert.equal(dead.inFlight, 2);
+    assert.equal(dead.stale, false, 'terminated: not expected to beat');
+    assert.ok(rows.every((w) => w.concurrency === 2 || w.concurrency === 4));
+    const filtered = await listWorkers(db, mapping, { now, staleMinutes: 5, sort: 'id', desc: false, limit: 50, offset: 0, filter: 'terminated' });
+    assert.ok(filtered.rows.every((w) => w.status === 'terminated') && filtered.total >= 1);
+  });
+});
+
+describe('alerting faces: /metrics and kontor tasks health', () => {
+  test('Prometheus text: depth, oldest age, stale workers, stuck tasks by kind', async () => {
+    const text = formatMetrics(await collectMetrics(db, mapping, { now }));
+    assert.match(text, /^# TYPE kontor_queue_depth gauge$/m);
+    assert.match(text, /^kontor_queue_oldest_age_seconds\{task_type="video_travel_segment"\} 93900$/m);
+    assert.match(text, /^kontor_tasks_stuck\{kind="task_on_dead_worker"\} 2$/m);
+    assert.match(text, /^kontor_tasks_stuck\{kind="task_queued_for_hours"\} 3$/m);
+    assert.match(text, /^kontor_workers_stale 1$/m);
+    assert.match(text, /^kontor_workers_live 22$/m);
+    assert.equal(formatMetrics([{ name: 'x', help: 'h', samples: [{ labels: { a: 'q"\\\n' }, value: 1 }] }]), '# HELP x h\n# TYPE x gauge\nx{a="q\\"\\\\\\n"} 1\n');
+  });
+
+  test('the bearer token: exact match only, nobody when unset', () => {
+    const token = 'metrics-token-0123456789';
+    assert.equal(bearerMatches(`Bearer ${token}`, token), true);
+    assert.equal(bearerMatches(`bearer ${token}`, token), true);
+    assert.equal(bearerMatches(`Bearer ${token}x`, token), false);
+    assert.equal(bearerMatches(`Basic ${token}`, token), false);
+    assert.equal(bearerMatches(null, token), false);
+    assert.equal(bearerMatches('Bearer ', token), false);
+    assert.equal(bearerMatches(`Bearer ${token}`, undefined), false);
+  });
+
+  test('kontor tasks health: the demo snapshot has 5 stuck tasks and 1 silent worker', async () => {
+    await sql`comment on database ${sql.id(tdb.name)} is ${sql.lit(`kontor demo 1 built ${now.toISOString()}`)}`.execute(db);
+    try {
+      const r = await tasksHealth(db, 5);
+      assert.equal(r.now, now.toISOString());
+      assert.equal(r.snapshot, true);
+      assert.equal(r.stuck.length, 5);
+      assert.deepEqual(r.silent.map((w) => w.id), idsOf('silent_worker'));
+      assert.equal(parseStale(['--stale', '0']), null);
+      assert.equal(parseStale([]), 5);
+    } finally {
+      await sql`comment on database ${sql.id(tdb.name)} is null`.execute(db);
+    }
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * Money on the queue: tasks whose ledger does not match their outcome.
+ * - failed_task_charged / cancelled_task_charged: the task's ledger rows net to a debit;
+ * - completed_task_not_charged: a Complete task of a billable type with a cost, and no net debit.
+ * The fix is a new ledger record (finance's edit), never a change to the task or the ledger in place.
+ */
+import { sql, type QueryExecutorProvider } from 'kysely';
+import { at, queueModel, rawStatus, statusIn, taskKey, taskTable, tcol } from '@/lib/domain/tasks/model';
+import { columnOf, hasColumn, tableOf, type Mapping } from '@/lib/mapping';
+
+export const MONEY_KINDS = ['failed_task_charged', 'cancelled_task_charged', 'completed_task_not_charged'] as const;
+export type MoneyKind = (typeof MONEY_KINDS)[number];
+
+export interface MoneyIssue {
+  kind: MoneyKind;
+  taskId: string;
+  taskType: string | null;
+  status: string;
+  userId: string | null;
+  createdAt: string;
+  /** What the task costs (or would have), as stored. */
+  cost: string | null;
+  /** The net of the task's ledger rows: negative when the user was debited. */
+  charged: string;
+  /** What a correction would move: + credits back to the user, or - the missing debit. */
+  correction: string;
+}
+
+export const MONEY_DEFAULT_DAYS = 90;
+
+export async function findMoneyIssues(
+  db: QueryExecutorProvider,
+  mapping: Mapping,
+  opts: { now: Date; days?: number; limit?: number },
+): Promise<MoneyIssue[]> {
+  const m = queueModel(mapping);
+  const ledger = m.ledger;
+  if (!ledger || !hasColumn(ledger, 'taskId')) return [];
+  const now = at(opts.now);
+  const days = opts.days ?? MONEY_DEFAULT_DAYS;
+  const limit = opts.limit ?? 200;
+  const created = tcol(m, 'createdAt');
+  const net = sql`(select coalesce(sum(l.${sql.id(ledger.columns.amount)}), 0) from ${tableOf(ledger)} l
+                    where l.${sql.id(ledger.columns.taskId!)} = ${taskKey(m)})`;
+  const costs = m.costs;
+  const billable = costs && hasColumn(costs, 'billable') && hasColumn(m.tasks, 'taskType')
+    ? sql`coalesce((select c.${sql.id(costs.columns.billable!)} from ${tableOf(costs)} c
+                     where c.${sql.id(costs.columns.taskType)}::text = ${tcol(m, 'taskType')}::text limit 1), true)`
+    : sql`true`;
+  const hasCost = hasColumn(m.tasks, 'cost') ? sql`coalesce(${tcol(m, 'cost')}, 0) > 0` : sql`true`;
+  const failed = rawStatus(m, 'failed');
+  const complete = rawStatus(m, 'complete');
+  const inWindow = sql`${created} > ${now} - make_interval(days => ${days}) and ${created} <= ${now}`;
+
+  const { rows } = await sql<{
+    id: string; task_type: string | null; status: string; user_id: string | null; created_at: Date; cost: string | null; charged: string;
+  }>`
+    select * from (
+      select ${taskKey(m)}::text as id, ${tcol(m, 'taskType')}::text as task_type, ${columnOf(m.tasks, 'status', 't')}::text as status,
+             ${tcol(m, 'userId')}::text as user_id, ${created} as created_at, ${tcol(m, 'cost')}::text as cost, ${net}::text as charged
+        from ${taskTable(m)} t
+       where ${statusIn(m, ['failed', 'cancelled'])} and ${inWindow}
+    ) a where a.charged::numeric < 0
+    union all
+    select * from (
+      select ${taskKey(m)}::text as id, ${tcol(m, 'taskType')}::text as task_type, ${columnOf(m.tasks, 'status', 't')}::text as status,
+             ${tcol(m, 'userId')}::text as user_id, ${created} as created_at, ${tcol(m, 'cost')}::text as cost, ${net}::text as charged
+        from ${taskTable(m)} t
+       where ${statusIn(m, ['complete'])} and ${inWindow} and ${hasCost} and ${billable}
+    ) b where b.charged::numeric >= 0
+    order by created_at desc limit ${limit}`.execute(db);
+
+  return rows.map((r) => {
+    const kind: MoneyKind = r.status === complete ? 'completed_task_not_charged' : r.status === failed ? 'failed_task_charged' : 'cancelled_task_charged';
+    const correction = kind === 'completed_task_not_charged'
+      ? (-(Number(r.cost ?? 0) + Number(r.charged))).toFixed(2)
+      : (-Number(r.charged)).toFixed(2);
+    return {
+      kind, taskId: r.id, taskType: r.task_type, status: r.status, userId: r.user_id,
+      createdAt: new Date(r.created_at).toISOString(), cost: r.cost, charged: Number(r.charged).toFixed(2), correction,
+    };
+  });
+}

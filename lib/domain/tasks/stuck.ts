@@ -1,0 +1,170 @@
+/**
+ * Stuck and orphaned work, each under its kind:
+ * - task_on_dead_worker: In Progress on a worker that is gone, not active, or silent past the threshold;
+ * - task_queued_for_hours: queued far longer than its type usually waits (P95_FACTOR x the type's p95
+ *   wait over the last week, and at least `queuedFloorMinutes`);
+ * - retry_storm: queued or running again after `retryAttempts` attempts or more;
+ * - silent_worker: an active worker whose heartbeat is older than the threshold.
+ * Slow is not stuck: a task running long on a live worker is none of these.
+ */
+import { sql, type QueryExecutorProvider } from 'kysely';
+import {
+  at, hasHeartbeats, joinWorker, queueModel, statusIn, taskKey, taskTable, tcol, workerCol, workerDead, workerMeta, type QueueModel,
+} from '@/lib/domain/tasks/model';
+import { columnOf, keyOf, tableOf, type Mapping } from '@/lib/mapping';
+
+export const STUCK_KINDS = ['task_on_dead_worker', 'task_queued_for_hours', 'retry_storm'] as const;
+export type StuckKind = (typeof STUCK_KINDS)[number];
+
+export interface StuckOptions {
+  now: Date;
+  /** A heartbeat older than this many minutes means the worker is gone. */
+  staleMinutes?: number;
+  /** Queued at least this long before "far longer than usual" can apply. */
+  queuedFloorMinutes?: number;
+  retryAttempts?: number;
+  limit?: number;
+}
+
+export const STUCK_DEFAULTS = { staleMinutes: 5, queuedFloorMinutes: 30, retryAttempts: 4, limit: 200 } as const;
+export const P95_FACTOR = 10;
+/** The p95 wait is taken over this many days of started tasks. */
+export const P95_DAYS = 7;
+
+export interface StuckTask {
+  kind: StuckKind;
+  id: string;
+  taskType: string | null;
+  status: string;
+  userId: string | null;
+  workerId: string | null;
+  workerStatus: string | null;
+  workerVersion: string | null;
+  /** ISO; null when the worker never sent one or is unknown. */
+  lastHeartbeat: string | null;
+  /** Seconds since created (queued: since it was last queued). */
+  ageSeconds: number;
+  attempts: number | null;
+  lastError: string | null;
+  cost: string | null;
+  /** Why it is listed, in a sentence. */
+  why: string;
+}
+
+export interface SilentWorker {
+  id: string;
+  status: string;
+  lastHeartbeat: string | null;
+  silentSeconds: number | null;
+  version: string | null;
+  inFlight: number;
+}
+
+function options(o: StuckOptions) {
+  return { ...STUCK_DEFAULTS, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) } as Required<StuckOptions>;
+}
+
+const minutes = (s: number) => (s >= 5400 ? `${(s / 3600).toFixed(1)} h` : `${Math.round(s / 60)} min`);
+
+function select(m: QueueModel, now: ReturnType<typeof at>) {
+  const created = tcol(m, 'createdAt');
+  return sql`${taskKey(m)}::text as id, ${tcol(m, 'taskType')}::text as task_type, ${columnOf(m.tasks, 'status', 't')}::text as status,
+    ${tcol(m, 'userId')}::text as user_id, ${tcol(m, 'workerId')}::text as worker_id,
+    ${workerCol(m, 'status')}::text as worker_status, ${workerMeta(m, 'version')} as worker_version,
+    ${workerCol(m, 'lastHeartbeat')} as last_heartbeat,
+    greatest(0, extract(epoch from (${now} - coalesce(${tcol(m, 'updatedAt', 't', created)}, ${created}))))::float8 as queued_age,
+    greatest(0, extract(epoch from (${now} - ${created})))::float8 as age,
+    ${tcol(m, 'attempts')}::int as attempts, ${tcol(m, 'errorMessage')}::text as last_error, ${tcol(m, 'cost')}::text as cost`;
+}
+
+interface Row {
+  id: string; task_type: string | null; status: string; user_id: string | null; worker_id: string | null;
+  worker_status: string | null; worker_version: string | null; last_heartbeat: Date | null;
+  queued_age: number; age: number; attempts: number | null; last_error: string | null; cost: string | null; p95?: number | null;
+}
+
+function toStuck(kind: StuckKind, r: Row, why: string): StuckTask {
+  return {
+    kind, id: r.id, taskType: r.task_type, status: r.status, userId: r.user_id, workerId: r.worker_id,
+    workerStatus: r.worker_status, workerVersion: r.worker_version,
+    lastHeartbeat: r.last_heartbeat ? new Date(r.last_heartbeat).toISOString() : null,
+    ageSeconds: Math.round(kind === 'task_queued_for_hours' ? r.queued_age : r.age),
+    attempts: r.attempts, lastError: r.last_error, cost: r.cost, why,
+  };
+}
+
+export async function findStuckTasks(db: QueryExecutorProvider, mapping: Mapping, opts: StuckOptions): Promise<StuckTask[]> {
+  const m = queueModel(mapping);
+  const o = options(opts);
+  const now = at(o.now);
+  const found: StuckTask[] = [];
+
+  if (hasHeartbeats(m)) {
+    const { rows } = await sql<Row>`
+      select ${select(m, now)} from ${taskTable(m)} t ${joinWorker(m)}
+       where ${statusIn(m, ['inProgress'])} and ${workerDead(m, now, o.staleMinutes)}
+       order by ${tcol(m, 'createdAt')} limit ${o.limit}`.execute(db);
+    for (const r of rows) {
+      const hb = r.last_heartbeat ? `last heartbeat ${minutes((o.now.getTime() - new Date(r.last_heartbeat).getTime()) / 1000)} ago` : 'no heartbeat';
+      const worker = r.worker_id ? `worker ${r.worker_id} (${r.worker_status ?? 'unknown'}, ${hb})` : 'no worker';
+      found.push(toStuck('task_on_dead_worker', r, `In progress on ${worker}.`));
+    }
+  }
+
+  // The type's usual wait, from a week of started tasks (bounded by the (status, created_at) index).
+  const created = tcol(m, 'createdAt');
+  const type = sql`coalesce(${tcol(m, 'taskType')}::text, '(untyped)')`;
+  const queuedSince = sql`coalesce(${tcol(m, 'updatedAt', 't', created)}, ${created})`;
+  const { rows: queued } = await sql<Row>`
+    with usual as (
+      select ${type} as task_type,
+             percentile_cont(0.95) within group (order by extract(epoch from (${tcol(m, 'startedAt')} - ${created}))) as p95
+        from ${taskTable(m)} t
+       where ${statusIn(m, ['complete', 'failed', 'inProgress'])} and ${tcol(m, 'startedAt')} is not null
+         and ${created} > ${now} - make_interval(days => ${P95_DAYS}) and ${created} <= ${now}
+       group by 1
+    )
+    select ${select(m, now)}, u.p95::float8 as p95
+      from ${taskTable(m)} t ${joinWorker(m)} left join usual u on u.task_type = ${type}
+     where ${statusIn(m, ['queued'])}
+       and ${queuedSince} < ${now} - make_interval(secs => greatest(${o.queuedFloorMinutes * 60}::float8, coalesce(u.p95, 0) * ${P95_FACTOR}))
+     order by ${queuedSince} limit ${o.limit}`.execute(db);
+  for (const r of queued) {
+    const usual = r.p95 !== null && r.p95 !== undefined ? `; its type usually starts within ${Math.round(r.p95)} s (p95)` : '';
+    found.push(toStuck('task_queued_for_hours', r, `Queued for ${minutes(r.queued_age)}${usual}.`));
+  }
+
+  if (m.tasks.columns.attempts) {
+    const { rows } = await sql<Row>`
+      select ${select(m, now)} from ${taskTable(m)} t ${joinWorker(m)}
+       where ${statusIn(m, ['queued', 'inProgress'])} and ${tcol(m, 'attempts')} >= ${o.retryAttempts}
+       order by ${tcol(m, 'attempts')} desc, ${created} limit ${o.limit}`.execute(db);
+    for (const r of rows) found.push(toStuck('retry_storm', r, `Attempt ${r.attempts}: it keeps coming back (${o.retryAttempts}+ attempts).`));
+  }
+  return found;
+}
+
+/** Active workers that stopped sending heartbeats. */
+export async function findSilentWorkers(
+  db: QueryExecutorProvider,
+  mapping: Mapping,
+  opts: { now: Date; staleMinutes?: number },
+): Promise<SilentWorker[]> {
+  const m = queueModel(mapping);
+  if (!hasHeartbeats(m) || !m.workers!.statuses.active) return [];
+  const w = m.workers!;
+  const now = at(opts.now);
+  const stale = opts.staleMinutes ?? STUCK_DEFAULTS.staleMinutes;
+  const { rows } = await sql<{ id: string; status: string; last_heartbeat: Date | null; silent: number | null; version: string | null; in_flight: string }>`
+    select ${keyOf(w, 'w')}::text as id, ${columnOf(w, 'status', 'w')}::text as status, ${workerCol(m, 'lastHeartbeat')} as last_heartbeat,
+           extract(epoch from (${now} - ${workerCol(m, 'lastHeartbeat')}))::float8 as silent, ${workerMeta(m, 'version')} as version,
+           (select count(*) from ${taskTable(m)} t where ${tcol(m, 'workerId')}::text = ${keyOf(w, 'w')}::text and ${statusIn(m, ['inProgress'])})::text as in_flight
+      from ${tableOf(w)} w
+     where ${columnOf(w, 'status', 'w')}::text = ${w.statuses.active!}
+       and (${workerCol(m, 'lastHeartbeat')} is null or ${workerCol(m, 'lastHeartbeat')} < ${now} - make_interval(mins => ${stale}))
+     order by ${workerCol(m, 'lastHeartbeat')} nulls first limit 500`.execute(db);
+  return rows.map((r) => ({
+    id: r.id, status: r.status, lastHeartbeat: r.last_heartbeat ? new Date(r.last_heartbeat).toISOString() : null,
+    silentSeconds: r.silent === null ? null : Math.round(r.silent), version: r.version, inFlight: Number(r.in_flight),
+  }));
+}

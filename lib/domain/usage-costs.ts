@@ -1,0 +1,166 @@
+/**
+ * Usage costs: what the AI providers cost (the API cost log, per day, provider, model and user) beside
+ * the credits those users consumed (spend entries) and the revenue behind those credits (each user's
+ * paid price per credit: paid payments' amount / credits; credits given for free carry no revenue).
+ * Margin = revenue - provider cost. Per model, a user's revenue is shared among the models in
+ * proportion to what each cost for that user. Payment amounts are summed at face value, whatever
+ * their currency; provider costs are in USD.
+ */
+import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
+import type { StaffContext } from '@/lib/auth';
+import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
+import type { Period } from '@/lib/domain/statement';
+
+export const USAGE_FIGURES = ['cost', 'credits', 'revenue', 'margin'] as const;
+export interface UsageFigures { cost: string; credits: string; revenue: string; margin: string }
+export interface UsageDay extends UsageFigures { day: string }
+export interface UsageUser extends UsageFigures { userId: string; email: string | null; calls: number }
+export interface UsageModel extends UsageFigures { provider: string; model: string; calls: number; tokens: number }
+
+export const USAGE_USER_SORTS = ['user', 'calls', ...USAGE_FIGURES] as const;
+export type UsageUserSort = (typeof USAGE_USER_SORTS)[number];
+
+function need(mapping: Mapping) {
+  const { apiCosts, ledger, payments } = mapping;
+  if (!apiCosts || !ledger || !hasColumn(apiCosts, 'userId')) throw new Error('Usage costs need the API cost log (with a user column) and the ledger in the table mapping.');
+  return { apiCosts, ledger, payments };
+}
+
+export function assertCanReadUsage(staff: StaffContext) {
+  if (!staff.can('credits.read')) throw new Error('credits.read is required to read usage costs.');
+}
+
+type Grain = 'day' | 'user' | 'model';
+
+/**
+ * price(uid, per_credit), consumed(uid[, day], credits), cost(uid[, day][, provider, model], cost, calls, tokens),
+ * grouped no finer than the grain needs. Users stay in their native key type until the output.
+ */
+function base(mapping: Mapping, period: Period, grain: Grain): RawBuilder<unknown> {
+  const { apiCosts: a, ledger: l, payments: p } = need(mapping);
+  const paid = p ? (['completed', 'refunded', 'disputed'] as const).map((s) => p.statuses[s]).filter((s): s is string => Boolean(s)) : [];
+  const price = p && hasColumn(p, 'credits')
+    ? sql`select p.${columnOf(p, 'userId')} as uid,
+                 sum(p.${columnOf(p, 'amount')}) ${p.amountUnit === 'minor' ? sql`/ 100.0` : sql``} / nullif(sum(p.${columnOf(p, 'credits')}), 0) as per_credit
+            from ${tableOf(p)} p where p.${columnOf(p, 'status')}::text = any(${paid}::text[]) group by 1`
+    : sql`select l.${columnOf(l, 'userId')} as uid, null::numeric as per_credit from ${tableOf(l)} l where false`;
+  const spend = l.types.spend && hasColumn(l, 'type') ? sql`l.${columnOf(l, 'type')} = ${l.types.spend}` : sql`l.${columnOf(l, 'amount')} < 0`;
+  const at = columnOf(l, 'createdAt', 'l');
+  const aAt = columnOf(a, 'createdAt', 'a');
+  const tokens = hasColumn(a, 'inputTokens') && hasColumn(a, 'outputTokens')
+    ? sql`sum(coalesce(a.${columnOf(a, 'inputTokens')}, 0) + coalesce(a.${columnOf(a, 'outputTokens')}, 0))`
+    : sql`0`;
+  const text = (c: 'provider' | 'model') => (hasColumn(a, c) ? sql`a.${columnOf(a, c)}::text` : sql`'unknown'`);
+  const aModel = grain === 'model' ? sql`, ${text('provider')} as provider, ${text('model')} as model` : sql``;
+  const aGroup = grain === 'model' ? sql`group by 1, 2, 3` : sql`group by 1`;
+  if (grain === 'day') {
+    // Per day, the revenue is summed row by row (each spend at its user's price): no per-user groups.
+    return sql`
+    price as (${price}),
+    consumed as (
+      select (${at} at time zone 'UTC')::date as day, -sum(l.${columnOf(l, 'amount')}) as credits,
+             -sum(l.${columnOf(l, 'amount')} * coalesce(price.per_credit, 0)) as revenue
+        from ${tableOf(l)} l left join price on price.uid = l.${columnOf(l, 'userId')}
+       where ${spend} and ${at} >= ${period.from} and ${at} < ${period.to} group by 1
+    ),
+    cost as (
+      select (${aAt} at time zone 'UTC')::date as day, sum(a.${columnOf(a, 'costUsd')}) as cost
+        from ${tableOf(a)} a where ${aAt} >= ${period.from} and ${aAt} < ${period.to} group by 1
+    )`;
+  }
+  return sql`
+    price as (${price}),
+    consumed as (
+      select l.${columnOf(l, 'userId')} as uid, -sum(l.${columnOf(l, 'amount')}) as credits
+        from ${tableOf(l)} l where ${spend} and ${at} >= ${period.from} and ${at} < ${period.to} group by 1
+    ),
+    cost as (
+      select a.${columnOf(a, 'userId')} as uid ${aModel}, sum(a.${columnOf(a, 'costUsd')}) as cost, count(*) as calls, ${tokens} as tokens
+        from ${tableOf(a)} a where ${aAt} >= ${period.from} and ${aAt} < ${period.to} ${aGroup}
+    )`;
+}
+
+/** Aggregations over a month of logs sort and hash more than the default work_mem: for this transaction only. */
+async function roomy(db: QueryExecutorProvider) {
+  await sql`select set_config('work_mem', '64MB', true)`.execute(db);
+}
+
+const money = (v: unknown, digits = 2) => Number(v ?? 0).toFixed(digits);
+const figures = (r: { cost: unknown; credits: unknown; revenue: unknown }): UsageFigures => ({
+  cost: money(r.cost, 4), credits: money(r.credits), revenue: money(r.revenue, 4),
+  margin: (Number(r.revenue ?? 0) - Number(r.cost ?? 0)).toFixed(4),
+});
+
+/** Per day of the period, and the period's totals (the sum of the days). */
+export async function getUsageByDay(db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period) {
+  assertCanReadUsage(staff);
+  await roomy(db);
+  const { rows } = await sql<{ day: string; cost: string; credits: string; revenue: string }>`
+    with ${base(mapping, period, 'day')},
+    days as (select d::date as day from generate_series(${period.from}::timestamptz at time zone 'UTC',
+                                                        ${period.to}::timestamptz at time zone 'UTC' - interval '1 day', interval '1 day') d)
+    select days.day::text as day, coalesce(c.cost, 0)::text as cost, coalesce(r.credits, 0)::text as credits, coalesce(r.revenue, 0)::text as revenue
+      from days left join cost c using (day) left join consumed r using (day) order by days.day`.execute(db);
+  const days: UsageDay[] = rows.map((r) => ({ day: r.day, ...figures(r) }));
+  const sum = (k: 'cost' | 'credits' | 'revenue') => rows.reduce((s, r) => s + Number(r[k]), 0);
+  return { days, total: figures({ cost: sum('cost'), credits: sum('credits'), revenue: sum('revenue') }) };
+}
+
+type UsageUserQuery = { sort: UsageUserSort; desc: boolean; filter: string; negativeOnly?: boolean; page?: { limit: number; offset: number } };
+type UsageUserSqlRow = { uid: string; email: string | null; cost: string; credits: string; revenue: string; margin: string; calls: string; total: string };
+
+/** The per-user query, ordered; paged when `page` is given (the CSV export streams it whole). */
+export function usageUsersQuery(mapping: Mapping, period: Period, q: UsageUserQuery) {
+  const { users } = mapping;
+  const email = users ? sql`u.${columnOf(users, 'email')}::text` : sql`null::text`;
+  const join = users ? sql`left join ${tableOf(users)} u on u.${keyOf(users)} = x.uid` : sql``;
+  const order = q.sort === 'user' ? sql`email` : sql.id(q.sort);
+  const like = `%${q.filter.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql<UsageUserSqlRow>`
+    with ${base(mapping, period, 'user')},
+    x as (
+      select coalesce(c.uid, r.uid) as uid, coalesce(c.cost, 0) as cost, coalesce(c.calls, 0) as calls,
+             coalesce(r.credits, 0) as credits, coalesce(r.revenue, 0) as revenue
+        from (select uid, cost, calls from cost where uid is not null) c
+        full join (select uid, consumed.credits, consumed.credits * coalesce(price.per_credit, 0) as revenue
+                     from consumed left join price using (uid)) r on r.uid = c.uid
+    ), y as (
+      select x.uid::text as uid, x.cost, x.calls, x.credits, x.revenue, x.revenue - x.cost as margin, ${email} as email from x ${join}
+    )
+    select y.*, count(*) over ()::text as total from y
+     where (${q.filter}::text = '' or y.email ilike ${like} or y.uid = ${q.filter})
+       and (${q.negativeOnly ?? false}::boolean is false or y.margin < 0)
+     order by ${order} ${sql.raw(q.desc ? 'desc' : 'asc')} nulls last, uid
+     ${q.page ? sql`limit ${q.page.limit} offset ${q.page.offset}` : sql``}`;
+}
+
+export const toUsageUser = (r: UsageUserSqlRow): UsageUser => ({ userId: r.uid, email: r.email, calls: Number(r.calls), ...figures(r) });
+
+/** Per user: paged, sorted by a whitelisted key; `negativeOnly` keeps the users whose margin is below zero. */
+export async function listUsageByUser(
+  db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period,
+  q: { sort: UsageUserSort; desc: boolean; limit: number; offset: number; filter: string; negativeOnly?: boolean },
+): Promise<{ rows: UsageUser[]; total: number }> {
+  assertCanReadUsage(staff);
+  await roomy(db);
+  const { rows } = await usageUsersQuery(mapping, period, { ...q, page: { limit: q.limit, offset: q.offset } }).execute(db);
+  return { rows: rows.map(toUsageUser), total: Number(rows[0]?.total ?? 0) };
+}
+
+/** Per provider and model (a few hundred at most), worst margin first. Revenue is shared by each user's cost. */
+export async function getUsageByModel(db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period): Promise<UsageModel[]> {
+  assertCanReadUsage(staff);
+  await roomy(db);
+  const { rows } = await sql<{ provider: string; model: string; cost: string; calls: string; tokens: string; credits: string; revenue: string }>`
+    with ${base(mapping, period, 'model')},
+    per_user as (select uid, consumed.credits, consumed.credits * coalesce(price.per_credit, 0) as revenue
+                   from consumed left join price using (uid)),
+    user_cost as (select uid, sum(cost) as cost from cost group by uid),
+    m as (select c.provider, c.model, c.uid, c.cost, c.calls, c.tokens from cost c)
+    select m.provider, m.model, sum(m.cost)::text as cost, sum(m.calls)::text as calls, sum(m.tokens)::text as tokens,
+           coalesce(sum(pu.credits * m.cost / nullif(uc.cost, 0)), 0)::text as credits,
+           coalesce(sum(pu.revenue * m.cost / nullif(uc.cost, 0)), 0)::text as revenue
+      from m left join user_cost uc using (uid) left join per_user pu using (uid)
+     group by 1, 2 order by sum(coalesce(pu.revenue * m.cost / nullif(uc.cost, 0), 0)) - sum(m.cost), 1, 2 limit 500`.execute(db);
+  return rows.map((r) => ({ provider: r.provider, model: r.model, calls: Number(r.calls), tokens: Number(r.tokens), ...figures(r) }));
+}

@@ -1,0 +1,81 @@
+/** The audit log as the Audit page reads it: filtered, paged, newest first; bounded. */
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { StaffContext } from '@/lib/auth';
+import type { Trx } from '@/lib/guard/define';
+import { computeChanges, type Change } from '@/lib/guard/diff';
+import { GuardError } from '@/lib/guard/errors';
+
+export interface AuditRow {
+  id: string;
+  at: string;
+  staffEmail: string;
+  staffRole: string;
+  action: string;
+  target: { type: string; id: string };
+  reason: string;
+  changes: Change[];
+  approvalId: string | null;
+}
+
+const text = (max: number) => z.string().trim().max(max).optional().catch(undefined).transform((s) => s || undefined);
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined);
+
+/** Filters from the URL, validated: anything malformed is dropped, never passed on. */
+export const auditFilterSchema = z.object({
+  staff: text(320),
+  action: text(100),
+  target: z.string().regex(/^[\w.-]{1,40}:[^\s]{1,200}$/).optional().catch(undefined),
+  from: day,
+  to: day,
+});
+export type AuditFilter = z.infer<typeof auditFilterSchema>;
+
+export const AUDIT_SORTS = ['at'] as const;
+
+export async function listAudit(
+  trx: Trx,
+  staff: StaffContext,
+  filter: AuditFilter,
+  page: { limit: number; offset: number; desc: boolean },
+): Promise<{ rows: AuditRow[]; total: number | null }> {
+  if (!staff.can('audit.read')) throw new GuardError('forbidden', 'audit.read is required to read the audit log.');
+  const [targetType, ...rest] = filter.target?.split(':') ?? [];
+  const targetId = rest.join(':');
+  const where = sql`
+    (${filter.staff ?? null}::text is null or staff_email ilike ${`%${(filter.staff ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%`})
+    and (${filter.action ?? null}::text is null or action = ${filter.action ?? null} or action like ${`${filter.action ?? ''}.%`})
+    and (${targetType ?? null}::text is null or (target_type = ${targetType ?? null} and target_id = ${targetId}))
+    and (${filter.from ?? null}::date is null or at >= ${filter.from ?? null}::date)
+    and (${filter.to ?? null}::date is null or at < ${filter.to ?? null}::date + 1)`;
+  const { rows } = await sql<{
+    id: string; at: Date; staff_email: string; staff_role: string; action: string; target_type: string; target_id: string;
+    reason: string; before: unknown; after: unknown; approval_id: string | null;
+  }>`
+    select id::text, at, staff_email, staff_role, action, target_type, target_id, reason, before, after, approval_id::text
+      from kontor.audit_log where ${where}
+     order by id ${sql.raw(page.desc ? 'desc' : 'asc')} limit ${page.limit} offset ${page.offset}`.execute(trx);
+  // Counting stops at 10,000: past that the pager says "more" instead of a number.
+  const counted = await sql<{ n: string }>`
+    select count(*)::text as n from (select 1 from kontor.audit_log where ${where} limit 10001) x`.execute(trx);
+  const n = Number(counted.rows[0].n);
+  return {
+    total: n > 10_000 ? null : n,
+    rows: rows.map((r) => ({
+      id: r.id,
+      at: r.at.toISOString(),
+      staffEmail: r.staff_email,
+      staffRole: r.staff_role,
+      action: r.action,
+      target: { type: r.target_type, id: r.target_id },
+      reason: r.reason,
+      changes: computeChanges(r.before, r.after),
+      approvalId: r.approval_id,
+    })),
+  };
+}
+
+/** The actions an audit row can carry, for the filter's choices: each edit, its requests and rejections. */
+export function auditActions(editNames: readonly string[]): string[] {
+  return editNames.flatMap((n) => [n, `${n}.request`, `${n}.reject`]);
+}

@@ -1,0 +1,248 @@
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { after, before, test } from 'node:test';
+import { sql } from 'kysely';
+import { STAFF_ROLES } from '@/db/types';
+import { DEMO_CUSTOMER } from '@/db/demo/accounts';
+import { adjustCredits } from '@/lib/domain/credits-adjust';
+import { addStaff, changeStaffRole, removeStaff } from '@/lib/domain/staff';
+import { commitEdit, previewEdit } from '@/lib/guard/kernel';
+import { GuardError } from '@/lib/guard/errors';
+import { EDITS } from '@/lib/guard/registry';
+import { signPreview } from '@/lib/guard/token';
+import { count, fingerprint, guardFixture, TEST_SECRET, userIdOf, writeMark, writtenSince, type GuardFixture } from '@/lib/guard/testing';
+
+let f: GuardFixture;
+let ada: string;
+before(async () => {
+  f = await guardFixture();
+  ada = await userIdOf(f.db, DEMO_CUSTOMER.email);
+});
+after(() => f?.close());
+
+const key = () => crypto.randomUUID();
+const REASON = 'Customer ticket 4711: the export failed twice and was charged';
+
+async function refusal(p: Promise<unknown>, kind: GuardError['kind'], label = ''): Promise<GuardError> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(err instanceof GuardError, `expected a GuardError, got ${err}`);
+    assert.equal(err.kind, kind, `${label} ${err.message}`);
+    return err;
+  }
+  assert.fail(`expected a ${kind} refusal`);
+}
+
+test('preview computes before/after in a transaction that is rolled back', async () => {
+  const before = await fingerprint(f.db);
+  const { preview, token } = await previewEdit(adjustCredits, f.staff.finance, { userId: ada, amount: 25 }, f.opts);
+  assert.equal(preview.target.type, 'user');
+  assert.equal(preview.needsApproval, false);
+  const b = preview.before as { balance: string };
+  const a = preview.after as { balance: string };
+  assert.equal(Number(a.balance) - Number(b.balance), 25);
+  assert.ok(preview.changes.some((c) => c.path === 'balance'));
+  assert.ok(token.split('.').length === 3);
+  assert.equal(await fingerprint(f.db), before, 'nothing written by a preview');
+});
+
+test('20 concurrent commits with one idempotency key: one ledger row, one audit row, one answer', async () => {
+  const input = { userId: ada, amount: 12.5, reason: REASON };
+  const { token } = await previewEdit(adjustCredits, f.staff.finance, input, f.opts);
+  const k = key();
+  const ledgerBefore = await count(f.db, 'public.credits_ledger');
+  const results = await Promise.all(
+    Array.from({ length: 20 }, () => commitEdit(adjustCredits, f.staff.finance, input, token, k, f.opts)),
+  );
+  assert.equal(await count(f.db, 'public.credits_ledger') - ledgerBefore, 1);
+  assert.equal(await count(f.db, 'kontor.audit_log', sql`idempotency_key = ${k}`), 1);
+  assert.equal(results.filter((r) => !r.repeated).length, 1);
+  const ids = new Set(results.map((r) => r.status === 'applied' && JSON.stringify(r.result)));
+  assert.equal(ids.size, 1, 'every caller gets the first result');
+  // The same key with other input is an error, and writes nothing.
+  const other = { ...input, amount: 13 };
+  const { token: t2 } = await previewEdit(adjustCredits, f.staff.finance, other, f.opts);
+  const fp = await fingerprint(f.db);
+  await refusal(commitEdit(adjustCredits, f.staff.finance, other, t2, k, f.opts), 'idempotency');
+  assert.equal(await fingerprint(f.db), fp);
+});
+
+test('a commit after another staff member changed the row is refused and changes nothing', async () => {
+  const supportId = f.staff.support.userId;
+  const mine = await previewEdit(changeStaffRole, f.staff.admin, { userId: supportId, role: 'finance' }, f.opts);
+  // Meanwhile a colleague's edit to the same row lands (here: a direct update, as another console would).
+  await sql`update kontor.staff set email = email, updated_at = now() + interval '1 second' where user_id = ${supportId}`.execute(f.db);
+  const fp = await fingerprint(f.db);
+  const err = await refusal(
+    commitEdit(changeStaffRole, f.staff.admin, { userId: supportId, role: 'finance', reason: REASON }, mine.token, key(), f.opts),
+    'stale',
+  );
+  assert.match(err.message, /changed since you looked/);
+  assert.equal(await fingerprint(f.db), fp);
+  const role = await f.db.selectFrom('kontor.staff').select('role').where('user_id', '=', supportId).executeTakeFirstOrThrow();
+  assert.equal(role.role, 'support');
+
+  // Money: another adjustment to the same user between preview and commit.
+  const p = await previewEdit(adjustCredits, f.staff.finance, { userId: ada, amount: 5 }, f.opts);
+  const q = await previewEdit(adjustCredits, f.staff.admin, { userId: ada, amount: 7 }, f.opts);
+  await commitEdit(adjustCredits, f.staff.admin, { userId: ada, amount: 7, reason: REASON }, q.token, key(), f.opts);
+  const ledger = await count(f.db, 'public.credits_ledger');
+  await refusal(commitEdit(adjustCredits, f.staff.finance, { userId: ada, amount: 5, reason: REASON }, p.token, key(), f.opts), 'stale');
+  assert.equal(await count(f.db, 'public.credits_ledger'), ledger);
+});
+
+/** Inputs the allowed roles preview with; edits from later issues without one are checked for refusal only. */
+function sampleInput(name: string, ids: { ada: string; support: string; newcomer: string }): Record<string, unknown> | undefined {
+  switch (name) {
+    case 'staff.add': return { email: ids.newcomer, role: 'viewer' };
+    case 'staff.changeRole': return { userId: ids.support, role: 'engineer' };
+    case 'staff.remove': return { userId: ids.support };
+    case 'credits.adjust': return { userId: ids.ada, amount: 10 };
+    default: return undefined;
+  }
+}
+
+test('every declared edit x every role, called directly: refused without the capability, database unchanged', async () => {
+  const newcomer = (await sql<{ email: string }>`
+    select email from auth.users where email not in (select email from kontor.staff) and email <> ${DEMO_CUSTOMER.email}
+    order by email limit 1`.execute(f.db)).rows[0].email;
+  const ids = { ada, support: f.staff.support.userId, newcomer };
+  const mark = await writeMark(f.db);
+  let refused = 0;
+  let previewed = 0;
+  for (const edit of EDITS) {
+    const sample = sampleInput(edit.name, ids);
+    for (const role of STAFF_ROLES) {
+      const staff = f.staff[role];
+      if (staff.can(edit.capability)) {
+        if (!sample) continue;
+        // Allowed roles get a preview (rolled back): the capability check is not over-strict.
+        const { preview } = await previewEdit(edit, staff, sample, f.opts);
+        assert.ok(preview.target.id);
+        previewed += 1;
+        continue;
+      }
+      // Authorization comes before validation: even an empty input is refused as forbidden, not invalid.
+      const input = sample ?? {};
+      await refusal(previewEdit(edit, staff, input, f.opts), 'forbidden', `${role} x ${edit.name}`);
+      // A validly signed token for this very staff member (as if forged with the secret) does not help.
+      const forged = await signPreview({ edit: edit.name, staffId: staff.userId, inputHash: 'x', previewHash: 'x', versions: [] }, TEST_SECRET);
+      await refusal(commitEdit(edit, staff, { ...input, reason: REASON }, forged, key(), f.opts), 'forbidden', `${role} x ${edit.name}`);
+      refused += 1;
+    }
+  }
+  assert.deepEqual(await writtenSince(f.db, mark), [], 'no table in public, kontor or auth was written');
+  assert.ok(refused >= 10 && previewed >= 4, `refusals ${refused}, previews ${previewed}`);
+  // The check itself is not blind: a no-op UPDATE (a new row version) is noticed.
+  await sql`update kontor.staff set role = role where user_id = ${f.staff.viewer.userId}`.execute(f.db);
+  assert.deepEqual(await writtenSince(f.db, mark), ['kontor.staff']);
+});
+
+test('forcing the audit insert to fail rolls the business write back', async () => {
+  const { token } = await previewEdit(adjustCredits, f.staff.finance, { userId: ada, amount: 3 }, f.opts);
+  await sql`create function pg_temp_fail() returns trigger language plpgsql as $$ begin raise exception 'audit down'; end $$`.execute(f.db);
+  await sql`create trigger zz_fail before insert on kontor.audit_log for each row execute function pg_temp_fail()`.execute(f.db);
+  const fp = await fingerprint(f.db);
+  try {
+    await assert.rejects(commitEdit(adjustCredits, f.staff.finance, { userId: ada, amount: 3, reason: REASON }, token, key(), f.opts), /audit down/);
+    assert.equal(await fingerprint(f.db), fp, 'no ledger row, no idempotency row, no audit row');
+  } finally {
+    await sql`drop trigger zz_fail on kontor.audit_log`.execute(f.db);
+    await sql`drop function pg_temp_fail()`.execute(f.db);
+  }
+});
+
+const BAD_INPUTS: { name: string; edit: typeof adjustCredits | typeof changeStaffRole | typeof addStaff; input: Record<string, unknown>; field: string }[] = [
+  { name: 'no reason', edit: adjustCredits, input: { amount: 5, reason: undefined }, field: 'reason' },
+  { name: 'a two-word reason', edit: adjustCredits, input: { amount: 5, reason: 'because yes' }, field: 'reason' },
+  { name: 'a reason of spaces', edit: adjustCredits, input: { amount: 5, reason: '             ' }, field: 'reason' },
+  { name: 'an oversized reason', edit: adjustCredits, input: { amount: 5, reason: 'word '.repeat(400) }, field: 'reason' },
+  { name: 'a zero-width space in the reason', edit: adjustCredits, input: { amount: 5, reason: 'Refund for the\u200B failed export job' }, field: 'reason' },
+  { name: 'an RTL override in the reason', edit: adjustCredits, input: { amount: 5, reason: 'Refund for the \u202Etroppus\u202C ticket today' }, field: 'reason' },
+  { name: 'a NUL in the reason', edit: adjustCredits, input: { amount: 5, reason: 'Refund for the\u0000 failed export' }, field: 'reason' },
+  { name: 'amount as words', edit: adjustCredits, input: { amount: 'ten' }, field: 'amount' },
+  { name: 'amount as a boolean', edit: adjustCredits, input: { amount: true }, field: 'amount' },
+  { name: 'amount as an object', edit: adjustCredits, input: { amount: { $gt: 0 } }, field: 'amount' },
+  { name: 'amount zero', edit: adjustCredits, input: { amount: 0 }, field: 'amount' },
+  { name: 'amount NaN', edit: adjustCredits, input: { amount: Number.NaN }, field: 'amount' },
+  { name: 'amount Infinity', edit: adjustCredits, input: { amount: Number.POSITIVE_INFINITY }, field: 'amount' },
+  { name: 'an absurd amount', edit: adjustCredits, input: { amount: 1e12 }, field: 'amount' },
+  { name: 'three decimals', edit: adjustCredits, input: { amount: 1.005 }, field: 'amount' },
+  { name: 'a user id that is not a uuid', edit: adjustCredits, input: { userId: "1' or '1'='1", amount: 5 }, field: 'userId' },
+  { name: 'an unknown role', edit: changeStaffRole, input: { role: 'superadmin' }, field: 'role' },
+  { name: 'a malformed email', edit: addStaff, input: { email: 'not-an-email', role: 'viewer' }, field: 'email' },
+  { name: 'an email with a zero-width joiner', edit: addStaff, input: { email: 'ada\u200D@example.com', role: 'viewer' }, field: 'email' },
+];
+
+test('invalid input gets a clear message naming the field, and nothing is written', async () => {
+  const fp = await fingerprint(f.db);
+  for (const { name, edit, input, field } of BAD_INPUTS) {
+    const full = { userId: edit === changeStaffRole ? f.staff.support.userId : ada, reason: REASON, ...input };
+    const err = await refusal(commitEdit(edit, f.staff.admin, full, 'x.y.z', key(), f.opts), 'invalid', name);
+    assert.ok(err.fieldErrors?.[field]?.length, `${name}: names ${field} (got ${JSON.stringify(err.fieldErrors)})`);
+    assert.match(err.message, new RegExp(field), name);
+  }
+  // Unknown ids pass the schema and are refused by the edit's load, naming the field.
+  const unknownUser = await refusal(previewEdit(adjustCredits, f.staff.admin, { userId: crypto.randomUUID(), amount: 5 }, f.opts), 'invalid');
+  assert.ok(unknownUser.fieldErrors?.userId);
+  const unknownStaff = await refusal(previewEdit(removeStaff, f.staff.admin, { userId: crypto.randomUUID() }, f.opts), 'invalid');
+  assert.ok(unknownStaff.fieldErrors?.userId);
+  const unknownEmail = await refusal(previewEdit(addStaff, f.staff.admin, { email: 'nobody@nowhere.example', role: 'viewer' }, f.opts), 'invalid');
+  assert.ok(unknownEmail.fieldErrors?.email);
+  const extra = await refusal(previewEdit(removeStaff, f.staff.admin, { userId: f.staff.support.userId, role: 'admin' }, f.opts), 'invalid');
+  assert.match(extra.message, /role/);
+  // A debit below zero is refused on the amount.
+  const overdraw = await refusal(previewEdit(adjustCredits, f.staff.admin, { userId: ada, amount: -9000 }, f.opts), 'invalid');
+  assert.ok(overdraw.fieldErrors?.amount);
+  assert.equal(await fingerprint(f.db), fp);
+});
+
+test('tokens: another staff member\'s, a changed input, a tampered one and a missing one are refused', async () => {
+  const input = { userId: ada, amount: 4 };
+  const { token } = await previewEdit(adjustCredits, f.staff.finance, input, f.opts);
+  const fp = await fingerprint(f.db);
+  await refusal(commitEdit(adjustCredits, f.staff.admin, { ...input, reason: REASON }, token, key(), f.opts), 'token');
+  await refusal(commitEdit(adjustCredits, f.staff.finance, { ...input, amount: 40, reason: REASON }, token, key(), f.opts), 'token');
+  await refusal(commitEdit(adjustCredits, f.staff.finance, { ...input, reason: REASON }, `${token.slice(0, -4)}AAAA`, key(), f.opts), 'token');
+  await refusal(commitEdit(adjustCredits, f.staff.finance, { ...input, reason: REASON }, undefined, key(), f.opts), 'token');
+  await refusal(commitEdit(adjustCredits, f.staff.finance, { ...input, reason: REASON }, token, 'short', f.opts), 'invalid');
+  assert.equal(await fingerprint(f.db), fp);
+});
+
+test('limits: more than the per-edit maximum, or past the daily total, is refused on the amount', async () => {
+  const over = await refusal(previewEdit(adjustCredits, f.staff.admin, { userId: ada, amount: 10_000.01 }, f.opts), 'limit');
+  assert.ok(over.fieldErrors?.amount);
+  // Two requests of 9,000 (pending approval) count toward the day; a third 5,000 would pass 20,000.
+  for (const amount of [9000, 9000]) {
+    const { token } = await previewEdit(adjustCredits, f.staff.finance, { userId: ada, amount }, f.opts);
+    const r = await commitEdit(adjustCredits, f.staff.finance, { userId: ada, amount, reason: REASON }, token, key(), f.opts);
+    assert.equal(r.status, 'pending');
+  }
+  const daily = await refusal(previewEdit(adjustCredits, f.staff.finance, { userId: ada, amount: 5000 }, f.opts), 'limit');
+  assert.match(daily.message, /daily limit/);
+  // Someone else's day is their own.
+  await previewEdit(adjustCredits, f.staff.admin, { userId: ada, amount: 5000 }, f.opts);
+});
+
+test('the last admin can be neither demoted nor removed; with two, concurrent demotions leave one', async () => {
+  const admin = f.staff.admin;
+  const fp = await fingerprint(f.db);
+  await refusal(previewEdit(changeStaffRole, admin, { userId: admin.userId, role: 'viewer' }, f.opts), 'conflict');
+  await refusal(previewEdit(removeStaff, admin, { userId: admin.userId }, f.opts), 'conflict');
+  assert.equal(await fingerprint(f.db), fp);
+
+  const engineer = f.staff.engineer.userId;
+  const up = await previewEdit(changeStaffRole, admin, { userId: engineer, role: 'admin' }, f.opts);
+  await commitEdit(changeStaffRole, admin, { userId: engineer, role: 'admin', reason: REASON }, up.token, key(), f.opts);
+  const [a, b] = await Promise.all([
+    previewEdit(changeStaffRole, admin, { userId: engineer, role: 'engineer' }, f.opts),
+    previewEdit(changeStaffRole, admin, { userId: admin.userId, role: 'finance' }, f.opts),
+  ]);
+  const outcomes = await Promise.allSettled([
+    commitEdit(changeStaffRole, admin, { userId: engineer, role: 'engineer', reason: REASON }, a.token, key(), f.opts),
+    commitEdit(changeStaffRole, admin, { userId: admin.userId, role: 'finance', reason: REASON }, b.token, key(), f.opts),
+  ]);
+  assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 1);
+  assert.equal(await count(f.db, 'kontor.staff', sql`role = 'admin'`), 1);
+});

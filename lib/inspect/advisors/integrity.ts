@@ -1,0 +1,62 @@
+/** Data-integrity advisors: counters about to run out, constraints and indexes that do not hold. */
+import { sql } from 'kysely';
+import type { Advisor } from '@/lib/inspect/advisors/advisor';
+import type { ObjectRow } from '@/lib/inspect/advisors/types';
+import { productSchema } from '@/lib/inspect/advisors/sql';
+import { indexesWithVerdict } from '@/lib/inspect/advisors/index-facts';
+
+type Db = Parameters<Advisor['run']>[0];
+const rows = async (db: Db, q: ReturnType<typeof sql<ObjectRow>>) => (await q.execute(db)).rows;
+
+/** Share of the sequence's range used at which it is reported. */
+export const SEQUENCE_THRESHOLD = 0.75;
+
+export const INTEGRITY_ADVISORS: Advisor[] = [
+  {
+    id: 'sequence_near_max',
+    name: 'Sequence near its maximum',
+    level: 'error',
+    category: 'integrity',
+    why: 'When the sequence reaches its maximum, every insert that needs a value fails.',
+    fix: 'ALTER SEQUENCE … AS bigint (and the column to bigint) before it runs out.',
+    run: (db) => rows(db, sql<ObjectRow>`
+      select quote_ident(v.nspname) || '.' || quote_ident(v.relname) as object, null::text as "table", null::text[] as related,
+             format_type(v.seqtypid, null) || ' at ' || round(100 * v.used, 1) || '% (' || v.last || ' of ' || v.seqmax || ')' as detail
+        from (select n.nspname, c.relname, s.seqtypid, s.seqmax, l.last,
+                     case when s.seqincrement > 0 then (l.last - s.seqmin)::numeric / nullif(s.seqmax - s.seqmin, 0)
+                          else (s.seqmax - l.last)::numeric / nullif(s.seqmax - s.seqmin, 0) end as used
+                from pg_catalog.pg_sequence s
+                join pg_catalog.pg_class c on c.oid = s.seqrelid join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+               -- CASE keeps both calls off any row the planner reaches before the join (they raise on non-sequences).
+               cross join lateral (select case when c.relkind = 'S' and has_sequence_privilege(c.oid, 'SELECT')
+                                               then pg_catalog.pg_sequence_last_value(c.oid) end as last) l
+               where not s.seqcycle and ${productSchema()}) v
+       where v.last is not null and v.used >= ${SEQUENCE_THRESHOLD}
+       order by 1`),
+  },
+  {
+    id: 'not_valid_constraint',
+    name: 'Constraint added NOT VALID and never validated',
+    level: 'warning',
+    category: 'integrity',
+    why: 'Existing rows were never checked: the constraint promises less than it says.',
+    fix: 'ALTER TABLE … VALIDATE CONSTRAINT (it takes only a light lock), after fixing the rows that fail.',
+    run: (db) => rows(db, sql<ObjectRow>`
+      select quote_ident(n.nspname) || '.' || quote_ident(c.relname) || '/' || quote_ident(k.conname) as object,
+             quote_ident(n.nspname) || '.' || quote_ident(c.relname) as "table", null::text[] as related,
+             case k.contype when 'f' then 'foreign key' else 'check' end || ' ' || pg_get_constraintdef(k.oid) as detail
+        from pg_catalog.pg_constraint k
+        join pg_catalog.pg_class c on c.oid = k.conrelid join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+       where not k.convalidated and k.contype in ('c', 'f') and ${productSchema()}
+       order by 1`),
+  },
+  {
+    id: 'invalid_index',
+    name: 'Invalid index',
+    level: 'error',
+    category: 'integrity',
+    why: 'A failed CREATE INDEX CONCURRENTLY left an index that queries cannot use but every write still maintains; a unique one enforces nothing.',
+    fix: 'DROP INDEX CONCURRENTLY it and create it again (REINDEX INDEX CONCURRENTLY).',
+    run: (_db, ctx) => indexesWithVerdict(ctx, 'invalid'),
+  },
+];

@@ -1,0 +1,145 @@
+/**
+ * Performance advisors: policies that cost per row, and indexes that are missing, doubled or idle.
+ * Index verdicts are set-based over pg_index (keys compared as arrays, operator classes and
+ * collations included), so 15,000 indexes take one pass each.
+ */
+import { sql } from 'kysely';
+import type { Advisor } from '@/lib/inspect/advisors/advisor';
+import type { ObjectRow } from '@/lib/inspect/advisors/types';
+import { API_ROLES_CTE, notFromExtension, productSchema } from '@/lib/inspect/advisors/sql';
+import { perRowCalls } from '@/lib/inspect/advisors/node-tree';
+import { indexesWithVerdict, unindexedForeignKeys } from '@/lib/inspect/advisors/index-facts';
+
+const TABLE = sql`quote_ident(n.nspname) || '.' || quote_ident(c.relname)`;
+
+type Db = Parameters<Advisor['run']>[0];
+const rows = async (db: Db, q: ReturnType<typeof sql<ObjectRow>>) => (await q.execute(db)).rows;
+
+async function perRowAuthCalls(db: Db): Promise<ObjectRow[]> {
+  const fns = await sql<{ oid: string; name: string }>`
+    select p.oid::text as oid, n.nspname || '.' || p.proname || '()' as name
+      from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+     where (n.nspname = 'auth' and p.proname in ('uid', 'jwt', 'role', 'email'))
+        or (n.nspname = 'pg_catalog' and p.proname = 'current_setting')`.execute(db);
+  if (!fns.rows.length) return [];
+  const names = new Map(fns.rows.map((f) => [f.oid, f.name]));
+  // Only trees that call a watched function at all come back; the walk decides which calls are bare.
+  const pattern = `:funcid (${[...names.keys()].join('|')}) `;
+  const policies = await sql<{ object: string; table: string; qual: string | null; check: string | null }>`
+    select quote_ident(n.nspname) || '.' || quote_ident(c.relname) || '/' || quote_ident(p.polname) as object,
+           ${TABLE} as "table", p.polqual::text as qual, p.polwithcheck::text as "check"
+      from pg_catalog.pg_policy p
+      join pg_catalog.pg_class c on c.oid = p.polrelid join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+     where ${productSchema()}
+       and (p.polqual::text ~ ${pattern} or p.polwithcheck::text ~ ${pattern})
+     order by 1`.execute(db);
+  const watched = new Set(names.keys());
+  return policies.rows.flatMap((p) => {
+    const calls = [...new Set([...perRowCalls(p.qual, watched), ...perRowCalls(p.check, watched)])].map((o) => names.get(o)!);
+    return calls.length
+      ? [{ object: p.object, table: p.table, related: null, detail: `calls ${calls.join(', ')} once per row` }]
+      : [];
+  });
+}
+
+export const PERFORMANCE_ADVISORS: Advisor[] = [
+  {
+    id: 'policy_auth_uid_per_row',
+    name: 'auth function called per row in a policy',
+    level: 'warning',
+    category: 'performance',
+    why: 'A bare auth.uid() or auth.jwt() is evaluated for every row scanned; wrapped in a sub-select it runs once per query.',
+    fix: 'Write (select auth.uid()) instead of auth.uid() in USING and WITH CHECK.',
+    run: perRowAuthCalls,
+  },
+  {
+    id: 'multiple_permissive_policies',
+    name: 'Several permissive policies for one role and command',
+    level: 'warning',
+    category: 'performance',
+    why: 'Every permissive policy is evaluated for every row and OR-ed; two policies cost twice.',
+    fix: 'Merge them into one policy whose USING ORs the conditions.',
+    run: (db) => rows(db, sql<ObjectRow>`with ${API_ROLES_CTE},
+      pol as (
+        select p.polrelid, p.polname, p.polroles, cmd
+          from pg_catalog.pg_policy p
+         cross join lateral unnest(case p.polcmd when '*' then array['SELECT', 'INSERT', 'UPDATE', 'DELETE']
+             else array[case p.polcmd when 'r' then 'SELECT' when 'a' then 'INSERT' when 'w' then 'UPDATE' else 'DELETE' end] end) cmd
+         where p.polpermissive)
+      select ${TABLE} || '/' || ar.rolname || '/' || pol.cmd as object, ${TABLE} as "table",
+             array_agg(quote_ident(pol.polname) order by pol.polname)::text[] as related,
+             count(*) || ' permissive ' || pol.cmd || ' policies for ' || ar.rolname as detail
+        from pol
+        join pg_catalog.pg_class c on c.oid = pol.polrelid join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+        join api_roles ar on (0 = any(pol.polroles)
+             or exists (select 1 from unnest(pol.polroles) pr(oid) where pg_catalog.pg_has_role(ar.oid, pr.oid, 'USAGE')))
+       where c.relrowsecurity and ${productSchema()}
+       group by n.nspname, c.relname, ar.rolname, pol.cmd having count(*) > 1
+       order by 1`),
+  },
+  {
+    id: 'unindexed_foreign_key',
+    name: 'Foreign key without a covering index',
+    level: 'info',
+    category: 'performance',
+    why: 'Deleting or updating a referenced row scans the whole referencing table, and joins on the key seq-scan.',
+    fix: 'CREATE INDEX CONCURRENTLY on the referencing columns.',
+    run: (db) => unindexedForeignKeys(db),
+  },
+  {
+    id: 'duplicate_index',
+    name: 'Duplicate indexes',
+    level: 'warning',
+    category: 'performance',
+    why: 'Identical indexes cost every write and their storage twice and serve no query the other does not.',
+    fix: 'DROP INDEX CONCURRENTLY all but one (keep the one backing a constraint).',
+    run: (_db, ctx) => indexesWithVerdict(ctx, 'duplicate'),
+  },
+  {
+    id: 'redundant_index',
+    name: 'Redundant index (a prefix of another)',
+    level: 'warning',
+    category: 'performance',
+    why: 'A btree on (a) is served by a btree on (a, b); keeping both costs every write.',
+    fix: 'DROP INDEX CONCURRENTLY the shorter one after checking its scans moved to the longer one.',
+    run: (_db, ctx) => indexesWithVerdict(ctx, 'redundant'),
+  },
+  {
+    id: 'unused_index',
+    name: 'Unused index',
+    level: 'info',
+    category: 'performance',
+    why: 'An index no query has scanned since statistics were reset costs every write and its storage for nothing.',
+    fix: 'Check the replicas too, then DROP INDEX CONCURRENTLY.',
+    run: (_db, ctx) => indexesWithVerdict(ctx, 'unused'),
+  },
+  {
+    id: 'no_primary_key',
+    name: 'Table without a primary key',
+    level: 'info',
+    category: 'performance',
+    why: 'Rows cannot be addressed one by one: replication, the API’s updates and Kontor’s edits all need a key.',
+    fix: 'ALTER TABLE … ADD PRIMARY KEY (or an identity column).',
+    run: (db) => rows(db, sql<ObjectRow>`
+      select ${TABLE} as object, ${TABLE} as "table", null::text[] as related, 'no primary key' as detail
+        from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+       where c.relkind in ('r', 'p') and not c.relispartition and ${productSchema()} and ${notFromExtension('pg_class', 'c.oid')}
+         and not exists (select 1 from pg_catalog.pg_index i where i.indrelid = c.oid and i.indisprimary)
+       order by 1`),
+  },
+  {
+    id: 'table_bloat',
+    name: 'Table bloated with dead rows',
+    level: 'warning',
+    category: 'performance',
+    why: 'Dead row versions make every scan read pages of nothing, until vacuum reclaims them.',
+    fix: 'Check why autovacuum falls behind (long transactions, thresholds); VACUUM the table.',
+    run: (db) => rows(db, sql<ObjectRow>`
+      select ${TABLE} as object, ${TABLE} as "table", null::text[] as related,
+             s.n_dead_tup || ' dead rows, ' || round(100.0 * s.n_dead_tup / (s.n_live_tup + s.n_dead_tup)) || '% of the table' as detail
+        from pg_catalog.pg_stat_user_tables s
+        join pg_catalog.pg_class c on c.oid = s.relid join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+       where ${productSchema()} and s.n_dead_tup >= 10000 and s.n_dead_tup > 0.2 * (s.n_live_tup + s.n_dead_tup)
+       order by 1`),
+  },
+];

@@ -1,0 +1,344 @@
+/**
+ * Every index with its size and usage, and a verdict with its reason and the SQL to fix it (to copy:
+ * Kontor runs no DDL). Verdicts judge only user schemas (scope.ts), and are, in order of precedence:
+ *
+ * - invalid: a failed CREATE INDEX CONCURRENTLY left it behind (indisvalid = false);
+ * - duplicate: same table, method, keys, operator classes, collations, options, expressions and
+ *   predicate as another valid index; the younger one (or the one not backing a constraint) goes;
+ * - redundant: a plain btree whose keys lead a longer btree (or equal a unique one) with the same
+ *   predicate, so the longer one serves the same lookups;
+ * - unused: no scan since the statistics were reset, and not a primary key, unique or constraint index;
+ * - bloated: a btree of 1 MB or more that is at least twice the size its rows need (estimated from
+ *   pg_stats' average widths at the default fillfactor of 90).
+ *
+ * Foreign keys whose columns lead no index are a separate list (listUnindexedForeignKeys).
+ */
+import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
+import { isJudgedSchema, isListedSchema, likePattern } from '@/lib/inspect/scope';
+
+export const INDEX_VERDICTS = ['invalid', 'duplicate', 'redundant', 'unused', 'bloated'] as const;
+export type IndexVerdictKind = (typeof INDEX_VERDICTS)[number];
+
+export const INDEX_SORTS = ['name', 'table', 'size', 'scans', 'read', 'fetched', 'verdict'] as const;
+export type IndexSort = (typeof INDEX_SORTS)[number];
+
+export interface IndexVerdict {
+  kind: IndexVerdictKind;
+  reason: string;
+  /** SQL for a person to review and run; identifiers quoted. */
+  fix: string;
+}
+
+export interface IndexRow {
+  schema: string;
+  table: string;
+  name: string;
+  definition: string;
+  method: string;
+  unique: boolean;
+  primary: boolean;
+  valid: boolean;
+  sizeBytes: number;
+  scans: number;
+  tuplesRead: number;
+  tuplesFetched: number;
+  verdict: IndexVerdict | null;
+}
+
+export interface IndexListOptions {
+  sort?: IndexSort;
+  desc?: boolean;
+  q?: string;
+  schema?: string;
+  /** Only rows with this verdict ('any': with any verdict). */
+  verdict?: IndexVerdictKind | 'any';
+  /** Only the indexes of this table. */
+  table?: { schema: string; name: string };
+  limit?: number;
+  offset?: number;
+}
+
+const ORDER: Record<IndexSort, RawBuilder<unknown>> = {
+  name: sql.raw(`j.schema || '.' || j.name`),
+  table: sql.raw(`j.schema || '.' || j.table_name || '.' || j.name`),
+  // The catalog's page count (kept by VACUUM, ANALYZE, CREATE INDEX): measuring 15,000 files to sort
+  // would take seconds; the sizes shown are measured, for the page's rows only.
+  size: sql.raw('j.relpages'),
+  scans: sql.raw('j.scans'),
+  read: sql.raw('pg_stat_get_tuples_returned(j.oid)'),
+  fetched: sql.raw('pg_stat_get_tuples_fetched(j.oid)'),
+  verdict: sql.raw(`array_position(array['invalid','duplicate','redundant','unused','bloated'], j.verdict)`),
+};
+
+/** The verdict of every listed index, as rows of `judged` (oid, schema, name, table_name, verdict, ...). */
+function judgedIndexes(scope: { schema?: string; table?: { schema: string; name: string } } = {}): RawBuilder<unknown> {
+  return sql`
+    ix as (
+      select i.indexrelid as oid, i.indrelid, n.nspname::text as schema, ic.relname::text as name,
+             tc.relname::text as table_name, am.amname::text as am,
+             i.indisunique, i.indisprimary, i.indisvalid, i.indnkeyatts,
+             string_to_array(i.indkey::text, ' ')::int2[] as allkeys,
+             (string_to_array(i.indkey::text, ' ')::int2[])[1:i.indnkeyatts] as keys,
+             string_to_array(i.indclass::text, ' ')::oid[] as classes,
+             string_to_array(i.indcollation::text, ' ')::oid[] as colls,
+             string_to_array(i.indoption::text, ' ')::int2[] as opts,
+             case when i.indexprs is null then null else pg_get_expr(i.indexprs, i.indrelid) end as exprs,
+             case when i.indpred is null then null else pg_get_expr(i.indpred, i.indrelid) end as pred,
+             k.conindid is not null as constrained,
+             ${isJudgedSchema(sql.ref('n.nspname'))} as judged,
+             pg_stat_get_numscans(i.indexrelid) as scans,
+             ic.relpages, ic.reltuples
+        from pg_catalog.pg_index i
+        join pg_catalog.pg_class ic on ic.oid = i.indexrelid
+        join pg_catalog.pg_class tc on tc.oid = i.indrelid
+        join pg_catalog.pg_namespace n on n.oid = tc.relnamespace
+        join pg_catalog.pg_am am on am.oid = ic.relam
+        left join (select distinct conindid from pg_catalog.pg_constraint where contype in ('p', 'u', 'x')) k
+               on k.conindid = i.indexrelid
+       where ${isListedSchema(sql.ref('n.nspname'))} and tc.relkind in ('r', 'p', 'm')
+         -- Every verdict compares an index only with others of its table, so a narrower scope is exact.
+         ${scope.schema ? sql`and n.nspname = ${scope.schema}` : sql``}
+         ${scope.table ? sql`and n.nspname = ${scope.table.schema} and tc.relname = ${scope.table.name}` : sql``}
+    ),
+    dup as (
+      select distinct on (a.oid) a.oid, b.schema || '.' || b.name as other
+        from ix a join ix b on b.indrelid = a.indrelid and b.oid <> a.oid
+       where a.judged and not a.constrained and b.indisvalid and a.am = b.am and a.allkeys = b.allkeys
+         and a.indnkeyatts = b.indnkeyatts and a.classes = b.classes and a.colls = b.colls and a.opts = b.opts
+         and a.exprs is not distinct from b.exprs and a.pred is not distinct from b.pred
+         and a.indisunique = b.indisunique and (b.constrained or b.oid < a.oid)
+       order by a.oid, b.constrained desc, b.oid
+    ),
+    -- Joined through pg_index's own index on indrelid, not CTE to CTE: the planner cannot estimate
+    -- a CTE's rows and would otherwise nest-loop 15,000 x 15,000 indexes.
+    red as (
+      select distinct on (a.oid) a.oid, bn.nspname || '.' || bc.relname as other
+        from ix a
+        join pg_catalog.pg_index bi on bi.indrelid = a.indrelid and bi.indexrelid <> a.oid
+        join pg_catalog.pg_class bc on bc.oid = bi.indexrelid
+        join pg_catalog.pg_namespace bn on bn.oid = bc.relnamespace
+        join pg_catalog.pg_am bam on bam.oid = bc.relam
+       where a.judged and not a.constrained and not a.indisunique and a.am = 'btree' and a.exprs is null
+         and cardinality(a.allkeys) = a.indnkeyatts
+         and bam.amname = 'btree' and bi.indisvalid and bi.indexprs is null
+         and a.pred is not distinct from (case when bi.indpred is null then null else pg_get_expr(bi.indpred, bi.indrelid) end)
+         and (a.indnkeyatts < bi.indnkeyatts or (a.indnkeyatts = bi.indnkeyatts and bi.indisunique))
+         and (string_to_array(bi.indkey::text, ' ')::int2[])[1:a.indnkeyatts] = a.keys
+         and (string_to_array(bi.indclass::text, ' ')::oid[])[1:a.indnkeyatts] = a.classes
+         and (string_to_array(bi.indcollation::text, ' ')::oid[])[1:a.indnkeyatts] = a.colls
+         and (string_to_array(bi.indoption::text, ' ')::int2[])[1:a.indnkeyatts] = a.opts
+       order by a.oid, bi.indnkeyatts, bi.indexrelid
+    ),
+    bloat as (
+      select x.oid, x.relpages, est.pages as expected
+        from ix x
+        cross join lateral (
+          select ceil(x.reltuples * (12 + 8 * ceil(sum(s.avg_width) / 8.0)) /
+                      ((current_setting('block_size')::int - 40) * 0.9)) + 1 as pages
+            from unnest(x.allkeys) key(attnum)
+            join pg_catalog.pg_attribute a on a.attrelid = x.indrelid and a.attnum = key.attnum
+            join pg_catalog.pg_stats s on s.schemaname = x.schema and s.tablename = x.table_name
+                                      and s.attname = a.attname and not s.inherited
+          having count(*) = cardinality(x.allkeys)
+        ) est
+       where x.judged and x.am = 'btree' and x.exprs is null and x.relpages >= 128 and x.reltuples > 0
+    ),
+    judged as (
+      select x.*, dup.other as dup_of, red.other as red_of, bloat.expected as expected_pages,
+             case
+               when x.judged and not x.indisvalid then 'invalid'
+               when dup.oid is not null then 'duplicate'
+               when red.oid is not null then 'redundant'
+               when x.judged and x.scans = 0 and not x.indisunique and not x.indisprimary and not x.constrained then 'unused'
+               when bloat.oid is not null and bloat.relpages - bloat.expected >= greatest(bloat.relpages / 2, 128) then 'bloated'
+             end as verdict
+        from ix x
+        left join dup on dup.oid = x.oid
+        left join red on red.oid = x.oid
+        left join bloat on bloat.oid = x.oid
+    )`;
+}
+
+interface RawIndexRow {
+  schema: string;
+  table_name: string;
+  name: string;
+  qname: string;
+  definition: string;
+  am: string;
+  indisunique: boolean;
+  indisprimary: boolean;
+  indisvalid: boolean;
+  size: string;
+  scans: string;
+  read: string;
+  fetched: string;
+  verdict: IndexVerdictKind | null;
+  dup_of: string | null;
+  red_of: string | null;
+  relpages: number;
+  expected_pages: number | null;
+  matched: string;
+}
+
+export async function listIndexes(
+  db: QueryExecutorProvider,
+  opts: IndexListOptions = {},
+): Promise<{ rows: IndexRow[]; total: number }> {
+  const order = ORDER[opts.sort ?? 'verdict'] ?? ORDER.verdict;
+  const desc = opts.desc ?? ['size', 'scans', 'read', 'fetched'].includes(opts.sort ?? '');
+  const dir = sql.raw(desc ? 'desc nulls last' : 'asc nulls last');
+  const limit = Math.min(Math.max(opts.limit ?? 25, 1), 1000);
+  const offset = Math.max(opts.offset ?? 0, 0);
+  const q = opts.q?.trim();
+  const { rows } = await sql<RawIndexRow>`
+    with ${judgedIndexes({ schema: opts.schema, table: opts.table })},
+    page as (
+      select j.oid, count(*) over () as matched,
+             row_number() over (order by ${order} ${dir}, j.schema, j.table_name, j.name) as pos
+        from judged j
+       where true
+         ${q ? sql`and (j.schema || '.' || j.name || ' ' || j.schema || '.' || j.table_name) ilike ${likePattern(q)}` : sql``}
+         ${opts.schema ? sql`and j.schema = ${opts.schema}` : sql``}
+         ${opts.table ? sql`and j.schema = ${opts.table.schema} and j.table_name = ${opts.table.name}` : sql``}
+         ${opts.verdict === 'any' ? sql`and j.verdict is not null` : opts.verdict ? sql`and j.verdict = ${opts.verdict}` : sql``}
+       order by pos
+       limit ${limit} offset ${offset}
+    )
+    select j.schema, j.table_name, j.name, quote_ident(j.schema) || '.' || quote_ident(j.name) as qname,
+           pg_get_indexdef(j.oid) as definition, j.am, j.indisunique, j.indisprimary, j.indisvalid,
+           pg_relation_size(j.oid)::text as size, j.scans::text as scans,
+           pg_stat_get_tuples_returned(j.oid)::text as read, pg_stat_get_tuples_fetched(j.oid)::text as fetched,
+           j.verdict, j.dup_of, j.red_of, j.relpages, j.expected_pages, p.matched::text as matched
+      from page p join judged j on j.oid = p.oid
+     order by p.pos`.execute(db);
+  return { rows: rows.map(toIndexRow), total: rows.length ? Number(rows[0].matched) : 0 };
+}
+
+function toIndexRow(r: RawIndexRow): IndexRow {
+  return {
+    schema: r.schema,
+    table: r.table_name,
+    name: r.name,
+    definition: r.definition,
+    method: r.am,
+    unique: r.indisunique,
+    primary: r.indisprimary,
+    valid: r.indisvalid,
+    sizeBytes: Number(r.size),
+    scans: Number(r.scans),
+    tuplesRead: Number(r.read),
+    tuplesFetched: Number(r.fetched),
+    verdict: r.verdict ? verdictOf(r) : null,
+  };
+}
+
+function verdictOf(r: RawIndexRow): IndexVerdict {
+  const drop = `DROP INDEX CONCURRENTLY ${r.qname};`;
+  switch (r.verdict!) {
+    case 'invalid':
+      return {
+        kind: 'invalid',
+        reason: 'A failed concurrent build left it invalid: it is maintained on every write and never used.',
+        fix: `REINDEX INDEX CONCURRENTLY ${r.qname};\n-- or, if it is not needed:\n${drop}`,
+      };
+    case 'duplicate':
+      return { kind: 'duplicate', reason: `Identical to ${r.dup_of}: one of the two is pure write and storage overhead.`, fix: drop };
+    case 'redundant':
+      return { kind: 'redundant', reason: `Its columns lead ${r.red_of}, which serves the same lookups.`, fix: drop };
+    case 'unused':
+      return {
+        kind: 'unused',
+        reason: 'Never scanned since the statistics were reset, yet maintained on every write.',
+        fix: `-- check replicas and rare jobs first: statistics are per server\n${drop}`,
+      };
+    case 'bloated': {
+      const share = r.expected_pages ? 1 - r.expected_pages / r.relpages : 0;
+      return {
+        kind: 'bloated',
+        reason: `About ${Math.round(share * 100)} % of its ${r.relpages} pages hold no live entries (estimate).`,
+        fix: `REINDEX INDEX CONCURRENTLY ${r.qname};`,
+      };
+    }
+  }
+}
+
+export interface UnindexedForeignKey {
+  schema: string;
+  table: string;
+  constraint: string;
+  columns: string[];
+  references: string;
+  fix: string;
+}
+
+/** Foreign keys (in judged schemas) whose columns lead no valid, non-partial index of their table. */
+export async function listUnindexedForeignKeys(
+  db: QueryExecutorProvider,
+  opts: { limit?: number; offset?: number; table?: { schema: string; name: string } } = {},
+): Promise<UnindexedForeignKey[]> {
+  const limit = Math.min(Math.max(opts.limit ?? 200, 1), 1000);
+  const offset = Math.max(opts.offset ?? 0, 0);
+  const { rows } = await sql<UnindexedForeignKey>`
+    select n.nspname::text as schema, c.relname::text as table, k.conname::text as constraint,
+           array(select a.attname::text from unnest(k.conkey) with ordinality u(attnum, ord)
+                   join pg_catalog.pg_attribute a on a.attrelid = k.conrelid and a.attnum = u.attnum order by u.ord) as columns,
+           (select format('%I.%I', fn.nspname, fc.relname) from pg_catalog.pg_class fc join pg_catalog.pg_namespace fn on fn.oid = fc.relnamespace where fc.oid = k.confrelid) as references,
+           format('CREATE INDEX CONCURRENTLY ON %I.%I (%s);', n.nspname, c.relname,
+                  (select string_agg(quote_ident(a.attname), ', ' order by u.ord)
+                     from unnest(k.conkey) with ordinality u(attnum, ord)
+                     join pg_catalog.pg_attribute a on a.attrelid = k.conrelid and a.attnum = u.attnum)) as fix
+      from pg_catalog.pg_constraint k
+      join pg_catalog.pg_class c on c.oid = k.conrelid
+      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+     where k.contype = 'f' and ${isJudgedSchema(sql.ref('n.nspname'))}
+       ${opts.table ? sql`and n.nspname = ${opts.table.schema} and c.relname = ${opts.table.name}` : sql``}
+       and not exists (
+         select 1 from pg_catalog.pg_index i
+          where i.indrelid = k.conrelid and i.indisvalid and i.indpred is null
+            and (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(k.conkey)] @> k.conkey
+            and (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(k.conkey)] <@ k.conkey
+            and i.indnkeyatts >= cardinality(k.conkey))
+     order by 1, 2, 3
+     limit ${limit} offset ${offset}`.execute(db);
+  return rows;
+}
+
+/** One index's verdict, for the advisors: every judged index that has one, unpaged. */
+export interface IndexVerdictRow {
+  schema: string;
+  table: string;
+  name: string;
+  /** schema.name, quoted as Postgres prints it. */
+  qname: string;
+  qtable: string;
+  /** The index it duplicates or is redundant with (quoted), when there is one. */
+  other: string | null;
+  verdict: IndexVerdict;
+}
+
+/**
+ * Every index verdict, in one pass and without the per-index size and definition the page shows:
+ * the advisors (duplicate, redundant, unused, invalid) read the same verdicts the Indexes page shows.
+ */
+export async function listIndexVerdicts(db: QueryExecutorProvider): Promise<IndexVerdictRow[]> {
+  const { rows } = await sql<RawIndexRow & { qtable: string; other: string | null }>`
+    with ${judgedIndexes()}
+    select j.schema, j.table_name, j.name, quote_ident(j.schema) || '.' || quote_ident(j.name) as qname,
+           quote_ident(j.schema) || '.' || quote_ident(j.table_name) as qtable,
+           (select quote_ident(split_part(o, '.', 1)) || '.' || quote_ident(substr(o, length(split_part(o, '.', 1)) + 2))
+              from coalesce(j.dup_of, j.red_of) o) as other,
+           j.verdict, j.dup_of, j.red_of, j.relpages, j.expected_pages
+      from judged j
+     where j.verdict is not null
+     order by j.schema, j.table_name, j.name`.execute(db);
+  return rows.map((r) => ({ schema: r.schema, table: r.table_name, name: r.name, qname: r.qname, qtable: r.qtable, other: r.other, verdict: verdictOf(r) }));
+}
+
+/** Since when the scan counters count: the database's last statistics reset, else the server's start. */
+export async function getStatsSince(db: QueryExecutorProvider): Promise<Date> {
+  const { rows } = await sql<{ since: Date }>`
+    select coalesce(d.stats_reset, pg_postmaster_start_time()) as since
+      from pg_catalog.pg_stat_database d where d.datname = current_database()`.execute(db);
+  return rows[0].since;
+}

@@ -1,0 +1,217 @@
+/**
+ * `npm run bench`: how fast Kontor's database pages and CLI commands are on a large schema, beside
+ * the same SQL alone run by psql. Not a test (nothing here passes or fails): it prints a table and
+ * writes BENCHMARKS.md with the date and the machine.
+ *
+ * - A throwaway embedded PostgreSQL 17 under .kontor/bench, with the schema of bench/generate.ts
+ *   (kept between runs; delete .kontor/bench to rebuild).
+ * - Each page's server function (app/(console)/database/_lib/loaders.ts) and each CLI command runs
+ *   REPS times after one warm-up; the median is reported. Every statement it sent is recorded (Kysely's
+ *   log), written to a file with its parameters inlined, wrapped in the same READ ONLY transaction and
+ *   SET LOCALs, and run by psql with \timing, REPS times: the median of the summed statement times is
+ *   "its SQL alone". Overhead = Kontor's time / SQL time - 1.
+ * - Then every bench/*.bench.ts module's run({ url, log }) adds its own rows (advisors).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Kysely, PostgresDialect, type CompiledQuery, type LogEvent } from 'kysely';
+import pg from 'pg';
+import { startCluster } from '@/db/embedded';
+import type { BenchRow } from '@/bench/types';
+import { BENCH_COMMENT, BENCH_SHAPE, generateBenchSchema } from '@/bench/generate';
+
+const REPS = Number(process.env.BENCH_REPS ?? 7);
+const DIR = path.resolve('.kontor/bench');
+const DB = 'kontor_bench';
+const PSQL = process.env.PSQL ?? '/usr/bin/psql';
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function log(line: string) {
+  console.error(`[bench] ${line}`);
+}
+
+async function prepare() {
+  const cluster = await startCluster({ dataDir: path.join(DIR, 'pg17'), major: 17, fast: true, log });
+  const admin = new pg.Client(cluster.url());
+  await admin.connect();
+  const found = await admin.query(`select shobj_description(oid, 'pg_database') as c from pg_database where datname = $1`, [DB]);
+  if (found.rows[0]?.c !== BENCH_COMMENT) {
+    log(`generating ${BENCH_SHAPE.tables} tables, ${BENCH_SHAPE.tables * BENCH_SHAPE.indexesPerTable} indexes, ${BENCH_SHAPE.tables} policies (a few minutes, once)`);
+    const started = Date.now();
+    await admin.query(`drop database if exists ${DB} with (force)`);
+    await admin.query(`create database ${DB}`);
+    await generateBenchSchema(cluster.url(DB), log);
+    const { migrateToLatest } = await import('@/db/migrate');
+    const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: cluster.url(DB), max: 1 }) }) });
+    const { error } = await migrateToLatest(db);
+    await db.destroy();
+    if (error) throw error;
+    await admin.query(`comment on database ${DB} is '${BENCH_COMMENT}'`);
+    log(`generated in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  }
+  await admin.end();
+  return { cluster, url: cluster.url(DB) };
+}
+
+/** A literal for psql: the value Kysely would have bound as $n. */
+function literal(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (v instanceof Date) return `'${v.toISOString()}'`;
+  if (Array.isArray(v)) return literal(`{${v.map((x) => `"${String(x).replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`);
+  return `'${String(v).replace(/'/g, "''")}'`;
+}
+
+export function inline(q: Pick<CompiledQuery, 'sql' | 'parameters'>): string {
+  let text = q.sql;
+  for (let i = q.parameters.length; i >= 1; i--) text = text.replaceAll(`$${i}`, literal(q.parameters[i - 1]));
+  return text;
+}
+
+/** Runs a script with psql and returns the sum of its statements' times (\timing), in ms. */
+function psqlTime(url: string, script: string): number {
+  const file = path.join(DIR, 'last.sql');
+  // The first pass warms this new backend's catalog caches (Kontor's pooled connection is warm too);
+  // only the second pass is timed.
+  fs.writeFileSync(file, `${script}\n\\timing on\n${script}\n`);
+  const r = spawnSync(PSQL, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', file], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`psql failed: ${r.stderr.slice(0, 2000)}`);
+  return [...r.stdout.matchAll(/^Time: ([\d.]+) ms/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
+function sqlScript(queries: CompiledQuery[], writes = false): string {
+  // Kysely's log sees the statements; the transaction's BEGIN/COMMIT are Kysely's own, so add them.
+  return [writes ? 'begin;' : 'begin transaction read only;', ...queries.map((q) => `${inline(q)};`), 'commit;'].join('\n');
+}
+
+async function main() {
+  const rows: BenchRow[] = [];
+  const record = (row: BenchRow) => {
+    rows.push(row);
+    const overhead = row.sqlMs ? ` (${((row.kontorMs / row.sqlMs - 1) * 100).toFixed(0)} % over SQL ${row.sqlMs.toFixed(1)} ms)` : '';
+    log(`${row.name}: ${row.kontorMs.toFixed(1)} ms${overhead}`);
+  };
+  const { cluster, url } = await prepare();
+  process.env.DATABASE_URL = url;
+  const captured: CompiledQuery[] = [];
+  let capturing = false;
+  const onLog = (e: LogEvent) => { if (capturing && e.level === 'query') captured.push(e.query); };
+  const pool = new pg.Pool({ connectionString: url, max: 2, application_name: 'kontor-bench' });
+  const db = new Kysely<import('@/db/types').KontorDatabase>({ dialect: new PostgresDialect({ pool }), log: onLog });
+
+  const loaders = await import('@/app/(console)/database/_lib/loaders');
+  const { COMMANDS_FOR_BENCH } = await import('@/bench/commands');
+
+  async function time(name: string, kind: BenchRow['kind'], fn: () => Promise<unknown>, opts: { writes?: boolean } = {}) {
+    try {
+      await measure(name, kind, fn, opts);
+    } catch (err) {
+      capturing = false;
+      record({ name, kind, kontorMs: NaN, sqlMs: null, reps: 0, note: `failed: ${(err as Error).message}` });
+    }
+  }
+
+  async function measure(name: string, kind: BenchRow['kind'], fn: () => Promise<unknown>, opts: { writes?: boolean }) {
+    await fn(); // warm-up: plans, catalog caches, JIT of the code path
+    captured.length = 0;
+    capturing = true;
+    await fn();
+    capturing = false;
+    const script = sqlScript(captured.filter((q) => !/^\s*(begin|commit|rollback|start transaction)/i.test(q.sql)), opts.writes);
+    const kontor: number[] = [];
+    for (let i = 0; i < REPS; i++) {
+      const t = performance.now();
+      await fn();
+      kontor.push(performance.now() - t);
+    }
+    psqlTime(url, script);
+    const sql: number[] = [];
+    for (let i = 0; i < REPS; i++) sql.push(psqlTime(url, script));
+    record({ name, kind, kontorMs: median(kontor), sqlMs: median(sql), reps: REPS, note: `${captured.length} statements` });
+  }
+
+  await time('page /database/tables', 'page', () => loaders.loadTablesPage({}, db));
+  await time('page /database/tables?sort=name&page=100', 'page', () => loaders.loadTablesPage({ sort: 'name', page: '100' }, db));
+  await time('page /database/tables?q=table_04', 'page', () => loaders.loadTablesPage({ q: 'table_04' }, db));
+  await time('page /database/tables/app_01/table_00001', 'page', () => loaders.loadTableDetailPage('app_01', 'table_00001', {}, db));
+  await time('page /database/indexes', 'page', () => loaders.loadIndexesPage({}, db));
+  await time('page /database/indexes?sort=size', 'page', () => loaders.loadIndexesPage({ sort: 'size' }, db));
+  await time('page /database/activity', 'page', () => loaders.loadActivityPage(db));
+  await time('page /database/queries', 'page', () => loaders.loadQueriesPage({}, db));
+  for (const [name, run, writes] of COMMANDS_FOR_BENCH) {
+    await time(`cli ${name} (in process)`, 'cli', () => run(db as unknown as Kysely<unknown>), { writes });
+  }
+  // The CLI as a user runs it: a fresh process (Node + tsx start-up included), a few times.
+  for (const args of [['inspect', 'tables'], ['inspect', 'indexes']]) {
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      execFileSync(process.execPath, ['--import', 'tsx', 'cli/kontor.ts', ...args, '--json'], { env: { ...process.env, DATABASE_URL: url }, stdio: 'ignore' });
+      times.push(performance.now() - t);
+    }
+    record({ name: `cli ${args.join(' ')} (new process)`, kind: 'cli', kontorMs: median(times), sqlMs: null, reps: 3, note: 'includes Node and tsx start-up' });
+  }
+
+  for (const file of fs.readdirSync('bench').filter((f) => f.endsWith('.bench.ts')).sort()) {
+    log(`running bench/${file}`);
+    const mod = (await import(path.resolve('bench', file))) as { run?: (ctx: { url: string; log: (row: BenchRow) => void }) => Promise<void> };
+    if (typeof mod.run !== 'function') { log(`  bench/${file} exports no run(ctx): skipped`); continue; }
+    try {
+      await mod.run({ url, log: record });
+    } catch (err) {
+      log(`  bench/${file} failed: ${(err as Error).message}`);
+    }
+  }
+
+  const pgVersion = (await pool.query('select version() as v')).rows[0].v as string;
+  await db.destroy();
+  await cluster.stop();
+  writeReport(rows, pgVersion);
+}
+
+function writeReport(rows: BenchRow[], pgVersion: string) {
+  const date = execFileSync('date', { encoding: 'utf8' }).trim();
+  const cpu = os.cpus();
+  const psqlVersion = execFileSync(PSQL, ['--version'], { encoding: 'utf8' }).trim();
+  const line = (r: BenchRow) => {
+    const overhead = r.sqlMs ? `${((r.kontorMs / r.sqlMs - 1) * 100).toFixed(0)} %` : '–';
+    return `| ${r.name} | ${r.kind} | ${r.kontorMs.toFixed(1)} | ${r.sqlMs === null ? '–' : r.sqlMs.toFixed(1)} | ${overhead} | ${r.reps} | ${r.note ?? ''} |`;
+  };
+  const table = ['| what | kind | Kontor ms (median) | its SQL in psql ms (median) | overhead | reps | note |', '|---|---|---:|---:|---:|---:|---|', ...rows.map(line)].join('\n');
+  const pages = rows.filter((r) => r.kind === 'page');
+  const slowest = pages.reduce((a, b) => (b.kontorMs > a.kontorMs ? b : a), pages[0]);
+  const worst = pages.filter((r) => r.sqlMs).reduce((a, b) => (b.kontorMs / b.sqlMs! > a.kontorMs / a.sqlMs! ? b : a), pages[0]);
+  const md = `# Benchmarks
+
+\`npm run bench\` (scripts/bench.ts). Not a test: numbers for people, written by the run itself.
+
+- **Date:** ${date}
+- **Machine:** ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, ${os.type()} ${os.release()}
+- **Software:** Node ${process.version}; ${pgVersion.split(',')[0]} (embedded, fsync off); ${psqlVersion}
+- **Schema:** ${BENCH_SHAPE.tables.toLocaleString('en')} tables in ${BENCH_SHAPE.schemas} schemas, ${(BENCH_SHAPE.tables * BENCH_SHAPE.indexesPerTable).toLocaleString('en')} indexes, ${BENCH_SHAPE.tables.toLocaleString('en')} policies (bench/generate.ts), plus Kontor's own schema.
+- **Method:** each page's server function (\`app/(console)/database/_lib/loaders.ts\`) and each CLI command, one warm-up then ${REPS} timed runs, median; beside it the very statements it sent (recorded from Kysely's log, parameters inlined, in the same read-only transaction) run by psql with \`\\timing\`, median of ${REPS} runs of their summed times. Overhead = Kontor ÷ SQL − 1: the transaction set-up, the round trips, and the JavaScript that shapes the rows.
+- **Targets:** every page under 1 s; overhead under 30 %.
+
+${table}
+
+Slowest page: ${slowest ? `${slowest.name}, ${slowest.kontorMs.toFixed(0)} ms` : '–'}. Largest overhead among pages: ${worst?.sqlMs ? `${worst.name}, ${((worst.kontorMs / worst.sqlMs - 1) * 100).toFixed(0)} %` : '–'}.
+`;
+  fs.writeFileSync('BENCHMARKS.md', md);
+  console.log(table);
+  log('wrote BENCHMARKS.md');
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(`bench: ${(err as Error).stack ?? err}`);
+    process.exit(1);
+  },
+);
