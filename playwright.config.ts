@@ -9,7 +9,8 @@ if (process.env.DATABASE_URL) {
   throw new Error('The e2e suite runs on its own embedded database: unset DATABASE_URL to run it.');
 }
 
-const PORT = 3100;
+// KONTOR_E2E_PORT lets a second checkout run its suite beside this one.
+const PORT = Number(process.env.KONTOR_E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${PORT}`;
 const CI = Boolean(process.env.CI);
 
