@@ -20,7 +20,7 @@ test('Tab reaches the navigation and the sign-out button', async ({ page }) => {
   const nav = page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Overview' });
   const signOut = page.getByRole('button', { name: 'Sign out' });
   const reached = { nav: false, signOut: false };
-  for (let i = 0; i < 12 && !(reached.nav && reached.signOut); i++) {
+  for (let i = 0; i < 40 && !(reached.nav && reached.signOut); i++) {
     await page.keyboard.press('Tab');
     if (await nav.evaluate((el) => el === document.activeElement)) reached.nav = true;
     if (await signOut.evaluate((el) => el === document.activeElement)) reached.signOut = true;

@@ -85,7 +85,8 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
       {props.filterLabel ? (
         <DataTableFilter label={props.filterLabel} value={query.q} onSubmit={(q) => navigate({ q })} />
       ) : null}
-      <div className="overflow-x-auto rounded-lg border border-line bg-surface">
+      {/* Focusable so a keyboard can scroll a table wider than the screen (WCAG 2.1.1). */}
+      <div role="group" aria-label={props.caption} tabIndex={0} className="overflow-x-auto rounded-lg border border-line bg-surface focus-visible:outline-2 focus-visible:outline-focus">
         <table className="w-full border-collapse text-sm" aria-busy={pending || undefined}>
           <caption className={clsx('px-4 py-3 text-start font-medium', props.captionHidden && 'sr-only')}>
             {props.caption}

@@ -18,8 +18,18 @@ export const ADJUST_DAILY_LIMIT = 20_000;
 const ABSURD = 1_000_000;
 
 const amount = z
-  .union([z.number(), z.string().trim().regex(/^[+-]?\d{1,9}(\.\d{1,2})?$/, { error: 'The amount must be a number of credits with at most 2 decimals.' }).transform(Number)], {
-    error: 'The amount must be a number of credits.',
+  .union([z.number(), z.string()], { error: 'The amount must be a number of credits.' })
+  // Text is checked here rather than in a union member: a union reports only its own message, and
+  // "12.345" deserves to hear about the decimals.
+  .transform((v, ctx) => {
+    if (typeof v === 'number') return v;
+    const text = v.trim();
+    if (/^[+-]?\d{1,9}(\.\d{1,2})?$/.test(text)) return Number(text);
+    const message = /^[+-]?\d{1,9}\.\d{3,}$/.test(text)
+      ? 'The amount can have at most 2 decimals.'
+      : 'The amount must be a number of credits with at most 2 decimals.';
+    ctx.issues.push({ code: 'custom', message, input: v });
+    return z.NEVER;
   })
   .pipe(
     z

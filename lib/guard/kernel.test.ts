@@ -195,6 +195,9 @@ test('invalid input gets a clear message naming the field, and nothing is writte
   // A debit below zero is refused on the amount.
   const overdraw = await refusal(previewEdit(adjustCredits, f.staff.admin, { userId: ada, amount: -9000 }, f.opts), 'invalid');
   assert.ok(overdraw.fieldErrors?.amount);
+  // Typed text (as the form sends it) is told what is wrong with it, not only that it is wrong.
+  const typed = await refusal(previewEdit(adjustCredits, f.staff.admin, { userId: ada, amount: '12.345' }, f.opts), 'invalid');
+  assert.match(typed.fieldErrors?.amount?.[0] ?? '', /at most 2 decimals/);
   assert.equal(await fingerprint(f.db), fp);
 });
 

@@ -66,7 +66,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
         </dl>
       </Section>
       <Section id="params" title="Params">
-        <pre className="overflow-x-auto rounded-lg border border-line bg-surface p-4 text-xs">{JSON.stringify(task.params, null, 2)}</pre>
+        <pre tabIndex={0} className="overflow-x-auto rounded-lg border border-line bg-surface p-4 text-xs focus-visible:outline-2 focus-visible:outline-focus">{JSON.stringify(task.params, null, 2)}</pre>
       </Section>
       <Section id="ledger" title="Ledger entries" description={`What this task moved in the user's credits: net ${task.charged}.`}>
         {task.ledger.length ? (

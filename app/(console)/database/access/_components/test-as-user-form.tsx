@@ -3,6 +3,7 @@
 import { useId, useState, type ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
+import { useHydrated } from '@/components/use-hydrated';
 import type { ActionResult } from '@/lib/guard/action-result';
 import type { TestAsUserResult, WhyNotResult } from '@/lib/inspect/policies/test-as-user';
 import { testAsUserAction, whyNotAction } from '@/app/(console)/database/access/actions';
@@ -32,6 +33,7 @@ export function TestAsUserForm({ roles, tables }: { roles: string[]; tables: str
   const [reason, setReason] = useState('');
   const [key, setKey] = useState('');
   const [pending, setPending] = useState<'test' | 'why' | null>(null);
+  const hydrated = useHydrated();
   const [test, setTest] = useState<ActionResult<TestAsUserResult> | null>(null);
   const [why, setWhy] = useState<ActionResult<WhyNotResult> | null>(null);
   const input = { role, user: user.trim() || undefined, table: table.trim(), reason };
@@ -61,6 +63,7 @@ export function TestAsUserForm({ roles, tables }: { roles: string[]; tables: str
     <div className="space-y-6">
       <form
         aria-label="Test as a user"
+        method="post"
         className="space-y-4 rounded-lg border border-line bg-surface p-4"
         onSubmit={(e) => {
           e.preventDefault();
@@ -84,7 +87,7 @@ export function TestAsUserForm({ roles, tables }: { roles: string[]; tables: str
         <Field label="Reason (kept in the audit log; a sentence, at least 3 words)" id={ids.reason} error={errors.reason}>
           <textarea id={ids.reason} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} className={`${field} w-full max-w-2xl`} {...aria('reason', ids.reason)} />
         </Field>
-        <Button type="submit" disabled={pending !== null}>{pending === 'test' ? 'Testing…' : 'Run the test'}</Button>
+        <Button type="submit" disabled={!hydrated || pending !== null}>{pending === 'test' ? 'Testing…' : 'Run the test'}</Button>
       </form>
 
       {test && !test.ok ? <Notice tone="danger" title="The test did not run" live>{test.error}</Notice> : null}
@@ -100,6 +103,7 @@ export function TestAsUserForm({ roles, tables }: { roles: string[]; tables: str
           </p>
           <form
             aria-label="Why not"
+            method="post"
             className="flex flex-wrap items-end gap-3"
             onSubmit={(e) => {
               e.preventDefault();
@@ -109,7 +113,7 @@ export function TestAsUserForm({ roles, tables }: { roles: string[]; tables: str
             <Field label="Row key" id={ids.key} error={errors.key}>
               <input id={ids.key} value={key} onChange={(e) => setKey(e.target.value)} autoComplete="off" className={`${field} w-96 font-mono`} {...aria('key', ids.key)} />
             </Field>
-            <Button type="submit" variant="secondary" disabled={pending !== null || !key.trim()}>{pending === 'why' ? 'Checking…' : 'Why not?'}</Button>
+            <Button type="submit" variant="secondary" disabled={!hydrated || pending !== null || !key.trim()}>{pending === 'why' ? 'Checking…' : 'Why not?'}</Button>
           </form>
           {why && !why.ok ? <Notice tone="danger" title="No answer" live>{why.error}</Notice> : null}
           {why?.ok ? <WhyNotView result={why.data} /> : null}
@@ -126,7 +130,7 @@ function TestResult({ result }: { result: TestAsUserResult }) {
       <h2 id="test-result-title" className="text-lg font-semibold">
         {result.user.email ?? 'anon'} as {result.role} on <span className="font-mono">{result.table}</span>
       </h2>
-      <div className="overflow-x-auto rounded-lg border border-line bg-surface">
+      <div role="group" aria-label="Access per command" tabIndex={0} className="overflow-x-auto rounded-lg border border-line bg-surface focus-visible:outline-2 focus-visible:outline-focus">
         <table className="w-full text-sm">
           <caption className="sr-only">What the user reaches, per command</caption>
           <thead className="bg-surface-muted text-xs uppercase tracking-wide text-ink-muted">
@@ -150,7 +154,7 @@ function TestResult({ result }: { result: TestAsUserResult }) {
         </table>
       </div>
       {columns.length ? (
-        <div className="overflow-x-auto rounded-lg border border-line bg-surface">
+        <div role="group" aria-label="Sample rows" tabIndex={0} className="overflow-x-auto rounded-lg border border-line bg-surface focus-visible:outline-2 focus-visible:outline-focus">
           <table className="w-full text-xs">
             <caption className="px-4 py-2 text-start text-sm font-medium">Sample of the rows they can read (secret-looking columns hidden)</caption>
             <thead className="bg-surface-muted text-ink-muted">

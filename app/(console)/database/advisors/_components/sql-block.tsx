@@ -7,7 +7,7 @@ export function SqlBlock({ sql, label }: { sql: string; label: string }) {
   const [copied, setCopied] = useState(false);
   return (
     <div className="flex items-start gap-2">
-      <pre className="min-w-0 flex-1 overflow-x-auto whitespace-pre-wrap break-words rounded-md border border-line bg-surface-muted px-3 py-2 font-mono text-xs">
+      <pre tabIndex={0} className="focus-visible:outline-2 focus-visible:outline-focus min-w-0 flex-1 overflow-x-auto whitespace-pre-wrap break-words rounded-md border border-line bg-surface-muted px-3 py-2 font-mono text-xs">
         <code>{sql}</code>
       </pre>
       <Button
