@@ -67,4 +67,18 @@ test('staff add gives an existing auth user a role; an unknown email or role is 
   assert.equal(ok.code, 0, ok.stderr);
   const list = kontor(['staff', 'list', '--json'], { DATABASE_URL: tdb.url });
   assert.deepEqual(JSON.parse(list.stdout).map((r: { email: string; role: string }) => [r.email, r.role]), [['Boss@Example.com', 'admin']]);
+
+  // Audited in the same transaction, with the OS account as the actor, and the chain still verifies.
+  const again = kontor(['staff', 'add', 'boss@example.com', '--role', 'viewer', '--reason', 'Stepping down after the handover'], { DATABASE_URL: tdb.url });
+  assert.equal(again.code, 0, again.stderr);
+  const check = new pg.Client(tdb.url);
+  await check.connect();
+  const audit = await check.query(`select action, reason, staff_email, after ->> 'role' as role from kontor.audit_log order by id`);
+  await check.end();
+  assert.deepEqual(audit.rows.map((r) => [r.action, r.role]), [['staff.add', 'admin'], ['staff.changeRole', 'viewer']]);
+  assert.match(audit.rows[0].reason, /kontor staff add/);
+  assert.equal(audit.rows[1].reason, 'Stepping down after the handover');
+  assert.match(audit.rows[0].staff_email, /^cli:/);
+  const verify = kontor(['audit', 'verify', '--json'], { DATABASE_URL: tdb.url });
+  assert.equal(verify.code, 0, verify.stderr);
 });

@@ -1,19 +1,35 @@
 /**
- * `kontor staff list | add EMAIL --role ROLE`: the first admin of a real database has to come from
- * somewhere; after that, the Staff page manages membership through the guarded-edit kernel.
+ * `kontor staff list | add EMAIL --role ROLE [--reason TEXT]`: the first admin of a real database has
+ * to come from somewhere; after that, the Staff page manages membership through the guarded-edit
+ * kernel. The command writes its own audit row in the same transaction, naming the operating-system
+ * account that ran it (there is no staff member behind a shell).
  */
-import { sql } from 'kysely';
+import os from 'node:os';
+import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
-import { STAFF_ROLES } from '@/db/types';
+import { STAFF_ROLES, type KontorDatabase } from '@/db/types';
+import { appendAudit } from '@/lib/guard/audit';
 import { out, type Command } from '@/cli/command';
+
+/** The actor of edits made from the command line: no auth user, so the nil uuid and the OS account. */
+function cliActor() {
+  let user = 'unknown';
+  try {
+    user = os.userInfo().username;
+  } catch {
+    // no passwd entry (some containers): keep 'unknown'
+  }
+  return { userId: '00000000-0000-0000-0000-000000000000', email: `cli:${user}@${os.hostname()}`, role: 'admin' as const };
+}
 
 const addArgs = z.object({
   email: z.email({ error: 'give the staff member as an email address of an existing auth user' }),
   role: z.enum(STAFF_ROLES, { error: `--role must be one of ${STAFF_ROLES.join(', ')}` }),
+  reason: z.string().trim().min(3, { error: '--reason must say why, in a few words' }).max(2000).optional(),
 });
 
 export const staffCommand: Command = {
-  summary: 'list staff, or `staff add EMAIL --role ROLE` to add the first admin of a database',
+  summary: 'list staff, or `staff add EMAIL --role ROLE [--reason TEXT]` to add the first admin of a database (audited)',
   async run({ db, json, args }) {
     const [sub, ...rest] = args;
     if (sub === 'list' || sub === undefined) {
@@ -27,22 +43,44 @@ export const staffCommand: Command = {
       return 2;
     }
     const roleAt = rest.indexOf('--role');
-    const parsed = addArgs.safeParse({ email: rest.find((a, i) => !a.startsWith('--') && i !== roleAt + 1), role: rest[roleAt + 1] });
+    const reasonAt = rest.indexOf('--reason');
+    const parsed = addArgs.safeParse({
+      email: rest.find((a, i) => !a.startsWith('--') && i !== roleAt + 1 && (reasonAt < 0 || i !== reasonAt + 1)),
+      role: rest[roleAt + 1],
+      reason: reasonAt < 0 ? undefined : rest[reasonAt + 1],
+    });
     if (roleAt < 0 || !parsed.success) {
       const message = parsed.success ? '--role is required' : parsed.error.issues.map((i) => i.message).join('; ');
       console.error(`kontor staff add: ${message}`);
       return 2;
     }
     const { email, role } = parsed.data;
-    const user = await sql<{ id: string; email: string }>`
-      select id, email from auth.users where lower(email) = lower(${email}) and deleted_at is null`.execute(db);
-    if (user.rows.length !== 1) {
+    const actor = cliActor();
+    const reason = parsed.data.reason ?? `Added from the command line (kontor staff add) by ${actor.email}`;
+    const done = await (db as Kysely<KontorDatabase>).transaction().execute(async (trx) => {
+      const user = await sql<{ id: string; email: string }>`
+        select id, email from auth.users where lower(email) = lower(${email}) and deleted_at is null`.execute(trx);
+      if (user.rows.length !== 1) return null;
+      const { id } = user.rows[0];
+      const before = await sql<{ email: string; role: string }>`select email, role from kontor.staff where user_id = ${id} for update`.execute(trx);
+      await sql`insert into kontor.staff (user_id, email, role) values (${id}, ${user.rows[0].email}, ${role})
+                on conflict (user_id) do update set role = excluded.role, updated_at = now()`.execute(trx);
+      await appendAudit(trx, {
+        staff: actor,
+        capability: 'staff.manage',
+        action: before.rows.length ? 'staff.changeRole' : 'staff.add',
+        target: { type: 'staff', id },
+        before: before.rows[0] ?? null,
+        after: { email: user.rows[0].email, role },
+        reason,
+      });
+      return { id };
+    });
+    if (!done) {
       console.error(`kontor staff add: no auth user with the email ${email}: they must sign up (or be invited) in Supabase Auth first`);
       return 1;
     }
-    const { id } = user.rows[0];
-    await sql`insert into kontor.staff (user_id, email, role) values (${id}, ${user.rows[0].email}, ${role})
-              on conflict (user_id) do update set role = excluded.role, updated_at = now()`.execute(db);
+    const { id } = done;
     out(json, { ok: true, userId: id, email, role }, `${email} is now ${role}.`);
     return 0;
   },

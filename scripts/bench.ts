@@ -75,20 +75,38 @@ export function inline(q: Pick<CompiledQuery, 'sql' | 'parameters'>): string {
   return text;
 }
 
-/** Runs a script with psql and returns the sum of its statements' times (\timing), in ms. */
-function psqlTime(url: string, script: string): number {
+/**
+ * Runs a script with psql and returns the sum of its body's statement times (\timing), in ms. The
+ * setup and teardown (BEGIN, COMMIT or ROLLBACK, and what a replayed write must undo first) run
+ * untimed.
+ */
+function psqlTime(url: string, { setup, body, teardown }: SqlScript): number {
   const file = path.join(DIR, 'last.sql');
   // The first pass warms this new backend's catalog caches (Kontor's pooled connection is warm too);
   // only the second pass is timed.
-  fs.writeFileSync(file, `${script}\n\\timing on\n${script}\n`);
+  fs.writeFileSync(file, [setup, body, teardown, setup, '\\timing on', body, '\\timing off', teardown].join('\n'));
   const r = spawnSync(PSQL, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', file], { encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`psql failed: ${r.stderr.slice(0, 2000)}`);
   return [...r.stdout.matchAll(/^Time: ([\d.]+) ms/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
 }
 
-function sqlScript(queries: CompiledQuery[], writes = false): string {
-  // Kysely's log sees the statements; the transaction's BEGIN/COMMIT are Kysely's own, so add them.
-  return [writes ? 'begin;' : 'begin transaction read only;', ...queries.map((q) => `${inline(q)};`), 'commit;'].join('\n');
+interface SqlScript {
+  setup: string;
+  body: string;
+  teardown: string;
+}
+
+/**
+ * The statements Kontor sent, in the transaction Kysely opened for them. A write (the snapshot) is
+ * replayed inside a transaction that is rolled back, after removing in it the snapshot the recorded
+ * run committed: its rows carry that snapshot's id as a literal.
+ */
+function sqlScript(queries: CompiledQuery[], snapshotId: string | null): SqlScript {
+  return {
+    setup: snapshotId ? `begin;\ndelete from kontor.snapshots where id = ${Number(snapshotId)};` : 'begin transaction read only;',
+    body: queries.map((q) => `${inline(q)};`).join('\n'),
+    teardown: snapshotId ? 'rollback;' : 'commit;',
+  };
 }
 
 async function main() {
@@ -124,7 +142,9 @@ async function main() {
     capturing = true;
     await fn();
     capturing = false;
-    const script = sqlScript(captured.filter((q) => !/^\s*(begin|commit|rollback|start transaction)/i.test(q.sql)), opts.writes);
+    // The snapshot the recorded run committed: its replay removes it first (see sqlScript).
+    const snapshotId = opts.writes ? ((await pool.query('select max(id)::text as id from kontor.snapshots')).rows[0].id as string) : null;
+    const script = sqlScript(captured.filter((q) => !/^\s*(begin|commit|rollback|start transaction)/i.test(q.sql)), snapshotId);
     const kontor: number[] = [];
     for (let i = 0; i < REPS; i++) {
       const t = performance.now();
@@ -196,14 +216,17 @@ function writeReport(rows: BenchRow[], pgVersion: string) {
 - **Machine:** ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, ${os.type()} ${os.release()}
 - **Software:** Node ${process.version}; ${pgVersion.split(',')[0]} (embedded, fsync off); ${psqlVersion}
 - **Schema:** ${BENCH_SHAPE.tables.toLocaleString('en')} tables in ${BENCH_SHAPE.schemas} schemas, ${(BENCH_SHAPE.tables * BENCH_SHAPE.indexesPerTable).toLocaleString('en')} indexes, ${BENCH_SHAPE.tables.toLocaleString('en')} policies (bench/generate.ts), plus Kontor's own schema.
-- **Method:** each page's server function (\`app/(console)/database/_lib/loaders.ts\`) and each CLI command, one warm-up then ${REPS} timed runs, median; beside it the very statements it sent (recorded from Kysely's log, parameters inlined, in the same read-only transaction) run by psql with \`\\timing\`, median of ${REPS} runs of their summed times. Overhead = Kontor ÷ SQL − 1: the transaction set-up, the round trips, and the JavaScript that shapes the rows.
+- **Method:** each page's server function (\`app/(console)/database/_lib/loaders.ts\`) and each CLI command, one warm-up then ${REPS} timed runs, median; beside it the very statements it sent (recorded from Kysely's log, parameters inlined, in the same read-only transaction; the snapshot's writes in one rolled back) run by psql with \`\\timing\`, median of ${REPS} runs of their summed times. Overhead = Kontor ÷ SQL − 1: the transaction set-up, the round trips, and the JavaScript that shapes the rows.
 - **Targets:** every page under 1 s; overhead under 30 %.
 
 ${table}
 
 Slowest page: ${slowest ? `${slowest.name}, ${slowest.kontorMs.toFixed(0)} ms` : '–'}. Largest overhead among pages: ${worst?.sqlMs ? `${worst.name}, ${((worst.kontorMs / worst.sqlMs - 1) * 100).toFixed(0)} %` : '–'}.
 `;
-  fs.writeFileSync('BENCHMARKS.md', md);
+  // Sections written by hand or by other runs (e.g. "## Demo build") follow the generated part: kept.
+  const previous = fs.existsSync('BENCHMARKS.md') ? fs.readFileSync('BENCHMARKS.md', 'utf8') : '';
+  const kept = previous.indexOf('\n## ') >= 0 ? previous.slice(previous.indexOf('\n## ')) : '';
+  fs.writeFileSync('BENCHMARKS.md', md + kept);
   console.log(table);
   log('wrote BENCHMARKS.md');
 }

@@ -1,7 +1,7 @@
 /**
  * `npm test`: typecheck, lint, unit and integration tests against real PostgreSQL 17 and 15 (throwaway
  * clusters under .kontor/), then the production build and the Playwright suite in Chromium.
- * `npm test -- unit` or `npm test -- e2e` runs one stage. Ends with one line "N passed, N failed".
+ * `npm test -- unit` or `npm test -- e2e` runs one stage (`npm test -- unit <files>`: only those test files). Ends with one line "N passed, N failed".
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -56,7 +56,9 @@ async function unit() {
     clusters.push(cluster);
     env[`KONTOR_TEST_ADMIN_URL_${major}`] = cluster.url();
   }
-  const files = findTests('.');
+  // `npm test -- unit <files>` runs only those files.
+  const named = process.argv.slice(3);
+  const files = only === 'unit' && named.length ? named : findTests('.');
   const { code, output } = await run(
     process.execPath,
     [...nodeOptions().split(' ').filter(Boolean), '--import', 'tsx', '--test', '--test-concurrency=2', ...files],

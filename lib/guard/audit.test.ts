@@ -63,6 +63,20 @@ test('UPDATE, DELETE and TRUNCATE of the audit log are refused', async () => {
   assert.deepEqual(privileges.rows, [], 'nobody holds UPDATE/DELETE/TRUNCATE on it, not even its owner');
 });
 
+test('removing the last rows by hand makes audit verify fail: the head remembers where the log ended', async () => {
+  const before = await f.db.selectFrom('kontor.audit_log').select(sql<string>`max(id)::text`.as('max')).executeTakeFirstOrThrow();
+  const last = BigInt(before.max);
+  await tamper(sql`delete from kontor.audit_log where id = ${String(last)}::bigint`);
+  const report = await verifyAuditChain(f.db);
+  assert.ok(!report.ok && report.problem.kind === 'missing' && report.problem.id === String(last), JSON.stringify(report));
+  assert.match(report.problem.message, /missing at the end/);
+  const cli = verify(false);
+  assert.equal(cli.code, 1);
+  assert.match(cli.stderr, new RegExp(`row ${last} is missing at the end`));
+  // The head is not writable by hand either (only the chaining trigger moves it).
+  await assert.rejects(sql`update kontor.audit_head set last_id = last_id - 1`.execute(f.db), /moved only by appending/);
+});
+
 test('altering a row by hand makes audit verify fail and name it', async () => {
   await tamper(sql`update kontor.audit_log set reason = 'nothing to see here, move along' where id = 3`);
   const report = await verifyAuditChain(f.db);

@@ -50,7 +50,7 @@ export async function appendAudit(trx: Trx, e: AuditEntry): Promise<{ id: string
 
 export { auditHistoryHref } from '@/lib/guard/history';
 
-export type ChainProblem = { id: string; kind: 'missing' | 'altered' | 'relinked'; message: string };
+export type ChainProblem = { id: string; kind: 'missing' | 'altered' | 'relinked' | 'head'; message: string };
 export type ChainReport =
   | { ok: true; rows: number; head: string | null }
   | { ok: false; rows: number; problem: ChainProblem };
@@ -60,8 +60,10 @@ const BATCH = 1000;
 /**
  * Walks the whole log in id order, in batches: numbers must run 1, 2, 3 ... without a gap, each
  * prev_hash must be the previous row's hash, and each hash must be sha256(prev_hash \n canonical row).
- * The first row that fails is named. (A removed tail leaves a valid, shorter chain: compare `head`
- * with one recorded earlier to catch that.)
+ * The first row that fails is named. Last, the log's end must be kontor.audit_head (moved by the same
+ * trigger that chains each row): a removed tail leaves a valid, shorter chain, which only the head
+ * shows. (Someone able to rewrite both consistently defeats any check kept in the same database:
+ * record `head` elsewhere too.)
  */
 export async function verifyAuditChain(db: QueryExecutorProvider): Promise<ChainReport> {
   let expectedId = 1n;
@@ -87,6 +89,27 @@ export async function verifyAuditChain(db: QueryExecutorProvider): Promise<Chain
       expectedId = id + 1n;
       rows += 1;
     }
-    if (batch.rows.length < BATCH) return { ok: true, rows, head: prevHash };
+    if (batch.rows.length < BATCH) {
+      const problem = await checkHead(db, expectedId - 1n, prevHash);
+      return problem ? { ok: false, rows, problem } : { ok: true, rows, head: prevHash };
+    }
   }
+}
+
+async function checkHead(db: QueryExecutorProvider, lastId: bigint, lastHash: string | null): Promise<ChainProblem | null> {
+  const { rows } = await sql<{ last_id: string; last_hash: string }>`
+    select h.last_id::text as last_id, h.last_hash from kontor.audit_head h`.execute(db);
+  const head = rows[0];
+  if (!head) {
+    return lastId === 0n ? null : { id: String(lastId), kind: 'head', message: `The audit head is missing while the log has ${lastId} rows: it was removed by hand.` };
+  }
+  const headId = BigInt(head.last_id);
+  if (headId > lastId) {
+    const missing = headId - lastId === 1n ? `row ${headId} is` : `rows ${lastId + 1n} to ${headId} are`;
+    return { id: String(lastId + 1n), kind: 'missing', message: `Audit ${missing} missing at the end (the head says the log ends at ${headId}, its last row is ${lastId}).` };
+  }
+  if (headId < lastId || head.last_hash !== lastHash) {
+    return { id: String(lastId), kind: 'head', message: `The audit head (row ${headId}) does not match the log's last row ${lastId}: one of them was changed by hand.` };
+  }
+  return null;
 }
