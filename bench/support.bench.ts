@@ -50,9 +50,10 @@ export async function run(ctx: BenchContext) {
     // The large demo may predate support's tables (kontor.user_notes): Kontor's own schema only.
     const { error } = await migrateToLatest(db as unknown as Kysely<unknown>);
     if (error) throw error;
-    const s = (await raw.query<{ user_id: string; email: string }>(`select user_id::text, email from kontor.staff where role = 'finance' limit 1`)).rows[0];
+    // An admin reads every section of the user page (finance, for one, may not read notes).
+    const s = (await raw.query<{ user_id: string; email: string }>(`select user_id::text, email from kontor.staff where role = 'admin' limit 1`)).rows[0];
     const staff = await loadStaff(db, { userId: s.user_id, email: s.email });
-    if (!staff) throw new Error('no finance staff in the large demo');
+    if (!staff) throw new Error('no admin staff in the large demo');
     const { rows } = await raw.query<{ id: string; email: string; n: string }>(
       `select u.id::text, u.email, (select reltuples::bigint::text from pg_class where oid = 'public.users'::regclass) as n
          from public.users u order by u.id offset 500000 limit 1`,

@@ -12,6 +12,19 @@ const idsOf = (kind: string) => manifest.find((d) => d.kind === kind)!.ids!;
 // The edits at the end change the shared e2e database: this file runs in order.
 test.describe.configure({ mode: 'serial' });
 
+test('as an admin, each money finding links to the account page where the correction is made', async ({ browser }) => {
+  const context = await browser.newContext({ storageState: storageStateOf('admin') });
+  const page = await context.newPage();
+  await page.goto('/tasks/queue');
+  const money = page.getByRole('region', { name: 'Money on the queue' });
+  const fixes = money.getByRole('link', { name: /Fix in finance/ });
+  await expect(fixes).toHaveCount(4);
+  await expect(fixes.first()).toHaveAttribute('href', /^\/finance\/accounts\/[0-9a-f-]{36}$/);
+  await fixes.first().click();
+  await expect(page.getByRole('button', { name: 'Adjust credits' })).toBeVisible();
+  await context.close();
+});
+
 test.describe('the queue, as an engineer', () => {
   test.use({ storageState: storageStateOf('engineer') });
 
@@ -33,7 +46,8 @@ test.describe('the queue, as an engineer', () => {
     const money = page.getByRole('region', { name: 'Money on the queue' });
     await expect(money.getByRole('row').filter({ hasText: 'Failed, but charged' })).toHaveCount(2);
     await expect(money.getByRole('row').filter({ hasText: 'Completed, never charged' })).toHaveCount(2);
-    await expect(money.getByRole('link', { name: /Fix in finance/ })).toHaveCount(4);
+    // An engineer may not adjust credits: no link to a correction they cannot make.
+    await expect(money.getByRole('link', { name: /Fix in finance/ })).toHaveCount(0);
     await expect(money.getByRole('link', { name: 'Audit log' }).first()).toHaveAttribute('href', /\/audit\?target=task%3A/);
   });
 

@@ -52,7 +52,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
       {moneyNote ? (
         <Notice tone="warn" title="Money on the queue">
           {moneyNote}{' '}
-          {task.userId ? <Link href={`/users/${task.userId}#credits`} className={link}>Fix in finance</Link> : null}
+          {task.userId && staff.can('credits.adjust') ? <Link href={`/finance/accounts/${encodeURIComponent(task.userId)}`} className={link}>Fix in finance</Link> : null}
         </Notice>
       ) : null}
       {task.errorMessage ? <Notice tone="danger" title="Last error">{task.errorMessage}</Notice> : null}

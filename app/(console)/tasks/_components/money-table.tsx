@@ -11,7 +11,7 @@ export const MONEY_LABELS: Record<MoneyIssue['kind'], string> = {
   completed_task_not_charged: 'Completed, never charged',
 };
 
-export type MoneyRow = MoneyIssue & { auditHref: string };
+export type MoneyRow = MoneyIssue & { auditHref: string; fixHref: string | null };
 const col = dataTableColumns<MoneyRow>();
 const link = 'text-accent underline underline-offset-4';
 
@@ -45,8 +45,8 @@ const columns = col.columns([
     header: () => <span className="sr-only">Fix</span>,
     cell: (c) => (
       <span className="flex flex-wrap gap-3 text-sm">
-        {c.row.original.userId ? (
-          <Link href={`/users/${c.row.original.userId}#credits`} className={link}>
+        {c.row.original.fixHref ? (
+          <Link href={c.row.original.fixHref} className={link}>
             Fix in finance<span className="sr-only"> (credit adjustment for this user)</span>
           </Link>
         ) : null}

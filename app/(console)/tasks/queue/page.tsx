@@ -136,11 +136,16 @@ async function Stuck({ staff, mapping, now, params }: { staff: StaffContext; map
   );
 }
 
-async function Money({ mapping, now, params }: { mapping: Mapping; now: Date; params: SearchParams }) {
+async function Money({ mapping, now, params, canFix }: { mapping: Mapping; now: Date; params: SearchParams; canFix: boolean }) {
   const query = parseTableQuery(params, MONEY_SPEC);
   const r = await attempt(() => read((trx) => findMoneyIssues(trx, mapping, { now })));
   if (!r.ok) return <Notice tone="warn" title="Money on the queue unavailable">{r.message}</Notice>;
-  const rows = sortRows(r.value, (x) => x.createdAt, query.sort.desc).map((x) => ({ ...x, auditHref: auditHistoryHref({ type: 'task', id: x.taskId }) }));
+  const rows = sortRows(r.value, (x) => x.createdAt, query.sort.desc).map((x) => ({
+    ...x,
+    auditHref: auditHistoryHref({ type: 'task', id: x.taskId }),
+    // The correction is a credit adjustment on the finance account page, for those who may make one.
+    fixHref: canFix && x.userId ? `/finance/accounts/${encodeURIComponent(x.userId)}` : null,
+  }));
   return <MoneyTable rows={rows} query={query} sortable={MONEY_SPEC.sortable} />;
 }
 
@@ -211,7 +216,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
       {ctx.hasLedger ? (
         <Section id="money" title="Money on the queue" description={`Failed or cancelled tasks that were charged, and completed billable tasks that were not (last ${MONEY_DEFAULT_DAYS} days). Corrections are new ledger records, made in finance.`}>
           <Suspense fallback={<SectionSkeleton label="Checking charges…" />}>
-            <Money mapping={mapping} now={now} params={params} />
+            <Money mapping={mapping} now={now} params={params} canFix={staff.can('credits.adjust')} />
           </Suspense>
         </Section>
       ) : null}
