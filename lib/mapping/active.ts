@@ -69,6 +69,14 @@ export function currentMapping(): ActiveMapping {
   return configuredMapping() ?? state.__kontorMapping ?? UNDETECTED;
 }
 
+/** Throws MappingConfigError naming every table, column and key `mapping` names and `db` lacks. */
+export async function assertMappingFits(db: QueryExecutorProvider, mapping: Mapping, from: string): Promise<void> {
+  const problems = configurationProblems(await validateMapping(db, mapping));
+  if (problems.length) {
+    throw new MappingConfigError(`The mapping ${from} names what this database lacks:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+}
+
 /**
  * Resolves the mapping against `db`: detects it when nothing is configured (once per process), and
  * throws MappingConfigError naming every missing table and column of a configured one.
@@ -77,11 +85,8 @@ export async function resolveActiveMapping(db: QueryExecutorProvider): Promise<A
   const configured = configuredMapping();
   if (configured) {
     if (configured.source.kind !== 'embedded-demo') {
-      const problems = configurationProblems(await validateMapping(db, configured.mapping));
-      if (problems.length) {
-        const from = configured.source.kind === 'file' ? `KONTOR_MAPPING (${configured.source.path})` : `KONTOR_PRESET=${env.KONTOR_PRESET}`;
-        throw new MappingConfigError(`The mapping ${from} names what this database lacks:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-      }
+      const from = configured.source.kind === 'file' ? `KONTOR_MAPPING (${configured.source.path})` : `KONTOR_PRESET=${env.KONTOR_PRESET}`;
+      await assertMappingFits(db, configured.mapping, from);
     }
     return configured;
   }
