@@ -51,6 +51,7 @@ function readMappingFile(file: string): Mapping {
 export function configuredMapping(): ActiveMapping | null {
   if (env.KONTOR_MAPPING) return { mapping: readMappingFile(env.KONTOR_MAPPING), source: { kind: 'file', path: env.KONTOR_MAPPING } };
   if (env.KONTOR_PRESET) return { mapping: getPreset(env.KONTOR_PRESET), source: { kind: 'preset', preset: env.KONTOR_PRESET } };
+  if (isEmbedded() && env.KONTOR_FIXTURE) return { mapping: getPreset(env.KONTOR_FIXTURE), source: { kind: 'preset', preset: env.KONTOR_FIXTURE } };
   if (isEmbedded()) return { mapping: getPreset('demo'), source: { kind: 'embedded-demo' } };
   return null;
 }
@@ -85,7 +86,7 @@ export async function resolveActiveMapping(db: QueryExecutorProvider): Promise<A
   const configured = configuredMapping();
   if (configured) {
     if (configured.source.kind !== 'embedded-demo') {
-      const from = configured.source.kind === 'file' ? `KONTOR_MAPPING (${configured.source.path})` : `KONTOR_PRESET=${env.KONTOR_PRESET}`;
+      const from = configured.source.kind === 'file' ? `KONTOR_MAPPING (${configured.source.path})` : `KONTOR_PRESET=${configured.source.preset}`;
       await assertMappingFits(db, configured.mapping, from);
     }
     return configured;

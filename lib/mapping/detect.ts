@@ -242,5 +242,6 @@ function discover(tables: CatalogTable[]): MappingInput {
       break;
     }
   }
+  mapping.absent = Object.fromEntries(CONCEPTS.filter((c) => !mapping[c]).map((c) => [c, 'no table of this database looks like one']));
   return mapping as MappingInput;
 }
