@@ -64,7 +64,8 @@ function FigureCard({ concept, result }: { concept: HeadlineConcept; result: Att
 }
 
 function MissingConcepts({ check }: { check: MappingCheck }) {
-  const missing = check.concepts.filter((c) => !c.available && (HEADLINE_CONCEPTS as readonly string[]).includes(c.concept));
+  // Every concept, not only the counted ones: a hidden area (Usage costs, say) is explained here too.
+  const missing = check.concepts.filter((c) => !c.available);
   if (!missing.length) return null;
   return (
     <Notice title="Not shown for this database">
