@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import pg from 'pg';
-import { buildFixture, fixtureManifest, FIXTURE_PRODUCTS, type FixtureProduct } from '@/db/fixtures/build';
+import { buildFixture, buildUnrelatedDatabase, fixtureManifest, FIXTURE_PRODUCTS, type FixtureProduct } from '@/db/fixtures/build';
 import { ADVISOR_IDS } from '@/lib/inspect/advisors';
 import { getPreset } from '@/lib/mapping/presets';
 import { CONCEPTS } from '@/lib/mapping/schema';
@@ -38,7 +38,7 @@ test.afterEach(() => {
 });
 
 test.afterAll(async () => {
-  for (const product of FIXTURE_PRODUCTS) await admin(`drop database if exists ${dbName(product)} with (force)`);
+  for (const product of [...FIXTURE_PRODUCTS, 'unrelated']) await admin(`drop database if exists ${dbName(product)} with (force)`);
 });
 
 /** The first row's key of a mapped table, for its detail page. */
@@ -130,3 +130,29 @@ for (const product of FIXTURE_PRODUCTS) {
     }
   });
 }
+
+test('a database no preset fits: the Database pages, and an Overview that says nothing was detected', async ({ page }) => {
+  test.setTimeout(180_000);
+  const name = dbName('unrelated');
+  await admin(`drop database if exists ${name} with (force)`);
+  await admin(`create database ${name}`);
+  await buildUnrelatedDatabase(e2eClusterUrl(name));
+  // No KONTOR_PRESET, no KONTOR_MAPPING: the console detects.
+  const started = await startSecondServer({ DATABASE_URL: e2eClusterUrl(name), KONTOR_AUTH: 'demo' });
+  server = started.server;
+  const { base } = started;
+  await signIn(page, base);
+  await expectNoError(page, '/');
+  await expect(page.getByText('No product tables detected')).toBeVisible();
+  const sidebar = page.getByRole('navigation', { name: 'Areas' });
+  for (const label of ['Users', 'Payments', 'Queue', 'Tasks', 'Workers', 'Reconciliation', 'Statement', 'Usage costs']) {
+    await expect(sidebar.getByRole('link', { name: label, exact: true }), `${label} hidden`).toHaveCount(0);
+  }
+  for (const area of navFor('admin', [])) {
+    const response = await page.goto(`${base}${area.href}`);
+    expect(response?.status(), area.href).toBeLessThan(400);
+    await expectNoError(page, area.href);
+  }
+  await page.goto(`${base}/database/tables`);
+  await expect(page.getByText('inventory_items').first()).toBeVisible();
+});
