@@ -13,12 +13,15 @@ import { inspectCommand } from '@/cli/inspect';
 import { snapshotCommand } from '@/cli/snapshot';
 import { reconcileCommand } from '@/cli/reconcile';
 import { tasksCommand } from '@/cli/tasks';
+import { detectCommand } from '@/cli/detect';
+import { MappingConfigError, resolveActiveMapping } from '@/lib/mapping';
 import { out, type Command } from '@/cli/command';
 
 export const COMMANDS: Record<string, Command> = {
   inspect: inspectCommand,
   snapshot: snapshotCommand,
   tasks: tasksCommand,
+  detect: detectCommand,
   reconcile: reconcileCommand,
   staff: staffCommand,
   audit: auditCommand,
@@ -55,6 +58,9 @@ export const COMMANDS: Record<string, Command> = {
   },
 };
 
+/** Commands that work without the product's mapping (and help to fix it). */
+const MAPPING_FREE = new Set(['detect', 'migrate', 'status', 'staff', 'audit']);
+
 function usage() {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(14)}${c.summary}`);
   return `usage: npm run kontor -- <command> [--json]\n\ncommands:\n${lines.join('\n')}`;
@@ -78,6 +84,16 @@ async function main(argv: string[]): Promise<number> {
   pool.on('error', () => undefined);
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
   try {
+    // The mapping every command reads through: configured (and checked against the database), or detected.
+    if (!MAPPING_FREE.has(name)) {
+      try {
+        await resolveActiveMapping(db);
+      } catch (err) {
+        if (!(err instanceof MappingConfigError)) throw err;
+        console.error(`kontor: ${err.message}`);
+        return 1;
+      }
+    }
     return await command.run({ db, json, args });
   } finally {
     await db.destroy();

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { migrateToLatest } from '@/db/migrate';
 import { startCluster, type Cluster } from '@/db/embedded';
 import { buildDemo, DEMO_VERSION, type DemoSize } from '@/db/demo/build';
+import { buildFixture, fixtureComment, isFixtureProduct, FIXTURE_PRODUCTS, type FixtureProduct } from '@/db/fixtures/build';
 
 export const KONTOR_DIR = path.resolve(process.env.KONTOR_HOME ?? '.kontor');
 export const DEMO_DB = 'kontor_demo';
@@ -19,6 +20,8 @@ export interface Resolved {
   embedded: boolean;
   cluster?: Cluster;
   secret: string;
+  /** KONTOR_FIXTURE's product, whose fixture database the embedded cluster serves instead of the demo. */
+  fixture?: FixtureProduct;
 }
 
 /** A stable per-checkout secret for the embedded demo, so sessions survive restarts. */
@@ -88,6 +91,27 @@ export interface EnsureOptions {
   scale?: number;
   /** With reset: the demo's size ('bench': 1M users, ~10M ledger rows; several minutes). */
   size?: DemoSize;
+  /** A product's fixture (db/fixtures) instead of the demo; default KONTOR_FIXTURE. */
+  fixture?: string;
+}
+
+/** The fixture the embedded cluster serves, if one is asked for (KONTOR_FIXTURE or the option). */
+function fixtureOf(opts: EnsureOptions): FixtureProduct | undefined {
+  const name = opts.fixture ?? process.env.KONTOR_FIXTURE;
+  if (!name) return undefined;
+  if (!isFixtureProduct(name)) throw new Error(`KONTOR_FIXTURE must be one of ${FIXTURE_PRODUCTS.join(', ')}, got "${name}".`);
+  return name;
+}
+
+async function databaseComment(url: string): Promise<string> {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    const r = await client.query(`select shobj_description(oid, 'pg_database') as note from pg_database where datname = current_database()`);
+    return String(r.rows[0]?.note ?? '');
+  } finally {
+    await client.end();
+  }
 }
 
 export async function ensureDatabase(opts: EnsureOptions = {}): Promise<Resolved> {
@@ -96,6 +120,19 @@ export async function ensureDatabase(opts: EnsureOptions = {}): Promise<Resolved
     return { url: process.env.DATABASE_URL, embedded: false, secret: process.env.KONTOR_SECRET ?? '' };
   }
   const cluster = await startCluster({ dataDir: path.join(KONTOR_DIR, 'pg17'), major: 17, log });
+  const fixture = fixtureOf(opts);
+  if (fixture) {
+    const name = `kontor_fixture_${fixture.replace('-', '_')}`;
+    const url = cluster.url(name);
+    const built = (await databaseExists(cluster.url(), name)) && (await databaseComment(url)).startsWith(fixtureComment(fixture, new Date(0)).split(' built ')[0]);
+    if (opts.reset || !built) {
+      log(`Building the ${fixture} fixture…`);
+      await recreateDatabase(cluster.url(), name);
+      await buildFixture(url, fixture);
+    }
+    await migrateEmbedded(url, log);
+    return { url, embedded: true, cluster, secret: process.env.KONTOR_SECRET ?? localSecret(), fixture };
+  }
   const url = cluster.url(DEMO_DB);
   const exists = await databaseExists(cluster.url(), DEMO_DB);
   if (opts.reset || !exists || !(await isDemoBuilt(url))) {

@@ -19,7 +19,12 @@ const schema = z.object({
   KONTOR_AUTH: z.enum(['demo', 'supabase']).optional(),
   /** Signs Kontor's own session cookies (demo auth) and preview tokens. At least 32 characters. */
   KONTOR_SECRET: z.string().min(32, { error: 'KONTOR_SECRET must be at least 32 characters' }).optional(),
+  /** A mapping preset by name (lib/mapping/presets). Unset: detected from the database's catalog. */
   KONTOR_PRESET: z.string().optional(),
+  /** A JSON mapping file (as `kontor detect` prints it); wins over KONTOR_PRESET. */
+  KONTOR_MAPPING: z.string().min(1).optional(),
+  /** The embedded cluster serves this product's fixture (db/fixtures) instead of the demo. */
+  KONTOR_FIXTURE: z.enum(['reigh', 'story-app', 'seydam', 'aethercrown98', 'ai-social']).optional(),
   /** Bearer token for /metrics (Prometheus); unset: /metrics answers 401 to everyone. */
   KONTOR_METRICS_TOKEN: z.string().min(16, { error: 'KONTOR_METRICS_TOKEN must be at least 16 characters' }).optional(),
   NEXT_PUBLIC_SUPABASE_URL: z.url().optional(),

@@ -1,6 +1,7 @@
 /**
  * `npm run demo:reset [-- --size bench] [--scale N]`: rebuild the embedded demo database from
- * scratch. `--size bench` builds the benchmark size (1M users, ~10M ledger rows, 2M tasks: minutes,
+ * scratch. `-- --fixture <product>` (reigh, story-app, seydam, aethercrown98, ai-social) rebuilds that
+ * product's fixture database instead (db/fixtures), which `KONTOR_FIXTURE=<product> npm run dev` serves. `--size bench` builds the benchmark size (1M users, ~10M ledger rows, 2M tasks: minutes,
  * db/demo/README.md); `--scale` multiplies a size's counts (default size: 2,000 users, 200,000
  * ledger rows, 50,000 tasks).
  */
@@ -23,6 +24,17 @@ if (size !== 'default' && size !== 'bench') {
   console.error('demo:reset: --size takes default or bench');
   process.exit(2);
 }
-const db = await ensureDatabase({ log, reset: true, scale, size });
+const fixtureAt = process.argv.indexOf('--fixture');
+const fixture = fixtureAt > 0 ? process.argv[fixtureAt + 1] : undefined;
+if (fixtureAt > 0 && !fixture) {
+  console.error('demo:reset: --fixture takes a product: reigh, story-app, seydam, aethercrown98 or ai-social');
+  process.exit(2);
+}
+const db = await ensureDatabase({ log, reset: true, scale, size, fixture });
+if (fixture) {
+  await db.cluster?.stop();
+  log(`The ${fixture} fixture is rebuilt: KONTOR_FIXTURE=${fixture} npm run dev serves it (preset ${fixture}).`);
+  process.exit(0);
+}
 await db.cluster?.stop();
 log('Demo database rebuilt.');

@@ -38,6 +38,8 @@ async function main() {
     NEXT_TELEMETRY_DISABLED: '1',
     KONTOR_SECRET: process.env.KONTOR_SECRET ?? db.secret,
     ...(db.embedded ? { KONTOR_EMBEDDED_URL: db.url } : {}),
+    // A product's fixture is read through that product's preset (unless told otherwise).
+    ...(db.fixture && !process.env.KONTOR_PRESET && !process.env.KONTOR_MAPPING ? { KONTOR_PRESET: db.fixture } : {}),
   };
 
   if (mode === 'start' && !fs.existsSync('.next/BUILD_ID')) {

@@ -9,11 +9,21 @@ import Link from 'next/link';
 import { getStaff } from '@/lib/auth';
 import { navFor } from '@/lib/nav';
 import { getConsoleHealth } from '@/app/(console)/_lib/health';
+import { getMappingCheck } from '@/app/(console)/_lib/mapping';
 import { DatabaseProblem } from '@/app/(console)/_components/database-problem';
 import { ConsoleHeader } from '@/app/(console)/_components/console-header';
 import { SidebarNav } from '@/app/(console)/_components/sidebar-nav';
 import { CommandPalette } from '@/app/(console)/_components/command-palette';
 import { Notice } from '@/components/ui/notice';
+
+/** The concepts this database has, so the sidebar hides what it cannot show; all areas if unknown. */
+async function availableConcepts() {
+  try {
+    return (await getMappingCheck()).available;
+  } catch {
+    return undefined; // each page reports a failing read itself
+  }
+}
 
 async function staffOrNull() {
   try {
@@ -26,7 +36,8 @@ async function staffOrNull() {
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const health = await getConsoleHealth();
   if (!health.ok) return <DatabaseProblem problem={health} />;
-  const staff = await staffOrNull();
+  const [staff, available] = await Promise.all([staffOrNull(), availableConcepts()]);
+  const areas = staff ? navFor(staff.role, available) : [];
 
   return (
     <>
@@ -41,8 +52,8 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <Link href="/" className="block rounded-md px-3 text-lg font-bold tracking-tight">
             Kontor
           </Link>
-          {staff ? <SidebarNav areas={navFor(staff.role)} /> : null}
-          {staff ? <CommandPalette areas={navFor(staff.role)} /> : null}
+          {staff ? <SidebarNav areas={areas} /> : null}
+          {staff ? <CommandPalette areas={areas} /> : null}
         </div>
         <div className="flex min-w-0 flex-col">
           <ConsoleHeader database={health.database} staff={staff ? { email: staff.email, role: staff.role } : null} />

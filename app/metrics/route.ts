@@ -5,7 +5,7 @@
  */
 import { read } from '@/db/index';
 import { env } from '@/lib/env';
-import { activeMapping, validateMapping } from '@/lib/mapping';
+import { resolveActiveMapping, validateMapping } from '@/lib/mapping';
 import { queueNow } from '@/lib/domain/tasks/model';
 import { bearerMatches, collectMetrics, formatMetrics } from '@/lib/domain/tasks/metrics';
 
@@ -20,7 +20,7 @@ export async function GET(request: Request) {
   }
   try {
     const body = await read(async (trx) => {
-      const check = await validateMapping(trx, activeMapping());
+      const check = await validateMapping(trx, (await resolveActiveMapping(trx)).mapping);
       return formatMetrics(await collectMetrics(trx, check.mapping, { now: await queueNow(trx) }));
     });
     return new Response(body, { headers: { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' } });

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { activeMapping, columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
 import { defineEdit, type Trx } from '@/lib/guard/define';
 import { GuardError, invalid } from '@/lib/guard/errors';
+import { moveCachedBalance } from '@/lib/domain/balance';
 
 export const ADJUST_APPROVAL_ABOVE = 500;
 export const ADJUST_MAX = 10_000;
@@ -100,6 +101,7 @@ export const adjustCredits = defineEdit({
       insert into ${tableOf(ledger)} (${columnOf(ledger, 'userId')}, ${columnOf(ledger, 'amount')}, ${columnOf(ledger, 'type')}${description})
       values (${loaded.target.id}, ${input.amount}, ${manual}${descriptionValue})
       returning ${keyOf(ledger)}::text as id`.execute(trx);
+    await moveCachedBalance(trx, loaded.target.id, input.amount, mapping);
     return {
       after: { email: before.email, balance: await balanceOf(trx, mapping, loaded.target.id), entry: { type: manual, amount: input.amount.toFixed(2) } },
       result: { ledgerId: rows[0].id },

@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { columnOf, hasColumn, keyOf, tableOf } from '@/lib/mapping';
 import { defineEdit } from '@/lib/guard/define';
+import { moveCachedBalance } from '@/lib/domain/balance';
 import { GuardError, invalid } from '@/lib/guard/errors';
 import { cents, fromCents, lockPayment, paymentConcepts, paymentIdSchema, purchaseCount, rawStatuses } from '@/lib/domain/payments-common';
 
@@ -55,6 +56,7 @@ export const grantMissingCredits = defineEdit({
       insert into ${tableOf(ledger)} (${columnOf(ledger, 'userId')}, ${columnOf(ledger, 'amount')}, ${columnOf(ledger, 'type')}, ${columnOf(ledger, 'paymentId')}${description})
       values (${before.userId}, ${before.credits}, ${purchase}, ${loaded.target.id}${descriptionValue})
       returning ${keyOf(ledger)}::text as id`.execute(trx);
+    await moveCachedBalance(trx, before.userId, before.credits);
     await sql`
       insert into kontor.credit_grants (payment_id, user_id, credits, ledger_entry_id, created_by, created_by_email)
       values (${loaded.target.id}, ${before.userId}, ${before.credits}, ${rows[0].id}, ${staff.userId}, ${staff.email})`.execute(trx);

@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { activeMapping, columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
 import { defineEdit, type Trx } from '@/lib/guard/define';
 import { GuardError, invalid, STALE_MESSAGE } from '@/lib/guard/errors';
+import { moveCachedBalance } from '@/lib/domain/balance';
 import { ADJUST_APPROVAL_ABOVE, ADJUST_DAILY_LIMIT, ADJUST_MAX } from '@/lib/domain/credits-adjust';
 
 const credits = z
@@ -153,6 +154,7 @@ export const reverseLedgerEntry = defineEdit({
     const { rows: [rev] } = await sql<{ id: string }>`
       insert into ${tableOf(ledger)} (${sql.join(cols)}) values (${sql.join(vals)})
       returning ${keyOf(ledger)}::text as id`.execute(trx);
+    await moveCachedBalance(trx, e.userId, -Number(e.amount), mapping);
     await trx.insertInto('kontor.ledger_reversals')
       .values({ original_id: e.id, reversal_id: rev.id, audit_reason: 'credits.reverse', staff_id: staff.userId }).execute();
     const reversed = (-Number(e.amount)).toFixed(2);

@@ -56,6 +56,16 @@ export function paymentConcepts(mapping: Mapping = activeMapping()) {
   return { payments, ledger, users };
 }
 
+/**
+ * What the payment pages read: users and payments, and the ledger when the product keeps one (Seydam
+ * and AetherCrown98 take payments without a credit ledger: their payments show without grant counts).
+ */
+export function paymentReadConcepts(mapping: Mapping = activeMapping()) {
+  const { payments, ledger, users } = mapping;
+  if (!payments || !users) throw new GuardError('misconfigured', 'Payments need the users and payments concepts in the table mapping.');
+  return { payments, users, ledger };
+}
+
 /** The raw status values the mapping gives these meanings (unknown meanings are left out). */
 export function rawStatuses(payments: Concept<'payments'>, keys: PaymentStatusKey[]): string[] {
   return keys.map((k) => payments.statuses[k]).filter((v): v is string => typeof v === 'string');

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { StaffContext } from '@/lib/auth';
 import { activeMapping, columnOf, hasColumn, keyOf, tableOf } from '@/lib/mapping';
 import { GuardError } from '@/lib/guard/errors';
-import { cents, majorAmount, paymentConcepts, rawStatuses, statusKeyOf, type PaymentStatusKey } from '@/lib/domain/payments-common';
+import { cents, majorAmount, paymentConcepts, paymentReadConcepts, rawStatuses, statusKeyOf, type PaymentStatusKey } from '@/lib/domain/payments-common';
 
 export const PAYMENT_SORTS = ['created', 'amount', 'status'] as const;
 export type PaymentSort = (typeof PAYMENT_SORTS)[number];
@@ -75,9 +75,9 @@ function optional(present: boolean, expr: () => RawBuilder<unknown>) {
 
 /** The payment columns every view shows, plus its purchase-entry count (one index probe per row). */
 function paymentSelect() {
-  const { payments, ledger, users } = paymentConcepts();
+  const { payments, ledger, users } = paymentReadConcepts();
   const p = (c: Parameters<typeof columnOf<typeof payments>>[1]) => columnOf(payments, c, 'p');
-  const purchases = hasColumn(ledger, 'paymentId') && hasColumn(ledger, 'type') && ledger.types.purchase
+  const purchases = ledger && hasColumn(ledger, 'paymentId') && hasColumn(ledger, 'type') && ledger.types.purchase
     ? sql`(select count(*) from ${tableOf(ledger)} l where l.${columnOf(ledger, 'paymentId')} = p.${keyOf(payments)} and l.${columnOf(ledger, 'type')} = ${ledger.types.purchase})`
     : sql`null::bigint`;
   return sql`
@@ -107,7 +107,7 @@ export function creditFlag(statusKey: PaymentStatusKey | null, purchaseEntries: 
 }
 
 function toRow(r: RawPayment): PaymentRow {
-  const { payments } = paymentConcepts();
+  const { payments } = paymentReadConcepts();
   const statusKey = statusKeyOf(payments, r.status);
   return {
     id: r.id, userId: r.user_id, email: r.email, amount: majorAmount(payments, r.amount), currency: r.currency, credits: r.credits,
@@ -117,7 +117,7 @@ function toRow(r: RawPayment): PaymentRow {
 }
 
 function whereOf(f: PaymentFilters): RawBuilder<unknown> {
-  const { payments, ledger } = paymentConcepts();
+  const { payments, ledger } = paymentReadConcepts();
   const p = (c: Parameters<typeof columnOf<typeof payments>>[1]) => columnOf(payments, c, 'p');
   const minor = payments.amountUnit === 'minor';
   const amount = (v: string) => sql`${minor ? String(cents(v)) : v}::numeric`;
@@ -133,7 +133,7 @@ function whereOf(f: PaymentFilters): RawBuilder<unknown> {
   if (f.from) parts.push(sql`${p('createdAt')} >= ${f.from}::date`);
   if (f.to) parts.push(sql`${p('createdAt')} < ${f.to}::date + 1`);
   if (f.user) parts.push(sql`${p('userId')} = ${f.user}`);
-  if (f.flag && hasColumn(ledger, 'paymentId') && hasColumn(ledger, 'type') && ledger.types.purchase) {
+  if (f.flag && ledger && hasColumn(ledger, 'paymentId') && hasColumn(ledger, 'type') && ledger.types.purchase) {
     const n = sql`(select count(*) from ${tableOf(ledger)} l where l.${columnOf(ledger, 'paymentId')} = p.${keyOf(payments)} and l.${columnOf(ledger, 'type')} = ${ledger.types.purchase})`;
     parts.push(sql`${p('status')} = any(${rawStatuses(payments, PAID)}::text[])`);
     parts.push(f.flag === 'none' ? sql`${n} = 0` : f.flag === 'twice' ? sql`${n} > 1` : sql`${n} <> 1`);
@@ -151,7 +151,7 @@ export async function listPayments(
   q: { sort: PaymentSort; desc: boolean; limit: number; offset: number },
 ): Promise<PaymentRow[]> {
   assertCan(staff);
-  const { payments } = paymentConcepts();
+  const { payments } = paymentReadConcepts();
   const dir = sql.raw(q.desc ? 'desc' : 'asc');
   const { rows } = await sql<RawPayment>`
     select ${paymentSelect()} from ${tableOf(payments)} p
@@ -169,7 +169,7 @@ export interface PaymentTotals {
 /** Count and sum per currency of the filtered set. */
 export async function paymentTotals(db: QueryExecutorProvider, staff: StaffContext, filters: PaymentFilters): Promise<PaymentTotals> {
   assertCan(staff);
-  const { payments } = paymentConcepts();
+  const { payments } = paymentReadConcepts();
   const currency = hasColumn(payments, 'currency') ? sql`upper(p.${columnOf(payments, 'currency')}::text)` : sql`null::text`;
   const { rows } = await sql<{ currency: string | null; n: string; amount: string }>`
     select ${currency} as currency, count(*)::text as n, coalesce(sum(p.${columnOf(payments, 'amount')}), 0)::text as amount
@@ -221,12 +221,12 @@ export async function ledgerEntries(db: QueryExecutorProvider, where: RawBuilder
 
 export async function getPayment(db: QueryExecutorProvider, staff: StaffContext, id: string): Promise<PaymentDetail | null> {
   assertCan(staff);
-  const { payments, ledger } = paymentConcepts(activeMapping());
+  const { payments, ledger } = paymentReadConcepts(activeMapping());
   const { rows } = await sql<RawPayment>`
     select ${paymentSelect()} from ${tableOf(payments)} p where p.${keyOf(payments)} = ${id}`.execute(db);
   if (!rows[0]) return null;
   const payment = toRow(rows[0]);
-  if (!hasColumn(ledger, 'paymentId')) return { payment, entries: [], grants: [] };
+  if (!ledger || !hasColumn(ledger, 'paymentId')) return { payment, entries: [], grants: [] };
   const entries = staff.can('credits.read')
     ? await ledgerEntries(db, sql`l.${columnOf(ledger, 'paymentId')} = ${id}`, sql`l.${columnOf(ledger, 'createdAt')}, l.${keyOf(ledger)}`, 100)
     : [];
@@ -236,7 +236,7 @@ export async function getPayment(db: QueryExecutorProvider, staff: StaffContext,
 /** The methods and currencies the filter form offers: the distinct values of a bounded sample. */
 export async function paymentFacets(db: QueryExecutorProvider, staff: StaffContext): Promise<{ methods: string[]; currencies: string[] }> {
   assertCan(staff);
-  const { payments } = paymentConcepts();
+  const { payments } = paymentReadConcepts();
   const distinct = async (c: 'method' | 'currency') => {
     if (!hasColumn(payments, c)) return [];
     // A loose index scan would be exact; a bounded sample is enough for a filter's options.

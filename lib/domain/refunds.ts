@@ -14,6 +14,7 @@ import { z } from 'zod';
 import type { StaffContext } from '@/lib/auth';
 import { columnOf, hasColumn, keyOf, tableOf } from '@/lib/mapping';
 import { defineEdit, type Trx } from '@/lib/guard/define';
+import { moveCachedBalance } from '@/lib/domain/balance';
 import { GuardError, invalid } from '@/lib/guard/errors';
 import {
   cents, fromCents, lockPayment, moneySchema, paymentConcepts, paymentIdSchema, rawStatuses, type LockedPayment,
@@ -108,6 +109,7 @@ export const refundPayment = defineEdit({
         values (${payment.userId}, ${fromCents(-credits)}, ${ledger.types.refund}, ${payment.id}${descriptionValue})
         returning ${keyOf(ledger)}::text as id`.execute(trx);
       ledgerId = rows[0].id;
+      await moveCachedBalance(trx, payment.userId, fromCents(-credits));
     }
     const { rows } = await sql<{ id: string }>`
       insert into kontor.refunds (payment_id, user_id, amount, currency, credits, ledger_entry_id, created_by, created_by_email)

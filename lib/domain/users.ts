@@ -45,6 +45,8 @@ function need(staff: StaffContext, cap: Parameters<StaffContext['can']>[0]) {
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(String(v)).toISOString());
 
 async function authIdentity(db: QueryExecutorProvider, id: string): Promise<AuthIdentity | null> {
+  // A product with its own integer keys (Django's) has no auth account under the same id.
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
   const exists = await sql<{ ok: boolean }>`select to_regclass('auth.users') is not null as ok`.execute(db);
   if (!exists.rows[0].ok) return null;
   // to_jsonb(u) ->> reads columns that GoTrue has and a bare auth.users may lack; only these leave the server.

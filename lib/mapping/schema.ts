@@ -48,7 +48,15 @@ export const paymentsConcept = concept(
 export const ledgerConcept = concept(
   { userId: col, amount: col, createdAt: col },
   { type: opt, paymentId: opt, taskId: opt, description: opt },
-).extend({ types: values(['purchase', 'spend', 'refund', 'grant', 'manual', 'expiry']) });
+).extend({
+  types: values(['purchase', 'spend', 'refund', 'grant', 'manual', 'expiry']),
+  /**
+   * Who moves the cached balance (users.credits) when a ledger row is inserted: 'trigger', the
+   * product's own trigger on the ledger; 'app', the product's code, which updates both (so Kontor's
+   * edits must update the balance themselves, in the same transaction).
+   */
+  balanceUpdate: z.enum(['trigger', 'app']).default('trigger'),
+});
 
 export const taskCostConfigsConcept = concept(
   { taskType: col, baseCostPerSecond: col },
@@ -59,9 +67,18 @@ export const tasksConcept = concept(
   { status: col, createdAt: col },
   {
     userId: opt, projectId: opt, taskType: opt, params: opt, workerId: opt, attempts: opt,
-    errorMessage: opt, cost: opt, updatedAt: opt, startedAt: opt, processedAt: opt,
+    errorMessage: opt, cost: opt, updatedAt: opt, startedAt: opt, processedAt: opt, parentId: opt,
   },
-).extend({ statuses: values(['queued', 'inProgress', 'complete', 'failed', 'cancelled']) });
+).extend({
+  statuses: values(['queued', 'inProgress', 'complete', 'failed', 'cancelled']),
+  /**
+   * Which tasks are charged one by one: 'per-task', every complete task of a billable type (the cost
+   * configs' billable flag); 'parent-only', only tasks without a parent (columns.parentId), whose
+   * sub-tasks are paid for by the parent's charge; 'none', no task is charged by itself (the product
+   * charges per period or per subscription). A task that is correctly not charged is never a finding.
+   */
+  billing: z.enum(['per-task', 'parent-only', 'none']).default('per-task'),
+});
 
 export const workersConcept = concept(
   { status: col },
@@ -90,6 +107,8 @@ export const mappingSchema = z.object({
   workers: workersConcept.optional(),
   apiCosts: apiCostsConcept.optional(),
   tiers: tiersConcept.optional(),
+  /** Why the product has no such concept, in a sentence for the Overview (e.g. "Seydam keeps no ledger"). */
+  absent: z.partialRecord(z.enum(['users', 'payments', 'ledger', 'taskCostConfigs', 'tasks', 'workers', 'apiCosts', 'tiers']), z.string()).default({}),
 });
 
 /** A mapping as written (defaults optional). */

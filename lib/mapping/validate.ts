@@ -56,14 +56,15 @@ const key = (r: { schema: string; name: string }) => JSON.stringify([r.schema, r
 export async function validateMapping(db: QueryExecutorProvider, mapping: Mapping): Promise<MappingCheck> {
   const mapped = CONCEPTS.filter((c) => mapping[c]);
   const catalog = await catalogTables(db, mapped.map((c) => mapping[c]!.table));
-  const resolved: Mapping = { name: mapping.name };
+  const resolved: Mapping = { name: mapping.name, absent: mapping.absent };
   const concepts: ConceptStatus[] = [];
 
   for (const concept of CONCEPTS) {
     const label = CONCEPT_LABELS[concept];
     const spec = mapping[concept];
     if (!spec) {
-      concepts.push({ concept, label, available: false, problems: [`not mapped in the "${mapping.name}" mapping`], notes: [] });
+      const why = mapping.absent[concept] ?? `not mapped in the "${mapping.name}" mapping`;
+      concepts.push({ concept, label, available: false, problems: [why], notes: [] });
       continue;
     }
     const table = displayTable(spec.table);
@@ -90,6 +91,9 @@ export async function validateMapping(db: QueryExecutorProvider, mapping: Mappin
     if (spec.key && !present.has(spec.key)) {
       status.problems.push(`key column ${table}.${displayIdent(spec.key)} does not exist`);
     }
+    if (concept === 'tasks' && mapping.tasks?.billing === 'parent-only' && !columns.parentId) {
+      status.problems.push(`billing "parent-only" needs the parentId column of ${table}`);
+    }
     if (status.problems.length) continue;
     status.available = true;
     // The spread keeps statuses/types/amountUnit; only the columns shrink to what exists.
@@ -97,6 +101,19 @@ export async function validateMapping(db: QueryExecutorProvider, mapping: Mappin
   }
 
   return { mapping: resolved, concepts, available: concepts.filter((c) => c.available).map((c) => c.concept) };
+}
+
+/**
+ * What an admin's own mapping (KONTOR_MAPPING, KONTOR_PRESET) names and the database lacks: every
+ * missing table, column or key, each named. A configured mapping with any of these stops Kontor at
+ * start; concepts the mapping leaves out are not problems.
+ */
+export function configurationProblems(check: MappingCheck): string[] {
+  return check.concepts.flatMap((c) => {
+    if (!c.table) return [];
+    const missingColumns = c.notes.map((n) => n.replace(/; shown without it$/, ''));
+    return [...c.problems, ...missingColumns].map((p) => `${c.label}: ${p}`);
+  });
 }
 
 /** One line per unavailable concept, for notes and the CLI. */

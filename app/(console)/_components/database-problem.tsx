@@ -65,7 +65,7 @@ function explain(p: Problem): { title: string; body: React.ReactNode } {
         title: "Kontor's configuration is incomplete",
         body: (
           <>
-            <p>{p.message}</p>
+            <p className="whitespace-pre-line">{p.message}</p>
             <p>Fix the setting and restart Kontor.</p>
           </>
         ),

@@ -3,7 +3,7 @@ import type { StaffContext } from '@/lib/auth';
 import {
   getHeadlineFigure, HEADLINE_CONCEPTS, type Figure, type HeadlineConcept, type HeadlineFigure,
 } from '@/lib/domain/overview';
-import { CONCEPT_LABELS, type MappingCheck } from '@/lib/mapping';
+import { CONCEPT_LABELS, currentMapping, type MappingCheck, type MappingSource } from '@/lib/mapping';
 import { Approx } from '@/components/ui/approx';
 import { formatCompact, formatCount } from '@/components/ui/format';
 import { Notice } from '@/components/ui/notice';
@@ -64,7 +64,8 @@ function FigureCard({ concept, result }: { concept: HeadlineConcept; result: Att
 }
 
 function MissingConcepts({ check }: { check: MappingCheck }) {
-  const missing = check.concepts.filter((c) => !c.available && (HEADLINE_CONCEPTS as readonly string[]).includes(c.concept));
+  // Every concept, not only the counted ones: a hidden area (Usage costs, say) is explained here too.
+  const missing = check.concepts.filter((c) => !c.available);
   if (!missing.length) return null;
   return (
     <Notice title="Not shown for this database">
@@ -78,6 +79,36 @@ function MissingConcepts({ check }: { check: MappingCheck }) {
       <p className="mt-2 text-ink-muted">
         The mapping <code>{check.mapping.name}</code> says where Kontor looks for each part of the product.
       </p>
+    </Notice>
+  );
+}
+
+/** Says when no mapping is configured and the pages read through detection's guess. */
+function DetectedMapping({ source }: { source: MappingSource }) {
+  if (source.kind !== 'detected') return null;
+  const detect = <code>npm run kontor -- detect</code>;
+  if (source.preset) {
+    return (
+      <Notice title={`Detected: the ${source.preset} preset`}>
+        No mapping is configured, so Kontor read this database&apos;s catalog and found every table and column of the{' '}
+        <code>{source.preset}</code> preset. Set <code>KONTOR_PRESET={source.preset}</code> to keep it; {detect} shows the evidence.
+      </Notice>
+    );
+  }
+  if (!source.found.length) {
+    return (
+      <Notice title="No product tables detected">
+        No mapping is configured and no preset fits: none of this database&apos;s tables looks like users, payments, a credit
+        ledger, tasks or workers. The Database pages work on any Postgres; for the product pages, {detect} prints a mapping file
+        to start from, passed with <code>KONTOR_MAPPING</code>.
+      </Notice>
+    );
+  }
+  return (
+    <Notice title="Detected by name: check the mapping">
+      No mapping is configured and no preset fits, so Kontor guessed from table names:{' '}
+      {source.found.map((f) => `${CONCEPT_LABELS[f.concept].toLowerCase()} in ${f.table}`).join(', ')}. {detect} prints this
+      guess as a mapping file to adjust and pass with <code>KONTOR_MAPPING</code>.
     </Notice>
   );
 }
@@ -104,6 +135,7 @@ export async function ProductFigures({ staff }: { staff: StaffContext }) {
       {anyEstimate ? (
         <p className="text-sm text-ink-muted">≈ estimated from the planner&apos;s statistics: these tables are too large to count on every visit.</p>
       ) : null}
+      <DetectedMapping source={currentMapping().source} />
       <MissingConcepts check={check} />
     </div>
   );

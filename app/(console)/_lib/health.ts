@@ -11,7 +11,7 @@ import { KontorDbError } from '@/db/errors';
 import { schemaStatus, type SchemaStatus } from '@/db/migrate';
 import { databaseUrl, environmentName, isEmbedded } from '@/lib/env';
 import { getDatabaseIdentity } from '@/lib/inspect/overview';
-import { activeMapping } from '@/lib/mapping';
+import { configuredMapping, MappingConfigError, resolveActiveMapping } from '@/lib/mapping';
 
 export interface DatabaseLabel {
   /** current_database(), or the URL's database name when the server did not answer. */
@@ -45,7 +45,7 @@ export const getConsoleHealth = cache(async (): Promise<ConsoleHealth> => {
   let database: DatabaseLabel;
   try {
     database = labelFromUrl();
-    activeMapping(); // an unknown KONTOR_PRESET is a configuration problem, said here once
+    configuredMapping(); // an unknown KONTOR_PRESET or a bad KONTOR_MAPPING file is a configuration problem, said here once
   } catch (err) {
     return { ok: false, kind: 'misconfigured', message: (err as Error).message };
   }
@@ -54,6 +54,9 @@ export const getConsoleHealth = cache(async (): Promise<ConsoleHealth> => {
       identity: await getDatabaseIdentity(trx),
       // schemaStatus is typed for Kysely<unknown>; a transaction of any schema runs it the same.
       schema: await schemaStatus(trx as unknown as Kysely<unknown>),
+      // A configured mapping naming a missing table or column stops the console here, named; without
+      // one, detection runs once per process and every page reads through its guess.
+      mapping: await resolveActiveMapping(trx),
     }));
     database = { ...database, name: identity.name, serverVersion: identity.serverVersion };
     if (schema.state === 'missing') return { ok: false, kind: 'schema-missing', database, message: '' };
@@ -62,6 +65,7 @@ export const getConsoleHealth = cache(async (): Promise<ConsoleHealth> => {
     }
     return { ok: true, database, schema };
   } catch (err) {
+    if (err instanceof MappingConfigError) return { ok: false, kind: 'misconfigured', database, message: err.message };
     if (err instanceof KontorDbError && ['unreachable', 'auth', 'timeout'].includes(err.kind)) {
       return { ok: false, kind: err.kind as ProblemKind, database, message: err.message };
     }

@@ -4,7 +4,7 @@
  * since the last run plus the last run's findings, so both apply the very same predicate.
  */
 import { sql, type RawBuilder } from 'kysely';
-import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
+import { columnOf, hasColumn, keyOf, tableOf, taskBillable, type Mapping } from '@/lib/mapping';
 import type { Trx } from '@/lib/guard/define';
 import type { DiscrepancyKind, Finding } from '@/lib/domain/reconcile/kinds';
 
@@ -151,7 +151,9 @@ export async function taskFindings(trx: Trx, c: Concepts, candidates?: string[])
   const st = tasks.statuses;
   const unpaid = [st.failed, st.cancelled].filter((s): s is string => Boolean(s));
   const cost = hasColumn(tasks, 'cost') ? sql`coalesce(t.${columnOf(tasks, 'cost')}, 0)` : sql`null::numeric`;
-  const billable = cfg && hasColumn(cfg, 'billable') ? sql`coalesce(cfg.${columnOf(cfg, 'billable')}, true)` : sql`true`;
+  // Billable: the type's flag, and the product's rule (a sub-task paid by its parent, per-period billing).
+  const byType = cfg && hasColumn(cfg, 'billable') ? sql`coalesce(cfg.${columnOf(cfg, 'billable')}, true)` : sql`true`;
+  const billable = sql`(${byType} and ${taskBillable(tasks, 't')})`;
   const joinCfg = cfg
     ? sql`left join ${tableOf(cfg)} cfg on cfg.${columnOf(cfg, 'taskType')} = t.${columnOf(tasks, 'taskType')}`
     : sql``;

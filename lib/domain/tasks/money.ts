@@ -6,7 +6,7 @@
  */
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { at, queueModel, rawStatus, statusIn, taskKey, taskTable, tcol } from '@/lib/domain/tasks/model';
-import { columnOf, hasColumn, tableOf, type Mapping } from '@/lib/mapping';
+import { columnOf, hasColumn, tableOf, taskBillable, type Mapping } from '@/lib/mapping';
 
 export const MONEY_KINDS = ['failed_task_charged', 'cancelled_task_charged', 'completed_task_not_charged'] as const;
 export type MoneyKind = (typeof MONEY_KINDS)[number];
@@ -66,7 +66,7 @@ export async function findMoneyIssues(
       select ${taskKey(m)}::text as id, ${tcol(m, 'taskType')}::text as task_type, ${columnOf(m.tasks, 'status', 't')}::text as status,
              ${tcol(m, 'userId')}::text as user_id, ${created} as created_at, ${tcol(m, 'cost')}::text as cost, ${net}::text as charged
         from ${taskTable(m)} t
-       where ${statusIn(m, ['complete'])} and ${inWindow} and ${hasCost} and ${billable}
+       where ${statusIn(m, ['complete'])} and ${inWindow} and ${hasCost} and ${billable} and ${taskBillable(m.tasks)}
     ) b where b.charged::numeric >= 0
     order by created_at desc limit ${limit}`.execute(db);
 

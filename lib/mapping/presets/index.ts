@@ -1,9 +1,19 @@
-/** Known product schemas, by name. KONTOR_PRESET picks one; more arrive with their products. */
+/** Known product schemas, by name: KONTOR_PRESET picks one, detection (lib/mapping/detect.ts) guesses one. */
 import { parseMapping, type Mapping, type MappingInput } from '@/lib/mapping/schema';
 import { demoPreset } from '@/lib/mapping/presets/demo';
+import { reighPreset } from '@/lib/mapping/presets/reigh';
+import { storyAppPreset } from '@/lib/mapping/presets/story-app';
+import { seydamPreset } from '@/lib/mapping/presets/seydam';
+import { aethercrown98Preset } from '@/lib/mapping/presets/aethercrown98';
+import { aiSocialPreset } from '@/lib/mapping/presets/ai-social';
 
 export const PRESETS: Record<string, MappingInput> = {
   demo: demoPreset,
+  reigh: reighPreset,
+  'story-app': storyAppPreset,
+  seydam: seydamPreset,
+  aethercrown98: aethercrown98Preset,
+  'ai-social': aiSocialPreset,
 };
 
 export function presetNames(): string[] {

@@ -6,6 +6,7 @@ import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { auditHistoryHref } from '@/lib/guard';
 import { listUserNotes } from '@/lib/domain/notes';
+import { getMappingCheck } from '@/app/(console)/_lib/mapping';
 import { listPayments, paymentTotals, PAYMENT_SORTS, type PaymentSort } from '@/lib/domain/payments';
 import { getUserProfile, listUserAudit, listUserLedger, listUserTasks } from '@/lib/domain/users';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
@@ -24,7 +25,8 @@ const PAYMENTS: TableSpec<PaymentSort> = { sortable: PAYMENT_SORTS, defaultSort:
 
 export default async function UserPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
   const staff = await requireStaff('users.read');
-  const id = z.uuid().safeParse((await params).id);
+  // uuid keys (Supabase), or integer ones (Django's, Seydam's users).
+  const id = z.union([z.uuid(), z.string().regex(/^\d{1,18}$/)]).safeParse((await params).id);
   if (!id.success) notFound();
   const userId = id.data;
   const sp = await searchParams;
@@ -36,15 +38,17 @@ export default async function UserPage({ params, searchParams }: { params: Promi
   const tq = parseTableQuery(sp, list('t_'));
   const nq = parseTableQuery(sp, list('n_'));
   const page = (q: { pageSize: number; offset: number }) => ({ limit: q.pageSize, offset: q.offset });
+  // Only the sections this product has (the mapping was resolved by the layout's health check).
+  const has = (await getMappingCheck()).mapping;
   const [payments, ledger, tasks, notes, audit] = await Promise.all([
-    staff.can('payments.read')
+    staff.can('payments.read') && has.payments
       ? attempt(() => read(async (trx) => ({
           rows: await listPayments(trx, staff, { user: userId }, { sort: pq.sort.id, desc: pq.sort.desc, ...page(pq) }),
           total: (await paymentTotals(trx, staff, { user: userId })).count,
         })))
       : null,
-    staff.can('credits.read') ? attempt(() => read((trx) => listUserLedger(trx, staff, userId, page(lq)))) : null,
-    staff.can('tasks.read') ? attempt(() => read((trx) => listUserTasks(trx, staff, userId, page(tq)))) : null,
+    staff.can('credits.read') && has.ledger ? attempt(() => read((trx) => listUserLedger(trx, staff, userId, page(lq)))) : null,
+    staff.can('tasks.read') && has.tasks?.columns.userId ? attempt(() => read((trx) => listUserTasks(trx, staff, userId, page(tq)))) : null,
     attempt(() => read((trx) => listUserNotes(trx, staff, userId, page(nq)))),
     staff.can('audit.read') ? attempt(() => read((trx) => listUserAudit(trx, staff, userId))) : null,
   ]);

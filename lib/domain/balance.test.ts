@@ -1,0 +1,85 @@
+/**
+ * A product whose app updates the cached balance itself (ledger.balanceUpdate = 'app'): Kontor's
+ * credit edits insert the ledger row and move users.credits in the same transaction, so the books stay
+ * reconciled. Reigh's fixture without its ledger trigger stands in for such a product, read through a
+ * mapping file (KONTOR_MAPPING), set before the modules that read the environment load.
+ */
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { reighPreset } from '@/lib/mapping/presets/reigh';
+import { emptyDatabase, type TestDatabase } from '@/test/db';
+import type { KontorDatabase } from '@/db/types';
+
+const file = path.join(os.tmpdir(), `kontor-app-balance-${process.pid}.json`);
+fs.writeFileSync(file, JSON.stringify({ ...reighPreset, name: 'reigh-app', ledger: { ...reighPreset.ledger, balanceUpdate: 'app' } }));
+process.env.KONTOR_MAPPING = file;
+
+const { buildFixture } = await import('@/db/fixtures/build');
+const { adjustCredits } = await import('@/lib/domain/credits-adjust');
+const { reverseLedgerEntry } = await import('@/lib/domain/ledger-edits');
+const { commitEdit, previewEdit } = await import('@/lib/guard/kernel');
+const { loadStaff } = await import('@/lib/auth/staff');
+const { activeMapping } = await import('@/lib/mapping');
+
+const SECRET = 'balance-test-secret-0123456789-abcdefghij';
+const USER = '%reigh:user:5';
+let t: TestDatabase;
+let db: Kysely<KontorDatabase>;
+
+before(async () => {
+  t = await emptyDatabase();
+  await buildFixture(t.url, 'reigh', { anchor: new Date('2026-11-20T12:00:00Z') });
+  db = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 4 }) }) });
+  await sql`drop trigger credits_ledger_apply on public.credits_ledger`.execute(db);
+});
+after(async () => {
+  await db?.destroy();
+  await t?.drop();
+  fs.rmSync(file, { force: true });
+});
+
+async function balance(userId: string) {
+  const { rows } = await sql<{ credits: string; sum: string }>`
+    select u.credits::numeric(20, 2)::text as credits,
+           (select sum(amount) from public.credits_ledger l where l.user_id = u.id)::numeric(20, 2)::text as sum
+      from public.users u where u.id = ${userId}`.execute(db);
+  return rows[0];
+}
+
+test('the mapping file is the active mapping', () => {
+  assert.equal(activeMapping().name, 'reigh-app');
+  assert.equal(activeMapping().ledger?.balanceUpdate, 'app');
+});
+
+test('an adjustment and its reversal move the cached balance with the ledger', async () => {
+  const { rows: [u] } = await sql<{ id: string }>`
+    select id::text from public.users where id = overlay(overlay(md5(${USER.slice(1)}) placing '4' from 13) placing '8' from 17)::uuid`.execute(db);
+  const finance = await db.selectFrom('kontor.staff').select(['user_id', 'email']).where('role', '=', 'finance').executeTakeFirstOrThrow();
+  const staff = (await loadStaff(db, { userId: finance.user_id, email: finance.email }))!;
+  const opts = { db, secret: SECRET };
+  const before = await balance(u.id);
+  assert.equal(before.credits, before.sum);
+
+  const input = { userId: u.id, amount: '12.50' };
+  const { token } = await previewEdit(adjustCredits, staff, input, opts);
+  const r = await commitEdit(adjustCredits, staff, { ...input, reason: 'Goodwill credit for a failed render' }, token, crypto.randomUUID(), opts);
+  assert.equal(r.status, 'applied');
+  const adjusted = await balance(u.id);
+  assert.equal(Number(adjusted.credits), Number(before.credits) + 12.5);
+  assert.equal(adjusted.credits, adjusted.sum);
+
+  const entryId = (r as { result: { ledgerId: string } }).result.ledgerId;
+  const rev = { entryId, amount: '12.50' };
+  const p2 = await previewEdit(reverseLedgerEntry, staff, rev, opts);
+  const r2 = await commitEdit(reverseLedgerEntry, staff, { ...rev, reason: 'Entered against the wrong account' }, p2.token, crypto.randomUUID(), opts);
+  assert.equal(r2.status, 'applied');
+  const reversed = await balance(u.id);
+  assert.equal(reversed.credits, before.credits);
+  assert.equal(reversed.credits, reversed.sum);
+});
