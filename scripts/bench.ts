@@ -98,12 +98,15 @@ interface SqlScript {
 
 /**
  * The statements Kontor sent, in the transaction Kysely opened for them. A write (the snapshot) is
- * replayed inside a transaction that is rolled back, after removing in it the snapshot the recorded
- * run committed: its rows carry that snapshot's id as a literal.
+ * replayed inside a transaction that is rolled back, after removing in it the rows of the snapshot
+ * the recorded run committed: they carry that snapshot's id as a literal (its header row stays, so
+ * the replayed rows still have a parent).
  */
 function sqlScript(queries: CompiledQuery[], snapshotId: string | null): SqlScript {
   return {
-    setup: snapshotId ? `begin;\ndelete from kontor.snapshots where id = ${Number(snapshotId)};` : 'begin transaction read only;',
+    setup: snapshotId
+      ? ['begin;', ...['snapshot_tables', 'snapshot_indexes', 'snapshot_queries'].map((t) => `delete from kontor.${t} where snapshot_id = ${Number(snapshotId)};`)].join('\n')
+      : 'begin transaction read only;',
     body: queries.map((q) => `${inline(q)};`).join('\n'),
     teardown: snapshotId ? 'rollback;' : 'commit;',
   };

@@ -7,10 +7,14 @@ import { listIndexVerdicts, listUnindexedForeignKeys, type IndexVerdictKind } fr
 import type { RunContext } from '@/lib/inspect/advisors/advisor';
 import type { ObjectRow } from '@/lib/inspect/advisors/types';
 
-/** A per-run cache: the verdicts are read once however many advisors ask. */
-export function runContext(db: QueryExecutorProvider): RunContext {
-  let verdicts: ReturnType<RunContext['indexVerdicts']> | undefined;
-  return { indexVerdicts: () => (verdicts ??= listIndexVerdicts(db)) };
+/** A per-run cache, shared by a run's lanes: the verdicts are read once however many advisors ask. */
+export interface RunCache {
+  verdicts?: ReturnType<RunContext['indexVerdicts']>;
+}
+
+/** One lane's context: the first advisor to ask reads the verdicts on its own lane's connection. */
+export function runContext(db: QueryExecutorProvider, cache: RunCache = {}): RunContext {
+  return { indexVerdicts: () => (cache.verdicts ??= listIndexVerdicts(db)) };
 }
 
 export async function indexesWithVerdict(ctx: RunContext, kind: IndexVerdictKind): Promise<ObjectRow[]> {

@@ -38,17 +38,31 @@ export interface AdvisorRun {
 
 const LEVEL_ORDER: Record<Level, number> = { error: 0, warning: 1, info: 2 };
 
-/** Runs the catalogue (sequentially, on one connection: db may be a transaction). */
-export async function runAdvisors(db: QueryExecutorProvider, opts: RunOptions = {}): Promise<AdvisorRun> {
-  const suppressions = opts.suppressions ?? (await listActiveSuppressions(db));
+/**
+ * Runs the catalogue. `db` is one connection (a transaction: the checks run one after another) or
+ * several (lanes: each takes the next check as soon as it is free, so the catalog queries of two
+ * checks overlap; the page passes two read-only transactions).
+ */
+export async function runAdvisors(db: QueryExecutorProvider | readonly QueryExecutorProvider[], opts: RunOptions = {}): Promise<AdvisorRun> {
+  const lanes = Array.isArray(db) ? db : [db as QueryExecutorProvider];
+  const suppressions = opts.suppressions ?? (await listActiveSuppressions(lanes[0]));
   const timings: Record<string, number> = {};
-  const ctx = runContext(db);
+  const cache = {};
+  const todo = ADVISORS.filter((a) => !opts.categories || opts.categories.includes(a.category));
+  const results = new Map<string, Awaited<ReturnType<Advisor['run']>>>();
+  let next = 0;
+  await Promise.all(lanes.map(async (lane) => {
+    const ctx = runContext(lane, cache);
+    while (next < todo.length) {
+      const advisor = todo[next++];
+      const started = performance.now();
+      results.set(advisor.id, await advisor.run(lane, ctx));
+      timings[advisor.id] = performance.now() - started;
+    }
+  }));
   const findings: Finding[] = [];
-  for (const advisor of ADVISORS) {
-    if (opts.categories && !opts.categories.includes(advisor.category)) continue;
-    const started = performance.now();
-    const rows = await advisor.run(db, ctx);
-    timings[advisor.id] = performance.now() - started;
+  for (const advisor of todo) {
+    const rows = results.get(advisor.id)!;
     if (!rows.length) continue;
     const { run: _run, ...info } = advisor;
     const finding: Finding = { ...info, objects: [], suppressed: [] };

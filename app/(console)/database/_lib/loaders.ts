@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import { read } from '@/db/index';
+import { KontorDbError } from '@/db/errors';
 import type { KontorDatabase } from '@/db/types';
 
 /** The benchmark passes its own (logging) Kysely; pages use the process's pool. */
@@ -83,17 +84,33 @@ export async function loadTableDetailPage(schema: string, name: string, opts: { 
   }, {}, db);
 }
 
+/** Reading sequences opens each one: thousands of them, cold, can take seconds. */
+const SEQUENCES_TIMEOUT_MS = 3000;
+
 export async function loadActivityPage(db?: Db) {
-  return read(async (trx) => {
-    const [groups, sessions, sequences, wraparound, vitals] = await Promise.all([
-      listConnectionGroups(trx),
-      listBusySessions(trx),
-      listSequencesNearMax(trx, { limit: 10 }),
-      getWraparound(trx),
-      getDatabaseVitals(trx),
-    ]);
-    return { groups, sessions, lockTrees: blockingTrees(sessions), sequences, wraparound, vitals };
-  }, {}, db);
+  // The sequences on their own connection and time limit, so that a slow first read of thousands of
+  // them costs only that section, never the sessions and locks an engineer came for.
+  const [main, sequences] = await Promise.all([
+    read(async (trx) => {
+      const [groups, sessions, wraparound, vitals] = await Promise.all([
+        listConnectionGroups(trx),
+        listBusySessions(trx),
+        getWraparound(trx),
+        getDatabaseVitals(trx),
+      ]);
+      return { groups, sessions, lockTrees: blockingTrees(sessions), wraparound, vitals };
+    }, {}, db),
+    read((trx) => listSequencesNearMax(trx, { limit: 10 }), { statementTimeoutMs: SEQUENCES_TIMEOUT_MS }, db).then(
+      (rows) => ({ rows, problem: null }),
+      (err: unknown) => {
+        if (err instanceof KontorDbError && err.kind === 'timeout') {
+          return { rows: null, problem: `Reading the sequences took longer than ${SEQUENCES_TIMEOUT_MS / 1000} s (each one is opened to read its last value); reload to try again.` };
+        }
+        throw err;
+      },
+    ),
+  ]);
+  return { ...main, sequences };
 }
 
 export const QUERIES_SPEC: TableSpec<QuerySort> = {

@@ -79,9 +79,13 @@ export default async function ActivityPage() {
       </Section>
 
       <Section id="sequences" title="Sequences nearest their maximum" description="A sequence that reaches the maximum of its type makes every insert fail.">
-        <StructureTable caption="Sequences by share of their range used" captionHidden header={['Sequence', 'Type', 'Last value', 'Maximum', 'Used']}
-          rows={sequences.map((s) => [`${s.schema}.${s.name}`, s.type, formatCount(s.lastValue), formatCount(s.maxValue), `${formatRatio(s.used)}${s.used >= 0.75 ? ' — act now' : ''}`])}
-          empty="No sequence has been used yet." />
+        {sequences.rows ? (
+          <StructureTable caption="Sequences by share of their range used" captionHidden header={['Sequence', 'Type', 'Last value', 'Maximum', 'Used']}
+            rows={sequences.rows.map((s) => [`${s.schema}.${s.name}`, s.type, formatCount(s.lastValue), formatCount(s.maxValue), `${formatRatio(s.used)}${s.used >= 0.75 ? ' — act now' : ''}`])}
+            empty="No sequence has been used yet." />
+        ) : (
+          <Notice tone="warn" title="Sequences not read">{sequences.problem}</Notice>
+        )}
       </Section>
 
       <Section id="wraparound" title="Wraparound headroom" description="The tables holding the database's oldest transaction ID: vacuuming them moves the horizon.">
