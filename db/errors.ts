@@ -52,3 +52,12 @@ export function classifyDbError(err: unknown): unknown {
   }
   return err;
 }
+
+/**
+ * A key from a URL that the key column's type cannot hold ('123' for a uuid column, a uuid for an
+ * integer one): the row does not exist, so pages answer "not found" rather than an error.
+ */
+export function isKeyTypeMismatch(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code === '22P02' || code === '22003';
+}

@@ -137,3 +137,14 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await ctx.close();
   });
 }
+
+test('an id of the wrong type for the product is "not found", not an error', async ({ browser }) => {
+  const ctx = await browser.newContext({ storageState: storageStateOf('admin') });
+  const page = await ctx.newPage();
+  // The demo's keys are uuids; integer keys are valid for other products (Seydam's), so they reach the query.
+  for (const path of ['/users/123', '/payments/123', '/users/99999999999999999']) {
+    await page.goto(path);
+    await expect(page.getByRole('heading', { name: 'This page does not exist' }), path).toBeVisible();
+  }
+  await ctx.close();
+});

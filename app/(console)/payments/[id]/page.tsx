@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { read } from '@/db/index';
+import { isKeyTypeMismatch } from '@/db/errors';
 import { requireStaff } from '@/lib/auth';
 import { auditHistoryHref } from '@/lib/guard';
 import { getPayment } from '@/lib/domain/payments';
@@ -22,12 +23,16 @@ const ALL: TableQuery = { page: 1, pageSize: 100, sort: { id: 'created', desc: f
 
 export default async function PaymentPage({ params }: { params: Promise<{ id: string }> }) {
   const staff = await requireStaff('payments.read');
-  const id = z.uuid().safeParse((await params).id);
+  // uuid keys (Supabase), or integer ones (Django's, Seydam's payments).
+  const id = z.union([z.uuid(), z.string().regex(/^\d{1,18}$/)]).safeParse((await params).id);
   if (!id.success) notFound();
   const data = await read(async (trx) => {
     const detail = await getPayment(trx, staff, id.data);
     if (!detail) return null;
     return { detail, refunds: await listRefunds(trx, staff, id.data), refunded: await refundedSoFar(trx, id.data) };
+  }).catch((err: unknown) => {
+    if (isKeyTypeMismatch(err)) return null; // an integer id on a uuid-keyed product, or the reverse
+    throw err;
   });
   if (!data) notFound();
   const { detail: { payment: p, entries, grants }, refunds, refunded } = data;

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { read } from '@/db/index';
+import { isKeyTypeMismatch } from '@/db/errors';
 import { requireStaff } from '@/lib/auth';
 import { auditHistoryHref } from '@/lib/guard';
 import { listUserNotes } from '@/lib/domain/notes';
@@ -30,7 +31,10 @@ export default async function UserPage({ params, searchParams }: { params: Promi
   if (!id.success) notFound();
   const userId = id.data;
   const sp = await searchParams;
-  const profile = await read((trx) => getUserProfile(trx, staff, userId));
+  const profile = await read((trx) => getUserProfile(trx, staff, userId)).catch((err: unknown) => {
+    if (isKeyTypeMismatch(err)) return null; // an integer id on a uuid-keyed product, or the reverse
+    throw err;
+  });
   if (!profile) notFound();
 
   const pq = parseTableQuery(sp, PAYMENTS);
