@@ -9,7 +9,7 @@ function kontor(args: string[], env: Record<string, string>) {
     env: { ...process.env, ...env },
     encoding: 'utf8',
   });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, error: r.error?.message ?? (r.signal ? `killed by ${r.signal}` : undefined) };
 }
 
 let tdb: TestDatabase;
@@ -66,6 +66,7 @@ test('staff add gives an existing auth user a role; an unknown email or role is 
   const ok = kontor(['staff', 'add', 'boss@example.com', '--role', 'admin', '--json'], { DATABASE_URL: tdb.url });
   assert.equal(ok.code, 0, ok.stderr);
   const list = kontor(['staff', 'list', '--json'], { DATABASE_URL: tdb.url });
+  assert.equal(list.code, 0, `staff list: ${list.stderr}${list.error ?? ''}`);
   assert.deepEqual(JSON.parse(list.stdout).map((r: { email: string; role: string }) => [r.email, r.role]), [['Boss@Example.com', 'admin']]);
 
   // Audited in the same transaction, with the OS account as the actor, and the chain still verifies.

@@ -46,11 +46,29 @@ async function staticChecks() {
   if ((await run('npx', ['eslint', '.', '--max-warnings=0'])).code !== 0) fail('lint');
 }
 
+/** Clusters of earlier runs whose process is gone (killed, or stopped before cleaning up). */
+function removeStaleTestClusters() {
+  const root = path.resolve('.kontor/test');
+  if (!fs.existsSync(root)) return;
+  for (const pid of fs.readdirSync(root)) {
+    let alive = false;
+    try {
+      process.kill(Number(pid), 0);
+      alive = true;
+    } catch {
+      // no such process
+    }
+    if (!alive) fs.rmSync(path.join(root, pid), { recursive: true, force: true });
+  }
+}
+
 async function unit() {
   step('unit and integration tests (PostgreSQL 17 and 15)');
+  removeStaleTestClusters();
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test' };
   for (const major of [17, 15] as const) {
-    const dataDir = path.resolve(`.kontor/test-pg${major}`);
+    // One directory per run: two runs at once (a whole suite and one file) must not share a cluster.
+    const dataDir = path.resolve(`.kontor/test/${process.pid}/pg${major}`);
     fs.rmSync(dataDir, { recursive: true, force: true });
     const cluster = await startCluster({ dataDir, major, fast: true });
     clusters.push(cluster);
@@ -110,6 +128,7 @@ async function main() {
   if (!only || only === 'static') await staticChecks();
   if (!only || only === 'unit') await unit();
   for (const c of clusters.splice(0)) await c.stop();
+  fs.rmSync(path.resolve(`.kontor/test/${process.pid}`), { recursive: true, force: true });
   if (!only || only === 'e2e') await e2e();
   finish(0);
 }
