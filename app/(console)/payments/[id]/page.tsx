@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { read } from '@/db/index';
+import { getMappingCheck } from '@/app/(console)/_lib/mapping';
 import { isKeyTypeMismatch } from '@/db/errors';
 import { requireStaff } from '@/lib/auth';
 import { auditHistoryHref } from '@/lib/guard';
@@ -37,6 +38,11 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
   if (!data) notFound();
   const { detail: { payment: p, entries, grants }, refunds, refunded } = data;
   const remaining = fromCents(cents(p.amount) - cents(refunded));
+  // Grants and refunds write ledger entries; the guarded edits take uuid keys (the Supabase products').
+  // A product without a ledger (Seydam's, AetherCrown98's) or with integer keys gets the facts, not the edits.
+  const { mapping } = await getMappingCheck();
+  const editable = z.uuid().safeParse(p.id).success;
+  const ledgerKept = Boolean(mapping.ledger);
   const refundable = (p.statusKey === 'completed' || p.statusKey === 'disputed') && cents(remaining) > 0n;
 
   return (
@@ -61,6 +67,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
         <dt className="text-ink-muted">Method</dt><dd>{p.method ?? '—'}</dd>
       </dl>
 
+      {ledgerKept ? (
       <Section id="grants" title="Credit grant" description="A paid payment has exactly one purchase entry in the ledger.">
         {p.flag === 'none' ? (
           <Notice tone="danger" title="Paid, no credits">This payment is {p.status} but the ledger has no purchase entry for it: the customer never received {p.credits ?? 'its'} credits.</Notice>
@@ -71,16 +78,19 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
         ) : (
           <p className="text-sm text-ink-muted">Not paid, so no credits are owed.</p>
         )}
-        {p.flag === 'none' && p.statusKey === 'completed' && p.credits && p.userId && staff.can('credits.adjust') ? <GrantControl paymentId={p.id} credits={p.credits} /> : null}
+        {editable && p.flag === 'none' && p.statusKey === 'completed' && p.credits && p.userId && staff.can('credits.adjust') ? <GrantControl paymentId={p.id} credits={p.credits} /> : null}
         {staff.can('credits.read') ? <LedgerTable rows={entries} total={entries.length} query={ALL} prefix="e_" /> : null}
       </Section>
+      ) : (
+        <Notice title="No credit ledger">This product keeps no credit ledger, so there is no grant to check and refunds are recorded in its own payment system.</Notice>
+      )}
 
       <Section id="refunds" title="Refunds" description="Each refund is a new record and a negative ledger entry; partial refunds add up to at most the payment.">
         <RefundsTable rows={refunds} />
-        {refundable && staff.can('payments.dispute') && p.currency ? <RefundControl paymentId={p.id} currency={p.currency} remaining={remaining} /> : null}
+        {editable && ledgerKept && refundable && staff.can('payments.dispute') && p.currency ? <RefundControl paymentId={p.id} currency={p.currency} remaining={remaining} /> : null}
       </Section>
 
-      {staff.can('payments.dispute') && (p.statusKey === 'completed' || p.statusKey === 'disputed') ? (
+      {editable && staff.can('payments.dispute') && (p.statusKey === 'completed' || p.statusKey === 'disputed') ? (
         <Section id="dispute" title="Dispute" description={p.statusKey === 'disputed' ? 'This payment is disputed.' : 'Mark the payment disputed when the customer contests it with their bank or provider.'}>
           <DisputeControl paymentId={p.id} amount={p.amount} action={p.statusKey === 'disputed' ? 'resolve' : 'open'} />
         </Section>
