@@ -45,16 +45,16 @@ const row = (kind: DiscrepancyKind, f: Partial<Finding> & { detail: string }): F
   kind, userId: null, paymentId: null, taskId: null, entryIds: [], expected: null, actual: null, ...f,
 });
 
-/** Balance checks over `accounts` (a relation: account text, total numeric, entries bigint). */
+/** Balance checks over `accounts` (a relation: account in the users key's type, total numeric, entries bigint). */
 export async function balanceFindings(trx: Trx, c: Concepts, accounts: RawBuilder<unknown>): Promise<Finding[]> {
   const { users, ledger } = c;
   const credits = hasColumn(users, 'credits');
   const cached = credits ? sql`u.${columnOf(users, 'credits')}` : sql`null::numeric`;
   const { rows } = await sql<{ user_id: string | null; account: string | null; cached: string | null; total: string; entries: string }>`
     with a as (${accounts})
-    select u.${keyOf(users)}::text as user_id, a.account, ${cached}::text as cached,
+    select u.${keyOf(users)}::text as user_id, a.account::text as account, ${cached}::text as cached,
            coalesce(a.total, 0)::text as total, coalesce(a.entries, 0)::text as entries
-      from ${tableOf(users)} u full join a on a.account = u.${keyOf(users)}::text
+      from ${tableOf(users)} u full join a on a.account = u.${keyOf(users)}
      where (u.${keyOf(users)} is null and a.entries > 0)
         or (u.${keyOf(users)} is not null and (coalesce(a.total, 0) < 0 ${credits ? sql`or ${cached} <> coalesce(a.total, 0)` : sql``}))`.execute(trx);
   const out: Finding[] = [];
@@ -64,7 +64,7 @@ export async function balanceFindings(trx: Trx, c: Concepts, accounts: RawBuilde
     const { rows: e } = await sql<{ account: string; ids: string[] }>`
       select l.${columnOf(ledger, 'userId')}::text as account,
              (array_agg(l.${keyOf(ledger)}::text order by l.${columnOf(ledger, 'createdAt')}, l.${keyOf(ledger)}))[1:50] as ids
-        from ${tableOf(ledger)} l where l.${columnOf(ledger, 'userId')}::text = any(${deleted}::text[])
+        from ${tableOf(ledger)} l where l.${columnOf(ledger, 'userId')} = any(${deleted}::text[]::${await keyType(trx, ledger.table, ledger.columns.userId)}[])
        group by 1`.execute(trx);
     for (const r of e) entries.set(r.account, r.ids);
   }
@@ -101,14 +101,12 @@ export async function paymentFindings(trx: Trx, c: Concepts, candidates?: string
   const credits = hasColumn(payments, 'credits') ? sql`p.${columnOf(payments, 'credits')}::text` : sql`null::text`;
   const { rows } = await sql<{
     payment_id: string | null; pid: string | null; user_id: string | null; status: string | null;
-    credits: string | null; net: number | null; ids: string[] | null; credited: string | null; guser: string | null;
+    credits: string | null; net: number | null; credited: string | null;
   }>`
     with g as (
       select ${lp} as pid,
              (count(*) filter (where l.${columnOf(ledger, 'amount')} > 0) - count(*) filter (where l.${columnOf(ledger, 'amount')} < 0))::int as net,
-             (array_agg(l.${keyOf(ledger)}::text order by l.${columnOf(ledger, 'createdAt')}, l.${keyOf(ledger)}))[1:50] as ids,
-             sum(l.${columnOf(ledger, 'amount')})::text as credited,
-             min(l.${columnOf(ledger, 'userId')}::text) as guser
+             sum(l.${columnOf(ledger, 'amount')})::text as credited
         from ${tableOf(ledger)} l
        where l.${columnOf(ledger, 'type')} = ${ledger.types.purchase!} and ${lp} is not null ${only}
        group by ${lp}
@@ -116,15 +114,16 @@ export async function paymentFindings(trx: Trx, c: Concepts, candidates?: string
       select p.* from ${tableOf(payments)} p where true ${onlyP}
     )
     select p.${keyOf(payments)}::text as payment_id, g.pid::text as pid, p.${columnOf(payments, 'userId')}::text as user_id,
-           p.${columnOf(payments, 'status')}::text as status, ${credits} as credits, g.net, g.ids, g.credited, g.guser
+           p.${columnOf(payments, 'status')}::text as status, ${credits} as credits, g.net, g.credited
       from p full join g on g.pid = p.${keyOf(payments)}
      where (p.${columnOf(payments, 'status')} = ${completed} and coalesce(g.net, 0) <= 0)
         or coalesce(g.net, 0) > 1
         or (g.net > 0 and (p.${keyOf(payments)} is null or not (p.${columnOf(payments, 'status')}::text = any(${paid}::text[]))))`.execute(trx);
+  const ids = await entryIds(trx, c, 'paymentId', ledger.types.purchase!, pKey, rows.flatMap((r) => (r.pid ? [r.pid] : [])));
   const out: Finding[] = [];
   for (const r of rows) {
     const id = r.payment_id ?? r.pid!;
-    const base = { paymentId: id, userId: r.user_id ?? r.guser, entryIds: r.ids ?? [] };
+    const base = { paymentId: id, userId: r.user_id ?? (r.pid && ids.get(r.pid)?.userId) ?? null, entryIds: (r.pid && ids.get(r.pid)?.ids) || [] };
     const net = r.net ?? 0;
     if (r.payment_id && r.status === completed && net <= 0) {
       out.push(row('payment_without_grant', { ...base, expected: r.credits, actual: r.credited ?? '0', detail: `Payment ${r.status}; no purchase entry grants its credits.` }));
@@ -157,14 +156,12 @@ export async function taskFindings(trx: Trx, c: Concepts, candidates?: string[])
   const joinCfg = cfg
     ? sql`left join ${tableOf(cfg)} cfg on cfg.${columnOf(cfg, 'taskType')} = t.${columnOf(tasks, 'taskType')}`
     : sql``;
-  const userId = hasColumn(tasks, 'userId') ? sql`t.${columnOf(tasks, 'userId')}::text` : sql`s.suser`;
+  const userId = hasColumn(tasks, 'userId') ? sql`t.${columnOf(tasks, 'userId')}::text` : sql`null::text`;
   const { rows } = await sql<{
-    task_id: string; user_id: string | null; status: string; cost: string | null; billable: boolean; spent: string; ids: string[] | null;
+    task_id: string; user_id: string | null; status: string; cost: string | null; billable: boolean; spent: string; charged: boolean;
   }>`
     with s as (
-      select ${lt} as tid, sum(l.${columnOf(ledger, 'amount')}) as spent,
-             (array_agg(l.${keyOf(ledger)}::text order by l.${columnOf(ledger, 'createdAt')}, l.${keyOf(ledger)}))[1:50] as ids,
-             min(l.${columnOf(ledger, 'userId')}::text) as suser
+      select ${lt} as tid, sum(l.${columnOf(ledger, 'amount')}) as spent
         from ${tableOf(ledger)} l
        where l.${columnOf(ledger, 'type')} = ${ledger.types.spend!} and ${lt} is not null ${only}
        group by ${lt}
@@ -173,14 +170,16 @@ export async function taskFindings(trx: Trx, c: Concepts, candidates?: string[])
         from ${tableOf(tasks)} t ${joinCfg} where true ${onlyT}
     )
     select t.${keyOf(tasks)}::text as task_id, ${userId} as user_id, t.${columnOf(tasks, 'status')}::text as status,
-           t.cost_::text as cost, t.billable_ as billable, coalesce(s.spent, 0)::text as spent, s.ids
+           t.cost_::text as cost, t.billable_ as billable, coalesce(s.spent, 0)::text as spent, s.tid is not null as charged
       from t left join s on s.tid = t.${keyOf(tasks)}
      where (t.${columnOf(tasks, 'status')} = ${st.complete!} and t.billable_ and coalesce(t.cost_, 1) > 0 and coalesce(s.spent, 0) = 0)
         or (t.${columnOf(tasks, 'status')}::text = any(${unpaid}::text[]) and coalesce(s.spent, 0) < 0)
         or (t.${columnOf(tasks, 'status')} = ${st.complete!} and coalesce(s.spent, 0) <> 0 and t.cost_ is not null
             and -s.spent <> case when t.billable_ then t.cost_ else 0 end)`.execute(trx);
+  const ids = await entryIds(trx, c, 'taskId', ledger.types.spend!, tKey, rows.filter((r) => r.charged).map((r) => r.task_id));
   return rows.map((r) => {
-    const base = { taskId: r.task_id, userId: r.user_id, entryIds: r.ids ?? [], actual: (-Number(r.spent)).toFixed(2) };
+    const e = ids.get(r.task_id);
+    const base = { taskId: r.task_id, userId: r.user_id ?? e?.userId ?? null, entryIds: e?.ids ?? [], actual: (-Number(r.spent)).toFixed(2) };
     const expected = r.cost === null ? null : r.billable ? Number(r.cost).toFixed(2) : '0.00';
     if (r.status === st.complete && Number(r.spent) === 0) {
       return row('completed_task_not_charged', { ...base, expected, detail: `Complete and billable (cost ${r.cost}); nothing was charged.` });
@@ -190,4 +189,24 @@ export async function taskFindings(trx: Trx, c: Concepts, candidates?: string[])
     }
     return row('spend_differs_from_cost', { ...base, expected, detail: `Charged ${base.actual} credits; the task's cost is ${expected}.` });
   });
+}
+
+/**
+ * The first 50 entries (oldest first) of type `type` that point at each of `keys` through `column`, and
+ * their user. Fetched for the findings only: ordering (and text) inside the checks' aggregates costs
+ * a sort (and a conversion) of every ledger row.
+ */
+async function entryIds(trx: Trx, c: Concepts, column: 'paymentId' | 'taskId', type: string, keyType: RawBuilder<unknown>, keys: string[]) {
+  const out = new Map<string, { ids: string[]; userId: string | null }>();
+  if (!keys.length) return out;
+  const { ledger } = c;
+  const ref = columnOf(ledger, column, 'l');
+  const { rows } = await sql<{ ref: string; ids: string[]; user_id: string | null }>`
+    select ${ref}::text as ref, min(l.${columnOf(ledger, 'userId')}::text) as user_id,
+           (array_agg(l.${keyOf(ledger)}::text order by l.${columnOf(ledger, 'createdAt')}, l.${keyOf(ledger)}))[1:50] as ids
+      from ${tableOf(ledger)} l
+     where l.${columnOf(ledger, 'type')} = ${type} and ${ref} = any(${keys}::text[]::${keyType}[])
+     group by ${ref}`.execute(trx);
+  for (const r of rows) out.set(r.ref, { ids: r.ids, userId: r.user_id });
+  return out;
 }
