@@ -11,6 +11,7 @@ import * as m0004 from '@/db/migrations/0004_suppressions';
 import * as m0005 from '@/db/migrations/0005_support';
 import * as m0006 from '@/db/migrations/0006_finance';
 import * as m0007 from '@/db/migrations/0007_audit_head';
+import * as m0008 from '@/db/migrations/0008_reconcile_fingerprint';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_staff': m0001,
@@ -20,6 +21,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005_support': m0005,
   '0006_finance': m0006,
   '0007_audit_head': m0007,
+  '0008_reconcile_fingerprint': m0008,
 };
 
 export const LATEST_MIGRATION = Object.keys(MIGRATIONS).sort().at(-1)!;

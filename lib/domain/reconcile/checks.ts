@@ -45,16 +45,23 @@ const row = (kind: DiscrepancyKind, f: Partial<Finding> & { detail: string }): F
   kind, userId: null, paymentId: null, taskId: null, entryIds: [], expected: null, actual: null, ...f,
 });
 
-/** Balance checks over `accounts` (a relation: account in the users key's type, total numeric, entries bigint). */
-export async function balanceFindings(trx: Trx, c: Concepts, accounts: RawBuilder<unknown>): Promise<Finding[]> {
+/**
+ * Balance checks over `accounts` (a relation: account in the users key's type, total numeric, entries
+ * bigint). `candidates`: the user keys (as text) to look at, when `accounts` holds only those; or all.
+ */
+export async function balanceFindings(trx: Trx, c: Concepts, accounts: RawBuilder<unknown>, candidates?: string[]): Promise<Finding[]> {
   const { users, ledger } = c;
+  const uKey = candidates ? await keyType(trx, users.table, users.key) : undefined;
+  const usersRel = candidates
+    ? sql`(select * from ${tableOf(users)} where ${keyOf(users)} = any(${candidates}::text[]::${uKey}[]))`
+    : tableOf(users);
   const credits = hasColumn(users, 'credits');
   const cached = credits ? sql`u.${columnOf(users, 'credits')}` : sql`null::numeric`;
   const { rows } = await sql<{ user_id: string | null; account: string | null; cached: string | null; total: string; entries: string }>`
     with a as (${accounts})
     select u.${keyOf(users)}::text as user_id, a.account::text as account, ${cached}::text as cached,
            coalesce(a.total, 0)::text as total, coalesce(a.entries, 0)::text as entries
-      from ${tableOf(users)} u full join a on a.account = u.${keyOf(users)}
+      from ${usersRel} u full join a on a.account = u.${keyOf(users)}
      where (u.${keyOf(users)} is null and a.entries > 0)
         or (u.${keyOf(users)} is not null and (coalesce(a.total, 0) < 0 ${credits ? sql`or ${cached} <> coalesce(a.total, 0)` : sql``}))`.execute(trx);
   const out: Finding[] = [];

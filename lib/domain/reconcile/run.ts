@@ -8,10 +8,10 @@
  * late commit can land behind a checkpoint. An entry inserted with a back-dated created_at is the one
  * thing an incremental run cannot see; a `--full` run (the nightly default is incremental) finds it.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
 import { classifyDbError } from '@/db/errors';
-import { activeMapping, columnOf, keyOf, tableOf, validateMapping, type Mapping } from '@/lib/mapping';
+import { activeMapping, columnOf, hasColumn, keyOf, tableOf, validateMapping, type Mapping } from '@/lib/mapping';
 import type { Trx } from '@/lib/guard/define';
 import { DISCREPANCY_KINDS, type DiscrepancyKind, type Finding } from '@/lib/domain/reconcile/kinds';
 import { balanceFindings, financeConcepts, keyType, paymentFindings, taskFindings, type Concepts } from '@/lib/domain/reconcile/checks';
@@ -82,6 +82,7 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions): Promise<Omit<RunR
   let findings: Finding[];
   let accounts: number;
   let entriesRead: number;
+  let fingerprint: { sincePrev: string; sinceNow: string };
 
   // Accounts are grouped and joined in the users key's own type (text keys hash and compare slower).
   const uKey = await keyType(trx, c.users.table, c.users.key);
@@ -92,6 +93,9 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions): Promise<Omit<RunR
       create temp table kontor_accounts on commit drop as
       select ${L.user}::${uKey} as account, sum(${L.amount}) as total, count(*) as entries
         from ${tableOf(ledger)} l group by 1`.execute(trx);
+    fingerprint = await usersFingerprints(trx, c, uKey, sql`
+      select ${L.user}::${uKey} as account, 0::numeric as since_prev, sum(${L.amount}) as since_now
+        from ${tableOf(ledger)} l where ${L.at} >= ${horizon} group by 1`);
     findings = [
       ...(await balanceFindings(trx, c, sql`select account, total, entries from kontor_accounts`)),
       ...(await paymentFindings(trx, c)),
@@ -126,14 +130,24 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions): Promise<Omit<RunR
              ${c.payments ? sql`, case when l.${columnOf(ledger, 'type')} = ${ledger.types.purchase!} then ${columnOf(ledger, 'paymentId', 'l')}::text end as payment_id` : sql`, null::text as payment_id`}
              ${c.tasks ? sql`, case when l.${columnOf(ledger, 'type')} = ${ledger.types.spend!} then ${columnOf(ledger, 'taskId', 'l')}::text end as task_id` : sql`, null::text as task_id`}
         from ${tableOf(ledger)} l where ${L.at} >= ${since}`.execute(trx);
+    const prev = await trx.selectFrom('kontor.reconcile_findings').select(['user_id', 'payment_id', 'task_id'])
+      .where('run_id', '=', previous!.id).execute();
+    // From the ledger (the same rows as kontor_tail), not the temp table: that would keep the users' scan off parallel workers.
+    fingerprint = await usersFingerprints(trx, c, uKey, sql`
+      select ${L.user}::${uKey} as account, sum(${L.amount}) as since_prev, coalesce(sum(${L.amount}) filter (where ${L.at} >= ${horizon}), 0) as since_now
+        from ${tableOf(ledger)} l where ${L.at} >= ${since} group by 1`);
+    // Cached balances moved only with the ledger since the last run (its fingerprint matches): the
+    // accounts with new entries and the last run's findings are the only ones whose balance check can change.
+    const { rows: [pf] } = await sql<{ fp: string | null }>`select users_fingerprint::text as fp from kontor.reconcile_runs where id = ${previous!.id}`.execute(trx);
+    const { rows: [ta] } = await sql<{ accounts: string[] }>`
+      select coalesce(array_agg(distinct account) filter (where account is not null), '{}') as accounts from kontor_tail`.execute(trx);
+    const only = pf.fp !== null && pf.fp === fingerprint.sincePrev ? unique([...ta.accounts, ...prev.map((p) => p.user_id)]) : undefined;
     const accountsSql = sql`
       select coalesce(cp.account, t.account)::${uKey} as account,
              coalesce(cp.settled_sum, 0) + coalesce(t.total, 0) as total,
              coalesce(cp.settled_count, 0) + coalesce(t.n, 0) as entries
-        from kontor.reconcile_checkpoints cp
+        from ${only ? sql`(select * from kontor.reconcile_checkpoints where account = any(${only}::text[]))` : sql`kontor.reconcile_checkpoints`} cp
         full join (select account, sum(amount) as total, count(*) as n from kontor_tail group by account) t on t.account = cp.account`;
-    const prev = await trx.selectFrom('kontor.reconcile_findings').select(['payment_id', 'task_id'])
-      .where('run_id', '=', previous!.id).execute();
     const paymentsSince = c.payments ? await changedPayments(trx, c, since) : [];
     const tasksSince = c.tasks ? await changedTasks(trx, c, since) : [];
     const { rows: tail } = await sql<{ payment_ids: string[]; task_ids: string[]; n: string }>`
@@ -143,7 +157,7 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions): Promise<Omit<RunR
     const pc = unique([...tail[0].payment_ids, ...paymentsSince, ...prev.map((p) => p.payment_id)]);
     const tc = unique([...tail[0].task_ids, ...tasksSince, ...prev.map((p) => p.task_id)]);
     findings = [
-      ...(await balanceFindings(trx, c, accountsSql)),
+      ...(await balanceFindings(trx, c, accountsSql, only)),
       ...(await paymentFindings(trx, c, pc)),
       ...(await taskFindings(trx, c, tc)),
     ];
@@ -174,10 +188,32 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions): Promise<Omit<RunR
       }))).execute();
     }
   }
+  await sql`update kontor.reconcile_runs set users_fingerprint = ${fingerprint.sinceNow}::bigint where id = ${run.id}`.execute(trx);
   await trx.updateTable('kontor.reconcile_runs')
     .set({ finished_at: sql<string>`clock_timestamp()` as unknown as string, accounts, entries_read: entriesRead, found: findings.length, totals: JSON.stringify(totals) })
     .where('id', '=', run.id).execute();
   return { runId: run.id, mode, horizon: horizon.toISOString(), accounts, entriesRead, findings, totals };
+}
+
+/**
+ * XOR over the users of a 64-bit hash of (key, cached balance less the entries in `late`), for
+ * `late` = each account's entries since the previous run's horizon and since this run's (migration
+ * 0008). A cache kept with the ledger leaves the first equal to the previous run's second; a drifted
+ * cache, a new or a removed user changes it (but for a 2^-64 chance).
+ */
+async function usersFingerprints(trx: Trx, c: Concepts, uKey: RawBuilder<unknown>, late: RawBuilder<unknown>) {
+  const { users } = c;
+  const cached = hasColumn(users, 'credits') ? sql`u.${columnOf(users, 'credits')}::numeric` : sql`null::numeric`;
+  const key = sql`u.${keyOf(users)}::${uKey}`;
+  // The users without late entries hash once, into both.
+  const { rows: [r] } = await sql<{ since_prev: string; since_now: string }>`
+    with f as (
+      select coalesce(bit_xor(hash_record_extended(row(${key}, ${cached}), 0)) filter (where x.account is null), 0) as base,
+             coalesce(bit_xor(hash_record_extended(row(${key}, ${cached} - x.since_prev), 0)) filter (where x.account is not null), 0) as prev,
+             coalesce(bit_xor(hash_record_extended(row(${key}, ${cached} - x.since_now), 0)) filter (where x.account is not null), 0) as now
+        from ${tableOf(users)} u left join (${late}) x on x.account = ${key})
+    select (base # prev)::text as since_prev, (base # now)::text as since_now from f`.execute(trx);
+  return { sincePrev: r.since_prev, sinceNow: r.since_now };
 }
 
 const unique = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => Boolean(x)))];
