@@ -12,6 +12,7 @@
  *   "its SQL alone". Overhead = Kontor's time / SQL time - 1.
  * - Then every bench/*.bench.ts module's run({ url, log }) adds its own rows (advisors).
  */
+import '@/bench/env'; // first: sets KONTOR_PRESET before lib/env is read
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -172,11 +173,14 @@ async function main() {
     await time(`cli ${name} (in process)`, 'cli', () => run(db as unknown as Kysely<unknown>), { writes });
   }
   // The CLI as a user runs it: a fresh process (Node + tsx start-up included), a few times.
+  // The schema-only database has no product tables: the CLI detects (finds none) rather than check the demo preset.
+  const cliEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url };
+  delete cliEnv.KONTOR_PRESET;
   for (const args of [['inspect', 'tables'], ['inspect', 'indexes']]) {
     const times: number[] = [];
     for (let i = 0; i < 3; i++) {
       const t = performance.now();
-      execFileSync(process.execPath, ['--import', 'tsx', 'cli/kontor.ts', ...args, '--json'], { env: { ...process.env, DATABASE_URL: url }, stdio: 'ignore' });
+      execFileSync(process.execPath, ['--import', 'tsx', 'cli/kontor.ts', ...args, '--json'], { env: cliEnv, stdio: 'ignore' });
       times.push(performance.now() - t);
     }
     record({ name: `cli ${args.join(' ')} (new process)`, kind: 'cli', kontorMs: median(times), sqlMs: null, reps: 3, note: 'includes Node and tsx start-up' });
