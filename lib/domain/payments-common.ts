@@ -133,3 +133,10 @@ export async function purchaseCount(trx: Trx, paymentId: string): Promise<number
      where ${columnOf(ledger, 'paymentId')} = ${paymentId} and ${columnOf(ledger, 'type')} = ${ledger.types.purchase}`.execute(trx);
   return Number(rows[0].n);
 }
+
+/**
+ * A row key from a URL: a uuid (the Supabase products') or an integer (Django's, Seydam's). Which one
+ * the product uses is the database's to say: a key its column cannot hold reads as "not found"
+ * (isKeyTypeMismatch in db/errors).
+ */
+export const urlKeySchema = z.union([z.uuid(), z.string().regex(/^\d{1,18}$/)]);

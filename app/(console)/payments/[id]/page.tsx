@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { read } from '@/db/index';
+import { urlKeySchema } from '@/lib/domain/payments-common';
 import { getMappingCheck } from '@/app/(console)/_lib/mapping';
 import { isKeyTypeMismatch } from '@/db/errors';
 import { requireStaff } from '@/lib/auth';
@@ -25,7 +26,7 @@ const ALL: TableQuery = { page: 1, pageSize: 100, sort: { id: 'created', desc: f
 export default async function PaymentPage({ params }: { params: Promise<{ id: string }> }) {
   const staff = await requireStaff('payments.read');
   // uuid keys (Supabase), or integer ones (Django's, Seydam's payments).
-  const id = z.union([z.uuid(), z.string().regex(/^\d{1,18}$/)]).safeParse((await params).id);
+  const id = urlKeySchema.safeParse((await params).id);
   if (!id.success) notFound();
   const data = await read(async (trx) => {
     const detail = await getPayment(trx, staff, id.data);

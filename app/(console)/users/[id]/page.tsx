@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { z } from 'zod';
 import { read } from '@/db/index';
+import { urlKeySchema } from '@/lib/domain/payments-common';
 import { isKeyTypeMismatch } from '@/db/errors';
 import { requireStaff } from '@/lib/auth';
 import { auditHistoryHref } from '@/lib/guard';
@@ -27,7 +27,7 @@ const PAYMENTS: TableSpec<PaymentSort> = { sortable: PAYMENT_SORTS, defaultSort:
 export default async function UserPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
   const staff = await requireStaff('users.read');
   // uuid keys (Supabase), or integer ones (Django's, Seydam's users).
-  const id = z.union([z.uuid(), z.string().regex(/^\d{1,18}$/)]).safeParse((await params).id);
+  const id = urlKeySchema.safeParse((await params).id);
   if (!id.success) notFound();
   const userId = id.data;
   const sp = await searchParams;
