@@ -61,10 +61,13 @@ export async function run(ctx: BenchContext) {
       capture = true;
       await fn();
       capture = false;
-      // The domain statements only (not the transaction's set_config), alone on a bare client.
-      const statements = captured.filter((q) => !q.sql.includes('set_config('));
+      // The domain statements (with their planner settings, not the read transaction's time limits),
+      // alone on a bare client, in a transaction of their own as Kontor's: local settings need one.
+      const statements = captured.filter((q) => !q.sql.includes('statement_timeout') && !/^\s*(start transaction|begin|commit|rollback)\b/i.test(q.sql));
       const sqlMs = await time(async () => {
+        await raw.query('begin read only');
         for (const q of statements) await raw.query(q.sql, q.parameters as unknown[]);
+        await raw.query('commit');
       });
       ctx.log({ name, kind: 'page', kontorMs, sqlMs, reps: REPS, note: `${rows[0].n} tasks; ${statements.length} statement(s); target < ${target} ms` });
     }

@@ -117,7 +117,9 @@ select id, user_id, project_id, task_type, status,
     'Timed out after 900 s', 'Output rejected by the safety filter',
     'Model weights download failed: HTTP 503'])[(hm / 13) % 6 + 1] end,
   cost, created_at, coalesce(processed_at, started_at, created_at), started_at, processed_at
-from tt;
+from tt
+-- In time order, as a product's queue writes them: a time window then sits in a slice of the table.
+order by created_at;
 
 insert into public.generations (id, project_id, task_id, type, location, metadata, created_at)
 select pg_temp.uuid('generation:' || t.key), t.project_id, t.id,

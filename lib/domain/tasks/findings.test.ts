@@ -137,6 +137,18 @@ describe('queue health', () => {
     assert.deepEqual(later.alerts.map((a) => a.taskType).sort(), ['image_generation', 'video_travel_segment']);
   });
 
+  test('the planner setting the window read changes is put back for the rest of the transaction', async () => {
+    for (const before of ['on', 'off']) {
+      const after = await db.transaction().execute(async (trx) => {
+        await sql`select set_config('enable_seqscan', ${before}, true)`.execute(trx);
+        await getQueueHealth(trx, mapping, { now });
+        const { rows } = await sql<{ v: string }>`select current_setting('enable_seqscan') as v`.execute(trx);
+        return rows[0].v;
+      });
+      assert.equal(after, before);
+    }
+  });
+
   test('throughput buckets cover the span', async () => {
     const hours = await getThroughput(db, mapping, { now, bucket: 'hour', span: 24 });
     assert.equal(hours.length, 24);

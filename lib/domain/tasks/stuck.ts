@@ -118,7 +118,7 @@ export async function findStuckTasks(db: QueryExecutorProvider, mapping: Mapping
   const { rows: queued } = await sql<Row>`
     with usual as (
       select ${type} as task_type,
-             percentile_cont(0.95) within group (order by extract(epoch from (${tcol(m, 'startedAt')} - ${created}))) as p95
+             percentile_cont(0.95) within group (order by date_part('epoch', ${tcol(m, 'startedAt')} - ${created})) as p95
         from ${taskTable(m)} t
        where ${statusIn(m, ['complete', 'failed', 'inProgress'])} and ${tcol(m, 'startedAt')} is not null
          and ${created} > ${now} - make_interval(days => ${P95_DAYS}) and ${created} <= ${now}
