@@ -149,6 +149,8 @@ export interface StartOptions {
   port?: number;
   /** Trade durability for speed: for throwaway test clusters only. */
   fast?: boolean;
+  /** More server settings (`-c name=value`), e.g. a benchmark's shared_buffers. */
+  settings?: Record<string, string>;
   log?: (line: string) => void;
 }
 
@@ -217,7 +219,8 @@ export async function startCluster(opts: StartOptions): Promise<Cluster> {
     '-c', 'pg_stat_statements.track=top',
     '-c', 'track_io_timing=on',
     '-c', 'max_connections=60',
-    '-c', 'shared_buffers=128MB',
+    '-c', `shared_buffers=${opts.settings?.shared_buffers ?? '128MB'}`,
+    ...Object.entries(opts.settings ?? {}).filter(([k]) => k !== 'shared_buffers').flatMap(([k, v]) => ['-c', `${k}=${v}`]),
   ];
   if (opts.fast) args.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
 

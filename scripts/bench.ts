@@ -38,7 +38,8 @@ function log(line: string) {
 }
 
 async function prepare() {
-  const cluster = await startCluster({ dataDir: path.join(DIR, 'pg17'), major: 17, fast: true, log });
+  // Buffers that hold the whole schema's catalog and stats, as a server's would (see bench/scale.ts).
+  const cluster = await startCluster({ dataDir: path.join(DIR, 'pg17'), major: 17, fast: true, log, settings: { shared_buffers: '1GB' } });
   const admin = new pg.Client(cluster.url());
   await admin.connect();
   const found = await admin.query(`select shobj_description(oid, 'pg_database') as c from pg_database where datname = $1`, [DB]);

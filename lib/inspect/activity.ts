@@ -118,20 +118,32 @@ export async function listSequencesNearMax(
   db: QueryExecutorProvider,
   opts: { minUsed?: number; limit?: number } = {},
 ): Promise<SequenceRow[]> {
+  // Reading a sequence's last value opens it: thousands of identity columns would take seconds. A
+  // bigint sequence lasts 292,000 years at a million values a second, so only those with a smaller
+  // range (smallint, integer, or a lowered MAXVALUE) are read: filtered in the catalog first (the
+  // materialized CTE), as pg_sequences would read every last value before its WHERE applies.
   const { rows } = await sql<{ schema: string; name: string; type: string; last: string; max: string; used: number }>`
-    select s.schemaname::text as schema, s.sequencename::text as name, s.data_type::text as type,
-           s.last_value::text as last,
-           (case when s.increment_by > 0 then s.max_value else s.min_value end)::text as max,
-           (case when s.increment_by > 0
-                 then (s.last_value::numeric - s.min_value) / nullif(s.max_value::numeric - s.min_value, 0)
-                 else (s.max_value::numeric - s.last_value) / nullif(s.max_value::numeric - s.min_value, 0) end)::float8 as used
-      from pg_catalog.pg_sequences s
-     where ${isListedSchema(sql.ref('s.schemaname'))}
-       -- Reading a sequence's last value opens it: thousands of identity columns would take seconds.
-       -- A bigint sequence lasts 292,000 years at a million values a second, so only those with a
-       -- smaller range (smallint, integer, or a lowered MAXVALUE) are read.
-       and (s.data_type <> 'bigint'::regtype or s.max_value < 9223372036854775807 or s.min_value > -9223372036854775808)
-       and s.last_value is not null
+    with narrow as materialized (
+      select c.oid, n.nspname::text as schema, c.relname::text as name, format_type(q.seqtypid, null) as type,
+             q.seqincrement as inc, q.seqmin as lo, q.seqmax as hi
+        from pg_catalog.pg_sequence q
+        join pg_catalog.pg_class c on c.oid = q.seqrelid
+        join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+       where ${isListedSchema(sql.ref('n.nspname'))}
+         and not pg_catalog.pg_is_other_temp_schema(n.oid)
+         and (q.seqtypid <> 'bigint'::regtype or q.seqmax < 9223372036854775807 or q.seqmin > -9223372036854775808)
+    ), read as (
+      select narrow.*,
+             case when has_sequence_privilege(oid, 'SELECT,USAGE') then pg_catalog.pg_sequence_last_value(oid::regclass) end as last_value
+        from narrow
+    )
+    select schema, name, type, last_value::text as last,
+           (case when inc > 0 then hi else lo end)::text as max,
+           (case when inc > 0
+                 then (last_value::numeric - lo) / nullif(hi::numeric - lo, 0)
+                 else (hi::numeric - last_value) / nullif(hi::numeric - lo, 0) end)::float8 as used
+      from read
+     where last_value is not null
      order by used desc nulls last, 1, 2
      limit ${Math.min(Math.max(opts.limit ?? 10, 1), 200)}`.execute(db);
   return rows
