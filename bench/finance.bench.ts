@@ -36,7 +36,7 @@ export async function run(ctx: BenchContext) {
     const full: number[] = [];
     let found = 0;
     for (let i = 0; i < 3; i++) {
-      const r = await runReconciliation(db, { mode: 'full', startedBy: 'bench' });
+      const r = await runReconciliation(db, { mode: 'full', startedBy: 'bench', lanes: 2 }); // as the CLI runs it
       full.push(r.ms);
       found = r.findings.length;
     }

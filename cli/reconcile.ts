@@ -20,6 +20,7 @@ export const reconcileCommand: Command = {
     const r = await runReconciliation(db as unknown as Kysely<KontorDatabase>, {
       mode: args.includes('--full') ? 'full' : 'incremental',
       startedBy: 'cli',
+      lanes: 2, // the CLI's pool holds two connections
     });
     const lines = [
       `Reconciliation #${r.runId} (${r.mode}, ${r.entriesRead} ledger entries read, ${r.ms} ms): ${r.findings.length ? `${r.findings.length} discrepancies` : 'the books agree'}.`,

@@ -5,7 +5,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { storageStateOf } from './roles';
+import { expectRefused, storageStateOf } from './roles';
 
 // pg_temp.uuid('user:1915') in the demo build: ids do not depend on the anchor or the scale.
 const USER_ID = 'e984ed9f-50ad-408d-8bd0-8ac492628920';
@@ -101,10 +101,7 @@ test('the flagged payments: paid with no credits, and credited twice', async ({ 
 test('a role without payments.read is refused payments on the server (page and user page section)', async ({ browser }) => {
   const ctx = await browser.newContext({ storageState: storageStateOf('engineer') });
   const page = await ctx.newPage();
-  // The page streams under the console's loading boundary, so the refusal is the forbidden page, not a 403 status.
-  await page.goto('/payments');
-  await expect(page.getByRole('heading', { name: 'Your role may not open this page' })).toBeVisible();
-  await expect(page.getByRole('table')).toHaveCount(0);
+  await expectRefused(page, ['/payments']);
   await page.goto(`/users/${USER_ID}`);
   await expect(page.getByRole('region', { name: 'Payments' })).toHaveCount(0);
   await ctx.close();

@@ -4,6 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getDb } from '@/db/index';
 import { authorizeAction } from '@/lib/auth';
+import { env } from '@/lib/env';
 import { adjustCredits } from '@/lib/domain/credits-adjust';
 import { fixBalanceDrift, reverseLedgerEntry } from '@/lib/domain/ledger-edits';
 import { runReconciliation } from '@/lib/domain/reconcile/run';
@@ -49,7 +50,8 @@ export async function runReconciliationAction(mode: unknown): Promise<ActionResu
   const m = z.enum(['full', 'incremental']).safeParse(mode);
   if (!m.success) return { ok: false, error: 'Choose a full or an incremental run.' };
   const result = await guarded(async () => {
-    const r = await runReconciliation(getDb(), { mode: m.data, startedBy: auth.staff.email, staffId: auth.staff.userId });
+    const r = await runReconciliation(getDb(), { mode: m.data, startedBy: auth.staff.email, staffId: auth.staff.userId,
+      lanes: env.KONTOR_POOL_SIZE > 1 ? 2 : 1 });
     return { runId: r.runId, found: r.findings.length };
   });
   if (result.ok) revalidatePath('/finance/reconciliation');

@@ -20,6 +20,10 @@ const idOf = (x: Finding) =>
 
 test('a full run on the demo finds every planted credit defect under its kind, and nothing else', async () => {
   const r = await runReconciliation(f.db, { mode: 'full', startedBy: 'test' });
+  // On two lanes (payments and tasks on a second connection, in the same snapshot): the same findings.
+  const two = await runReconciliation(f.db, { mode: 'full', startedBy: 'test', lanes: 2 });
+  assert.deepEqual(two.findings, r.findings);
+  assert.equal(two.entriesRead, r.entriesRead);
   assert.equal(r.mode, 'full');
   const expected = manifest.filter((m) => CREDIT_KINDS.has(m.kind)).flatMap((m) => (m.ids ?? []).map((id) => `${m.kind}:${id}`)).sort();
   const found = r.findings.map((x) => `${x.kind}:${idOf(x)}`).sort();

@@ -24,6 +24,12 @@ export interface RunOptions {
   mapping?: Mapping;
   /** Long runs on large ledgers: default 10 minutes. */
   statementTimeoutMs?: number;
+  /**
+   * 2: a full run checks payments and tasks on a second connection of `db`'s pool, in the same
+   * snapshot, while the first sums the accounts (the CLI and the console; their pools hold more than
+   * one connection). 1 (default): everything on one connection.
+   */
+  lanes?: 1 | 2;
 }
 
 export interface RunResult {
@@ -51,7 +57,7 @@ export async function runReconciliation(db: Kysely<KontorDatabase>, opts: RunOpt
           await sql`select set_config('statement_timeout', ${String(opts.statementTimeoutMs ?? 600_000)}, true),
                            set_config('lock_timeout', '5000', true), set_config('application_name', 'kontor reconcile', true)`.execute(trx);
           const check = await validateMapping(trx, opts.mapping ?? activeMapping());
-          const result = await runIn(trx, financeConcepts(check.mapping), opts);
+          const result = await runIn(trx, financeConcepts(check.mapping), opts, db);
           return { ...result, ms: Math.round(performance.now() - t0) };
         });
       } finally {
@@ -63,7 +69,7 @@ export async function runReconciliation(db: Kysely<KontorDatabase>, opts: RunOpt
   }
 }
 
-async function runIn(trx: Trx, c: Concepts, opts: RunOptions): Promise<Omit<RunResult, 'ms'>> {
+async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorDatabase>): Promise<Omit<RunResult, 'ms'>> {
   const { rows: [h] } = await sql<{ horizon: Date }>`
     select least(now(), coalesce((select min(xact_start) from pg_catalog.pg_stat_activity
                                    where xact_start is not null and pid <> pg_backend_pid()), now())) as horizon`.execute(trx);
@@ -87,41 +93,49 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions): Promise<Omit<RunR
   // Accounts are grouped and joined in the users key's own type (text keys hash and compare slower).
   const uKey = await keyType(trx, c.users.table, c.users.key);
   if (mode === 'full') {
-    // One pass over the ledger, as bare as a GROUP BY can be; the few entries at or after the horizon
-    // (an index range, where the ledger has one) are subtracted for the checkpoints.
-    await sql`
-      create temp table kontor_accounts on commit drop as
-      select ${L.user}::${uKey} as account, sum(${L.amount}) as total, count(*) as entries
-        from ${tableOf(ledger)} l group by 1`.execute(trx);
-    fingerprint = await usersFingerprints(trx, c, uKey, sql`
-      select ${L.user}::${uKey} as account, 0::numeric as since_prev, sum(${L.amount}) as since_now
-        from ${tableOf(ledger)} l where ${L.at} >= ${horizon} group by 1`);
-    findings = [
-      ...(await balanceFindings(trx, c, sql`select account, total, entries from kontor_accounts`)),
-      ...(await paymentFindings(trx, c)),
-      ...(await taskFindings(trx, c)),
-    ];
-    // Checkpoints are rewritten only where they changed: a full run over a quiet ledger writes almost nothing.
-    await sql`
-      create temp table kontor_settled on commit drop as
-      select a.account::text as account, a.total - coalesce(late.s, 0) as settled_sum, a.entries - coalesce(late.n, 0) as settled_count
-        from kontor_accounts a
-        left join (select ${L.user}::${uKey} as account, sum(${L.amount}) as s, count(*) as n
-                     from ${tableOf(ledger)} l where ${L.at} >= ${horizon} group by 1) late on late.account = a.account
-       where a.account is not null`.execute(trx);
-    await sql`
-      delete from kontor.reconcile_checkpoints cp
-       where not exists (select from kontor_settled s where s.account = cp.account)`.execute(trx);
-    await sql`
-      merge into kontor.reconcile_checkpoints cp using kontor_settled s on s.account = cp.account
-       when matched and (cp.settled_sum, cp.settled_count) is distinct from (s.settled_sum, s.settled_count) then
-         update set settled_sum = s.settled_sum, settled_count = s.settled_count, horizon = ${horizon}, run_id = ${run.id}
-       when not matched then
-         insert (account, settled_sum, settled_count, horizon, run_id) values (s.account, s.settled_sum, s.settled_count, ${horizon}, ${run.id})`.execute(trx);
-    const { rows: [n] } = await sql<{ accounts: string; entries: string }>`
-      select (select count(*) from kontor_settled)::text as accounts, (select coalesce(sum(entries), 0) from kontor_accounts)::text as entries`.execute(trx);
-    accounts = Number(n.accounts);
-    entriesRead = Number(n.entries);
+    // The payment and task checks read the ledger apart from the accounts' pass: on a second lane
+    // they run beside it, in this transaction's snapshot.
+    const others = opts.lanes === 2
+      ? await inOwnLane(trx, db, opts, async (t) => [...(await paymentFindings(t, c)), ...(await taskFindings(t, c))])
+      : undefined;
+    try {
+      // One pass over the ledger, as bare as a GROUP BY can be; the few entries at or after the horizon
+      // (an index range, where the ledger has one) are subtracted for the checkpoints.
+      await sql`
+        create temp table kontor_accounts on commit drop as
+        select ${L.user}::${uKey} as account, sum(${L.amount}) as total, count(*) as entries
+          from ${tableOf(ledger)} l group by 1`.execute(trx);
+      fingerprint = await usersFingerprints(trx, c, uKey, sql`
+        select ${L.user}::${uKey} as account, 0::numeric as since_prev, sum(${L.amount}) as since_now
+          from ${tableOf(ledger)} l where ${L.at} >= ${horizon} group by 1`);
+      findings = await balanceFindings(trx, c, sql`select account, total, entries from kontor_accounts`);
+      if (!others) findings.push(...(await paymentFindings(trx, c)), ...(await taskFindings(trx, c)));
+      // Checkpoints are rewritten only where they changed: a full run over a quiet ledger writes almost nothing.
+      await sql`
+        create temp table kontor_settled on commit drop as
+        select a.account::text as account, a.total - coalesce(late.s, 0) as settled_sum, a.entries - coalesce(late.n, 0) as settled_count
+          from kontor_accounts a
+          left join (select ${L.user}::${uKey} as account, sum(${L.amount}) as s, count(*) as n
+                       from ${tableOf(ledger)} l where ${L.at} >= ${horizon} group by 1) late on late.account = a.account
+         where a.account is not null`.execute(trx);
+      await sql`
+        delete from kontor.reconcile_checkpoints cp
+         where not exists (select from kontor_settled s where s.account = cp.account)`.execute(trx);
+      await sql`
+        merge into kontor.reconcile_checkpoints cp using kontor_settled s on s.account = cp.account
+         when matched and (cp.settled_sum, cp.settled_count) is distinct from (s.settled_sum, s.settled_count) then
+           update set settled_sum = s.settled_sum, settled_count = s.settled_count, horizon = ${horizon}, run_id = ${run.id}
+         when not matched then
+           insert (account, settled_sum, settled_count, horizon, run_id) values (s.account, s.settled_sum, s.settled_count, ${horizon}, ${run.id})`.execute(trx);
+      const { rows: [n] } = await sql<{ accounts: string; entries: string }>`
+        select (select count(*) from kontor_settled)::text as accounts, (select coalesce(sum(entries), 0) from kontor_accounts)::text as entries`.execute(trx);
+      accounts = Number(n.accounts);
+      entriesRead = Number(n.entries);
+      if (others) findings.push(...(await others.result));
+    } catch (err) {
+      others?.cancel();
+      throw err;
+    }
   } else {
     const since = previous!.horizon!;
     await sql`
@@ -214,6 +228,40 @@ async function usersFingerprints(trx: Trx, c: Concepts, uKey: RawBuilder<unknown
         from ${tableOf(users)} u left join (${late}) x on x.account = ${key})
     select (base # prev)::text as since_prev, (base # now)::text as since_now from f`.execute(trx);
   return { sincePrev: r.since_prev, sinceNow: r.since_now };
+}
+
+/**
+ * Starts `fn` on another connection of `db`'s pool, in a read-only transaction that imports `trx`'s
+ * snapshot (both see exactly the same rows), and returns once that snapshot is imported: `trx` may
+ * then go on with its own statements. Await `result` before `trx` ends.
+ */
+async function inOwnLane<T>(
+  trx: Trx, db: Kysely<KontorDatabase>, opts: RunOptions, fn: (t: Trx) => Promise<T>,
+): Promise<{ result: Promise<T>; cancel: () => void }> {
+  const { rows: [{ id }] } = await sql<{ id: string }>`select pg_export_snapshot() as id`.execute(trx);
+  if (!/^[0-9A-F-]+$/i.test(id)) throw new Error(`Unexpected snapshot id ${id}`);
+  let imported!: () => void;
+  const ready = new Promise<void>((resolve) => { imported = resolve; });
+  let pid: number | undefined;
+  const result = db.connection().execute((conn) =>
+    conn.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (t) => {
+      await sql`set transaction snapshot ${sql.lit(id)}`.execute(t);
+      pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(t)).rows[0].pid;
+      imported();
+      await sql`select set_config('statement_timeout', ${String(opts.statementTimeoutMs ?? 600_000)}, true),
+                       set_config('application_name', 'kontor reconcile', true)`.execute(t);
+      return fn(t);
+    }));
+  // Failing before the import (no free connection, a dropped one) ends the wait too.
+  await Promise.race([ready, result.then(() => undefined, () => undefined)]);
+  // Kept for the caller to await; a rejection before then is not left unhandled.
+  result.catch(() => undefined);
+  // When the first lane fails, the second is stopped rather than left to finish a read no one awaits
+  // (on a connection the first one frees when its transaction ends: not awaited).
+  const cancel = () => {
+    if (pid !== undefined) void sql`select pg_cancel_backend(${pid})`.execute(db).catch(() => undefined);
+  };
+  return { result, cancel };
 }
 
 const unique = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => Boolean(x)))];
