@@ -105,12 +105,15 @@ interface SqlScript {
  * the replayed rows still have a parent).
  */
 function sqlScript(queries: CompiledQuery[], snapshotId: string | null): SqlScript {
+  const statements = queries.map((q) => `${inline(q)};`).join('\n');
+  if (!snapshotId) {
+    // A read is timed with its BEGIN and COMMIT, the round trips Kontor pays too.
+    return { setup: '', body: ['begin transaction read only;', statements, 'commit;'].join('\n'), teardown: '' };
+  }
   return {
-    setup: snapshotId
-      ? ['begin;', ...['snapshot_tables', 'snapshot_indexes', 'snapshot_queries'].map((t) => `delete from kontor.${t} where snapshot_id = ${Number(snapshotId)};`)].join('\n')
-      : 'begin transaction read only;',
-    body: queries.map((q) => `${inline(q)};`).join('\n'),
-    teardown: snapshotId ? 'rollback;' : 'commit;',
+    setup: ['begin;', ...['snapshot_tables', 'snapshot_indexes', 'snapshot_queries'].map((t) => `delete from kontor.${t} where snapshot_id = ${Number(snapshotId)};`)].join('\n'),
+    body: statements,
+    teardown: 'rollback;',
   };
 }
 
@@ -224,7 +227,7 @@ function writeReport(rows: BenchRow[], pgVersion: string) {
 - **Machine:** ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, ${os.type()} ${os.release()}
 - **Software:** Node ${process.version}; ${pgVersion.split(',')[0]} (embedded, fsync off); ${psqlVersion}
 - **Schema:** ${BENCH_SHAPE.tables.toLocaleString('en')} tables in ${BENCH_SHAPE.schemas} schemas, ${(BENCH_SHAPE.tables * BENCH_SHAPE.indexesPerTable).toLocaleString('en')} indexes, ${BENCH_SHAPE.tables.toLocaleString('en')} policies (bench/generate.ts), plus Kontor's own schema.
-- **Method:** each page's server function (\`app/(console)/database/_lib/loaders.ts\`) and each CLI command, one warm-up then ${REPS} timed runs, median; beside it the very statements it sent (recorded from Kysely's log, parameters inlined, in the same read-only transaction; the snapshot's writes in one rolled back) run by psql with \`\\timing\`, median of ${REPS} runs of their summed times. Overhead = Kontor ÷ SQL − 1: the transaction set-up, the round trips, and the JavaScript that shapes the rows.
+- **Method:** each page's server function (\`app/(console)/database/_lib/loaders.ts\`) and each CLI command, one warm-up then ${REPS} timed runs, median; beside it the very statements it sent (recorded from Kysely's log, parameters inlined, in the same read-only transaction, its BEGIN and COMMIT timed too; the snapshot's writes in one rolled back) run by psql with \`\\timing\`, median of ${REPS} runs of their summed times. Overhead = Kontor ÷ SQL − 1: the transaction set-up, the round trips, and the JavaScript that shapes the rows.
 - **Targets:** every page under 1 s; overhead under 30 %.
 
 ${table}
