@@ -7,6 +7,8 @@ import type { Kysely } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
 import { KIND_LABELS } from '@/lib/domain/reconcile/kinds';
 import { runReconciliation } from '@/lib/domain/reconcile/run';
+import { describeHint, incrementalScanHints } from '@/lib/domain/reconcile/hints';
+import { activeMapping } from '@/lib/mapping';
 import { out, type Command } from '@/cli/command';
 
 export const reconcileCommand: Command = {
@@ -22,6 +24,7 @@ export const reconcileCommand: Command = {
       startedBy: 'cli',
       lanes: 2, // the CLI's pool holds two connections
     });
+    const hints = await incrementalScanHints(db, activeMapping());
     const lines = [
       `Reconciliation #${r.runId} (${r.mode}, ${r.entriesRead} ledger entries read, ${r.ms} ms): ${r.findings.length ? `${r.findings.length} discrepancies` : 'the books agree'}.`,
       ...r.findings.map((f) => {
@@ -29,8 +32,9 @@ export const reconcileCommand: Command = {
           .filter(Boolean).join(', ');
         return `  ${f.kind.padEnd(27)} ${ids}  ${f.detail}${f.entryIds.length ? ` [entries ${f.entryIds.join(', ')}]` : ''}`;
       }),
+      ...hints.map((h) => `Note: ${describeHint(h)}`),
     ];
-    out(json, { ...r, labels: KIND_LABELS }, lines.join('\n'));
+    out(json, { ...r, labels: KIND_LABELS, hints }, lines.join('\n'));
     return r.findings.length ? 1 : 0;
   },
 };

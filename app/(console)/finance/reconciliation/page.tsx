@@ -7,6 +7,7 @@ import { requireStaff } from '@/lib/auth';
 import { DISCREPANCY_KINDS, KIND_LABELS } from '@/lib/domain/reconcile/kinds';
 import { FINDINGS_SPEC, kindParam } from '@/lib/domain/reconcile/export';
 import { getRun, listFindings, listRuns } from '@/lib/domain/reconcile/read';
+import { incrementalScanHints } from '@/lib/domain/reconcile/hints';
 import { parseTableQuery, type SearchParams } from '@/components/data-table/query';
 import { Notice } from '@/components/ui/notice';
 import { Section } from '@/app/(console)/_components/section';
@@ -23,7 +24,7 @@ export const metadata: Metadata = { title: 'Reconciliation' };
 export default async function ReconciliationPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const staff = await requireStaff('credits.read');
   const params = await searchParams;
-  const { missing } = await financeMapping();
+  const { missing, mapping } = await financeMapping();
   if (missing.length) return <MissingConcepts title="Reconciliation" missing={missing} />;
   const runParam = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().catch(undefined)
     .parse(Array.isArray(params.run) ? params.run[0] : params.run);
@@ -35,9 +36,9 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
     const findings = run
       ? await listFindings(trx, staff, run.id, { kind, sort: query.sort.id, desc: query.sort.desc, limit: query.pageSize, offset: query.offset })
       : null;
-    return { runs, run, findings };
+    return { runs, run, findings, hints: await incrementalScanHints(trx, mapping) };
   });
-  const { runs, run, findings } = data;
+  const { runs, run, findings, hints } = data;
 
   return (
     <>
@@ -49,6 +50,13 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
         </p>
       </div>
       <RunButtons />
+      {hints.map((h) => (
+        <Notice key={h.table} tone="info" title={`Incremental runs read all of ${h.table}`}>
+          It has no index on <code className="font-mono">{h.column}</code>, so each run reads its ~{h.rows.toLocaleString('en')} rows
+          to find the ones changed since the last run. An index makes that a range read (Kontor runs no DDL):{' '}
+          <code className="font-mono">{h.sql}</code>
+        </Notice>
+      ))}
       {!run ? (
         <Notice title="No reconciliation yet">Run one now, or nightly with <code className="font-mono">npm run kontor -- reconcile</code>.</Notice>
       ) : (

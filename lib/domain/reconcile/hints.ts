@@ -1,0 +1,48 @@
+/**
+ * What makes an incremental reconciliation read more than the ledger's tail: it finds the payments
+ * and tasks changed since the last run by their updated_at column, and without an index led by that
+ * column each run reads those tables whole. Kontor runs no DDL: it names the index to create.
+ */
+import { sql, type QueryExecutorProvider } from 'kysely';
+import { displayIdent, displayTable, type Mapping } from '@/lib/mapping';
+import { financeConcepts } from '@/lib/domain/reconcile/checks';
+
+export interface ScanHint {
+  /** schema.table, as typed in psql. */
+  table: string;
+  column: string;
+  /** The planner's row estimate: what each incremental run reads. */
+  rows: number;
+  sql: string;
+}
+
+export async function incrementalScanHints(db: QueryExecutorProvider, mapping: Mapping): Promise<ScanHint[]> {
+  const c = financeConcepts(mapping);
+  const watched = [c.payments, c.tasks].flatMap((t) => (t?.columns.updatedAt ? [{ table: t.table, column: t.columns.updatedAt }] : []));
+  const hints: ScanHint[] = [];
+  for (const w of watched) {
+    const { rows } = await sql<{ indexed: boolean; rows: number }>`
+      select exists (
+               select from pg_catalog.pg_index i
+                join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
+               where i.indrelid = c.oid and a.attname = ${w.column} and i.indisvalid and i.indpred is null
+             ) as indexed,
+             greatest(c.reltuples, 0)::float8 as rows
+        from pg_catalog.pg_class c
+        join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+       where n.nspname = ${w.table.schema} and c.relname = ${w.table.name}`.execute(db);
+    if (!rows[0] || rows[0].indexed) continue;
+    const table = displayTable(w.table);
+    hints.push({
+      table,
+      column: w.column,
+      rows: Math.round(rows[0].rows),
+      sql: `create index concurrently on ${table} (${displayIdent(w.column)});`,
+    });
+  }
+  return hints;
+}
+
+export function describeHint(h: ScanHint): string {
+  return `${h.table} has no index on ${h.column}: each incremental run reads all of it (~${h.rows.toLocaleString('en')} rows) to find what changed. ${h.sql}`;
+}
