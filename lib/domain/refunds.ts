@@ -149,7 +149,7 @@ export async function listRefunds(db: QueryExecutorProvider, staff: StaffContext
   if (!staff.can('payments.read')) throw new GuardError('forbidden', 'payments.read is required to see refunds.');
   const { rows } = await sql<{ id: string; amount: string; currency: string | null; credits: string; ledger_entry_id: string | null; created_by_email: string; created_at: Date }>`
     select id::text, amount::text, currency, credits::text, ledger_entry_id, created_by_email, created_at
-      from kontor.refunds where payment_id = ${paymentId} order by id limit 200`.execute(db);
+      from kontor.refunds where payment_id = ${paymentId} order by refunds.id limit 200`.execute(db);
   return rows.map((r) => ({
     id: r.id, amount: r.amount, currency: r.currency, credits: r.credits, ledgerEntryId: r.ledger_entry_id, by: r.created_by_email, createdAt: r.created_at.toISOString(),
   }));

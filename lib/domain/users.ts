@@ -178,10 +178,10 @@ export async function listUserAudit(db: QueryExecutorProvider, staff: StaffConte
   const { rows } = await sql<{ id: string; at: Date; staff_email: string; action: string; target_type: string; target_id: string; reason: string }>`
     select * from (
       (select id::text, at, staff_email, action, target_type, target_id, reason from kontor.audit_log
-        where target_type = 'user' and target_id = ${id} order by id desc limit ${limit})
+        where target_type = 'user' and target_id = ${id} order by audit_log.id desc limit ${limit})
       union all
       (select id::text, at, staff_email, action, target_type, target_id, reason from kontor.audit_log
-        where target_type = 'payment' and target_id in ${paymentIds} order by id desc limit ${limit})
+        where target_type = 'payment' and target_id in ${paymentIds} order by audit_log.id desc limit ${limit})
     ) a order by id::bigint desc limit ${limit}`.execute(db);
   return rows.map((r) => ({ id: r.id, at: r.at.toISOString(), staff: r.staff_email, action: r.action, target: `${r.target_type}:${r.target_id}`, reason: r.reason }));
 }

@@ -122,7 +122,7 @@ export async function listApprovals(
            created_at, expires_at, decided_email, decision_reason, approve_capability, count(*) over ()::text as total
       from kontor.approvals
      where ${q.status === 'pending' ? sql`status = 'pending'` : sql`status <> 'pending'`}
-     order by ${q.status === 'pending' ? sql`created_at` : sql`decided_at desc`}, id
+     order by ${q.status === 'pending' ? sql`created_at` : sql`decided_at desc`}, approvals.id
      limit ${q.limit} offset ${q.offset}`.execute(db);
   const now = Date.now();
   return {

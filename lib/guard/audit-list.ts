@@ -54,7 +54,7 @@ export async function listAudit(
   }>`
     select id::text, at, staff_email, staff_role, action, target_type, target_id, reason, before, after, approval_id::text
       from kontor.audit_log where ${where}
-     order by id ${sql.raw(page.desc ? 'desc' : 'asc')} limit ${page.limit} offset ${page.offset}`.execute(trx);
+     order by audit_log.id ${sql.raw(page.desc ? 'desc' : 'asc')} limit ${page.limit} offset ${page.offset}`.execute(trx);
   // Counting stops at 10,000: past that the pager says "more" instead of a number.
   const counted = await sql<{ n: string }>`
     select count(*)::text as n from (select 1 from kontor.audit_log where ${where} limit 10001) x`.execute(trx);

@@ -16,7 +16,10 @@ export interface ScanHint {
   sql: string;
 }
 
-export async function incrementalScanHints(db: QueryExecutorProvider, mapping: Mapping): Promise<ScanHint[]> {
+/** Below this many rows a whole read costs milliseconds: not worth an index, nor a note. */
+export const HINT_MIN_ROWS = 200_000;
+
+export async function incrementalScanHints(db: QueryExecutorProvider, mapping: Mapping, minRows = HINT_MIN_ROWS): Promise<ScanHint[]> {
   const c = financeConcepts(mapping);
   const watched = [c.payments, c.tasks].flatMap((t) => (t?.columns.updatedAt ? [{ table: t.table, column: t.columns.updatedAt }] : []));
   const hints: ScanHint[] = [];
@@ -31,7 +34,7 @@ export async function incrementalScanHints(db: QueryExecutorProvider, mapping: M
         from pg_catalog.pg_class c
         join pg_catalog.pg_namespace n on n.oid = c.relnamespace
        where n.nspname = ${w.table.schema} and c.relname = ${w.table.name}`.execute(db);
-    if (!rows[0] || rows[0].indexed) continue;
+    if (!rows[0] || rows[0].indexed || rows[0].rows < minRows) continue;
     const table = displayTable(w.table);
     hints.push({
       table,

@@ -45,7 +45,7 @@ export async function listRuns(db: QueryExecutorProvider, staff: StaffContext, l
   assertCan(staff);
   const { rows } = await sql<RunRow>`
     select id::text, mode, started_at, finished_at, started_by, found, entries_read::text, totals
-      from kontor.reconcile_runs order by id desc limit ${Math.min(limit, 200)}`.execute(db);
+      from kontor.reconcile_runs order by reconcile_runs.id desc limit ${Math.min(limit, 200)}`.execute(db);
   return rows.map(toRun);
 }
 

@@ -50,13 +50,6 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
         </p>
       </div>
       <RunButtons />
-      {hints.map((h) => (
-        <Notice key={h.table} tone="info" title={`Incremental runs read all of ${h.table}`}>
-          It has no index on <code className="font-mono">{h.column}</code>, so each run reads its ~{h.rows.toLocaleString('en')} rows
-          to find the ones changed since the last run. An index makes that a range read (Kontor runs no DDL):{' '}
-          <code className="font-mono">{h.sql}</code>
-        </Notice>
-      ))}
       {!run ? (
         <Notice title="No reconciliation yet">Run one now, or nightly with <code className="font-mono">npm run kontor -- reconcile</code>.</Notice>
       ) : (
@@ -101,6 +94,18 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
               caption={kind ? KIND_LABELS[kind] : 'Discrepancies found by the run'} />
           </Section>
         </>
+      )}
+      {hints.length > 0 && (
+        <Notice title="Incremental runs read whole tables">
+          To find the rows changed since the last run, each incremental run reads{' '}
+          {hints.map((h, i) => (
+            <span key={h.table}>
+              {i > 0 && ' and '}all of {h.table} (~{h.rows.toLocaleString('en')} rows: no index on <code className="font-mono">{h.column}</code>)
+            </span>
+          ))}
+          . An index makes that a range read (Kontor runs no DDL):
+          {hints.map((h) => <code key={h.table} className="mt-1 block font-mono">{h.sql}</code>)}
+        </Notice>
       )}
       <Section id="history" title="History" description="The last 20 runs, from the console and from kontor reconcile.">
         <RunsTable rows={runs} />
