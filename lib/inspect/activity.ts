@@ -51,8 +51,9 @@ export async function listBusySessions(db: QueryExecutorProvider, limit = 100): 
     select a.pid, a.usename::text as role, coalesce(nullif(a.application_name, ''), '(none)') as application,
            coalesce(host(a.client_addr), case when a.client_port = -1 then 'local socket' end) as client,
            a.state, case when a.wait_event is null then null else a.wait_event_type || ': ' || a.wait_event end as "waitEvent",
-           extract(epoch from now() - a.query_start)::float8 as "querySeconds",
-           extract(epoch from now() - a.xact_start)::float8 as "transactionSeconds",
+           -- Against the clock, not now() (this transaction's start): a session that began since is not in the future.
+           case when a.query_start is not null then greatest(0, date_part('epoch', clock_timestamp() - a.query_start)) end as "querySeconds",
+           case when a.xact_start is not null then greatest(0, date_part('epoch', clock_timestamp() - a.xact_start)) end as "transactionSeconds",
            left(a.query, 2000) as query,
            case when a.wait_event_type = 'Lock' then pg_blocking_pids(a.pid) else '{}'::int[] end as "blockedBy"
       from pg_catalog.pg_stat_activity a
