@@ -23,7 +23,7 @@ import { startCluster } from '@/db/embedded';
 import type { BenchRow } from '@/bench/types';
 import { BENCH_COMMENT, BENCH_SHAPE, generateBenchSchema } from '@/bench/generate';
 
-const REPS = Number(process.env.BENCH_REPS ?? 7);
+const REPS = Number(process.env.BENCH_REPS ?? 11);
 const DIR = path.resolve('.kontor/bench');
 const DB = 'kontor_bench';
 const PSQL = process.env.PSQL ?? '/usr/bin/psql';
@@ -153,15 +153,16 @@ async function main() {
     // The snapshot the recorded run committed: its replay removes it first (see sqlScript).
     const snapshotId = opts.writes ? ((await pool.query('select max(id)::text as id from kontor.snapshots')).rows[0].id as string) : null;
     const script = sqlScript(captured.filter((q) => !/^\s*(begin|commit|rollback|start transaction)/i.test(q.sql)), snapshotId);
+    // Alternated, so that a change in the shared machine's load falls on both sides alike.
+    psqlTime(url, script);
     const kontor: number[] = [];
+    const sql: number[] = [];
     for (let i = 0; i < REPS; i++) {
       const t = performance.now();
       await fn();
       kontor.push(performance.now() - t);
+      sql.push(psqlTime(url, script));
     }
-    psqlTime(url, script);
-    const sql: number[] = [];
-    for (let i = 0; i < REPS; i++) sql.push(psqlTime(url, script));
     record({ name, kind, kontorMs: median(kontor), sqlMs: median(sql), reps: REPS, note: `${captured.length} statements` });
   }
 
@@ -227,7 +228,7 @@ function writeReport(rows: BenchRow[], pgVersion: string) {
 - **Machine:** ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, ${os.type()} ${os.release()}
 - **Software:** Node ${process.version}; ${pgVersion.split(',')[0]} (embedded, fsync off); ${psqlVersion}
 - **Schema:** ${BENCH_SHAPE.tables.toLocaleString('en')} tables in ${BENCH_SHAPE.schemas} schemas, ${(BENCH_SHAPE.tables * BENCH_SHAPE.indexesPerTable).toLocaleString('en')} indexes, ${BENCH_SHAPE.tables.toLocaleString('en')} policies (bench/generate.ts), plus Kontor's own schema.
-- **Method:** each page's server function (\`app/(console)/database/_lib/loaders.ts\`) and each CLI command, one warm-up then ${REPS} timed runs, median; beside it the very statements it sent (recorded from Kysely's log, parameters inlined, in the same read-only transaction, its BEGIN and COMMIT timed too; the snapshot's writes in one rolled back) run by psql with \`\\timing\`, median of ${REPS} runs of their summed times. Overhead = Kontor ÷ SQL − 1: the transaction set-up, the round trips, and the JavaScript that shapes the rows.
+- **Method:** each page's server function (\`app/(console)/database/_lib/loaders.ts\`) and each CLI command, one warm-up then ${REPS} timed runs, median; alternating with them the very statements it sent (recorded from Kysely's log, parameters inlined, in the same read-only transaction, its BEGIN and COMMIT timed too; the snapshot's writes in one rolled back) run by psql with \`\\timing\`, median of ${REPS} runs of their summed times. Overhead = Kontor ÷ SQL − 1: the transaction set-up, the round trips, and the JavaScript that shapes the rows.
 - **Targets:** every page under 1 s; overhead under 30 %.
 
 ${table}
