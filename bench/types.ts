@@ -23,3 +23,8 @@ export interface BenchContext {
   url: string;
   log: (row: BenchRow) => void;
 }
+
+/** Whether a recorded statement is transaction control, which a replay issues itself. */
+export function isTransactionControl(sql: string): boolean {
+  return /^\s*(begin|commit|rollback|start transaction)\b/i.test(sql);
+}

@@ -219,8 +219,7 @@ export async function startCluster(opts: StartOptions): Promise<Cluster> {
     '-c', 'pg_stat_statements.track=top',
     '-c', 'track_io_timing=on',
     '-c', 'max_connections=60',
-    '-c', `shared_buffers=${opts.settings?.shared_buffers ?? '128MB'}`,
-    ...Object.entries(opts.settings ?? {}).filter(([k]) => k !== 'shared_buffers').flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+    ...Object.entries({ shared_buffers: '128MB', ...opts.settings }).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
   ];
   if (opts.fast) args.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
 

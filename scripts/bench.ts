@@ -20,7 +20,7 @@ import path from 'node:path';
 import { Kysely, PostgresDialect, type CompiledQuery, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { startCluster } from '@/db/embedded';
-import type { BenchRow } from '@/bench/types';
+import { isTransactionControl, type BenchRow } from '@/bench/types';
 import { BENCH_COMMENT, BENCH_SHAPE, generateBenchSchema } from '@/bench/generate';
 
 const REPS = Number(process.env.BENCH_REPS ?? 11);
@@ -152,7 +152,7 @@ async function main() {
     capturing = false;
     // The snapshot the recorded run committed: its replay removes it first (see sqlScript).
     const snapshotId = opts.writes ? ((await pool.query('select max(id)::text as id from kontor.snapshots')).rows[0].id as string) : null;
-    const script = sqlScript(captured.filter((q) => !/^\s*(begin|commit|rollback|start transaction)/i.test(q.sql)), snapshotId);
+    const script = sqlScript(captured.filter((q) => !isTransactionControl(q.sql)), snapshotId);
     // Alternated, so that a change in the shared machine's load falls on both sides alike.
     psqlTime(url, script);
     const kontor: number[] = [];

@@ -54,8 +54,7 @@ export async function runReconciliation(db: Kysely<KontorDatabase>, opts: RunOpt
       await sql`select pg_advisory_lock(${LOCK})`.execute(conn);
       try {
         return await conn.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
-          await sql`select set_config('statement_timeout', ${String(opts.statementTimeoutMs ?? 600_000)}, true),
-                           set_config('lock_timeout', '5000', true), set_config('application_name', 'kontor reconcile', true)`.execute(trx);
+          await applyRunSettings(trx, opts);
           const check = await validateMapping(trx, opts.mapping ?? activeMapping());
           const result = await runIn(trx, financeConcepts(check.mapping), opts, db);
           return { ...result, ms: Math.round(performance.now() - t0) };
@@ -67,6 +66,14 @@ export async function runReconciliation(db: Kysely<KontorDatabase>, opts: RunOpt
   } catch (err) {
     throw classifyDbError(err);
   }
+}
+
+/** A run's transaction settings (long statements, short lock waits), on either lane; its backend's pid. */
+async function applyRunSettings(t: Trx, opts: RunOptions): Promise<number> {
+  const { rows: [r] } = await sql<{ pid: number }>`
+    select pg_backend_pid() as pid, set_config('statement_timeout', ${String(opts.statementTimeoutMs ?? 600_000)}, true),
+           set_config('lock_timeout', '5000', true), set_config('application_name', 'kontor reconcile', true)`.execute(t);
+  return r.pid;
 }
 
 async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorDatabase>): Promise<Omit<RunResult, 'ms'>> {
@@ -246,10 +253,8 @@ async function inOwnLane<T>(
   const result = db.connection().execute((conn) =>
     conn.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (t) => {
       await sql`set transaction snapshot ${sql.lit(id)}`.execute(t);
-      pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(t)).rows[0].pid;
+      pid = await applyRunSettings(t, opts);
       imported();
-      await sql`select set_config('statement_timeout', ${String(opts.statementTimeoutMs ?? 600_000)}, true),
-                       set_config('application_name', 'kontor reconcile', true)`.execute(t);
       return fn(t);
     }));
   // Failing before the import (no free connection, a dropped one) ends the wait too.
