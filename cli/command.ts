@@ -5,7 +5,7 @@ export interface Command {
   run: (ctx: { db: Kysely<unknown>; json: boolean; args: string[] }) => Promise<number>;
 }
 
-/** Prints `data` as JSON for scripts, or `text` for people. */
-export function out(json: boolean, data: unknown, text: string) {
-  console.log(json ? JSON.stringify(data, null, 2) : text);
+/** Prints `data` as JSON for scripts, or `text` for people (a function: built only when printed). */
+export function out(json: boolean, data: unknown, text: string | (() => string)) {
+  console.log(json ? JSON.stringify(data, null, 2) : typeof text === 'function' ? text() : text);
 }

@@ -63,7 +63,7 @@ export const inspectCommand: Command = {
         return 2;
       }
       const result = await r((trx) => listTables(trx, { sort: sort as TableSort | undefined, schema, limit }));
-      out(json, result, `${textTable(
+      out(json, result, () => `${textTable(
         ['table', 'total', 'table data', 'indexes', 'toast', 'rows (est.)', 'dead', 'seq scans', 'idx scans', 'rls'],
         result.rows.map((t) => [`${t.schema}.${t.name}`, formatBytes(t.totalBytes), formatBytes(t.tableBytes), formatBytes(t.indexBytes),
           formatBytes(t.toastBytes), t.estimatedRows ?? '-', t.deadTuples, t.seqScans, t.idxScans, t.rls ? 'on' : 'OFF']),
@@ -83,7 +83,7 @@ export const inspectCommand: Command = {
         getStatsSince(trx),
       ]));
       const findings = indexes.rows.filter((i) => i.verdict).length + foreignKeys.length;
-      const text = [
+      const text = () => [
         `Scan counts since ${statsSince.toISOString()}.`,
         textTable(['index', 'table', 'size', 'scans', 'verdict'],
           indexes.rows.map((i) => [`${i.schema}.${i.name}`, i.table, formatBytes(i.sizeBytes), i.scans, i.verdict?.kind ?? ''])),
@@ -100,7 +100,7 @@ export const inspectCommand: Command = {
         getWraparound(trx), getDatabaseVitals(trx),
       ]));
       const trees = blockingTrees(sessions);
-      const text = [
+      const text = () => [
         `Connections: ${vitals.connections.used} of ${vitals.connections.max}`,
         textTable(['state', 'role', 'application', 'client', 'count'], groups.map((g) => [g.state, g.role ?? '', g.application, g.client ?? '', g.count])),
         '', 'Busy sessions (longest first):',
@@ -128,8 +128,9 @@ export const inspectCommand: Command = {
       out(json, { available: false, reason: result.source.available ? '' : result.source.reason }, result.source.available ? '' : result.source.reason);
       return 0;
     }
-    out(json, { available: true, version: result.source.version, statsSince: result.source.statsSince, ...result.list },
-      textTable(['calls', 'total ms', 'mean ms', 'rows', 'query'], result.list.rows.map((q) => [q.calls, q.totalMs.toFixed(1), q.meanMs.toFixed(2), q.rows,
+    const list = result.list;
+    out(json, { available: true, version: result.source.version, ...list },
+      () => textTable(['calls', 'total ms', 'mean ms', 'rows', 'query'], list.rows.map((q) => [q.calls, q.totalMs.toFixed(1), q.meanMs.toFixed(2), q.rows,
         q.query.replace(/\s+/g, ' ').slice(0, 80)])));
     return 0;
   },

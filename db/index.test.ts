@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { read, write } from '@/db/index';
+import { read, readTransactionStart, write } from '@/db/index';
 import { KontorDbError } from '@/db/errors';
 import { emptyDatabase, type TestDatabase } from '@/test/db';
 import { freePort } from '@/db/embedded';
@@ -78,6 +78,27 @@ describe('the read path', () => {
     // The pool has one connection: the next plain query runs on the same session.
     const r = await sql<{ t: string; app: string }>`select current_setting('statement_timeout') as t, current_setting('application_name') as app`.execute(db);
     assert.notEqual(r.rows[0].t, '1234ms');
+  });
+
+  test('a failed statement caught inside the read still fails the read, and the connection comes back clean', async () => {
+    await assert.rejects(
+      read(async (trx) => {
+        await sql`select 1 / 0`.execute(trx).catch(() => undefined);
+        return 'swallowed';
+      }, {}, db as never),
+      /rolled back/,
+    );
+    await assert.rejects(read((trx) => sql`select 1 / 0`.execute(trx), {}, db as never));
+    // One connection in the pool: it is out of any transaction and reads again.
+    const r = await sql<{ open: boolean }>`select now() <> statement_timestamp() as open`.execute(db);
+    assert.equal(r.rows[0].open, false);
+    assert.deepEqual(await read(async (trx) => (await sql<{ v: string }>`select v from t where id = 1`.execute(trx)).rows, {}, db as never), [{ v: 'a' }]);
+  });
+
+  test('its settings reach SQL only as checked integers', () => {
+    assert.match(readTransactionStart({ statementTimeoutMs: 1500, lockTimeoutMs: 100 }), /^start transaction read only; select set_config\('statement_timeout', '1500', true\), set_config\('lock_timeout', '100', true\)/);
+    assert.throws(() => readTransactionStart({ statementTimeoutMs: "1'; drop table t; --" as unknown as number }));
+    assert.throws(() => readTransactionStart({ lockTimeoutMs: 1.5 }));
   });
 
   test('write commits and is rolled back on error', async () => {

@@ -53,6 +53,21 @@ async function applySettings(trx: Transaction<KontorDatabase>, s: SessionSetting
 }
 
 /**
+ * The read transaction's BEGIN and settings as one simple-protocol string: one round trip instead of
+ * two, on every page (to a hosted database, a round trip is a network one). The values are integers
+ * checked here, never text from a request.
+ */
+export function readTransactionStart(s: SessionSettings): string {
+  const ms = (v: number) => {
+    if (!Number.isSafeInteger(v) || v < 0) throw new Error(`Not a duration in ms: ${v}`);
+    return `'${v}'`;
+  };
+  return `start transaction read only; select set_config('statement_timeout', ${ms(s.statementTimeoutMs ?? env.KONTOR_STATEMENT_TIMEOUT_MS)}, true), ` +
+    `set_config('lock_timeout', ${ms(s.lockTimeoutMs ?? env.KONTOR_LOCK_TIMEOUT_MS)}, true), ` +
+    `set_config('idle_in_transaction_session_timeout', '60000', true), set_config('application_name', 'kontor', true)`;
+}
+
+/**
  * Runs `fn` in a READ ONLY transaction with statement and lock timeouts. Any attempt to write through
  * it fails in Postgres itself, whatever the code inside does.
  */
@@ -62,13 +77,22 @@ export async function read<T>(
   db: AnyDb = getDb(),
 ): Promise<T> {
   try {
-    return await db
-      .transaction()
-      .setAccessMode('read only')
-      .execute(async (trx) => {
-        await applySettings(trx, settings);
-        return fn(trx);
-      });
+    // One connection, the transaction opened by hand: Kysely's own sends BEGIN alone.
+    return await db.connection().execute(async (conn) => {
+      await sql.raw(readTransactionStart(settings)).execute(conn);
+      let result: T;
+      try {
+        // The same single-connection executor a Kysely transaction is; no code here nests transactions.
+        result = await fn(conn as unknown as Transaction<KontorDatabase>);
+      } catch (err) {
+        await sql.raw('rollback').execute(conn).catch(() => undefined);
+        throw err;
+      }
+      // An error swallowed inside `fn` leaves the transaction aborted: COMMIT then answers ROLLBACK.
+      const { rows } = await sql.raw<{ command?: string }>('commit').execute(conn);
+      if (rows[0]?.command === 'ROLLBACK') throw new Error('The read was rolled back: one of its statements failed.');
+      return result;
+    });
   } catch (err) {
     throw classifyDbError(err);
   }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { sql } from 'kysely';
 import { read, write } from '@/db/index';
-import { getStatementsSource, listTopQueries, QUERY_SORTS, statementColumnNames, versionAtLeast } from '@/lib/inspect/queries';
+import { getStatementsSource, listTopQueries, QUERY_SORTS, statementColumnNames, versionAtLeast, type QueryList } from '@/lib/inspect/queries';
 import { getIdleSince, getTableHistory, getDatabaseHistory, takeSnapshot } from '@/lib/inspect/snapshots';
 import { listIndexes } from '@/lib/inspect/indexes';
 import { warmDemo, type DemoCopy } from '@/lib/inspect/testing';
@@ -48,6 +48,20 @@ for (const major of [17, 15] as const) {
       assert.equal(later.calls, 5);
       assert.deepEqual(later.sinceSnapshot && later.sinceSnapshot.calls, 3);
       for (const sort of QUERY_SORTS) await r((trx) => listTopQueries(trx, source, { sort, limit: 2 }));
+      // The reset time and the snapshot come with the list, also when no statement matches.
+      const empty = await r((trx) => listTopQueries(trx, source, { q: 'no statement says this 4f1c' }));
+      assert.deepEqual([empty.rows.length, empty.total], [0, 0]);
+      assert.ok(empty.statsSince instanceof Date && empty.snapshotAt instanceof Date);
+      assert.equal(empty.snapshotAt.getTime(), snap.takenAt.getTime());
+      // Without Kontor's schema (not migrated): the list still reads, with no deltas.
+      const bare = await r((trx) => listTopQueries(trx, { ...source, snapshots: false }, { q: 'kontor_probe', limit: 5 }));
+      assert.ok(bare.rows.length > 0 && bare.rows.every((q) => q.sinceSnapshot === null) && bare.snapshotAt === null);
+      // Sorted as asked, across the page.
+      for (const sort of ['calls', 'rows'] as const) {
+        const list: QueryList = await r((trx) => listTopQueries(trx, source, { sort, limit: 20 }));
+        const keys = list.rows.map((q) => q[sort]);
+        assert.deepEqual(keys, [...keys].sort((a, b) => b - a), sort);
+      }
     });
 
     test('a missing extension gives a note, not an error', async () => {

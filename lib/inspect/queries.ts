@@ -10,16 +10,25 @@ export const QUERY_SORTS = ['total', 'mean', 'calls', 'rows'] as const;
 export type QuerySort = (typeof QUERY_SORTS)[number];
 
 export type StatementsSource =
-  | { available: true; schema: string; version: string; statsSince: Date | null }
+  | {
+      available: true; schema: string; version: string;
+      /** Whether Kontor's snapshots are here to count "since the last snapshot" from (its schema may not be migrated). */
+      snapshots: boolean;
+    }
   | { available: false; reason: string };
 
-/** Whether pg_stat_statements can be read here, and if not, a sentence that says what to do. */
+/**
+ * Whether pg_stat_statements can be read here, and if not, a sentence that says what to do. One
+ * statement: a page's every round trip is a network round trip to a hosted database.
+ */
 export async function getStatementsSource(db: QueryExecutorProvider): Promise<StatementsSource> {
-  const { rows } = await sql<{ schema: string | null; version: string | null; preloaded: boolean }>`
-    select (select n.nspname::text from pg_catalog.pg_extension e join pg_catalog.pg_namespace n on n.oid = e.extnamespace
-             where e.extname = 'pg_stat_statements') as schema,
-           (select e.extversion from pg_catalog.pg_extension e where e.extname = 'pg_stat_statements') as version,
-           'pg_stat_statements' = any (string_to_array(replace(current_setting('shared_preload_libraries'), ' ', ''), ',')) as preloaded`.execute(db);
+  const { rows } = await sql<{ schema: string | null; version: string | null; preloaded: boolean; snapshots: boolean }>`
+    select n.nspname::text as schema, e.extversion as version,
+           'pg_stat_statements' = any (string_to_array(replace(current_setting('shared_preload_libraries'), ' ', ''), ',')) as preloaded,
+           to_regclass('kontor.snapshot_queries') is not null as snapshots
+      from (select) one
+      left join pg_catalog.pg_extension e on e.extname = 'pg_stat_statements'
+      left join pg_catalog.pg_namespace n on n.oid = e.extnamespace`.execute(db);
   const r = rows[0];
   if (!r.schema || !r.version) {
     return {
@@ -33,12 +42,7 @@ export async function getStatementsSource(db: QueryExecutorProvider): Promise<St
       reason: 'pg_stat_statements is installed but not loaded: add it to shared_preload_libraries and restart the server.',
     };
   }
-  let statsSince: Date | null = null;
-  if (versionAtLeast(r.version, '1.9')) {
-    const info = await sql<{ since: Date | null }>`select stats_reset as since from ${sql.id(r.schema, 'pg_stat_statements_info')}`.execute(db);
-    statsSince = info.rows[0]?.since ?? null;
-  }
-  return { available: true, schema: r.schema, version: r.version, statsSince };
+  return { available: true, schema: r.schema, version: r.version, snapshots: r.snapshots };
 }
 
 export function versionAtLeast(version: string, min: string): boolean {
@@ -83,6 +87,8 @@ export interface QueryRow {
 export interface QueryList {
   rows: QueryRow[];
   total: number;
+  /** When the statistics started counting (pg_stat_statements_info, 1.9+): the last reset or the server's start. */
+  statsSince: Date | null;
   /** The snapshot the deltas are measured from. */
   snapshotAt: Date | null;
 }
@@ -102,30 +108,51 @@ export async function listTopQueries(
   const limit = Math.min(Math.max(opts.limit ?? 25, 1), 500);
   const offset = Math.max(opts.offset ?? 0, 0);
   const q = opts.q?.trim();
-  const snapshot = await latestQuerySnapshot(db);
+  const since = versionAtLeast(source.version, '1.9')
+    ? sql`(select stats_reset from ${sql.id(source.schema, 'pg_stat_statements_info')})`
+    : sql`null::timestamptz`;
+  // The stats' reset time and the latest snapshot ride along: one statement, and one row even when
+  // the page is empty (then its columns are null).
   const { rows } = await sql<{
-    queryid: string; role: string | null; query: string; calls: string; total_ms: number; mean_ms: number;
+    stats_since: Date | null; snapshot_at: Date | null;
+    queryid: string | null; role: string | null; query: string; calls: string; total_ms: number; mean_ms: number;
     rows: string; hit: string; read: string; read_ms: number; matched: string;
     snap_calls: string | null; snap_total_ms: number | null; snap_rows: string | null;
   }>`
-    select s.queryid::text as queryid, r.rolname::text as role, left(s.query, 4000) as query,
-           s.calls::text as calls, ${c.totalMs}::float8 as total_ms, ${c.meanMs}::float8 as mean_ms,
-           s.rows::text as rows, s.shared_blks_hit::text as hit, s.shared_blks_read::text as read,
-           ${c.readMs}::float8 as read_ms, count(*) over ()::text as matched,
-           ${snapshot ? sql`p.calls::text` : sql`null`} as snap_calls,
-           ${snapshot ? sql`p.total_ms` : sql`null`} as snap_total_ms,
-           ${snapshot ? sql`p.rows::text` : sql`null`} as snap_rows
-      from ${sql.id(source.schema, 'pg_stat_statements')} s
-      left join pg_catalog.pg_roles r on r.oid = s.userid
-      ${snapshot ? sql`left join kontor.snapshot_queries p on p.snapshot_id = ${snapshot.id} and p.queryid = s.queryid and p.userid = s.userid and p.toplevel = ${versionAtLeast(source.version, '1.9') ? sql.raw('s.toplevel') : sql.raw('true')}` : sql``}
-     where s.dbid = (select oid from pg_catalog.pg_database where datname = current_database())
-       ${q ? sql`and s.query ilike ${'%' + q.replace(/[\\%_]/g, (ch) => `\\${ch}`) + '%'}` : sql``}
-     order by ${order[opts.sort ?? 'total'] ?? order.total} desc nulls last, s.queryid
-     limit ${limit} offset ${offset}`.execute(db);
+    with snap as (
+      ${source.snapshots
+        ? sql`select s.id, s.taken_at from kontor.snapshots s
+               where exists (select 1 from kontor.snapshot_queries q where q.snapshot_id = s.id)
+               order by s.taken_at desc limit 1`
+        : sql`select null::bigint as id, null::timestamptz as taken_at where false`}
+    ), page as (
+      select s.queryid::text as queryid, r.rolname::text as role, left(s.query, 4000) as query,
+             s.calls::text as calls, ${c.totalMs}::float8 as total_ms, ${c.meanMs}::float8 as mean_ms,
+             s.rows::text as rows, s.shared_blks_hit::text as hit, s.shared_blks_read::text as read,
+             ${c.readMs}::float8 as read_ms, count(*) over ()::text as matched,
+             p.calls::text as snap_calls, p.total_ms as snap_total_ms, p.rows::text as snap_rows,
+             ${order[opts.sort ?? 'total'] ?? order.total} as sort_key, s.queryid as sort_id
+        from ${sql.id(source.schema, 'pg_stat_statements')} s
+        left join pg_catalog.pg_roles r on r.oid = s.userid
+        ${source.snapshots
+          ? sql`left join kontor.snapshot_queries p on p.snapshot_id = (select id from snap) and p.queryid = s.queryid
+                  and p.userid = s.userid and p.toplevel = ${versionAtLeast(source.version, '1.9') ? sql.raw('s.toplevel') : sql.raw('true')}`
+          : sql`left join (select null::bigint as calls, null::float8 as total_ms, null::bigint as rows) p on false`}
+       where s.dbid = (select oid from pg_catalog.pg_database where datname = current_database())
+         ${q ? sql`and s.query ilike ${'%' + q.replace(/[\\%_]/g, (ch) => `\\${ch}`) + '%'}` : sql``}
+       order by sort_key desc nulls last, sort_id
+       limit ${limit} offset ${offset}
+    )
+    select ${since} as stats_since, (select taken_at from snap) as snapshot_at, page.*
+      from (select) one left join page on true
+     order by page.sort_key desc nulls last, page.sort_id`.execute(db);
+  const head = rows[0];
+  const found = rows.filter((r): r is typeof r & { queryid: string } => r.queryid !== null);
   return {
-    snapshotAt: snapshot?.takenAt ?? null,
-    total: rows.length ? Number(rows[0].matched) : 0,
-    rows: rows.map((r) => {
+    statsSince: head?.stats_since ?? null,
+    snapshotAt: head?.snapshot_at ?? null,
+    total: found.length ? Number(found[0].matched) : 0,
+    rows: found.map((r) => {
       const calls = Number(r.calls);
       const hit = Number(r.hit);
       const read = Number(r.read);
@@ -151,14 +178,4 @@ export async function listTopQueries(
       };
     }),
   };
-}
-
-async function latestQuerySnapshot(db: QueryExecutorProvider): Promise<{ id: number; takenAt: Date } | null> {
-  const exists = await sql<{ ok: boolean }>`select to_regclass('kontor.snapshot_queries') is not null as ok`.execute(db);
-  if (!exists.rows[0].ok) return null;
-  const { rows } = await sql<{ id: string; taken_at: Date }>`
-    select s.id::text as id, s.taken_at from kontor.snapshots s
-     where exists (select 1 from kontor.snapshot_queries q where q.snapshot_id = s.id)
-     order by s.taken_at desc limit 1`.execute(db);
-  return rows[0] ? { id: Number(rows[0].id), takenAt: rows[0].taken_at } : null;
 }

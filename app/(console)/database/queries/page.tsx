@@ -24,7 +24,7 @@ export default async function QueriesPage({ searchParams }: { searchParams: Prom
       <div className="space-y-1">
         {heading}
         <p className="text-sm text-ink-muted">
-          From pg_stat_statements {source.version}, counting since {formatWhen(source.statsSince)}. Statements are
+          From pg_stat_statements {source.version}, counting since {formatWhen(list.statsSince)}. Statements are
           normalized (literals become $1, $2 …). Kontor never resets these statistics;{' '}
           {list.snapshotAt ? `“Since snapshot” counts from Kontor's snapshot of ${formatWhen(list.snapshotAt)}.` : 'take a snapshot (npm run kontor -- snapshot) to see what changed since.'}
         </p>
