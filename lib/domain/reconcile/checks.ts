@@ -113,7 +113,7 @@ export async function paymentFindings(trx: Trx, c: Concepts, candidates?: string
     with g as (
       select ${lp} as pid,
              (count(*) filter (where l.${columnOf(ledger, 'amount')} > 0) - count(*) filter (where l.${columnOf(ledger, 'amount')} < 0))::int as net,
-             sum(l.${columnOf(ledger, 'amount')})::text as credited
+             sum(l.${columnOf(ledger, 'amount')}) as credited
         from ${tableOf(ledger)} l
        where l.${columnOf(ledger, 'type')} = ${ledger.types.purchase!} and ${lp} is not null ${only}
        group by ${lp}
@@ -121,7 +121,7 @@ export async function paymentFindings(trx: Trx, c: Concepts, candidates?: string
       select p.* from ${tableOf(payments)} p where true ${onlyP}
     )
     select p.${keyOf(payments)}::text as payment_id, g.pid::text as pid, p.${columnOf(payments, 'userId')}::text as user_id,
-           p.${columnOf(payments, 'status')}::text as status, ${credits} as credits, g.net, g.credited
+           p.${columnOf(payments, 'status')}::text as status, ${credits} as credits, g.net, g.credited::text as credited
       from p full join g on g.pid = p.${keyOf(payments)}
      where (p.${columnOf(payments, 'status')} = ${completed} and coalesce(g.net, 0) <= 0)
         or coalesce(g.net, 0) > 1

@@ -85,6 +85,45 @@ test('an incremental run finds exactly what a full run finds, after new entries,
   assert.deepEqual(inc2.findings, full2.findings);
 });
 
+// PostgreSQL 17 writes the checkpoints with MERGE ... WHEN NOT MATCHED BY SOURCE; 15 deletes first.
+for (const major of [17, 15] as const) {
+  test(`a full run leaves one checkpoint per account equal to its ledger, and repairs checkpoints that are not (PostgreSQL ${major})`, async () => {
+    const g = major === 17 ? f : await guardFixture(15);
+    try {
+      const exact = async () => {
+        const { rows: [r] } = await sql<{ missing: number; extra: number; wrong: number; n: number }>`
+          with truth as (select user_id::text as account, sum(amount) as s, count(*) as n from public.credits_ledger group by 1)
+          select (select count(*) from truth t where not exists (select from kontor.reconcile_checkpoints c where c.account = t.account))::int as missing,
+                 (select count(*) from kontor.reconcile_checkpoints c where not exists (select from truth t where t.account = c.account))::int as extra,
+                 (select count(*) from truth t join kontor.reconcile_checkpoints c using (account) where (c.settled_sum, c.settled_count) <> (t.s, t.n))::int as wrong,
+                 (select count(*) from kontor.reconcile_checkpoints)::int as n`.execute(g.db);
+        return r;
+      };
+      await runReconciliation(g.db, { mode: 'full', startedBy: 'test' });
+      const clean = await exact();
+      assert.deepEqual({ ...clean, n: 0 }, { missing: 0, extra: 0, wrong: 0, n: 0 });
+      // Nothing changed: the next full run finds them equal and writes none.
+      const { rows: [before] } = await sql<{ runs: string[] }>`select array_agg(distinct run_id::text) as runs from kontor.reconcile_checkpoints`.execute(g.db);
+      await runReconciliation(g.db, { mode: 'full', startedBy: 'test' });
+      const { rows: [same] } = await sql<{ runs: string[] }>`select array_agg(distinct run_id::text) as runs from kontor.reconcile_checkpoints`.execute(g.db);
+      assert.deepEqual(same.runs, before.runs);
+      // Damaged by hand: a wrong sum, a wrong count, a missing account, an account that does not exist.
+      const { rows: two } = await sql<{ account: string }>`select account from kontor.reconcile_checkpoints order by account limit 3`.execute(g.db);
+      await sql`update kontor.reconcile_checkpoints set settled_sum = settled_sum + 0.01 where account = ${two[0].account}`.execute(g.db);
+      await sql`update kontor.reconcile_checkpoints set settled_count = settled_count + 1 where account = ${two[1].account}`.execute(g.db);
+      await sql`delete from kontor.reconcile_checkpoints where account = ${two[2].account}`.execute(g.db);
+      await sql`insert into kontor.reconcile_checkpoints (account, settled_sum, settled_count, horizon, run_id)
+                values ('00000000-0000-4000-8000-00000000dead', 5, 1, now(), 1)`.execute(g.db);
+      const damaged = await exact();
+      assert.deepEqual(damaged, { missing: 1, extra: 1, wrong: 2, n: clean.n });
+      await runReconciliation(g.db, { mode: 'full', startedBy: 'test' });
+      assert.deepEqual(await exact(), clean);
+    } finally {
+      if (g !== f) await g.close();
+    }
+  });
+}
+
 test('an incremental run with no previous run is a full one', async () => {
   await sql`delete from kontor.reconcile_runs`.execute(f.db);
   const r = await runReconciliation(f.db, { mode: 'incremental', startedBy: 'test' });
