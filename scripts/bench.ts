@@ -6,10 +6,11 @@
  * - A throwaway embedded PostgreSQL 17 under .kontor/bench, with the schema of bench/generate.ts
  *   (kept between runs; delete .kontor/bench to rebuild).
  * - Each page's server function (app/(console)/database/_lib/loaders.ts) and each CLI command runs
- *   REPS times after one warm-up; the median is reported. Every statement it sent is recorded (Kysely's
- *   log), written to a file with its parameters inlined, wrapped in the same READ ONLY transaction and
- *   SET LOCALs, and run by psql with \timing, REPS times: the median of the summed statement times is
- *   "its SQL alone". Overhead = Kontor's time / SQL time - 1.
+ *   REPS times after a warm-up, each timed run right after an untimed one; the median is reported.
+ *   Every statement it sent is recorded (Kysely's log), written to a file with its parameters inlined,
+ *   wrapped in the same READ ONLY transaction and settings, and run by psql with \timing (twice, the
+ *   second pass timed), REPS times: the median of the summed statement times is "its SQL alone".
+ *   Overhead = Kontor's time / SQL time - 1. BENCH_ONLY=<regex> runs only the matching cases.
  * - Then every bench/*.bench.ts module's run({ url, log }) adds its own rows (advisors).
  */
 import '@/bench/env'; // first: sets KONTOR_PRESET before lib/env is read
@@ -244,7 +245,7 @@ function writeReport(rows: BenchRow[], pgVersion: string) {
 - **Machine:** ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, ${os.type()} ${os.release()}
 - **Software:** Node ${process.version}; ${pgVersion.split(',')[0]} (embedded, fsync off); ${psqlVersion}
 - **Schema:** ${BENCH_SHAPE.tables.toLocaleString('en')} tables in ${BENCH_SHAPE.schemas} schemas, ${(BENCH_SHAPE.tables * BENCH_SHAPE.indexesPerTable).toLocaleString('en')} indexes, ${BENCH_SHAPE.tables.toLocaleString('en')} policies (bench/generate.ts), plus Kontor's own schema.
-- **Method:** each page's server function (\`app/(console)/database/_lib/loaders.ts\`) and each CLI command, one warm-up then ${REPS} timed runs, median; alternating with them the very statements it sent (recorded from Kysely's log, parameters inlined, in the same read-only transaction, its BEGIN and COMMIT timed too; the snapshot's writes in one rolled back) run by psql with \`\\timing\`, median of ${REPS} runs of their summed times. Overhead = Kontor ÷ SQL − 1: the transaction set-up, the round trips, and the JavaScript that shapes the rows.
+- **Method:** each page's server function (\`app/(console)/database/_lib/loaders.ts\`) and each CLI command, warmed up (20 runs or 1 s, as a running server is), then ${REPS} timed runs, each right after an untimed one, median; alternating with them the very statements it sent (recorded from Kysely's log, parameters inlined, in the same read-only transaction, its BEGIN with the transaction's settings in one query and its COMMIT timed too; the snapshot's writes in one rolled back) run by psql with \`\\timing\`, timed on the second of two passes, median of ${REPS} runs of their summed times. Overhead = Kontor ÷ SQL − 1: the transaction set-up, the round trips, and the JavaScript that shapes the rows.
 - **Targets:** every page under 1 s; overhead under 30 %.
 
 ${table}
