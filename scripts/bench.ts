@@ -236,7 +236,9 @@ function writeReport(rows: BenchRow[], pgVersion: string) {
   const table = ['| what | kind | Kontor ms (median) | its SQL in psql ms (median) | overhead | reps | note |', '|---|---|---:|---:|---:|---:|---|', ...rows.map(line)].join('\n');
   const pages = rows.filter((r) => r.kind === 'page');
   const slowest = pages.reduce((a, b) => (b.kontorMs > a.kontorMs ? b : a), pages[0]);
-  const worst = pages.filter((r) => r.sqlMs).reduce((a, b) => (b.kontorMs / b.sqlMs! > a.kontorMs / a.sqlMs! ? b : a), pages[0]);
+  // The overhead target is the Database pages' (the modules' rows carry their own targets).
+  const database = pages.filter((r) => r.sqlMs && r.name.startsWith('page /database'));
+  const worst = database.reduce((a, b) => (b.kontorMs / b.sqlMs! > a.kontorMs / a.sqlMs! ? b : a), database[0]);
   const md = `# Benchmarks
 
 \`npm run bench\` (scripts/bench.ts). Not a test: numbers for people, written by the run itself.
@@ -246,11 +248,11 @@ function writeReport(rows: BenchRow[], pgVersion: string) {
 - **Software:** Node ${process.version}; ${pgVersion.split(',')[0]} (embedded, fsync off); ${psqlVersion}
 - **Schema:** ${BENCH_SHAPE.tables.toLocaleString('en')} tables in ${BENCH_SHAPE.schemas} schemas, ${(BENCH_SHAPE.tables * BENCH_SHAPE.indexesPerTable).toLocaleString('en')} indexes, ${BENCH_SHAPE.tables.toLocaleString('en')} policies (bench/generate.ts), plus Kontor's own schema.
 - **Method:** each page's server function (\`app/(console)/database/_lib/loaders.ts\`) and each CLI command, warmed up (20 runs or 1 s, as a running server is), then ${REPS} timed runs, each right after an untimed one, median; alternating with them the very statements it sent (recorded from Kysely's log, parameters inlined, in the same read-only transaction, its BEGIN with the transaction's settings in one query and its COMMIT timed too; the snapshot's writes in one rolled back) run by psql with \`\\timing\`, timed on the second of two passes, median of ${REPS} runs of their summed times. Overhead = Kontor ÷ SQL − 1: the transaction set-up, the round trips, and the JavaScript that shapes the rows.
-- **Targets:** every page under 1 s; overhead under 30 %.
+- **Targets:** every page under 1 s; overhead under 30 % (the Database pages and CLI commands). The rows from \`bench/*.bench.ts\` (advisors on) carry their own targets in the note; their SQL column is the same statements (or, for finance, the bare GROUP BY) on a bare node-postgres client.
 
 ${table}
 
-Slowest page: ${slowest ? `${slowest.name}, ${slowest.kontorMs.toFixed(0)} ms` : '–'}. Largest overhead among pages: ${worst?.sqlMs ? `${worst.name}, ${((worst.kontorMs / worst.sqlMs - 1) * 100).toFixed(0)} %` : '–'}.
+Slowest page: ${slowest ? `${slowest.name}, ${slowest.kontorMs.toFixed(0)} ms` : '–'}. Largest overhead among the Database pages: ${worst?.sqlMs ? `${worst.name}, ${((worst.kontorMs / worst.sqlMs - 1) * 100).toFixed(0)} %` : '–'}.
 `;
   // Sections written by hand or by other runs (e.g. "## Demo build") follow the generated part: kept.
   const previous = fs.existsSync('BENCHMARKS.md') ? fs.readFileSync('BENCHMARKS.md', 'utf8') : '';
