@@ -19,7 +19,7 @@ export async function run(ctx: BenchContext) {
   const scaleModule = '@/bench/scale';
   const { scaleDemoUrl } = (await import(scaleModule)) as { scaleDemoUrl: () => Promise<string> };
   const url = await scaleDemoUrl();
-  const db = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) }) });
+  const db = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 3 }) }) });
   const raw = new pg.Client({ connectionString: url });
   await raw.connect();
   try {
@@ -36,7 +36,7 @@ export async function run(ctx: BenchContext) {
     const full: number[] = [];
     let found = 0;
     for (let i = 0; i < 3; i++) {
-      const r = await runReconciliation(db, { mode: 'full', startedBy: 'bench', lanes: 2 }); // as the CLI runs it
+      const r = await runReconciliation(db, { mode: 'full', startedBy: 'bench', lanes: 3 }); // as the CLI runs it
       full.push(r.ms);
       found = r.findings.length;
     }

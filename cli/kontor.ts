@@ -80,7 +80,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const resolved = await ensureDatabase({ log: (l) => console.error(`[kontor] ${l}`) });
-  const pool = new pg.Pool({ connectionString: resolved.url, max: 2, application_name: 'kontor-cli' });
+  // Three connections: the work that splits over lanes (reconcile --full, lint) uses them at once.
+  const pool = new pg.Pool({ connectionString: resolved.url, max: 3, application_name: 'kontor-cli' });
   pool.on('error', () => undefined);
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
   try {

@@ -22,7 +22,7 @@ export const reconcileCommand: Command = {
     const r = await runReconciliation(db as unknown as Kysely<KontorDatabase>, {
       mode: args.includes('--full') ? 'full' : 'incremental',
       startedBy: 'cli',
-      lanes: 2, // the CLI's pool holds two connections
+      lanes: 3, // the CLI's pool holds three connections
     });
     const hints = await incrementalScanHints(db, activeMapping());
     const lines = [

@@ -51,7 +51,7 @@ export async function runReconciliationAction(mode: unknown): Promise<ActionResu
   if (!m.success) return { ok: false, error: 'Choose a full or an incremental run.' };
   const result = await guarded(async () => {
     const r = await runReconciliation(getDb(), { mode: m.data, startedBy: auth.staff.email, staffId: auth.staff.userId,
-      lanes: env.KONTOR_POOL_SIZE > 1 ? 2 : 1 });
+      lanes: Math.min(env.KONTOR_POOL_SIZE, 3) as 1 | 2 | 3 });
     return { runId: r.runId, found: r.findings.length };
   });
   if (result.ok) revalidatePath('/finance/reconciliation');

@@ -14,7 +14,7 @@ import { classifyDbError } from '@/db/errors';
 import { activeMapping, columnOf, hasColumn, keyOf, tableOf, validateMapping, type Mapping } from '@/lib/mapping';
 import type { Trx } from '@/lib/guard/define';
 import { DISCREPANCY_KINDS, type DiscrepancyKind, type Finding } from '@/lib/domain/reconcile/kinds';
-import { balanceFindings, financeConcepts, keyType, paymentFindings, taskFindings, type Concepts } from '@/lib/domain/reconcile/checks';
+import { balanceFindings, financeConcepts, halves, inHalf, keyType, paymentFindings, splitKey, taskFindings, type Concepts } from '@/lib/domain/reconcile/checks';
 
 export interface RunOptions {
   mode: 'full' | 'incremental';
@@ -25,11 +25,13 @@ export interface RunOptions {
   /** Long runs on large ledgers: default 10 minutes. */
   statementTimeoutMs?: number;
   /**
-   * 2: a full run checks payments and tasks on a second connection of `db`'s pool, in the same
-   * snapshot, while the first sums the accounts (the CLI and the console; their pools hold more than
-   * one connection). 1 (default): everything on one connection.
+   * Connections of `db`'s pool a full run may use at once, all in the same snapshot: 1 (default),
+   * everything on one; 2, the payment and task checks on a second while the first sums the accounts;
+   * 3, each half of the checks (split by key) on its own. The CLI uses 3, the console up to its pool size.
    */
-  lanes?: 1 | 2;
+  lanes?: 1 | 2 | 3;
+  /** Tables of at least this many rows are split in halves by key (checks.ts, splitKey); default 200,000. */
+  splitAbove?: number;
 }
 
 export interface RunResult {
@@ -100,23 +102,37 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorD
   // Accounts are grouped and joined in the users key's own type (text keys hash and compare slower).
   const uKey = await keyType(trx, c.users.table, c.users.key);
   if (mode === 'full') {
-    // The payment and task checks read the ledger apart from the accounts' pass: on a second lane
-    // they run beside it, in this transaction's snapshot.
-    const others = opts.lanes === 2
-      ? await inOwnLane(trx, db, opts, async (t) => [...(await paymentFindings(t, c)), ...(await taskFindings(t, c))])
-      : undefined;
+    // Big tables are split in two halves by key (checks.ts, Half): the accounts by the ledger's user
+    // column, the checks by the payment and task keys.
+    const userHalves = halves(await splitKey(trx, ledger.table, ledger.columns.userId, opts.splitAbove), await keyType(trx, ledger.table, ledger.columns.userId));
+    const checks = await checksInHalves(trx, c, opts.splitAbove);
+    // The checks read the ledger apart from the accounts' pass: on other lanes they run beside it, in
+    // this transaction's snapshot, each lane taking its share of the halves (below: first halves).
+    const laneCount = Math.min(opts.lanes ?? 1, 1 + checks.length) - 1;
+    const shares = Array.from({ length: laneCount }, (_, i) => checks.filter((_, j) => j % laneCount === i));
+    const others = await Promise.all(shares.map((share) => inOwnLane(trx, db, opts, async (t) => {
+      // With two check lanes, each is one process: the halves already share the work between them.
+      if (laneCount > 1) await sql`select set_config('max_parallel_workers_per_gather', '0', true)`.execute(t);
+      const out: Finding[] = [];
+      for (const check of share) out.push(...(await check(t)));
+      return out;
+    })));
     try {
-      // One pass over the ledger, as bare as a GROUP BY can be; the few entries at or after the horizon
-      // (an index range, where the ledger has one) are subtracted for the checkpoints.
+      // One pass over the ledger, as bare as a GROUP BY can be, in halves of the user key that run side
+      // by side (a Parallel Append: one worker each, the leader writing); the few entries at or after
+      // the horizon (an index range, where the ledger has one) are subtracted for the checkpoints.
+      const leader = userHalves.length > 1 ? await setLocal(trx, 'parallel_leader_participation', 'off') : undefined;
       await sql`
         create temp table kontor_accounts on commit drop as
-        select ${L.user}::${uKey} as account, sum(${L.amount}) as total, count(*) as entries
-          from ${tableOf(ledger)} l group by 1`.execute(trx);
+        ${sql.join(userHalves.map((half) => sql`
+          select ${L.user}::${uKey} as account, sum(${L.amount}) as total, count(*) as entries
+            from ${tableOf(ledger)} l where ${inHalf(L.user, half)} group by 1`), sql` union all `)}`.execute(trx);
+      if (leader !== undefined) await setLocal(trx, 'parallel_leader_participation', leader);
       fingerprint = await usersFingerprints(trx, c, uKey, sql`
         select ${L.user}::${uKey} as account, 0::numeric as since_prev, sum(${L.amount}) as since_now
           from ${tableOf(ledger)} l where ${L.at} >= ${horizon} group by 1`);
       findings = await balanceFindings(trx, c, sql`select account, total, entries from kontor_accounts`);
-      if (!others) findings.push(...(await paymentFindings(trx, c)), ...(await taskFindings(trx, c)));
+      if (!others.length) for (const check of checks) findings.push(...(await check(trx)));
       // Checkpoints are rewritten only where they changed: a full run over a quiet ledger writes almost
       // nothing. Settled = the account's entries before the horizon (the few after it subtracted).
       const settled = sql`
@@ -138,9 +154,9 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorD
           from kontor_accounts`.execute(trx);
       accounts = Number(n.accounts);
       entriesRead = Number(n.entries);
-      if (others) findings.push(...(await others.result));
+      for (const lane of others) findings.push(...(await lane.result));
     } catch (err) {
-      others?.cancel();
+      for (const lane of others) lane.cancel();
       throw err;
     }
   } else {
@@ -288,6 +304,30 @@ async function inOwnLane<T>(
     if (pid !== undefined) void sql`select pg_cancel_backend(${pid})`.execute(db).catch(() => undefined);
   };
   return { result, cancel };
+}
+
+/** The payment and task checks of a full run, each as one or two halves of its key. */
+async function checksInHalves(trx: Trx, c: Concepts, splitAbove?: number): Promise<((t: Trx) => Promise<Finding[]>)[]> {
+  const checks: ((t: Trx) => Promise<Finding[]>)[] = [];
+  if (c.payments) {
+    const { table, key } = c.payments;
+    for (const half of halves(await splitKey(trx, table, key, splitAbove), await keyType(trx, table, key))) {
+      checks.push((t) => paymentFindings(t, c, undefined, half));
+    }
+  }
+  if (c.tasks) {
+    const { table, key } = c.tasks;
+    for (const half of halves(await splitKey(trx, table, key, splitAbove), await keyType(trx, table, key))) {
+      checks.push((t) => taskFindings(t, c, undefined, half));
+    }
+  }
+  return checks;
+}
+
+/** Sets a planner setting for the rest of the transaction; returns its previous value. */
+async function setLocal(t: Trx, name: 'parallel_leader_participation', value: string): Promise<string> {
+  const { rows: [r] } = await sql<{ was: string }>`select current_setting(${name}) as was, set_config(${name}, ${value}, true)`.execute(t);
+  return r.was;
 }
 
 const unique = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => Boolean(x)))];
