@@ -58,8 +58,22 @@ async function create(template: string | undefined, major: PgMajor): Promise<Tes
   return {
     url: withDatabase(base, name),
     name,
-    drop: () => admin(base, (c) => c.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+    drop: () => admin(base, (c) => drop(c, name)),
   };
+}
+
+/**
+ * Drops a test database once its last sessions have gone (up to 2 s, then by force). A pool's end()
+ * resolves before its clients' sockets close; forcing at once would hit a client still closing, whose
+ * "terminating connection" then surfaces as an uncaught error in whichever test owned the pool.
+ */
+async function drop(c: pg.Client, name: string): Promise<void> {
+  for (let i = 0; i < 40; i++) {
+    const { rows: [r] } = await c.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+    if (r.n === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await c.query(`drop database if exists ${name} with (force)`);
 }
 
 /** An empty database of its own. */

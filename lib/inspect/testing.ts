@@ -21,11 +21,7 @@ export interface DemoCopy {
 export async function warmDemo(major: PgMajor = 17): Promise<DemoCopy> {
   const t = await demoDatabase(major);
   await warmUp(t.url);
-  const pool = new pg.Pool({ connectionString: t.url, max: 4 });
-  // pool.end() resolves before its clients' sockets have closed: the copy's DROP ... WITH (FORCE) can
-  // still reach one, whose "terminating connection" would be an uncaught 'error' (as db/index.ts does).
-  pool.on('error', () => undefined);
-  const db = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 4 }) }) });
   // The template may predate Kontor's newest migrations (snapshots).
   const { error } = await migrateToLatest(db as unknown as Kysely<unknown>);
   if (error) throw error;
