@@ -43,9 +43,10 @@ export async function keyType(trx: Trx, table: { schema: string; name: string },
 
 /**
  * One of two halves of a key's range: `below` holds the keys under `mid` (and nulls), the other the
- * rest. A run's big aggregations and joins are split this way: each half's hash tables are half the
- * size (far fewer cache misses, and no partial-and-final aggregation), and the halves run side by
- * side (a Parallel Append, or two connections).
+ * rest. A full run sums the ledger's accounts this way: each half's hash table is half the size (far
+ * fewer cache misses, and no partial-and-final aggregation), and the halves run side by side (a
+ * Parallel Append). The checks are not split: each half would scan the whole payments or tasks table
+ * again, which costs more than the smaller tables save (measured).
  */
 export interface Half {
   mid: string;
@@ -140,14 +141,11 @@ export async function balanceFindings(trx: Trx, c: Concepts, accounts: RawBuilde
   return out;
 }
 
-/**
- * Payments against their purchase entries. `candidates`: payment keys (as text) to look at, or all;
- * `half`: only the payments (and entries) on one side of a split of the payment key.
- */
-export async function paymentFindings(trx: Trx, c: Concepts, candidates?: string[], half?: Half): Promise<Finding[]> {
+/** Payments against their purchase entries. `candidates`: payment keys (as text) to look at, or all. */
+export async function paymentFindings(trx: Trx, c: Concepts, candidates?: string[]): Promise<Finding[]> {
   const { payments, ledger, paid } = c;
   if (!payments) return [];
-  const pKey = half?.type ?? await keyType(trx, payments.table, payments.key);
+  const pKey = await keyType(trx, payments.table, payments.key);
   const lp = columnOf(ledger, 'paymentId', 'l');
   const only = candidates ? sql`and ${lp} = any(${candidates}::text[]::${pKey}[])` : sql``;
   const onlyP = candidates ? sql`and p.${keyOf(payments)} = any(${candidates}::text[]::${pKey}[])` : sql``;
@@ -162,10 +160,10 @@ export async function paymentFindings(trx: Trx, c: Concepts, candidates?: string
              (count(*) filter (where l.${columnOf(ledger, 'amount')} > 0) - count(*) filter (where l.${columnOf(ledger, 'amount')} < 0))::int as net,
              sum(l.${columnOf(ledger, 'amount')}) as credited
         from ${tableOf(ledger)} l
-       where l.${columnOf(ledger, 'type')} = ${ledger.types.purchase!} and ${lp} is not null ${only} and ${inHalf(lp, half)}
+       where l.${columnOf(ledger, 'type')} = ${ledger.types.purchase!} and ${lp} is not null ${only}
        group by ${lp}
     ), p as (
-      select p.* from ${tableOf(payments)} p where ${inHalf(sql`p.${keyOf(payments)}`, half)} ${onlyP}
+      select p.* from ${tableOf(payments)} p where true ${onlyP}
     )
     select p.${keyOf(payments)}::text as payment_id, g.pid::text as pid, p.${columnOf(payments, 'userId')}::text as user_id,
            p.${columnOf(payments, 'status')}::text as status, ${credits} as credits, g.net, g.credited::text as credited
@@ -193,11 +191,11 @@ export async function paymentFindings(trx: Trx, c: Concepts, candidates?: string
   return out;
 }
 
-/** Tasks against their spend entries. `candidates`: task keys (as text), or all; `half` as for payments. */
-export async function taskFindings(trx: Trx, c: Concepts, candidates?: string[], half?: Half): Promise<Finding[]> {
+/** Tasks against their spend entries. `candidates`: task keys (as text), or all. */
+export async function taskFindings(trx: Trx, c: Concepts, candidates?: string[]): Promise<Finding[]> {
   const { tasks, ledger, taskCostConfigs: cfg } = c;
   if (!tasks) return [];
-  const tKey = half?.type ?? await keyType(trx, tasks.table, tasks.key);
+  const tKey = await keyType(trx, tasks.table, tasks.key);
   const lt = columnOf(ledger, 'taskId', 'l');
   const only = candidates ? sql`and ${lt} = any(${candidates}::text[]::${tKey}[])` : sql``;
   const onlyT = candidates ? sql`and t.${keyOf(tasks)} = any(${candidates}::text[]::${tKey}[])` : sql``;
@@ -222,11 +220,11 @@ export async function taskFindings(trx: Trx, c: Concepts, candidates?: string[],
     with s as (
       select ${lt} as tid, sum(l.${columnOf(ledger, 'amount')}) as spent
         from ${tableOf(ledger)} l
-       where l.${columnOf(ledger, 'type')} = ${ledger.types.spend!} and ${lt} is not null ${only} and ${inHalf(lt, half)}
+       where l.${columnOf(ledger, 'type')} = ${ledger.types.spend!} and ${lt} is not null ${only}
        group by ${lt}
     ), t as (
       select t.*, ${billable} as billable_, ${cost} as cost_
-        from ${tableOf(tasks)} t where ${inHalf(sql`t.${keyOf(tasks)}`, half)} ${onlyT}
+        from ${tableOf(tasks)} t where true ${onlyT}
     )
     select t.${keyOf(tasks)}::text as task_id, ${userId} as user_id, t.${columnOf(tasks, 'status')}::text as status,
            t.cost_::text as cost, t.billable_ as billable, coalesce(s.spent, 0)::text as spent, s.tid is not null as charged

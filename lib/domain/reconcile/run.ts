@@ -27,10 +27,10 @@ export interface RunOptions {
   /**
    * Connections of `db`'s pool a full run may use at once, all in the same snapshot: 1 (default),
    * everything on one; 2, the payment and task checks on a second while the first sums the accounts;
-   * 3, each half of the checks (split by key) on its own. The CLI uses 3, the console up to its pool size.
+   * 3, each check on its own. The CLI uses 3, the console up to its pool size.
    */
   lanes?: 1 | 2 | 3;
-  /** Tables of at least this many rows are split in halves by key (checks.ts, splitKey); default 200,000. */
+  /** A ledger of at least this many rows is summed in halves by user (checks.ts, splitKey); default 200,000. */
   splitAbove?: number;
 }
 
@@ -102,25 +102,27 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorD
   // Accounts are grouped and joined in the users key's own type (text keys hash and compare slower).
   const uKey = await keyType(trx, c.users.table, c.users.key);
   if (mode === 'full') {
-    // Big tables are split in two halves by key (checks.ts, Half): the accounts by the ledger's user
-    // column, the checks by the payment and task keys.
-    const userHalves = halves(await splitKey(trx, ledger.table, ledger.columns.userId, opts.splitAbove), await keyType(trx, ledger.table, ledger.columns.userId));
-    const checks = await checksInHalves(trx, c, opts.splitAbove);
-    // The checks read the ledger apart from the accounts' pass: on other lanes they run beside it, in
-    // this transaction's snapshot, each lane taking its share of the halves (below: first halves).
+    // The payment and task checks read the ledger apart from the accounts' pass: on other lanes they
+    // run beside it, in this transaction's snapshot (three lanes: one check each).
+    const checks: ((t: Trx) => Promise<Finding[]>)[] = [];
+    if (c.payments) checks.push((t) => paymentFindings(t, c));
+    if (c.tasks) checks.push((t) => taskFindings(t, c));
     const laneCount = Math.min(opts.lanes ?? 1, 1 + checks.length) - 1;
     const shares = Array.from({ length: laneCount }, (_, i) => checks.filter((_, j) => j % laneCount === i));
     const others = await Promise.all(shares.map((share) => inOwnLane(trx, db, opts, async (t) => {
-      // With two check lanes, each is one process: the halves already share the work between them.
-      if (laneCount > 1) await sql`select set_config('max_parallel_workers_per_gather', '0', true)`.execute(t);
+      // One process per lane: the lanes already share the machine with the accounts pass's workers.
+      await sql`select set_config('max_parallel_workers_per_gather', '0', true)`.execute(t);
       const out: Finding[] = [];
       for (const check of share) out.push(...(await check(t)));
       return out;
     })));
     try {
-      // One pass over the ledger, as bare as a GROUP BY can be, in halves of the user key that run side
-      // by side (a Parallel Append: one worker each, the leader writing); the few entries at or after
-      // the horizon (an index range, where the ledger has one) are subtracted for the checkpoints.
+      // One pass over the ledger, as bare as a GROUP BY can be, in two halves of the user key (at its
+      // median) that run side by side: a Parallel Append, one worker each, the leader writing. Half-size
+      // hash tables miss the CPU's caches far less, and no partial aggregate is merged afterwards. The
+      // few entries at or after the horizon (an index range, where the ledger has one) are subtracted
+      // for the checkpoints.
+      const userHalves = halves(await splitKey(trx, ledger.table, ledger.columns.userId, opts.splitAbove), await keyType(trx, ledger.table, ledger.columns.userId));
       const leader = userHalves.length > 1 ? await setLocal(trx, 'parallel_leader_participation', 'off') : undefined;
       await sql`
         create temp table kontor_accounts on commit drop as
@@ -304,24 +306,6 @@ async function inOwnLane<T>(
     if (pid !== undefined) void sql`select pg_cancel_backend(${pid})`.execute(db).catch(() => undefined);
   };
   return { result, cancel };
-}
-
-/** The payment and task checks of a full run, each as one or two halves of its key. */
-async function checksInHalves(trx: Trx, c: Concepts, splitAbove?: number): Promise<((t: Trx) => Promise<Finding[]>)[]> {
-  const checks: ((t: Trx) => Promise<Finding[]>)[] = [];
-  if (c.payments) {
-    const { table, key } = c.payments;
-    for (const half of halves(await splitKey(trx, table, key, splitAbove), await keyType(trx, table, key))) {
-      checks.push((t) => paymentFindings(t, c, undefined, half));
-    }
-  }
-  if (c.tasks) {
-    const { table, key } = c.tasks;
-    for (const half of halves(await splitKey(trx, table, key, splitAbove), await keyType(trx, table, key))) {
-      checks.push((t) => taskFindings(t, c, undefined, half));
-    }
-  }
-  return checks;
 }
 
 /** Sets a planner setting for the rest of the transaction; returns its previous value. */
