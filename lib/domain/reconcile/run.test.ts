@@ -24,7 +24,7 @@ test('a full run on the demo finds every planted credit defect under its kind, a
   const two = await runReconciliation(f.db, { mode: 'full', startedBy: 'test', lanes: 2 });
   assert.deepEqual(two.findings, r.findings);
   assert.equal(two.entriesRead, r.entriesRead);
-  // Every table split in halves by key (as on a large database), on one, two and three lanes: the same.
+  // The accounts summed in halves of the user key (as on a large ledger), on one, two and three lanes: the same.
   for (const lanes of [1, 2, 3] as const) {
     const split = await runReconciliation(f.db, { mode: 'full', startedBy: 'test', lanes, splitAbove: 0 });
     assert.deepEqual(split.findings, r.findings, `split, ${lanes} lane(s)`);
