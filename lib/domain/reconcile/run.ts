@@ -102,19 +102,37 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorD
   // Accounts are grouped and joined in the users key's own type (text keys hash and compare slower).
   const uKey = await keyType(trx, c.users.table, c.users.key);
   if (mode === 'full') {
-    // The payment and task checks read the ledger apart from the accounts' pass: on other lanes they
-    // run beside it, in this transaction's snapshot (three lanes: one check each).
-    const checks: ((t: Trx) => Promise<Finding[]>)[] = [];
-    if (c.payments) checks.push((t) => paymentFindings(t, c));
-    if (c.tasks) checks.push((t) => taskFindings(t, c));
+    // What needs none of this lane's temp tables runs on the other lanes, in this transaction's
+    // snapshot, beside the accounts' pass: the payment and task checks (three lanes: one each), then on
+    // the payments' lane (the shorter) the users' fingerprint and the stored checkpoints' hash.
+    const rowHash = (r: string) => sql`hash_record_extended(row(${sql.ref(`${r}.account`)}, ${sql.ref(`${r}.settled_sum`)}, ${sql.ref(`${r}.settled_count`)}), 0)`;
+    const fingerprintJob = (t: Trx) => usersFingerprints(t, c, uKey, sql`
+      select ${L.user}::${uKey} as account, 0::numeric as since_prev, sum(${L.amount}) as since_now
+        from ${tableOf(ledger)} l where ${L.at} >= ${horizon} group by 1`);
+    const storedHashJob = async (t: Trx) => (await sql<{ h: string }>`
+      select coalesce(bit_xor(${rowHash('cp')}), 0)::text as h from kontor.reconcile_checkpoints cp`.execute(t)).rows[0].h;
+    const checks = [...(c.payments ? [(t: Trx) => paymentFindings(t, c)] : []), ...(c.tasks ? [(t: Trx) => taskFindings(t, c)] : [])];
     const laneCount = Math.min(opts.lanes ?? 1, 1 + checks.length) - 1;
-    const shares = Array.from({ length: laneCount }, (_, i) => checks.filter((_, j) => j % laneCount === i));
-    const others = await Promise.all(shares.map((share) => inOwnLane(trx, db, opts, async (t) => {
-      // One process per lane: the lanes already share the machine with the accounts pass's workers.
-      await sql`select set_config('max_parallel_workers_per_gather', '0', true)`.execute(t);
-      const out: Finding[] = [];
-      for (const check of share) out.push(...(await check(t)));
-      return out;
+    const fingerprintP = deferred<Awaited<ReturnType<typeof fingerprintJob>>>();
+    const storedHashP = deferred<string>();
+    // The extras ride on another lane only when the checks have two lanes to share.
+    const extrasElsewhere = laneCount >= 2;
+    const others = await Promise.all(Array.from({ length: laneCount }, (_, i) => inOwnLane(trx, db, opts, async (t) => {
+      try {
+        // One process per lane: the lanes already share the machine with the accounts pass's workers.
+        await sql`select set_config('max_parallel_workers_per_gather', '0', true)`.execute(t);
+        const out: Finding[] = [];
+        for (const check of checks.filter((_, j) => j % laneCount === i)) out.push(...(await check(t)));
+        if (extrasElsewhere && i === 0) {
+          fingerprintP.resolve(await fingerprintJob(t));
+          storedHashP.resolve(await storedHashJob(t));
+        }
+        return out;
+      } catch (err) {
+        // What this lane owed the first is never coming: say so rather than leave it waiting.
+        if (extrasElsewhere && i === 0) { fingerprintP.reject(err); storedHashP.reject(err); }
+        throw err;
+      }
     })));
     try {
       // One pass over the ledger, as bare as a GROUP BY can be, in two halves of the user key (at its
@@ -130,9 +148,10 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorD
           select ${L.user}::${uKey} as account, sum(${L.amount}) as total, count(*) as entries
             from ${tableOf(ledger)} l where ${inHalf(L.user, half)} group by 1`), sql` union all `)}`.execute(trx);
       if (leader !== undefined) await setLocal(trx, 'parallel_leader_participation', leader);
-      fingerprint = await usersFingerprints(trx, c, uKey, sql`
-        select ${L.user}::${uKey} as account, 0::numeric as since_prev, sum(${L.amount}) as since_now
-          from ${tableOf(ledger)} l where ${L.at} >= ${horizon} group by 1`);
+      if (!extrasElsewhere) {
+        fingerprintP.resolve(await fingerprintJob(trx));
+        storedHashP.resolve(await storedHashJob(trx));
+      }
       findings = await balanceFindings(trx, c, sql`select account, total, entries from kontor_accounts`);
       if (!others.length) for (const check of checks) findings.push(...(await check(trx)));
       // Checkpoints are rewritten only where they changed: a full run over a quiet ledger writes almost
@@ -146,16 +165,14 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorD
       // Most full runs find the checkpoints already right: both sides hashed (one pass each) is far
       // cheaper than joining them. Equal fingerprints (an XOR of one 64-bit hash per row; the keys are
       // unique on both sides) mean equal sets, but for a 2^-64 chance; otherwise the merge.
-      const rowHash = (r: string) => sql`hash_record_extended(row(${sql.ref(`${r}.account`)}, ${sql.ref(`${r}.settled_sum`)}, ${sql.ref(`${r}.settled_count`)}), 0)`;
-      const { rows: [fp] } = await sql<{ same: boolean }>`
-        select (select coalesce(bit_xor(${rowHash('s')}), 0) from (${settled}) s) =
-               (select coalesce(bit_xor(${rowHash('cp')}), 0) from kontor.reconcile_checkpoints cp) as same`.execute(trx);
-      if (!fp.same) await writeCheckpoints(trx, settled, horizon, run.id);
+      const { rows: [mine] } = await sql<{ h: string }>`select coalesce(bit_xor(${rowHash('s')}), 0)::text as h from (${settled}) s`.execute(trx);
+      if (mine.h !== (await storedHashP.promise)) await writeCheckpoints(trx, settled, horizon, run.id);
       const { rows: [n] } = await sql<{ accounts: string; entries: string }>`
         select (count(*) filter (where account is not null))::text as accounts, coalesce(sum(entries), 0)::text as entries
           from kontor_accounts`.execute(trx);
       accounts = Number(n.accounts);
       entriesRead = Number(n.entries);
+      fingerprint = await fingerprintP.promise;
       for (const lane of others) findings.push(...(await lane.result));
     } catch (err) {
       for (const lane of others) lane.cancel();
@@ -306,6 +323,15 @@ async function inOwnLane<T>(
     if (pid !== undefined) void sql`select pg_cancel_backend(${pid})`.execute(db).catch(() => undefined);
   };
   return { result, cancel };
+}
+
+/** A promise with its resolve and reject at hand; a rejection nobody awaits is not an unhandled one. */
+function deferred<T>() {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
 }
 
 /** Sets a planner setting for the rest of the transaction; returns its previous value. */
