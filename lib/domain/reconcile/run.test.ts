@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { KontorDatabase } from '@/db/types';
 import manifest from '@/db/demo/manifest.json' with { type: 'json' };
 import { DISCREPANCY_KINDS, findingKey, type Finding } from '@/lib/domain/reconcile/kinds';
 import { runReconciliation } from '@/lib/domain/reconcile/run';
@@ -129,6 +131,20 @@ for (const major of [17, 15] as const) {
     }
   });
 }
+
+test('a lane that cannot start fails the run, rather than leaving it waiting for what that lane owed', { timeout: 60_000 }, async () => {
+  // One connection, held by the run itself: the other lanes time out waiting for theirs.
+  const pool = new pg.Pool({ connectionString: f.tdb.url, max: 1, connectionTimeoutMillis: 300 });
+  pool.on('error', () => undefined);
+  const one = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await assert.rejects(runReconciliation(one, { mode: 'full', startedBy: 'test', lanes: 3 }));
+    const { rows: [open] } = await sql<{ n: number }>`select count(*)::int as n from kontor.reconcile_runs where finished_at is null`.execute(f.db);
+    assert.equal(open.n, 0, 'the failed run left no unfinished run behind');
+  } finally {
+    await one.destroy();
+  }
+});
 
 test('an incremental run with no previous run is a full one', async () => {
   await sql`delete from kontor.reconcile_runs`.execute(f.db);

@@ -118,22 +118,19 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorD
     // The extras ride on another lane only when the checks have two lanes to share.
     const extrasElsewhere = laneCount >= 2;
     const others = await Promise.all(Array.from({ length: laneCount }, (_, i) => inOwnLane(trx, db, opts, async (t) => {
-      try {
-        // One process per lane: the lanes already share the machine with the accounts pass's workers.
-        await sql`select set_config('max_parallel_workers_per_gather', '0', true)`.execute(t);
-        const out: Finding[] = [];
-        for (const check of checks.filter((_, j) => j % laneCount === i)) out.push(...(await check(t)));
-        if (extrasElsewhere && i === 0) {
-          fingerprintP.resolve(await fingerprintJob(t));
-          storedHashP.resolve(await storedHashJob(t));
-        }
-        return out;
-      } catch (err) {
-        // What this lane owed the first is never coming: say so rather than leave it waiting.
-        if (extrasElsewhere && i === 0) { fingerprintP.reject(err); storedHashP.reject(err); }
-        throw err;
+      // One process per lane: the lanes already share the machine with the accounts pass's workers.
+      await sql`select set_config('max_parallel_workers_per_gather', '0', true)`.execute(t);
+      const out: Finding[] = [];
+      for (const check of checks.filter((_, j) => j % laneCount === i)) out.push(...(await check(t)));
+      if (extrasElsewhere && i === 0) {
+        fingerprintP.resolve(await fingerprintJob(t));
+        storedHashP.resolve(await storedHashJob(t));
       }
+      return out;
     })));
+    // If that lane fails (even before it starts), what it owed this one is never coming: say so
+    // rather than leave this lane waiting (a settled promise ignores the rejection).
+    if (extrasElsewhere) others[0].result.catch((err: unknown) => { fingerprintP.reject(err); storedHashP.reject(err); });
     try {
       // One pass over the ledger, as bare as a GROUP BY can be, in two halves of the user key (at its
       // median) that run side by side: a Parallel Append, one worker each, the leader writing. Half-size
