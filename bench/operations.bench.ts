@@ -13,7 +13,7 @@ import { demoPreset } from '@/lib/mapping/presets/demo';
 import { queueNow } from '@/lib/domain/tasks/model';
 import { getQueueHealth } from '@/lib/domain/tasks/health';
 import { listTasks, parseTaskSearch } from '@/lib/domain/tasks/list';
-import { isTransactionControl, type BenchContext } from '@/bench/types';
+import { readReplay, type BenchContext } from '@/bench/types';
 
 const REPS = 7;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -61,15 +61,9 @@ export async function run(ctx: BenchContext) {
       capture = true;
       await fn();
       capture = false;
-      // The domain statements (with their planner settings, not the read transaction's time limits),
-      // alone on a bare client, in a transaction of their own as Kontor's: local settings need one.
-      const statements = captured.filter((q) => !q.sql.includes('statement_timeout') && !isTransactionControl(q.sql));
-      const sqlMs = await time(async () => {
-        await raw.query('begin read only');
-        for (const q of statements) await raw.query(q.sql, q.parameters as unknown[]);
-        await raw.query('commit');
-      });
-      ctx.log({ name, kind: 'page', kontorMs, sqlMs, reps: REPS, note: `${rows[0].n} tasks; ${statements.length} statement(s); target < ${target} ms` });
+      const replay = readReplay(raw, captured);
+      const sqlMs = await time(replay.run);
+      ctx.log({ name, kind: 'page', kontorMs, sqlMs, reps: REPS, note: `${rows[0].n} tasks; ${replay.statements.length} statement(s); target < ${target} ms` });
     }
   } finally {
     await raw.end();

@@ -15,7 +15,7 @@ import { search } from '@/lib/domain/search';
 import { getUserProfile, listUserAudit, listUserLedger, listUserTasks } from '@/lib/domain/users';
 import { listPayments } from '@/lib/domain/payments';
 import { listUserNotes } from '@/lib/domain/notes';
-import { isTransactionControl, type BenchContext } from '@/bench/types';
+import { readReplay, type BenchContext } from '@/bench/types';
 
 const REPS = 7;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -78,15 +78,9 @@ export async function run(ctx: BenchContext) {
       capture = true;
       await fn();
       capture = false;
-      // The domain statements (not the transaction's time limits), in sequence on a bare client, in a
-      // read-only transaction as Kontor's.
-      const statements = captured.filter((q) => !q.sql.includes('set_config(') && !isTransactionControl(q.sql));
-      const sqlMs = await time(async () => {
-        await raw.query('begin read only');
-        for (const q of statements) await raw.query(q.sql, q.parameters as unknown[]);
-        await raw.query('commit');
-      });
-      ctx.log({ name, kind: 'page', kontorMs, sqlMs, reps: REPS, note: `${user.n} users; ${statements.length} statement(s); target < ${target} ms` });
+      const replay = readReplay(raw, captured);
+      const sqlMs = await time(replay.run);
+      ctx.log({ name, kind: 'page', kontorMs, sqlMs, reps: REPS, note: `${user.n} users; ${replay.statements.length} statement(s); target < ${target} ms` });
     }
   } finally {
     await raw.end();

@@ -1,3 +1,5 @@
+import type pg from 'pg';
+import type { CompiledQuery } from 'kysely';
 /**
  * One line of the benchmark's table (scripts/bench.ts). Modules `bench/*.bench.ts` export
  * `run(ctx: BenchContext)` and call `ctx.log(row)` once per thing they time; the runner prints the
@@ -27,4 +29,21 @@ export interface BenchContext {
 /** Whether a recorded statement is transaction control, which a replay issues itself. */
 export function isTransactionControl(sql: string): boolean {
   return /^\s*(begin|commit|rollback|start transaction)\b/i.test(sql);
+}
+
+/**
+ * The statements a read sent, to replay on a bare client: without its BEGIN (which carries the read's
+ * time limits) and COMMIT, in a read-only transaction of the replay's own, as Kontor's (local planner
+ * settings need one).
+ */
+export function readReplay(raw: pg.Client, captured: CompiledQuery[]) {
+  const statements = captured.filter((q) => !isTransactionControl(q.sql));
+  return {
+    statements,
+    run: async () => {
+      await raw.query('begin read only');
+      for (const q of statements) await raw.query(q.sql, q.parameters as unknown[]);
+      await raw.query('commit');
+    },
+  };
 }

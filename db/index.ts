@@ -5,7 +5,7 @@
  * Settings are applied with set_config(..., is_local => true), i.e. SET LOCAL, so they hold for one
  * transaction and work through a transaction-mode pooler (Supavisor, pgbouncer).
  */
-import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql, type QueryExecutorProvider, type Transaction } from 'kysely';
 import pg from 'pg';
 import { databaseUrl, env } from '@/lib/env';
 import { classifyDbError } from '@/db/errors';
@@ -44,27 +44,37 @@ export interface SessionSettings {
   lockTimeoutMs?: number;
 }
 
-async function applySettings(trx: Transaction<KontorDatabase>, s: SessionSettings) {
-  await sql`select
-      set_config('statement_timeout', ${String(s.statementTimeoutMs ?? env.KONTOR_STATEMENT_TIMEOUT_MS)}, true),
-      set_config('lock_timeout', ${String(s.lockTimeoutMs ?? env.KONTOR_LOCK_TIMEOUT_MS)}, true),
-      set_config('idle_in_transaction_session_timeout', '60000', true),
-      set_config('application_name', 'kontor', true)`.execute(trx);
-}
-
 /**
- * The read transaction's BEGIN and settings as one simple-protocol string: one round trip instead of
- * two, on every page (to a hosted database, a round trip is a network one). The values are integers
- * checked here, never text from a request.
+ * A transaction's settings as one statement of literals: sent with a read's BEGIN in one simple-protocol
+ * query (one round trip instead of two on every page: to a hosted database, a network one), and alone
+ * at the start of a write. The values are integers checked here, never text from a request.
  */
-export function readTransactionStart(s: SessionSettings): string {
+function settingsStatement(s: SessionSettings): string {
   const ms = (v: number) => {
     if (!Number.isSafeInteger(v) || v < 0) throw new Error(`Not a duration in ms: ${v}`);
     return `'${v}'`;
   };
-  return `start transaction read only; select set_config('statement_timeout', ${ms(s.statementTimeoutMs ?? env.KONTOR_STATEMENT_TIMEOUT_MS)}, true), ` +
+  return `select set_config('statement_timeout', ${ms(s.statementTimeoutMs ?? env.KONTOR_STATEMENT_TIMEOUT_MS)}, true), ` +
     `set_config('lock_timeout', ${ms(s.lockTimeoutMs ?? env.KONTOR_LOCK_TIMEOUT_MS)}, true), ` +
     `set_config('idle_in_transaction_session_timeout', '60000', true), set_config('application_name', 'kontor', true)`;
+}
+
+/** A read transaction's BEGIN and its settings, as one query. */
+export function readTransactionStart(s: SessionSettings): string {
+  return `start transaction read only; ${settingsStatement(s)}`;
+}
+
+/**
+ * Runs `fn` with a planner setting changed for the statements it sends, then puts back the value it
+ * had (the setting is transaction-local; on failure the transaction is aborted and it goes too).
+ */
+export async function withLocalSetting<T>(
+  db: QueryExecutorProvider, name: 'enable_seqscan' | 'parallel_leader_participation', value: 'on' | 'off', fn: () => Promise<T>,
+): Promise<T> {
+  const { rows: [{ prev }] } = await sql<{ prev: string }>`select current_setting(${name}) as prev, set_config(${name}, ${value}, true)`.execute(db);
+  const out = await fn();
+  await sql`select set_config(${name}, ${prev}, true)`.execute(db);
+  return out;
 }
 
 /**
@@ -106,7 +116,7 @@ export async function write<T>(
 ): Promise<T> {
   try {
     return await db.transaction().execute(async (trx) => {
-      await applySettings(trx, settings);
+      await sql.raw(settingsStatement(settings)).execute(trx);
       return fn(trx);
     });
   } catch (err) {

@@ -11,6 +11,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
 import { classifyDbError } from '@/db/errors';
+import { withLocalSetting } from '@/db/index';
 import { activeMapping, columnOf, hasColumn, keyOf, tableOf, validateMapping, type Mapping } from '@/lib/mapping';
 import type { Trx } from '@/lib/guard/define';
 import { DISCREPANCY_KINDS, type DiscrepancyKind, type Finding } from '@/lib/domain/reconcile/kinds';
@@ -106,9 +107,12 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorD
     // snapshot, beside the accounts' pass: the payment and task checks (three lanes: one each), then on
     // the payments' lane (the shorter) the users' fingerprint and the stored checkpoints' hash.
     const rowHash = (r: string) => sql`hash_record_extended(row(${sql.ref(`${r}.account`)}, ${sql.ref(`${r}.settled_sum`)}, ${sql.ref(`${r}.settled_count`)}), 0)`;
+    // Each account's entries at or after the horizon (an index range, where the ledger has one): the
+    // fingerprint and the checkpoints count without them.
+    const late = sql`select ${L.user}::${uKey} as account, sum(${L.amount}) as s, count(*) as n
+                       from ${tableOf(ledger)} l where ${L.at} >= ${horizon} group by 1`;
     const fingerprintJob = (t: Trx) => usersFingerprints(t, c, uKey, sql`
-      select ${L.user}::${uKey} as account, 0::numeric as since_prev, sum(${L.amount}) as since_now
-        from ${tableOf(ledger)} l where ${L.at} >= ${horizon} group by 1`);
+      select account, 0::numeric as since_prev, s as since_now from (${late}) x`);
     const storedHashJob = async (t: Trx) => (await sql<{ h: string }>`
       select coalesce(bit_xor(${rowHash('cp')}), 0)::text as h from kontor.reconcile_checkpoints cp`.execute(t)).rows[0].h;
     const checks = [...(c.payments ? [(t: Trx) => paymentFindings(t, c)] : []), ...(c.tasks ? [(t: Trx) => taskFindings(t, c)] : [])];
@@ -134,17 +138,15 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorD
     try {
       // One pass over the ledger, as bare as a GROUP BY can be, in two halves of the user key (at its
       // median) that run side by side: a Parallel Append, one worker each, the leader writing. Half-size
-      // hash tables miss the CPU's caches far less, and no partial aggregate is merged afterwards. The
-      // few entries at or after the horizon (an index range, where the ledger has one) are subtracted
-      // for the checkpoints.
+      // hash tables miss the CPU's caches far less, and no partial aggregate is merged afterwards.
       const userHalves = halves(await splitKey(trx, ledger.table, ledger.columns.userId, opts.splitAbove), await keyType(trx, ledger.table, ledger.columns.userId));
-      const leader = userHalves.length > 1 ? await setLocal(trx, 'parallel_leader_participation', 'off') : undefined;
-      await sql`
+      const accountsPass = sql`
         create temp table kontor_accounts on commit drop as
         ${sql.join(userHalves.map((half) => sql`
           select ${L.user}::${uKey} as account, sum(${L.amount}) as total, count(*) as entries
-            from ${tableOf(ledger)} l where ${inHalf(L.user, half)} group by 1`), sql` union all `)}`.execute(trx);
-      if (leader !== undefined) await setLocal(trx, 'parallel_leader_participation', leader);
+            from ${tableOf(ledger)} l where ${inHalf(L.user, half)} group by 1`), sql` union all `)}`;
+      if (userHalves.length > 1) await withLocalSetting(trx, 'parallel_leader_participation', 'off', () => accountsPass.execute(trx));
+      else await accountsPass.execute(trx);
       if (!extrasElsewhere) {
         fingerprintP.resolve(await fingerprintJob(trx));
         storedHashP.resolve(await storedHashJob(trx));
@@ -155,9 +157,7 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorD
       // nothing. Settled = the account's entries before the horizon (the few after it subtracted).
       const settled = sql`
         select a.account::text as account, a.total - coalesce(late.s, 0) as settled_sum, a.entries - coalesce(late.n, 0) as settled_count
-          from kontor_accounts a
-          left join (select ${L.user}::${uKey} as account, sum(${L.amount}) as s, count(*) as n
-                       from ${tableOf(ledger)} l where ${L.at} >= ${horizon} group by 1) late on late.account = a.account
+          from kontor_accounts a left join (${late}) late on late.account = a.account
          where a.account is not null`;
       // Most full runs find the checkpoints already right: both sides hashed (one pass each) is far
       // cheaper than joining them. Equal fingerprints (an XOR of one 64-bit hash per row; the keys are
@@ -329,12 +329,6 @@ function deferred<T>() {
   const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
   promise.catch(() => undefined);
   return { promise, resolve, reject };
-}
-
-/** Sets a planner setting for the rest of the transaction; returns its previous value. */
-async function setLocal(t: Trx, name: 'parallel_leader_participation', value: string): Promise<string> {
-  const { rows: [r] } = await sql<{ was: string }>`select current_setting(${name}) as was, set_config(${name}, ${value}, true)`.execute(t);
-  return r.was;
 }
 
 const unique = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => Boolean(x)))];

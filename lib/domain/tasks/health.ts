@@ -7,6 +7,7 @@
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { at, hasHeartbeats, queueModel, rawStatus, statusIn, tcol, taskTable, workerCol, type QueueModel } from '@/lib/domain/tasks/model';
 import { columnOf, tableOf, type Mapping } from '@/lib/mapping';
+import { withLocalSetting } from '@/db/index';
 
 export interface Percentiles {
   p50: number | null;
@@ -81,13 +82,8 @@ export async function countLiveWorkers(db: QueryExecutorProvider, m: QueueModel,
  * the bitmap scan reads the same pages a sequential scan would, in the same order; where no index
  * fits, the planner still scans. The setting is put back before anything else runs.
  */
-async function preferIndexRange<T>(db: QueryExecutorProvider, fn: () => Promise<T>): Promise<T> {
-  const { rows: [{ prev }] } = await sql<{ prev: string }>`
-    select current_setting('enable_seqscan') as prev, set_config('enable_seqscan', 'off', true)`.execute(db);
-  // On failure the transaction is aborted, and the local setting goes with it.
-  const out = await fn();
-  await sql`select set_config('enable_seqscan', ${prev}, true)`.execute(db);
-  return out;
+function preferIndexRange<T>(db: QueryExecutorProvider, fn: () => Promise<T>): Promise<T> {
+  return withLocalSetting(db, 'enable_seqscan', 'off', fn);
 }
 
 export async function getQueueHealth(db: QueryExecutorProvider, mapping: Mapping, opts: HealthOptions): Promise<QueueHealth> {
