@@ -136,6 +136,8 @@ async function main() {
   let capturing = false;
   const onLog = (e: LogEvent) => { if (capturing && e.level === 'query') captured.push(e.query); };
   const pool = new pg.Pool({ connectionString: url, max: 2, application_name: 'kontor-bench' });
+  // pool.end() resolves before its sockets close: the cluster's stop may still reach one (as test/db.ts).
+  pool.on('error', () => undefined);
   const db = new Kysely<import('@/db/types').KontorDatabase>({ dialect: new PostgresDialect({ pool }), log: onLog });
 
   const loaders = await import('@/app/(console)/database/_lib/loaders');
