@@ -69,16 +69,22 @@ export function inHalf(column: RawBuilder<unknown>, half?: Half): RawBuilder<unk
  * catalog's estimate: too small to be worth splitting) or the sample holds no value.
  */
 export async function splitKey(trx: Trx, table: { schema: string; name: string }, column: string, minRows = 200_000): Promise<string | null> {
-  const { rows: [est] } = await sql<{ n: number }>`
-    select greatest(c.reltuples, 0)::float8 as n from pg_catalog.pg_class c join pg_catalog.pg_namespace ns on ns.oid = c.relnamespace
-     where ns.nspname = ${table.schema} and c.relname = ${table.name}`.execute(trx);
-  if (!est || est.n < minRows) return null;
-  const percent = Math.min(100, Math.max(0.1, (50_000 / Math.max(est.n, 1)) * 100));
+  const est = await estimatedRows(trx, table);
+  if (est < minRows) return null;
+  const percent = Math.min(100, Math.max(0.1, (50_000 / Math.max(est, 1)) * 100));
   const col = sql.id(column);
   const { rows: [m] } = await sql<{ mid: string | null }>`
     select (percentile_disc(0.5) within group (order by ${col}))::text as mid
       from ${sql.id(table.schema, table.name)} tablesample system (${percent}) where ${col} is not null`.execute(trx);
   return m?.mid ?? null;
+}
+
+/** The catalog's estimate of a table's rows (0 when never analyzed). */
+export async function estimatedRows(trx: Trx, table: { schema: string; name: string }): Promise<number> {
+  const { rows: [est] } = await sql<{ n: number }>`
+    select greatest(c.reltuples, 0)::float8 as n from pg_catalog.pg_class c join pg_catalog.pg_namespace ns on ns.oid = c.relnamespace
+     where ns.nspname = ${table.schema} and c.relname = ${table.name}`.execute(trx);
+  return est?.n ?? 0;
 }
 
 /** Both halves of a split, or one "half" (undefined: everything) when there is no split. */
@@ -191,9 +197,26 @@ export async function paymentFindings(trx: Trx, c: Concepts, candidates?: string
   return out;
 }
 
+/**
+ * Whether task `t` is billable: its type's flag, and the product's rule (a sub-task paid by its
+ * parent, per-period billing). The cost configs are a handful of rows: their non-billable types are
+ * read once and matched as a list, rather than joined to every task.
+ */
+export async function billableTask(trx: Trx, c: Concepts): Promise<RawBuilder<unknown>> {
+  const { tasks, taskCostConfigs: cfg } = c;
+  let byType = sql`true`;
+  if (cfg && hasColumn(cfg, 'billable')) {
+    const { rows: [nb] } = await sql<{ types: string[] }>`
+      select coalesce(array_agg(distinct ${columnOf(cfg, 'taskType')}::text), '{}') as types
+        from ${tableOf(cfg)} where ${columnOf(cfg, 'billable')} = false`.execute(trx);
+    if (nb.types.length) byType = sql`coalesce(t.${columnOf(tasks!, 'taskType')}::text <> all(${nb.types}::text[]), true)`;
+  }
+  return sql`(${byType} and ${taskBillable(tasks!, 't')})`;
+}
+
 /** Tasks against their spend entries. `candidates`: task keys (as text), or all. */
 export async function taskFindings(trx: Trx, c: Concepts, candidates?: string[]): Promise<Finding[]> {
-  const { tasks, ledger, taskCostConfigs: cfg } = c;
+  const { tasks, ledger } = c;
   if (!tasks) return [];
   const tKey = await keyType(trx, tasks.table, tasks.key);
   const lt = columnOf(ledger, 'taskId', 'l');
@@ -202,17 +225,7 @@ export async function taskFindings(trx: Trx, c: Concepts, candidates?: string[])
   const st = tasks.statuses;
   const unpaid = [st.failed, st.cancelled].filter((s): s is string => Boolean(s));
   const cost = hasColumn(tasks, 'cost') ? sql`coalesce(t.${columnOf(tasks, 'cost')}, 0)` : sql`null::numeric`;
-  // Billable: the type's flag, and the product's rule (a sub-task paid by its parent, per-period billing).
-  // The cost configs are a handful of rows: their non-billable types are read once and matched as a
-  // list, rather than joined to every task.
-  let byType = sql`true`;
-  if (cfg && hasColumn(cfg, 'billable')) {
-    const { rows: [nb] } = await sql<{ types: string[] }>`
-      select coalesce(array_agg(distinct ${columnOf(cfg, 'taskType')}::text), '{}') as types
-        from ${tableOf(cfg)} where ${columnOf(cfg, 'billable')} = false`.execute(trx);
-    if (nb.types.length) byType = sql`coalesce(t.${columnOf(tasks, 'taskType')}::text <> all(${nb.types}::text[]), true)`;
-  }
-  const billable = sql`(${byType} and ${taskBillable(tasks, 't')})`;
+  const billable = await billableTask(trx, c);
   const userId = hasColumn(tasks, 'userId') ? sql`t.${columnOf(tasks, 'userId')}::text` : sql`null::text`;
   const { rows } = await sql<{
     task_id: string; user_id: string | null; status: string; cost: string | null; billable: boolean; spent: string; charged: boolean;

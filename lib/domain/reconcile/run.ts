@@ -16,6 +16,7 @@ import { activeMapping, columnOf, hasColumn, keyOf, tableOf, validateMapping, ty
 import type { Trx } from '@/lib/guard/define';
 import { DISCREPANCY_KINDS, type DiscrepancyKind, type Finding } from '@/lib/domain/reconcile/kinds';
 import { balanceFindings, financeConcepts, halves, inHalf, keyType, paymentFindings, splitKey, taskFindings, type Concepts } from '@/lib/domain/reconcile/checks';
+import { narrowedFindings, paymentSignatures, type BucketPlan } from '@/lib/domain/reconcile/buckets';
 
 export interface RunOptions {
   mode: 'full' | 'incremental';
@@ -28,11 +29,16 @@ export interface RunOptions {
   /**
    * Connections of `db`'s pool a full run may use at once, all in the same snapshot: 1 (default),
    * everything on one; 2, the payment and task checks on a second while the first sums the accounts;
-   * 3, each check on its own. The CLI uses 3, the console up to its pool size.
+   * 3, as 2 with the users' fingerprint, the stored checkpoints' hash and the payments' side of the
+   * checks' signatures on a third. The CLI uses 3, the console up to its pool size.
    */
   lanes?: 1 | 2 | 3;
   /** A ledger of at least this many rows is summed in halves by user (checks.ts, splitKey); default 200,000. */
   splitAbove?: number;
+  /** Payments and tasks tables of at least this many rows are checked narrowed (buckets.ts); default 200,000. */
+  bucketAbove?: number;
+  /** Key ranges of the narrowed checks; default 4,096. */
+  bucketCount?: number;
 }
 
 export interface RunResult {
@@ -115,26 +121,39 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorD
       select account, 0::numeric as since_prev, s as since_now from (${late}) x`);
     const storedHashJob = async (t: Trx) => (await sql<{ h: string }>`
       select coalesce(bit_xor(${rowHash('cp')}), 0)::text as h from kontor.reconcile_checkpoints cp`.execute(t)).rows[0].h;
-    const checks = [...(c.payments ? [(t: Trx) => paymentFindings(t, c)] : []), ...(c.tasks ? [(t: Trx) => taskFindings(t, c)] : [])];
-    const laneCount = Math.min(opts.lanes ?? 1, 1 + checks.length) - 1;
+    // The payment and task checks, narrowed by signatures (buckets.ts). With three lanes the payments'
+    // side of those signatures is computed on the payments' lane, after the fingerprint and the hash.
+    const nChecks = (c.payments ? 1 : 0) + (c.tasks ? 1 : 0);
+    const laneCount = Math.min((opts.lanes ?? 1) - 1, nChecks);
+    const bucketing = { above: opts.bucketAbove, count: opts.bucketCount };
     const fingerprintP = deferred<Awaited<ReturnType<typeof fingerprintJob>>>();
     const storedHashP = deferred<string>();
+    const planP = deferred<BucketPlan>();
+    const paymentsSideP = deferred<Awaited<ReturnType<typeof paymentSignatures>> | null>();
     // The extras ride on another lane only when the checks have two lanes to share.
     const extrasElsewhere = laneCount >= 2;
-    const others = await Promise.all(Array.from({ length: laneCount }, (_, i) => inOwnLane(trx, db, opts, async (t) => {
+    const lane = (t: Trx, i: number) => async () => {
       // One process per lane: the lanes already share the machine with the accounts pass's workers.
       await sql`select set_config('max_parallel_workers_per_gather', '0', true)`.execute(t);
-      const out: Finding[] = [];
-      for (const check of checks.filter((_, j) => j % laneCount === i)) out.push(...(await check(t)));
-      if (extrasElsewhere && i === 0) {
-        fingerprintP.resolve(await fingerprintJob(t));
-        storedHashP.resolve(await storedHashJob(t));
+      if (laneCount === 1 || i === 1) {
+        return narrowedFindings(t, c, {
+          ...bucketing,
+          paymentsElsewhere: laneCount === 2 ? (plan) => { planP.resolve(plan); return paymentsSideP.promise; } : undefined,
+        });
       }
-      return out;
-    })));
-    // If that lane fails (even before it starts), what it owed this one is never coming: say so
-    // rather than leave this lane waiting (a settled promise ignores the rejection).
-    if (extrasElsewhere) others[0].result.catch((err: unknown) => { fingerprintP.reject(err); storedHashP.reject(err); });
+      fingerprintP.resolve(await fingerprintJob(t));
+      storedHashP.resolve(await storedHashJob(t));
+      const plan = await planP.promise;
+      paymentsSideP.resolve(plan.payments ? await paymentSignatures(t, c, plan.payments) : null);
+      return [] as Finding[];
+    };
+    const others = await Promise.all(Array.from({ length: laneCount }, (_, i) => inOwnLane(trx, db, opts, (t) => lane(t, i)())));
+    // If a lane fails (even before it starts), what it owed another is never coming: say so rather
+    // than leave that one waiting (a settled promise ignores the rejection).
+    if (extrasElsewhere) {
+      others[0].result.catch((err: unknown) => { fingerprintP.reject(err); storedHashP.reject(err); paymentsSideP.reject(err); });
+      others[1].result.catch((err: unknown) => planP.reject(err));
+    }
     try {
       // One pass over the ledger, as bare as a GROUP BY can be, in two halves of the user key (at its
       // median) that run side by side: a Parallel Append, one worker each, the leader writing. Half-size
@@ -152,7 +171,7 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorD
         storedHashP.resolve(await storedHashJob(trx));
       }
       findings = await balanceFindings(trx, c, sql`select account, total, entries from kontor_accounts`);
-      if (!others.length) for (const check of checks) findings.push(...(await check(trx)));
+      if (!others.length) findings.push(...(await narrowedFindings(trx, c, bucketing)));
       // Checkpoints are rewritten only where they changed: a full run over a quiet ledger writes almost
       // nothing. Settled = the account's entries before the horizon (the few after it subtracted).
       const settled = sql`
