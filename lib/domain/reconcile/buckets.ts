@@ -170,32 +170,24 @@ export function inBuckets(column: RawBuilder<unknown>, b: Bounds, buckets: numbe
 /**
  * The payment and task findings of a full run, narrowed where the tables are large enough to be
  * worth it. `paymentsElsewhere`, when given, computes the payments' signatures on another lane: it
- * is called once the plan is known (with it), and awaited when needed.
+ * is called as soon as the plan is known (with or without payments to narrow), so that the other
+ * lane works while this one reads the ledger.
  */
 export async function narrowedFindings(
   trx: Trx, c: Concepts, opts: BucketOptions & { paymentsElsewhere?: (plan: BucketPlan) => Promise<Signatures | null> } = {},
 ): Promise<Finding[]> {
   const plan = await planBuckets(trx, c, opts);
-  const paymentsSide = opts.paymentsElsewhere
-    ? opts.paymentsElsewhere(plan)
-    : Promise.resolve(null);
-  paymentsSide.catch(() => undefined);
+  const elsewhere = opts.paymentsElsewhere?.(plan);
+  elsewhere?.catch(() => undefined); // awaited below; not unhandled meanwhile
   const fromLedger = await ledgerSignatures(trx, c, plan);
-  const out: Finding[] = [];
-  if (plan.tasks) {
-    const buckets = differing(fromLedger.tasks, await taskSignatures(trx, c, plan.tasks));
-    out.push(...(await taskFindings(trx, c, await within(buckets, plan.tasks, (inB) => taskCandidates(trx, c, inB)))));
-  } else {
-    out.push(...(await taskFindings(trx, c)));
-  }
-  if (plan.payments) {
-    const expected = (opts.paymentsElsewhere ? await paymentsSide : null) ?? (await paymentSignatures(trx, c, plan.payments));
-    const buckets = differing(fromLedger.payments, expected);
-    out.push(...(await paymentFindings(trx, c, await within(buckets, plan.payments, (inB) => paymentCandidates(trx, c, inB)))));
-  } else {
-    out.push(...(await paymentFindings(trx, c)));
-  }
-  return out;
+  const tasks = plan.tasks
+    ? await within(differing(fromLedger.tasks, await taskSignatures(trx, c, plan.tasks)), plan.tasks, (inB) => candidates(trx, c, 'tasks', inB))
+    : undefined;
+  const payments = plan.payments
+    ? await within(differing(fromLedger.payments, (await elsewhere) ?? (await paymentSignatures(trx, c, plan.payments))), plan.payments,
+      (inB) => candidates(trx, c, 'payments', inB))
+    : undefined;
+  return [...(await taskFindings(trx, c, tasks)), ...(await paymentFindings(trx, c, payments))];
 }
 
 /** The candidate keys in `buckets`, or undefined (every row) when too many ranges differ to narrow. */
@@ -204,24 +196,19 @@ async function within(buckets: number[], b: Bounds, keys: (inB: (column: RawBuil
   return buckets.length ? keys((column) => inBuckets(column, b, buckets)) : [];
 }
 
-async function taskCandidates(trx: Trx, c: Concepts, inB: (column: RawBuilder<unknown>) => RawBuilder<unknown>): Promise<string[]> {
-  const { tasks, ledger } = c;
-  const lt = columnOf(ledger, 'taskId', 'l');
+/**
+ * The keys in the ranges (`inB`) of the payments or the tasks, and those their ledger entries (purchases
+ * or spends) point at: a check narrowed to them sees every row and entry of those ranges.
+ */
+async function candidates(trx: Trx, c: Concepts, which: 'payments' | 'tasks', inB: (column: RawBuilder<unknown>) => RawBuilder<unknown>): Promise<string[]> {
+  const { ledger } = c;
+  const table = c[which]!;
+  const [column, type] = which === 'payments' ? (['paymentId', ledger.types.purchase!] as const) : (['taskId', ledger.types.spend!] as const);
+  const ref = columnOf(ledger, column, 'l');
   const { rows } = await sql<{ id: string }>`
-    select t.${keyOf(tasks!)}::text as id from ${tableOf(tasks!)} t where ${inB(sql`t.${keyOf(tasks!)}`)}
+    select x.${keyOf(table)}::text as id from ${tableOf(table)} x where ${inB(sql`x.${keyOf(table)}`)}
     union
-    select ${lt}::text from ${tableOf(ledger)} l
-     where l.${columnOf(ledger, 'type')} = ${ledger.types.spend!} and ${lt} is not null and (${inB(lt)})`.execute(trx);
-  return rows.map((r) => r.id);
-}
-
-async function paymentCandidates(trx: Trx, c: Concepts, inB: (column: RawBuilder<unknown>) => RawBuilder<unknown>): Promise<string[]> {
-  const { payments, ledger } = c;
-  const lp = columnOf(ledger, 'paymentId', 'l');
-  const { rows } = await sql<{ id: string }>`
-    select p.${keyOf(payments!)}::text as id from ${tableOf(payments!)} p where ${inB(sql`p.${keyOf(payments!)}`)}
-    union
-    select ${lp}::text from ${tableOf(ledger)} l
-     where l.${columnOf(ledger, 'type')} = ${ledger.types.purchase!} and ${lp} is not null and (${inB(lp)})`.execute(trx);
+    select ${ref}::text from ${tableOf(ledger)} l
+     where l.${columnOf(ledger, 'type')} = ${type} and ${ref} is not null and (${inB(ref)})`.execute(trx);
   return rows.map((r) => r.id);
 }

@@ -110,8 +110,9 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorD
   const uKey = await keyType(trx, c.users.table, c.users.key);
   if (mode === 'full') {
     // What needs none of this lane's temp tables runs on the other lanes, in this transaction's
-    // snapshot, beside the accounts' pass: the payment and task checks (three lanes: one each), then on
-    // the payments' lane (the shorter) the users' fingerprint and the stored checkpoints' hash.
+    // snapshot, beside the accounts' pass: the payment and task checks, narrowed by signatures
+    // (buckets.ts), on one; with three lanes, the users' fingerprint, the stored checkpoints' hash and
+    // then the payments' side of those signatures on the other.
     const rowHash = (r: string) => sql`hash_record_extended(row(${sql.ref(`${r}.account`)}, ${sql.ref(`${r}.settled_sum`)}, ${sql.ref(`${r}.settled_count`)}), 0)`;
     // Each account's entries at or after the horizon (an index range, where the ledger has one): the
     // fingerprint and the checkpoints count without them.
@@ -121,8 +122,6 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorD
       select account, 0::numeric as since_prev, s as since_now from (${late}) x`);
     const storedHashJob = async (t: Trx) => (await sql<{ h: string }>`
       select coalesce(bit_xor(${rowHash('cp')}), 0)::text as h from kontor.reconcile_checkpoints cp`.execute(t)).rows[0].h;
-    // The payment and task checks, narrowed by signatures (buckets.ts). With three lanes the payments'
-    // side of those signatures is computed on the payments' lane, after the fingerprint and the hash.
     const nChecks = (c.payments ? 1 : 0) + (c.tasks ? 1 : 0);
     const laneCount = Math.min((opts.lanes ?? 1) - 1, nChecks);
     const bucketing = { above: opts.bucketAbove, count: opts.bucketCount };
@@ -132,7 +131,7 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorD
     const paymentsSideP = deferred<Awaited<ReturnType<typeof paymentSignatures>> | null>();
     // The extras ride on another lane only when the checks have two lanes to share.
     const extrasElsewhere = laneCount >= 2;
-    const lane = (t: Trx, i: number) => async () => {
+    const lane = async (t: Trx, i: number): Promise<Finding[]> => {
       // One process per lane: the lanes already share the machine with the accounts pass's workers.
       await sql`select set_config('max_parallel_workers_per_gather', '0', true)`.execute(t);
       if (laneCount === 1 || i === 1) {
@@ -145,9 +144,9 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorD
       storedHashP.resolve(await storedHashJob(t));
       const plan = await planP.promise;
       paymentsSideP.resolve(plan.payments ? await paymentSignatures(t, c, plan.payments) : null);
-      return [] as Finding[];
+      return [];
     };
-    const others = await Promise.all(Array.from({ length: laneCount }, (_, i) => inOwnLane(trx, db, opts, (t) => lane(t, i)())));
+    const others = await Promise.all(Array.from({ length: laneCount }, (_, i) => inOwnLane(trx, db, opts, (t) => lane(t, i))));
     // If a lane fails (even before it starts), what it owed another is never coming: say so rather
     // than leave that one waiting (a settled promise ignores the rejection).
     if (extrasElsewhere) {
