@@ -7,6 +7,7 @@ import manifest from '@/db/demo/manifest.json' with { type: 'json' };
 import { DISCREPANCY_KINDS, findingKey, type Finding } from '@/lib/domain/reconcile/kinds';
 import { runReconciliation } from '@/lib/domain/reconcile/run';
 import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
+import { adminUrl } from '@/test/db';
 
 let f: GuardFixture;
 before(async () => {
@@ -139,6 +140,32 @@ for (const major of [17, 15] as const) {
     }
   });
 }
+
+test('the horizon waits for transactions open in this database only, not in the cluster\'s others', async () => {
+  const other = new pg.Client(await adminUrl());
+  const same = new pg.Client(f.tdb.url);
+  await other.connect();
+  await same.connect();
+  try {
+    // A transaction open elsewhere in the cluster (another database) since before a new entry.
+    await other.query('begin; select 1');
+    const { rows: [u] } = await sql<{ id: string }>`select id::text from public.users where status = 'active' order by id limit 1`.execute(f.db);
+    await sql`insert into public.credits_ledger (user_id, amount, type, description) values (${u.id}, 1.00, 'grant', 'horizon test')`.execute(f.db);
+    const { rows: [e] } = await sql<{ at: Date }>`select max(created_at) as at from public.credits_ledger`.execute(f.db);
+    const r = await runReconciliation(f.db, { mode: 'full', startedBy: 'test' });
+    assert.ok(new Date(r.horizon) > e.at, 'the entry is settled: the other database\'s transaction does not hold the horizon back');
+    // One open in this database since before the run holds it back (its commit could still land behind).
+    await same.query('begin');
+    const { rows: [s] } = await same.query<{ at: Date }>('select xact_start as at from pg_catalog.pg_stat_activity where pid = pg_backend_pid()');
+    const r2 = await runReconciliation(f.db, { mode: 'full', startedBy: 'test' });
+    assert.equal(new Date(r2.horizon).getTime(), s.at.getTime());
+  } finally {
+    await other.query('rollback').catch(() => undefined);
+    await same.query('rollback').catch(() => undefined);
+    await other.end();
+    await same.end();
+  }
+});
 
 test('a lane that cannot start fails the run, rather than leaving it waiting for what that lane owed', { timeout: 60_000 }, async () => {
   // One connection, held by the run itself: the other lanes time out waiting for theirs.

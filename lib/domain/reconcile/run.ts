@@ -4,8 +4,9 @@
  * horizon, on top of a per-account checkpoint (ledger sum and count of the entries before it).
  *
  * The horizon is the earliest of the run's start and the start of any transaction still open at that
- * moment: an entry stamped before it (created_at = now() of its transaction) is already visible, so no
- * late commit can land behind a checkpoint. An entry inserted with a back-dated created_at is the one
+ * moment in this database (one in another database of the cluster cannot write here): an entry
+ * stamped before it (created_at = now() of its transaction) is already visible, so no late commit can
+ * land behind a checkpoint. An entry inserted with a back-dated created_at is the one
  * thing an incremental run cannot see; a `--full` run (the nightly default is incremental) finds it.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
@@ -88,7 +89,7 @@ async function applyRunSettings(t: Trx, opts: RunOptions): Promise<number> {
 async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorDatabase>): Promise<Omit<RunResult, 'ms'>> {
   const { rows: [h] } = await sql<{ horizon: Date }>`
     select least(now(), coalesce((select min(xact_start) from pg_catalog.pg_stat_activity
-                                   where xact_start is not null and pid <> pg_backend_pid()), now())) as horizon`.execute(trx);
+                                   where xact_start is not null and pid <> pg_backend_pid() and datname = current_database()), now())) as horizon`.execute(trx);
   const horizon = h.horizon;
   const previous = opts.mode === 'incremental'
     ? await trx.selectFrom('kontor.reconcile_runs').select(['id', 'horizon']).where('finished_at', 'is not', null)
