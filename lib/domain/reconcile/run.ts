@@ -9,14 +9,16 @@
  * land behind a checkpoint. An entry inserted with a back-dated created_at is the one
  * thing an incremental run cannot see; a `--full` run (the nightly default is incremental) finds it.
  */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
 import { classifyDbError } from '@/db/errors';
 import { withLocalSetting } from '@/db/index';
-import { activeMapping, columnOf, hasColumn, keyOf, tableOf, validateMapping, type Mapping } from '@/lib/mapping';
+import { activeMapping, columnOf, keyOf, tableOf, validateMapping, type Mapping } from '@/lib/mapping';
 import type { Trx } from '@/lib/guard/define';
 import { DISCREPANCY_KINDS, type DiscrepancyKind, type Finding } from '@/lib/domain/reconcile/kinds';
 import { balanceFindings, financeConcepts, halves, inHalf, keyType, paymentFindings, splitKey, taskFindings, type Concepts } from '@/lib/domain/reconcile/checks';
+import { usersFingerprints, writeCheckpoints } from '@/lib/domain/reconcile/checkpoints';
+import { deferred, inOwnLane } from '@/lib/domain/reconcile/lanes';
 import { narrowedFindings, paymentSignatures, type BucketPlan } from '@/lib/domain/reconcile/buckets';
 
 export interface RunOptions {
@@ -147,7 +149,7 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorD
       paymentsSideP.resolve(plan.payments ? await paymentSignatures(t, c, plan.payments) : null);
       return [];
     };
-    const others = await Promise.all(Array.from({ length: laneCount }, (_, i) => inOwnLane(trx, db, opts, (t) => lane(t, i))));
+    const others = await Promise.all(Array.from({ length: laneCount }, (_, i) => inOwnLane(trx, db, (t) => applyRunSettings(t, opts), (t) => lane(t, i))));
     // If a lane fails (even before it starts), what it owed another is never coming: say so rather
     // than leave that one waiting (a settled promise ignores the rejection).
     if (extrasElsewhere) {
@@ -265,89 +267,6 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorD
     .set({ finished_at: sql<string>`clock_timestamp()` as unknown as string, accounts, entries_read: entriesRead, found: findings.length, totals: JSON.stringify(totals) })
     .where('id', '=', run.id).execute();
   return { runId: run.id, mode, horizon: horizon.toISOString(), accounts, entriesRead, findings, totals };
-}
-
-/**
- * Makes the checkpoints equal `settled` (account, settled_sum, settled_count): changed rows updated,
- * new ones inserted, those of accounts gone from the ledger deleted (in the same pass on PostgreSQL 17+).
- */
-async function writeCheckpoints(trx: Trx, settled: RawBuilder<unknown>, horizon: Date, runId: string) {
-  const { rows: [v] } = await sql<{ n: number }>`select current_setting('server_version_num')::int as n`.execute(trx);
-  const bySource = v.n >= 170000;
-  if (!bySource) {
-    await sql`
-      delete from kontor.reconcile_checkpoints cp
-       where not exists (select from (${settled}) s where s.account = cp.account)`.execute(trx);
-  }
-  await sql`
-    merge into kontor.reconcile_checkpoints cp using (${settled}) s on s.account = cp.account
-     when matched and (cp.settled_sum, cp.settled_count) is distinct from (s.settled_sum, s.settled_count) then
-       update set settled_sum = s.settled_sum, settled_count = s.settled_count, horizon = ${horizon}, run_id = ${runId}
-     when not matched then
-       insert (account, settled_sum, settled_count, horizon, run_id) values (s.account, s.settled_sum, s.settled_count, ${horizon}, ${runId})
-     ${bySource ? sql`when not matched by source then delete` : sql``}`.execute(trx);
-}
-
-/**
- * XOR over the users of a 64-bit hash of (key, cached balance less the entries in `late`), for
- * `late` = each account's entries since the previous run's horizon and since this run's (migration
- * 0008). A cache kept with the ledger leaves the first equal to the previous run's second; a drifted
- * cache, a new or a removed user changes it (but for a 2^-64 chance).
- */
-async function usersFingerprints(trx: Trx, c: Concepts, uKey: RawBuilder<unknown>, late: RawBuilder<unknown>) {
-  const { users } = c;
-  const cached = hasColumn(users, 'credits') ? sql`u.${columnOf(users, 'credits')}::numeric` : sql`null::numeric`;
-  const key = sql`u.${keyOf(users)}::${uKey}`;
-  // The users without late entries hash once, into both.
-  const { rows: [r] } = await sql<{ since_prev: string; since_now: string }>`
-    with f as (
-      select coalesce(bit_xor(hash_record_extended(row(${key}, ${cached}), 0)) filter (where x.account is null), 0) as base,
-             coalesce(bit_xor(hash_record_extended(row(${key}, ${cached} - x.since_prev), 0)) filter (where x.account is not null), 0) as prev,
-             coalesce(bit_xor(hash_record_extended(row(${key}, ${cached} - x.since_now), 0)) filter (where x.account is not null), 0) as now
-        from ${tableOf(users)} u left join (${late}) x on x.account = ${key})
-    select (base # prev)::text as since_prev, (base # now)::text as since_now from f`.execute(trx);
-  return { sincePrev: r.since_prev, sinceNow: r.since_now };
-}
-
-/**
- * Starts `fn` on another connection of `db`'s pool, in a read-only transaction that imports `trx`'s
- * snapshot (both see exactly the same rows), and returns once that snapshot is imported: `trx` may
- * then go on with its own statements. Await `result` before `trx` ends.
- */
-async function inOwnLane<T>(
-  trx: Trx, db: Kysely<KontorDatabase>, opts: RunOptions, fn: (t: Trx) => Promise<T>,
-): Promise<{ result: Promise<T>; cancel: () => void }> {
-  const { rows: [{ id }] } = await sql<{ id: string }>`select pg_export_snapshot() as id`.execute(trx);
-  if (!/^[0-9A-F-]+$/i.test(id)) throw new Error(`Unexpected snapshot id ${id}`);
-  let imported!: () => void;
-  const ready = new Promise<void>((resolve) => { imported = resolve; });
-  let pid: number | undefined;
-  const result = db.connection().execute((conn) =>
-    conn.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (t) => {
-      await sql`set transaction snapshot ${sql.lit(id)}`.execute(t);
-      pid = await applyRunSettings(t, opts);
-      imported();
-      return fn(t);
-    }));
-  // Failing before the import (no free connection, a dropped one) ends the wait too.
-  await Promise.race([ready, result.then(() => undefined, () => undefined)]);
-  // Kept for the caller to await; a rejection before then is not left unhandled.
-  result.catch(() => undefined);
-  // When the first lane fails, the second is stopped rather than left to finish a read no one awaits
-  // (on a connection the first one frees when its transaction ends: not awaited).
-  const cancel = () => {
-    if (pid !== undefined) void sql`select pg_cancel_backend(${pid})`.execute(db).catch(() => undefined);
-  };
-  return { result, cancel };
-}
-
-/** A promise with its resolve and reject at hand; a rejection nobody awaits is not an unhandled one. */
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
-  promise.catch(() => undefined);
-  return { promise, resolve, reject };
 }
 
 const unique = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => Boolean(x)))];
