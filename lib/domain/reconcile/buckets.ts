@@ -22,7 +22,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { columnOf, hasColumn, keyOf, tableOf } from '@/lib/mapping';
 import type { Trx } from '@/lib/guard/define';
 import type { Finding } from '@/lib/domain/reconcile/kinds';
-import { billableTask, estimatedRows, keyType, paymentFindings, taskFindings, type Concepts } from '@/lib/domain/reconcile/checks';
+import { billableTask, keyType, paymentFindings, sampleQuantiles, taskFindings, type Concepts } from '@/lib/domain/reconcile/checks';
 
 /** The sorted range boundaries of a key, as text, and its catalog type. */
 export interface Bounds {
@@ -37,7 +37,7 @@ export interface BucketPlan {
 }
 
 /** A range's signature: XOR of the hashes (as text: a bigint) and how many there are. */
-type Signatures = Map<number, { x: string; n: number }>;
+export type Signatures = Map<number, { x: string; n: number }>;
 
 export interface BucketOptions {
   /** Tables under this many rows (the catalog's estimate) are checked whole; default 200,000. */
@@ -63,19 +63,10 @@ export async function planBuckets(trx: Trx, c: Concepts, opts: BucketOptions = {
   };
 }
 
-/** Quantiles of a ~50,000-row sample of `column`: `count` ranges of about equal size. */
+/** `count` ranges of about equal size (sampleQuantiles), and the key's type. */
 async function keyBounds(trx: Trx, table: { schema: string; name: string }, column: string, above: number, count: number): Promise<Bounds | null> {
-  const est = await estimatedRows(trx, table);
-  if (est < above) return null;
-  const percent = Math.min(100, Math.max(0.1, (50_000 / Math.max(est, 1)) * 100));
-  const fractions = Array.from({ length: count - 1 }, (_, i) => (i + 1) / count);
-  const col = sql.id(column);
-  const { rows: [r] } = await sql<{ b: string[] | null }>`
-    select array(select distinct x from unnest(q.p) x order by x)::text[] as b
-      from (select percentile_disc(${fractions}::float8[]) within group (order by ${col}) as p
-              from ${sql.id(table.schema, table.name)} tablesample system (${percent}) where ${col} is not null) q`.execute(trx);
-  if (!r?.b?.length) return null;
-  return { bounds: r.b, type: await keyType(trx, table, column) };
+  const bounds = await sampleQuantiles(trx, table, column, count, above);
+  return bounds && { bounds, type: await keyType(trx, table, column) };
 }
 
 const boundsOf = (b: Bounds) => sql`${b.bounds}::text[]::${b.type}[]`;

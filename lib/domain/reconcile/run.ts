@@ -19,7 +19,7 @@ import { DISCREPANCY_KINDS, type DiscrepancyKind, type Finding } from '@/lib/dom
 import { balanceFindings, financeConcepts, halves, inHalf, keyType, paymentFindings, splitKey, taskFindings, type Concepts } from '@/lib/domain/reconcile/checks';
 import { usersFingerprints, writeCheckpoints } from '@/lib/domain/reconcile/checkpoints';
 import { deferred, inOwnLane } from '@/lib/domain/reconcile/lanes';
-import { narrowedFindings, paymentSignatures, type BucketPlan } from '@/lib/domain/reconcile/buckets';
+import { narrowedFindings, paymentSignatures, type BucketPlan, type Signatures } from '@/lib/domain/reconcile/buckets';
 
 export interface RunOptions {
   mode: 'full' | 'incremental';
@@ -125,13 +125,13 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorD
       select account, 0::numeric as since_prev, s as since_now from (${late}) x`);
     const storedHashJob = async (t: Trx) => (await sql<{ h: string }>`
       select coalesce(bit_xor(${rowHash('cp')}), 0)::text as h from kontor.reconcile_checkpoints cp`.execute(t)).rows[0].h;
-    const nChecks = (c.payments ? 1 : 0) + (c.tasks ? 1 : 0);
-    const laneCount = Math.min((opts.lanes ?? 1) - 1, nChecks);
+    // A lane per check at most (the extras need none of their own).
+    const laneCount = Math.min((opts.lanes ?? 1) - 1, (c.payments ? 1 : 0) + (c.tasks ? 1 : 0));
     const bucketing = { above: opts.bucketAbove, count: opts.bucketCount };
     const fingerprintP = deferred<Awaited<ReturnType<typeof fingerprintJob>>>();
     const storedHashP = deferred<string>();
     const planP = deferred<BucketPlan>();
-    const paymentsSideP = deferred<Awaited<ReturnType<typeof paymentSignatures>> | null>();
+    const paymentsSideP = deferred<Signatures | null>();
     // The extras ride on another lane only when the checks have two lanes to share.
     const extrasElsewhere = laneCount >= 2;
     const lane = async (t: Trx, i: number): Promise<Finding[]> => {
