@@ -10,7 +10,7 @@ import pg from 'pg';
 import { migrateToLatest } from '@/db/migrate';
 import { startCluster, type Cluster } from '@/db/embedded';
 import { buildDemo, DEMO_VERSION, type DemoSize } from '@/db/demo/build';
-import { buildFixture, fixtureComment, isFixtureProduct, FIXTURE_PRODUCTS, type FixtureProduct } from '@/db/fixtures/build';
+import { buildFixture, fixtureComment, getFixture } from '@/db/fixtures/build';
 
 export const KONTOR_DIR = path.resolve(process.env.KONTOR_HOME ?? '.kontor');
 export const DEMO_DB = 'kontor_demo';
@@ -21,7 +21,7 @@ export interface Resolved {
   cluster?: Cluster;
   secret: string;
   /** KONTOR_FIXTURE's product, whose fixture database the embedded cluster serves instead of the demo. */
-  fixture?: FixtureProduct;
+  fixture?: string;
 }
 
 /** A stable per-checkout secret for the embedded demo, so sessions survive restarts. */
@@ -96,11 +96,10 @@ export interface EnsureOptions {
 }
 
 /** The fixture the embedded cluster serves, if one is asked for (KONTOR_FIXTURE or the option). */
-function fixtureOf(opts: EnsureOptions): FixtureProduct | undefined {
+function fixtureOf(opts: EnsureOptions): string | undefined {
   const name = opts.fixture ?? process.env.KONTOR_FIXTURE;
   if (!name) return undefined;
-  if (!isFixtureProduct(name)) throw new Error(`KONTOR_FIXTURE must be one of ${FIXTURE_PRODUCTS.join(', ')}, got "${name}".`);
-  return name;
+  return getFixture(name).name;
 }
 
 async function databaseComment(url: string): Promise<string> {
@@ -122,7 +121,7 @@ export async function ensureDatabase(opts: EnsureOptions = {}): Promise<Resolved
   const cluster = await startCluster({ dataDir: path.join(KONTOR_DIR, 'pg17'), major: 17, log });
   const fixture = fixtureOf(opts);
   if (fixture) {
-    const name = `kontor_fixture_${fixture.replace('-', '_')}`;
+    const name = `kontor_fixture_${fixture.replaceAll('-', '_')}`;
     const url = cluster.url(name);
     const built = (await databaseExists(cluster.url(), name)) && (await databaseComment(url)).startsWith(fixtureComment(fixture, new Date(0)).split(' built ')[0]);
     if (opts.reset || !built) {

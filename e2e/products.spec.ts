@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import pg from 'pg';
-import { buildFixture, buildUnrelatedDatabase, fixtureManifest, FIXTURE_PRODUCTS, type FixtureProduct } from '@/db/fixtures/build';
+import { buildFixture, buildUnrelatedDatabase, fixtureManifest, listFixtures } from '@/db/fixtures/build';
 import { ADVISOR_IDS } from '@/lib/inspect/advisors';
 import { getPreset } from '@/lib/mapping/presets';
 import { CONCEPTS } from '@/lib/mapping/schema';
@@ -19,7 +19,7 @@ import { DEMO_PASSWORD } from './roles';
 test.describe.configure({ mode: 'serial' });
 
 const suffix = crypto.randomBytes(3).toString('hex');
-const dbName = (product: string) => `products_${product.replace('-', '_')}_${suffix}`;
+const dbName = (product: string) => `products_${product.replaceAll('-', '_')}_${suffix}`;
 let server: ChildProcess | undefined;
 
 async function admin(query: string) {
@@ -38,7 +38,7 @@ test.afterEach(() => {
 });
 
 test.afterAll(async () => {
-  for (const product of [...FIXTURE_PRODUCTS, 'unrelated']) await admin(`drop database if exists ${dbName(product)} with (force)`);
+  for (const product of [...listFixtures().map((f) => f.name), 'unrelated']) await admin(`drop database if exists ${dbName(product)} with (force)`);
 });
 
 /** The first row's key of a mapped table, for its detail page. */
@@ -70,19 +70,19 @@ async function expectNoError(page: Page, path: string) {
   await expect(page.getByText(/at .*\.(ts|js):\d+/), path).toHaveCount(0);
 }
 
-for (const product of FIXTURE_PRODUCTS) {
+for (const { name: product, preset: presetName } of listFixtures()) {
   test(`${product}: every page it supports opens, the others are hidden and explained`, async ({ page }) => {
     test.setTimeout(240_000);
     const name = dbName(product);
     await admin(`drop database if exists ${name} with (force)`);
     await admin(`create database ${name}`);
-    await buildFixture(e2eClusterUrl(name), product as FixtureProduct);
-    const started = await startSecondServer({ DATABASE_URL: e2eClusterUrl(name), KONTOR_AUTH: 'demo', KONTOR_PRESET: product });
+    await buildFixture(e2eClusterUrl(name), product);
+    const started = await startSecondServer({ DATABASE_URL: e2eClusterUrl(name), KONTOR_AUTH: 'demo', KONTOR_PRESET: presetName });
     server = started.server;
     const { base } = started;
     await signIn(page, base);
 
-    const preset = getPreset(product);
+    const preset = getPreset(presetName);
     const available = CONCEPTS.filter((c) => preset[c]);
     const areas = navFor('admin', available);
     const sidebar = page.getByRole('navigation', { name: 'Areas' });
@@ -116,16 +116,16 @@ for (const product of FIXTURE_PRODUCTS) {
     // The planted catalog defects, on the Advisors page.
     await page.goto(`${base}/database/advisors`);
     const advisorIds = new Set(ADVISOR_IDS);
-    for (const d of fixtureManifest(product as FixtureProduct).filter((x) => advisorIds.has(x.kind))) {
+    for (const d of fixtureManifest(product).filter((x) => advisorIds.has(x.kind))) {
       await expect(page.getByText(d.objects[0], { exact: false }).first(), d.kind).toBeVisible();
     }
     // And the stuck work, on the queue page, where the product has a queue.
-    if (product === 'reigh') {
+    if (presetName === 'reigh') {
       await page.goto(`${base}/tasks/queue`);
       await expect(page.getByText('gpu-12').first()).toBeVisible();
       await expect(page.getByText('gpu-13').first()).toBeVisible();
     }
-    if (product === 'aethercrown98') {
+    if (presetName === 'aethercrown98') {
       await page.goto(`${base}/tasks/queue`);
       await expect(page.getByText(/Queued for 2[67]\.\d h/).first()).toBeVisible();
     }

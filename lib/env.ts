@@ -24,7 +24,7 @@ const schema = z.object({
   /** A JSON mapping file (as `kontor detect` prints it); wins over KONTOR_PRESET. */
   KONTOR_MAPPING: z.string().min(1).optional(),
   /** The embedded cluster serves this product's fixture (db/fixtures) instead of the demo. */
-  KONTOR_FIXTURE: z.enum(['reigh', 'story-app', 'seydam', 'aethercrown98', 'ai-social']).optional(),
+  KONTOR_FIXTURE: z.string().regex(/^[a-z0-9-]+$/, { error: 'a fixture folder of db/fixtures, e.g. reigh-2025-08' }).optional(),
   /** Bearer token for /metrics (Prometheus); unset: /metrics answers 401 to everyone. */
   KONTOR_METRICS_TOKEN: z.string().min(16, { error: 'KONTOR_METRICS_TOKEN must be at least 16 characters' }).optional(),
   NEXT_PUBLIC_SUPABASE_URL: z.url().optional(),

@@ -7,7 +7,7 @@
 import type { QueryExecutorProvider } from 'kysely';
 import { env, isEmbedded } from '@/lib/env';
 import { detectMapping, type Detection } from '@/lib/mapping/detect';
-import { getPreset } from '@/lib/mapping/presets';
+import { getPreset, presetOfFixture } from '@/lib/mapping/presets';
 import { parseMapping, type Mapping } from '@/lib/mapping/schema';
 import { configurationProblems, validateMapping } from '@/lib/mapping/validate';
 
@@ -53,7 +53,10 @@ function readMappingFile(file: string): Mapping {
 export function configuredMapping(): ActiveMapping | null {
   if (env.KONTOR_MAPPING) return { mapping: readMappingFile(env.KONTOR_MAPPING), source: { kind: 'file', path: env.KONTOR_MAPPING } };
   if (env.KONTOR_PRESET) return { mapping: getPreset(env.KONTOR_PRESET), source: { kind: 'preset', preset: env.KONTOR_PRESET } };
-  if (isEmbedded() && env.KONTOR_FIXTURE) return { mapping: getPreset(env.KONTOR_FIXTURE), source: { kind: 'preset', preset: env.KONTOR_FIXTURE } };
+  if (isEmbedded() && env.KONTOR_FIXTURE) {
+    const preset = presetOfFixture(env.KONTOR_FIXTURE);
+    return { mapping: getPreset(preset), source: { kind: 'preset', preset } };
+  }
   if (isEmbedded()) return { mapping: getPreset('demo'), source: { kind: 'embedded-demo' } };
   return null;
 }

@@ -20,6 +20,13 @@ export function presetNames(): string[] {
   return Object.keys(PRESETS).sort();
 }
 
+/** The preset a fixture folder is read with: its name is the preset's, or starts with it ("reigh-2025-08"). */
+export function presetOfFixture(fixture: string): string {
+  const found = presetNames().filter((p) => fixture === p || fixture.startsWith(`${p}-`)).sort((a, b) => b.length - a.length)[0];
+  if (!found) throw new Error(`No mapping preset reads the fixture "${fixture}".`);
+  return found;
+}
+
 export function getPreset(name: string): Mapping {
   const preset = PRESETS[name];
   if (!preset) {
