@@ -11,6 +11,7 @@ import { activeMapping, columnOf, hasColumn, keyOf, tableOf, type Mapping } from
 import { defineEdit, type Trx } from '@/lib/guard/define';
 import { GuardError, invalid } from '@/lib/guard/errors';
 import { moveCachedBalance } from '@/lib/domain/balance';
+import { rowKeySchema } from '@/lib/mapping/keys';
 
 export const ADJUST_APPROVAL_ABOVE = 500;
 export const ADJUST_MAX = 10_000;
@@ -42,7 +43,7 @@ const amount = z
   );
 
 export const adjustCreditsInput = z.strictObject({
-  userId: z.uuid({ error: 'The user is not a valid id.' }),
+  userId: rowKeySchema('user'),
   amount,
 });
 export type AdjustCreditsInput = z.infer<typeof adjustCreditsInput>;

@@ -19,6 +19,7 @@ import { defineEdit, type Trx } from '@/lib/guard/define';
 import { GuardError, invalid, STALE_MESSAGE } from '@/lib/guard/errors';
 import { moveCachedBalance } from '@/lib/domain/balance';
 import { ADJUST_APPROVAL_ABOVE, ADJUST_DAILY_LIMIT, ADJUST_MAX } from '@/lib/domain/credits-adjust';
+import { rowKeySchema } from '@/lib/mapping/keys';
 
 const credits = z
   .string({ error: 'Give a number of credits.' })
@@ -40,7 +41,7 @@ async function ledgerSum(trx: Trx, mapping: Mapping, userId: string): Promise<st
 }
 
 export const fixBalanceDriftInput = z.strictObject({
-  userId: z.uuid({ error: 'The user is not a valid id.' }),
+  userId: rowKeySchema('user'),
   drift: credits,
 });
 
@@ -92,7 +93,7 @@ export const fixBalanceDrift = defineEdit({
 });
 
 export const reverseEntryInput = z.strictObject({
-  entryId: z.uuid({ error: 'The ledger entry is not a valid id.' }),
+  entryId: rowKeySchema('ledger entry'),
   /** The entry's amount as the person saw it: sizes the limits and the approval threshold. */
   amount: credits.refine((v) => Number(v) !== 0, { error: 'The amount cannot be zero.' }),
 });

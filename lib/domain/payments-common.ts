@@ -8,14 +8,16 @@ import { z } from 'zod';
 import { activeMapping, columnOf, hasColumn, keyOf, tableOf, type Concept, type Mapping } from '@/lib/mapping';
 import type { Trx } from '@/lib/guard/define';
 import { GuardError, invalid } from '@/lib/guard/errors';
+import { rowKeySchema } from '@/lib/mapping/keys';
+import { anyRowKey } from '@/lib/mapping/keys';
 
 export type PaymentStatusKey = 'created' | 'pending' | 'completed' | 'failed' | 'refunded' | 'disputed';
 
 /** Anything beyond this is a typo or an attack, not a payment correction. */
 export const ABSURD_AMOUNT = 1_000_000;
 
-export const paymentIdSchema = z.uuid({ error: 'The payment is not a valid id.' });
-export const userIdSchema = z.uuid({ error: 'The user is not a valid id.' });
+export const paymentIdSchema = rowKeySchema('payment');
+export const userIdSchema = rowKeySchema('user');
 
 const DECIMAL = /^\d{1,9}(\.\d{1,2})?$/;
 
@@ -139,4 +141,4 @@ export async function purchaseCount(trx: Trx, paymentId: string): Promise<number
  * the product uses is the database's to say: a key its column cannot hold reads as "not found"
  * (isKeyTypeMismatch in db/errors).
  */
-export const urlKeySchema = z.union([z.uuid(), z.string().regex(/^\d{1,18}$/)]);
+export const urlKeySchema = anyRowKey;

@@ -6,6 +6,8 @@
  */
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { z } from 'zod';
+import { keyCanHold, looksLikeUuid } from '@/lib/mapping/keys';
+import { validateMapping } from '@/lib/mapping/validate';
 import type { StaffContext } from '@/lib/auth';
 import { activeMapping, columnOf, displayIdent, displayTable, hasColumn, keyOf, tableOf, type Mapping, type TableRef } from '@/lib/mapping';
 import { GuardError } from '@/lib/guard/errors';
@@ -32,16 +34,24 @@ export interface SearchHit {
 }
 
 export const searchQuerySchema = z.string().trim().min(1).max(200);
-const UUID = z.uuid();
 
 export const PER_KIND = 10;
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** Which kinds this text could be: an id only for a uuid, a name only for text with letters, and so on. */
-export function kindsFor(q: string): SearchKind[] {
-  if (UUID.safeParse(q).success) return ['userId', 'paymentId', 'taskId'];
-  const kinds: SearchKind[] = [];
+/**
+ * Which kinds this text could be: an id only where the key column's type can hold it (any uuid for a
+ * uuid key, RFC version or not; digits for an integer key; anything for a text key), a name only for
+ * text with letters, and so on.
+ */
+export function kindsFor(q: string, m?: Pick<Mapping, 'users' | 'payments' | 'tasks'>): SearchKind[] {
+  if (looksLikeUuid(q) && !m) return ['userId', 'paymentId', 'taskId'];
+  const ids: SearchKind[] = m && !/\s/.test(q)
+    ? ([['userId', m.users], ['paymentId', m.payments], ['taskId', m.tasks]] as const)
+      .filter(([, c]) => c && keyCanHold(c, q) && (c.keyType !== 'text' || q.length >= 4)).map(([k]) => k)
+    : [];
+  if (looksLikeUuid(q)) return ids;
+  const kinds: SearchKind[] = [...ids];
   if (!/\s/.test(q)) kinds.push('email', 'providerRef', 'orderId');
   if (q.length >= 2 && /\p{L}/u.test(q) && !q.includes('@')) kinds.push('name');
   return kinds;
@@ -65,8 +75,9 @@ export async function search(db: QueryExecutorProvider, staff: StaffContext, raw
   if (!parsed.success) return { q: '', kinds: [], skipped: [], hits: [], ms: 0 };
   const started = performance.now();
   const q = parsed.data;
-  const m = activeMapping();
-  const wanted = kindsFor(q).filter((k) => available(m, k, staff));
+  // Validated here: it says each key column's type, so an id is looked up only where it can be a key.
+  const { mapping: m } = await validateMapping(db, activeMapping());
+  const wanted = kindsFor(q, m).filter((k) => available(m, k, staff));
   const skipped: SearchKind[] = [];
   if (!opts.scan) {
     const unindexed = (await searchIndexes(db, staff)).filter((k) => k.indexed === false && wanted.includes(k.kind));

@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { getDb, write } from '@/db/index';
+import { isKeyTypeMismatch } from '@/db/errors';
 import type { KontorDatabase } from '@/db/types';
 import { env } from '@/lib/env';
 import type { StaffContext } from '@/lib/auth';
@@ -65,7 +66,14 @@ export async function simulate(
   staff: StaffContext,
   beforeApply?: (loaded: Loaded) => Promise<void>,
 ) {
-  const loaded: Loaded = await edit.load(trx, input, staff);
+  let loaded: Loaded;
+  try {
+    loaded = await edit.load(trx, input, staff);
+  } catch (err) {
+    // An id the key column's type cannot hold names no row (the column decides what a key is).
+    if (isKeyTypeMismatch(err)) throw new GuardError('not-found', 'No such row: that id cannot be a key of this table.');
+    throw err;
+  }
   await beforeApply?.(loaded);
   const applied = await edit.apply(trx, input, loaded, staff);
   const preview: Preview = {

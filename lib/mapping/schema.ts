@@ -13,6 +13,20 @@ export const identifier = z
   .refine((s) => !s.includes('\0'), { error: 'an identifier cannot contain a NUL byte' });
 
 export const tableRef = z.object({ schema: identifier.default('public'), name: identifier });
+
+/**
+ * Where a concept's column is: a column's name ("user_id"); a text field inside a JSON column, as
+ * `column->>key` or `column->key->>key` ("metadata->>stripe_session_id"); or a constant in single
+ * quotes ("'completed'": every row of the concept has this value, e.g. the status of payments that
+ * are ledger rows). Parsed and quoted in lib/mapping/sql.ts; never pasted into SQL.
+ */
+export const columnSpec = z
+  .string()
+  .min(1, { error: 'a column cannot be empty' })
+  .max(200)
+  .refine((s) => !s.includes('\0'), { error: 'a column cannot contain a NUL byte' })
+  .refine((s) => !s.includes('->') || /->>[^>]+$/.test(s), { error: 'a JSON path must end in ->> (a text field), e.g. metadata->>session_id' })
+  .refine((s) => s.includes('->') || /^'.*'$/s.test(s) || new TextEncoder().encode(s).length <= 63, { error: 'Postgres identifiers are at most 63 bytes' });
 export type TableRef = z.infer<typeof tableRef>;
 
 /** Raw values of an enum-like column, keyed by their meaning to Kontor. */
@@ -22,14 +36,23 @@ const values = <K extends string>(keys: readonly [K, ...K[]]) =>
 function concept<R extends z.ZodRawShape, S extends z.ZodRawShape>(required: R, optional: S) {
   return z.object({
     table: tableRef,
-    /** The column that identifies a row. */
-    key: identifier,
+    /** The column that identifies a row (a columnSpec: a JSON field too). */
+    key: columnSpec,
     columns: z.object({ ...required, ...optional }),
+    /**
+     * Only the rows whose columns have these values are the concept: payments that are the ledger's
+     * rows of type 'stripe' are `{ table: credits_ledger, where: { type: 'stripe' } }`.
+     */
+    where: z.record(identifier, z.union([z.string(), z.array(z.string()).min(1)])).optional(),
+    /** The key repeats (a JSON field of a ledger): one row per key, the earliest by createdAt. */
+    oneRowPerKey: z.boolean().optional(),
+    /** The key column's type, as the catalog says (filled in by validateMapping; "uuid", "bigint", "text"). */
+    keyType: z.string().optional(),
   });
 }
 
-const col = identifier;
-const opt = identifier.optional();
+const col = columnSpec;
+const opt = columnSpec.optional();
 
 export const usersConcept = concept(
   { email: col },

@@ -2,6 +2,14 @@
  * Referencing mapped tables and columns in Kysely. Names come from a mapping (ultimately from the
  * catalog), so they go through sql.id, which quotes each part and doubles embedded quotes. sql.table
  * and sql.ref would split a name on dots, and a product may well have a column called "a.b".
+ *
+ * A concept whose rows are a subset of a table (`where`), whose columns are JSON fields
+ * ("metadata->>stripe_session_id") or constants ("'completed'"), or whose key repeats (`oneRowPerKey`)
+ * is read through a derived relation: `(select t.*, <field> as "metadata->>stripe_session_id" from
+ * <table> t where ...)`. Every column is then an ordinary column of that relation, named by its spec,
+ * so the domain queries read plain and derived concepts alike. Postgres pulls such a subquery up into
+ * the outer query, so expression indexes on the JSON fields still serve it. Writes go to the table
+ * itself (writeTableOf, insertColumns), where a JSON field is written inside its column.
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { TableRef } from '@/lib/mapping/schema';
@@ -10,12 +18,70 @@ interface Mapped {
   table: TableRef;
   key?: string;
   columns: object;
+  where?: Record<string, string | string[]>;
+  oneRowPerKey?: boolean;
 }
 
 type ColumnName<C extends Mapped> = Extract<keyof C['columns'], string>;
 
-/** "schema"."table", for FROM and JOIN. */
+/** A column spec, parsed: a plain column, a text field of a JSON column, or a constant. */
+export type ColumnPath =
+  | { kind: 'column'; column: string }
+  | { kind: 'json'; column: string; path: string[] }
+  | { kind: 'constant'; value: string };
+
+export function parseColumn(spec: string): ColumnPath {
+  if (/^'.*'$/s.test(spec)) return { kind: 'constant', value: spec.slice(1, -1).replaceAll("''", "'") };
+  if (!spec.includes('->')) return { kind: 'column', column: spec };
+  const [column, ...path] = spec.split(/->>?/).map((p) => p.trim().replace(/^'(.*)'$/s, '$1'));
+  return { kind: 'json', column, path };
+}
+
+const isPlain = (spec: string | undefined) => !spec || parseColumn(spec).kind === 'column';
+
+/** True when the concept must be read through a derived relation (see the header). */
+export function isDerived(concept: Mapped): boolean {
+  const specs = [concept.key, ...Object.values(concept.columns as Record<string, string | undefined>)];
+  return Boolean(concept.where && Object.keys(concept.where).length) || Boolean(concept.oneRowPerKey) || !specs.every(isPlain);
+}
+
+/** The SQL of one column spec over the table row `alias`. */
+export function pathSql(spec: string, alias: string): RawBuilder<unknown> {
+  const p = parseColumn(spec);
+  if (p.kind === 'column') return sql.id(alias, p.column);
+  if (p.kind === 'constant') return sql`${sql.lit(p.value)}::text`;
+  const steps = p.path.map((k, i) => (i === p.path.length - 1 ? sql`->>${sql.lit(k)}` : sql`->${sql.lit(k)}`));
+  return sql`(${sql.id(alias, p.column)}${sql.join(steps, sql``)})`;
+}
+
+function whereSql(where: Record<string, string | string[]>, alias: string): RawBuilder<unknown> {
+  const parts = Object.entries(where).map(([column, v]) => {
+    // Untyped literals, so that an enum column compares as its enum (and its indexes serve).
+    const values = (Array.isArray(v) ? v : [v]).map((x) => sql.lit(x));
+    return sql`${sql.id(alias, column)} in (${sql.join(values)})`;
+  });
+  return sql.join(parts, sql` and `);
+}
+
+/** "schema"."table", or the derived relation, for FROM and JOIN. */
 export function tableOf(concept: Mapped): RawBuilder<unknown> {
+  if (!isDerived(concept)) return sql.id(concept.table.schema, concept.table.name);
+  const specs = [...new Set([concept.key, ...Object.values(concept.columns as Record<string, string | undefined>)])]
+    .filter((s): s is string => Boolean(s) && !isPlain(s));
+  const extra = specs.map((s) => sql`, ${pathSql(s, 'k_')} as ${sql.id(s)}`);
+  const where = concept.where && Object.keys(concept.where).length ? sql`where ${whereSql(concept.where, 'k_')}` : sql``;
+  const base = sql.id(concept.table.schema, concept.table.name);
+  if (concept.oneRowPerKey && concept.key) {
+    const created = (concept.columns as Record<string, string | undefined>).createdAt;
+    const order = created ? sql`, ${pathSql(created, 'k_')}` : sql``;
+    return sql`(select distinct on (${pathSql(concept.key, 'k_')}) k_.*${sql.join(extra, sql``)} from ${base} k_ ${where}
+                order by ${pathSql(concept.key, 'k_')}${order})`;
+  }
+  return sql`(select k_.*${sql.join(extra, sql``)} from ${base} k_ ${where})`;
+}
+
+/** The table itself, for UPDATE and INSERT. */
+export function writeTableOf(concept: Mapped): RawBuilder<unknown> {
   return sql.id(concept.table.schema, concept.table.name);
 }
 
@@ -37,6 +103,55 @@ export function hasColumn<C extends Mapped>(concept: C, column: ColumnName<C>): 
   return Boolean((concept.columns as Record<string, string | undefined>)[column]);
 }
 
+/** True when the column can be written: a column of the table, or a JSON field inside one. */
+export function isWritable<C extends Mapped>(concept: C, column: ColumnName<C>): boolean {
+  const spec = (concept.columns as Record<string, string | undefined>)[column];
+  return Boolean(spec) && parseColumn(spec!).kind !== 'constant';
+}
+
+/** A column's spec for UPDATE ... SET: only a plain column can be set (a JSON field is refused). */
+export function setColumnOf<C extends Mapped>(concept: C, column: ColumnName<C>): RawBuilder<unknown> {
+  const spec = (concept.columns as Record<string, string | undefined>)[column];
+  const p = spec ? parseColumn(spec) : null;
+  if (!p || p.kind !== 'column') throw new Error(`Kontor cannot set ${displayTable(concept.table)}'s ${column} (${spec ?? 'not mapped'}): it is not a plain column.`);
+  return sql.id(p.column);
+}
+
+/**
+ * The column list and values of an INSERT into the concept's table: `values` by the concept's
+ * column names. A JSON field goes inside its column (jsonb_build_object, nested for a longer path),
+ * fields of one column together; the concept's `where` values are written too, so the new row
+ * belongs to the concept.
+ */
+export function insertColumns<C extends Mapped>(
+  concept: C, values: Partial<Record<ColumnName<C>, RawBuilder<unknown> | string | null>>,
+): { columns: RawBuilder<unknown>; values: RawBuilder<unknown> } {
+  const plain = new Map<string, RawBuilder<unknown>>();
+  const json = new Map<string, { path: string[]; value: RawBuilder<unknown> }[]>();
+  const value = (v: RawBuilder<unknown> | string | null) => (v === null || typeof v === 'string' ? sql`${v}` : v);
+  for (const [semantic, v] of Object.entries(values) as [ColumnName<C>, RawBuilder<unknown> | string | null | undefined][]) {
+    if (v === undefined) continue;
+    const spec = (concept.columns as Record<string, string | undefined>)[semantic];
+    if (!spec) continue;
+    const p = parseColumn(spec);
+    if (p.kind === 'column') plain.set(p.column, value(v));
+    else if (p.kind === 'json') json.set(p.column, [...(json.get(p.column) ?? []), { path: p.path, value: value(v) }]);
+  }
+  for (const [column, v] of Object.entries(concept.where ?? {})) {
+    if (!plain.has(column)) plain.set(column, sql`${Array.isArray(v) ? v[0] : v}`);
+  }
+  for (const [column, fields] of json) {
+    const build = (path: string[], v: RawBuilder<unknown>): RawBuilder<unknown> =>
+      path.length === 1 ? sql`jsonb_build_object(${path[0]}::text, ${v}::text)` : sql`jsonb_build_object(${path[0]}::text, ${build(path.slice(1), v)})`;
+    const objects = fields.map((f) => build(f.path, f.value));
+    plain.set(column, sql.join(objects, sql` || `));
+  }
+  return {
+    columns: sql.join([...plain.keys()].map((c) => sql.id(c))),
+    values: sql.join([...plain.values()]),
+  };
+}
+
 const PLAIN = /^[a-z_][a-z0-9_$]*$/;
 
 /** An identifier as a person would type it in psql: quoted only when it has to be. */
@@ -46,4 +161,12 @@ export function displayIdent(name: string): string {
 
 export function displayTable(ref: TableRef): string {
   return `${displayIdent(ref.schema)}.${displayIdent(ref.name)}`;
+}
+
+/** A column spec as a person would write it in psql: metadata->>'session_id'. */
+export function displayColumn(spec: string): string {
+  const p = parseColumn(spec);
+  if (p.kind === 'column') return displayIdent(p.column);
+  if (p.kind === 'constant') return `'${p.value.replaceAll("'", "''")}'`;
+  return `${displayIdent(p.column)}${p.path.map((k, i) => `${i === p.path.length - 1 ? '->>' : '->'}'${k.replaceAll("'", "''")}'`).join('')}`;
 }

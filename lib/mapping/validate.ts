@@ -5,7 +5,7 @@
  */
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { CONCEPTS, CONCEPT_LABELS, requiredColumns, type ConceptName, type Mapping, type TableRef } from '@/lib/mapping/schema';
-import { displayIdent, displayTable } from '@/lib/mapping/sql';
+import { displayColumn, displayIdent, displayTable, parseColumn } from '@/lib/mapping/sql';
 
 export interface ConceptStatus {
   concept: ConceptName;
@@ -31,6 +31,8 @@ interface CatalogTable {
   name: string;
   can_select: boolean;
   columns: string[];
+  /** Each column's type, as format_type prints it. */
+  types: Record<string, string>;
 }
 
 /** Every mapped table in one catalog query; names travel as parameters, never as SQL text. */
@@ -40,7 +42,8 @@ async function catalogTables(db: QueryExecutorProvider, refs: TableRef[]): Promi
   const { rows } = await sql<CatalogTable>`
     select n.nspname::text as schema, c.relname::text as name,
            has_table_privilege(c.oid, 'SELECT') as can_select,
-           coalesce(array_agg(a.attname::text order by a.attnum) filter (where a.attname is not null), '{}') as columns
+           coalesce(array_agg(a.attname::text order by a.attnum) filter (where a.attname is not null), '{}') as columns,
+           coalesce(jsonb_object_agg(a.attname, format_type(a.atttypid, null)) filter (where a.attname is not null), '{}') as types
       from unnest(${refs.map((r) => r.schema)}::text[], ${refs.map((r) => r.name)}::text[]) as want(schema, name)
       join pg_catalog.pg_namespace n on n.nspname = want.schema
       join pg_catalog.pg_class c on c.relnamespace = n.oid and c.relname = want.name
@@ -80,16 +83,28 @@ export async function validateMapping(db: QueryExecutorProvider, mapping: Mappin
       continue;
     }
     const present = new Set(found.columns);
+    // A column spec exists when its column does (a JSON field: when the column is json or jsonb).
+    const missing = (s: string): string | null => {
+      const p = parseColumn(s);
+      if (p.kind === 'constant') return null;
+      if (!present.has(p.column)) return 'does not exist';
+      if (p.kind === 'json' && !/^jsonb?$/.test(found.types[p.column] ?? '')) return `is ${found.types[p.column]}, not json or jsonb`;
+      return null;
+    };
     const required = new Set(requiredColumns(concept));
     const columns: Record<string, string> = {};
     for (const [semantic, column] of Object.entries(spec.columns as Record<string, string | undefined>)) {
       if (!column) continue;
-      if (present.has(column)) columns[semantic] = column;
-      else if (required.has(semantic)) status.problems.push(`column ${table}.${displayIdent(column)} (${semantic}) does not exist`);
-      else status.notes.push(`column ${table}.${displayIdent(column)} (${semantic}) does not exist; shown without it`);
+      const why = missing(column);
+      if (!why) columns[semantic] = column;
+      else if (required.has(semantic)) status.problems.push(`column ${table}.${displayColumn(column)} (${semantic}) ${why}`);
+      else status.notes.push(`column ${table}.${displayColumn(column)} (${semantic}) ${why}; shown without it`);
     }
-    if (spec.key && !present.has(spec.key)) {
-      status.problems.push(`key column ${table}.${displayIdent(spec.key)} does not exist`);
+    if (spec.key && missing(spec.key)) {
+      status.problems.push(`key column ${table}.${displayColumn(spec.key)} ${missing(spec.key)}`);
+    }
+    for (const column of Object.keys(spec.where ?? {})) {
+      if (!present.has(column)) status.problems.push(`column ${table}.${displayIdent(column)} (in where) does not exist`);
     }
     if (concept === 'tasks' && mapping.tasks?.billing === 'parent-only' && !columns.parentId) {
       status.problems.push(`billing "parent-only" needs the parentId column of ${table}`);
@@ -97,7 +112,9 @@ export async function validateMapping(db: QueryExecutorProvider, mapping: Mappin
     if (status.problems.length) continue;
     status.available = true;
     // The spread keeps statuses/types/amountUnit; only the columns shrink to what exists.
-    (resolved as Record<string, unknown>)[concept] = { ...spec, columns };
+    const keyPath = spec.key ? parseColumn(spec.key) : null;
+    const keyType = keyPath?.kind === 'column' ? found.types[keyPath.column] : keyPath ? 'text' : undefined;
+    (resolved as Record<string, unknown>)[concept] = { ...spec, columns, keyType };
   }
 
   return { mapping: resolved, concepts, available: concepts.filter((c) => c.available).map((c) => c.concept) };

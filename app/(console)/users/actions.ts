@@ -8,6 +8,7 @@ import { commitEdit, previewEdit } from '@/lib/guard';
 import { guarded, type ActionResult } from '@/lib/guard/action-result';
 import { requestId } from '@/lib/guard/request';
 import type { CommitView, PreviewView } from '@/components/confirm/types';
+import { anyRowKey } from '@/lib/mapping/keys';
 
 export async function previewNoteAction(input: unknown): Promise<ActionResult<{ preview: PreviewView; token: string }>> {
   const auth = await authorizeAction('users.note');
@@ -30,7 +31,7 @@ export async function commitNoteAction(submission: unknown): Promise<ActionResul
     return { status: r.status, repeated: r.repeated };
   });
   if (result.ok) {
-    const userId = typeof s.data.input.userId === 'string' && z.uuid().safeParse(s.data.input.userId).success ? s.data.input.userId : null;
+    const userId = typeof s.data.input.userId === 'string' && anyRowKey.safeParse(s.data.input.userId).success ? s.data.input.userId : null;
     if (userId) revalidatePath(`/users/${userId}`);
     revalidatePath('/audit');
   }

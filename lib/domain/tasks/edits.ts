@@ -18,6 +18,7 @@ import {
   at, hasHeartbeats, joinWorker, queueModel, queueNow, rawStatus, statusIn, taskKey, taskTable, tcol, workerCol, workerDead, type QueueModel, type TaskState,
 } from '@/lib/domain/tasks/model';
 import { STUCK_DEFAULTS } from '@/lib/domain/tasks/stuck';
+import { rowKeySchema } from '@/lib/mapping/keys';
 
 /** At most this many tasks per bulk edit. */
 export const BULK_MAX = 500;
@@ -118,7 +119,7 @@ async function transition(trx: Trx, m: QueueModel, action: Action, ids: string[]
   }
 }
 
-const taskId = z.uuid({ error: 'The task is not a valid id.' });
+const taskId = rowKeySchema('task');
 
 function singleEdit(action: Action) {
   return defineEdit({
@@ -166,7 +167,7 @@ function bulkInput(action: Action) {
     status: z.enum(states, { error: `Choose which tasks to ${action}: ${states.join(' or ')}.` }),
     taskType: optionalText('The task type'),
     workerId: optionalText('The worker'),
-    userId: z.union([z.uuid({ error: 'The user is not a valid id.' }), z.literal('')]).optional().transform((s) => (s ? s : undefined)),
+    userId: z.union([rowKeySchema('user'), z.literal('')]).optional().transform((s) => (s ? s : undefined)),
     createdAfter: isoTime('"Created after"'),
     createdBefore: isoTime('"Created before"'),
   });

@@ -8,6 +8,7 @@ import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import { z } from 'zod';
 import { queueModel, stateOf, statusIn, taskKey, taskTable, tcol, type QueueModel, type TaskState } from '@/lib/domain/tasks/model';
 import { columnOf, hasColumn, tableOf, type Mapping } from '@/lib/mapping';
+import { anyRowKey, looksLikeUuid } from '@/lib/mapping/keys';
 
 export const TASK_SORTS = ['created', 'updated', 'type', 'status', 'cost', 'attempts'] as const;
 export type TaskSort = (typeof TASK_SORTS)[number];
@@ -19,7 +20,7 @@ export const taskFilterSchema = z.object({
   status: z.enum(TASK_STATES).optional().catch(undefined),
   type: z.string().trim().min(1).max(100).optional().catch(undefined),
   worker: z.string().trim().min(1).max(200).optional().catch(undefined),
-  user: z.uuid().optional().catch(undefined),
+  user: anyRowKey.optional().catch(undefined),
   from: z.iso.datetime({ offset: true, local: true }).optional().catch(undefined),
   to: z.iso.datetime({ offset: true, local: true }).optional().catch(undefined),
 });
@@ -30,7 +31,7 @@ export type TaskSearch = { kind: 'none' } | { kind: 'id'; id: string } | { kind:
 export function parseTaskSearch(q: string): TaskSearch {
   const text = q.trim();
   if (!text) return { kind: 'none' };
-  if (z.uuid().safeParse(text).success) return { kind: 'id', id: text.toLowerCase() };
+  if (looksLikeUuid(text) || /^\d{1,19}$/.test(text)) return { kind: 'id', id: text.toLowerCase() };
   const m = text.match(/^([\w.-]{1,64})\s*[=:]\s*(.{1,200})$/u);
   if (m) return { kind: 'param', key: m[1], value: m[2].trim().replace(/^"(.*)"$/u, '$1') };
   return { kind: 'invalid', message: 'Search by a task id, or by a value inside params as key=value (e.g. model=flux-dev).' };

@@ -14,6 +14,7 @@ import { CsvLink } from '@/app/(console)/finance/_components/csv-link';
 import { IssuedConsumedChart } from '@/app/(console)/finance/_components/issued-consumed-chart';
 import { StatementDaysTable, StatementUsersTable } from '@/app/(console)/finance/_components/statement-tables';
 import { formatCredits, formatWhen } from '@/app/(console)/finance/_components/format';
+import { anyRowKey } from '@/lib/mapping/keys';
 
 export const metadata: Metadata = { title: 'Statement' };
 
@@ -50,7 +51,7 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
   const period = parsePeriod(params, today);
   const dq = parseTableQuery(params, DAYS_SPEC);
   const uq = parseTableQuery(params, STATEMENT_USERS_SPEC);
-  const asOfUser = z.uuid().optional().catch(undefined).parse(first(params.asof_user));
+  const asOfUser = anyRowKey.optional().catch(undefined).parse(first(params.asof_user));
   const asOfAt = z.iso.datetime({ local: true }).optional().catch(undefined).parse(first(params.asof_at));
   const asOfMoment = asOfAt ? new Date(`${asOfAt.length === 16 ? `${asOfAt}:00` : asOfAt}Z`) : today;
   const data = await read(async (trx) => ({

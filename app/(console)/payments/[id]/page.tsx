@@ -1,7 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { z } from 'zod';
 import { read } from '@/db/index';
 import { urlKeySchema } from '@/lib/domain/payments-common';
 import { getMappingCheck } from '@/app/(console)/_lib/mapping';
@@ -18,6 +17,7 @@ import { LedgerTable } from '@/app/(console)/users/_components/user-tables';
 import { RefundsTable } from '@/app/(console)/payments/_components/refunds-table';
 import { DisputeControl, GrantControl, RefundControl } from '@/app/(console)/payments/_components/payment-edits';
 import { formatMoney, formatWhen } from '@/app/(console)/users/_components/format';
+import { isDerived } from '@/lib/mapping/sql';
 
 export const metadata: Metadata = { title: 'Payment' };
 
@@ -42,7 +42,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
   // Grants and refunds write ledger entries; the guarded edits take uuid keys (the Supabase products').
   // A product without a ledger (Seydam's, AetherCrown98's) or with integer keys gets the facts, not the edits.
   const { mapping } = await getMappingCheck();
-  const editable = z.uuid().safeParse(p.id).success;
+  const editable = !isDerived(mapping.payments!);
   const ledgerKept = Boolean(mapping.ledger);
   const refundable = (p.statusKey === 'completed' || p.statusKey === 'disputed') && cents(remaining) > 0n;
 

@@ -1,7 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { z } from 'zod';
 import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { getTask } from '@/lib/domain/tasks/list';
@@ -11,6 +10,7 @@ import { Section } from '@/app/(console)/_components/section';
 import { queueContext } from '@/app/(console)/tasks/_lib/queue';
 import { formatSeconds } from '@/app/(console)/tasks/_lib/format';
 import { TaskEdit } from '@/app/(console)/tasks/_components/task-edit';
+import { anyRowKey, keyCanHold } from '@/lib/mapping/keys';
 
 export const metadata: Metadata = { title: 'Task' };
 
@@ -19,10 +19,11 @@ const when = (iso: string | null) => (iso ? <time dateTime={iso}>{iso.slice(0, 1
 
 export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
   const staff = await requireStaff('tasks.read');
-  const id = z.uuid().safeParse((await params).id);
+  const id = anyRowKey.safeParse((await params).id);
   if (!id.success) notFound();
   const ctx = await queueContext();
   if (!ctx.ok) return <Notice title="Not available for this database">{ctx.message}</Notice>;
+  if (!keyCanHold(ctx.mapping.tasks!, id.data)) notFound();
   const task = await read((trx) => getTask(trx, ctx.mapping, id.data));
   if (!task) notFound();
   const settled = task.state === 'failed' || task.state === 'cancelled';

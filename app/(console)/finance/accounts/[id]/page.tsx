@@ -13,6 +13,7 @@ import { MissingConcepts } from '@/app/(console)/finance/_components/missing';
 import { EntriesTable } from '@/app/(console)/finance/_components/entries-table';
 import { AdjustCredits, FixDrift } from '@/app/(console)/finance/_components/ledger-edits';
 import { formatCredits, formatWhen } from '@/app/(console)/finance/_components/format';
+import { anyRowKey, keyCanHold } from '@/lib/mapping/keys';
 
 export const metadata: Metadata = { title: 'Credit account' };
 
@@ -20,15 +21,16 @@ const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v
 
 export default async function AccountPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
   const staff = await requireStaff('credits.read');
-  const id = z.uuid().safeParse((await params).id);
+  const id = anyRowKey.safeParse((await params).id);
   if (!id.success) notFound();
   const sp = await searchParams;
   const { mapping, missing } = await financeMapping();
   if (missing.length) return <MissingConcepts title="Credit account" missing={missing} />;
+  if (mapping.users && !keyCanHold(mapping.users, id.data)) notFound();
   const today = await financeToday();
   const at = z.iso.datetime({ local: true }).optional().catch(undefined).parse(first(sp.at));
   const asOf = at ? new Date(`${at.length === 16 ? `${at}:00` : at}Z`) : today;
-  const wanted = (first(sp.entries) ?? '').split(',').filter((s) => z.uuid().safeParse(s).success).slice(0, 50);
+  const wanted = (first(sp.entries) ?? '').split(',').filter((s) => anyRowKey.safeParse(s).success && (!mapping.ledger || keyCanHold(mapping.ledger, s))).slice(0, 50);
   const data = await read(async (trx) => ({
     account: await getAccountSummary(trx, staff, mapping, id.data),
     replay: await asOfBalance(trx, staff, mapping, id.data, asOf),
