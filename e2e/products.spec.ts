@@ -105,7 +105,8 @@ for (const { name: product, preset: presetName } of listFixtures()) {
     const details = [
       preset.users ? `/users/${await firstKey(name, preset.users.table, preset.users.key)}` : null,
       preset.tasks ? `/tasks/${await firstKey(name, preset.tasks.table, preset.tasks.key)}` : null,
-      preset.payments ? `/payments/${await firstKey(name, preset.payments.table, preset.payments.key)}` : null,
+      // A payment that is a ledger row keyed by a JSON field (Reigh's) is opened from the ledger instead.
+      preset.payments && !preset.payments.key.includes('->') ? `/payments/${await firstKey(name, preset.payments.table, preset.payments.key)}` : null,
     ].filter((x): x is string => x !== null);
     for (const path of details) {
       const response = await page.goto(`${base}${path}`);
@@ -122,8 +123,9 @@ for (const { name: product, preset: presetName } of listFixtures()) {
     // And the stuck work, on the queue page, where the product has a queue.
     if (presetName === 'reigh') {
       await page.goto(`${base}/tasks/queue`);
-      await expect(page.getByText('gpu-12').first()).toBeVisible();
-      await expect(page.getByText('gpu-13').first()).toBeVisible();
+      for (const d of fixtureManifest(product).filter((x) => x.kind === 'silent_worker')) {
+        for (const id of d.ids ?? []) await expect(page.getByText(id).first(), d.kind).toBeVisible();
+      }
     }
     if (presetName === 'aethercrown98') {
       await page.goto(`${base}/tasks/queue`);

@@ -12,12 +12,56 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { reighPreset } from '@/lib/mapping/presets/reigh';
+import type { MappingInput } from '@/lib/mapping/schema';
 import { emptyDatabase, type TestDatabase } from '@/test/db';
 import type { KontorDatabase } from '@/db/types';
 
+/** The mapping of the document-based Reigh fixture (db/fixtures/reigh-document), which this test reads. */
+const documentReigh = {
+  name: 'reigh',
+  users: {
+    table: { schema: 'public', name: 'users' },
+    key: 'id',
+    columns: { email: 'email', name: 'name', createdAt: 'created_at', credits: 'credits', givenCredits: 'given_credits' },
+  },
+  ledger: {
+    table: { schema: 'public', name: 'credits_ledger' },
+    key: 'id',
+    columns: { userId: 'user_id', amount: 'amount', type: 'type', taskId: 'task_id', createdAt: 'created_at' },
+    types: { purchase: 'stripe', spend: 'spend', refund: 'refund', manual: 'manual' },
+    balanceUpdate: 'trigger',
+  },
+  taskCostConfigs: {
+    table: { schema: 'public', name: 'task_cost_configs' },
+    key: 'id',
+    columns: { taskType: 'task_type', baseCostPerSecond: 'base_cost_per_second', costFactors: 'cost_factors' },
+  },
+  tasks: {
+    table: { schema: 'public', name: 'tasks' },
+    key: 'id',
+    columns: {
+      projectId: 'project_id', taskType: 'task_type', status: 'status', params: 'params', workerId: 'worker_id',
+      attempts: 'attempts', errorMessage: 'error_message', createdAt: 'created_at', updatedAt: 'updated_at',
+      startedAt: 'generation_started_at', processedAt: 'generation_processed_at', parentId: 'orchestrator_task_id',
+    },
+    statuses: { queued: 'Queued', inProgress: 'In Progress', complete: 'Complete', failed: 'Failed', cancelled: 'Cancelled' },
+    billing: 'parent-only',
+  },
+  workers: {
+    table: { schema: 'public', name: 'workers' },
+    key: 'id',
+    columns: { status: 'status', lastHeartbeat: 'last_heartbeat', metadata: 'metadata', createdAt: 'created_at' },
+    statuses: { active: 'active', inactive: 'inactive', terminated: 'terminated' },
+  },
+  absent: {
+    payments: "Reigh keeps no payments table: Stripe purchases arrive in credits_ledger as 'stripe' entries",
+    apiCosts: 'Reigh logs no per-call API costs: a task costs its seconds at task_cost_configs rates',
+    tiers: 'Reigh has no subscription tiers',
+  },
+} satisfies MappingInput;
+
 const file = path.join(os.tmpdir(), `kontor-app-balance-${process.pid}.json`);
-fs.writeFileSync(file, JSON.stringify({ ...reighPreset, name: 'reigh-app', ledger: { ...reighPreset.ledger, balanceUpdate: 'app' } }));
+fs.writeFileSync(file, JSON.stringify({ ...documentReigh, name: 'reigh-app', ledger: { ...documentReigh.ledger, balanceUpdate: 'app' } }));
 process.env.KONTOR_MAPPING = file;
 
 const { buildFixture } = await import('@/db/fixtures/build');
@@ -34,7 +78,7 @@ let db: Kysely<KontorDatabase>;
 
 before(async () => {
   t = await emptyDatabase();
-  await buildFixture(t.url, 'reigh', { anchor: new Date('2026-11-20T12:00:00Z') });
+  await buildFixture(t.url, 'reigh-document', { anchor: new Date('2026-11-20T12:00:00Z') });
   db = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 4 }) }) });
   await sql`drop trigger credits_ledger_apply on public.credits_ledger`.execute(db);
 });

@@ -4,12 +4,13 @@
  * products whose trigger does it ('trigger'), doing it again would count the money twice.
  */
 import { sql } from 'kysely';
-import { activeMapping, columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
+import { activeMapping, columnOf, hasColumn, keyOf, type Mapping } from '@/lib/mapping';
+import { writeTableOf } from '@/lib/mapping/sql';
 import type { Trx } from '@/lib/guard/define';
 
 export async function moveCachedBalance(trx: Trx, userId: string, amount: string | number, mapping: Mapping = activeMapping()): Promise<void> {
   const { users, ledger } = mapping;
   if (!users || !ledger || ledger.balanceUpdate !== 'app' || !hasColumn(users, 'credits')) return;
-  await sql`update ${tableOf(users)} set ${columnOf(users, 'credits')} = coalesce(${columnOf(users, 'credits')}, 0) + ${String(amount)}::numeric
+  await sql`update ${writeTableOf(users)} set ${columnOf(users, 'credits')} = coalesce(${columnOf(users, 'credits')}, 0) + ${String(amount)}::numeric
              where ${keyOf(users)}::text = ${userId}`.execute(trx);
 }

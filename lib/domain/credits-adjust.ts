@@ -8,6 +8,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { activeMapping, columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
+import { writeTableOf } from '@/lib/mapping/sql';
 import { defineEdit, type Trx } from '@/lib/guard/define';
 import { GuardError, invalid } from '@/lib/guard/errors';
 import { moveCachedBalance } from '@/lib/domain/balance';
@@ -99,7 +100,7 @@ export const adjustCredits = defineEdit({
     const description = hasColumn(ledger, 'description') ? sql`, ${columnOf(ledger, 'description')}` : sql``;
     const descriptionValue = hasColumn(ledger, 'description') ? sql`, ${'Manual adjustment (Kontor)'}` : sql``;
     const { rows } = await sql<{ id: string }>`
-      insert into ${tableOf(ledger)} (${columnOf(ledger, 'userId')}, ${columnOf(ledger, 'amount')}, ${columnOf(ledger, 'type')}${description})
+      insert into ${writeTableOf(ledger)} (${columnOf(ledger, 'userId')}, ${columnOf(ledger, 'amount')}, ${columnOf(ledger, 'type')}${description})
       values (${loaded.target.id}, ${input.amount}, ${manual}${descriptionValue})
       returning ${keyOf(ledger)}::text as id`.execute(trx);
     await moveCachedBalance(trx, loaded.target.id, input.amount, mapping);

@@ -9,7 +9,8 @@
  */
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { columnOf, hasColumn, keyOf, tableOf } from '@/lib/mapping';
+import { columnOf, hasColumn, keyOf } from '@/lib/mapping';
+import { writeTableOf } from '@/lib/mapping/sql';
 import { defineEdit } from '@/lib/guard/define';
 import { moveCachedBalance } from '@/lib/domain/balance';
 import { GuardError, invalid } from '@/lib/guard/errors';
@@ -53,7 +54,7 @@ export const grantMissingCredits = defineEdit({
     const description = hasColumn(ledger, 'description') ? sql`, ${columnOf(ledger, 'description')}` : sql``;
     const descriptionValue = hasColumn(ledger, 'description') ? sql`, ${'Missing credits of a completed payment (Kontor)'}` : sql``;
     const { rows } = await sql<{ id: string }>`
-      insert into ${tableOf(ledger)} (${columnOf(ledger, 'userId')}, ${columnOf(ledger, 'amount')}, ${columnOf(ledger, 'type')}, ${columnOf(ledger, 'paymentId')}${description})
+      insert into ${writeTableOf(ledger)} (${columnOf(ledger, 'userId')}, ${columnOf(ledger, 'amount')}, ${columnOf(ledger, 'type')}, ${columnOf(ledger, 'paymentId')}${description})
       values (${before.userId}, ${before.credits}, ${purchase}, ${loaded.target.id}${descriptionValue})
       returning ${keyOf(ledger)}::text as id`.execute(trx);
     await moveCachedBalance(trx, before.userId, before.credits);

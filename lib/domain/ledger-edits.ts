@@ -12,9 +12,10 @@
  *   the original stays untouched. Each entry is reversed at most once (kontor.ledger_reversals), and a
  *   reversal is not itself reversed (make an adjustment instead).
  */
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { z } from 'zod';
 import { activeMapping, columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
+import { insertColumns, setColumnOf, writeTableOf } from '@/lib/mapping/sql';
 import { defineEdit, type Trx } from '@/lib/guard/define';
 import { GuardError, invalid, STALE_MESSAGE } from '@/lib/guard/errors';
 import { moveCachedBalance } from '@/lib/domain/balance';
@@ -38,6 +39,23 @@ async function ledgerSum(trx: Trx, mapping: Mapping, userId: string): Promise<st
     select coalesce(sum(${columnOf(ledger, 'amount')}), 0)::numeric(20, 2)::text as sum
       from ${tableOf(ledger)} where ${columnOf(ledger, 'userId')} = ${userId}`.execute(trx);
   return rows[0].sum;
+}
+
+/**
+ * A write to the product's tables whose refusal by the product's own trigger or constraint (a RAISE
+ * in its trigger, a check) is shown as what it is, with the product's words, not as a generic failure.
+ */
+async function productWrite(query: RawBuilder<unknown>, trx: Trx): Promise<void> {
+  try {
+    await query.execute(trx);
+  } catch (err) {
+    const e = err as { code?: string; message?: string; where?: string };
+    if (e.code === 'P0001' || e.code?.startsWith('23')) {
+      const where = /function (\S+)/.exec(e.where ?? '')?.[1];
+      throw new GuardError('conflict', `The product's database refused this${where ? ` (${where})` : ''}: ${e.message}. Nothing was written.`);
+    }
+    throw err;
+  }
 }
 
 export const fixBalanceDriftInput = z.strictObject({
@@ -85,8 +103,23 @@ export const fixBalanceDrift = defineEdit({
     const { users } = concepts(mapping);
     const locked = await loadDrift(trx, input.userId, true);
     if (!locked || locked.before.drift !== (loaded.before as DriftBefore).drift) throw new GuardError('stale', STALE_MESSAGE);
-    await sql`update ${tableOf(users)} set ${columnOf(users, 'credits')} = ${locked.before.ledgerSum}
-               where ${keyOf(users)} = ${input.userId}`.execute(trx);
+    const { ledger } = concepts(mapping);
+    if (ledger.balanceUpdate === 'trigger') {
+      // The product's trigger owns the cached balance (some refuse a direct write: Reigh's "Direct credit
+      // updates are not allowed"). A correction is a ledger record: a zero entry that says why, on which
+      // a trigger that re-sums the ledger (Reigh's refresh_user_balance) sets the balance to the sum.
+      const row = insertColumns(ledger, {
+        userId: input.userId, amount: '0', type: ledger.types.manual ?? ledger.types.grant ?? null,
+        description: `Balance re-synced to the ledger by Kontor (drift ${locked.before.drift})`,
+      });
+      await productWrite(sql`insert into ${writeTableOf(ledger)} (${row.columns}) values (${row.values})`, trx);
+    }
+    const after0 = await loadDrift(trx, input.userId, false);
+    if (after0 && Number(after0.before.drift) !== 0) {
+      // The trigger adds each entry's amount (or the product updates both): set the cached balance itself.
+      await productWrite(sql`update ${writeTableOf(users)} set ${setColumnOf(users, 'credits')} = ${locked.before.ledgerSum}
+               where ${keyOf(users)} = ${input.userId}`, trx);
+    }
     const after: DriftBefore = { ...locked.before, cachedBalance: locked.before.ledgerSum, drift: '0.00' };
     return { after, result: { userId: input.userId, balance: locked.before.ledgerSum } };
   },
@@ -146,14 +179,13 @@ export const reverseLedgerEntry = defineEdit({
     const mapping = activeMapping();
     const { ledger } = concepts(mapping);
     const { entry: e, ledgerSum: sumBefore } = loaded.before as { entry: EntryView; ledgerSum: string };
-    const cols = [sql`${columnOf(ledger, 'userId')}`, sql`${columnOf(ledger, 'amount')}`];
-    const vals = [sql`${e.userId}`, sql`-(${e.amount}::numeric)`];
-    for (const [c, v] of [['type', e.type], ['paymentId', e.paymentId], ['taskId', e.taskId]] as const) {
-      if (hasColumn(ledger, c) && v !== null) { cols.push(sql`${columnOf(ledger, c)}`); vals.push(sql`${v}`); }
-    }
-    if (hasColumn(ledger, 'description')) { cols.push(sql`${columnOf(ledger, 'description')}`); vals.push(sql`${`Reversal of ${e.id} (Kontor)`}`); }
+    // The reversal carries the entry's type and references (a JSON field goes inside its column).
+    const row = insertColumns(ledger, {
+      userId: e.userId, amount: sql`-(${e.amount}::numeric)`, type: e.type, paymentId: e.paymentId, taskId: e.taskId,
+      description: `Reversal of ${e.id} (Kontor)`,
+    });
     const { rows: [rev] } = await sql<{ id: string }>`
-      insert into ${tableOf(ledger)} (${sql.join(cols)}) values (${sql.join(vals)})
+      insert into ${writeTableOf(ledger)} (${row.columns}) values (${row.values})
       returning ${keyOf(ledger)}::text as id`.execute(trx);
     await moveCachedBalance(trx, e.userId, -Number(e.amount), mapping);
     await trx.insertInto('kontor.ledger_reversals')

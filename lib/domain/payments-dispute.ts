@@ -9,7 +9,8 @@
  */
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { columnOf, keyOf, tableOf } from '@/lib/mapping';
+import { columnOf, keyOf } from '@/lib/mapping';
+import { writeTableOf } from '@/lib/mapping/sql';
 import { defineEdit } from '@/lib/guard/define';
 import { invalid } from '@/lib/guard/errors';
 import { cents, lockPayment, moneySchema, paymentConcepts, paymentIdSchema } from '@/lib/domain/payments-common';
@@ -52,7 +53,7 @@ export const disputePayment = defineEdit({
   async apply(trx, input, loaded) {
     const { payments } = paymentConcepts();
     const to = (input.action === 'open' ? payments.statuses.disputed : payments.statuses.completed)!;
-    await sql`update ${tableOf(payments)} set ${columnOf(payments, 'status')} = ${to} where ${keyOf(payments)} = ${loaded.target.id}`.execute(trx);
+    await sql`update ${writeTableOf(payments)} set ${columnOf(payments, 'status')} = ${to} where ${keyOf(payments)} = ${loaded.target.id}`.execute(trx);
     const before = loaded.before as { status: string; amount: string; currency: string | null };
     return { after: { ...before, status: to }, result: { paymentId: loaded.target.id, status: to } };
   },

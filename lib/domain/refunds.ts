@@ -12,7 +12,8 @@
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { z } from 'zod';
 import type { StaffContext } from '@/lib/auth';
-import { columnOf, hasColumn, keyOf, tableOf } from '@/lib/mapping';
+import { columnOf, hasColumn, keyOf } from '@/lib/mapping';
+import { writeTableOf } from '@/lib/mapping/sql';
 import { defineEdit, type Trx } from '@/lib/guard/define';
 import { moveCachedBalance } from '@/lib/domain/balance';
 import { GuardError, invalid } from '@/lib/guard/errors';
@@ -105,7 +106,7 @@ export const refundPayment = defineEdit({
       const description = hasColumn(ledger, 'description') ? sql`, ${columnOf(ledger, 'description')}` : sql``;
       const descriptionValue = hasColumn(ledger, 'description') ? sql`, ${`Refund of ${input.amount} ${input.currency} (Kontor)`}` : sql``;
       const { rows } = await sql<{ id: string }>`
-        insert into ${tableOf(ledger)} (${columnOf(ledger, 'userId')}, ${columnOf(ledger, 'amount')}, ${columnOf(ledger, 'type')}, ${columnOf(ledger, 'paymentId')}${description})
+        insert into ${writeTableOf(ledger)} (${columnOf(ledger, 'userId')}, ${columnOf(ledger, 'amount')}, ${columnOf(ledger, 'type')}, ${columnOf(ledger, 'paymentId')}${description})
         values (${payment.userId}, ${fromCents(-credits)}, ${ledger.types.refund}, ${payment.id}${descriptionValue})
         returning ${keyOf(ledger)}::text as id`.execute(trx);
       ledgerId = rows[0].id;
@@ -120,7 +121,7 @@ export const refundPayment = defineEdit({
     let status = payment.status;
     const refundedStatus = payments.statuses.refunded;
     if (refundedAfter === cents(payment.amount) && refundedStatus) {
-      await sql`update ${tableOf(payments)} set ${columnOf(payments, 'status')} = ${refundedStatus} where ${keyOf(payments)} = ${payment.id}`.execute(trx);
+      await sql`update ${writeTableOf(payments)} set ${columnOf(payments, 'status')} = ${refundedStatus} where ${keyOf(payments)} = ${payment.id}`.execute(trx);
       status = refundedStatus;
     }
     return {

@@ -6,8 +6,8 @@
  */
 import type { QueryExecutorProvider } from 'kysely';
 import { env, isEmbedded } from '@/lib/env';
-import { detectMapping, type Detection } from '@/lib/mapping/detect';
-import { getPreset, presetOfFixture } from '@/lib/mapping/presets';
+import { bestVariant, detectMapping, readCatalog, type Detection } from '@/lib/mapping/detect';
+import { getPreset, presetOfFixture, PRESET_VARIANTS } from '@/lib/mapping/presets';
 import { parseMapping, type Mapping } from '@/lib/mapping/schema';
 import { configurationProblems, validateMapping } from '@/lib/mapping/validate';
 
@@ -62,7 +62,7 @@ export function configuredMapping(): ActiveMapping | null {
 }
 
 // One per process (globalThis: Next may load this module in more than one bundle).
-const state = globalThis as typeof globalThis & { __kontorMapping?: ActiveMapping };
+const state = globalThis as typeof globalThis & { __kontorMapping?: ActiveMapping; __kontorVariant?: ActiveMapping };
 
 /** Until detection has run (the console's first request, the CLI's start): nothing is mapped. */
 const UNDETECTED: ActiveMapping = {
@@ -72,7 +72,9 @@ const UNDETECTED: ActiveMapping = {
 
 /** The mapping in use, synchronously: configured, else detection's guess once resolveActiveMapping ran. */
 export function currentMapping(): ActiveMapping {
-  return configuredMapping() ?? state.__kontorMapping ?? UNDETECTED;
+  const configured = configuredMapping();
+  if (configured?.source.kind === 'preset' && state.__kontorVariant?.mapping.name === configured.mapping.name) return state.__kontorVariant;
+  return configured ?? state.__kontorMapping ?? UNDETECTED;
 }
 
 /** Throws MappingConfigError naming every table, column and key `mapping` names and `db` lacks. */
@@ -89,6 +91,16 @@ export async function assertMappingFits(db: QueryExecutorProvider, mapping: Mapp
  */
 export async function resolveActiveMapping(db: QueryExecutorProvider): Promise<ActiveMapping> {
   const configured = configuredMapping();
+  if (configured?.source.kind === 'preset' && (PRESET_VARIANTS[configured.source.preset]?.length ?? 0) > 1) {
+    // A preset names the product; which version of its schema this database has, the catalog says.
+    if (state.__kontorVariant?.mapping.name !== configured.mapping.name) {
+      const variant = bestVariant(configured.source.preset, await readCatalog(db));
+      const mapping = variant ? parseMapping(variant) : configured.mapping;
+      await assertMappingFits(db, mapping, `KONTOR_PRESET=${configured.source.preset}`);
+      state.__kontorVariant = { mapping, source: configured.source };
+    }
+    return state.__kontorVariant;
+  }
   if (configured) {
     if (configured.source.kind !== 'embedded-demo') {
       const from = configured.source.kind === 'file' ? `KONTOR_MAPPING (${configured.source.path})` : `KONTOR_PRESET=${configured.source.preset}`;

@@ -6,9 +6,9 @@
  * a mapping file (`kontor detect`) the admin can adjust and pass with KONTOR_MAPPING.
  */
 import { sql, type QueryExecutorProvider } from 'kysely';
-import { PRESETS } from '@/lib/mapping/presets';
-import { CONCEPTS, parseMapping, type ConceptName, type Mapping, type MappingInput } from '@/lib/mapping/schema';
-import { displayTable } from '@/lib/mapping/sql';
+import { PRESET_VARIANTS } from '@/lib/mapping/presets';
+import { CONCEPTS, parseMapping, requiredColumns, type ConceptName, type Mapping, type MappingInput } from '@/lib/mapping/schema';
+import { displayTable, parseColumn } from '@/lib/mapping/sql';
 
 /** Schemas that belong to Postgres, Supabase or Kontor, never to the product. */
 const SYSTEM_SCHEMAS = [
@@ -22,11 +22,17 @@ export interface CatalogTable { schema: string; name: string; columns: CatalogCo
 
 export interface PresetScore {
   preset: string;
+  /** Which version of the product's schema scored this (PRESET_VARIANTS). */
+  version: string;
+  /** Every table and required column it names exists (optional ones may be missing). */
+  fits: boolean;
   /** Named tables and columns that exist, of all the preset names (0 to 1). */
   score: number;
   matched: number;
   /** What the database lacks, as "public.users.credits". */
   missing: string[];
+  /** Why it fits or not, in a sentence per concept. */
+  reasons: string[];
 }
 
 export interface Detection {
@@ -67,27 +73,44 @@ function indexCatalog(tables: CatalogTable[]): Index {
   return new Map(tables.map((t) => [tableKey(t.schema, t.name), new Map(t.columns.map((c) => [c.name, c]))]));
 }
 
-/** The names a mapping gives: each table, its key and its columns. */
-function namedIn(mapping: Mapping): { concept: ConceptName; table: string; column?: string }[] {
+interface Named { concept: ConceptName; table: string; column?: string; required: boolean }
+
+/** The names a mapping gives: each table, its key, its columns (a JSON field's column) and its filter's columns. */
+function namedIn(mapping: Mapping): Named[] {
   return CONCEPTS.flatMap((concept) => {
     const spec = mapping[concept];
     if (!spec) return [];
     const table = tableKey(spec.table.schema, spec.table.name);
-    const columns = [spec.key, ...Object.values(spec.columns as Record<string, string | undefined>)]
-      .filter((c): c is string => Boolean(c));
-    return [{ concept, table }, ...[...new Set(columns)].map((column) => ({ concept, table, column }))];
+    const required = new Set(['key', ...requiredColumns(concept)]);
+    const columns = new Map<string, boolean>();
+    const add = (spec: string | undefined, isRequired: boolean) => {
+      if (!spec) return;
+      const p = parseColumn(spec);
+      if (p.kind === 'constant') return;
+      columns.set(p.column, (columns.get(p.column) ?? false) || isRequired);
+    };
+    add(spec.key, true);
+    for (const [semantic, c] of Object.entries(spec.columns as Record<string, string | undefined>)) add(c, required.has(semantic));
+    for (const c of Object.keys(spec.where ?? {})) add(c, true);
+    return [{ concept, table, required: true }, ...[...columns].map(([column, req]) => ({ concept, table, column, required: req }))];
   });
 }
 
-export function scorePreset(name: string, preset: MappingInput, catalog: Index): PresetScore {
-  const names = namedIn(parseMapping(preset));
+/** A variant fits at this share of its names (every table and required column present). */
+const FIT_SCORE = 0.8;
+
+export function scorePreset(name: string, preset: MappingInput, catalog: Index, version = 'current'): PresetScore {
+  const mapping = parseMapping(preset);
+  const names = namedIn(mapping);
   const missing: string[] = [];
   let matched = 0;
+  let requiredMissing = 0;
   for (const n of names) {
     const table = catalog.get(n.table);
     const ok = n.column ? Boolean(table?.has(n.column)) : Boolean(table);
     if (ok) matched += 1;
     else {
+      if (n.required) requiredMissing += 1;
       const [schema, tableName] = n.table.split('\u0000');
       const where = displayTable({ schema, name: tableName });
       // A missing table is said once, not once per column.
@@ -95,7 +118,30 @@ export function scorePreset(name: string, preset: MappingInput, catalog: Index):
       else if (table) missing.push(`${where}.${n.column}`);
     }
   }
-  return { preset: name, score: names.length ? matched / names.length : 0, matched, missing };
+  const score = names.length ? matched / names.length : 0;
+  const reasons = CONCEPTS.filter((c) => mapping[c]).map((c) => {
+    const own = names.filter((n) => n.concept === c);
+    const found = own.filter((n) => (n.column ? catalog.get(n.table)?.has(n.column) : catalog.has(n.table))).length;
+    return `${c}: ${displayTable(mapping[c]!.table)}, ${found} of ${own.length} names`;
+  });
+  return { preset: name, version, fits: requiredMissing === 0 && score >= FIT_SCORE, score, matched, missing, reasons };
+}
+
+/** Every variant of every preset, scored against the catalog, best first. */
+function scoreAll(catalog: Index): PresetScore[] {
+  return Object.entries(PRESET_VARIANTS)
+    .flatMap(([name, variants]) => variants.map((v) => scorePreset(name, v.mapping, catalog, v.version)))
+    .sort((a, b) => Number(b.fits) - Number(a.fits) || b.score - a.score || b.matched - a.matched || a.preset.localeCompare(b.preset));
+}
+
+/** The variant of `preset` that fits this database best (KONTOR_PRESET names the product, not its version). */
+export function bestVariant(preset: string, tables: CatalogTable[]): MappingInput | null {
+  const catalog = indexCatalog(tables);
+  const variants = PRESET_VARIANTS[preset];
+  if (!variants) return null;
+  const scored = variants.map((v) => ({ v, s: scorePreset(preset, v.mapping, catalog, v.version) }))
+    .sort((a, b) => Number(b.s.fits) - Number(a.s.fits) || b.s.score - a.s.score);
+  return scored[0]?.v.mapping ?? null;
 }
 
 export async function detectMapping(db: QueryExecutorProvider): Promise<Detection> {
@@ -105,12 +151,11 @@ export async function detectMapping(db: QueryExecutorProvider): Promise<Detectio
 
 export function detectFromCatalog(tables: CatalogTable[]): Detection {
   const catalog = indexCatalog(tables);
-  const scores = Object.entries(PRESETS)
-    .map(([name, preset]) => scorePreset(name, preset, catalog))
-    .sort((a, b) => b.score - a.score || b.matched - a.matched || a.preset.localeCompare(b.preset));
+  // One line per preset: its best version.
+  const scores = scoreAll(catalog).filter((s, i, all) => all.findIndex((x) => x.preset === s.preset) === i);
   const best = scores[0];
-  if (best && best.score === 1) {
-    const mapping = PRESETS[best.preset];
+  if (best && best.fits) {
+    const mapping = PRESET_VARIANTS[best.preset].find((v) => v.version === best.version)!.mapping;
     const parsed = parseMapping(mapping);
     const found = CONCEPTS.filter((c) => parsed[c]).map((c) => ({ concept: c, table: displayTable(parsed[c]!.table) }));
     return { preset: best.preset, scores, mapping, found };

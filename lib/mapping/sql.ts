@@ -130,7 +130,7 @@ export function insertColumns<C extends Mapped>(
   const json = new Map<string, { path: string[]; value: RawBuilder<unknown> }[]>();
   const value = (v: RawBuilder<unknown> | string | null) => (v === null || typeof v === 'string' ? sql`${v}` : v);
   for (const [semantic, v] of Object.entries(values) as [ColumnName<C>, RawBuilder<unknown> | string | null | undefined][]) {
-    if (v === undefined) continue;
+    if (v === undefined || v === null) continue;
     const spec = (concept.columns as Record<string, string | undefined>)[semantic];
     if (!spec) continue;
     const p = parseColumn(spec);

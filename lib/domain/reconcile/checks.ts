@@ -5,6 +5,7 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import { columnOf, hasColumn, keyOf, tableOf, taskBillable, type Mapping } from '@/lib/mapping';
+import { parseColumn } from '@/lib/mapping/sql';
 import type { Trx } from '@/lib/guard/define';
 import type { DiscrepancyKind, Finding } from '@/lib/domain/reconcile/kinds';
 
@@ -80,6 +81,8 @@ export async function splitKey(trx: Trx, table: { schema: string; name: string }
 export async function sampleQuantiles(
   trx: Trx, table: { schema: string; name: string }, column: string, parts: number, minRows: number,
 ): Promise<string[] | null> {
+  // A JSON field or constant (a derived concept's key) is not sampled: its check runs whole.
+  if (parseColumn(column).kind !== 'column') return null;
   const est = await estimatedRows(trx, table);
   if (est < minRows) return null;
   const percent = Math.min(100, Math.max(0.1, (50_000 / Math.max(est, 1)) * 100));
@@ -239,6 +242,8 @@ export async function taskFindings(trx: Trx, c: Concepts, candidates?: string[])
   const unpaid = [st.failed, st.cancelled].filter((s): s is string => Boolean(s));
   const cost = hasColumn(tasks, 'cost') ? sql`coalesce(t.${columnOf(tasks, 'cost')}, 0)` : sql`null::numeric`;
   const billable = await billableTask(trx, c);
+  // A refund that names the task nets its charge: a failed task charged and refunded is settled.
+  const taskTypes = [ledger.types.spend!, ledger.types.refund].filter((x): x is string => Boolean(x));
   const userId = hasColumn(tasks, 'userId') ? sql`t.${columnOf(tasks, 'userId')}::text` : sql`null::text`;
   const { rows } = await sql<{
     task_id: string; user_id: string | null; status: string; cost: string | null; billable: boolean; spent: string; charged: boolean;
@@ -246,7 +251,7 @@ export async function taskFindings(trx: Trx, c: Concepts, candidates?: string[])
     with s as (
       select ${lt} as tid, sum(l.${columnOf(ledger, 'amount')}) as spent
         from ${tableOf(ledger)} l
-       where l.${columnOf(ledger, 'type')} = ${ledger.types.spend!} and ${lt} is not null ${only}
+       where l.${columnOf(ledger, 'type')}::text = any(${taskTypes}::text[]) and ${lt} is not null ${only}
        group by ${lt}
     ), t as (
       select t.*, ${billable} as billable_, ${cost} as cost_

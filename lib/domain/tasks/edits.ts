@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { defineEdit, type Trx } from '@/lib/guard/define';
 import { GuardError, invalid } from '@/lib/guard/errors';
 import { activeMapping, columnOf, hasColumn, keyOf, tableOf } from '@/lib/mapping';
+import { writeTableOf } from '@/lib/mapping/sql';
 import {
   at, hasHeartbeats, joinWorker, queueModel, queueNow, rawStatus, statusIn, taskKey, taskTable, tcol, workerCol, workerDead, type QueueModel, type TaskState,
 } from '@/lib/domain/tasks/model';
@@ -109,7 +110,7 @@ function setList(m: QueueModel, action: Action): RawBuilder<unknown> {
 async function transition(trx: Trx, m: QueueModel, action: Action, ids: string[]): Promise<void> {
   const now = at(await queueNow(trx));
   const { rows } = await sql<{ id: string }>`
-    update ${taskTable(m)} t set ${setList(m, action)}
+    update ${writeTableOf(m.tasks)} t set ${setList(m, action)}
       from (select ${taskKey(m)} as kid from ${taskTable(m)} t ${joinWorker(m)}
              where ${taskKey(m)}::text = any(${ids}::text[]) and ${allowedNow(m, action, now)}) ok
      where ${taskKey(m)} = ok.kid
@@ -295,7 +296,7 @@ export const markWorkerOffline = defineEdit({
     const w = m.workers!;
     const before = loaded.before as { status: string; lastHeartbeat: string | null };
     const { rows } = await sql<{ id: string }>`
-      update ${tableOf(w)} set ${columnOf(w, 'status')} = ${w.statuses.inactive!}
+      update ${writeTableOf(w)} set ${columnOf(w, 'status')} = ${w.statuses.inactive!}
        where ${keyOf(w)}::text = ${input.workerId} and ${columnOf(w, 'status')}::text = ${w.statuses.active!}
       returning ${keyOf(w)}::text as id`.execute(trx);
     if (rows.length !== 1) throw new GuardError('conflict', `Worker ${input.workerId} changed meanwhile; nothing was changed.`);

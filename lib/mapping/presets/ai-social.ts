@@ -1,7 +1,7 @@
 /**
- * The AI social platform (../shared/seeds/ai-social.md; fixture db/fixtures/ai-social): SQLAlchemy
- * models with UUID keys and soft deletion through a status field. It takes no payments and keeps no
- * credits, tasks or workers: Kontor shows its users and the database pages.
+ * The AI social platform (vishalbharadwaj2406/ai-reddit, Alembic head; fixture db/fixtures/ai-social-*):
+ * SQLAlchemy models with uuid keys (users.user_id) and soft deletion through users.status ('archived').
+ * It takes no payments and keeps no credits, tasks or workers: Kontor shows its users and the database pages.
  */
 import type { MappingInput } from '@/lib/mapping/schema';
 
@@ -9,9 +9,9 @@ export const aiSocialPreset = {
   name: 'ai-social',
   users: {
     table: { schema: 'public', name: 'users' },
-    key: 'id',
-    columns: { email: 'email', name: 'display_name', createdAt: 'created_at', status: 'status' },
-    statuses: { active: 'active', suspended: 'suspended', deleted: 'deleted' },
+    key: 'user_id',
+    columns: { email: 'email', name: 'user_name', createdAt: 'created_at', status: 'status' },
+    statuses: { active: 'active', deleted: 'archived' },
   },
   absent: {
     payments: 'the AI social platform takes no payments',

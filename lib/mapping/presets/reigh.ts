@@ -1,50 +1,86 @@
 /**
- * Reigh (../shared/seeds/reigh.md; fixture db/fixtures/reigh): the cached balance in users.credits,
- * moved by a trigger on credits_ledger; tasks with worker_id and no user column (a task belongs to a
- * project); travel orchestrators charged for their segment sub-tasks. No payments table: Stripe
- * purchases are 'stripe' ledger rows.
+ * Reigh (banodoco/Reigh, then banodoco/reigh-app; fixtures db/fixtures/reigh-*): the cached balance in
+ * users.credits, re-summed from credits_ledger by the product's trigger (which refuses direct writes);
+ * amounts in cents. A Stripe checkout is a 'stripe' ledger row keyed by metadata->>'stripe_session_id'
+ * (no payments table: the payments are those rows, one per session). Tasks belong to a project (no user
+ * column); travel sub-tasks name their orchestrator in params->>'orchestrator_task_id_ref' and are paid
+ * through it (billing parent-only). Task prices: task_cost_configs (Aug 2025), then task_types.
  */
 import type { MappingInput } from '@/lib/mapping/schema';
 
+const users = {
+  table: { schema: 'public', name: 'users' },
+  key: 'id',
+  // No created_at in any version (auth.users has it); given_credits is a flag, not an amount.
+  columns: { email: 'email', name: 'name', credits: 'credits' },
+} as const;
+
+const ledger = {
+  table: { schema: 'public', name: 'credits_ledger' },
+  key: 'id',
+  columns: {
+    userId: 'user_id', amount: 'amount', type: 'type', taskId: 'task_id', createdAt: 'created_at',
+    paymentId: 'metadata->>stripe_session_id',
+  },
+  types: { purchase: 'stripe', spend: 'spend', refund: 'refund', manual: 'manual' },
+  balanceUpdate: 'trigger',
+} as const;
+
+const payments = {
+  table: { schema: 'public', name: 'credits_ledger' },
+  where: { type: 'stripe' },
+  key: 'metadata->>stripe_session_id',
+  oneRowPerKey: true,
+  columns: {
+    userId: 'user_id', amount: 'amount', credits: 'amount', status: "'completed'", createdAt: 'created_at',
+    provider: "'stripe'", providerRef: 'metadata->>stripe_session_id', currency: 'metadata->>currency',
+  },
+  statuses: { completed: 'completed' },
+  amountUnit: 'minor',
+} as const;
+
+const tasks = {
+  table: { schema: 'public', name: 'tasks' },
+  key: 'id',
+  columns: {
+    projectId: 'project_id', taskType: 'task_type', status: 'status', params: 'params', workerId: 'worker_id',
+    attempts: 'attempts', errorMessage: 'error_message', createdAt: 'created_at', updatedAt: 'updated_at',
+    startedAt: 'generation_started_at', processedAt: 'generation_processed_at', parentId: 'params->>orchestrator_task_id_ref',
+  },
+  statuses: { queued: 'Queued', inProgress: 'In Progress', complete: 'Complete', failed: 'Failed', cancelled: 'Cancelled' },
+  billing: 'parent-only',
+} as const;
+
+const workers = {
+  table: { schema: 'public', name: 'workers' },
+  key: 'id',
+  columns: { status: 'status', lastHeartbeat: 'last_heartbeat', metadata: 'metadata', createdAt: 'created_at' },
+  statuses: { active: 'active', inactive: 'inactive', terminated: 'terminated' },
+} as const;
+
+const absent = {
+  apiCosts: 'Reigh logs no per-call API costs: a task costs its seconds at its type\'s rate',
+  tiers: 'Reigh has no subscription tiers',
+} as const;
+
+/** Sep 2025 on: task_types (name, base_cost_per_second) replaces task_cost_configs. */
 export const reighPreset = {
   name: 'reigh',
-  users: {
-    table: { schema: 'public', name: 'users' },
-    key: 'id',
-    columns: { email: 'email', name: 'name', createdAt: 'created_at', credits: 'credits', givenCredits: 'given_credits' },
+  users, ledger, payments, tasks, workers, absent,
+  taskCostConfigs: {
+    table: { schema: 'public', name: 'task_types' },
+    key: 'name',
+    columns: { taskType: 'name', baseCostPerSecond: 'base_cost_per_second', costFactors: 'cost_factors' },
   },
-  ledger: {
-    table: { schema: 'public', name: 'credits_ledger' },
-    key: 'id',
-    columns: { userId: 'user_id', amount: 'amount', type: 'type', taskId: 'task_id', createdAt: 'created_at' },
-    types: { purchase: 'stripe', spend: 'spend', refund: 'refund', manual: 'manual' },
-    balanceUpdate: 'trigger',
-  },
+} satisfies MappingInput;
+
+/** Aug 2025: task_cost_configs. */
+export const reigh202508Preset = {
+  name: 'reigh',
+  users, ledger, payments, tasks, workers, absent,
   taskCostConfigs: {
     table: { schema: 'public', name: 'task_cost_configs' },
     key: 'id',
     columns: { taskType: 'task_type', baseCostPerSecond: 'base_cost_per_second', costFactors: 'cost_factors' },
-  },
-  tasks: {
-    table: { schema: 'public', name: 'tasks' },
-    key: 'id',
-    columns: {
-      projectId: 'project_id', taskType: 'task_type', status: 'status', params: 'params', workerId: 'worker_id',
-      attempts: 'attempts', errorMessage: 'error_message', createdAt: 'created_at', updatedAt: 'updated_at',
-      startedAt: 'generation_started_at', processedAt: 'generation_processed_at', parentId: 'orchestrator_task_id',
-    },
-    statuses: { queued: 'Queued', inProgress: 'In Progress', complete: 'Complete', failed: 'Failed', cancelled: 'Cancelled' },
-    billing: 'parent-only',
-  },
-  workers: {
-    table: { schema: 'public', name: 'workers' },
-    key: 'id',
-    columns: { status: 'status', lastHeartbeat: 'last_heartbeat', metadata: 'metadata', createdAt: 'created_at' },
-    statuses: { active: 'active', inactive: 'inactive', terminated: 'terminated' },
-  },
-  absent: {
-    payments: "Reigh keeps no payments table: Stripe purchases arrive in credits_ledger as 'stripe' entries",
-    apiCosts: 'Reigh logs no per-call API costs: a task costs its seconds at task_cost_configs rates',
-    tiers: 'Reigh has no subscription tiers',
   },
 } satisfies MappingInput;

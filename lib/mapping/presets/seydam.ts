@@ -1,7 +1,8 @@
 /**
- * Seydam AI (../shared/seeds/seydam-ai.md; fixture db/fixtures/seydam): Django's tables in public,
- * bigint keys, Razorpay payments in paise, and token usage per report. It keeps no credit ledger:
- * a report's tokens are metered in seydam_tokenusage.
+ * Seydam AI (1digitaldesign/db-6-weather-documentation db-4 @fe43247; fixture db/fixtures/seydam-*):
+ * Django's tables in public with bigint keys; Paystack payments in kobo, one row per user that each
+ * checkout overwrites (last_reference, last_amount, last_status; reports_paid counts paid reports);
+ * report jobs in seydam_reportjobid (no type, no workers). No credit ledger, no per-call cost log.
  */
 import type { MappingInput } from '@/lib/mapping/schema';
 
@@ -10,32 +11,33 @@ export const seydamPreset = {
   users: {
     table: { schema: 'public', name: 'seydam_customuser' },
     key: 'id',
-    columns: { email: 'email', name: 'username', createdAt: 'date_joined', credits: 'credits' },
+    columns: { email: 'email', name: 'username', createdAt: 'date_joined' },
   },
   payments: {
     table: { schema: 'public', name: 'seydam_payment' },
     key: 'id',
     columns: {
-      userId: 'user_id', amount: 'amount', currency: 'currency', credits: 'credits_purchased', status: 'status',
-      provider: 'provider', providerRef: 'razorpay_payment_id', orderId: 'razorpay_order_id',
-      createdAt: 'created_at', updatedAt: 'updated_at',
+      userId: 'user_id', amount: 'last_amount', currency: "'NGN'", credits: 'reports_paid', status: 'last_status',
+      provider: "'paystack'", providerRef: 'last_reference', createdAt: 'created_at', updatedAt: 'updated_at',
     },
-    statuses: { created: 'created', completed: 'paid', failed: 'failed', refunded: 'refunded' },
+    statuses: { completed: 'success', failed: 'failed', refunded: 'reversed', pending: 'abandoned' },
     amountUnit: 'minor',
   },
-  apiCosts: {
-    table: { schema: 'public', name: 'seydam_tokenusage' },
+  tasks: {
+    table: { schema: 'public', name: 'seydam_reportjobid' },
     key: 'id',
     columns: {
-      userId: 'user_id', model: 'model_name', inputTokens: 'prompt_tokens', outputTokens: 'completion_tokens',
-      costUsd: 'cost', createdAt: 'created_at',
+      userId: 'user_id', status: 'status', attempts: 'attempts', errorMessage: 'last_error',
+      createdAt: 'created_at', updatedAt: 'updated_at', params: 'stage',
     },
+    statuses: { queued: 'pending', inProgress: 'processing', complete: 'completed', failed: 'failed' },
+    billing: 'none',
   },
   absent: {
-    ledger: 'Seydam keeps no credit ledger: credits live in seydam_customuser.credits and usage is metered as tokens in seydam_tokenusage',
-    taskCostConfigs: 'Seydam has no task pricing',
-    tasks: 'Seydam has no task queue: reports are generated in the request',
-    workers: 'Seydam has no workers',
-    tiers: 'Seydam has no subscription tiers',
+    ledger: 'Seydam keeps no credit ledger: a payment row counts paid reports (reports_paid) and reports carry their token allowance',
+    taskCostConfigs: 'Seydam has no task pricing: a report is paid for up front',
+    workers: 'Seydam has no workers table: report jobs run on an external service',
+    apiCosts: 'Seydam logs no per-call API costs: seydam_tokenusage counts output tokens per user only',
+    tiers: 'Seydam has no subscription tiers: the first report is free, the others are paid one by one',
   },
 } satisfies MappingInput;
