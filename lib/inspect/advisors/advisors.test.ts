@@ -293,7 +293,7 @@ describe('advisors on the demo database', () => {
 
   test('nothing else in the demo is flagged', () => {
     // One object per finding, but one per public bucket for the storage one.
-    const expected = new Map(planted.map((d) => [d.kind, d.kind === 'public_bucket_allows_listing' ? d.objects.length : 1]));
+    const expected = new Map(planted.map((d) => [d.kind, d.kind === 'public_bucket_allows_listing' ? d.ids!.length : 1]));
     const got = new Map(findings.map((f) => [f.id, f.objects.length]));
     assert.deepEqual([...got.entries()].sort(), [...expected.entries()].sort());
   });
