@@ -23,7 +23,7 @@ export const lintCommand: Command = {
       console.error('kontor lint: --fail-on takes error or warning');
       return 2;
     }
-    const { findings, skipped } = await runAdvisors([db, db]); // two lanes on the pool
+    const { findings, skipped } = await runAdvisors([db, db]); // two lanes on the pool (a third only competes for the cores with the verdicts query)
     const open = openFindings(findings);
     const failing = open.filter((f) => RANK[f.level] <= RANK[failOn]);
     const counts = Object.fromEntries(LEVELS.map((l) => [l, open.filter((f) => f.level === l).length]));

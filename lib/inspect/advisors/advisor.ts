@@ -13,4 +13,6 @@ export interface Advisor extends AdvisorInfo {
   run: (db: QueryExecutorProvider, ctx: RunContext) => Promise<ObjectRow[]>;
   /** Supabase roles, schemas or tables it needs: without them it is skipped, and the run says why. */
   requires?: Requirements;
+  /** It reads the index verdicts the run shares (RunContext): scheduled so that one lane reads them while the others go on. */
+  readsIndexVerdicts?: true;
 }

@@ -58,7 +58,7 @@ export async function runAdvisors(db: QueryExecutorProvider | readonly QueryExec
   const suppressions = opts.suppressions ?? (await listActiveSuppressions(lanes[0]));
   const timings: Record<string, number> = {};
   const cache = {};
-  const todo = ADVISORS.filter((a) => !opts.categories || opts.categories.includes(a.category));
+  const todo = schedule(ADVISORS.filter((a) => !opts.categories || opts.categories.includes(a.category)));
   const results = new Map<string, Awaited<ReturnType<Advisor['run']>>>();
   const skipped: SkippedAdvisor[] = [];
   let next = 0;
@@ -77,7 +77,7 @@ export async function runAdvisors(db: QueryExecutorProvider | readonly QueryExec
   for (const advisor of todo) {
     const rows = results.get(advisor.id);
     if (!rows?.length) continue;
-    const { run: _run, requires: _requires, ...info } = advisor;
+    const { run: _run, requires: _requires, readsIndexVerdicts: _reads, ...info } = advisor;
     const finding: Finding = { ...info, objects: [], suppressed: [] };
     for (const row of rows) {
       const base = { object: row.object, table: row.table, related: row.related ?? [], detail: row.detail };
@@ -91,6 +91,16 @@ export async function runAdvisors(db: QueryExecutorProvider | readonly QueryExec
   findings.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.category.localeCompare(b.category) || a.id.localeCompare(b.id));
   skipped.sort((a, b) => a.id.localeCompare(b.id));
   return { findings, skipped, timings };
+}
+
+/**
+ * The order lanes take the checks in: the first that reads the shared index verdicts goes first (its
+ * lane reads them, the costliest query of the run, while the other lanes take the rest), and the
+ * others that read them go last, when the verdicts are there: no lane waits on another's query.
+ */
+function schedule(todo: Advisor[]): Advisor[] {
+  const shared = todo.filter((a) => a.readsIndexVerdicts);
+  return [...shared.slice(0, 1), ...todo.filter((a) => !a.readsIndexVerdicts), ...shared.slice(1)];
 }
 
 /** Findings with at least one unsuppressed object: what a pipeline fails on and the page leads with. */

@@ -57,6 +57,7 @@ export const INTEGRITY_ADVISORS: Advisor[] = [
     category: 'integrity',
     why: 'A failed CREATE INDEX CONCURRENTLY left an index that queries cannot use but every write still maintains; a unique one enforces nothing.',
     fix: 'DROP INDEX CONCURRENTLY it and create it again (REINDEX INDEX CONCURRENTLY).',
+    readsIndexVerdicts: true,
     run: (_db, ctx) => indexesWithVerdict(ctx, 'invalid'),
   },
   {
@@ -73,9 +74,9 @@ export const INTEGRITY_ADVISORS: Advisor[] = [
         from pg_catalog.pg_attribute a
         join pg_catalog.pg_class c on c.oid = a.attrelid join pg_catalog.pg_namespace n on n.oid = c.relnamespace
         join pg_catalog.pg_type t on t.oid = a.atttypid
-       where a.attnum > 0 and not a.attisdropped and c.relkind in ('r', 'p', 'm') and ${productSchema()}
-         and t.typnamespace = 'pg_catalog'::regnamespace
-         and t.typname in ('regcollation', 'regconfig', 'regdictionary', 'regnamespace', 'regoper', 'regoperator', 'regproc', 'regprocedure')
+       where a.atttypid = any(array['pg_catalog.regcollation', 'pg_catalog.regconfig', 'pg_catalog.regdictionary', 'pg_catalog.regnamespace',
+                                    'pg_catalog.regoper', 'pg_catalog.regoperator', 'pg_catalog.regproc', 'pg_catalog.regprocedure']::regtype[]::oid[])
+         and a.attnum > 0 and not a.attisdropped and c.relkind in ('r', 'p', 'm') and ${productSchema()}
        order by 1`),
   },
   {

@@ -28,27 +28,32 @@ function evaluatedOnce(f: Frame): boolean {
   return f.type === EXPR_SUBLINK && !f.scans && !f.readsRow;
 }
 
+/** The characters the walk stops at; everything between them is skipped in one step. */
+const STOPS = /[{}\\]/g;
+
 export function perRowCalls(tree: string | null, watched: ReadonlySet<string>): string[] {
   if (!tree) return [];
   const stack: string[] = [];
   const frames: Frame[] = [];
   const found: string[] = [];
-  for (let i = 0; i < tree.length; i++) {
+  STOPS.lastIndex = 0;
+  for (let m = STOPS.exec(tree); m; m = STOPS.exec(tree)) {
+    const i = m.index;
     const ch = tree[i];
     if (ch === '\\') {
-      i++; // an escaped character inside a token (outToken escapes braces, parentheses, spaces)
+      STOPS.lastIndex = i + 2; // an escaped character inside a token (outToken escapes braces, parentheses, spaces)
     } else if (ch === '{') {
       let j = i + 1;
-      while (j < tree.length && /[A-Z_]/.test(tree[j])) j++;
+      while (j < tree.length && ((tree.charCodeAt(j) >= 65 && tree.charCodeAt(j) <= 90) || tree[j] === '_')) j++;
       const node = tree.slice(i + 1, j);
       stack.push(node);
       const frame = frames.at(-1);
       if (node === 'SUBLINK') {
-        const m = /^ :subLinkType (\d+)/.exec(tree.slice(j, j + 20));
-        frames.push({ depth: stack.length, type: m ? Number(m[1]) : -1, scans: false, readsRow: false, calls: [] });
+        const t = /^ :subLinkType (\d+)/.exec(tree.slice(j, j + 20));
+        frames.push({ depth: stack.length, type: t ? Number(t[1]) : -1, scans: false, readsRow: false, calls: [] });
       } else if (node === 'FUNCEXPR') {
-        const m = /^ :funcid (\d+)/.exec(tree.slice(j, j + 24));
-        if (m && watched.has(m[1])) (frame ? frame.calls : found).push(m[1]);
+        const f = /^ :funcid (\d+)/.exec(tree.slice(j, j + 24));
+        if (f && watched.has(f[1])) (frame ? frame.calls : found).push(f[1]);
       } else if (node === 'VAR' && frame) {
         frame.readsRow = true;
       } else if (node === 'QUERY' && frame && stack.length === frame.depth + 1) {
@@ -56,8 +61,8 @@ export function perRowCalls(tree: string | null, watched: ReadonlySet<string>): 
         const k = tree.indexOf(' :rtable ', j);
         if (k >= 0 && !tree.startsWith('<>', k + ' :rtable '.length)) frame.scans = true;
       }
-      i = j - 1;
-    } else if (ch === '}') {
+      STOPS.lastIndex = j;
+    } else {
       const depth = stack.length;
       stack.pop();
       const frame = frames.at(-1);

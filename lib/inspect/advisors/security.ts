@@ -29,9 +29,16 @@ export const HOLDS_USER_DATA = sql`(exists (select 1 from pg_catalog.pg_attribut
            or exists (select 1 from pg_catalog.pg_constraint g where g.conrelid = f.confrelid and g.contype = 'f'
                        and g.confrelid = to_regclass('auth.users')))))`;
 
-/** An expression that is always true: `true`, `(true)`, `1 = 1`, as pg_get_expr prints them. */
-const ALWAYS_TRUE = (expr: ReturnType<typeof sql>) =>
-  sql`(lower(regexp_replace(${expr}, '[\\s()]', '', 'g')) in ('true', '1=1'))`;
+/**
+ * A policy expression (pg_node_tree) that is always true: `true`, `(true)`, `1 = 1`, as pg_get_expr
+ * prints them. Their trees are a few hundred characters: longer ones are not deparsed at all.
+ */
+const ALWAYS_TRUE = (tree: ReturnType<typeof sql>) =>
+  sql`(case when octet_length(${tree}::text) < 1000
+            then lower(regexp_replace(pg_get_expr(${tree}, p.polrelid), '[\\s()]', '', 'g')) in ('true', '1=1') else false end)`;
+
+/** 'user_metadata' as a constant's bytes appear in a pg_node_tree (`:constvalue 17 [ 68 0 0 0 117 115 ...`). */
+const USER_METADATA_BYTES = `%${[...new TextEncoder().encode('user_metadata')].join(' ')}%`;
 
 const CMD = sql`case p.polcmd when 'r' then 'SELECT' when 'a' then 'INSERT' when 'w' then 'UPDATE' when 'd' then 'DELETE' else 'ALL' end`;
 
@@ -95,8 +102,8 @@ export const SECURITY_ADVISORS: Advisor[] = [
     fix: 'Restrict the policy to the owner, e.g. USING ((select auth.uid()) = user_id) and the same WITH CHECK.',
     run: (db) => rows(db, sql<ObjectRow>`with ${API_ROLES_CTE},
       pol as (
-        select p.*, ${ALWAYS_TRUE(sql`pg_get_expr(p.polqual, p.polrelid)`)} as using_true,
-               (${ALWAYS_TRUE(sql`pg_get_expr(p.polwithcheck, p.polrelid)`)}
+        select p.*, ${ALWAYS_TRUE(sql`p.polqual`)} as using_true,
+               (${ALWAYS_TRUE(sql`p.polwithcheck`)}
                 -- INSERT has no USING: without WITH CHECK it accepts any row
                 or (p.polcmd = 'a' and p.polwithcheck is null)) as check_true
           from pg_catalog.pg_policy p where p.polpermissive)
@@ -125,6 +132,11 @@ export const SECURITY_ADVISORS: Advisor[] = [
         from pg_catalog.pg_policy p
         join pg_catalog.pg_class c on c.oid = p.polrelid join pg_catalog.pg_namespace n on n.oid = c.relnamespace
        where ${productSchema()}
+         -- Deparsing every policy is the cost: only trees holding the text 'user_metadata' (a constant's
+         -- bytes) are, unless a column or function of that name exists (a reference carries no name).
+         and (coalesce(p.polqual::text, '') || coalesce(p.polwithcheck::text, '') like ${USER_METADATA_BYTES}
+              or exists (select 1 from pg_catalog.pg_attribute a where a.attname = 'user_metadata')
+              or exists (select 1 from pg_catalog.pg_proc f where f.proname = 'user_metadata'))
          and (coalesce(pg_get_expr(p.polqual, p.polrelid), '') ~ '\\muser_metadata\\M'
               or coalesce(pg_get_expr(p.polwithcheck, p.polrelid), '') ~ '\\muser_metadata\\M')
        order by 1`),

@@ -31,7 +31,9 @@ export function notFromExtension(classid: string, oidRef: string): RawBuilder<bo
  * INHERIT (Supabase's `authenticator`) only switches into them, so it is not listed either.
  */
 export const API_ROLES_CTE = sql`api_roles as (
-  select r.oid, r.rolname::text as rolname, r.rolbypassrls
+  select r.oid, r.rolname::text as rolname, r.rolbypassrls,
+         -- the roles whose privileges it has: a policy TO one of them applies to it
+         array(select g.oid from pg_catalog.pg_roles g where pg_catalog.pg_has_role(r.oid, g.oid, 'USAGE')) as reach
     from pg_catalog.pg_roles r
    where not r.rolsuper
      and (r.rolname in ('anon', 'authenticated')
