@@ -9,7 +9,10 @@ import pg from 'pg';
 export const BENCH_SHAPE = { tables: 5000, schemas: 50, indexesPerTable: 3, policiesPerTable: 1 } as const;
 export const BENCH_COMMENT = `kontor bench v1 ${BENCH_SHAPE.tables} tables`;
 
-export async function generateBenchSchema(url: string, log: (line: string) => void): Promise<void> {
+/** How many tables, in how many schemas: the benchmark's 5,000, or fewer for a test (200 at least: the statement history reads tables 1 to 200). */
+export interface BenchShape { tables: number; schemas: number }
+
+export async function generateBenchSchema(url: string, log: (line: string) => void, shape: BenchShape = BENCH_SHAPE): Promise<void> {
   const c = new pg.Client(url);
   await c.connect();
   try {
@@ -22,13 +25,13 @@ export async function generateBenchSchema(url: string, log: (line: string) => vo
       create or replace function auth.uid() returns uuid language sql stable
         as $f$ select nullif(current_setting('request.jwt.claim.sub', true), '')::uuid $f$;`);
     const batch = 250;
-    for (let from = 1; from <= BENCH_SHAPE.tables; from += batch) {
+    for (let from = 1; from <= shape.tables; from += batch) {
       await c.query(`
         do $$
         declare i int; s text; t text;
         begin
-          for i in ${from}..${Math.min(from + batch - 1, BENCH_SHAPE.tables)} loop
-            s := 'app_' || lpad((i % ${BENCH_SHAPE.schemas})::text, 2, '0');
+          for i in ${from}..${Math.min(from + batch - 1, shape.tables)} loop
+            s := 'app_' || lpad((i % ${shape.schemas})::text, 2, '0');
             t := 'table_' || lpad(i::text, 5, '0');
             execute format('create schema if not exists %I', s);
             execute format('create table %I.%I (id bigint generated always as identity primary key, owner_id uuid not null,
@@ -41,12 +44,12 @@ export async function generateBenchSchema(url: string, log: (line: string) => vo
                             repeat(''x'', g * 10) from generate_series(1, %s) g', s, t, 1 + i % 40);
           end loop;
         end $$`);
-      log(`  tables ${Math.min(from + batch - 1, BENCH_SHAPE.tables)} of ${BENCH_SHAPE.tables}`);
+      log(`  tables ${Math.min(from + batch - 1, shape.tables)} of ${shape.tables}`);
     }
     await c.query('analyze');
     // Some statement history, as a live product has.
     for (let i = 1; i <= 200; i++) {
-      await c.query(`select count(*) from app_${String(i % 50).padStart(2, '0')}.table_${String(i).padStart(5, '0')} where owner_id = $1`, ['00000000-0000-4000-8000-000000000000']);
+      await c.query(`select count(*) from app_${String(i % shape.schemas).padStart(2, '0')}.table_${String(i).padStart(5, '0')} where owner_id = $1`, ['00000000-0000-4000-8000-000000000000']);
     }
   } finally {
     await c.end();

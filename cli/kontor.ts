@@ -58,8 +58,11 @@ export const COMMANDS: Record<string, Command> = {
   },
 };
 
-/** Commands that work without the product's mapping (and help to fix it). */
-const MAPPING_FREE = new Set(['detect', 'migrate', 'status', 'staff', 'audit']);
+/**
+ * Commands that work without the product's mapping (and help to fix it): lint and inspect read the
+ * catalog only, and detection would cost them seconds on a large catalog.
+ */
+const MAPPING_FREE = new Set(['detect', 'migrate', 'status', 'staff', 'audit', 'lint', 'inspect']);
 
 function usage() {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(14)}${c.summary}`);
@@ -102,11 +105,31 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * Resolves once what was written to the stream has been handed to the OS. On a pipe, Node writes what
+ * the pipe takes (64 KB) and queues the rest; process.exit would drop the queue, cutting a large --json
+ * document. The callback of an empty write runs after every write queued before it. A reader that has
+ * gone away (`| head`) ends the wait with EPIPE, which is not an error of ours.
+ */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || stream.writableEnded) return resolve();
+    stream.write('', () => resolve());
+  });
+}
+
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+
+async function exit(code: number): Promise<never> {
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  process.exit(code);
+}
+
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exit(code),
   (err: Error & { code?: string }) => {
     const hint = err.code === 'ECONNREFUSED' ? ' (is the database running? check DATABASE_URL)' : '';
     console.error(`kontor: ${err.message}${hint}`);
-    process.exit(1);
+    return exit(1);
   },
 );

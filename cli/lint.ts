@@ -23,7 +23,7 @@ export const lintCommand: Command = {
       console.error('kontor lint: --fail-on takes error or warning');
       return 2;
     }
-    const { findings } = await runAdvisors([db, db]); // two lanes on the pool
+    const { findings, skipped } = await runAdvisors([db, db]); // two lanes on the pool (a third only competes for the cores with the verdicts query)
     const open = openFindings(findings);
     const failing = open.filter((f) => RANK[f.level] <= RANK[failOn]);
     const counts = Object.fromEntries(LEVELS.map((l) => [l, open.filter((f) => f.level === l).length]));
@@ -36,9 +36,10 @@ export const lintCommand: Command = {
           `          fix: ${f.fix}`,
         ].join('\n'),
       ),
+      ...skipped.map((k) => `SKIPPED ${k.id}: ${k.reason}`),
       `${counts.error} error, ${counts.warning} warning, ${counts.info} info finding(s); failing on ${failOn}: ${failing.length}.`,
     ].join('\n');
-    out(json, { failOn, failing: failing.map((f) => f.id), counts, findings }, text);
+    out(json, { failOn, failing: failing.map((f) => f.id), counts, findings, skipped }, text);
     return failing.length ? 1 : 0;
   },
 };

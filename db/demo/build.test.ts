@@ -135,6 +135,13 @@ const CHECKS: Record<string, (c: pg.Client, e: ManifestEntry) => Promise<void>> 
     assert.equal(r.length, 1);
     assert.ok(await hasUserColumn(c, e.objects![0]));
   },
+  async public_bucket_allows_listing(c, e) {
+    const r = await rows<{ id: string }>(c, `select id from storage.buckets where public order by id`);
+    assert.deepEqual(r.map((x) => x.id).sort(), [...e.ids!].sort());
+    const p = await rows(c, `select 1 from pg_policies where schemaname = 'storage' and tablename = 'objects' and cmd = 'SELECT'
+      and 'anon' = any(roles) and qual like '%bucket_id = ANY (ARRAY[''public''::text, ''lora_files''::text])%'`);
+    assert.equal(p.length, 1);
+  },
   async multiple_permissive_policies(c, e) {
     const r = await rows(c, `select 1 from pg_policies where format('%I.%I', schemaname, tablename) = $1
       and permissive = 'PERMISSIVE' and cmd in ('SELECT', 'ALL') and 'authenticated' = any(roles)`, [e.objects![0]]);

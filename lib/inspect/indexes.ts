@@ -272,7 +272,24 @@ export interface UnindexedForeignKey {
   fix: string;
 }
 
-/** Foreign keys (in judged schemas) whose columns lead no valid, non-partial index of their table. */
+/**
+ * A partial index still serves a foreign key's lookups when its predicate only says the key's columns
+ * are not null (`where project_id is not null`): the lookups are `col = $1`, which implies it (the
+ * planner proves it and uses the index: EXPLAIN shows an Index Scan). Read as the AND of
+ * `(col IS NOT NULL)` terms, each on a column of the key; any other predicate does not cover.
+ */
+function partialCoversKey(i: RawBuilder<unknown>, k: RawBuilder<unknown>) {
+  return sql<boolean>`not exists (
+    select 1 from regexp_split_to_table(pg_get_expr(${i}.indpred, ${i}.indrelid), ' AND ') term
+     where regexp_replace(term, '^\\(+|\\)+$', '', 'g') <> all (array(
+             select quote_ident(a.attname) || ' IS NOT NULL' from pg_catalog.pg_attribute a
+              where a.attrelid = ${k}.conrelid and a.attnum = any(${k}.conkey))))`;
+}
+
+/**
+ * Foreign keys (in judged schemas) whose columns lead no valid index of their table (a partial one
+ * counts when it only excludes null keys: partialCoversKey).
+ */
 export async function listUnindexedForeignKeys(
   db: QueryExecutorProvider,
   opts: { limit?: number; offset?: number; table?: { schema: string; name: string } } = {},
@@ -295,7 +312,8 @@ export async function listUnindexedForeignKeys(
        ${opts.table ? sql`and n.nspname = ${opts.table.schema} and c.relname = ${opts.table.name}` : sql``}
        and not exists (
          select 1 from pg_catalog.pg_index i
-          where i.indrelid = k.conrelid and i.indisvalid and i.indpred is null
+          where i.indrelid = k.conrelid and i.indisvalid
+            and (i.indpred is null or ${partialCoversKey(sql.ref('i'), sql.ref('k'))})
             and (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(k.conkey)] @> k.conkey
             and (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(k.conkey)] <@ k.conkey
             and i.indnkeyatts >= cardinality(k.conkey))

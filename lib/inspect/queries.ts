@@ -105,7 +105,7 @@ export async function listTopQueries(
     calls: sql.raw('s.calls'),
     rows: sql.raw('s.rows'),
   };
-  const limit = Math.min(Math.max(opts.limit ?? 25, 1), 500);
+  const limit = Math.min(Math.max(opts.limit ?? 25, 1), 1000);
   const offset = Math.max(opts.offset ?? 0, 0);
   const q = opts.q?.trim();
   const since = versionAtLeast(source.version, '1.9')

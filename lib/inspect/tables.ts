@@ -20,6 +20,7 @@ export interface TableListOptions {
   q?: string;
   /** Exactly this schema. */
   schema?: string;
+  /** Rows per page, 1 to 1,000 (the CLI's --limit allows as many). */
   limit?: number;
   offset?: number;
 }
@@ -134,7 +135,7 @@ export async function listTables(
   const exact = sizeSort ? (await countTables(db, opts)) <= EXACT_SIZE_ORDER_LIMIT : true;
   const order = sizeSort ? sizeOrder(exact)[sort] : ORDER[sort as keyof typeof ORDER];
   const dir = sql.raw((opts.desc ?? sort !== 'name') ? 'desc nulls last' : 'asc nulls first');
-  const limit = Math.min(Math.max(opts.limit ?? 25, 1), 500);
+  const limit = Math.min(Math.max(opts.limit ?? 25, 1), 1000);
   const offset = Math.max(opts.offset ?? 0, 0);
   const { rows } = await sql<RawTableRow & { matched: string }>`
     with page as (

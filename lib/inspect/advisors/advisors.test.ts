@@ -9,6 +9,8 @@ import { warmUp } from '@/db/demo/build';
 import manifest from '@/db/demo/manifest.json';
 import { ADVISORS, runAdvisors, type Finding } from '@/lib/inspect/advisors';
 import { perRowCalls } from '@/lib/inspect/advisors/node-tree';
+import { bucketsAdmittedBy } from '@/lib/inspect/advisors/storage-policy';
+import { missingRequirements } from '@/lib/inspect/advisors/sql';
 import { quoteIdent } from '@/lib/inspect/advisors/index-facts';
 import { listIndexes, listUnindexedForeignKeys } from '@/lib/inspect/indexes';
 
@@ -18,10 +20,11 @@ const FIXTURE = fs.readFileSync(path.join(import.meta.dirname, 'fixture.sql'), '
 const CASES: Record<string, { flag: string[]; spare: string[] }> = {
   rls_disabled_public_table: { flag: ['public.open_notes'], spare: ['public.private_stuff', 'public.profiles', 'public.forgotten'] },
   rls_enabled_no_policy: { flag: ['public.locked'], spare: ['public.profiles', 'public.open_notes'] },
-  policy_exists_rls_disabled: { flag: ['public.forgotten'], spare: ['public.profiles', 'public.open_notes'] },
+  policy_exists_rls_disabled: { flag: ['public.forgotten', 'public.forgotten_bare'], spare: ['public.profiles', 'public.open_notes'] },
   policy_using_true_private: {
-    flag: ['public.leaky/"everyone reads leaky"'],
-    spare: ['public.prices/"everyone reads prices"', 'public.profiles/"members only"'],
+    flag: ['public.leaky/"everyone reads leaky"', 'public.orders2/"anyone inserts"', 'public.orders2/"anyone updates"', 'public.uploads/"insert unchecked"'],
+    spare: ['public.prices/"everyone reads prices"', 'public.profiles/"members only"', 'public.contact_messages/"guests write"',
+      'public.profiles/"owner inserts"', 'public.profiles/"own profile insert"'],
   },
   policy_reads_user_metadata: { flag: ['public.admin_only/"meta admin"'], spare: ['public.admin_only/"app admin"'] },
   auth_users_exposed: { flag: ['public.user_emails'], spare: ['public.safe_emails', 'public.profile_names'] },
@@ -29,27 +32,48 @@ const CASES: Record<string, { flag: string[]; spare: string[] }> = {
     flag: ['public.user_emails', 'public.profile_names'],
     spare: ['public.safe_emails', 'public.internal_view'],
   },
-  security_definer_function_anon: { flag: ['public.definer_fn()'], spare: ['public.definer_private()', 'public.invoker_fn()'] },
+  security_definer_function_anon: {
+    flag: ['public.definer_fn()'],
+    spare: ['public.definer_private()', 'public.invoker_fn()', 'public.definer_signed_in()', 'public.definer_trigger()', 'internal.definer_hidden()'],
+  },
+  security_definer_function_authenticated: {
+    flag: ['public.definer_fn()', 'public.definer_signed_in()'],
+    spare: ['public.definer_private()', 'public.invoker_fn()', 'public.definer_trigger()', 'internal.definer_hidden()'],
+  },
+  materialized_view_in_api: { flag: ['public.leaderboard'], spare: ['public.mv_private', 'internal.mv_hidden'] },
+  foreign_table_in_api: { flag: ['public.remote_rows'], spare: ['public.remote_private'] },
+  insecure_queue_exposed_in_api: { flag: ['pgmq.q_jobs'], spare: ['pgmq.q_safe'] },
+  public_bucket_allows_listing: {
+    flag: ['storage.buckets/avatars', 'storage.buckets/media'],
+    spare: ['storage.buckets/docs', 'storage.buckets/uploads'],
+  },
+  fkey_to_auth_unique: { flag: ['public.contacts/contacts_email_fk'], spare: ['public.profiles/profiles_user_id_fkey'] },
+  unsupported_reg_types: { flag: ['public.reg_cols.fn'], spare: ['public.reg_cols.cls'] },
+  extension_versions_outdated: { flag: ['citext'], spare: ['"uuid-ossp"'] },
   function_search_path_mutable: {
     flag: ['public.loose_fn(a integer)'],
     spare: ['public.definer_fn()', 'public.invoker_fn()', 'public.citext(boolean)'],
   },
   secret_column_exposed: {
-    flag: ['public.api_clients.api_key'],
-    spare: ['public.api_clients.client_secret', 'public.api_clients.input_tokens'],
+    flag: ['public.api_clients.api_key', 'public.django_session.session_key', 'public.otp_totp_totpdevice.key',
+      'public.user_codes.one_time_code', 'public.payment_cards.card_number'],
+    spare: ['public.api_clients.client_secret', 'public.api_clients.input_tokens', 'public.sessions_own.refresh_token',
+      'public.billing.iban', 'internal.keys.api_key', 'public.otp_totp_totpdevice.name'],
   },
   extension_in_public: { flag: ['citext'], spare: ['"uuid-ossp"'] },
   policy_auth_uid_per_row: {
-    flag: ['public.tasks2/"bare uid"', 'public.tasks2/"nested jwt"'],
-    spare: ['public.profiles/"own profile"', 'public.profiles/"profiles in sublink"', 'public.admin_only/"meta admin"'],
+    flag: ['public.tasks2/"bare uid"', 'public.tasks2/"nested jwt"', 'public.profiles/"profiles in sublink"', 'public.project_items/"member via bare uid"'],
+    spare: ['public.profiles/"own profile"', 'public.admin_only/"meta admin"', 'public.project_notes/"member via wrapped uid"',
+      'public.forgotten_bare/"bare but off"'],
   },
   multiple_permissive_policies: {
     flag: ['public.tasks2/authenticated/SELECT'],
     spare: ['public.profiles/authenticated/SELECT', 'public.split_roles/authenticated/SELECT', 'public.split_roles/anon/SELECT'],
   },
   unindexed_foreign_key: {
-    flag: ['public.comments/comments_post_fk'],
-    spare: ['public.comments/comments_author_fk', 'public.comments/comments_pair_fk', 'public.profiles/profiles_user_id_fkey'],
+    flag: ['public.comments/comments_post_fk', 'public.attachments/attachments_comment_fk'],
+    spare: ['public.comments/comments_author_fk', 'public.comments/comments_pair_fk', 'public.profiles/profiles_user_id_fkey',
+      'public.attachments/attachments_post_fk'],
   },
   duplicate_index: {
     // The younger twin is the one to drop (the Indexes page's verdict); the partial index is not a twin.
@@ -86,13 +110,48 @@ test('every advisor has a fixture case with a trigger and a near-miss', () => {
   for (const [id, c] of Object.entries(CASES)) assert.ok(c.flag.length && c.spare.length, id);
 });
 
-test('node-tree walk: bare calls are per row, calls under a SUBLINK are not', () => {
+test('node-tree walk: only a call in a scalar sub-select that scans nothing and reads no column is once', () => {
   const watched = new Set(['100']);
-  assert.deepEqual(perRowCalls('{OPEXPR :args ({FUNCEXPR :funcid 100 :x 1} {VAR :varno 1})}', watched), ['100']);
-  assert.deepEqual(perRowCalls('{OPEXPR :args ({SUBLINK :subselect {QUERY {FUNCEXPR :funcid 100 }}} {VAR})}', watched), []);
+  const call = '{FUNCEXPR :funcid 100 :args <>}';
+  const query = (rtable: string, target: string) => `{QUERY :cteList <> :rtable ${rtable} :jointree {FROMEXPR :fromlist <>} :targetList (${target})}`;
+  const sublink = (type: number, q: string) => `{SUBLINK :subLinkType ${type} :testexpr <> :subselect ${q}}`;
+  assert.deepEqual(perRowCalls(`{OPEXPR :args (${call} {VAR :varno 1})}`, watched), ['100']);
+  // (select auth.uid()) = user_id: an InitPlan
+  assert.deepEqual(perRowCalls(`{OPEXPR :args (${sublink(4, query('<>', call))} {VAR :varno 1})}`, watched), []);
+  // exists (select 1 from projects p where p.user_id = auth.uid()): per row of projects
+  assert.deepEqual(perRowCalls(sublink(0, query('({RANGETBLENTRY :relid 5})', `{OPEXPR :args ({VAR :varno 1} ${call})}`)), watched), ['100']);
+  // ... = (select auth.uid()) inside it: once again
+  assert.deepEqual(perRowCalls(sublink(0, query('({RANGETBLENTRY :relid 5})', `{OPEXPR :args ({VAR :varno 1} ${sublink(4, query('<>', call))})}`)), watched), []);
+  // (select auth.uid() = user_id): reads the row, a SubPlan per row
+  assert.deepEqual(perRowCalls(sublink(4, query('<>', `{OPEXPR :args (${call} {VAR :varno 1 :varlevelsup 1})}`)), watched), ['100']);
   assert.deepEqual(perRowCalls('{FUNCEXPR :funcid 1000 :args <>}', watched), []);
   assert.deepEqual(perRowCalls('{CONST :name a\\{b} {FUNCEXPR :funcid 100 }', watched), ['100']);
 });
+
+test('storage policies: the buckets a SELECT policy admits whole', () => {
+  assert.equal(bucketsAdmittedBy(null), 'all');
+  assert.equal(bucketsAdmittedBy('true'), 'all');
+  assert.deepEqual(bucketsAdmittedBy("(bucket_id = 'avatars'::text)"), ['avatars']);
+  assert.deepEqual(bucketsAdmittedBy("((bucket_id = ANY (ARRAY['public'::text, 'lora_files'::text])) OR ((bucket_id = 'training-data'::text) AND (owner_id = (( SELECT auth.uid() AS uid))::text)))"), ['public', 'lora_files']);
+  assert.deepEqual(bucketsAdmittedBy("((bucket_id = 'uploads'::text) AND (owner_id = (( SELECT auth.uid() AS uid))::text))"), []);
+  assert.deepEqual(bucketsAdmittedBy("(bucket_id = 'it''s'::text)"), ["it's"]);
+});
+
+/** EXPLAIN of `query` as `role`, in a transaction rolled back. */
+async function explain(url: string, query: string, opts: { role?: string; settings?: string } = {}): Promise<string> {
+  const c = new pg.Client(url);
+  await c.connect();
+  try {
+    await c.query('begin');
+    if (opts.settings) await c.query(opts.settings);
+    if (opts.role) await c.query(`set local role ${opts.role}`);
+    const { rows } = await c.query(`explain (verbose, costs off) ${query}`);
+    return rows.map((r) => r['QUERY PLAN']).join('\n');
+  } finally {
+    await c.query('rollback').catch(() => undefined);
+    await c.end();
+  }
+}
 
 for (const major of [17, 15] as const) {
   describe(`advisors on fixtures, PostgreSQL ${major}`, () => {
@@ -129,6 +188,21 @@ for (const major of [17, 15] as const) {
       });
     }
 
+    test('EXPLAIN agrees: a bare auth.uid() in a sub-select has no InitPlan, a wrapped one has', async () => {
+      // auth.uid() is inlined: its current_setting() sits in the Filter of the sub-select's scan, run per row.
+      const bare = await explain(t.url, 'select * from public.project_items', { role: 'authenticated' });
+      assert.match(bare, /Seq Scan on public\.projects p\n\s+Output: [^\n]+\n\s+Filter: [^\n]*current_setting/);
+      assert.doesNotMatch(bare, /InitPlan/);
+      const wrapped = await explain(t.url, 'select * from public.project_notes', { role: 'authenticated' });
+      assert.match(wrapped, /InitPlan/);
+    });
+
+    test('EXPLAIN agrees: a key lookup uses the partial index on key IS NOT NULL, not the unrelated one', async () => {
+      const settings = 'set local enable_seqscan = off';
+      assert.match(await explain(t.url, 'select 1 from public.attachments where post_id = 1', { settings }), /Index (Only )?Scan (using|on) attachments_post_partial/);
+      assert.doesNotMatch(await explain(t.url, 'select 1 from public.attachments where comment_id = 1', { settings }), /attachments_comment_recent/);
+    });
+
     test('one finding per advisor, objects grouped under it', () => {
       const ids = findings.map((f) => f.id);
       assert.equal(new Set(ids).size, ids.length);
@@ -149,6 +223,34 @@ for (const major of [17, 15] as const) {
     });
   });
 }
+
+describe('advisors on a plain Postgres', () => {
+  let t: TestDatabase;
+  let db: Kysely<unknown>;
+  before(async () => {
+    t = await emptyDatabase(17);
+    db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 1 }) }) });
+  });
+  after(async () => {
+    await db?.destroy();
+    await t?.drop();
+  });
+
+  test('the checks about Supabase\'s schemas skip, saying what is missing; the others run', async () => {
+    const { findings, skipped } = await runAdvisors(db, { suppressions: [] });
+    const reasons = Object.fromEntries(skipped.map((k) => [k.id, k.reason]));
+    assert.match(reasons.public_bucket_allows_listing, /storage\.buckets/);
+    assert.match(reasons.insecure_queue_exposed_in_api, /schema pgmq/);
+    assert.match(reasons.fkey_to_auth_unique, /schema auth/);
+    assert.ok(!('unsupported_reg_types' in reasons) && !('extension_versions_outdated' in reasons));
+    assert.deepEqual(findings.filter((f) => f.objects.length).map((f) => f.id), []);
+  });
+
+  test('a check that needs an API role skips without it', async () => {
+    assert.match((await missingRequirements(db, { anyRole: ['kontor_no_such_role'] }))!, /the role kontor_no_such_role/);
+    assert.equal(await missingRequirements(db, { anyRole: ['pg_monitor'], schemas: ['public'] }), null);
+  });
+});
 
 describe('advisors on the demo database', () => {
   let t: TestDatabase;
@@ -190,7 +292,8 @@ describe('advisors on the demo database', () => {
   });
 
   test('nothing else in the demo is flagged', () => {
-    const expected = new Map(planted.map((d) => [d.kind, 1]));
+    // One object per finding, but one per public bucket for the storage one.
+    const expected = new Map(planted.map((d) => [d.kind, d.kind === 'public_bucket_allows_listing' ? d.ids!.length : 1]));
     const got = new Map(findings.map((f) => [f.id, f.objects.length]));
     assert.deepEqual([...got.entries()].sort(), [...expected.entries()].sort());
   });

@@ -41,6 +41,19 @@ const FIXES: Record<string, Fix> = {
     `REVOKE ALL ON ${o.object} FROM anon, authenticated;\n-- or, if the API needs it: ALTER VIEW ${o.object} SET (security_invoker = true);`,
   security_definer_view: (o) => `ALTER VIEW ${o.object} SET (security_invoker = true);`,
   security_definer_function_anon: (o) => `REVOKE EXECUTE ON FUNCTION ${o.object} FROM anon, PUBLIC;`,
+  security_definer_function_authenticated: (o) =>
+    `REVOKE EXECUTE ON FUNCTION ${o.object} FROM authenticated, anon, PUBLIC;\n-- or: ALTER FUNCTION ${o.object} SECURITY INVOKER;`,
+  materialized_view_in_api: (o) => `REVOKE SELECT ON ${o.object} FROM anon, authenticated;`,
+  foreign_table_in_api: (o) => `REVOKE SELECT ON ${o.object} FROM anon, authenticated;`,
+  insecure_queue_exposed_in_api: (o) => `ALTER TABLE ${o.object} ENABLE ROW LEVEL SECURITY;\n-- then a policy for the messages each role may read`,
+  public_bucket_allows_listing: (o) =>
+    `-- public URLs need no SELECT policy: take the bucket out of ${o.related.join(', ')}, e.g.\nALTER POLICY ${o.related[0]} ON storage.objects USING (/* without bucket_id = '${splitQuoted(o.object, '/').at(-1)}' */);`,
+  fkey_to_auth_unique: (o) => `ALTER TABLE ${tableOf(o)} DROP CONSTRAINT ${lastPart(o)};\n-- then reference auth.users (id) instead`,
+  unsupported_reg_types: (o) => {
+    const column = splitQuoted(o.object, '.').at(-1)!;
+    return `ALTER TABLE ${tableOf(o)} ALTER COLUMN ${column} TYPE text USING ${column}::text;`;
+  },
+  extension_versions_outdated: (o) => `ALTER EXTENSION ${o.object} UPDATE;`,
   function_search_path_mutable: (o) => `ALTER FUNCTION ${o.object} SET search_path = '';  -- then schema-qualify the names it uses`,
   secret_column_exposed: (o) => {
     const column = splitQuoted(o.object, '.').at(-1)!;

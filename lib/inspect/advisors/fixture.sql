@@ -13,6 +13,10 @@ create function auth.jwt() returns jsonb language sql stable
 grant usage on schema auth to anon, authenticated;
 grant usage on schema public to anon, authenticated;
 create schema extensions;
+-- The API serves public and pgmq_public (PostgREST's setting); `internal` is granted but not served.
+do $$ begin execute format('alter database %I set pgrst.db_schemas = %L', current_database(), 'public, pgmq_public'); end $$;
+create schema internal;
+grant usage on schema internal to anon, authenticated;
 
 -- rls_disabled_public_table: flag open_notes (anon may read); spare private_stuff (no API grant).
 create table public.open_notes (id int primary key, user_id uuid, body text);
@@ -81,10 +85,12 @@ create policy "read clients" on public.api_clients for select to authenticated u
 grant select (id, name, api_key, input_tokens) on public.api_clients to authenticated;
 
 -- extension_in_public: flag citext; spare uuid-ossp (in extensions).
-create extension citext schema public;
+-- extension_versions_outdated: flag citext (1.4, the server has 1.6); spare uuid-ossp (its default).
+create extension citext schema public version '1.4';
 create extension "uuid-ossp" schema extensions;
 
--- policy_auth_uid_per_row: flag "bare uid" and "nested jwt"; spare "own profile" (wrapped), "profiles in sublink".
+-- policy_auth_uid_per_row: flag "bare uid", "nested jwt" and "profiles in sublink" (a bare call inside a
+-- sub-select runs for each row it scans); spare "own profile" (wrapped).
 -- multiple_permissive_policies: flag tasks2/authenticated/SELECT; spare profiles (permissive + restrictive),
 -- posts (one per command), split_roles (one per role).
 create table public.tasks2 (id int primary key, user_id uuid, public boolean);
@@ -144,3 +150,124 @@ alter table public.posts add constraint posts_status_known check (status in ('dr
 create table public.dupes (id int primary key, val int);
 insert into public.dupes values (1, 1), (2, 1);
 create index dupes_val_idx on public.dupes (val);
+
+-- policy_auth_uid_per_row inside a sub-select: flag "member via bare uid" (auth.uid() runs for each
+-- projects row the EXISTS scans: no InitPlan); spare "member via wrapped uid" (an InitPlan).
+create table public.projects (id int primary key, user_id uuid);
+grant select on public.projects to authenticated;
+create table public.project_items (id int primary key, project_id int);
+alter table public.project_items enable row level security;
+grant select on public.project_items to authenticated;
+create policy "member via bare uid" on public.project_items for select to authenticated
+  using (exists (select 1 from public.projects p where p.id = project_id and p.user_id = auth.uid()));
+create table public.project_notes (id int primary key, project_id int);
+alter table public.project_notes enable row level security;
+grant select on public.project_notes to authenticated;
+create policy "member via wrapped uid" on public.project_notes for select to authenticated
+  using (exists (select 1 from public.projects p where p.id = project_id and p.user_id = (select auth.uid())));
+-- ... and not on a table with RLS off (policy_exists_rls_disabled flags it): spare "bare but off".
+create table public.forgotten_bare (id int primary key, user_id uuid);
+create policy "bare but off" on public.forgotten_bare for select using (user_id = auth.uid());
+
+-- policy_using_true_private, writes: flag "anyone inserts" (WITH CHECK (true)), "anyone updates"
+-- (WITH CHECK (1 = 1)), "insert unchecked" (INSERT without WITH CHECK); spare "guests write" (rows
+-- carry no user id) and "owner inserts" (checked).
+create table public.orders2 (id int primary key, creator_id uuid, total numeric);
+alter table public.orders2 enable row level security;
+create policy "anyone inserts" on public.orders2 for insert to anon, authenticated with check (true);
+create policy "anyone updates" on public.orders2 for update to authenticated using ((select auth.uid()) = creator_id) with check (1 = 1);
+create table public.uploads (id int primary key, uploader uuid);
+alter table public.uploads enable row level security;
+create policy "insert unchecked" on public.uploads for insert to authenticated;
+create policy "owner inserts" on public.profiles for insert to anon with check ((select auth.uid()) = user_id);
+create table public.contact_messages (id int primary key, email text, body text);
+alter table public.contact_messages enable row level security;
+create policy "guests write" on public.contact_messages for insert to anon with check (true);
+
+-- secret_column_exposed, framework names: flag django_session.session_key (RLS off),
+-- otp_totp_totpdevice.key (django-otp; every signed-in user reads every row), user_codes.one_time_code,
+-- payment_cards.card_number (personal data, RLS off); spare sessions_own.refresh_token (each user reads
+-- only their own row), billing.iban (personal data under RLS), internal.keys.api_key (schema not served).
+create table public.django_session (session_key varchar(40) primary key, session_data text, expire_date timestamptz);
+grant select on public.django_session to anon;
+create table public.otp_totp_totpdevice (id int primary key, user_id uuid, name text, key varchar(80));
+alter table public.otp_totp_totpdevice enable row level security;
+grant select on public.otp_totp_totpdevice to authenticated;
+create policy "devices visible" on public.otp_totp_totpdevice for select to authenticated using ((select auth.uid()) is not null);
+create table public.user_codes (id int primary key, user_id uuid, one_time_code text);
+alter table public.user_codes enable row level security;
+grant select on public.user_codes to authenticated;
+create policy "codes visible" on public.user_codes for select to authenticated using ((select auth.uid()) is not null);
+create table public.payment_cards (id int primary key, card_number text);
+grant select on public.payment_cards to anon;
+create table public.sessions_own (id int primary key, user_id uuid, refresh_token text);
+alter table public.sessions_own enable row level security;
+grant select on public.sessions_own to authenticated;
+create policy "own tokens" on public.sessions_own for select to authenticated using (user_id = (select auth.uid()));
+create table public.billing (id int primary key, iban text);
+alter table public.billing enable row level security;
+grant select on public.billing to authenticated;
+create policy "billing visible" on public.billing for select to authenticated using ((select auth.uid()) is not null);
+create table internal.keys (id int primary key, api_key text);
+grant select on internal.keys to authenticated;
+
+-- unindexed_foreign_key, partial indexes: spare attachments_post_fk (its index skips only null keys);
+-- flag attachments_comment_fk (its only index is partial on something else).
+create table public.attachments (id int primary key, post_id int, comment_id int,
+  constraint attachments_post_fk foreign key (post_id) references public.posts (id),
+  constraint attachments_comment_fk foreign key (comment_id) references public.comments (id));
+create index attachments_post_partial on public.attachments (post_id) where post_id is not null;
+create index attachments_comment_recent on public.attachments (comment_id) where id > 100;
+
+-- materialized_view_in_api: flag leaderboard; spare mv_private (no grant), internal.mv_hidden (not served).
+create materialized view public.leaderboard as select 1 as id;
+grant select on public.leaderboard to anon;
+create materialized view public.mv_private as select 1 as id;
+create materialized view internal.mv_hidden as select 1 as id;
+grant select on internal.mv_hidden to anon;
+-- foreign_table_in_api: flag remote_rows; spare remote_private (no grant).
+create foreign data wrapper fixture_fdw;
+create server fixture_srv foreign data wrapper fixture_fdw;
+create foreign table public.remote_rows (id int) server fixture_srv;
+grant select on public.remote_rows to authenticated;
+create foreign table public.remote_private (id int) server fixture_srv;
+
+-- security_definer_function_authenticated: flag definer_fn (PUBLIC) and definer_signed_in (granted to
+-- authenticated only: anon spares it); spare definer_private, definer_trigger (a trigger function),
+-- internal.definer_hidden (schema not served).
+create function public.definer_signed_in() returns int language sql security definer set search_path = '' as $$ select 1 $$;
+revoke execute on function public.definer_signed_in() from public;
+grant execute on function public.definer_signed_in() to authenticated;
+create function public.definer_trigger() returns trigger language plpgsql security definer set search_path = '' as $$ begin return new; end $$;
+create function internal.definer_hidden() returns int language sql security definer set search_path = '' as $$ select 1 $$;
+
+-- insecure_queue_exposed_in_api: flag pgmq.q_jobs (RLS off, anon reads, pgmq_public served); spare pgmq.q_safe (RLS on).
+create schema pgmq;
+create schema pgmq_public;
+grant usage on schema pgmq to anon, authenticated;
+create table pgmq.q_jobs (msg_id bigint primary key, message jsonb);
+create table pgmq.q_safe (msg_id bigint primary key, message jsonb);
+alter table pgmq.q_safe enable row level security;
+grant select on pgmq.q_jobs, pgmq.q_safe to anon;
+
+-- public_bucket_allows_listing: flag avatars (public; "read avatars" admits the whole bucket) and media
+-- (public; one branch of "read media or own docs"); spare docs (not public) and uploads (public, but
+-- only the owner's files).
+create schema storage;
+create table storage.buckets (id text primary key, name text, public boolean not null default false);
+create table storage.objects (id uuid primary key, bucket_id text references storage.buckets (id), name text, owner_id text);
+alter table storage.objects enable row level security;
+grant usage on schema storage to anon, authenticated;
+grant select on storage.buckets, storage.objects to anon, authenticated;
+insert into storage.buckets values ('avatars', 'avatars', true), ('media', 'media', true), ('docs', 'docs', false), ('uploads', 'uploads', true);
+create policy "read avatars" on storage.objects for select to anon using (bucket_id = 'avatars');
+create policy "read media or own docs" on storage.objects for select to anon, authenticated
+  using (bucket_id in ('media', 'docs') or (bucket_id = 'uploads' and owner_id = (select auth.uid())::text));
+
+-- fkey_to_auth_unique: flag contacts_email_fk (onto auth.users' unique email); spare profiles_user_id_fkey (the primary key).
+alter table auth.users add constraint users_email_key unique (email);
+create table public.contacts (id int primary key, email text constraint contacts_email_fk references auth.users (email));
+create index contacts_email_idx on public.contacts (email);
+
+-- unsupported_reg_types: flag reg_cols.fn (regproc); spare reg_cols.cls (regclass: pg_upgrade keeps it).
+create table public.reg_cols (id int primary key, fn regproc, cls regclass);

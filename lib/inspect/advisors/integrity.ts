@@ -57,6 +57,42 @@ export const INTEGRITY_ADVISORS: Advisor[] = [
     category: 'integrity',
     why: 'A failed CREATE INDEX CONCURRENTLY left an index that queries cannot use but every write still maintains; a unique one enforces nothing.',
     fix: 'DROP INDEX CONCURRENTLY it and create it again (REINDEX INDEX CONCURRENTLY).',
+    readsIndexVerdicts: true,
     run: (_db, ctx) => indexesWithVerdict(ctx, 'invalid'),
+  },
+  {
+    id: 'unsupported_reg_types',
+    name: 'Column of a reg* type pg_upgrade cannot carry',
+    level: 'warning',
+    category: 'integrity',
+    why: 'A column of type regproc, regoper, regconfig (and the like) stores OIDs that differ in the new cluster: pg_upgrade refuses the database.',
+    fix: 'ALTER TABLE … ALTER COLUMN … TYPE text USING col::text (the name), and cast back where it is read.',
+    run: (db) => rows(db, sql<ObjectRow>`
+      select quote_ident(n.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(a.attname) as object,
+             quote_ident(n.nspname) || '.' || quote_ident(c.relname) as "table", null::text[] as related,
+             'column of type ' || t.typname as detail
+        from pg_catalog.pg_attribute a
+        join pg_catalog.pg_class c on c.oid = a.attrelid join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+        join pg_catalog.pg_type t on t.oid = a.atttypid
+       where a.atttypid = any(array['pg_catalog.regcollation', 'pg_catalog.regconfig', 'pg_catalog.regdictionary', 'pg_catalog.regnamespace',
+                                    'pg_catalog.regoper', 'pg_catalog.regoperator', 'pg_catalog.regproc', 'pg_catalog.regprocedure']::regtype[]::oid[])
+         and a.attnum > 0 and not a.attisdropped and c.relkind in ('r', 'p', 'm') and ${productSchema()}
+       order by 1`),
+  },
+  {
+    id: 'extension_versions_outdated',
+    name: 'Extension behind its installed default version',
+    level: 'warning',
+    category: 'integrity',
+    why: 'The server carries a newer version of the extension (with its fixes, security ones included) than the database uses.',
+    fix: 'ALTER EXTENSION … UPDATE (read its release notes first).',
+    run: (db) => rows(db, sql<ObjectRow>`
+      select quote_ident(e.name) as object, null::text as "table", null::text[] as related,
+             'version ' || e.installed_version || ' installed, ' || e.default_version || ' available' as detail
+        from pg_catalog.pg_available_extensions e
+       where e.installed_version is distinct from e.default_version and e.installed_version is not null and e.default_version is not null
+         -- only versions the server still knows (not the residue of a pg_upgrade)
+         and exists (select 1 from pg_catalog.pg_available_extension_versions v where v.name = e.name and v.installed)
+       order by 1`),
   },
 ];

@@ -7,40 +7,13 @@ import { sql } from 'kysely';
 import type { Advisor } from '@/lib/inspect/advisors/advisor';
 import type { ObjectRow } from '@/lib/inspect/advisors/types';
 import { API_ROLES_CTE, notFromExtension, productSchema } from '@/lib/inspect/advisors/sql';
-import { perRowCalls } from '@/lib/inspect/advisors/node-tree';
+import { perRowAuthCalls } from '@/lib/inspect/advisors/per-row';
 import { indexesWithVerdict, unindexedForeignKeys } from '@/lib/inspect/advisors/index-facts';
 
 const TABLE = sql`quote_ident(n.nspname) || '.' || quote_ident(c.relname)`;
 
 type Db = Parameters<Advisor['run']>[0];
 const rows = async (db: Db, q: ReturnType<typeof sql<ObjectRow>>) => (await q.execute(db)).rows;
-
-async function perRowAuthCalls(db: Db): Promise<ObjectRow[]> {
-  const fns = await sql<{ oid: string; name: string }>`
-    select p.oid::text as oid, n.nspname || '.' || p.proname || '()' as name
-      from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
-     where (n.nspname = 'auth' and p.proname in ('uid', 'jwt', 'role', 'email'))
-        or (n.nspname = 'pg_catalog' and p.proname = 'current_setting')`.execute(db);
-  if (!fns.rows.length) return [];
-  const names = new Map(fns.rows.map((f) => [f.oid, f.name]));
-  // Only trees that call a watched function at all come back; the walk decides which calls are bare.
-  const pattern = `:funcid (${[...names.keys()].join('|')}) `;
-  const policies = await sql<{ object: string; table: string; qual: string | null; check: string | null }>`
-    select quote_ident(n.nspname) || '.' || quote_ident(c.relname) || '/' || quote_ident(p.polname) as object,
-           ${TABLE} as "table", p.polqual::text as qual, p.polwithcheck::text as "check"
-      from pg_catalog.pg_policy p
-      join pg_catalog.pg_class c on c.oid = p.polrelid join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-     where ${productSchema()}
-       and (p.polqual::text ~ ${pattern} or p.polwithcheck::text ~ ${pattern})
-     order by 1`.execute(db);
-  const watched = new Set(names.keys());
-  return policies.rows.flatMap((p) => {
-    const calls = [...new Set([...perRowCalls(p.qual, watched), ...perRowCalls(p.check, watched)])].map((o) => names.get(o)!);
-    return calls.length
-      ? [{ object: p.object, table: p.table, related: null, detail: `calls ${calls.join(', ')} once per row` }]
-      : [];
-  });
-}
 
 export const PERFORMANCE_ADVISORS: Advisor[] = [
   {
@@ -71,8 +44,7 @@ export const PERFORMANCE_ADVISORS: Advisor[] = [
              count(*) || ' permissive ' || pol.cmd || ' policies for ' || ar.rolname as detail
         from pol
         join pg_catalog.pg_class c on c.oid = pol.polrelid join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-        join api_roles ar on (0 = any(pol.polroles)
-             or exists (select 1 from unnest(pol.polroles) pr(oid) where pg_catalog.pg_has_role(ar.oid, pr.oid, 'USAGE')))
+        join api_roles ar on (0 = any(pol.polroles) or pol.polroles && ar.reach)
        where c.relrowsecurity and ${productSchema()}
        group by n.nspname, c.relname, ar.rolname, pol.cmd having count(*) > 1
        order by 1`),
@@ -93,6 +65,7 @@ export const PERFORMANCE_ADVISORS: Advisor[] = [
     category: 'performance',
     why: 'Identical indexes cost every write and their storage twice and serve no query the other does not.',
     fix: 'DROP INDEX CONCURRENTLY all but one (keep the one backing a constraint).',
+    readsIndexVerdicts: true,
     run: (_db, ctx) => indexesWithVerdict(ctx, 'duplicate'),
   },
   {
@@ -102,6 +75,7 @@ export const PERFORMANCE_ADVISORS: Advisor[] = [
     category: 'performance',
     why: 'A btree on (a) is served by a btree on (a, b); keeping both costs every write.',
     fix: 'DROP INDEX CONCURRENTLY the shorter one after checking its scans moved to the longer one.',
+    readsIndexVerdicts: true,
     run: (_db, ctx) => indexesWithVerdict(ctx, 'redundant'),
   },
   {
@@ -111,6 +85,7 @@ export const PERFORMANCE_ADVISORS: Advisor[] = [
     category: 'performance',
     why: 'An index no query has scanned since statistics were reset costs every write and its storage for nothing.',
     fix: 'Check the replicas too, then DROP INDEX CONCURRENTLY.',
+    readsIndexVerdicts: true,
     run: (_db, ctx) => indexesWithVerdict(ctx, 'unused'),
   },
   {

@@ -7,6 +7,8 @@ import { sql } from 'kysely';
 import type { Advisor } from '@/lib/inspect/advisors/advisor';
 import type { ObjectRow } from '@/lib/inspect/advisors/types';
 import { API_ROLES_CTE, notFromExtension, productSchema } from '@/lib/inspect/advisors/sql';
+import { SECRET_COLUMN_ADVISOR } from '@/lib/inspect/advisors/secrets';
+import { definerFunctionFor } from '@/lib/inspect/advisors/exposure';
 
 const TABLE = sql`quote_ident(n.nspname) || '.' || quote_ident(c.relname)`;
 const POLICY = sql`quote_ident(n.nspname) || '.' || quote_ident(c.relname) || '/' || quote_ident(p.polname)`;
@@ -16,19 +18,29 @@ const POLICY_REACHES_API = sql`(0 = any(p.polroles) or exists (select 1 from api
    where pg_catalog.pg_has_role(ar.oid, pr.oid, 'USAGE')))`;
 
 /**
- * A table holds user data when it names a user (user_id, owner_id, ...) or has a foreign key to
- * auth.users, directly or through a table keyed by it (public.users).
+ * A table holds user data when a column names a user (user_id, owner, created_by, sender_id, ...) or
+ * it has a foreign key to auth.users, directly or through a table keyed by it (public.users).
  */
-const HOLDS_USER_DATA = sql`(exists (select 1 from pg_catalog.pg_attribute a where a.attrelid = c.oid and a.attnum > 0
-      and not a.attisdropped and a.attname in ('user_id', 'owner_id', 'owner', 'author_id', 'profile_id', 'customer_id', 'account_id', 'member_id', 'created_by'))
+export const USER_COLUMN = '^((user|owner|author|creator|profile|customer|account|member|sender|recipient|uploader|buyer|seller)(_?id)?|(created|updated|owned|submitted)_by|uid|userid)$';
+export const HOLDS_USER_DATA = sql`(exists (select 1 from pg_catalog.pg_attribute a where a.attrelid = c.oid and a.attnum > 0
+      and not a.attisdropped and a.attname ~* ${USER_COLUMN})
    or exists (select 1 from pg_catalog.pg_constraint f where f.conrelid = c.oid and f.contype = 'f'
       and (f.confrelid = to_regclass('auth.users')
            or exists (select 1 from pg_catalog.pg_constraint g where g.conrelid = f.confrelid and g.contype = 'f'
                        and g.confrelid = to_regclass('auth.users')))))`;
 
-const CMD = sql`case p.polcmd when 'r' then 'SELECT' when 'a' then 'INSERT' when 'w' then 'UPDATE' when 'd' then 'DELETE' else 'ALL' end`;
+/**
+ * A policy expression (pg_node_tree) that is always true: `true`, `(true)`, `1 = 1`, as pg_get_expr
+ * prints them. Their trees are a few hundred characters: longer ones are not deparsed at all.
+ */
+const ALWAYS_TRUE = (tree: ReturnType<typeof sql>) =>
+  sql`(case when octet_length(${tree}::text) < 1000
+            then lower(regexp_replace(pg_get_expr(${tree}, p.polrelid), '[\\s()]', '', 'g')) in ('true', '1=1') else false end)`;
 
-const SECRET_COLUMN = '(^|_)(pass(word|wd)?|secret|client_?secret|api_?key|private_?key|token|access_?token|refresh_?token|auth_?token)(_hash|_encrypted)?$';
+/** 'user_metadata' as a constant's bytes appear in a pg_node_tree (`:constvalue 17 [ 68 0 0 0 117 115 ...`). */
+const USER_METADATA_BYTES = `%${[...new TextEncoder().encode('user_metadata')].join(' ')}%`;
+
+const CMD = sql`case p.polcmd when 'r' then 'SELECT' when 'a' then 'INSERT' when 'w' then 'UPDATE' when 'd' then 'DELETE' else 'ALL' end`;
 
 async function rows(db: Parameters<Advisor['run']>[0], query: ReturnType<typeof sql<ObjectRow>>) {
   return (await query.execute(db)).rows;
@@ -86,17 +98,24 @@ export const SECURITY_ADVISORS: Advisor[] = [
     name: 'Always-true policy on a table with user data',
     level: 'error',
     category: 'security',
-    why: 'A permissive policy that is always true lets every API user read or write every user’s rows.',
-    fix: 'Restrict the policy to the owner, e.g. USING ((select auth.uid()) = user_id).',
-    run: (db) => rows(db, sql<ObjectRow>`with ${API_ROLES_CTE}
+    why: 'A permissive policy that is always true lets every API user read or write every user’s rows: WITH CHECK (true) on INSERT or UPDATE lets anyone write rows in anyone’s name.',
+    fix: 'Restrict the policy to the owner, e.g. USING ((select auth.uid()) = user_id) and the same WITH CHECK.',
+    run: (db) => rows(db, sql<ObjectRow>`with ${API_ROLES_CTE},
+      pol as (
+        select p.*, ${ALWAYS_TRUE(sql`p.polqual`)} as using_true,
+               (${ALWAYS_TRUE(sql`p.polwithcheck`)}
+                -- INSERT has no USING: without WITH CHECK it accepts any row
+                or (p.polcmd = 'a' and p.polwithcheck is null)) as check_true
+          from pg_catalog.pg_policy p where p.polpermissive)
       select ${POLICY} as object, ${TABLE} as "table", null::text[] as related,
-             ${CMD} || ' ' || case when pg_get_expr(p.polqual, p.polrelid) = 'true' then 'USING (true)' else 'WITH CHECK (true)' end
+             ${CMD} || ' ' || case when p.using_true then 'USING (true)'
+                                   when p.polwithcheck is null then 'without WITH CHECK' else 'WITH CHECK (true)' end
                || ' for ' || array_to_string(array(select case when r = 0 then 'public' else pg_get_userbyid(r)::text end
                                                     from unnest(p.polroles) r), ', ') as detail
-        from pg_catalog.pg_policy p
+        from pol p
         join pg_catalog.pg_class c on c.oid = p.polrelid join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-       where c.relrowsecurity and p.polpermissive and ${productSchema()}
-         and (pg_get_expr(p.polqual, p.polrelid) = 'true' or pg_get_expr(p.polwithcheck, p.polrelid) = 'true')
+       where c.relrowsecurity and ${productSchema()}
+         and (p.using_true or p.check_true)
          and ${POLICY_REACHES_API} and ${HOLDS_USER_DATA}
        order by 1`),
   },
@@ -113,6 +132,11 @@ export const SECURITY_ADVISORS: Advisor[] = [
         from pg_catalog.pg_policy p
         join pg_catalog.pg_class c on c.oid = p.polrelid join pg_catalog.pg_namespace n on n.oid = c.relnamespace
        where ${productSchema()}
+         -- Deparsing every policy is the cost: only trees holding the text 'user_metadata' (a constant's
+         -- bytes) are, unless a column or function of that name exists (a reference carries no name).
+         and (coalesce(p.polqual::text, '') || coalesce(p.polwithcheck::text, '') like ${USER_METADATA_BYTES}
+              or exists (select 1 from pg_catalog.pg_attribute a where a.attname = 'user_metadata')
+              or exists (select 1 from pg_catalog.pg_proc f where f.proname = 'user_metadata'))
          and (coalesce(pg_get_expr(p.polqual, p.polrelid), '') ~ '\\muser_metadata\\M'
               or coalesce(pg_get_expr(p.polwithcheck, p.polrelid), '') ~ '\\muser_metadata\\M')
        order by 1`),
@@ -157,22 +181,8 @@ export const SECURITY_ADVISORS: Advisor[] = [
                           where lower(o) in ('security_invoker=true', 'security_invoker=on', 'security_invoker=1', 'security_invoker=yes'))
        group by n.nspname, c.relname order by 1`),
   },
-  {
-    id: 'security_definer_function_anon',
-    name: 'Security-definer function executable by anon',
-    level: 'warning',
-    category: 'security',
-    why: 'Anyone with the anon key can call it through the API, and it runs with its owner’s rights, past RLS.',
-    fix: 'REVOKE EXECUTE … FROM anon, PUBLIC, or make it SECURITY INVOKER.',
-    run: (db) => rows(db, sql<ObjectRow>`
-      select quote_ident(n.nspname) || '.' || quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ')' as object,
-             null::text as "table", null::text[] as related, 'SECURITY DEFINER, owned by ' || pg_get_userbyid(p.proowner) as detail
-        from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
-        join pg_catalog.pg_roles anon on anon.rolname = 'anon'
-       where p.prosecdef and ${productSchema()} and ${notFromExtension('pg_proc', 'p.oid')}
-         and has_function_privilege(anon.oid, p.oid, 'EXECUTE')
-       order by 1`),
-  },
+  definerFunctionFor('anon'),
+  definerFunctionFor('authenticated'),
   {
     id: 'function_search_path_mutable',
     name: 'Function with a mutable search_path',
@@ -191,24 +201,7 @@ export const SECURITY_ADVISORS: Advisor[] = [
          and not exists (select 1 from unnest(coalesce(p.proconfig, '{}')) s where s like 'search_path=%')
        order by 1`),
   },
-  {
-    id: 'secret_column_exposed',
-    name: 'Secret-looking column readable by the API',
-    level: 'error',
-    category: 'security',
-    why: 'Passwords, tokens and keys readable through the API leak with any SELECT the policies allow.',
-    fix: 'Move the column to a private schema or REVOKE SELECT (column) FROM anon, authenticated.',
-    run: (db) => rows(db, sql<ObjectRow>`with ${API_ROLES_CTE}
-      select ${TABLE} || '.' || quote_ident(a.attname) as object, ${TABLE} as "table", null::text[] as related,
-             'readable by ' || string_agg(ar.rolname, ', ' order by ar.rolname)
-               || case when c.relkind in ('r', 'p') and c.relrowsecurity then ' (rows limited by RLS)' else '' end as detail
-        from pg_catalog.pg_attribute a
-        join pg_catalog.pg_class c on c.oid = a.attrelid join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-        join api_roles ar on has_schema_privilege(ar.oid, n.oid, 'USAGE') and has_column_privilege(ar.oid, c.oid, a.attnum, 'SELECT')
-       where c.relkind in ('r', 'p', 'v', 'm', 'f') and a.attnum > 0 and not a.attisdropped and ${productSchema()}
-         and a.attname ~* ${SECRET_COLUMN}
-       group by n.nspname, c.relname, c.relkind, c.relrowsecurity, a.attname order by 1`),
-  },
+  SECRET_COLUMN_ADVISOR,
   {
     id: 'extension_in_public',
     name: 'Extension installed in public',
@@ -224,4 +217,4 @@ export const SECURITY_ADVISORS: Advisor[] = [
   },
 ];
 
-export { SECRET_COLUMN };
+export { SECRET_COLUMN } from '@/lib/inspect/advisors/secrets';

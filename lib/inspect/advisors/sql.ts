@@ -5,7 +5,7 @@
  * product team's to change. Lints that are precisely about them (auth.users exposed through a view)
  * look at them on purpose.
  */
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 
 export const MANAGED_SCHEMAS = [
   'pg_catalog', 'information_schema', 'pg_toast', 'auth', 'storage', 'extensions', 'kontor', 'graphql',
@@ -31,7 +31,9 @@ export function notFromExtension(classid: string, oidRef: string): RawBuilder<bo
  * INHERIT (Supabase's `authenticator`) only switches into them, so it is not listed either.
  */
 export const API_ROLES_CTE = sql`api_roles as (
-  select r.oid, r.rolname::text as rolname, r.rolbypassrls
+  select r.oid, r.rolname::text as rolname, r.rolbypassrls,
+         -- the roles whose privileges it has: a policy TO one of them applies to it
+         array(select g.oid from pg_catalog.pg_roles g where pg_catalog.pg_has_role(r.oid, g.oid, 'USAGE')) as reach
     from pg_catalog.pg_roles r
    where not r.rolsuper
      and (r.rolname in ('anon', 'authenticated')
@@ -42,4 +44,47 @@ export const API_ROLES_CTE = sql`api_roles as (
 /** `schema.name` as Postgres would print it (quoted where needed). */
 export function qualified(schemaCol: string, nameCol: string): RawBuilder<string> {
   return sql<string>`(quote_ident(${sql.ref(schemaCol)}) || '.' || quote_ident(${sql.ref(nameCol)}))`;
+}
+
+/**
+ * The schemas the Data API serves: PostgREST's `pgrst.db_schemas` (this session's setting, which
+ * includes the database's, else the one set on the `authenticator` role), else every schema an API
+ * role may use. Needs api_roles before it. A table in a schema the API does not serve cannot leak
+ * through it, whatever its grants.
+ */
+export const EXPOSED_SCHEMAS_CTE = sql`api_setting as (
+  select coalesce(nullif(current_setting('pgrst.db_schemas', true), ''),
+                  (select substr(cfg, length('pgrst.db_schemas=') + 1)
+                     from pg_catalog.pg_db_role_setting s cross join unnest(s.setconfig) cfg
+                    where cfg like 'pgrst.db_schemas=%'
+                      and s.setrole in (0, coalesce((select oid from pg_catalog.pg_roles where rolname = 'authenticator'), 0))
+                      and s.setdatabase in (0, (select oid from pg_catalog.pg_database where datname = current_database()))
+                    order by s.setrole desc, s.setdatabase desc limit 1)) as schemas),
+  exposed_schemas as (
+  select n.oid, n.nspname
+    from pg_catalog.pg_namespace n, api_setting
+   where case when api_setting.schemas is not null
+              then n.nspname = any(array(select trim(x) from unnest(string_to_array(api_setting.schemas, ',')) x))
+              else exists (select 1 from api_roles ar where has_schema_privilege(ar.oid, n.oid, 'USAGE')) end)`;
+
+/** What a check needs of Supabase's layout; what is missing makes it skip, saying so. */
+export interface Requirements {
+  /** At least one of these roles. */
+  anyRole?: string[];
+  schemas?: string[];
+  relations?: string[];
+}
+
+/** Why a check cannot run on this database (a plain Postgres lacks Supabase's roles and schemas), or null. */
+export async function missingRequirements(db: QueryExecutorProvider, req: Requirements): Promise<string | null> {
+  const { rows: [r] } = await sql<{ roles: boolean; schemas: string[]; relations: string[] }>`
+    select (${sql.val(req.anyRole ?? [])}::text[] = '{}' or exists (select 1 from pg_catalog.pg_roles where rolname = any(${sql.val(req.anyRole ?? [])}::text[]))) as roles,
+           array(select s from unnest(${sql.val(req.schemas ?? [])}::text[]) s where to_regnamespace(s) is null) as schemas,
+           array(select t from unnest(${sql.val(req.relations ?? [])}::text[]) t where to_regclass(t) is null) as relations`.execute(db);
+  const missing = [
+    ...(r.roles ? [] : [`the role ${req.anyRole!.join(' or ')}`]),
+    ...r.schemas.map((s) => `the schema ${s}`),
+    ...r.relations.map((t) => `the table ${t}`),
+  ];
+  return missing.length ? `needs Supabase's ${missing.join(', ')}, which this database lacks` : null;
 }

@@ -72,6 +72,11 @@ export default async function AdvisorsPage({ searchParams }: { searchParams: Pro
                 {open === 0 ? 'No open finding.' : `${open} open finding${open === 1 ? '' : 's'}`}
                 {` · ${Object.keys(result.value.timings).length} checks in ${Math.round(Object.values(result.value.timings).reduce((a, b) => a + b, 0))} ms`}
               </p>
+              {result.value.skipped.length ? (
+                <p className="text-sm text-ink-muted">
+                  Skipped: {result.value.skipped.map((k) => `${k.name} (${k.reason})`).join('; ')}.
+                </p>
+              ) : null}
               <FindingsTable rows={rows} total={total} query={query} sortable={FINDING_SORTS} defaultExpiry={day(30)} maxExpiry={day(MAX_SUPPRESSION_DAYS)} minExpiry={day(1)} />
             </>
           );
