@@ -13,6 +13,8 @@ export interface NavArea {
   group?: string;
   /** The product concepts the area reads: hidden when the database lacks one (the Overview says why). */
   concepts?: ConceptName[];
+  /** Shown when the database has at least one of these (and every one of `concepts`). */
+  anyConcepts?: ConceptName[];
 }
 
 export const NAV_AREAS: readonly NavArea[] = [
@@ -31,6 +33,7 @@ export const NAV_AREAS: readonly NavArea[] = [
   { href: '/workers', label: 'Workers', capability: 'tasks.read', group: 'Operations', concepts: ['workers'] },
   { href: '/finance/reconciliation', label: 'Reconciliation', capability: 'credits.read', group: 'Finance', concepts: ['users', 'ledger'] },
   { href: '/finance/statement', label: 'Statement', capability: 'credits.read', group: 'Finance', concepts: ['users', 'ledger'] },
+  { href: '/finance/billing', label: 'Billing checks', capability: 'credits.read', group: 'Finance', anyConcepts: ['payments', 'subscriptions', 'usageCounters'] },
   { href: '/finance/usage-costs', label: 'Usage costs', capability: 'credits.read', group: 'Finance', concepts: ['apiCosts', 'ledger'] },
   { href: '/approvals', label: 'Approvals', capability: 'approvals.read' },
   { href: '/audit', label: 'Audit log', capability: 'audit.read' },
@@ -42,7 +45,8 @@ export const NAV_AREAS: readonly NavArea[] = [
  * this database), only the areas whose concepts are all there.
  */
 export function navFor(role: StaffRole, available?: readonly ConceptName[]): NavArea[] {
-  return NAV_AREAS.filter((a) => roleCan(role, a.capability) && (!available || (a.concepts ?? []).every((c) => available.includes(c))));
+  return NAV_AREAS.filter((a) => roleCan(role, a.capability) && (!available || (
+    (a.concepts ?? []).every((c) => available.includes(c)) && (!a.anyConcepts || a.anyConcepts.some((c) => available.includes(c))))));
 }
 
 /** The area a path belongs to: the longest matching href. */

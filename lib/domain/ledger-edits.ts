@@ -49,11 +49,32 @@ async function productWrite(query: RawBuilder<unknown>, trx: Trx): Promise<void>
   try {
     await query.execute(trx);
   } catch (err) {
-    const e = err as { code?: string; message?: string; where?: string };
-    if (e.code === 'P0001' || e.code?.startsWith('23')) {
-      const where = /function (\S+)/.exec(e.where ?? '')?.[1];
-      throw new GuardError('conflict', `The product's database refused this${where ? ` (${where})` : ''}: ${e.message}. Nothing was written.`);
-    }
+    if (isProductRefusal(err)) throw productRefusal(err);
+    throw err;
+  }
+}
+
+const isProductRefusal = (err: unknown) => {
+  const code = (err as { code?: string }).code;
+  return code === 'P0001' || Boolean(code?.startsWith('23'));
+};
+
+function productRefusal(err: unknown): GuardError {
+  const e = err as { message?: string; where?: string };
+  const where = /function (\S+)/.exec(e.where ?? '')?.[1];
+  return new GuardError('conflict', `The product's database refused this${where ? ` (${where})` : ''}: ${e.message}. Nothing was written.`);
+}
+
+/** Runs `query` in a savepoint: the product's refusal (a trigger's RAISE, a constraint) is returned, not thrown. */
+async function savepointed(trx: Trx, query: RawBuilder<unknown>): Promise<unknown> {
+  await sql`savepoint kontor_product_write`.execute(trx);
+  try {
+    await query.execute(trx);
+    await sql`release savepoint kontor_product_write`.execute(trx);
+    return null;
+  } catch (err) {
+    await sql`rollback to savepoint kontor_product_write`.execute(trx);
+    if (isProductRefusal(err)) return err;
     throw err;
   }
 }
@@ -104,21 +125,21 @@ export const fixBalanceDrift = defineEdit({
     const locked = await loadDrift(trx, input.userId, true);
     if (!locked || locked.before.drift !== (loaded.before as DriftBefore).drift) throw new GuardError('stale', STALE_MESSAGE);
     const { ledger } = concepts(mapping);
-    if (ledger.balanceUpdate === 'trigger') {
-      // The product's trigger owns the cached balance (some refuse a direct write: Reigh's "Direct credit
-      // updates are not allowed"). A correction is a ledger record: a zero entry that says why, on which
-      // a trigger that re-sums the ledger (Reigh's refresh_user_balance) sets the balance to the sum.
+    // The cache is set to the ledger sum; the ledger is left as it is. A product whose trigger refuses
+    // direct writes to the balance (Reigh: "Credits cannot be modified directly") gets a ledger record
+    // instead: a zero entry that says why, on which its trigger re-sums the ledger into the balance.
+    const direct = sql`update ${writeTableOf(users)} set ${setColumnOf(users, 'credits')} = ${locked.before.ledgerSum}
+                        where ${keyOf(users)} = ${input.userId}`;
+    const refused = await savepointed(trx, direct);
+    if (refused) {
+      if (ledger.balanceUpdate !== 'trigger') throw productRefusal(refused);
       const row = insertColumns(ledger, {
         userId: input.userId, amount: '0', type: ledger.types.manual ?? ledger.types.grant ?? null,
         description: `Balance re-synced to the ledger by Kontor (drift ${locked.before.drift})`,
       });
       await productWrite(sql`insert into ${writeTableOf(ledger)} (${row.columns}) values (${row.values})`, trx);
-    }
-    const after0 = await loadDrift(trx, input.userId, false);
-    if (after0 && Number(after0.before.drift) !== 0) {
-      // The trigger adds each entry's amount (or the product updates both): set the cached balance itself.
-      await productWrite(sql`update ${writeTableOf(users)} set ${setColumnOf(users, 'credits')} = ${locked.before.ledgerSum}
-               where ${keyOf(users)} = ${input.userId}`, trx);
+      const after0 = await loadDrift(trx, input.userId, false);
+      if (after0 && Number(after0.before.drift) !== 0) throw productRefusal(refused);
     }
     const after: DriftBefore = { ...locked.before, cachedBalance: locked.before.ledgerSum, drift: '0.00' };
     return { after, result: { userId: input.userId, balance: locked.before.ledgerSum } };

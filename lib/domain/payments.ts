@@ -9,7 +9,7 @@ import type { StaffContext } from '@/lib/auth';
 import { activeMapping, columnOf, hasColumn, keyOf, tableOf } from '@/lib/mapping';
 import { GuardError } from '@/lib/guard/errors';
 import { cents, majorAmount, paymentConcepts, paymentReadConcepts, rawStatuses, statusKeyOf, type PaymentStatusKey } from '@/lib/domain/payments-common';
-import { rowKeySchema } from '@/lib/mapping/keys';
+import { looksLikeUuid, rowKeySchema } from '@/lib/mapping/keys';
 
 export const PAYMENT_SORTS = ['created', 'amount', 'status'] as const;
 export type PaymentSort = (typeof PAYMENT_SORTS)[number];
@@ -31,7 +31,8 @@ export const paymentFiltersSchema = z.object({
   max: z.preprocess(blank, decimal.optional()),
   from: z.preprocess(blank, z.iso.date({ error: 'Dates are YYYY-MM-DD.' }).optional()),
   to: z.preprocess(blank, z.iso.date({ error: 'Dates are YYYY-MM-DD.' }).optional()),
-  user: z.preprocess(blank, rowKeySchema('user').optional()),
+  // A user filter is a uuid (any version) or an integer: the users keys of the products Kontor knows.
+  user: z.preprocess(blank, rowKeySchema('user').refine((s) => looksLikeUuid(s) || /^\d{1,19}$/.test(s), { error: 'The user is not a valid id.' }).optional()),
   flag: z.preprocess(blank, z.enum(['none', 'twice', 'any']).optional()),
 });
 export type PaymentFilters = z.infer<typeof paymentFiltersSchema>;

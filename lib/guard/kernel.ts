@@ -11,7 +11,7 @@ import { env } from '@/lib/env';
 import type { StaffContext } from '@/lib/auth';
 import type { AnyEdit, Loaded, Target, Trx } from '@/lib/guard/define';
 import { computeChanges, type Change } from '@/lib/guard/diff';
-import { GuardError, STALE_MESSAGE } from '@/lib/guard/errors';
+import { GuardError, invalid, STALE_MESSAGE } from '@/lib/guard/errors';
 import { parseEditInput } from '@/lib/guard/input';
 import { checkLimits } from '@/lib/guard/limits';
 import { appendAudit } from '@/lib/guard/audit';
@@ -71,7 +71,7 @@ export async function simulate(
     loaded = await edit.load(trx, input, staff);
   } catch (err) {
     // An id the key column's type cannot hold names no row (the column decides what a key is).
-    if (isKeyTypeMismatch(err)) throw new GuardError('not-found', 'No such row: that id cannot be a key of this table.');
+    if (isKeyTypeMismatch(err)) throw keyMismatch(err, input);
     throw err;
   }
   await beforeApply?.(loaded);
@@ -85,6 +85,18 @@ export async function simulate(
   };
   // Through JSON, as the browser and kontor.approvals will see it, so hashes compare like for like.
   return { loaded, applied, preview: JSON.parse(JSON.stringify(preview)) as Preview };
+}
+
+/**
+ * A key the column cannot hold ('x' for a uuid key): invalid, on the field that carried it (Postgres
+ * quotes the value: `invalid input syntax for type uuid: "x"`), with the message a parse would give.
+ */
+function keyMismatch(err: unknown, input: unknown): GuardError {
+  const value = /: "(.*)"$/s.exec((err as Error).message ?? '')?.[1];
+  const field = Object.entries((input ?? {}) as Record<string, unknown>).find(([, v]) => value !== undefined && String(v) === value)?.[0];
+  if (!field) return new GuardError('not-found', 'No such row: that id cannot be a key of this table.');
+  const what = field.replace(/Id$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return invalid(field, `The ${what} is not a valid id.`);
 }
 
 export function sameVersions(a: RowVersion[], b: RowVersion[]): boolean {

@@ -180,7 +180,8 @@ const ID = ['id', 'uuid', 'pk'];
 const CREATED = ['created_at', 'inserted_at', 'date_joined', 'created', 'createdat', 'timestamp'];
 const USER = ['user_id', 'profile_id', 'customer_id', 'account_id', 'owner_id'];
 
-const WANTS: Record<ConceptName, Want> = {
+// Usage counters are not guessed by name: a counter means nothing without the events it counts.
+const WANTS: Partial<Record<ConceptName, Want>> = {
   users: {
     tables: /^(users?|profiles?|user_profiles?|customers?|accounts?|members?|\w*_?customuser|app_users?)$/,
     key: ID,
@@ -243,6 +244,16 @@ const WANTS: Record<ConceptName, Want> = {
       inputTokens: ['input_tokens', 'prompt_tokens'], outputTokens: ['output_tokens', 'completion_tokens'],
     },
   },
+  subscriptions: {
+    tables: /(^|_)(subscriptions?)$/,
+    key: ID,
+    required: { userId: USER, status: ['status', 'state'] },
+    optional: {
+      createdAt: CREATED, periodStart: ['current_period_start', 'period_start'], periodEnd: ['current_period_end', 'period_end'],
+      providerRef: ['stripe_subscription_id', 'provider_subscription_id', 'external_id'], tierId: ['plan_id', 'tier_id', 'price_id'],
+    },
+    statuses: { active: ['active'], trialing: ['trialing'], pastDue: ['past_due'], cancelled: ['canceled', 'cancelled'], incomplete: ['incomplete'] },
+  },
   tiers: {
     tables: /(^|_)(subscription_tiers?|tiers?|plans?)$/,
     key: ID,
@@ -271,6 +282,7 @@ function discover(tables: CatalogTable[]): MappingInput {
   const ordered = [...tables].sort((a, b) => Number(b.schema === 'public') - Number(a.schema === 'public'));
   for (const concept of CONCEPTS) {
     const want = WANTS[concept];
+    if (!want) continue;
     for (const t of ordered) {
       if (!want.tables.test(t.name.toLowerCase())) continue;
       const columns = new Map(t.columns.map((c) => [c.name, c]));

@@ -33,6 +33,9 @@ export type TableRef = z.infer<typeof tableRef>;
 const values = <K extends string>(keys: readonly [K, ...K[]]) =>
   z.partialRecord(z.enum(keys), z.string()).default({});
 
+/** Rows whose columns have these values: one value, any of a list, or null for IS NULL. */
+const whereSpec = z.record(identifier, z.union([z.string(), z.null(), z.array(z.string()).min(1)]));
+
 function concept<R extends z.ZodRawShape, S extends z.ZodRawShape>(required: R, optional: S) {
   return z.object({
     table: tableRef,
@@ -43,7 +46,7 @@ function concept<R extends z.ZodRawShape, S extends z.ZodRawShape>(required: R, 
      * Only the rows whose columns have these values are the concept: payments that are the ledger's
      * rows of type 'stripe' are `{ table: credits_ledger, where: { type: 'stripe' } }`.
      */
-    where: z.record(identifier, z.union([z.string(), z.array(z.string()).min(1)])).optional(),
+    where: whereSpec.optional(),
     /** The key repeats (a JSON field of a ledger): one row per key, the earliest by createdAt. */
     oneRowPerKey: z.boolean().optional(),
     /** The key column's type, as the catalog says (filled in by validateMapping; "uuid", "bigint", "text"). */
@@ -61,7 +64,11 @@ export const usersConcept = concept(
 
 export const paymentsConcept = concept(
   { userId: col, amount: col, status: col, createdAt: col },
-  { currency: opt, credits: opt, provider: opt, providerRef: opt, orderId: opt, method: opt, completedAt: opt, updatedAt: opt },
+  {
+    currency: opt, credits: opt, provider: opt, providerRef: opt, orderId: opt, method: opt, completedAt: opt, updatedAt: opt,
+    /** What one payment pays for: an invoice, a billing period, a checkout session. Two completed payments for one is a finding. */
+    periodKey: opt,
+  },
 ).extend({
   statuses: values(['created', 'pending', 'completed', 'failed', 'refunded', 'disputed']),
   /** 'major': 12.50 means 12.50; 'minor': 1250 means 12.50 (cents). */
@@ -117,7 +124,46 @@ export const apiCostsConcept = concept(
 export const tiersConcept = concept(
   { name: col },
   { monthlyPrice: opt, monthlyCredits: opt },
-);
+).extend({
+  /** The names (tiers.columns.name) of the free tiers: a user on one of them with a paid subscription is a finding. */
+  free: z.array(z.string()).default([]),
+});
+
+/**
+ * Subscriptions: a table of their own, or columns of the users table (a concept over it). A paying
+ * status (active, trialing) on a user whose tier is free is a finding.
+ */
+export const subscriptionsConcept = concept(
+  { userId: col, status: col },
+  { tierId: opt, createdAt: opt, periodStart: opt, periodEnd: opt, provider: opt, providerRef: opt, updatedAt: opt },
+).extend({
+  statuses: values(['active', 'trialing', 'pastDue', 'cancelled', 'incomplete']),
+  /** Raw values of users.columns.tierId that mean a free tier, when the product has no tiers table. */
+  freeTierValues: z.array(z.string()).default([]),
+});
+
+/**
+ * A usage counter the product keeps (a monthly count, a lifetime total, a token tally) beside the
+ * events it counts. Counters and events are summed per match (and period, when the counter has one);
+ * a counter that disagrees with its events is a finding.
+ */
+export const usageCountersConcept = concept(
+  { value: col },
+  { userId: opt, period: opt, createdAt: opt },
+).extend({
+  events: z.object({
+    table: tableRef,
+    where: whereSpec.optional(),
+    /** What each event adds: a column to sum (tokens), or 1 per row when absent. */
+    amount: columnSpec.optional(),
+    /** The event's time, for counters with a period. */
+    createdAt: columnSpec.optional(),
+  }),
+  /** Counter column -> event column that tie them (default: the user on both sides). */
+  match: z.object({ counter: columnSpec, events: columnSpec }).optional(),
+  /** How the counter's period is written: 'YYYY-MM' (a month), compared to the event's time. */
+  periodFormat: z.enum(['YYYY-MM']).optional(),
+});
 
 export const mappingSchema = z.object({
   /** Which preset or file this came from, for messages. */
@@ -130,8 +176,10 @@ export const mappingSchema = z.object({
   workers: workersConcept.optional(),
   apiCosts: apiCostsConcept.optional(),
   tiers: tiersConcept.optional(),
+  subscriptions: subscriptionsConcept.optional(),
+  usageCounters: usageCountersConcept.optional(),
   /** Why the product has no such concept, in a sentence for the Overview (e.g. "Seydam keeps no ledger"). */
-  absent: z.partialRecord(z.enum(['users', 'payments', 'ledger', 'taskCostConfigs', 'tasks', 'workers', 'apiCosts', 'tiers']), z.string()).default({}),
+  absent: z.partialRecord(z.enum(['users', 'payments', 'ledger', 'taskCostConfigs', 'tasks', 'workers', 'apiCosts', 'tiers', 'subscriptions', 'usageCounters']), z.string()).default({}),
 });
 
 /** A mapping as written (defaults optional). */
@@ -140,7 +188,7 @@ export type MappingInput = z.input<typeof mappingSchema>;
 export type Mapping = z.output<typeof mappingSchema>;
 
 export const CONCEPTS = [
-  'users', 'payments', 'ledger', 'taskCostConfigs', 'tasks', 'workers', 'apiCosts', 'tiers',
+  'users', 'payments', 'ledger', 'taskCostConfigs', 'tasks', 'workers', 'apiCosts', 'tiers', 'subscriptions', 'usageCounters',
 ] as const satisfies readonly (keyof Mapping)[];
 export type ConceptName = (typeof CONCEPTS)[number];
 export type Concept<N extends ConceptName> = NonNullable<Mapping[N]>;
@@ -155,6 +203,8 @@ export const CONCEPT_LABELS: Record<ConceptName, string> = {
   workers: 'Workers',
   apiCosts: 'API costs',
   tiers: 'Subscription tiers',
+  subscriptions: 'Subscriptions',
+  usageCounters: 'Usage counters',
 };
 
 const CONCEPT_SCHEMAS = {
@@ -166,6 +216,8 @@ const CONCEPT_SCHEMAS = {
   workers: workersConcept,
   apiCosts: apiCostsConcept,
   tiers: tiersConcept,
+  subscriptions: subscriptionsConcept,
+  usageCounters: usageCountersConcept,
 } satisfies { [N in ConceptName]: z.ZodType };
 
 /** Columns a concept cannot do without (the others may be absent in a product's schema). */

@@ -18,7 +18,7 @@ interface Mapped {
   table: TableRef;
   key?: string;
   columns: object;
-  where?: Record<string, string | string[]>;
+  where?: Record<string, string | string[] | null>;
   oneRowPerKey?: boolean;
 }
 
@@ -54,8 +54,9 @@ export function pathSql(spec: string, alias: string): RawBuilder<unknown> {
   return sql`(${sql.id(alias, p.column)}${sql.join(steps, sql``)})`;
 }
 
-function whereSql(where: Record<string, string | string[]>, alias: string): RawBuilder<unknown> {
+export function whereSql(where: Record<string, string | string[] | null>, alias: string): RawBuilder<unknown> {
   const parts = Object.entries(where).map(([column, v]) => {
+    if (v === null) return sql`${sql.id(alias, column)} is null`;
     // Untyped literals, so that an enum column compares as its enum (and its indexes serve).
     const values = (Array.isArray(v) ? v : [v]).map((x) => sql.lit(x));
     return sql`${sql.id(alias, column)} in (${sql.join(values)})`;
@@ -138,7 +139,7 @@ export function insertColumns<C extends Mapped>(
     else if (p.kind === 'json') json.set(p.column, [...(json.get(p.column) ?? []), { path: p.path, value: value(v) }]);
   }
   for (const [column, v] of Object.entries(concept.where ?? {})) {
-    if (!plain.has(column)) plain.set(column, sql`${Array.isArray(v) ? v[0] : v}`);
+    if (!plain.has(column) && v !== null) plain.set(column, sql`${Array.isArray(v) ? v[0] : v}`);
   }
   for (const [column, fields] of json) {
     const build = (path: string[], v: RawBuilder<unknown>): RawBuilder<unknown> =>

@@ -58,7 +58,8 @@ const key = (r: { schema: string; name: string }) => JSON.stringify([r.schema, r
 
 export async function validateMapping(db: QueryExecutorProvider, mapping: Mapping): Promise<MappingCheck> {
   const mapped = CONCEPTS.filter((c) => mapping[c]);
-  const catalog = await catalogTables(db, mapped.map((c) => mapping[c]!.table));
+  const events = mapping.usageCounters?.events.table;
+  const catalog = await catalogTables(db, [...mapped.map((c) => mapping[c]!.table), ...(events ? [events] : [])]);
   const resolved: Mapping = { name: mapping.name, absent: mapping.absent };
   const concepts: ConceptStatus[] = [];
 
@@ -105,6 +106,24 @@ export async function validateMapping(db: QueryExecutorProvider, mapping: Mappin
     }
     for (const column of Object.keys(spec.where ?? {})) {
       if (!present.has(column)) status.problems.push(`column ${table}.${displayIdent(column)} (in where) does not exist`);
+    }
+    if (concept === 'usageCounters' && mapping.usageCounters) {
+      // The events a counter counts: their table and every column the check reads.
+      const ev = mapping.usageCounters.events;
+      const evTable = catalog.get(key(ev.table));
+      const evName = displayTable(ev.table);
+      if (!evTable) status.problems.push(`the events table ${evName} does not exist`);
+      else {
+        const evPresent = new Set(evTable.columns);
+        const match = mapping.usageCounters.match;
+        const specs = [ev.amount, ev.createdAt, match?.events ?? mapping.usageCounters.columns.userId, ...Object.keys(ev.where ?? {})];
+        for (const s of specs) {
+          if (!s) continue;
+          const p = parseColumn(s);
+          if (p.kind !== 'constant' && !evPresent.has(p.column)) status.problems.push(`column ${evName}.${displayColumn(s)} (events) does not exist`);
+        }
+        if (match && missing(match.counter)) status.problems.push(`column ${table}.${displayColumn(match.counter)} (match) ${missing(match.counter)}`);
+      }
     }
     if (concept === 'tasks' && mapping.tasks?.billing === 'parent-only' && !columns.parentId) {
       status.problems.push(`billing "parent-only" needs the parentId column of ${table}`);

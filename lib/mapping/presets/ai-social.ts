@@ -21,5 +21,7 @@ export const aiSocialPreset = {
     workers: 'the AI social platform has no workers',
     apiCosts: 'the AI social platform logs no API costs',
     tiers: 'the AI social platform has no subscription tiers',
+    subscriptions: 'the AI social platform has no subscriptions',
+    usageCounters: 'the AI social platform keeps no usage counters',
   },
 } satisfies MappingInput;

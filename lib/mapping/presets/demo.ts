@@ -121,4 +121,8 @@ export const demoPreset = {
       createdAt: 'created_at',
     },
   },
+  absent: {
+    subscriptions: 'the demo sells credit packs: users have a tier, but no subscription is recorded',
+    usageCounters: 'the demo keeps no usage counters: the credits ledger records every charge',
+  },
 } satisfies MappingInput;

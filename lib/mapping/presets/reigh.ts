@@ -61,6 +61,8 @@ const workers = {
 const absent = {
   apiCosts: 'Reigh logs no per-call API costs: a task costs its seconds at its type\'s rate',
   tiers: 'Reigh has no subscription tiers',
+  subscriptions: 'Reigh has no subscriptions: credits are bought in one-off Stripe checkouts (and auto top-ups)',
+  usageCounters: 'Reigh keeps no usage counters: the credits ledger itself records every charge',
 } as const;
 
 /** Sep 2025 on: task_types (name, base_cost_per_second) replaces task_cost_configs. */

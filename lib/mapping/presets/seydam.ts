@@ -33,7 +33,16 @@ export const seydamPreset = {
     statuses: { queued: 'pending', inProgress: 'processing', complete: 'completed', failed: 'failed' },
     billing: 'none',
   },
+  usageCounters: {
+    // Each report tallies the AI-edit tokens it used; seydam_tokenusage logs the same tokens per user.
+    table: { schema: 'public', name: 'seydam_reports' },
+    key: 'id',
+    columns: { value: 'used_credits', userId: 'user_id', createdAt: 'created_at' },
+    events: { table: { schema: 'public', name: 'seydam_tokenusage' }, amount: 'output_tokens' },
+    match: { counter: 'user_id', events: 'user_id' },
+  },
   absent: {
+    subscriptions: 'Seydam has no subscriptions: reports are paid one by one',
     ledger: 'Seydam keeps no credit ledger: a payment row counts paid reports (reports_paid) and reports carry their token allowance',
     taskCostConfigs: 'Seydam has no task pricing: a report is paid for up front',
     workers: 'Seydam has no workers table: report jobs run on an external service',

@@ -1,0 +1,77 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { read } from '@/db/index';
+import { requireStaff } from '@/lib/auth';
+import { BILLING_KINDS, BILLING_LABELS, runBillingChecks } from '@/lib/domain/billing-checks';
+import { Notice } from '@/components/ui/notice';
+import { Section } from '@/app/(console)/_components/section';
+import { getMappingCheck } from '@/app/(console)/_lib/mapping';
+
+export const metadata: Metadata = { title: 'Billing checks' };
+
+const link = 'text-accent underline underline-offset-4';
+
+/** Where a finding's row opens: the payment, or the user. */
+function hrefOf(kind: string, id: string, userId: string | null): string | null {
+  if (kind === 'payment_duplicate_period') return `/payments/${encodeURIComponent(id)}`;
+  return userId ? `/users/${encodeURIComponent(userId)}` : null;
+}
+
+export default async function BillingChecksPage() {
+  const staff = await requireStaff('credits.read');
+  const { mapping } = await getMappingCheck();
+  const report = await read((trx) => runBillingChecks(trx, mapping));
+  const canPayments = staff.can('payments.read');
+  return (
+    <>
+      <div className="space-y-1">
+        <h1 className="text-2xl font-semibold tracking-tight">Billing checks</h1>
+        <p className="text-sm text-ink-muted">
+          What a product that bills by subscription, purchase or usage gets wrong without a credit ledger to reconcile: a
+          period paid twice, a paying subscriber left on a free tier, a usage counter that disagrees with what it counts.
+          Read live, at most 500 findings per check.
+        </p>
+      </div>
+      <Section id="checks" title="Which checks ran" description="A check that could not run says why: it is never counted as finding nothing.">
+        <ul className="space-y-2 text-sm">
+          {report.checks.map((c) => (
+            <li key={c.kind} className="rounded-lg border border-line px-4 py-3">
+              <span className="font-medium">{BILLING_LABELS[c.kind]}</span>
+              {': '}
+              {c.ran ? (c.found ? <span className="text-danger">{c.found} found</span> : 'ran, nothing found') : <span className="text-ink-muted">did not run: {c.why}</span>}
+            </li>
+          ))}
+        </ul>
+      </Section>
+      {BILLING_KINDS.map((kind) => {
+        const rows = report.findings.filter((f) => f.kind === kind);
+        if (!rows.length) return null;
+        return (
+          <Section key={kind} id={kind} title={`${BILLING_LABELS[kind]} (${rows.length})`}>
+            <div className="overflow-x-auto rounded-lg border border-line">
+              <table className="w-full text-sm">
+                <thead className="bg-surface-muted text-left">
+                  <tr><th className="px-3 py-2">Row</th><th className="px-3 py-2">Expected</th><th className="px-3 py-2">Actual</th><th className="px-3 py-2">What</th></tr>
+                </thead>
+                <tbody>
+                  {rows.map((f) => {
+                    const href = kind === 'payment_duplicate_period' && !canPayments ? null : hrefOf(kind, f.id, f.userId);
+                    return (
+                      <tr key={f.id} className="border-t border-line">
+                        <td className="px-3 py-2 font-mono text-xs">{href ? <Link className={link} href={href}>{f.id}</Link> : f.id}</td>
+                        <td className="px-3 py-2">{f.expected ?? '–'}</td>
+                        <td className="px-3 py-2">{f.actual ?? '–'}</td>
+                        <td className="px-3 py-2">{f.detail}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          </Section>
+        );
+      })}
+      {report.findings.length === 0 && report.checks.some((c) => c.ran) ? <Notice title="Nothing found">Every check that could run found nothing.</Notice> : null}
+    </>
+  );
+}
