@@ -1,6 +1,7 @@
 /**
  * `kontor tasks health [--json] [--stale MINUTES]`: the queue at a glance for alerting. Exit 0 when
- * nothing is stuck, no worker is silent and no queued type lacks a live worker; 1 otherwise; 2 on usage.
+ * nothing is stuck (on a dead worker, running or queued far longer than its type usually does, retried
+ * again and again), no worker is silent and no queued type lacks a live worker; 1 otherwise; 2 on usage.
  */
 import type { Kysely } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
@@ -33,7 +34,7 @@ export async function tasksHealth(db: Kysely<KontorDatabase>, staleMinutes: numb
 }
 
 export const tasksCommand: Command = {
-  summary: 'tasks health: queue depth, oldest wait, stuck tasks, silent workers; exit 1 when something needs a person',
+  summary: 'tasks health: queue depth, oldest wait, stuck and overlong tasks, silent workers; exit 1 when something needs a person',
   async run({ db, json, args }) {
     const [sub, ...rest] = args;
     if (sub !== 'health') {
@@ -55,7 +56,7 @@ export const tasksCommand: Command = {
         `${secs(t.wait.p95).padStart(10)}${secs(t.run.p95).padStart(9)}${(t.failureRate === null ? '-' : `${(t.failureRate * 100).toFixed(1)}%`).padStart(8)}`,
       ),
       ...r.health.alerts.map((a) => `ALERT ${a.message}`),
-      ...STUCK_KINDS.flatMap((k) => r.stuck.filter((s) => s.kind === k).map((s) => `STUCK ${k} ${s.id} (${s.taskType}): ${s.why}`)),
+      ...STUCK_KINDS.flatMap((k) => r.stuck.filter((s) => s.kind === k).map((s) => `STUCK ${k} ${s.id} (${s.taskType ?? 'untyped'}): ${s.why}`)),
       ...r.silent.map((w) => `SILENT worker ${w.id}: ${w.status}, no heartbeat for ${secs(w.silentSeconds)}`),
       problems ? `${problems} problem(s).` : 'Nothing stuck, no silent worker.',
     ].join('\n');

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ensureDatabase } from '@/db/runtime';
 import { DEMO_PASSWORD, DEMO_STAFF } from '@/db/demo/accounts';
 import { nodeOptions } from '@/scripts/node-options';
+import { getFixture } from '@/db/fixtures/build';
 
 const mode = process.argv[2] as 'dev' | 'build' | 'start';
 const port = process.env.PORT ?? '3000';
@@ -39,7 +40,7 @@ async function main() {
     KONTOR_SECRET: process.env.KONTOR_SECRET ?? db.secret,
     ...(db.embedded ? { KONTOR_EMBEDDED_URL: db.url } : {}),
     // A product's fixture is read through that product's preset (unless told otherwise).
-    ...(db.fixture && !process.env.KONTOR_PRESET && !process.env.KONTOR_MAPPING ? { KONTOR_PRESET: db.fixture } : {}),
+    ...(db.fixture && !process.env.KONTOR_PRESET && !process.env.KONTOR_MAPPING ? { KONTOR_PRESET: getFixture(db.fixture).preset } : {}),
   };
 
   if (mode === 'start' && !fs.existsSync('.next/BUILD_ID')) {

@@ -3,13 +3,14 @@ import assert from 'node:assert/strict';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { emptyDatabase, type TestDatabase } from '@/test/db';
-import { detectFromCatalog, detectMapping, type CatalogTable } from '@/lib/mapping/detect';
-import { PRESETS } from '@/lib/mapping/presets';
+import { bestVariant, detectFromCatalog, detectMapping, type CatalogTable } from '@/lib/mapping/detect';
+import { PRESETS, PRESET_VARIANTS } from '@/lib/mapping/presets';
 import { CONCEPTS, parseMapping, type MappingInput } from '@/lib/mapping/schema';
+import { parseColumn } from '@/lib/mapping/sql';
 import { validateMapping } from '@/lib/mapping/validate';
 import { assertMappingFits } from '@/lib/mapping/active';
 
-/** A catalog holding exactly the tables and columns a preset names. */
+/** A catalog holding exactly the tables and columns a preset names (a JSON field's column, no constants). */
 function catalogOf(preset: MappingInput): CatalogTable[] {
   const m = parseMapping(preset);
   const tables = new Map<string, CatalogTable>();
@@ -18,12 +19,27 @@ function catalogOf(preset: MappingInput): CatalogTable[] {
     if (!spec) continue;
     const k = `${spec.table.schema}.${spec.table.name}`;
     const t = tables.get(k) ?? { schema: spec.table.schema, name: spec.table.name, columns: [], statuses: {} };
-    for (const col of [spec.key, ...Object.values(spec.columns as Record<string, string | undefined>)]) {
-      if (col && !t.columns.some((x) => x.name === col)) t.columns.push({ name: col, type: 'text' });
+    const specs = [spec.key, ...Object.values(spec.columns as Record<string, string | undefined>), ...Object.keys(spec.where ?? {})];
+    for (const s of specs) {
+      const p = s ? parseColumn(s) : null;
+      if (!p || p.kind === 'constant') continue;
+      if (!t.columns.some((x) => x.name === p.column)) t.columns.push({ name: p.column, type: p.kind === 'json' ? 'jsonb' : 'text' });
     }
     tables.set(k, t);
   }
   return [...tables.values()];
+}
+
+/** The catalog of one version of a preset: what it names, and the columns that mark it (if any). */
+function catalogOfVariant(variant: { mapping: MappingInput }): CatalogTable[] {
+  const tables = catalogOf(variant.mapping);
+  for (const mark of (variant as { marks?: string[] }).marks ?? []) {
+    const [schema, name, column] = mark.split('.');
+    let t = tables.find((x) => x.schema === schema && x.name === name);
+    if (!t) tables.push((t = { schema, name, columns: [], statuses: {} }));
+    t.columns.push({ name: column, type: 'text' });
+  }
+  return tables;
 }
 
 describe('detectFromCatalog', () => {
@@ -33,13 +49,26 @@ describe('detectFromCatalog', () => {
     }
   });
 
+  test('each version of a preset is detected as its preset, and read with its own mapping', () => {
+    for (const [name, variants] of Object.entries(PRESET_VARIANTS)) {
+      for (const v of variants) {
+        const catalog = catalogOfVariant(v);
+        const d = detectFromCatalog(catalog);
+        assert.equal(d.preset, name, `a database shaped like ${name} ${v.version}`);
+        assert.equal(d.scores[0].version, v.version, `${name} ${v.version}`);
+        assert.equal(bestVariant(name, catalog), v.mapping, `${name} ${v.version}`);
+      }
+    }
+  });
+
   test('a near miss is not a fit: it names what is missing', () => {
-    const catalog = catalogOf(PRESETS.reigh).map((t) =>
-      t.name === 'tasks' ? { ...t, columns: t.columns.filter((c) => c.name !== 'orchestrator_task_id') } : t);
+    // Without tasks.created_at (a required column), none of Reigh's versions fits.
+    const catalog = catalogOfVariant(PRESET_VARIANTS.reigh[0]).map((t) =>
+      t.name === 'tasks' ? { ...t, columns: t.columns.filter((c) => c.name !== 'created_at') } : t);
     const d = detectFromCatalog(catalog);
     assert.notEqual(d.preset, 'reigh');
     const reigh = d.scores.find((s) => s.preset === 'reigh')!;
-    assert.deepEqual(reigh.missing, ['public.tasks.orchestrator_task_id']);
+    assert.deepEqual(reigh.missing, ['public.tasks.created_at']);
   });
 });
 

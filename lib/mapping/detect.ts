@@ -99,7 +99,7 @@ function namedIn(mapping: Mapping): Named[] {
 /** A variant fits at this share of its names (every table and required column present). */
 const FIT_SCORE = 0.8;
 
-export function scorePreset(name: string, preset: MappingInput, catalog: Index, version = 'current'): PresetScore {
+export function scorePreset(name: string, preset: MappingInput, catalog: Index, version = 'current', marks: string[] = []): PresetScore {
   const mapping = parseMapping(preset);
   const names = namedIn(mapping);
   const missing: string[] = [];
@@ -124,13 +124,23 @@ export function scorePreset(name: string, preset: MappingInput, catalog: Index, 
     const found = own.filter((n) => (n.column ? catalog.get(n.table)?.has(n.column) : catalog.has(n.table))).length;
     return `${c}: ${displayTable(mapping[c]!.table)}, ${found} of ${own.length} names`;
   });
-  return { preset: name, version, fits: requiredMissing === 0 && score >= FIT_SCORE, score, matched, missing, reasons };
+  // A version's marks are columns only it has: without them, it is another version of the product.
+  const marksMissing = marks.filter((m) => {
+    const [schema, table, column] = m.split('.');
+    return !catalog.get(tableKey(schema, table))?.has(column);
+  });
+  if (marks.length) reasons.push(marksMissing.length ? `not this version: no ${marksMissing.join(', ')}` : `this version: ${marks.join(', ')}`);
+  return {
+    preset: name, version, fits: requiredMissing === 0 && score >= FIT_SCORE && !marksMissing.length,
+    // Marks met rank a version above the others of its product.
+    score: score + (marks.length && !marksMissing.length ? 0.001 * marks.length : 0), matched, missing: [...missing, ...marksMissing], reasons,
+  };
 }
 
 /** Every variant of every preset, scored against the catalog, best first. */
 function scoreAll(catalog: Index): PresetScore[] {
   return Object.entries(PRESET_VARIANTS)
-    .flatMap(([name, variants]) => variants.map((v) => scorePreset(name, v.mapping, catalog, v.version)))
+    .flatMap(([name, variants]) => variants.map((v) => scorePreset(name, v.mapping, catalog, v.version, v.marks)))
     .sort((a, b) => Number(b.fits) - Number(a.fits) || b.score - a.score || b.matched - a.matched || a.preset.localeCompare(b.preset));
 }
 
@@ -139,7 +149,7 @@ export function bestVariant(preset: string, tables: CatalogTable[]): MappingInpu
   const catalog = indexCatalog(tables);
   const variants = PRESET_VARIANTS[preset];
   if (!variants) return null;
-  const scored = variants.map((v) => ({ v, s: scorePreset(preset, v.mapping, catalog, v.version) }))
+  const scored = variants.map((v) => ({ v, s: scorePreset(preset, v.mapping, catalog, v.version, v.marks) }))
     .sort((a, b) => Number(b.s.fits) - Number(a.s.fits) || b.s.score - a.s.score);
   return scored[0]?.v.mapping ?? null;
 }

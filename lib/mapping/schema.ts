@@ -33,8 +33,8 @@ export type TableRef = z.infer<typeof tableRef>;
 const values = <K extends string>(keys: readonly [K, ...K[]]) =>
   z.partialRecord(z.enum(keys), z.string()).default({});
 
-/** Rows whose columns have these values: one value, any of a list, or null for IS NULL. */
-const whereSpec = z.record(identifier, z.union([z.string(), z.null(), z.array(z.string()).min(1)]));
+/** Rows whose columns have these values: one value, any of a list, null for IS NULL, { notNull: true } for IS NOT NULL. */
+const whereSpec = z.record(identifier, z.union([z.string(), z.null(), z.array(z.string()).min(1), z.strictObject({ notNull: z.literal(true) })]));
 
 function concept<R extends z.ZodRawShape, S extends z.ZodRawShape>(required: R, optional: S) {
   return z.object({
@@ -108,6 +108,12 @@ export const tasksConcept = concept(
    * charges per period or per subscription). A task that is correctly not charged is never a finding.
    */
   billing: z.enum(['per-task', 'parent-only', 'none']).default('per-task'),
+  /**
+   * Which unfinished outcomes the product may rightly charge: Reigh (2026) charges a cancelled
+   * orchestrator for the segments that finished. A charge on a task in any other failed or cancelled
+   * state is a finding.
+   */
+  chargedWhen: z.array(z.enum(['failed', 'cancelled'])).default([]),
 });
 
 export const workersConcept = concept(

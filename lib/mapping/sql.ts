@@ -18,11 +18,14 @@ interface Mapped {
   table: TableRef;
   key?: string;
   columns: object;
-  where?: Record<string, string | string[] | null>;
+  where?: Record<string, WhereValue>;
   oneRowPerKey?: boolean;
 }
 
 type ColumnName<C extends Mapped> = Extract<keyof C['columns'], string>;
+
+/** A `where` value: equal to it, to any of a list, IS NULL (null), or IS NOT NULL. */
+export type WhereValue = string | string[] | null | { notNull: true };
 
 /** A column spec, parsed: a plain column, a text field of a JSON column, or a constant. */
 export type ColumnPath =
@@ -54,9 +57,10 @@ export function pathSql(spec: string, alias: string): RawBuilder<unknown> {
   return sql`(${sql.id(alias, p.column)}${sql.join(steps, sql``)})`;
 }
 
-export function whereSql(where: Record<string, string | string[] | null>, alias: string): RawBuilder<unknown> {
+export function whereSql(where: Record<string, WhereValue>, alias: string): RawBuilder<unknown> {
   const parts = Object.entries(where).map(([column, v]) => {
     if (v === null) return sql`${sql.id(alias, column)} is null`;
+    if (!Array.isArray(v) && typeof v === 'object') return sql`${sql.id(alias, column)} is not null`;
     // Untyped literals, so that an enum column compares as its enum (and its indexes serve).
     const values = (Array.isArray(v) ? v : [v]).map((x) => sql.lit(x));
     return sql`${sql.id(alias, column)} in (${sql.join(values)})`;
@@ -139,7 +143,7 @@ export function insertColumns<C extends Mapped>(
     else if (p.kind === 'json') json.set(p.column, [...(json.get(p.column) ?? []), { path: p.path, value: value(v) }]);
   }
   for (const [column, v] of Object.entries(concept.where ?? {})) {
-    if (!plain.has(column) && v !== null) plain.set(column, sql`${Array.isArray(v) ? v[0] : v}`);
+    if (!plain.has(column) && (typeof v === 'string' || Array.isArray(v))) plain.set(column, sql`${Array.isArray(v) ? v[0] : v}`);
   }
   for (const [column, fields] of json) {
     const build = (path: string[], v: RawBuilder<unknown>): RawBuilder<unknown> =>

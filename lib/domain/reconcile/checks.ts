@@ -239,17 +239,19 @@ export async function taskFindings(trx: Trx, c: Concepts, candidates?: string[])
   const only = candidates ? sql`and ${lt} = any(${candidates}::text[]::${tKey}[])` : sql``;
   const onlyT = candidates ? sql`and t.${keyOf(tasks)} = any(${candidates}::text[]::${tKey}[])` : sql``;
   const st = tasks.statuses;
-  const unpaid = [st.failed, st.cancelled].filter((s): s is string => Boolean(s));
+  const unpaid = (['failed', 'cancelled'] as const).filter((s) => !tasks.chargedWhen.includes(s)).map((s) => st[s])
+    .filter((s): s is string => Boolean(s));
   const cost = hasColumn(tasks, 'cost') ? sql`coalesce(t.${columnOf(tasks, 'cost')}, 0)` : sql`null::numeric`;
   const billable = await billableTask(trx, c);
   // A refund that names the task nets its charge: a failed task charged and refunded is settled.
   const taskTypes = [ledger.types.spend!, ledger.types.refund].filter((x): x is string => Boolean(x));
   const userId = hasColumn(tasks, 'userId') ? sql`t.${columnOf(tasks, 'userId')}::text` : sql`null::text`;
   const { rows } = await sql<{
-    task_id: string; user_id: string | null; status: string; cost: string | null; billable: boolean; spent: string; charged: boolean;
+    task_id: string; user_id: string | null; status: string; cost: string | null; billable: boolean; spent: string; charged: boolean; charges: number;
   }>`
     with s as (
-      select ${lt} as tid, sum(l.${columnOf(ledger, 'amount')}) as spent
+      select ${lt} as tid, sum(l.${columnOf(ledger, 'amount')}) as spent,
+             count(*) filter (where l.${columnOf(ledger, 'amount')} < 0) - count(*) filter (where l.${columnOf(ledger, 'amount')} > 0) as charges
         from ${tableOf(ledger)} l
        where l.${columnOf(ledger, 'type')}::text = any(${taskTypes}::text[]) and ${lt} is not null ${only}
        group by ${lt}
@@ -258,12 +260,15 @@ export async function taskFindings(trx: Trx, c: Concepts, candidates?: string[])
         from ${tableOf(tasks)} t where true ${onlyT}
     )
     select t.${keyOf(tasks)}::text as task_id, ${userId} as user_id, t.${columnOf(tasks, 'status')}::text as status,
-           t.cost_::text as cost, t.billable_ as billable, coalesce(s.spent, 0)::text as spent, s.tid is not null as charged
+           t.cost_::text as cost, t.billable_ as billable, coalesce(s.spent, 0)::text as spent, s.tid is not null as charged,
+           coalesce(s.charges, 0)::int as charges
       from t left join s on s.tid = t.${keyOf(tasks)}
      where (t.${columnOf(tasks, 'status')} = ${st.complete!} and t.billable_ and coalesce(t.cost_, 1) > 0 and coalesce(s.spent, 0) = 0)
         or (t.${columnOf(tasks, 'status')}::text = any(${unpaid}::text[]) and coalesce(s.spent, 0) < 0)
         or (t.${columnOf(tasks, 'status')} = ${st.complete!} and coalesce(s.spent, 0) <> 0 and t.cost_ is not null
-            and -s.spent <> case when t.billable_ then t.cost_ else 0 end)`.execute(trx);
+            and -s.spent <> case when t.billable_ then t.cost_ else 0 end)
+        -- Without a cost to compare with: charged twice (a retried completion), i.e. two debits more than credits.
+        or (t.${columnOf(tasks, 'status')} = ${st.complete!} and t.cost_ is null and coalesce(s.charges, 0) > 1)`.execute(trx);
   const ids = await entryIds(trx, c, 'taskId', ledger.types.spend!, tKey, rows.filter((r) => r.charged).map((r) => r.task_id));
   return rows.map((r) => {
     const e = ids.get(r.task_id);
@@ -274,6 +279,9 @@ export async function taskFindings(trx: Trx, c: Concepts, candidates?: string[])
     }
     if (r.status !== st.complete) {
       return row('failed_task_charged', { ...base, expected: '0.00', detail: `${r.status}, yet charged ${base.actual} credits.` });
+    }
+    if (r.cost === null) {
+      return row('spend_differs_from_cost', { ...base, expected, detail: `Charged ${r.charges} times (${base.actual} credits in all); a task is charged once.` });
     }
     return row('spend_differs_from_cost', { ...base, expected, detail: `Charged ${base.actual} credits; the task's cost is ${expected}.` });
   });

@@ -18,7 +18,8 @@ import { queueNow } from '@/lib/domain/tasks/model';
 import { getTask, listTasks, parseTaskSearch, taskFilterSchema } from '@/lib/domain/tasks/list';
 import { listWorkers } from '@/lib/domain/workers';
 import { bearerMatches, collectMetrics, formatMetrics } from '@/lib/domain/tasks/metrics';
-import { parseStale, tasksHealth } from '@/cli/tasks';
+import { parseStale, tasksCommand, tasksHealth } from '@/cli/tasks';
+import { RUN_DEFAULT_MINUTES, RUN_FLOOR_MINUTES } from '@/lib/domain/tasks/running-long';
 
 const manifest = JSON.parse(readFileSync('db/demo/manifest.json', 'utf8')) as { kind: string; ids?: string[] }[];
 const idsOf = (kind: string) => [...manifest.find((d) => d.kind === kind)!.ids!].sort();
@@ -248,5 +249,124 @@ describe('alerting faces: /metrics and kontor tasks health', () => {
     } finally {
       await sql`comment on database ${sql.id(tdb.name)} is null`.execute(db);
     }
+  });
+});
+
+describe('task_running_too_long: far past its type\'s usual run time', () => {
+  // A copy of its own: the rows planted here would be findings for the tests above.
+  let own: TestDatabase;
+  let odb: Kysely<KontorDatabase>;
+  const ids: Record<string, string> = {};
+  const iso = (secondsAgo: number) => new Date(now.getTime() - secondsAgo * 1000).toISOString();
+  const runningIds = async (m = mapping, staleMinutes?: number) =>
+    (await findStuckTasks(odb, m, { now, staleMinutes })).filter((s) => s.kind === 'task_running_too_long');
+
+  /** `count` completed tasks of `type` a day ago, the k-th running `run(k)` seconds. */
+  async function history(type: string, count: number, run: string) {
+    await sql`
+      insert into public.tasks (user_id, task_type, status, attempts, created_at, updated_at, generation_started_at, generation_processed_at, cost)
+      select (select id from public.users order by id limit 1), ${type}, 'Complete', 1, c, c + make_interval(secs => 5 + ${sql.raw(run)}),
+             c + interval '5 seconds', c + make_interval(secs => 5 + ${sql.raw(run)}), 0.01
+        from generate_series(1, ${count}) k, lateral (select ${now.toISOString()}::timestamptz - interval '1 day' - k * interval '10 minutes' as c) x`.execute(odb);
+  }
+  /** An In Progress task on a live worker, started `startedAgo` seconds before now (null: no start time). */
+  async function running(name: string, type: string, startedAgo: number | null, createdAgo = startedAgo ?? 0) {
+    const { rows: [r] } = await sql<{ id: string }>`
+      insert into public.tasks (user_id, task_type, status, attempts, worker_id, created_at, updated_at, generation_started_at, cost)
+      values ((select id from public.users order by id limit 1), ${type}, 'In Progress', 1,
+              (select id from public.workers where status = 'active' and last_heartbeat > ${now.toISOString()}::timestamptz - interval '1 minute' order by id limit 1),
+              ${iso(createdAgo)}::timestamptz, ${iso(60)}::timestamptz, ${startedAgo === null ? null : iso(startedAgo)}::timestamptz, 0.01)
+      returning id::text`.execute(odb);
+    ids[name] = r.id;
+  }
+
+  before(async () => {
+    own = await demoDatabase();
+    odb = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: own.url, max: 2 }) }) });
+    await sql`insert into public.task_cost_configs (task_type, base_cost_per_second, billable)
+              select t, 0.001, true from unnest(array['fixture_quick', 'fixture_slow', 'fixture_rare', 'fixture_new']) t`.execute(odb);
+    await history('fixture_quick', 40, '60 + k * 1.5');   // 61.5 .. 120 s: p95 about 117 s
+    await history('fixture_slow', 40, '7200 + k * 180');  // 2 h .. 4 h
+    await history('fixture_rare', 5, '60');               // too few to go by
+    await running('quickLong', 'fixture_quick', 2 * 3600);
+    await running('quickUnderFloor', 'fixture_quick', 20 * 60); // 10 x its p95, but under the floor
+    await running('slowNormal', 'fixture_slow', 5 * 3600);
+    await running('slowLong', 'fixture_slow', 15 * 3600);
+    await running('rareLong', 'fixture_rare', 3 * 3600);
+    await running('rareNormal', 'fixture_rare', 90 * 60);
+    await running('newStarted', 'fixture_new', 4 * 3600);
+    await running('newUnstarted', 'fixture_new', null, 10 * 3600);
+  });
+  after(async () => {
+    await odb?.destroy();
+    await own?.drop();
+  });
+
+  test('a planted long runner is found, against its type\'s p95 and the columns that timed it', async () => {
+    const found = (await runningIds()).find((s) => s.id === ids.quickLong);
+    assert.ok(found, 'quickLong');
+    assert.equal(found.status, 'In Progress');
+    assert.equal(found.taskType, 'fixture_quick');
+    assert.equal(found.ageSeconds, 2 * 3600, 'seconds since it started');
+    assert.ok(found.workerId, 'on a live worker: found all the same');
+    assert.match(found.why, /^In progress for 2 h; its type usually runs 117 s \(p95 of the last 40 completed, generation_processed_at - generation_started_at\), and 30 min \(3 x p95, at least 30 min\) is the limit\.$/);
+  });
+
+  test('a long-running type within its normal time is not, nor a quick one under the floor', async () => {
+    const found = (await runningIds()).map((s) => s.id);
+    assert.ok(!found.includes(ids.slowNormal), '5 h of a 2-4 h type');
+    assert.ok(found.includes(ids.slowLong), '15 h of a 2-4 h type (limit 3 x p95, about 11.7 h)');
+    assert.ok(!found.includes(ids.quickUnderFloor), `20 min is under the ${RUN_FLOOR_MINUTES} min floor`);
+  });
+
+  test('a type with too little history uses the default; no history and no start time is not flagged', async () => {
+    const found = await runningIds();
+    const rare = found.find((s) => s.id === ids.rareLong)!;
+    assert.match(rare.why, new RegExp(`its type has only 5 completed runs in 90 days \\(generation_processed_at - generation_started_at, the longest 60 s\\), too few to go by: the default limit of ${RUN_DEFAULT_MINUTES / 60} h applies\\.$`));
+    assert.ok(!found.some((s) => s.id === ids.rareNormal), `90 min is under the default ${RUN_DEFAULT_MINUTES} min`);
+    assert.match(found.find((s) => s.id === ids.newStarted)!.why, /^In progress for 4 h; its type has no completed run in 90 days: the default limit of 2 h applies\.$/);
+    assert.ok(!found.some((s) => s.id === ids.newUnstarted), 'no history, no start: its 10 h may be mostly waiting');
+  });
+
+  test('exactly the planted ones, longest first; a task on a dead worker is task_on_dead_worker only', async () => {
+    const all = await findStuckTasks(odb, mapping, { now });
+    assert.deepEqual(all.filter((s) => s.kind === 'task_running_too_long').map((s) => s.id), [ids.slowLong, ids.newStarted, ids.rareLong, ids.quickLong]);
+    // The demo's two orphans have run 3 h of a 44 s type: on a dead worker, they are that and nothing else.
+    assert.deepEqual(all.filter((s) => idsOf('task_on_dead_worker').includes(s.id)).map((s) => s.kind), ['task_on_dead_worker', 'task_on_dead_worker']);
+  });
+
+  test('a product without a workers table: the orphans are found as running too long', async () => {
+    const { workers: _workers, ...rest } = demoPreset;
+    const { workerId: _workerId, ...columns } = demoPreset.tasks.columns;
+    const noWorkers = parseMapping({ ...rest, tasks: { ...demoPreset.tasks, columns }, absent: { ...rest.absent, workers: 'no workers table' } });
+    assert.equal(noWorkers.workers, undefined);
+    const all = await findStuckTasks(odb, noWorkers, { now });
+    assert.equal(all.filter((s) => s.kind === 'task_on_dead_worker').length, 0);
+    const found = all.filter((s) => s.kind === 'task_running_too_long');
+    assert.deepEqual(found.map((s) => s.id).sort(), [ids.slowLong, ids.newStarted, ids.rareLong, ids.quickLong, ...idsOf('task_on_dead_worker')].sort());
+    const orphan = found.find((s) => s.id === idsOf('task_on_dead_worker')[0])!;
+    assert.equal(orphan.workerId, null);
+    assert.match(orphan.why, /^In progress for 3\.\d h; its type usually runs \d+ s \(p95 of the last 2000 completed, /);
+  });
+
+  test('no type or start column: one history of all tasks, updated_at - created_at, timed since created', async () => {
+    const { taskType: _t, startedAt: _s, processedAt: _p, ...columns } = demoPreset.tasks.columns;
+    const bare = parseMapping({ ...demoPreset, tasks: { ...demoPreset.tasks, columns } });
+    const found = await runningIds(bare);
+    const slow = found.find((s) => s.id === ids.slowLong)!;
+    assert.equal(slow.taskType, null);
+    assert.match(slow.why, /^In progress for 15 h \(since created: it has no start time\); tasks here usually run .+ \(p95 of the last 2000 completed, updated_at - created_at\)/);
+    assert.ok(found.some((s) => s.id === ids.newUnstarted), 'with history to go by, no start time is no excuse');
+    assert.ok(!found.some((s) => s.id === ids.quickUnderFloor));
+  });
+
+  test('kontor tasks health lists them and exits 1', async (t) => {
+    await sql`comment on database ${sql.id(own.name)} is ${sql.lit(`kontor demo 1 built ${now.toISOString()}`)}`.execute(odb);
+    const r = await tasksHealth(odb, 5);
+    assert.equal(r.stuck.filter((s) => s.kind === 'task_running_too_long').length, 4);
+    const printed = t.mock.method(console, 'log', () => undefined);
+    assert.equal(await tasksCommand.run({ db: odb as never, json: false, args: ['health'] }), 1);
+    const text = String(printed.mock.calls[0].arguments[0]);
+    assert.match(text, new RegExp(`^STUCK task_running_too_long ${ids.quickLong} \\(fixture_quick\\): In progress for 2 h;`, 'm'));
   });
 });

@@ -62,7 +62,8 @@ const pct = (v: unknown): Percentiles => {
 };
 
 // date_part is float8 arithmetic; extract() computes a numeric per row, which doubled the aggregate's time.
-const epoch = (a: ReturnType<typeof tcol>, b: ReturnType<typeof tcol>) => sql`date_part('epoch', ${a} - ${b})`;
+// Both sides are cast: a column the product lacks is a bare null, and null - null is "operator is not unique".
+const epoch = (a: ReturnType<typeof tcol>, b: ReturnType<typeof tcol>) => sql`date_part('epoch', (${a})::timestamptz - (${b})::timestamptz)`;
 
 export async function countLiveWorkers(db: QueryExecutorProvider, m: QueueModel, now: Date, staleMinutes: number): Promise<number | null> {
   if (!hasHeartbeats(m)) return null;

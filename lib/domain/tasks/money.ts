@@ -59,7 +59,7 @@ export async function findMoneyIssues(
       select ${taskKey(m)}::text as id, ${tcol(m, 'taskType')}::text as task_type, ${columnOf(m.tasks, 'status', 't')}::text as status,
              ${tcol(m, 'userId')}::text as user_id, ${created} as created_at, ${tcol(m, 'cost')}::text as cost, ${net}::text as charged
         from ${taskTable(m)} t
-       where ${statusIn(m, ['failed', 'cancelled'])} and ${inWindow}
+       where ${statusIn(m, (['failed', 'cancelled'] as const).filter((s) => !m.tasks.chargedWhen.includes(s)))} and ${inWindow}
     ) a where a.charged::numeric < 0
     union all
     select * from (

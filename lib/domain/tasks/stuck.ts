@@ -3,17 +3,21 @@
  * - task_on_dead_worker: In Progress on a worker that is gone, not active, or silent past the threshold;
  * - task_queued_for_hours: queued far longer than its type usually waits (P95_FACTOR x the type's p95
  *   wait over the last week, and at least `queuedFloorMinutes`);
+ * - task_running_too_long: In Progress far longer than its type usually runs (running-long.ts: a
+ *   multiple of the type's p95 run time from its own completed tasks, with a floor and a default), and
+ *   not on a dead worker (that is task_on_dead_worker);
  * - retry_storm: queued or running again after `retryAttempts` attempts or more;
  * - silent_worker: an active worker whose heartbeat is older than the threshold.
- * Slow is not stuck: a task running long on a live worker is none of these.
+ * Slow is not stuck: a task a few times slower than usual, on a live worker or not, is none of these.
  */
 import { sql, type QueryExecutorProvider } from 'kysely';
 import {
   at, hasHeartbeats, joinWorker, queueModel, statusIn, taskKey, taskTable, tcol, workerCol, workerDead, workerMeta, type QueueModel,
 } from '@/lib/domain/tasks/model';
 import { columnOf, keyOf, tableOf, type Mapping } from '@/lib/mapping';
+import { findRunningTooLong, runningTooLongWhy } from '@/lib/domain/tasks/running-long';
 
-export const STUCK_KINDS = ['task_on_dead_worker', 'task_queued_for_hours', 'retry_storm'] as const;
+export const STUCK_KINDS = ['task_on_dead_worker', 'task_queued_for_hours', 'task_running_too_long', 'retry_storm'] as const;
 export type StuckKind = (typeof STUCK_KINDS)[number];
 
 export interface StuckOptions {
@@ -42,7 +46,7 @@ export interface StuckTask {
   workerVersion: string | null;
   /** ISO; null when the worker never sent one or is unknown. */
   lastHeartbeat: string | null;
-  /** Seconds since created (queued: since it was last queued). */
+  /** Seconds since created (queued: since it was last queued; running too long: since it started, else created). */
   ageSeconds: number;
   attempts: number | null;
   lastError: string | null;
@@ -81,6 +85,7 @@ interface Row {
   id: string; task_type: string | null; status: string; user_id: string | null; worker_id: string | null;
   worker_status: string | null; worker_version: string | null; last_heartbeat: Date | null;
   queued_age: number; age: number; attempts: number | null; last_error: string | null; cost: string | null; p95?: number | null;
+  run_age?: number;
 }
 
 function toStuck(kind: StuckKind, r: Row, why: string): StuckTask {
@@ -88,7 +93,7 @@ function toStuck(kind: StuckKind, r: Row, why: string): StuckTask {
     kind, id: r.id, taskType: r.task_type, status: r.status, userId: r.user_id, workerId: r.worker_id,
     workerStatus: r.worker_status, workerVersion: r.worker_version,
     lastHeartbeat: r.last_heartbeat ? new Date(r.last_heartbeat).toISOString() : null,
-    ageSeconds: Math.round(kind === 'task_queued_for_hours' ? r.queued_age : r.age),
+    ageSeconds: Math.round(kind === 'task_queued_for_hours' ? r.queued_age : kind === 'task_running_too_long' ? r.run_age! : r.age),
     attempts: r.attempts, lastError: r.last_error, cost: r.cost, why,
   };
 }
@@ -133,6 +138,9 @@ export async function findStuckTasks(db: QueryExecutorProvider, mapping: Mapping
     const usual = r.p95 !== null && r.p95 !== undefined ? `; its type usually starts within ${Math.round(r.p95)} s (p95)` : '';
     found.push(toStuck('task_queued_for_hours', r, `Queued for ${minutes(r.queued_age)}${usual}.`));
   }
+
+  const running = await findRunningTooLong<Row>(db, m, { now, staleMinutes: o.staleMinutes, limit: o.limit, columns: select(m, now) });
+  for (const r of running) found.push(toStuck('task_running_too_long', r, runningTooLongWhy(m, r)));
 
   if (m.tasks.columns.attempts) {
     const { rows } = await sql<Row>`

@@ -76,6 +76,15 @@ export const reighPreset = {
   },
 } satisfies MappingInput;
 
+/**
+ * 2026 (reigh-app): a cancelled orchestrator is charged for the segments that finished (its billing
+ * trigger), so a charge on a cancelled task is not a finding. Told apart by tasks.idempotency_key.
+ */
+export const reigh2026Preset = {
+  ...reighPreset,
+  tasks: { ...tasks, chargedWhen: ['cancelled'] },
+} satisfies MappingInput;
+
 /** Aug 2025: task_cost_configs. */
 export const reigh202508Preset = {
   name: 'reigh',

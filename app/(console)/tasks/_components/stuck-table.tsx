@@ -10,6 +10,7 @@ import { TaskEdit } from '@/app/(console)/tasks/_components/task-edit';
 export const STUCK_LABELS: Record<StuckTask['kind'], string> = {
   task_on_dead_worker: 'On a dead worker',
   task_queued_for_hours: 'Queued far too long',
+  task_running_too_long: 'Running far too long',
   retry_storm: 'Retry storm',
 };
 
@@ -81,7 +82,7 @@ export function StuckTable(props: { rows: Row[]; query: TableQuery; sortable: re
       getRowId={(r) => `${r.kind}:${r.id}`}
       prefix="s_"
       pageSizes={[50]}
-      empty="Nothing stuck: every running task has a live worker, and nothing waits far longer than usual."
+      empty="Nothing stuck: no running task is on a dead worker or far past its type's usual run time, and nothing waits far longer than usual."
     />
   );
 }

@@ -5,6 +5,7 @@ import { read } from '@/db/index';
 import { requireStaff, type StaffContext } from '@/lib/auth';
 import { getQueueHealth, getThroughput, type QueueTypeHealth } from '@/lib/domain/tasks/health';
 import { findSilentWorkers, findStuckTasks, type StuckTask } from '@/lib/domain/tasks/stuck';
+import { RUN_DEFAULT_MINUTES, RUN_FLOOR_MINUTES, RUN_P95_FACTOR } from '@/lib/domain/tasks/running-long';
 import { findMoneyIssues, MONEY_DEFAULT_DAYS } from '@/lib/domain/tasks/money';
 import { rawStatus, queueModel } from '@/lib/domain/tasks/model';
 import { auditHistoryHref } from '@/lib/guard/audit';
@@ -28,6 +29,10 @@ type QueueSort = (typeof QUEUE_SORTS)[number];
 const QUEUE_SPEC: TableSpec<QueueSort> = { sortable: QUEUE_SORTS, defaultSort: { id: 'queued', desc: true }, pageSizes: [100], prefix: 'q_' };
 const STUCK_SPEC: TableSpec<'age'> = { sortable: ['age'], defaultSort: { id: 'age', desc: true }, pageSizes: [50], prefix: 's_' };
 const MONEY_SPEC: TableSpec<'created'> = { sortable: ['created'], defaultSort: { id: 'created', desc: true }, pageSizes: [50], prefix: 'm_' };
+
+const STUCK_DESCRIPTION =
+  `Running on a worker that is gone; running far past its type's usual time (${RUN_P95_FACTOR} x its p95 run, at least ` +
+  `${RUN_FLOOR_MINUTES} min; ${RUN_DEFAULT_MINUTES / 60} h for a type with little history); queued far longer than its type's p95 wait; retried again and again.`;
 
 const SORT_VALUE: Record<QueueSort, (r: QueueTypeHealth) => number | string | null> = {
   type: (r) => r.taskType, queued: (r) => r.queued, oldest: (r) => r.oldestQueuedSeconds, running: (r) => r.inProgress,
@@ -192,8 +197,8 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
         <h1 className="text-2xl font-semibold tracking-tight">Queue</h1>
         <p className="text-sm text-ink-muted">
           As of <time dateTime={now.toISOString()}>{now.toISOString().slice(0, 16).replace('T', ' ')} UTC</time>
-          {ctx.snapshot ? ' (the demo snapshot\u2019s clock)' : ''}. Slow is not stuck: a long task on a live
-          worker is left alone. <Link href="/tasks" className="text-accent underline underline-offset-4">All tasks</Link> ·{' '}
+          {ctx.snapshot ? ' (the demo snapshot\u2019s clock)' : ''}. Slow is not stuck: a running task is listed only
+          when its worker is gone or it runs far past its type’s usual time. <Link href="/tasks" className="text-accent underline underline-offset-4">All tasks</Link> ·{' '}
           <Link href="/workers" className="text-accent underline underline-offset-4">Workers</Link>
         </p>
         <Thresholds params={params} />
@@ -208,7 +213,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
           <Charts mapping={mapping} now={now} />
         </Suspense>
       </Section>
-      <Section id="stuck" title="Stuck and orphaned" description="Running on a worker that is gone; queued far longer than its type's p95 wait; retried again and again.">
+      <Section id="stuck" title="Stuck and orphaned" description={STUCK_DESCRIPTION}>
         <Suspense fallback={<SectionSkeleton label="Looking for stuck tasks…" />}>
           <Stuck staff={staff} mapping={mapping} now={now} params={params} />
         </Suspense>
