@@ -12,6 +12,7 @@ import { runReconciliation } from '@/lib/domain/reconcile/run';
 import { describeHint, incrementalScanHints } from '@/lib/domain/reconcile/hints';
 import { activeMapping, validateMapping } from '@/lib/mapping';
 import { runBillingChecks } from '@/lib/domain/billing-checks';
+import { reconcileCoverage } from '@/lib/domain/reconcile/coverage';
 import { out, type Command } from '@/cli/command';
 
 export const reconcileCommand: Command = {
@@ -36,6 +37,7 @@ export const reconcileCommand: Command = {
       r
         ? `Reconciliation #${r.runId} (${r.mode}, ${r.entriesRead} ledger entries read, ${r.ms} ms): ${r.findings.length ? `${r.findings.length} discrepancies` : 'the books agree'}.`
         : `Ledger reconciliation did not run: ${mapping.absent.ledger ?? 'the product keeps no credit ledger'}.`,
+      ...(r ? reconcileCoverage(mapping).filter((c) => !c.ran).map((c) => `Check "${c.label}" did not run: ${c.why}.`) : []),
       ...(r?.findings ?? []).map((f) => {
         const ids = [f.userId && `user ${f.userId}`, f.paymentId && `payment ${f.paymentId}`, f.taskId && `task ${f.taskId}`]
           .filter(Boolean).join(', ');
@@ -45,7 +47,7 @@ export const reconcileCommand: Command = {
       ...billing.findings.map((f) => `  ${f.kind.padEnd(27)} ${f.id}  ${f.detail}`),
       ...hints.map((h) => `Note: ${describeHint(h)}`),
     ];
-    out(json, { ...(r ?? { ran: false, why: mapping.absent.ledger ?? 'no credit ledger' }), labels: KIND_LABELS, hints, billing }, lines.join('\n'));
+    out(json, { ...(r ?? { ran: false, why: mapping.absent.ledger ?? 'no credit ledger' }), checks: reconcileCoverage(mapping), labels: KIND_LABELS, hints, billing }, lines.join('\n'));
     return (r?.findings.length ?? 0) + billing.findings.length ? 1 : 0;
   },
 };

@@ -6,7 +6,7 @@
 import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import { z } from 'zod';
 import type { StaffContext } from '@/lib/auth';
-import { activeMapping, columnOf, hasColumn, keyOf, tableOf } from '@/lib/mapping';
+import { activeMapping, columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
 import { GuardError } from '@/lib/guard/errors';
 import { cents, majorAmount, paymentConcepts, paymentReadConcepts, rawStatuses, statusKeyOf, type PaymentStatusKey } from '@/lib/domain/payments-common';
 import { looksLikeUuid, rowKeySchema } from '@/lib/mapping/keys';
@@ -21,6 +21,11 @@ export type CreditFlag = 'none' | 'twice';
 
 const decimal = z.string().trim().regex(/^\d{1,9}(\.\d{1,2})?$/, { error: 'Amounts are positive numbers with at most 2 decimals.' });
 const blank = (v: unknown) => (v === '' || v === undefined ? undefined : Array.isArray(v) ? v[0] : v);
+
+/** Whether the flag filter can work: it counts a payment's purchase entries in the ledger. */
+export function canFlag(ledger: Mapping['ledger']): ledger is NonNullable<Mapping['ledger']> {
+  return Boolean(ledger && hasColumn(ledger, 'paymentId') && hasColumn(ledger, 'type') && ledger.types.purchase);
+}
 
 /** The list's filters, from the URL: anything malformed is dropped, with a message for the page. */
 export const paymentFiltersSchema = z.object({
@@ -135,7 +140,9 @@ function whereOf(f: PaymentFilters): RawBuilder<unknown> {
   if (f.from) parts.push(sql`${p('createdAt')} >= ${f.from}::date`);
   if (f.to) parts.push(sql`${p('createdAt')} < ${f.to}::date + 1`);
   if (f.user) parts.push(sql`${p('userId')} = ${f.user}`);
-  if (f.flag && ledger && hasColumn(ledger, 'paymentId') && hasColumn(ledger, 'type') && ledger.types.purchase) {
+  // Without a ledger to compare with, no payment can be flagged: the filter matches none, never all.
+  if (f.flag && !canFlag(ledger)) parts.push(sql`false`);
+  if (f.flag && canFlag(ledger)) {
     const n = sql`(select count(*) from ${tableOf(ledger)} l where l.${columnOf(ledger, 'paymentId')} = p.${keyOf(payments)} and l.${columnOf(ledger, 'type')} = ${ledger.types.purchase})`;
     parts.push(sql`${p('status')} = any(${rawStatuses(payments, PAID)}::text[])`);
     parts.push(f.flag === 'none' ? sql`${n} = 0` : f.flag === 'twice' ? sql`${n} > 1` : sql`${n} <> 1`);

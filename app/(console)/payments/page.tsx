@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
-import { listPayments, parsePaymentFilters, paymentFacets, paymentTotals, PAYMENT_SORTS, type PaymentSort } from '@/lib/domain/payments';
+import { canFlag, listPayments, parsePaymentFilters, paymentFacets, paymentTotals, PAYMENT_SORTS, type PaymentSort } from '@/lib/domain/payments';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
 import { formatCount } from '@/components/ui/format';
 import { Notice } from '@/components/ui/notice';
@@ -10,6 +10,7 @@ import { Section } from '@/app/(console)/_components/section';
 import { PaymentsTable } from '@/app/(console)/payments/_components/payments-table';
 import { PaymentFiltersForm } from '@/app/(console)/payments/_components/payment-filters';
 import { groupDigits } from '@/app/(console)/users/_components/format';
+import { getMappingCheck } from '@/app/(console)/_lib/mapping';
 
 export const metadata: Metadata = { title: 'Payments' };
 
@@ -19,6 +20,11 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
   const staff = await requireStaff('payments.read');
   const sp = await searchParams;
   const { filters, problems } = parsePaymentFilters(sp);
+  const { mapping } = await getMappingCheck();
+  if (filters.flag && !canFlag(mapping.ledger)) {
+    problems.push('flag: flags compare payments with the credit ledger, and this product keeps none.');
+    delete filters.flag;
+  }
   const query = parseTableQuery(sp, SPEC);
   const [rows, totals, facets] = await Promise.all([
     attempt(() => read((trx) => listPayments(trx, staff, filters, { sort: query.sort.id, desc: query.sort.desc, limit: query.pageSize, offset: query.offset }))),

@@ -164,7 +164,7 @@ export async function getTask(db: QueryExecutorProvider, mapping: Mapping, id: s
     select ${taskKey(m)}::text as id, ${tcol(m, 'taskType')}::text as task_type, ${columnOf(m.tasks, 'status', 't')}::text as status,
            ${tcol(m, 'userId')}::text as user_id, ${tcol(m, 'workerId')}::text as worker_id, ${tcol(m, 'attempts')}::int as attempts,
            ${tcol(m, 'cost')}::text as cost, ${tcol(m, 'createdAt')} as created_at, ${tcol(m, 'updatedAt')} as updated_at,
-           to_jsonb(${tcol(m, 'params')}) as params, ${tcol(m, 'errorMessage')}::text as error_message,
+           ${hasColumn(m.tasks, 'params') ? sql`to_jsonb(${columnOf(m.tasks, 'params', 't')})` : sql`null::jsonb`} as params, ${tcol(m, 'errorMessage')}::text as error_message,
            ${tcol(m, 'startedAt')} as started_at, ${tcol(m, 'processedAt')} as processed_at
       from ${taskTable(m)} t where ${taskKey(m)} = ${id} limit 1`.execute(db);
   const r = rows[0];

@@ -40,8 +40,6 @@ export async function findMoneyIssues(
   const days = opts.days ?? MONEY_DEFAULT_DAYS;
   const limit = opts.limit ?? 200;
   const created = tcol(m, 'createdAt');
-  const net = sql`(select coalesce(sum(l.${sql.id(ledger.columns.amount)}), 0) from ${tableOf(ledger)} l
-                    where l.${sql.id(ledger.columns.taskId!)} = ${taskKey(m)})`;
   const costs = m.costs;
   const billable = costs && hasColumn(costs, 'billable') && hasColumn(m.tasks, 'taskType')
     ? sql`coalesce((select c.${sql.id(costs.columns.billable!)} from ${tableOf(costs)} c
@@ -52,23 +50,30 @@ export async function findMoneyIssues(
   const complete = rawStatus(m, 'complete');
   const inWindow = sql`${created} > ${now} - make_interval(days => ${days}) and ${created} <= ${now}`;
 
+  const unpaid = (['failed', 'cancelled'] as const).filter((s) => !m.tasks.chargedWhen.includes(s));
+  // The window's tasks once, then their ledger rows in one grouped pass (a hash join, or an index
+  // probe per task where the ledger's task column is indexed): never a sub-query per task, which
+  // without that index read the whole ledger once per task.
   const { rows } = await sql<{
     id: string; task_type: string | null; status: string; user_id: string | null; created_at: Date; cost: string | null; charged: string;
   }>`
-    select * from (
-      select ${taskKey(m)}::text as id, ${tcol(m, 'taskType')}::text as task_type, ${columnOf(m.tasks, 'status', 't')}::text as status,
-             ${tcol(m, 'userId')}::text as user_id, ${created} as created_at, ${tcol(m, 'cost')}::text as cost, ${net}::text as charged
+    with w as materialized (
+      select ${taskKey(m)} as key, ${taskKey(m)}::text as id, ${tcol(m, 'taskType')}::text as task_type,
+             ${columnOf(m.tasks, 'status', 't')}::text as status, ${tcol(m, 'userId')}::text as user_id, ${created} as created_at,
+             ${tcol(m, 'cost')}::text as cost, ${statusIn(m, ['complete'])} as complete
         from ${taskTable(m)} t
-       where ${statusIn(m, (['failed', 'cancelled'] as const).filter((s) => !m.tasks.chargedWhen.includes(s)))} and ${inWindow}
-    ) a where a.charged::numeric < 0
-    union all
-    select * from (
-      select ${taskKey(m)}::text as id, ${tcol(m, 'taskType')}::text as task_type, ${columnOf(m.tasks, 'status', 't')}::text as status,
-             ${tcol(m, 'userId')}::text as user_id, ${created} as created_at, ${tcol(m, 'cost')}::text as cost, ${net}::text as charged
-        from ${taskTable(m)} t
-       where ${statusIn(m, ['complete'])} and ${inWindow} and ${hasCost} and ${billable} and ${taskBillable(m.tasks)}
-    ) b where b.charged::numeric >= 0
-    order by created_at desc limit ${limit}`.execute(db);
+       where ${inWindow} and (${statusIn(m, unpaid)}
+             or (${statusIn(m, ['complete'])} and ${hasCost} and ${billable} and ${taskBillable(m.tasks)}))
+    ), n as (
+      select ${columnOf(ledger, 'taskId', 'l')} as key, sum(${columnOf(ledger, 'amount', 'l')}) as net
+        from ${tableOf(ledger)} l
+       where ${columnOf(ledger, 'taskId', 'l')} in (select key from w)
+       group by 1
+    )
+    select w.id, w.task_type, w.status, w.user_id, w.created_at, w.cost, coalesce(n.net, 0)::text as charged
+      from w left join n on n.key = w.key
+     where (not w.complete and coalesce(n.net, 0) < 0) or (w.complete and coalesce(n.net, 0) >= 0)
+     order by w.created_at desc limit ${limit}`.execute(db);
 
   return rows.map((r) => {
     const kind: MoneyKind = r.status === complete ? 'completed_task_not_charged' : r.status === failed ? 'failed_task_charged' : 'cancelled_task_charged';

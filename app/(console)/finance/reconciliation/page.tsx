@@ -8,6 +8,7 @@ import { DISCREPANCY_KINDS, KIND_LABELS } from '@/lib/domain/reconcile/kinds';
 import { FINDINGS_SPEC, kindParam } from '@/lib/domain/reconcile/export';
 import { getRun, listFindings, listRuns } from '@/lib/domain/reconcile/read';
 import { incrementalScanHints } from '@/lib/domain/reconcile/hints';
+import { reconcileCoverage } from '@/lib/domain/reconcile/coverage';
 import { parseTableQuery, type SearchParams } from '@/components/data-table/query';
 import { Notice } from '@/components/ui/notice';
 import { Section } from '@/app/(console)/_components/section';
@@ -39,6 +40,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
     return { runs, run, findings, hints: await incrementalScanHints(trx, mapping) };
   });
   const { runs, run, findings, hints } = data;
+  const coverage = reconcileCoverage(mapping);
 
   return (
     <>
@@ -50,6 +52,13 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
         </p>
       </div>
       <RunButtons />
+      {coverage.some((c) => !c.ran) ? (
+        <Notice title="Not every check can run on this product">
+          <ul className="list-disc pl-5">
+            {coverage.filter((c) => !c.ran).map((c) => <li key={c.check}>{c.label}: did not run, {c.why}.</li>)}
+          </ul>
+        </Notice>
+      ) : null}
       {!run ? (
         <Notice title="No reconciliation yet">Run one now, or nightly with <code className="font-mono">npm run kontor -- reconcile</code>.</Notice>
       ) : (
