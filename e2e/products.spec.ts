@@ -2,7 +2,8 @@
  * Every product in ../shared/seeds works: for each, its fixture database (db/fixtures) on the e2e
  * cluster, a second console server with KONTOR_PRESET set, a sign-in, and every page the product
  * supports opened with no error; the sidebar hides the rest, the Overview says why, and the planted
- * defects show on the pages that find them. One product at a time: each server is a full `next start`.
+ * defects show on the pages that find them. Each fixture gets its own database and `next start` on a
+ * free port, so fixtures run on both workers at once.
  */
 import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -15,9 +16,10 @@ import { bestVariant, readCatalog } from '@/lib/mapping/detect';
 import { CONCEPTS, parseMapping } from '@/lib/mapping/schema';
 import { NAV_AREAS, navFor } from '@/lib/nav';
 import { e2eClusterUrl, startSecondServer } from './support/second-server';
-import { DEMO_PASSWORD } from './roles';
+import { DEMO_PASSWORD, emailOf, ROLES } from './roles';
 
-test.describe.configure({ mode: 'serial' });
+// Each fixture has its own database and its own server on a free port: they run side by side.
+test.describe.configure({ mode: 'parallel' });
 
 const suffix = crypto.randomBytes(3).toString('hex');
 const dbName = (product: string) => `products_${product.replaceAll('-', '_')}_${suffix}`;
@@ -65,9 +67,9 @@ async function firstKey(database: string, table: { schema: string; name: string 
   }
 }
 
-async function signIn(page: Page, base: string) {
+async function signIn(page: Page, base: string, email = 'admin@kontor.dev') {
   await page.goto(`${base}/login`);
-  await page.getByLabel('Email').fill('admin@kontor.dev');
+  await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: /sign in/i }).click();
   await page.waitForURL((url) => url.pathname === '/');
@@ -82,8 +84,8 @@ async function expectNoError(page: Page, path: string) {
 }
 
 for (const { name: product, preset: presetName } of listFixtures()) {
-  test(`${product}: every page it supports opens, the others are hidden and explained`, async ({ page }) => {
-    test.setTimeout(240_000);
+  test(`${product}: every page it supports opens for each role, the others are hidden and explained`, async ({ page, browser }) => {
+    test.setTimeout(360_000);
     const name = dbName(product);
     await admin(`drop database if exists ${name} with (force)`);
     await admin(`create database ${name}`);
@@ -144,6 +146,35 @@ for (const { name: product, preset: presetName } of listFixtures()) {
     if (stuck.length) {
       await page.goto(`${base}/tasks/queue`);
       for (const d of stuck) for (const id of d.ids ?? []) await expect(page.getByText(id.slice(0, 8)).first(), `${d.kind} ${id}`).toBeVisible();
+    }
+    // The planted billing defects, on the Billing checks page, where the product has one.
+    const billing = fixtureManifest(product).filter((x) => ['payment_duplicate_period', 'paid_subscription_free_tier', 'usage_counter_drift'].includes(x.kind));
+    if (areas.some((a) => a.href === '/finance/billing')) {
+      await page.goto(`${base}/finance/billing`);
+      await expectNoError(page, '/finance/billing');
+      for (const d of billing) {
+        const id = d.ids?.[0];
+        if (id && id.length >= 8) await expect(page.getByText(id).first(), `${d.kind} ${id}`).toBeVisible();
+      }
+    }
+
+    // Every other role: the areas its sidebar offers on this product open without an error. Once per
+    // product (its last fixture by name): the versions share the code each role reaches, and a walk per
+    // version would double this spec's time in CI.
+    const lastOfProduct = listFixtures().filter((f) => f.preset === presetName).at(-1)?.name === product;
+    for (const role of lastOfProduct ? ROLES.filter((r) => r !== 'admin') : []) {
+      const context = await browser.newContext();
+      try {
+        const rolePage = await context.newPage();
+        await signIn(rolePage, base, emailOf(role));
+        for (const area of navFor(role, available)) {
+          const response = await rolePage.goto(`${base}${area.href}`);
+          expect(response?.status(), `${role} ${area.href}`).toBeLessThan(400);
+          await expectNoError(rolePage, `${role} ${area.href}`);
+        }
+      } finally {
+        await context.close();
+      }
     }
   });
 }
