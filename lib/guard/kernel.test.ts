@@ -141,15 +141,15 @@ test('every declared edit x every role, called directly: refused without the cap
 
 test('forcing the audit insert to fail rolls the business write back', async () => {
   const { token } = await previewEdit(adjustCredits, f.staff.finance, { userId: ada, amount: 3 }, f.opts);
-  await sql`create function pg_temp_fail() returns trigger language plpgsql as $$ begin raise exception 'audit down'; end $$`.execute(f.db);
-  await sql`create trigger zz_fail before insert on kontor.audit_log for each row execute function pg_temp_fail()`.execute(f.db);
+  await sql`create function pg_temp_fail() returns trigger language plpgsql as $$ begin raise exception 'audit down'; end $$`.execute(f.admin);
+  await sql`create trigger zz_fail before insert on kontor.audit_log for each row execute function pg_temp_fail()`.execute(f.admin);
   const fp = await fingerprint(f.db);
   try {
     await assert.rejects(commitEdit(adjustCredits, f.staff.finance, { userId: ada, amount: 3, reason: REASON }, token, key(), f.opts), /audit down/);
     assert.equal(await fingerprint(f.db), fp, 'no ledger row, no idempotency row, no audit row');
   } finally {
-    await sql`drop trigger zz_fail on kontor.audit_log`.execute(f.db);
-    await sql`drop function pg_temp_fail()`.execute(f.db);
+    await sql`drop trigger zz_fail on kontor.audit_log`.execute(f.admin);
+    await sql`drop function pg_temp_fail()`.execute(f.admin);
   }
 });
 
