@@ -1,15 +1,16 @@
 /**
  * For lib/guard's tests: a private copy of the demo database at the latest migration, a pool big
  * enough for concurrency tests, and a StaffContext per demo role (made by the real loadStaff).
- * `db` connects as the README's least-privilege runtime role (kontor_app), as a deployment does;
- * `admin` as the superuser, for what only a test does (tampering, planting rows).
+ * `db` connects as the README's least-privilege runtime role (kontor_app) through pgbouncer in
+ * transaction mode, as a deployment behind Supavisor does; `admin` as the superuser, directly, for
+ * what only a test does (tampering, planting rows).
  */
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from '@/db/migrate';
 import type { KontorDatabase, StaffRole } from '@/db/types';
 import { loadStaff, type StaffContext } from '@/lib/auth/staff';
-import { demoDatabase, type TestDatabase } from '@/test/db';
+import { demoDatabase, throughPooler, type TestDatabase } from '@/test/db';
 import { APP, applyReadmeRoles, asRole } from '@/test/roles';
 
 export const TEST_SECRET = 'guard-test-secret-0123456789-abcdefghijkl';
@@ -33,7 +34,7 @@ export async function guardFixture(major: 15 | 17 = 17): Promise<GuardFixture> {
   if (error) throw error;
   await applyReadmeRoles(tdb.url);
   const db = new Kysely<KontorDatabase>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: asRole(tdb.url, APP), max: 24 }) }),
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: await throughPooler(asRole(tdb.url, APP), major), max: 24 }) }),
   });
   const rows = await db.selectFrom('kontor.staff').select(['user_id', 'email', 'role']).execute();
   const staff = {} as Record<StaffRole, StaffContext>;

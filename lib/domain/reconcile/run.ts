@@ -55,25 +55,20 @@ export interface RunResult {
   ms: number;
 }
 
-const LOCK = 7253007;
-
 /** Runs a reconciliation on `db` (Kontor's pool or a test's). One at a time per database. */
 export async function runReconciliation(db: Kysely<KontorDatabase>, opts: RunOptions): Promise<RunResult> {
   const t0 = performance.now();
   try {
-    return await db.connection().execute(async (conn) => {
-      // A session lock taken before the transaction, so a waiting run's snapshot sees the previous run's checkpoints.
-      await sql`select pg_advisory_lock(${LOCK})`.execute(conn);
-      try {
-        return await conn.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
-          await applyRunSettings(trx, opts);
-          const check = await validateMapping(trx, opts.mapping ?? activeMapping());
-          const result = await runIn(trx, financeConcepts(check.mapping), opts, db);
-          return { ...result, ms: Math.round(performance.now() - t0) };
-        });
-      } finally {
-        await sql`select pg_advisory_unlock(${LOCK})`.execute(conn);
-      }
+    return await db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+      // One at a time: a lock that ends with the transaction, so that it holds behind a transaction-mode
+      // pooler (a session lock and its unlock may reach different server connections there, and leak).
+      // LOCK TABLE takes no snapshot (a SELECT pg_advisory_xact_lock would, before waiting): this
+      // transaction's snapshot comes after the wait, and sees the previous run's checkpoints.
+      await sql`lock table kontor.reconcile_runs in share row exclusive mode`.execute(trx);
+      await applyRunSettings(trx, opts);
+      const check = await validateMapping(trx, opts.mapping ?? activeMapping());
+      const result = await runIn(trx, financeConcepts(check.mapping), opts, db);
+      return { ...result, ms: Math.round(performance.now() - t0) };
     });
   } catch (err) {
     throw classifyDbError(err);
