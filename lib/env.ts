@@ -15,6 +15,8 @@ const schema = z.object({
   KONTOR_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
   KONTOR_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   KONTOR_LOCK_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+  /** A console session unused this long ends (lib/auth/server-sessions.ts). */
+  KONTOR_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   /** demo: passwords checked against auth.users here; supabase: Supabase Auth through @supabase/ssr. */
   KONTOR_AUTH: z.enum(['demo', 'supabase']).optional(),
   /** Signs Kontor's own session cookies (demo auth) and preview tokens. At least 32 characters. */

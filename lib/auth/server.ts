@@ -14,13 +14,14 @@ import { PATH_HEADER } from '@/lib/auth/constants';
 import { AuthConfigError, NOT_LOCAL_MESSAGE } from '@/lib/auth/demo';
 import type { Capability, StaffRole } from '@/lib/auth/permissions';
 import { loginPath } from '@/lib/auth/redirect';
-import { identify, signIn, signOut, type AuthConfig, type SignInResult } from '@/lib/auth/session';
+import { authenticate, signIn, signOut, type AuthConfig, type SignInResult } from '@/lib/auth/session';
 import { loadStaff, type StaffContext } from '@/lib/auth/staff';
 import type { CookieJar } from '@/lib/auth/supabase';
 
 export function authConfig(): AuthConfig {
+  const idleSeconds = env.KONTOR_SESSION_IDLE_MINUTES * 60;
   if (authMode() === 'demo') {
-    return { mode: 'demo', secret: env.KONTOR_SECRET, databaseUrl: databaseUrl(), secure: env.NODE_ENV === 'production' };
+    return { mode: 'demo', secret: env.KONTOR_SECRET, databaseUrl: databaseUrl(), secure: env.NODE_ENV === 'production', idleSeconds };
   }
   const url = env.NEXT_PUBLIC_SUPABASE_URL;
   const publishableKey = env.NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY;
@@ -29,7 +30,7 @@ export function authConfig(): AuthConfig {
       'Supabase sign-in needs NEXT_PUBLIC_SUPABASE_URL and NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY.',
     );
   }
-  return { mode: 'supabase', supabase: { url, publishableKey, secure: env.NODE_ENV === 'production' } };
+  return { mode: 'supabase', supabase: { url, publishableKey, secure: env.NODE_ENV === 'production' }, idleSeconds };
 }
 
 async function nextCookieJar(): Promise<CookieJar> {
@@ -50,7 +51,7 @@ async function nextCookieJar(): Promise<CookieJar> {
 }
 
 const currentStaff = cache(async (confirm: boolean): Promise<StaffContext | null> => {
-  const identity = await identify(authConfig(), await nextCookieJar(), { confirm });
+  const identity = await authenticate(authConfig(), getDb(), await nextCookieJar(), { confirm });
   return identity ? read((trx) => loadStaff(trx, identity)) : null;
 });
 
@@ -129,7 +130,7 @@ export async function signInStaff(credentials: { email: string; password: string
 }
 
 export async function signOutStaff(): Promise<void> {
-  await signOut(authConfig(), await nextCookieJar());
+  await signOut(authConfig(), await nextCookieJar(), getDb());
 }
 
 export interface SignInSetup {

@@ -16,6 +16,7 @@ import {
 } from '@/lib/auth/demo';
 import { isLocalDatabase } from '@/lib/env';
 import { loadStaff, type Identity, type StaffContext } from '@/lib/auth/staff';
+import { checkSession, openSession, revokeSession, serverSessionCookie, SERVER_SESSION_COOKIE } from '@/lib/auth/server-sessions';
 import {
   createSupabaseClient,
   signInWithSupabase,
@@ -26,9 +27,18 @@ import {
   type SupabaseConfig,
 } from '@/lib/auth/supabase';
 
-export type AuthConfig =
+export type AuthConfig = (
   | { mode: 'demo'; secret: string | undefined; databaseUrl: string; secure: boolean }
-  | { mode: 'supabase'; supabase: SupabaseConfig };
+  | { mode: 'supabase'; supabase: SupabaseConfig }
+) & {
+  /** A server-side session unused this long ends (default 30 minutes). */
+  idleSeconds?: number;
+};
+
+export const DEFAULT_IDLE_SECONDS = 30 * 60;
+
+const secureCookies = (config: AuthConfig) => (config.mode === 'demo' ? config.secure : config.supabase.secure ?? false);
+const sessionToken = (jar: CookieJar) => jar.getAll().find((c) => c.name === SERVER_SESSION_COOKIE)?.value;
 
 /** The same headers @supabase/ssr sends with auth cookies: a response that sets a session is never cached. */
 export const NO_STORE_HEADERS: Record<string, string> = {
@@ -59,6 +69,26 @@ export async function identify(
   return confirm ? verifySupabaseUser(supabase) : verifySupabaseClaims(supabase);
 }
 
+/**
+ * identify(), and then the server-side session beside the cookie: it must stand (not signed out, not
+ * revoked by a role change or removal, not idle) for the same user. What every console request uses.
+ */
+export async function authenticate(
+  config: AuthConfig,
+  db: Kysely<KontorDatabase>,
+  jar: CookieJar,
+  { confirm = false, log = (line: string) => console.warn(line) }: { confirm?: boolean; log?: (line: string) => void } = {},
+): Promise<Identity | null> {
+  const identity = await identify(config, jar, { confirm });
+  if (!identity) return null;
+  const check = await checkSession(db, sessionToken(jar), identity.userId, { idleSeconds: config.idleSeconds ?? DEFAULT_IDLE_SECONDS });
+  if (!check.ok) {
+    if (check.why !== 'missing') log(`[kontor auth] session refused for ${JSON.stringify(identity.email)}: ${check.why}`);
+    return null;
+  }
+  return identity;
+}
+
 export type SignInRefusal = DemoRefusal | 'invalid-credentials' | 'not-local' | 'misconfigured';
 export type SignInResult =
   | { ok: true; staff: StaffContext }
@@ -86,7 +116,8 @@ export async function signIn(
       const checked = await verifyDemoCredentials(db, credentials, { databaseUrl: config.databaseUrl });
       if (!checked.ok) return refuse(checked.reason);
       const token = await issueDemoSession(checked.staff, config.secret);
-      jar.setAll([demoSessionCookie(token, { secure: config.secure })], NO_STORE_HEADERS);
+      const sid = await openSession(db, checked.staff.userId);
+      jar.setAll([demoSessionCookie(token, { secure: config.secure }), serverSessionCookie(sid, { secure: config.secure })], NO_STORE_HEADERS);
       return { ok: true, staff: checked.staff };
     } catch (err) {
       if (err instanceof AuthConfigError) return refuse(err.reason, err.message);
@@ -106,13 +137,18 @@ export async function signIn(
     await signOutOfSupabase(supabase);
     return refuse('not-staff');
   }
+  jar.setAll([serverSessionCookie(await openSession(db, staff.userId), { secure: secureCookies(config) })], NO_STORE_HEADERS);
   return { ok: true, staff };
 }
 
-export async function signOut(config: AuthConfig, jar: CookieJar): Promise<void> {
+/** Revokes the server-side session (so a copy of the cookies opens nothing), then clears the cookies. */
+export async function signOut(config: AuthConfig, jar: CookieJar, db: Kysely<KontorDatabase>): Promise<void> {
+  await revokeSession(db, sessionToken(jar));
+  const cleared = serverSessionCookie('', { secure: secureCookies(config) });
   if (config.mode === 'demo') {
-    jar.setAll([demoSessionCookie('', { secure: config.secure })], NO_STORE_HEADERS);
+    jar.setAll([demoSessionCookie('', { secure: config.secure }), cleared], NO_STORE_HEADERS);
     return;
   }
+  jar.setAll([cleared], NO_STORE_HEADERS);
   await signOutOfSupabase(createSupabaseClient(config.supabase, jar));
 }
