@@ -2,6 +2,7 @@
  * The one place that reads process.env. Everything else imports `env` (server) and never the raw
  * variables, so a misspelt or malformed setting fails at start with a message that names it.
  */
+import { parse as parseConnectionString } from 'pg-connection-string';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -61,13 +62,25 @@ export function isEmbedded(): boolean {
   return !env.DATABASE_URL;
 }
 
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '']);
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 
-/** Local means this machine: the demo accounts are refused anywhere else. */
+/**
+ * The host node-postgres will connect to for `url`, resolved as the driver resolves it: its own
+ * connection-string parser (a `?host=` parameter wins over the URL's host), then PGHOST, then localhost.
+ */
+export function driverHost(url: string): string {
+  const parsed = parseConnectionString(url);
+  return parsed.host || process.env.PGHOST || 'localhost';
+}
+
+/**
+ * Local means this machine: the demo accounts are refused anywhere else. Read from where the driver
+ * really connects (driverHost); demo sign-in also asks the server its address (lib/auth/demo.ts).
+ */
 export function isLocalDatabase(url = databaseUrl()): boolean {
   try {
-    const host = new URL(url).hostname;
-    return LOCAL_HOSTS.has(host) || host.startsWith('/');
+    const host = driverHost(url);
+    return LOCAL_HOSTS.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host) || host.startsWith('/');
   } catch {
     return false;
   }
