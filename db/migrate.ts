@@ -14,6 +14,7 @@ import * as m0007 from '@/db/migrations/0007_audit_head';
 import * as m0008 from '@/db/migrations/0008_reconcile_fingerprint';
 import * as m0009 from '@/db/migrations/0009_least_privilege';
 import * as m0010 from '@/db/migrations/0010_sessions';
+import * as m0011 from '@/db/migrations/0011_sign_in_attempts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_staff': m0001,
@@ -26,6 +27,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0008_reconcile_fingerprint': m0008,
   '0009_least_privilege': m0009,
   '0010_sessions': m0010,
+  '0011_sign_in_attempts': m0011,
 };
 
 export const LATEST_MIGRATION = Object.keys(MIGRATIONS).sort().at(-1)!;

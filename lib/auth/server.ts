@@ -14,6 +14,7 @@ import { PATH_HEADER } from '@/lib/auth/constants';
 import { AuthConfigError, NOT_LOCAL_MESSAGE } from '@/lib/auth/demo';
 import type { Capability, StaffRole } from '@/lib/auth/permissions';
 import { loginPath } from '@/lib/auth/redirect';
+import { clientAddress } from '@/lib/auth/rate-limit';
 import { authenticate, signIn, signOut, type AuthConfig, type SignInResult } from '@/lib/auth/session';
 import { loadStaff, type StaffContext } from '@/lib/auth/staff';
 import type { CookieJar } from '@/lib/auth/supabase';
@@ -126,7 +127,7 @@ export async function signInStaff(credentials: { email: string; password: string
     if (err instanceof AuthConfigError) return { ok: false, reason: 'misconfigured', message: err.message };
     throw err;
   }
-  return signIn(config, getDb(), await nextCookieJar(), credentials);
+  return signIn(config, getDb(), await nextCookieJar(), credentials, { address: clientAddress(await headers()) });
 }
 
 export async function signOutStaff(): Promise<void> {

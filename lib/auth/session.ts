@@ -12,8 +12,10 @@ import {
   issueDemoSession,
   verifyDemoCredentials,
   verifyDemoSession,
+  NOT_LOCAL_MESSAGE,
   type DemoRefusal,
 } from '@/lib/auth/demo';
+import { finishSignInAttempt, rateLimitMessage, startSignInAttempt } from '@/lib/auth/rate-limit';
 import { isLocalDatabase } from '@/lib/env';
 import { loadStaff, type Identity, type StaffContext } from '@/lib/auth/staff';
 import { checkSession, openSession, revokeSession, serverSessionCookie, SERVER_SESSION_COOKIE } from '@/lib/auth/server-sessions';
@@ -89,7 +91,7 @@ export async function authenticate(
   return identity;
 }
 
-export type SignInRefusal = DemoRefusal | 'invalid-credentials' | 'not-local' | 'misconfigured';
+export type SignInRefusal = DemoRefusal | 'invalid-credentials' | 'not-local' | 'misconfigured' | 'rate-limited';
 export type SignInResult =
   | { ok: true; staff: StaffContext }
   | { ok: false; reason: SignInRefusal; message: string };
@@ -97,6 +99,8 @@ export type SignInResult =
 export interface SignInOptions {
   /** Where the refusal reason goes: the person signing in only ever sees SIGN_IN_REFUSED. */
   log?: (line: string) => void;
+  /** The client's network address, for the per-address rate limit. */
+  address?: string | null;
 }
 
 export async function signIn(
@@ -104,13 +108,33 @@ export async function signIn(
   db: Kysely<KontorDatabase>,
   jar: CookieJar,
   credentials: { email: string; password: string },
-  { log = (line) => console.warn(line) }: SignInOptions = {},
+  { log = (line) => console.warn(line), address = null }: SignInOptions = {},
 ): Promise<SignInResult> {
   const refuse = (reason: SignInRefusal, message = SIGN_IN_REFUSED): SignInResult => {
-    log(`[kontor auth] sign-in refused for ${JSON.stringify(credentials.email)}: ${reason}`);
+    log(`[kontor auth] sign-in refused for ${JSON.stringify(credentials.email)}${address ? ` from ${address}` : ''}: ${reason}`);
     return { ok: false, reason, message };
   };
+  // Refused before anything is counted or checked: demo accounts on a database elsewhere.
+  if (config.mode === 'demo' && !isLocalDatabase(config.databaseUrl)) return refuse('not-local', NOT_LOCAL_MESSAGE);
 
+  const attempt = await startSignInAttempt(db, { email: credentials.email, address });
+  if (!attempt.ok) return refuse('rate-limited', rateLimitMessage(attempt));
+  let result: SignInResult | undefined;
+  try {
+    result = await checkCredentials(config, db, jar, credentials, refuse);
+    return result;
+  } finally {
+    await finishSignInAttempt(db, attempt.attemptId, result?.ok ?? false);
+  }
+}
+
+async function checkCredentials(
+  config: AuthConfig,
+  db: Kysely<KontorDatabase>,
+  jar: CookieJar,
+  credentials: { email: string; password: string },
+  refuse: (reason: SignInRefusal, message?: string) => SignInResult,
+): Promise<SignInResult> {
   if (config.mode === 'demo') {
     try {
       const checked = await verifyDemoCredentials(db, credentials, { databaseUrl: config.databaseUrl });
