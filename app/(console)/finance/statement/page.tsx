@@ -1,14 +1,16 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { z } from 'zod';
+import { isCalendarDay } from '@/lib/filters';
 import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { STATEMENT_USERS_SPEC } from '@/lib/domain/reconcile/export';
 import { asOfBalance, getStatement, listStatementUsers, parsePeriod, type StatementFigures } from '@/lib/domain/statement';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
 import { Section } from '@/app/(console)/_components/section';
-import { financeMapping, financeToday } from '@/app/(console)/finance/_lib/context';
+import { financeMapping, financeToday, periodProblem } from '@/app/(console)/finance/_lib/context';
 import { MissingConcepts } from '@/app/(console)/finance/_components/missing';
+import { Notice } from '@/components/ui/notice';
 import { PeriodForm, periodLabel } from '@/app/(console)/finance/_components/period-form';
 import { CsvLink } from '@/app/(console)/finance/_components/csv-link';
 import { IssuedConsumedChart } from '@/app/(console)/finance/_components/issued-consumed-chart';
@@ -51,7 +53,7 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
   const dq = parseTableQuery(params, DAYS_SPEC);
   const uq = parseTableQuery(params, STATEMENT_USERS_SPEC);
   const asOfUser = z.uuid().optional().catch(undefined).parse(first(params.asof_user));
-  const asOfAt = z.iso.datetime({ local: true }).optional().catch(undefined).parse(first(params.asof_at));
+  const asOfAt = z.iso.datetime({ local: true }).refine((t) => isCalendarDay(t.slice(0, 10))).optional().catch(undefined).parse(first(params.asof_at));
   const asOfMoment = asOfAt ? new Date(`${asOfAt.length === 16 ? `${asOfAt}:00` : asOfAt}Z`) : today;
   const data = await read(async (trx) => ({
     statement: await getStatement(trx, staff, mapping, period),
@@ -71,6 +73,7 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
         </p>
       </div>
       <PeriodForm period={period} />
+      {periodProblem(params) ? <Notice tone="warn">{periodProblem(params)}</Notice> : null}
       <Section id="total" title="Totals" description="Grants are purchases and free grants; adjustments are manual entries; reversals net within their kind.">
         <div className="grid gap-4 lg:grid-cols-[minmax(0,22rem)_1fr]">
           <Equation t={statement.total} />

@@ -9,7 +9,7 @@ import { parseTableQuery, type SearchParams, type TableSpec } from '@/components
 import { Notice } from '@/components/ui/notice';
 import { Section } from '@/app/(console)/_components/section';
 import { StatCard } from '@/app/(console)/_components/stat-card';
-import { financeMapping, financeToday, queryString } from '@/app/(console)/finance/_lib/context';
+import { financeMapping, financeToday, queryString, periodProblem } from '@/app/(console)/finance/_lib/context';
 import { MissingConcepts } from '@/app/(console)/finance/_components/missing';
 import { PeriodForm, periodLabel } from '@/app/(console)/finance/_components/period-form';
 import { CsvLink } from '@/app/(console)/finance/_components/csv-link';
@@ -50,6 +50,7 @@ export default async function UsageCostsPage({ searchParams }: { searchParams: P
         </p>
       </div>
       <PeriodForm period={period} />
+      {periodProblem(params) ? <Notice tone="warn">{periodProblem(params)}</Notice> : null}
       <dl className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
         <StatCard label="Provider cost" value={formatUsd(byDay.total.cost)} />
         <StatCard label="Credits consumed" value={formatCredits(byDay.total.credits)} />
