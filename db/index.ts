@@ -28,8 +28,17 @@ export function getDb(): AnyDb {
   });
   // An idle client losing its server (database restart) must not crash the process.
   pool.on('error', () => undefined);
-  const db = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool }) });
+  const db = kyselyOver(pool);
   globalForDb.kontorDb = { url, db, pool };
+  return db;
+}
+
+const pools = new WeakMap<AnyDb, pg.Pool>();
+
+/** A Kysely instance over `pool`, whose fullness read() and write() can see (a wait timeout is then "busy"). */
+export function kyselyOver(pool: pg.Pool): AnyDb {
+  const db = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
   return db;
 }
 
@@ -104,8 +113,15 @@ export async function read<T>(
       return result;
     });
   } catch (err) {
-    throw classifyDbError(err);
+    throw classifyDbError(err, poolState(db));
   }
+}
+
+/** Whether the pool behind `db` had every connection in use: a wait timeout is then "busy". */
+function poolState(db: AnyDb): { full: boolean } {
+  const pool = pools.get(db);
+  if (!pool) return { full: false };
+  return { full: pool.totalCount >= (pool.options.max ?? 10) && pool.idleCount === 0 };
 }
 
 /** A read-write transaction with the same timeouts: for the guarded-edit kernel and migrations only. */
@@ -120,6 +136,6 @@ export async function write<T>(
       return fn(trx);
     });
   } catch (err) {
-    throw classifyDbError(err);
+    throw classifyDbError(err, poolState(db));
   }
 }

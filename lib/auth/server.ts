@@ -8,6 +8,7 @@ import { cookies, headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { getDb, read } from '@/db/index';
+import { classifyDbError, KontorDbError } from '@/db/errors';
 import { DEMO_PASSWORD, DEMO_STAFF } from '@/db/demo/accounts';
 import { authMode, databaseUrl, env, isEmbedded, isLocalDatabase } from '@/lib/env';
 import { PATH_HEADER } from '@/lib/auth/constants';
@@ -17,7 +18,7 @@ import { loginPath } from '@/lib/auth/redirect';
 import { clientAddress } from '@/lib/auth/rate-limit';
 import { authenticate, signIn, signOut, type AuthConfig, type SignInResult } from '@/lib/auth/session';
 import { loadStaff, type StaffContext } from '@/lib/auth/staff';
-import type { CookieJar } from '@/lib/auth/supabase';
+import { AuthUnavailableError, type CookieJar } from '@/lib/auth/supabase';
 
 export function authConfig(): AuthConfig {
   const idleSeconds = env.KONTOR_SESSION_IDLE_MINUTES * 60;
@@ -112,7 +113,15 @@ export function refusal(error: string, fieldErrors?: ActionRefusal['fieldErrors'
 export async function authorizeAction(
   capability: Capability,
 ): Promise<{ ok: true; staff: StaffContext } | ActionRefusal> {
-  const staff = await currentStaff(true);
+  let staff: StaffContext | null;
+  try {
+    staff = await currentStaff(true);
+  } catch (err) {
+    // The database (or Supabase Auth) is down or busy: say so, as the edit's answer, not a bare 500.
+    const problem = classifyDbError(err);
+    if (problem instanceof KontorDbError || problem instanceof AuthUnavailableError) return refusal(problem.message);
+    throw err;
+  }
   if (!staff) return refusal('Your session has ended. Sign in again to continue.');
   if (!staff.can(capability)) return refusal(`Your role (${staff.role}) may not do this: it needs ${capability}.`);
   return { ok: true, staff };

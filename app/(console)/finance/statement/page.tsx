@@ -11,6 +11,7 @@ import { Section } from '@/app/(console)/_components/section';
 import { financeMapping, financeToday, periodProblem } from '@/app/(console)/finance/_lib/context';
 import { MissingConcepts } from '@/app/(console)/finance/_components/missing';
 import { Notice } from '@/components/ui/notice';
+import { attempt } from '@/app/(console)/_lib/attempt';
 import { PeriodForm, periodLabel } from '@/app/(console)/finance/_components/period-form';
 import { CsvLink } from '@/app/(console)/finance/_components/csv-link';
 import { IssuedConsumedChart } from '@/app/(console)/finance/_components/issued-consumed-chart';
@@ -55,12 +56,22 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
   const asOfUser = z.uuid().optional().catch(undefined).parse(first(params.asof_user));
   const asOfAt = z.iso.datetime({ local: true }).refine((t) => isCalendarDay(t.slice(0, 10))).optional().catch(undefined).parse(first(params.asof_at));
   const asOfMoment = asOfAt ? new Date(`${asOfAt.length === 16 ? `${asOfAt}:00` : asOfAt}Z`) : today;
-  const data = await read(async (trx) => ({
+  const result = await attempt(() => read(async (trx) => ({
     statement: await getStatement(trx, staff, mapping, period),
     users: await listStatementUsers(trx, staff, mapping, period, { sort: uq.sort.id, desc: uq.sort.desc, limit: uq.pageSize, offset: uq.offset, filter: uq.q }),
     asOf: asOfUser ? await asOfBalance(trx, staff, mapping, asOfUser, asOfMoment, 1) : null,
-  }));
-  const { statement, users, asOf } = data;
+  })));
+  // A timeout or a busy pool is said as such (an error page would only show a digest).
+  if (!result.ok) {
+    return (
+      <>
+        <h1 className="text-2xl font-semibold tracking-tight">Statement</h1>
+        <PeriodForm period={period} />
+        <Notice tone="warn" title="The statement could not be read">{result.message}</Notice>
+      </>
+    );
+  }
+  const { statement, users, asOf } = result.value;
   const days = dq.sort.desc ? [...statement.days].reverse() : statement.days;
 
   return (
