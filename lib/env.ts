@@ -2,7 +2,6 @@
  * The one place that reads process.env. Everything else imports `env` (server) and never the raw
  * variables, so a misspelt or malformed setting fails at start with a message that names it.
  */
-import { parse as parseConnectionString } from 'pg-connection-string';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -65,12 +64,26 @@ export function isEmbedded(): boolean {
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 
 /**
- * The host node-postgres will connect to for `url`, resolved as the driver resolves it: its own
- * connection-string parser (a `?host=` parameter wins over the URL's host), then PGHOST, then localhost.
+ * The host node-postgres will connect to for `url`, resolved as its connection-string parser
+ * (pg-connection-string) resolves it: a `?host=` parameter wins over the URL's host, a socket: URL or a
+ * leading / is a Unix socket; then PGHOST, then localhost. (That parser is not imported here: it
+ * requires fs, and this module is bundled everywhere; lib/auth/locality.test.ts holds the two equal.)
  */
 export function driverHost(url: string): string {
-  const parsed = parseConnectionString(url);
-  return parsed.host || process.env.PGHOST || 'localhost';
+  if (url.startsWith('/')) return url.split(' ')[0];
+  let s = url;
+  if (/ |%[^a-f0-9]|%[a-f0-9][^a-f0-9]/i.test(s)) s = encodeURI(s).replace(/%25(\d\d)/g, '%$1');
+  let u: URL;
+  let dummy = false;
+  try {
+    u = new URL(s, 'postgres://base');
+  } catch {
+    u = new URL(s.replace('@/', '@___DUMMY___/'), 'postgres://base');
+    dummy = true;
+  }
+  if (u.protocol === 'socket:') return decodeURI(u.pathname);
+  const hostname = (dummy ? '' : u.hostname).replace(/^\[(.+)\]$/, '$1');
+  return u.searchParams.get('host') || decodeURIComponent(hostname) || process.env.PGHOST || 'localhost';
 }
 
 /**

@@ -21,7 +21,7 @@ const DECOYS = [
 ];
 
 test('the host is the one node-postgres connects to: a ?host= parameter wins over the URL\'s', () => {
-  for (const url of [...DECOYS, 'postgres://u@localhost:5/db', 'postgres://u@[::1]:5432/db', 'postgres://u@%2Ftmp%2Fpg/db']) {
+  for (const url of [...DECOYS, 'postgres://u@localhost:5/db', 'postgres://u@[::1]:5432/db', 'postgres://u@%2Ftmp%2Fpg/db', 'socket:/tmp/pg?db=x', 'postgres:///db?host=/var/run/pg', 'postgres://u:p@/db', 'postgres://u@db.example.com/x?host=localhost']) {
     assert.equal(driverHost(url), new pg.Client(url).host, url);
   }
   for (const url of DECOYS) assert.equal(isLocalDatabase(url), false, url);
