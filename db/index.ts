@@ -44,8 +44,44 @@ export function kyselyOver(pool: pg.Pool): AnyDb {
 
 export async function closeDb() {
   const current = globalForDb.kontorDb;
+  const long = globalForLong.kontorLongReads;
   globalForDb.kontorDb = undefined;
+  globalForLong.kontorLongReads = undefined;
   await current?.db.destroy();
+  await long?.db.destroy();
+}
+
+const globalForLong = globalThis as unknown as { kontorLongReads?: { url: string; db: AnyDb; pool: pg.Pool } };
+
+/**
+ * The second, bounded pool for long reads (CSV exports, a reconciliation's lanes): they never take the
+ * connections pages need, and when all of this pool's are taken a new one waits at most a few seconds,
+ * then is told Kontor is busy (KontorDbError 'busy') instead of queueing without end.
+ */
+export function getLongReadPool(): { db: AnyDb; pool: pg.Pool } {
+  const url = databaseUrl();
+  const current = globalForLong.kontorLongReads;
+  if (current?.url === url) return current;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: env.KONTOR_LONG_READS,
+    connectionTimeoutMillis: env.KONTOR_LONG_READ_WAIT_MS,
+    idleTimeoutMillis: 30_000,
+    application_name: 'kontor long read',
+  });
+  pool.on('error', () => undefined);
+  const db = kyselyOver(pool);
+  globalForLong.kontorLongReads = { url, db, pool };
+  return { db, pool };
+}
+
+/** A client of `pool` for a long read; a wait that times out with every connection taken is 'busy'. */
+export async function connectLongRead(pool: pg.Pool): Promise<pg.PoolClient> {
+  try {
+    return await pool.connect();
+  } catch (err) {
+    throw classifyDbError(err, { full: pool.totalCount >= (pool.options.max ?? 10) });
+  }
 }
 
 export interface SessionSettings {

@@ -15,6 +15,10 @@ const schema = z.object({
   KONTOR_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
   KONTOR_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   KONTOR_LOCK_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+  /** Connections of the second pool, for CSV exports and reconciliations (db/index.ts, getLongReadPool). */
+  KONTOR_LONG_READS: z.coerce.number().int().min(1).max(50).default(3),
+  /** How long a long read waits for one of them before it is told Kontor is busy. */
+  KONTOR_LONG_READ_WAIT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   /** A console session unused this long ends (lib/auth/server-sessions.ts). */
   KONTOR_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   /** demo: passwords checked against auth.users here; supabase: Supabase Auth through @supabase/ssr. */

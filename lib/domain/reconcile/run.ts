@@ -11,7 +11,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
-import { classifyDbError } from '@/db/errors';
+import { classifyDbError, KontorDbError } from '@/db/errors';
 import { withLocalSetting } from '@/db/index';
 import { activeMapping, columnOf, keyOf, tableOf, validateMapping, type Mapping } from '@/lib/mapping';
 import type { Trx } from '@/lib/guard/define';
@@ -55,16 +55,21 @@ export interface RunResult {
   ms: number;
 }
 
-/** Runs a reconciliation on `db` (Kontor's pool or a test's). One at a time per database. */
+export const RUNNING_MESSAGE = 'A reconciliation is running already, so this one was not started. Its result shows here when it ends.';
+
+/** Runs a reconciliation on `db` (Kontor's long-read pool or a test's). One at a time per database: another is refused. */
 export async function runReconciliation(db: Kysely<KontorDatabase>, opts: RunOptions): Promise<RunResult> {
   const t0 = performance.now();
   try {
     return await db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
       // One at a time: a lock that ends with the transaction, so that it holds behind a transaction-mode
       // pooler (a session lock and its unlock may reach different server connections there, and leak).
-      // LOCK TABLE takes no snapshot (a SELECT pg_advisory_xact_lock would, before waiting): this
-      // transaction's snapshot comes after the wait, and sees the previous run's checkpoints.
-      await sql`lock table kontor.reconcile_runs in share row exclusive mode`.execute(trx);
+      // NOWAIT: a second run is told at once that one is running, rather than holding a connection while
+      // it waits. LOCK TABLE takes no snapshot, so this transaction's comes after it.
+      await sql`lock table kontor.reconcile_runs in share row exclusive mode nowait`.execute(trx).catch((err: { code?: string }) => {
+        if (err.code === '55P03') throw new KontorDbError('busy', RUNNING_MESSAGE, err.code, err);
+        throw err;
+      });
       await applyRunSettings(trx, opts);
       const check = await validateMapping(trx, opts.mapping ?? activeMapping());
       const result = await runIn(trx, financeConcepts(check.mapping), opts, db);

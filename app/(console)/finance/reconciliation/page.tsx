@@ -49,7 +49,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
           only the entries since the last one (per-account checkpoints); a full run reads the whole ledger.
         </p>
       </div>
-      <RunButtons />
+      {staff.can('credits.reconcile') ? <RunButtons /> : null}
       {!run ? (
         <Notice title="No reconciliation yet">Run one now, or nightly with <code className="font-mono">npm run kontor -- reconcile</code>.</Notice>
       ) : (
