@@ -18,8 +18,8 @@ test.describe('as viewer', () => {
   });
 });
 
-test.describe('as engineer', () => {
-  test.use({ storageState: storageStateOf('engineer') });
+test.describe('as admin', () => {
+  test.use({ storageState: storageStateOf('admin') });
 
   test('a missing user, payment, task or table answers 404; an unknown path too', async ({ page }) => {
     for (const path of [
