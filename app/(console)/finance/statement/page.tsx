@@ -12,6 +12,7 @@ import { financeMapping, financeToday, periodProblem } from '@/app/(console)/fin
 import { MissingConcepts } from '@/app/(console)/finance/_components/missing';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';
+import { sharedRead } from '@/lib/shared-read';
 import { PeriodForm, periodLabel } from '@/app/(console)/finance/_components/period-form';
 import { CsvLink } from '@/app/(console)/finance/_components/csv-link';
 import { IssuedConsumedChart } from '@/app/(console)/finance/_components/issued-consumed-chart';
@@ -56,11 +57,12 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
   const asOfUser = z.uuid().optional().catch(undefined).parse(first(params.asof_user));
   const asOfAt = z.iso.datetime({ local: true }).refine((t) => isCalendarDay(t.slice(0, 10))).optional().catch(undefined).parse(first(params.asof_at));
   const asOfMoment = asOfAt ? new Date(`${asOfAt.length === 16 ? `${asOfAt}:00` : asOfAt}Z`) : today;
-  const result = await attempt(() => read(async (trx) => ({
+  const key = `statement:${JSON.stringify([period.from, period.to, uq.sort, uq.pageSize, uq.offset, uq.q, asOfUser ?? null, asOfMoment])}`;
+  const result = await attempt(() => sharedRead(key, () => read(async (trx) => ({
     statement: await getStatement(trx, staff, mapping, period),
     users: await listStatementUsers(trx, staff, mapping, period, { sort: uq.sort.id, desc: uq.sort.desc, limit: uq.pageSize, offset: uq.offset, filter: uq.q }),
     asOf: asOfUser ? await asOfBalance(trx, staff, mapping, asOfUser, asOfMoment, 1) : null,
-  })));
+  }))));
   // A timeout or a busy pool is said as such (an error page would only show a digest).
   if (!result.ok) {
     return (

@@ -7,6 +7,7 @@ import { parsePeriod } from '@/lib/domain/statement';
 import { getUsageByDay, getUsageByModel, listUsageByUser } from '@/lib/domain/usage-costs';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
 import { Notice } from '@/components/ui/notice';
+import { sharedRead } from '@/lib/shared-read';
 import { Section } from '@/app/(console)/_components/section';
 import { StatCard } from '@/app/(console)/_components/stat-card';
 import { financeMapping, financeToday, queryString, periodProblem } from '@/app/(console)/finance/_lib/context';
@@ -30,13 +31,14 @@ export default async function UsageCostsPage({ searchParams }: { searchParams: P
   const dq = parseTableQuery(params, DAYS_SPEC);
   const uq = parseTableQuery(params, USAGE_USERS_SPEC);
   const negative = negativeParam(params);
-  const { byDay, models, users } = await read(async (trx) => ({
+  const key = `usage:${JSON.stringify([period.from, period.to, uq.sort, uq.pageSize, uq.offset, uq.q, negative])}`;
+  const { byDay, models, users } = await sharedRead(key, () => read(async (trx) => ({
     byDay: await getUsageByDay(trx, staff, mapping, period),
     models: await getUsageByModel(trx, staff, mapping, period),
     users: await listUsageByUser(trx, staff, mapping, period, {
       sort: uq.sort.id, desc: uq.sort.desc, limit: uq.pageSize, offset: uq.offset, filter: uq.q, negativeOnly: negative,
     }),
-  }));
+  })));
   const days = dq.sort.desc ? [...byDay.days].reverse() : byDay.days;
   const withoutNegative = Object.fromEntries(Object.entries(params).filter(([k]) => k !== 'negative'));
 
