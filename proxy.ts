@@ -11,6 +11,7 @@ import { DEMO_SESSION_COOKIE, PATH_HEADER } from '@/lib/auth/constants';
 import { loginPath } from '@/lib/auth/redirect';
 import { createSupabaseClient } from '@/lib/auth/supabase';
 import { authMode, env } from '@/lib/env';
+import { contentSecurityPolicy, newNonce } from '@/lib/security-headers';
 
 function isPublic(pathname: string) {
   return pathname === '/login' || pathname.startsWith('/login/') || pathname === '/metrics'; // /metrics checks its own bearer token
@@ -18,11 +19,15 @@ function isPublic(pathname: string) {
 
 export async function proxy(request: NextRequest) {
   const path = `${request.nextUrl.pathname}${request.nextUrl.search}`;
+  const csp = contentSecurityPolicy(newNonce(), { dev: env.NODE_ENV === 'development' });
   // Rebuilt after a refresh so that this request's own render sees the new cookies too.
   const forward = () => {
     const headers = new Headers(request.headers);
     headers.set(PATH_HEADER, path); // overwrites whatever the client sent
-    return NextResponse.next({ request: { headers } });
+    headers.set('Content-Security-Policy', csp); // Next takes the nonce for its scripts from here
+    const next = NextResponse.next({ request: { headers } });
+    next.headers.set('Content-Security-Policy', csp);
+    return next;
   };
   let response = forward();
   let signedIn: boolean;
@@ -54,7 +59,7 @@ export async function proxy(request: NextRequest) {
   // Keep what the refresh wrote (cleared cookies, no-store headers) on the redirect.
   const redirect = NextResponse.redirect(new URL(loginPath(path), request.url));
   for (const cookie of response.cookies.getAll()) redirect.cookies.set(cookie);
-  for (const name of ['Cache-Control', 'Expires', 'Pragma']) {
+  for (const name of ['Cache-Control', 'Expires', 'Pragma', 'Content-Security-Policy']) {
     const value = response.headers.get(name);
     if (value) redirect.headers.set(name, value);
   }

@@ -6,6 +6,7 @@ export type DbProblemKind =
   | 'unreachable' // nothing listens, DNS fails, network down
   | 'auth' // the role or password is refused
   | 'timeout' // statement_timeout or lock_timeout cut the query off
+  | 'busy' // every connection of Kontor's pool was in use for the whole wait
   | 'read-only' // a write was attempted through the read path
   | 'missing-object' // a table or column that was expected is not there
   | 'other';
@@ -24,12 +25,22 @@ export class KontorDbError extends Error {
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'EAI_AGAIN']);
 
-export function classifyDbError(err: unknown): unknown {
+/** node-postgres's Pool, when no connection came within connectionTimeoutMillis. */
+const POOL_WAIT = /timeout exceeded when trying to connect/i;
+
+/**
+ * `pool.full`: whether every connection of the pool was in use when the error came; a pool-wait
+ * timeout then means "busy", else the database did not answer in time.
+ */
+export function classifyDbError(err: unknown, pool?: { full: boolean }): unknown {
   if (err instanceof KontorDbError) return err;
   if (!(err instanceof Error)) return err;
   const code = (err as { code?: string }).code;
   const msg = err.message;
-  if ((code && NETWORK_CODES.has(code)) || /timeout expired|Connection terminated|connect ECONNREFUSED/i.test(msg)) {
+  if (POOL_WAIT.test(msg) && pool?.full) {
+    return new KontorDbError('busy', 'Kontor is busy: every database connection it may use is taken. Try again in a moment.', code, err);
+  }
+  if ((code && NETWORK_CODES.has(code)) || POOL_WAIT.test(msg) || /timeout expired|Connection terminated|connect ECONNREFUSED/i.test(msg)) {
     return new KontorDbError('unreachable', `The database cannot be reached (${code ?? msg}).`, code, err);
   }
   if (code === '57P03') {

@@ -28,15 +28,60 @@ export function getDb(): AnyDb {
   });
   // An idle client losing its server (database restart) must not crash the process.
   pool.on('error', () => undefined);
-  const db = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool }) });
+  const db = kyselyOver(pool);
   globalForDb.kontorDb = { url, db, pool };
+  return db;
+}
+
+const pools = new WeakMap<AnyDb, pg.Pool>();
+
+/** A Kysely instance over `pool`, whose fullness read() and write() can see (a wait timeout is then "busy"). */
+export function kyselyOver(pool: pg.Pool): AnyDb {
+  const db = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
   return db;
 }
 
 export async function closeDb() {
   const current = globalForDb.kontorDb;
+  const long = globalForLong.kontorLongReads;
   globalForDb.kontorDb = undefined;
+  globalForLong.kontorLongReads = undefined;
   await current?.db.destroy();
+  await long?.db.destroy();
+}
+
+const globalForLong = globalThis as unknown as { kontorLongReads?: { url: string; db: AnyDb; pool: pg.Pool } };
+
+/**
+ * The second, bounded pool for long reads (CSV exports, a reconciliation's lanes): they never take the
+ * connections pages need, and when all of this pool's are taken a new one waits at most a few seconds,
+ * then is told Kontor is busy (KontorDbError 'busy') instead of queueing without end.
+ */
+export function getLongReadPool(): { db: AnyDb; pool: pg.Pool } {
+  const url = databaseUrl();
+  const current = globalForLong.kontorLongReads;
+  if (current?.url === url) return current;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: env.KONTOR_LONG_READS,
+    connectionTimeoutMillis: env.KONTOR_LONG_READ_WAIT_MS,
+    idleTimeoutMillis: 30_000,
+    application_name: 'kontor long read',
+  });
+  pool.on('error', () => undefined);
+  const db = kyselyOver(pool);
+  globalForLong.kontorLongReads = { url, db, pool };
+  return { db, pool };
+}
+
+/** A client of `pool` for a long read; a wait that times out with every connection taken is 'busy'. */
+export async function connectLongRead(pool: pg.Pool): Promise<pg.PoolClient> {
+  try {
+    return await pool.connect();
+  } catch (err) {
+    throw classifyDbError(err, { full: pool.totalCount >= (pool.options.max ?? 10) });
+  }
 }
 
 export interface SessionSettings {
@@ -104,8 +149,15 @@ export async function read<T>(
       return result;
     });
   } catch (err) {
-    throw classifyDbError(err);
+    throw classifyDbError(err, poolState(db));
   }
+}
+
+/** Whether the pool behind `db` had every connection in use: a wait timeout is then "busy". */
+function poolState(db: AnyDb): { full: boolean } {
+  const pool = pools.get(db);
+  if (!pool) return { full: false };
+  return { full: pool.totalCount >= (pool.options.max ?? 10) && pool.idleCount === 0 };
 }
 
 /** A read-write transaction with the same timeouts: for the guarded-edit kernel and migrations only. */
@@ -120,6 +172,6 @@ export async function write<T>(
       return fn(trx);
     });
   } catch (err) {
-    throw classifyDbError(err);
+    throw classifyDbError(err, poolState(db));
   }
 }

@@ -12,6 +12,10 @@ import * as m0005 from '@/db/migrations/0005_support';
 import * as m0006 from '@/db/migrations/0006_finance';
 import * as m0007 from '@/db/migrations/0007_audit_head';
 import * as m0008 from '@/db/migrations/0008_reconcile_fingerprint';
+import * as m0009 from '@/db/migrations/0009_least_privilege';
+import * as m0010 from '@/db/migrations/0010_sessions';
+import * as m0011 from '@/db/migrations/0011_sign_in_attempts';
+import * as m0012 from '@/db/migrations/0012_preview_once';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_staff': m0001,
@@ -22,6 +26,10 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006_finance': m0006,
   '0007_audit_head': m0007,
   '0008_reconcile_fingerprint': m0008,
+  '0009_least_privilege': m0009,
+  '0010_sessions': m0010,
+  '0011_sign_in_attempts': m0011,
+  '0012_preview_once': m0012,
 };
 
 export const LATEST_MIGRATION = Object.keys(MIGRATIONS).sort().at(-1)!;

@@ -51,6 +51,8 @@ export interface IdempotencyTable {
   staff_id: string;
   input_hash: string;
   result: Json | null;
+  /** The committed preview token's id (migration 0012): a token commits once. */
+  preview_id: ColumnType<string | null, string | null | undefined, never>;
   created_at: ColumnType<Date, string | undefined, never>;
 }
 

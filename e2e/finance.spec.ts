@@ -124,6 +124,10 @@ test('support reads the books but has no corrections', async ({ browser }) => {
   await page.goto(`/finance/accounts/${CUSTOMER}`);
   await expect(page.getByRole('heading', { level: 2, name: /Balance as of/ })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Adjust credits' })).toHaveCount(0);
+  // Starting a reconciliation is finance's and admin's (credits.reconcile), not a reader's.
+  await page.goto('/finance/reconciliation');
+  await expect(page.getByRole('heading', { level: 1, name: 'Reconciliation' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Run reconciliation' })).toHaveCount(0);
   await context.close();
 });
 

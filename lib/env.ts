@@ -15,6 +15,12 @@ const schema = z.object({
   KONTOR_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
   KONTOR_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   KONTOR_LOCK_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+  /** Connections of the second pool, for CSV exports and reconciliations (db/index.ts, getLongReadPool). */
+  KONTOR_LONG_READS: z.coerce.number().int().min(1).max(50).default(3),
+  /** How long a long read waits for one of them before it is told Kontor is busy. */
+  KONTOR_LONG_READ_WAIT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+  /** A console session unused this long ends (lib/auth/server-sessions.ts). */
+  KONTOR_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   /** demo: passwords checked against auth.users here; supabase: Supabase Auth through @supabase/ssr. */
   KONTOR_AUTH: z.enum(['demo', 'supabase']).optional(),
   /** Signs Kontor's own session cookies (demo auth) and preview tokens. At least 32 characters. */
@@ -59,13 +65,39 @@ export function isEmbedded(): boolean {
   return !env.DATABASE_URL;
 }
 
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '']);
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 
-/** Local means this machine: the demo accounts are refused anywhere else. */
+/**
+ * The host node-postgres will connect to for `url`, resolved as its connection-string parser
+ * (pg-connection-string) resolves it: a `?host=` parameter wins over the URL's host, a socket: URL or a
+ * leading / is a Unix socket; then PGHOST, then localhost. (That parser is not imported here: it
+ * requires fs, and this module is bundled everywhere; lib/auth/locality.test.ts holds the two equal.)
+ */
+export function driverHost(url: string): string {
+  if (url.startsWith('/')) return url.split(' ')[0];
+  let s = url;
+  if (/ |%[^a-f0-9]|%[a-f0-9][^a-f0-9]/i.test(s)) s = encodeURI(s).replace(/%25(\d\d)/g, '%$1');
+  let u: URL;
+  let dummy = false;
+  try {
+    u = new URL(s, 'postgres://base');
+  } catch {
+    u = new URL(s.replace('@/', '@___DUMMY___/'), 'postgres://base');
+    dummy = true;
+  }
+  if (u.protocol === 'socket:') return decodeURI(u.pathname);
+  const hostname = (dummy ? '' : u.hostname).replace(/^\[(.+)\]$/, '$1');
+  return u.searchParams.get('host') || decodeURIComponent(hostname) || process.env.PGHOST || 'localhost';
+}
+
+/**
+ * Local means this machine: the demo accounts are refused anywhere else. Read from where the driver
+ * really connects (driverHost); demo sign-in also asks the server its address (lib/auth/demo.ts).
+ */
 export function isLocalDatabase(url = databaseUrl()): boolean {
   try {
-    const host = new URL(url).hostname;
-    return LOCAL_HOSTS.has(host) || host.startsWith('/');
+    const host = driverHost(url);
+    return LOCAL_HOSTS.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host) || host.startsWith('/');
   } catch {
     return false;
   }

@@ -8,10 +8,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startCluster, type Cluster } from '@/db/embedded';
 import { nodeOptions } from '@/scripts/node-options';
+import { startPgbouncer, type Pooler } from '@/test/pgbouncer';
 
 const only = process.argv[2] as 'unit' | 'e2e' | 'static' | undefined;
 const totals = { passed: 0, failed: 0 };
 const clusters: Cluster[] = [];
+const poolers: Pooler[] = [];
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, capture = false) {
   return new Promise<{ code: number; output: string }>((resolve) => {
@@ -73,6 +75,10 @@ async function unit() {
     const cluster = await startCluster({ dataDir, major, fast: true });
     clusters.push(cluster);
     env[`KONTOR_TEST_ADMIN_URL_${major}`] = cluster.url();
+    // The edit, approval and reconciliation suites connect through it (test/db.ts, throughPooler).
+    const pooler = await startPgbouncer({ dir: path.resolve(`.kontor/test/${process.pid}/pgbouncer${major}`), pgPort: cluster.port });
+    poolers.push(pooler);
+    env[`KONTOR_TEST_PGBOUNCER_PORT_${major}`] = String(pooler.port);
   }
   // `npm test -- unit <files>` runs only those files.
   const named = process.argv.slice(3);
@@ -119,6 +125,7 @@ function fail(what: string): never {
 }
 
 function finish(code: number): never {
+  for (const p of poolers) void p.stop();
   for (const c of clusters) void c.stop();
   console.log(`\n${totals.passed} passed, ${totals.failed} failed`);
   process.exit(code || (totals.failed ? 1 : 0));
@@ -127,6 +134,7 @@ function finish(code: number): never {
 async function main() {
   if (!only || only === 'static') await staticChecks();
   if (!only || only === 'unit') await unit();
+  for (const p of poolers.splice(0)) await p.stop();
   for (const c of clusters.splice(0)) await c.stop();
   fs.rmSync(path.resolve(`.kontor/test/${process.pid}`), { recursive: true, force: true });
   if (!only || only === 'e2e') await e2e();

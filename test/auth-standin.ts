@@ -331,7 +331,11 @@ export interface AuthDatabase extends TestDatabase {
 export async function authDatabase({ demo = true }: { demo?: boolean } = {}): Promise<AuthDatabase> {
   const base = demo ? await demoDatabase() : await emptyDatabase();
   const db = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: base.url, max: 3 }) }) });
-  if (!demo) {
+  if (demo) {
+    // The demo template may predate the latest migration.
+    const { error } = await migrateToLatest(db as unknown as Kysely<unknown>);
+    if (error) throw error;
+  } else {
     await sql`create schema auth`.execute(db);
     await sql`create table auth.users (
       id uuid primary key default gen_random_uuid(),

@@ -8,12 +8,14 @@ import path from 'node:path';
 import pg from 'pg';
 import { startCluster, type PgMajor } from '@/db/embedded';
 import { buildDemo, demoComment } from '@/db/demo/build';
+import { startPgbouncer } from '@/test/pgbouncer';
 
 export const DEMO_TEMPLATE = 'kontor_demo_template';
 // The demo's clock is pinned in tests so that builds are comparable.
 export const TEST_ANCHOR = new Date('2026-11-20T12:00:00Z');
 
 const started = new Map<PgMajor, Promise<string>>();
+const poolers = new Map<PgMajor, Promise<number>>();
 
 /** scripts/test.ts starts one cluster per major version and passes KONTOR_TEST_ADMIN_URL_<major>. */
 export function adminUrl(major: PgMajor = 17): Promise<string> {
@@ -25,6 +27,27 @@ export function adminUrl(major: PgMajor = 17): Promise<string> {
     started.set(major, url);
   }
   return url;
+}
+
+/**
+ * `url` (a database of the test cluster) through pgbouncer in transaction mode: scripts/test.ts starts
+ * one per cluster and passes its port in KONTOR_TEST_PGBOUNCER_PORT_<major>; a file run alone starts one.
+ */
+export async function throughPooler(url: string, major: PgMajor = 17): Promise<string> {
+  let port = poolers.get(major);
+  if (!port) {
+    const given = process.env[`KONTOR_TEST_PGBOUNCER_PORT_${major}`];
+    port = given
+      ? Promise.resolve(Number(given))
+      : adminUrl(major).then(async (base) => {
+        const pooler = await startPgbouncer({ dir: path.resolve(`.kontor/test-pgbouncer-${major}-${process.pid}`), pgPort: Number(new URL(base).port) });
+        return pooler.port;
+      });
+    poolers.set(major, port);
+  }
+  const u = new URL(url);
+  u.port = String(await port);
+  return u.toString();
 }
 
 function withDatabase(url: string, name: string) {

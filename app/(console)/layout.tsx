@@ -1,11 +1,15 @@
 /**
- * The console's chrome: skip link, sidebar, header. No auth decisions here (each page calls
- * requireStaff); the staff member is read only to show who is signed in and which areas they may open.
+ * The console's chrome: skip link, sidebar, header. No auth decisions of its own (each page calls
+ * requireStaff); the staff member is read to show who is signed in and which areas they may open, and
+ * gatePage answers a page's 403 or 404 before loading.tsx starts streaming (a status cannot change after).
  * A database that is down, refuses Kontor, or lacks Kontor's schema replaces the console with a page
  * that says so.
  */
 import type { ReactNode } from 'react';
 import Link from 'next/link';
+import { headers } from 'next/headers';
+import { PATH_HEADER } from '@/lib/auth/constants';
+import { gatePage } from '@/app/(console)/_lib/page-gate';
 import { getStaff } from '@/lib/auth';
 import { navFor } from '@/lib/nav';
 import { getConsoleHealth } from '@/app/(console)/_lib/health';
@@ -37,6 +41,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const health = await getConsoleHealth();
   if (!health.ok) return <DatabaseProblem problem={health} />;
   const [staff, available] = await Promise.all([staffOrNull(), availableConcepts()]);
+  await gatePage((await headers()).get(PATH_HEADER), staff);
   const areas = staff ? navFor(staff.role, available) : [];
 
   return (

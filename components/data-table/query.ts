@@ -5,6 +5,7 @@
  * Pure: used by server pages (parse) and the client shell (build hrefs).
  */
 import { z } from 'zod';
+import { withoutControl } from '@/lib/filters';
 
 export interface TableSpec<S extends string> {
   /** Sort keys the server knows how to order by; anything else in the URL falls back to the default. */
@@ -46,7 +47,8 @@ export function parseTableQuery<S extends string>(params: SearchParams, spec: Ta
   const page = z.coerce.number().int().min(1).max(1_000_000).catch(1).parse(get('page') ?? 1);
   const size = z.coerce.number().int().catch(defaultSize).parse(get('size') ?? defaultSize);
   const pageSize = sizes.includes(size) ? size : defaultSize;
-  const q = (get('q') ?? '').trim().slice(0, spec.maxFilterLength ?? 200);
+  // A NUL byte cannot reach Postgres text (the read would fail): control characters are dropped.
+  const q = withoutControl(get('q') ?? '').trim().slice(0, spec.maxFilterLength ?? 200);
   const desc = dir ? dir === 'desc' : sortId === spec.defaultSort.id ? spec.defaultSort.desc : false;
   return { page, pageSize, sort: { id: sortId, desc }, q, offset: (page - 1) * pageSize };
 }

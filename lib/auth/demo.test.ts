@@ -162,7 +162,7 @@ test('a staff member removed from kontor.staff is locked out although the cookie
 test('sign-out clears the cookie', async () => {
   const jar = new MemoryCookieJar();
   assert.ok((await signIn(config, t.db, jar, { email: DEMO_STAFF[0].email, password: DEMO_PASSWORD }, { log })).ok);
-  await signOut(config, jar);
+  await signOut(config, jar, t.db);
   const last = jar.writes.at(-1)!;
   assert.equal(last.cookies[0].options.maxAge, 0);
   assert.equal(await identify(config, jar), null);

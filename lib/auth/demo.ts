@@ -3,6 +3,7 @@
  * cookie (an HS256 JWT signed with KONTOR_SECRET). Only for a database on this machine: the demo
  * accounts and their published password must never open a console on a shared database.
  */
+import os from 'node:os';
 import bcrypt from 'bcryptjs';
 import { SignJWT, jwtVerify } from 'jose';
 import { sql, type Kysely } from 'kysely';
@@ -42,6 +43,23 @@ function signingKey(secret: string | undefined): Uint8Array {
 
 export function assertLocalDatabase(databaseUrl: string) {
   if (!isLocalDatabase(databaseUrl)) throw new AuthConfigError(NOT_LOCAL_MESSAGE, 'not-local');
+}
+
+/** An address the server answered on is this machine's: a Unix socket (null), loopback, or one of its interfaces. */
+export function isLocalAddress(address: string | null, interfaces = os.networkInterfaces()): boolean {
+  if (address === null) return true;
+  const a = address.replace(/^::ffff:/, '');
+  if (a === '::1' || /^127\.\d+\.\d+\.\d+$/.test(a)) return true;
+  return Object.values(interfaces).some((list) => list?.some((i) => i.address === a));
+}
+
+/**
+ * Asks the server where this connection arrived (inet_server_addr()): a name that resolves
+ * elsewhere, a tunnel or a pooler in front of another machine all show here, whatever the URL says.
+ */
+export async function assertLocalServer(db: Kysely<KontorDatabase>) {
+  const { rows: [r] } = await sql<{ address: string | null }>`select host(inet_server_addr()) as address`.execute(db);
+  if (!isLocalAddress(r?.address ?? null)) throw new AuthConfigError(NOT_LOCAL_MESSAGE, 'not-local');
 }
 
 export async function issueDemoSession(
@@ -119,6 +137,7 @@ export async function verifyDemoCredentials(
   { databaseUrl }: { databaseUrl: string },
 ): Promise<{ ok: true; staff: StaffContext } | { ok: false; reason: DemoRefusal }> {
   assertLocalDatabase(databaseUrl);
+  await assertLocalServer(db);
   // to_jsonb(u) reads deleted_at / banned_until / is_sso_user when the table has them (GoTrue's does; a bare one may not).
   const rows = await sql<AuthUserRow>`
     select u.id::text as id, u.email, u.encrypted_password,

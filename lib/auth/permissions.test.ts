@@ -5,7 +5,7 @@ import { CAPABILITIES, PERMISSIONS, STAFF_ROLES, capabilitiesOf, isCapability, r
 const REQUIRED = [
   'overview.read', 'database.read', 'database.terminate', 'security.read', 'security.impersonate',
   'users.read', 'users.note', 'payments.read', 'payments.dispute', 'payments.refund', 'payments.approve',
-  'credits.read', 'credits.adjust', 'credits.approve', 'tasks.read', 'tasks.requeue', 'tasks.cancel',
+  'credits.read', 'credits.adjust', 'credits.approve', 'credits.reconcile', 'tasks.read', 'tasks.requeue', 'tasks.cancel',
   'audit.read', 'approvals.read', 'staff.manage',
 ];
 
@@ -27,13 +27,13 @@ test('support reads and requests; it changes no money, credits or tasks', () => 
   for (const cap of ['users.read', 'users.note', 'payments.read', 'payments.dispute'] as const) {
     assert.ok(roleCan('support', cap), cap);
   }
-  for (const cap of ['payments.refund', 'payments.approve', 'credits.adjust', 'credits.approve', 'tasks.requeue', 'tasks.cancel'] as const) {
+  for (const cap of ['payments.refund', 'payments.approve', 'credits.adjust', 'credits.approve', 'credits.reconcile', 'tasks.requeue', 'tasks.cancel'] as const) {
     assert.ok(!roleCan('support', cap), cap);
   }
 });
 
 test('finance owns money and credits; engineer owns database, security and task operations', () => {
-  for (const cap of ['payments.refund', 'payments.approve', 'credits.adjust', 'credits.approve'] as const) {
+  for (const cap of ['payments.refund', 'payments.approve', 'credits.adjust', 'credits.approve', 'credits.reconcile'] as const) {
     assert.ok(roleCan('finance', cap) && !roleCan('engineer', cap), cap);
   }
   for (const cap of ['database.read', 'database.terminate', 'security.read', 'security.impersonate', 'tasks.requeue', 'tasks.cancel'] as const) {

@@ -33,6 +33,8 @@ export const PERMISSIONS = {
   'credits.read': ['support', 'finance', 'admin'],
   'credits.adjust': ['finance', 'admin'],
   'credits.approve': ['finance', 'admin'],
+  // Starting a reconciliation reads the whole ledger on up to three connections: not a reader's right.
+  'credits.reconcile': ['finance', 'admin'],
   'tasks.read': ['support', 'engineer', 'admin'],
   'tasks.requeue': ['engineer', 'admin'],
   'tasks.cancel': ['engineer', 'admin'],

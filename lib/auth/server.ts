@@ -8,19 +8,22 @@ import { cookies, headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { getDb, read } from '@/db/index';
+import { classifyDbError, KontorDbError } from '@/db/errors';
 import { DEMO_PASSWORD, DEMO_STAFF } from '@/db/demo/accounts';
 import { authMode, databaseUrl, env, isEmbedded, isLocalDatabase } from '@/lib/env';
 import { PATH_HEADER } from '@/lib/auth/constants';
 import { AuthConfigError, NOT_LOCAL_MESSAGE } from '@/lib/auth/demo';
 import type { Capability, StaffRole } from '@/lib/auth/permissions';
 import { loginPath } from '@/lib/auth/redirect';
-import { identify, signIn, signOut, type AuthConfig, type SignInResult } from '@/lib/auth/session';
+import { clientAddress } from '@/lib/auth/rate-limit';
+import { authenticate, signIn, signOut, type AuthConfig, type SignInResult } from '@/lib/auth/session';
 import { loadStaff, type StaffContext } from '@/lib/auth/staff';
-import type { CookieJar } from '@/lib/auth/supabase';
+import { AuthUnavailableError, type CookieJar } from '@/lib/auth/supabase';
 
 export function authConfig(): AuthConfig {
+  const idleSeconds = env.KONTOR_SESSION_IDLE_MINUTES * 60;
   if (authMode() === 'demo') {
-    return { mode: 'demo', secret: env.KONTOR_SECRET, databaseUrl: databaseUrl(), secure: env.NODE_ENV === 'production' };
+    return { mode: 'demo', secret: env.KONTOR_SECRET, databaseUrl: databaseUrl(), secure: env.NODE_ENV === 'production', idleSeconds };
   }
   const url = env.NEXT_PUBLIC_SUPABASE_URL;
   const publishableKey = env.NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY;
@@ -29,7 +32,7 @@ export function authConfig(): AuthConfig {
       'Supabase sign-in needs NEXT_PUBLIC_SUPABASE_URL and NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY.',
     );
   }
-  return { mode: 'supabase', supabase: { url, publishableKey, secure: env.NODE_ENV === 'production' } };
+  return { mode: 'supabase', supabase: { url, publishableKey, secure: env.NODE_ENV === 'production' }, idleSeconds };
 }
 
 async function nextCookieJar(): Promise<CookieJar> {
@@ -50,7 +53,7 @@ async function nextCookieJar(): Promise<CookieJar> {
 }
 
 const currentStaff = cache(async (confirm: boolean): Promise<StaffContext | null> => {
-  const identity = await identify(authConfig(), await nextCookieJar(), { confirm });
+  const identity = await authenticate(authConfig(), getDb(), await nextCookieJar(), { confirm });
   return identity ? read((trx) => loadStaff(trx, identity)) : null;
 });
 
@@ -110,7 +113,15 @@ export function refusal(error: string, fieldErrors?: ActionRefusal['fieldErrors'
 export async function authorizeAction(
   capability: Capability,
 ): Promise<{ ok: true; staff: StaffContext } | ActionRefusal> {
-  const staff = await currentStaff(true);
+  let staff: StaffContext | null;
+  try {
+    staff = await currentStaff(true);
+  } catch (err) {
+    // The database (or Supabase Auth) is down or busy: say so, as the edit's answer, not a bare 500.
+    const problem = classifyDbError(err);
+    if (problem instanceof KontorDbError || problem instanceof AuthUnavailableError) return refusal(problem.message);
+    throw err;
+  }
   if (!staff) return refusal('Your session has ended. Sign in again to continue.');
   if (!staff.can(capability)) return refusal(`Your role (${staff.role}) may not do this: it needs ${capability}.`);
   return { ok: true, staff };
@@ -125,11 +136,11 @@ export async function signInStaff(credentials: { email: string; password: string
     if (err instanceof AuthConfigError) return { ok: false, reason: 'misconfigured', message: err.message };
     throw err;
   }
-  return signIn(config, getDb(), await nextCookieJar(), credentials);
+  return signIn(config, getDb(), await nextCookieJar(), credentials, { address: clientAddress(await headers()) });
 }
 
 export async function signOutStaff(): Promise<void> {
-  await signOut(authConfig(), await nextCookieJar());
+  await signOut(authConfig(), await nextCookieJar(), getDb());
 }
 
 export interface SignInSetup {

@@ -9,6 +9,7 @@ import { SignJWT, decodeJwt } from 'jose';
 import { DEMO_CUSTOMER, DEMO_PASSWORD, DEMO_STAFF } from '@/db/demo/accounts';
 import { NO_STORE_HEADERS, SIGN_IN_REFUSED, identify, signIn, signOut, type AuthConfig } from '@/lib/auth/session';
 import { authorizeStaff } from '@/lib/auth/staff';
+import { SERVER_SESSION_COOKIE } from '@/lib/auth/server-sessions';
 import { authDatabase, MemoryCookieJar, startAuthStandin, type AuthDatabase, type AuthStandin } from '@/test/auth-standin';
 
 let t: AuthDatabase;
@@ -39,8 +40,10 @@ test('each role signs in with signInWithPassword; the cookie @supabase/ssr write
     assert.ok(result.ok, `${role} signs in`);
     assert.equal(result.staff.role, role);
 
-    assert.equal(jar.writes.length, 1);
+    // @supabase/ssr's cookies, then Kontor's server-side session (lib/auth/server-sessions.ts).
+    assert.equal(jar.writes.length, 2);
     assert.deepEqual(jar.writes[0].headers, NO_STORE_HEADERS, 'setAll gets the no-store headers');
+    assert.deepEqual(jar.writes[1].cookies.map((c) => c.name), [SERVER_SESSION_COOKIE]);
     const [cookie] = jar.writes[0].cookies;
     assert.equal(cookie.name, auth.storageKey);
     assert.equal(cookie.name, 'sb-127-auth-token');
@@ -158,7 +161,7 @@ test('sign-out revokes the session at the server and clears the cookies', async 
   assert.ok((await signIn(config, t.db, jar, { email: finance.email, password: DEMO_PASSWORD }, { log })).ok);
   const held = jar.getAll();
   const out = nextRequest(jar);
-  await signOut(config, out);
+  await signOut(config, out, t.db);
   assert.equal(out.getAll().length, 0);
   assert.equal(await identify(config, new MemoryCookieJar(held), { confirm: true }), null, 'a copied cookie is dead too');
 });

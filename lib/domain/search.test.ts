@@ -62,17 +62,17 @@ test('the catalog says which kinds have an index: name has none in the demo, unt
     explain select id from public.users u where lower(u.email) like 'ada@exam%' order by lower(u.email) limit 10`.execute(f.db);
   assert.match(plan.rows.map((x) => x['QUERY PLAN']).join('\n'), /idx_users_email_lower/);
   // On a large table a kind without an index is skipped (it would scan), unless asked.
-  await sql`update pg_class set reltuples = 1000000 where oid = 'public.users'::regclass`.execute(f.db);
+  await sql`update pg_class set reltuples = 1000000 where oid = 'public.users'::regclass`.execute(f.admin);
   const skipped = await r((trx) => search(trx, f.staff.support, 'lovelace'));
   assert.deepEqual([skipped.skipped, skipped.hits], [['name'], []]);
   const forced = await r((trx) => search(trx, f.staff.support, 'lovelace', { scan: true }));
   assert.ok(forced.hits.some((h) => h.kind === 'name'));
-  await sql`create extension if not exists pg_trgm`.execute(f.db);
-  await sql`create index users_name_trgm on public.users using gin (lower(full_name) gin_trgm_ops)`.execute(f.db);
+  await sql`create extension if not exists pg_trgm`.execute(f.admin);
+  await sql`create index users_name_trgm on public.users using gin (lower(full_name) gin_trgm_ops)`.execute(f.admin);
   const after = await r((trx) => searchIndexes(trx, f.staff.support));
   assert.equal(after.find((k) => k.kind === 'name')?.index, 'users_name_trgm');
   assert.deepEqual((await r((trx) => search(trx, f.staff.support, 'lovelace'))).skipped, [], 'indexed now: searched');
-  await sql`drop index idx_users_email_lower`.execute(f.db);
+  await sql`drop index idx_users_email_lower`.execute(f.admin);
   const none = await r((trx) => searchIndexes(trx, f.staff.support));
   assert.equal(none.find((k) => k.kind === 'email')?.indexed, false);
 });

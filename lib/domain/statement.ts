@@ -5,6 +5,7 @@
  */
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { z } from 'zod';
+import { isCalendarDay } from '@/lib/filters';
 import type { StaffContext } from '@/lib/auth';
 import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
 
@@ -16,13 +17,14 @@ export type StatementFigures = Record<StatementColumn, string>;
 export interface Period { from: Date; to: Date }
 
 const DAY = 86_400_000;
-const isoDay = z.iso.date({ error: 'Dates are YYYY-MM-DD.' });
+// A real day (no year 0: Postgres has none) and months from 1900: anything else is dropped, not sent.
+const isoDay = z.iso.date({ error: 'Dates are YYYY-MM-DD.' }).refine(isCalendarDay);
 
 export const periodSchema = z
   .object({
     period: z.enum(['day', 'month', 'custom']).catch('month'),
     day: isoDay.optional().catch(undefined),
-    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional().catch(undefined),
+    month: z.string().regex(/^(19|[2-9]\d)\d{2}-(0[1-9]|1[0-2])$/).optional().catch(undefined),
     from: isoDay.optional().catch(undefined),
     to: isoDay.optional().catch(undefined),
   });

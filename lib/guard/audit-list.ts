@@ -1,6 +1,7 @@
 /** The audit log as the Audit page reads it: filtered, paged, newest first; bounded. */
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { urlDay, urlText } from '@/lib/filters';
 import type { StaffContext } from '@/lib/auth';
 import type { Trx } from '@/lib/guard/define';
 import { computeChanges, type Change } from '@/lib/guard/diff';
@@ -18,17 +19,16 @@ export interface AuditRow {
   approvalId: string | null;
 }
 
-const text = (max: number) => z.string().trim().max(max).optional().catch(undefined).transform((s) => s || undefined);
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined);
-
-/** Filters from the URL, validated: anything malformed is dropped, never passed on. */
+/** Filters from the URL, validated: anything malformed (a day that is no day, a NUL byte) is dropped, never passed on. */
 export const auditFilterSchema = z.object({
-  staff: text(320),
-  action: text(100),
-  target: z.string().regex(/^[\w.-]{1,40}:[^\s]{1,200}$/).optional().catch(undefined),
-  from: day,
-  to: day,
+  staff: urlText(320),
+  action: urlText(100),
+  target: z.string().regex(/^[\w.-]{1,40}:[^\s\u0000-\u001f]{1,200}$/).optional().catch(undefined),
+  from: urlDay,
+  to: urlDay,
 });
+
+export const AUDIT_FILTER_LABELS = { staff: 'staff email', action: 'action', target: 'target', from: 'from', to: 'to' };
 export type AuditFilter = z.infer<typeof auditFilterSchema>;
 
 export const AUDIT_SORTS = ['at'] as const;

@@ -23,6 +23,7 @@ export class GuardError extends Error {
   }
 }
 
+export const USED_MESSAGE = 'This preview was committed already: preview the edit again to make another.';
 export const STALE_MESSAGE =
   'This changed since you looked: someone else edited it after your preview. Nothing was written; review the new values and try again.';
 

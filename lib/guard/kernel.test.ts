@@ -141,15 +141,15 @@ test('every declared edit x every role, called directly: refused without the cap
 
 test('forcing the audit insert to fail rolls the business write back', async () => {
   const { token } = await previewEdit(adjustCredits, f.staff.finance, { userId: ada, amount: 3 }, f.opts);
-  await sql`create function pg_temp_fail() returns trigger language plpgsql as $$ begin raise exception 'audit down'; end $$`.execute(f.db);
-  await sql`create trigger zz_fail before insert on kontor.audit_log for each row execute function pg_temp_fail()`.execute(f.db);
+  await sql`create function pg_temp_fail() returns trigger language plpgsql as $$ begin raise exception 'audit down'; end $$`.execute(f.admin);
+  await sql`create trigger zz_fail before insert on kontor.audit_log for each row execute function pg_temp_fail()`.execute(f.admin);
   const fp = await fingerprint(f.db);
   try {
     await assert.rejects(commitEdit(adjustCredits, f.staff.finance, { userId: ada, amount: 3, reason: REASON }, token, key(), f.opts), /audit down/);
     assert.equal(await fingerprint(f.db), fp, 'no ledger row, no idempotency row, no audit row');
   } finally {
-    await sql`drop trigger zz_fail on kontor.audit_log`.execute(f.db);
-    await sql`drop function pg_temp_fail()`.execute(f.db);
+    await sql`drop trigger zz_fail on kontor.audit_log`.execute(f.admin);
+    await sql`drop function pg_temp_fail()`.execute(f.admin);
   }
 });
 
@@ -248,4 +248,21 @@ test('the last admin can be neither demoted nor removed; with two, concurrent de
   ]);
   assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 1);
   assert.equal(await count(f.db, 'kontor.staff', sql`role = 'admin'`), 1);
+});
+
+test('a preview commits once: the same token under another idempotency key is refused (a note, whose rows do not move)', async () => {
+  const { addUserNote } = await import('@/lib/domain/notes');
+  const input = { userId: ada, body: 'Called back about the failed export' };
+  const { token } = await previewEdit(addUserNote, f.staff.support, input, f.opts);
+  const first = await commitEdit(addUserNote, f.staff.support, { ...input, reason: REASON }, token, key(), f.opts);
+  assert.equal(first.status, 'applied');
+  const notes = await count(f.db, 'kontor.user_notes');
+  const err = await refusal(commitEdit(addUserNote, f.staff.support, { ...input, reason: REASON }, token, key(), f.opts), 'token');
+  assert.match(err.message, /committed already/);
+  assert.equal(await count(f.db, 'kontor.user_notes'), notes, 'no second note');
+  // Ten at once with ten keys: one note.
+  const { token: t2 } = await previewEdit(addUserNote, f.staff.support, input, f.opts);
+  const results = await Promise.allSettled(Array.from({ length: 10 }, () => commitEdit(addUserNote, f.staff.support, { ...input, reason: REASON }, t2, key(), f.opts)));
+  assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+  assert.equal(await count(f.db, 'kontor.user_notes'), notes + 1);
 });

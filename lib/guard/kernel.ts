@@ -11,7 +11,7 @@ import { env } from '@/lib/env';
 import type { StaffContext } from '@/lib/auth';
 import type { AnyEdit, Loaded, Target, Trx } from '@/lib/guard/define';
 import { computeChanges, type Change } from '@/lib/guard/diff';
-import { GuardError, invalid, STALE_MESSAGE } from '@/lib/guard/errors';
+import { GuardError, invalid, STALE_MESSAGE, USED_MESSAGE } from '@/lib/guard/errors';
 import { parseEditInput } from '@/lib/guard/input';
 import { checkLimits } from '@/lib/guard/limits';
 import { appendAudit } from '@/lib/guard/audit';
@@ -160,10 +160,15 @@ export async function commitEdit(
   return write(async (trx) => {
     const claimed = await trx
       .insertInto('kontor.idempotency')
-      .values({ key: key.data, edit: edit.name, staff_id: staff.userId, input_hash: inputHash, result: null })
+      .values({ key: key.data, edit: edit.name, staff_id: staff.userId, input_hash: inputHash, result: null, preview_id: claims.id ?? null })
       .onConflict((oc) => oc.column('key').doNothing())
       .returning('key')
-      .executeTakeFirst();
+      .executeTakeFirst()
+      .catch((err: { code?: string; constraint?: string }) => {
+        // Another idempotency key already committed this preview (a repeat of the same key is answered below).
+        if (err.code === '23505' && err.constraint === 'idempotency_preview_id_key') throw new GuardError('token', USED_MESSAGE);
+        throw err;
+      });
     if (!claimed) {
       // A concurrent duplicate waited on the key's unique index until the first committed.
       const prior = await trx.selectFrom('kontor.idempotency').selectAll().where('key', '=', key.data).executeTakeFirstOrThrow();

@@ -1,19 +1,24 @@
 /**
  * For lib/guard's tests: a private copy of the demo database at the latest migration, a pool big
  * enough for concurrency tests, and a StaffContext per demo role (made by the real loadStaff).
+ * `db` connects as the README's least-privilege runtime role (kontor_app) through pgbouncer in
+ * transaction mode, as a deployment behind Supavisor does; `admin` as the superuser, directly, for
+ * what only a test does (tampering, planting rows).
  */
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from '@/db/migrate';
 import type { KontorDatabase, StaffRole } from '@/db/types';
 import { loadStaff, type StaffContext } from '@/lib/auth/staff';
-import { demoDatabase, type TestDatabase } from '@/test/db';
+import { demoDatabase, throughPooler, type TestDatabase } from '@/test/db';
+import { APP, applyReadmeRoles, asRole } from '@/test/roles';
 
 export const TEST_SECRET = 'guard-test-secret-0123456789-abcdefghijkl';
 
 export interface GuardFixture {
   tdb: TestDatabase;
   db: Kysely<KontorDatabase>;
+  admin: Kysely<KontorDatabase>;
   staff: Record<StaffRole, StaffContext>;
   opts: { db: Kysely<KontorDatabase>; secret: string };
   close(): Promise<void>;
@@ -21,12 +26,16 @@ export interface GuardFixture {
 
 export async function guardFixture(major: 15 | 17 = 17): Promise<GuardFixture> {
   const tdb = await demoDatabase(major);
-  const db = new Kysely<KontorDatabase>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: tdb.url, max: 24 }) }),
+  const admin = new Kysely<KontorDatabase>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: tdb.url, max: 4 }) }),
   });
   // The demo template may predate this issue's migration.
-  const { error } = await migrateToLatest(db as unknown as Kysely<unknown>);
+  const { error } = await migrateToLatest(admin as unknown as Kysely<unknown>);
   if (error) throw error;
+  await applyReadmeRoles(tdb.url);
+  const db = new Kysely<KontorDatabase>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: await throughPooler(asRole(tdb.url, APP), major), max: 24 }) }),
+  });
   const rows = await db.selectFrom('kontor.staff').select(['user_id', 'email', 'role']).execute();
   const staff = {} as Record<StaffRole, StaffContext>;
   for (const r of rows) {
@@ -36,10 +45,12 @@ export async function guardFixture(major: 15 | 17 = 17): Promise<GuardFixture> {
   return {
     tdb,
     db,
+    admin,
     staff,
     opts: { db, secret: TEST_SECRET },
     async close() {
       await db.destroy();
+      await admin.destroy();
       await tdb.drop();
     },
   };

@@ -3,6 +3,7 @@
  * signed with the same secret, is not a token and a token is not a session). It binds the edit, the
  * staff member, the input, the preview and the versions of the rows the preview read.
  */
+import crypto from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import { GuardError } from '@/lib/guard/errors';
 
@@ -21,6 +22,8 @@ export interface PreviewClaims {
   inputHash: string;
   previewHash: string;
   versions: RowVersion[];
+  /** The token's own id: a preview commits once (kontor.idempotency.preview_id). Absent in older tokens. */
+  id?: string;
 }
 
 function key(secret: string | undefined): Uint8Array {
@@ -37,6 +40,7 @@ export async function signPreview(claims: PreviewClaims, secret: string | undefi
     .setSubject(claims.staffId)
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
+    .setJti(claims.id ?? crypto.randomUUID())
     .setIssuedAt(iat)
     .setExpirationTime(iat + PREVIEW_TTL_SECONDS)
     .sign(key(secret));
@@ -62,7 +66,8 @@ export async function verifyPreview(token: unknown, secret: string | undefined, 
     ) {
       throw new Error('malformed');
     }
-    return { edit: payload.edit, staffId: payload.sub, inputHash: payload.ih, previewHash: payload.ph, versions: versions as RowVersion[] };
+    const id = typeof payload.jti === 'string' ? payload.jti : undefined;
+    return { edit: payload.edit, staffId: payload.sub, inputHash: payload.ih, previewHash: payload.ph, versions: versions as RowVersion[], id };
   } catch {
     throw new GuardError('token', EXPIRED);
   }

@@ -6,6 +6,7 @@
  */
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { isListedSchema } from '@/lib/inspect/scope';
+import { maskedQuery } from '@/lib/inspect/mask';
 
 export interface ConnectionGroup {
   state: string;
@@ -54,7 +55,7 @@ export async function listBusySessions(db: QueryExecutorProvider, limit = 100): 
            -- Against the clock, not now() (this transaction's start): a session that began since is not in the future.
            case when a.query_start is not null then greatest(0, date_part('epoch', clock_timestamp() - a.query_start)) end as "querySeconds",
            case when a.xact_start is not null then greatest(0, date_part('epoch', clock_timestamp() - a.xact_start)) end as "transactionSeconds",
-           left(a.query, 2000) as query,
+           left(${maskedQuery(sql.ref('a.query'))}, 2000) as query,
            case when a.wait_event_type = 'Lock' then pg_blocking_pids(a.pid) else '{}'::int[] end as "blockedBy"
       from pg_catalog.pg_stat_activity a
      where a.backend_type = 'client backend' and a.pid <> pg_backend_pid()

@@ -5,6 +5,7 @@
  * (snapshots.ts), and "since the last snapshot" figures are deltas against the latest one.
  */
 import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
+import { maskedQuery } from '@/lib/inspect/mask';
 
 export const QUERY_SORTS = ['total', 'mean', 'calls', 'rows'] as const;
 export type QuerySort = (typeof QUERY_SORTS)[number];
@@ -126,7 +127,7 @@ export async function listTopQueries(
                order by s.taken_at desc limit 1`
         : sql`select null::bigint as id, null::timestamptz as taken_at where false`}
     ), page as (
-      select s.queryid::text as queryid, r.rolname::text as role, left(s.query, 4000) as query,
+      select s.queryid::text as queryid, r.rolname::text as role, left(${maskedQuery(sql.ref('s.query'))}, 4000) as query,
              s.calls::text as calls, ${c.totalMs}::float8 as total_ms, ${c.meanMs}::float8 as mean_ms,
              s.rows::text as rows, s.shared_blks_hit::text as hit, s.shared_blks_read::text as read,
              ${c.readMs}::float8 as read_ms, count(*) over ()::text as matched,
@@ -139,7 +140,7 @@ export async function listTopQueries(
                   and p.userid = s.userid and p.toplevel = ${versionAtLeast(source.version, '1.9') ? sql.raw('s.toplevel') : sql.raw('true')}`
           : sql`left join (select null::bigint as calls, null::float8 as total_ms, null::bigint as rows) p on false`}
        where s.dbid = (select oid from pg_catalog.pg_database where datname = current_database())
-         ${q ? sql`and s.query ilike ${'%' + q.replace(/[\\%_]/g, (ch) => `\\${ch}`) + '%'}` : sql``}
+         ${q ? sql`and ${maskedQuery(sql.ref('s.query'))} ilike ${'%' + q.replace(/[\\%_]/g, (ch) => `\\${ch}`) + '%'}` : sql``}
        order by sort_key desc nulls last, sort_id
        limit ${limit} offset ${offset}
     )

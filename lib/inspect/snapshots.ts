@@ -6,6 +6,7 @@
  */
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { isListedSchema } from '@/lib/inspect/scope';
+import { maskedQuery } from '@/lib/inspect/mask';
 import { getStatementsSource, statementColumns, versionAtLeast } from '@/lib/inspect/queries';
 
 /** Statements kept per snapshot, by total time: the ones worth a delta. */
@@ -53,7 +54,7 @@ export async function takeSnapshot(db: QueryExecutorProvider, opts: { keepDays?:
     const toplevel = versionAtLeast(source.version, '1.9') ? sql.raw('s.toplevel') : sql.raw('true');
     const r = await sql`
       insert into kontor.snapshot_queries (snapshot_id, queryid, userid, toplevel, query, calls, total_ms, rows)
-      select ${id}::bigint, s.queryid, s.userid, ${toplevel}, left(s.query, 4000), s.calls, ${c.totalMs}, s.rows
+      select ${id}::bigint, s.queryid, s.userid, ${toplevel}, left(${maskedQuery(sql.ref('s.query'))}, 4000), s.calls, ${c.totalMs}, s.rows
         from ${sql.id(source.schema, 'pg_stat_statements')} s
        where s.dbid = (select oid from pg_catalog.pg_database where datname = current_database()) and s.queryid is not null
        order by ${c.totalMs} desc

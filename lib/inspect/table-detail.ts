@@ -66,8 +66,13 @@ export interface TableDetail {
 // API keys, provider secrets, pgsodium/encrypted columns).
 const SECRET_NAME = /(pass(word)?|passwd|secret|token|api_?key|private_?key|hash|salt|encrypted|credential|otp|recovery|signature|nonce)/i;
 
-export function looksSecret(name: string, type = ''): boolean {
-  return SECRET_NAME.test(name) || /bytea/.test(type) && /key|enc/i.test(name);
+// Codes that are redeemed for something (promo codes, coupons, invitations): whoever reads one can use it.
+const REDEEMABLE_TABLE = /promo|coupon|voucher|gift|invit|referral|discount|redeem/i;
+const REDEEMABLE_COLUMN = /(promo|coupon|voucher|gift|invite|invitation|referral|discount|redeem|redemption)_?code|^voucher$|^coupon$/i;
+
+export function looksSecret(name: string, type = '', table = ''): boolean {
+  return SECRET_NAME.test(name) || /bytea/.test(type) && /key|enc/i.test(name)
+    || REDEEMABLE_COLUMN.test(name) || (REDEEMABLE_TABLE.test(table) && /(^|_)code$/i.test(name));
 }
 
 const CONSTRAINT_KIND: Record<string, ConstraintInfo['kind']> = {
@@ -126,7 +131,7 @@ export async function getTableDetail(db: QueryExecutorProvider, schema: string, 
     rls: t.rls,
     forceRls: t.force,
     comment: t.comment,
-    columns: columns.rows.map((c) => ({ ...c, secret: looksSecret(c.name, c.type) })),
+    columns: columns.rows.map((c) => ({ ...c, secret: looksSecret(c.name, c.type, name) })),
     constraints: constraints.rows.map((c) => ({
       name: c.name, kind: CONSTRAINT_KIND[c.contype] ?? 'check', definition: c.definition, validated: c.validated,
     })),

@@ -231,8 +231,11 @@ export async function listTableSchemas(db: QueryExecutorProvider): Promise<strin
   return rows.map((r) => r.schema);
 }
 
-/** count(*) on one table, on demand (bounded by the read path's statement timeout). */
+/**
+ * count(*) on one table, on demand (bounded by the read path's statement timeout). The name's parts
+ * are quoted as they are (sql.id): a table named `x.y` or ` x` is not split or trimmed into another.
+ */
 export async function countRowsExactly(db: QueryExecutorProvider, schema: string, table: string): Promise<number> {
-  const { rows } = await sql<{ n: string }>`select count(*)::text as n from ${sql.table(`${schema}.${table}`)}`.execute(db);
+  const { rows } = await sql<{ n: string }>`select count(*)::text as n from ${sql.id(schema, table)}`.execute(db);
   return Number(rows[0].n);
 }

@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { commitEdit, previewEdit, GuardError } from '@/lib/guard';
 import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
 import { signalBackend } from '@/lib/inspect/terminate';
+import { asRole, OWNER } from '@/test/roles';
 
 async function alive(f: GuardFixture, pid: number) {
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where pid = ${pid}`.execute(f.db);
@@ -16,8 +17,9 @@ describe('cancel or terminate a session (guarded)', () => {
   before(async () => { f = await guardFixture(); });
   after(() => f.close());
 
+  // The victims are not superusers: the runtime role's pg_signal_backend cannot signal a superuser's session.
   test('the preview sends nothing; the commit terminates and is audited', async () => {
-    const victim = new pg.Client({ connectionString: f.tdb.url, application_name: 'victim' });
+    const victim = new pg.Client({ connectionString: asRole(f.tdb.url, OWNER), application_name: 'victim' });
     await victim.connect();
     victim.on('error', () => undefined);
     const pid = (await victim.query('select pg_backend_pid() as p')).rows[0].p as number;
@@ -36,7 +38,7 @@ describe('cancel or terminate a session (guarded)', () => {
   });
 
   test('cancel stops the query, keeps the session', async () => {
-    const victim = new pg.Client({ connectionString: f.tdb.url });
+    const victim = new pg.Client({ connectionString: asRole(f.tdb.url, OWNER) });
     await victim.connect();
     const pid = (await victim.query('select pg_backend_pid() as p')).rows[0].p as number;
     const sleeping = victim.query('select pg_sleep(30)').then(() => 'finished', (e: Error) => e.message);

@@ -10,6 +10,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { defineEdit, GuardError } from '@/lib/guard';
+import { maskedQuery } from '@/lib/inspect/mask';
 
 const input = z.strictObject({
   pid: z.coerce.number().int().positive(),
@@ -36,7 +37,7 @@ export const signalBackend = defineEdit({
     // query by commit time would be cancelled by mistake, so it makes the preview stale instead.
     const { rows } = await sql<SessionView & { version: string }>`
       select a.pid, a.usename::text as role, coalesce(nullif(a.application_name, ''), '(none)') as application,
-             coalesce(a.state, 'unknown') as state, left(a.query, 300) as query,
+             coalesce(a.state, 'unknown') as state, left(${maskedQuery(sql.ref('a.query'))}, 300) as query,
              md5(a.pid || ':' || a.backend_start::text || ':' || ${i.mode === 'cancel' ? sql`coalesce(a.query_start::text, '')` : sql`''`}) as version
         from pg_catalog.pg_stat_activity a
        where a.pid = ${i.pid} and a.backend_type = 'client backend'`.execute(trx);

@@ -3,10 +3,11 @@ import { getDatabaseVitals } from '@/lib/inspect/overview';
 import { formatBytes, formatCount, formatRatio } from '@/components/ui/format';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';
+import { sharedRead } from '@/lib/shared-read';
 import { StatCard } from '@/app/(console)/_components/stat-card';
 
 export async function DatabaseVitals() {
-  const result = await attempt(() => read((trx) => getDatabaseVitals(trx)));
+  const result = await attempt(() => sharedRead('overview-vitals', () => read((trx) => getDatabaseVitals(trx))));
   if (!result.ok) return <Notice tone="warn" title="Database figures unavailable">{result.message}</Notice>;
   const v = result.value;
   const { used, max, reserved } = v.connections;

@@ -9,6 +9,7 @@ import { formatCompact, formatCount } from '@/components/ui/format';
 import { Notice } from '@/components/ui/notice';
 import { attempt, type Attempt } from '@/app/(console)/_lib/attempt';
 import { getMappingCheck } from '@/app/(console)/_lib/mapping';
+import { sharedRead } from '@/lib/shared-read';
 
 const UNIT: Record<HeadlineConcept, string> = {
   users: 'users',
@@ -120,7 +121,8 @@ export async function ProductFigures({ staff }: { staff: StaffContext }) {
   const shown = HEADLINE_CONCEPTS.filter((c) => check.available.includes(c));
   // Each figure in its own read-only transaction: one slow table does not take the others down.
   const results = await Promise.all(
-    shown.map((c) => attempt(() => read((trx) => getHeadlineFigure(trx, staff, check, c)))),
+    // Shared by identical requests at the same moment; the role decides what a figure may show.
+    shown.map((c) => attempt(() => sharedRead(`overview-figure:${staff.role}:${c}`, () => read((trx) => getHeadlineFigure(trx, staff, check, c))))),
   );
   const anyEstimate = results.some((r) => r.ok && r.value && JSON.stringify(r.value).includes('"estimated":true'));
   return (

@@ -7,6 +7,7 @@ import { cache } from 'react';
 import type { Kysely } from 'kysely';
 import { connection } from 'next/server';
 import { read } from '@/db/index';
+import { sharedRead } from '@/lib/shared-read';
 import { KontorDbError } from '@/db/errors';
 import { schemaStatus, type SchemaStatus } from '@/db/migrate';
 import { databaseUrl, environmentName, isEmbedded } from '@/lib/env';
@@ -50,14 +51,15 @@ export const getConsoleHealth = cache(async (): Promise<ConsoleHealth> => {
     return { ok: false, kind: 'misconfigured', message: (err as Error).message };
   }
   try {
-    const { identity, schema } = await read(async (trx) => ({
+    // Every page asks this first: concurrent requests share one check, and an answer is kept 2 s.
+    const { identity, schema } = await sharedRead(`health:${databaseUrl()}`, () => read(async (trx) => ({
       identity: await getDatabaseIdentity(trx),
       // schemaStatus is typed for Kysely<unknown>; a transaction of any schema runs it the same.
       schema: await schemaStatus(trx as unknown as Kysely<unknown>),
       // A configured mapping naming a missing table or column stops the console here, named; without
       // one, detection runs once per process and every page reads through its guess.
       mapping: await resolveActiveMapping(trx),
-    }));
+    })), { ttlMs: 2000 });
     database = { ...database, name: identity.name, serverVersion: identity.serverVersion };
     if (schema.state === 'missing') return { ok: false, kind: 'schema-missing', database, message: '' };
     if (schema.state === 'behind') {

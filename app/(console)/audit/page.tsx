@@ -3,9 +3,11 @@ import Link from 'next/link';
 import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { EDITS } from '@/lib/guard/registry';
-import { AUDIT_SORTS, auditActions, auditFilterSchema, listAudit } from '@/lib/guard/audit-list';
+import { AUDIT_FILTER_LABELS, AUDIT_SORTS, auditActions, auditFilterSchema, listAudit } from '@/lib/guard/audit-list';
+import { ignoredFilters } from '@/lib/filters';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
 import { Button } from '@/components/ui/button';
+import { Notice } from '@/components/ui/notice';
 import { AuditTable } from '@/app/(console)/audit/_components/audit-table';
 
 export const metadata: Metadata = { title: 'Audit log' };
@@ -18,9 +20,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const staff = await requireStaff('audit.read');
   const params = await searchParams;
   const query = parseTableQuery(params, SPEC);
-  const filter = auditFilterSchema.parse({
-    staff: first(params.staff), action: first(params.action), target: first(params.target), from: first(params.from), to: first(params.to),
-  });
+  const raw = { staff: first(params.staff), action: first(params.action), target: first(params.target), from: first(params.from), to: first(params.to) };
+  const filter = auditFilterSchema.parse(raw);
+  const ignored = ignoredFilters(raw, filter, AUDIT_FILTER_LABELS);
   const { rows, total } = await read((trx) => listAudit(trx, staff, filter, { limit: query.pageSize, offset: query.offset, desc: query.sort.desc }));
   const actions = auditActions(EDITS.map((e) => e.name));
   return (
@@ -38,6 +40,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <Link href="/audit" className="text-accent underline underline-offset-4">Show every entry</Link>
         </p>
       ) : null}
+      {ignored ? <Notice tone="warn">{ignored}</Notice> : null}
       <form method="get" action="/audit" role="search" aria-label="Filter the audit log" className="flex flex-wrap items-end gap-3">
         <label className="flex flex-col gap-1 text-sm font-medium">
           Staff email

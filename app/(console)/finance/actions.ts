@@ -2,7 +2,7 @@
 /** Finance's actions: the three ledger edits (thin: authorize, then the kernel) and starting a reconciliation. */
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { getDb } from '@/db/index';
+import { getLongReadPool } from '@/db/index';
 import { authorizeAction } from '@/lib/auth';
 import { env } from '@/lib/env';
 import { adjustCredits } from '@/lib/domain/credits-adjust';
@@ -45,13 +45,15 @@ export async function commitLedgerEditAction(kind: unknown, submission: unknown)
 
 /** Runs a reconciliation now (writes only Kontor's own run history and checkpoints). */
 export async function runReconciliationAction(mode: unknown): Promise<ActionResult<{ runId: string; found: number }>> {
-  const auth = await authorizeAction('credits.read');
+  const auth = await authorizeAction('credits.reconcile');
   if (!auth.ok) return auth;
   const m = z.enum(['full', 'incremental']).safeParse(mode);
   if (!m.success) return { ok: false, error: 'Choose a full or an incremental run.' };
   const result = await guarded(async () => {
-    const r = await runReconciliation(getDb(), { mode: m.data, startedBy: auth.staff.email, staffId: auth.staff.userId,
-      lanes: Math.min(env.KONTOR_POOL_SIZE, 3) as 1 | 2 | 3 });
+    // On the long-read pool: a run's lanes never take the connections pages need. One run at a time
+    // (a second is refused at once with RUNNING_MESSAGE).
+    const r = await runReconciliation(getLongReadPool().db, { mode: m.data, startedBy: auth.staff.email, staffId: auth.staff.userId,
+      lanes: Math.min(env.KONTOR_LONG_READS, 3) as 1 | 2 | 3 });
     return { runId: r.runId, found: r.findings.length };
   });
   if (result.ok) revalidatePath('/finance/reconciliation');

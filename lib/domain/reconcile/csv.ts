@@ -1,8 +1,8 @@
 /**
- * CSV exports, streamed: rows come from a server-side cursor (pg-query-stream) on a connection of
- * their own, in a READ ONLY transaction, and leave as they arrive, so an export has no row cap and
- * holds at most one batch in memory. The connection is not the pool's: a long download must not hold
- * one of the console's few pooled connections.
+ * CSV exports, streamed: rows come from a server-side cursor (pg-query-stream) in a READ ONLY
+ * transaction, and leave as they arrive, so an export has no row cap and holds at most one batch in
+ * memory. The connection comes from `connect` (the console's bounded long-read pool, never the pages'
+ * pool): when every one is taken, the export is told Kontor is busy rather than opening one more.
  */
 import pg from 'pg';
 import QueryStream from 'pg-query-stream';
@@ -32,8 +32,11 @@ export function csvFromRows<R>(header: string[], rows: R[], toCells: (r: R) => u
   });
 }
 
+/** Where a cursor's connection comes from, and how it goes back (`release(true)`: discard it). */
+export type CsvConnect = () => Promise<{ query: pg.ClientBase['query']; release: (destroy?: boolean) => void }>;
+
 export interface CursorCsv<R> {
-  url: string;
+  connect: CsvConnect;
   query: CompiledQuery<R>;
   header: string[];
   toCells: (r: R) => unknown[];
@@ -44,7 +47,7 @@ export interface CursorCsv<R> {
 /** Streams a query's rows as CSV through a cursor; the connection closes when the stream ends or is cancelled. */
 export function csvFromCursor<R>(opts: CursorCsv<R>): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
-  const client = new pg.Client({ connectionString: opts.url, application_name: 'kontor csv' });
+  let client: Awaited<ReturnType<CsvConnect>> | null = null;
   let rows: AsyncIterator<R> | null = null;
   let stream: QueryStream | null = null;
   let closed = false;
@@ -52,17 +55,19 @@ export function csvFromCursor<R>(opts: CursorCsv<R>): ReadableStream<Uint8Array>
     if (closed) return;
     closed = true;
     stream?.destroy();
-    await client.query(ok ? 'commit' : 'rollback').catch(() => undefined);
-    await client.end().catch(() => undefined);
+    if (!client) return;
+    // A cancelled cursor leaves the connection mid-query: discard it rather than return it to the pool.
+    const ended = await client.query(ok ? 'commit' : 'rollback').then(() => true, () => false);
+    client.release(!ended || !ok);
   };
   return new ReadableStream({
     async start(controller) {
       try {
-        await client.connect();
+        client = await opts.connect();
         await client.query('begin read only');
         await client.query(`select set_config('statement_timeout', $1, true), set_config('application_name', 'kontor csv', true)`,
           [String(opts.statementTimeoutMs ?? 600_000)]);
-        stream = client.query(new QueryStream(opts.query.sql, opts.query.parameters as unknown[], { batchSize: opts.batchSize ?? 1000 }));
+        stream = client.query(new QueryStream(opts.query.sql, opts.query.parameters as unknown[], { batchSize: opts.batchSize ?? 1000 })) as unknown as QueryStream;
         rows = stream[Symbol.asyncIterator]() as AsyncIterator<R>;
         controller.enqueue(enc.encode(csvLine(opts.header)));
       } catch (err) {
@@ -90,6 +95,32 @@ export function csvFromCursor<R>(opts: CursorCsv<R>): ReadableStream<Uint8Array>
     },
     async cancel() {
       await finish(false);
+    },
+  });
+}
+
+/**
+ * Waits for a CSV stream's first chunk (its header, sent once the cursor is open), so that a route can
+ * still answer with a status when the export cannot start (Kontor busy, the database down); then
+ * returns a stream that replays that chunk and the rest.
+ */
+export async function openedCsv(body: ReadableStream<Uint8Array>): Promise<ReadableStream<Uint8Array>> {
+  const reader = body.getReader();
+  const head = await reader.read();
+  let sentHead = false;
+  return new ReadableStream({
+    async pull(controller) {
+      if (!sentHead) {
+        sentHead = true;
+        if (head.done) return controller.close();
+        return controller.enqueue(head.value);
+      }
+      const next = await reader.read();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
     },
   });
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { activeMapping } from '@/lib/mapping';
 import { csvCell } from '@/lib/domain/reconcile/csv';
 import { financeCsv, type CsvContext } from '@/lib/domain/reconcile/export';
@@ -8,15 +9,22 @@ import { runReconciliation } from '@/lib/domain/reconcile/run';
 import { getStatement, parsePeriod, STATEMENT_COLUMNS } from '@/lib/domain/statement';
 import { getUsageByDay } from '@/lib/domain/usage-costs';
 import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
-import { TEST_ANCHOR } from '@/test/db';
+import { TEST_ANCHOR, throughPooler } from '@/test/db';
+import { APP, asRole } from '@/test/roles';
 
 let f: GuardFixture;
 let ctx: CsvContext;
+let longReads: pg.Pool;
 before(async () => {
   f = await guardFixture();
-  ctx = { db: f.db, url: f.tdb.url, mapping: activeMapping(), today: TEST_ANCHOR };
+  // Cursors on a pool of their own, as the console's long-read pool (kontor_app, through pgbouncer).
+  longReads = new pg.Pool({ connectionString: await throughPooler(asRole(f.tdb.url, APP)), max: 2 });
+  ctx = { db: f.db, connect: () => longReads.connect(), mapping: activeMapping(), today: TEST_ANCHOR };
 });
-after(() => f?.close());
+after(async () => {
+  await longReads?.end();
+  await f?.close();
+});
 
 /** A small RFC 4180 reader for the test (quoted cells, doubled quotes). */
 function parse(text: string): string[][] {

@@ -10,7 +10,7 @@ import type { Mapping } from '@/lib/mapping';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
 import { DISCREPANCY_KINDS } from '@/lib/domain/reconcile/kinds';
 import { findingsQuery, FINDING_SORTS, toFindingView, type FindingSort } from '@/lib/domain/reconcile/read';
-import { csvFromCursor, csvFromRows } from '@/lib/domain/reconcile/csv';
+import { csvFromCursor, csvFromRows, type CsvConnect } from '@/lib/domain/reconcile/csv';
 import {
   getStatement, parsePeriod, STATEMENT_COLUMNS, STATEMENT_USER_SORTS, statementUsersQuery, toStatementUserRow, type StatementUserSort,
 } from '@/lib/domain/statement';
@@ -35,7 +35,8 @@ export const negativeParam = (params: SearchParams) => first(params.negative) ==
 
 export interface CsvContext {
   db: Kysely<KontorDatabase>;
-  url: string;
+  /** A connection for a streamed cursor (the console's long-read pool). */
+  connect: CsvConnect;
   mapping: Mapping;
   /** The demo's anchor, or the database's now: what an omitted period defaults to. */
   today: Date;
@@ -56,7 +57,7 @@ export async function financeCsv(
       return {
         filename: `reconciliation-${run}.csv`,
         body: csvFromCursor({
-          url: ctx.url,
+          connect: ctx.connect,
           query: findingsQuery(String(run), { kind: kindParam(params), sort: q.sort.id, desc: q.sort.desc }).compile(ctx.db),
           header: ['n', 'kind', 'user_id', 'payment_id', 'task_id', 'expected', 'actual', 'detail', 'entry_ids'],
           toCells: (r) => { const f = toFindingView(r); return [f.n, f.kind, f.userId, f.paymentId, f.taskId, f.expected, f.actual, f.detail, f.entryIds]; },
@@ -72,7 +73,7 @@ export async function financeCsv(
       return {
         filename: `statement-users-${span}.csv`,
         body: csvFromCursor({
-          url: ctx.url,
+          connect: ctx.connect,
           query: statementUsersQuery(ctx.mapping, period, { sort: q.sort.id, desc: q.sort.desc, filter: q.q }).compile(ctx.db),
           header: ['user_id', 'email', ...STATEMENT_COLUMNS],
           toCells: (r) => { const u = toStatementUserRow(r); return [u.userId, u.email, ...STATEMENT_COLUMNS.map((c) => u[c])]; },
@@ -88,7 +89,7 @@ export async function financeCsv(
       return {
         filename: `usage-users-${span}.csv`,
         body: csvFromCursor({
-          url: ctx.url,
+          connect: ctx.connect,
           query: usageUsersQuery(ctx.mapping, period, { sort: q.sort.id, desc: q.sort.desc, filter: q.q, negativeOnly: negativeParam(params) }).compile(ctx.db),
           header: ['user_id', 'email', 'calls', 'cost_usd', 'credits', 'revenue', 'margin'],
           toCells: (r) => { const u = toUsageUser(r); return [u.userId, u.email, u.calls, u.cost, u.credits, u.revenue, u.margin]; },

@@ -26,12 +26,12 @@ test('names the tables an incremental run reads whole, until an index led by upd
   assert.ok(tasks.rows > 0);
 
   // A partial index, or one where updated_at is not the first column, does not serve the range.
-  await sql`create index hint_partial on public.tasks (updated_at) where status = 'Complete'`.execute(f.db);
-  await sql`create index hint_second on public.tasks (status, updated_at)`.execute(f.db);
+  await sql`create index hint_partial on public.tasks (updated_at) where status = 'Complete'`.execute(f.admin);
+  await sql`create index hint_second on public.tasks (status, updated_at)`.execute(f.admin);
   assert.deepEqual(await tables(), ['public.payments', 'public.tasks']);
 
-  await sql`create index hint_tasks on public.tasks (updated_at)`.execute(f.db);
+  await sql`create index hint_tasks on public.tasks (updated_at)`.execute(f.admin);
   assert.deepEqual(await tables(), ['public.payments']);
-  await sql`create index hint_payments on public.payments (updated_at desc, id)`.execute(f.db);
+  await sql`create index hint_payments on public.payments (updated_at desc, id)`.execute(f.admin);
   assert.deepEqual(await tables(), []);
 });

@@ -11,7 +11,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
-import { classifyDbError } from '@/db/errors';
+import { classifyDbError, KontorDbError } from '@/db/errors';
 import { withLocalSetting } from '@/db/index';
 import { activeMapping, columnOf, keyOf, tableOf, validateMapping, type Mapping } from '@/lib/mapping';
 import type { Trx } from '@/lib/guard/define';
@@ -55,25 +55,25 @@ export interface RunResult {
   ms: number;
 }
 
-const LOCK = 7253007;
+export const RUNNING_MESSAGE = 'A reconciliation is running already, so this one was not started. Its result shows here when it ends.';
 
-/** Runs a reconciliation on `db` (Kontor's pool or a test's). One at a time per database. */
+/** Runs a reconciliation on `db` (Kontor's long-read pool or a test's). One at a time per database: another is refused. */
 export async function runReconciliation(db: Kysely<KontorDatabase>, opts: RunOptions): Promise<RunResult> {
   const t0 = performance.now();
   try {
-    return await db.connection().execute(async (conn) => {
-      // A session lock taken before the transaction, so a waiting run's snapshot sees the previous run's checkpoints.
-      await sql`select pg_advisory_lock(${LOCK})`.execute(conn);
-      try {
-        return await conn.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
-          await applyRunSettings(trx, opts);
-          const check = await validateMapping(trx, opts.mapping ?? activeMapping());
-          const result = await runIn(trx, financeConcepts(check.mapping), opts, db);
-          return { ...result, ms: Math.round(performance.now() - t0) };
-        });
-      } finally {
-        await sql`select pg_advisory_unlock(${LOCK})`.execute(conn);
-      }
+    return await db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+      // One at a time: a lock that ends with the transaction, so that it holds behind a transaction-mode
+      // pooler (a session lock and its unlock may reach different server connections there, and leak).
+      // NOWAIT: a second run is told at once that one is running, rather than holding a connection while
+      // it waits. LOCK TABLE takes no snapshot, so this transaction's comes after it.
+      await sql`lock table kontor.reconcile_runs in share row exclusive mode nowait`.execute(trx).catch((err: { code?: string }) => {
+        if (err.code === '55P03') throw new KontorDbError('busy', RUNNING_MESSAGE, err.code, err);
+        throw err;
+      });
+      await applyRunSettings(trx, opts);
+      const check = await validateMapping(trx, opts.mapping ?? activeMapping());
+      const result = await runIn(trx, financeConcepts(check.mapping), opts, db);
+      return { ...result, ms: Math.round(performance.now() - t0) };
     });
   } catch (err) {
     throw classifyDbError(err);

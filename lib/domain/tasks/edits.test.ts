@@ -22,7 +22,7 @@ const key = () => crypto.randomUUID();
 let f: GuardFixture;
 before(async () => {
   f = await guardFixture();
-  await sql`comment on database ${sql.id(f.tdb.name)} is ${sql.lit(`kontor demo 1 built ${TEST_ANCHOR.toISOString()}`)}`.execute(f.db);
+  await sql`comment on database ${sql.id(f.tdb.name)} is ${sql.lit(`kontor demo 1 built ${TEST_ANCHOR.toISOString()}`)}`.execute(f.admin);
 });
 after(() => f?.close());
 

@@ -67,7 +67,22 @@ interface Subject {
   claims: Record<string, unknown>;
 }
 
+const PART = String.raw`("(?:[^"]|"")+"|[^."\s]+)`;
+const QUALIFIED = new RegExp(String.raw`^\s*${PART}\s*\.\s*${PART}\s*$`);
+const unquote = (part: string) => (part.startsWith('"') ? part.slice(1, -1).replaceAll('""', '"') : part.toLowerCase());
+
+/**
+ * `schema.table` as Postgres reads it: a quoted part as it is (dots, spaces, % and all), an unquoted
+ * one folded to lower case. Null when the text is not such a name.
+ */
+export function parseQualifiedName(text: string): { schema: string; name: string } | null {
+  const m = QUALIFIED.exec(text);
+  return m ? { schema: unquote(m[1]), name: unquote(m[2]) } : null;
+}
+
 async function resolveTarget(trx: Trx, input: TestAsUserInput): Promise<Target> {
+  const wanted = parseQualifiedName(input.table);
+  if (!wanted) throw new TestAsUserError(`No table ${input.table} in the product's schemas.`);
   const t = await sql<Omit<Target, 'grants' | 'policies' | 'updatable'> & { pkcols: { column: string; type: string }[] }>`
     select c.oid::int as oid, quote_ident(n.nspname) || '.' || quote_ident(c.relname) as "table", n.nspname as schema, c.relname as name,
            c.relrowsecurity as rls, c.relforcerowsecurity as forced,
@@ -76,7 +91,7 @@ async function resolveTarget(trx: Trx, input: TestAsUserInput): Promise<Target> 
                       where i.indrelid = c.oid and i.indisprimary), '[]') as pkcols
       from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
      where c.relkind in ('r', 'p') and ${productSchema()}
-       and quote_ident(n.nspname) || '.' || quote_ident(c.relname) = ${input.table}`.execute(trx);
+       and n.nspname = ${wanted.schema} and c.relname = ${wanted.name}`.execute(trx);
   const row = t.rows[0];
   if (!row) throw new TestAsUserError(`No table ${input.table} in the product's schemas.`);
   const grants = (await grantsOf(trx, [row.oid])).get(row.oid)?.find((g) => g.role === input.role);
@@ -175,7 +190,7 @@ export async function testAsUser(db: AnyDb, staff: StaffContext, raw: TestAsUser
     const target = await resolveTarget(trx, input);
     const subject = await resolveSubject(trx, input.role, input.user);
     await becomeUser(trx, input.role, subject);
-    const tbl = sql.table(`${target.schema}.${target.name}`);
+    const tbl = sql.id(target.schema, target.name);
     const commands: CommandReach[] = [];
     let sample: Record<string, string>[] = [];
     for (const command of COMMANDS) {
@@ -235,7 +250,7 @@ async function evaluate(trx: Trx, target: Target, row: unknown, expression: stri
   try {
     const r = await sql<{ ok: boolean | null }>`
       select (${sql.raw(expression)})::boolean as ok
-        from jsonb_populate_record(null::${sql.table(`${target.schema}.${target.name}`)}, ${JSON.stringify(row)}::jsonb) as ${sql.id(target.name)}`.execute(trx);
+        from jsonb_populate_record(null::${sql.id(target.schema, target.name)}, ${JSON.stringify(row)}::jsonb) as ${sql.id(target.name)}`.execute(trx);
     await sql`release savepoint kontor_why`.execute(trx);
     return { result: r.rows[0]?.ok === true };
   } catch (err) {
@@ -256,10 +271,10 @@ export async function whyNot(db: AnyDb, staff: StaffContext, raw: WhyNotInput): 
     const target = await resolveTarget(trx, input);
     if (!target.pk) throw new TestAsUserError(`${target.table} has no single-column primary key to name a row by.`);
     const subject = await resolveSubject(trx, input.role, input.user);
-    const tbl = sql.table(`${target.schema}.${target.name}`);
+    const tbl = sql.id(target.schema, target.name);
     // Read as Kontor, before switching: the row itself, whatever RLS would say.
     const found = await sql<{ r: Record<string, unknown> }>`
-      select to_jsonb(t) as r from ${tbl} as t where ${sql.ref(`t.${target.pk.column}`)} = cast(${input.key} as ${sql.raw(target.pk.type)})`
+      select to_jsonb(t) as r from ${tbl} as t where ${sql.id('t', target.pk.column)} = cast(${input.key} as ${sql.raw(target.pk.type)})`
       .execute(trx)
       .catch(() => ({ rows: [] }));
     const row = found.rows[0]?.r;

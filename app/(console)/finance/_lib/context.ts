@@ -2,6 +2,8 @@ import { cache } from 'react';
 import { read } from '@/db/index';
 import { queueNow } from '@/lib/domain/tasks/model';
 import { getMappingCheck } from '@/app/(console)/_lib/mapping';
+import { periodSchema } from '@/lib/domain/statement';
+import { ignoredFilters } from '@/lib/filters';
 
 /** The books' "today": the demo's anchor when this is the demo snapshot, else the database's clock. */
 export const financeToday = cache((): Promise<Date> => read((trx) => queueNow(trx)));
@@ -23,4 +25,10 @@ export function queryString(params: Record<string, string | string[] | undefined
   for (const [k, v] of Object.entries(extra)) q.set(k, v);
   const s = q.toString();
   return s ? `?${s}` : '';
+}
+
+/** What a period form's URL asked for that is not a date (a notice's text), or null. */
+export function periodProblem(params: Record<string, string | string[] | undefined>): string | null {
+  const raw = Object.fromEntries(['day', 'month', 'from', 'to'].map((k) => [k, Array.isArray(params[k]) ? params[k]![0] : params[k] as string | undefined]));
+  return ignoredFilters(raw, periodSchema.parse(raw), { day: 'day', month: 'month', from: 'from', to: 'to' });
 }

@@ -51,7 +51,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
           only the entries since the last one (per-account checkpoints); a full run reads the whole ledger.
         </p>
       </div>
-      <RunButtons />
+      {staff.can('credits.reconcile') ? <RunButtons /> : null}
       {coverage.some((c) => !c.ran) ? (
         <Notice title="Not every check can run on this product">
           <ul className="list-disc pl-5">

@@ -1,14 +1,18 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { z } from 'zod';
+import { isCalendarDay } from '@/lib/filters';
 import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { STATEMENT_USERS_SPEC } from '@/lib/domain/reconcile/export';
 import { asOfBalance, getStatement, listStatementUsers, parsePeriod, type StatementFigures } from '@/lib/domain/statement';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
 import { Section } from '@/app/(console)/_components/section';
-import { financeMapping, financeToday } from '@/app/(console)/finance/_lib/context';
+import { financeMapping, financeToday, periodProblem } from '@/app/(console)/finance/_lib/context';
 import { MissingConcepts } from '@/app/(console)/finance/_components/missing';
+import { Notice } from '@/components/ui/notice';
+import { attempt } from '@/app/(console)/_lib/attempt';
+import { sharedRead } from '@/lib/shared-read';
 import { PeriodForm, periodLabel } from '@/app/(console)/finance/_components/period-form';
 import { CsvLink } from '@/app/(console)/finance/_components/csv-link';
 import { IssuedConsumedChart } from '@/app/(console)/finance/_components/issued-consumed-chart';
@@ -52,14 +56,25 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
   const dq = parseTableQuery(params, DAYS_SPEC);
   const uq = parseTableQuery(params, STATEMENT_USERS_SPEC);
   const asOfUser = anyRowKey.optional().catch(undefined).parse(first(params.asof_user));
-  const asOfAt = z.iso.datetime({ local: true }).optional().catch(undefined).parse(first(params.asof_at));
+  const asOfAt = z.iso.datetime({ local: true }).refine((t) => isCalendarDay(t.slice(0, 10))).optional().catch(undefined).parse(first(params.asof_at));
   const asOfMoment = asOfAt ? new Date(`${asOfAt.length === 16 ? `${asOfAt}:00` : asOfAt}Z`) : today;
-  const data = await read(async (trx) => ({
+  const key = `statement:${JSON.stringify([period.from, period.to, uq.sort, uq.pageSize, uq.offset, uq.q, asOfUser ?? null, asOfMoment])}`;
+  const result = await attempt(() => sharedRead(key, () => read(async (trx) => ({
     statement: await getStatement(trx, staff, mapping, period),
     users: await listStatementUsers(trx, staff, mapping, period, { sort: uq.sort.id, desc: uq.sort.desc, limit: uq.pageSize, offset: uq.offset, filter: uq.q }),
     asOf: asOfUser ? await asOfBalance(trx, staff, mapping, asOfUser, asOfMoment, 1) : null,
-  }));
-  const { statement, users, asOf } = data;
+  }))));
+  // A timeout or a busy pool is said as such (an error page would only show a digest).
+  if (!result.ok) {
+    return (
+      <>
+        <h1 className="text-2xl font-semibold tracking-tight">Statement</h1>
+        <PeriodForm period={period} />
+        <Notice tone="warn" title="The statement could not be read">{result.message}</Notice>
+      </>
+    );
+  }
+  const { statement, users, asOf } = result.value;
   const days = dq.sort.desc ? [...statement.days].reverse() : statement.days;
 
   return (
@@ -72,6 +87,7 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
         </p>
       </div>
       <PeriodForm period={period} />
+      {periodProblem(params) ? <Notice tone="warn">{periodProblem(params)}</Notice> : null}
       <Section id="total" title="Totals" description="Grants are purchases and free grants; adjustments are manual entries; reversals net within their kind.">
         <div className="grid gap-4 lg:grid-cols-[minmax(0,22rem)_1fr]">
           <Equation t={statement.total} />

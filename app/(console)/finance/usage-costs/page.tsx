@@ -7,9 +7,10 @@ import { parsePeriod } from '@/lib/domain/statement';
 import { getUsageByDay, getUsageByModel, listUsageByUser } from '@/lib/domain/usage-costs';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
 import { Notice } from '@/components/ui/notice';
+import { sharedRead } from '@/lib/shared-read';
 import { Section } from '@/app/(console)/_components/section';
 import { StatCard } from '@/app/(console)/_components/stat-card';
-import { financeMapping, financeToday, queryString } from '@/app/(console)/finance/_lib/context';
+import { financeMapping, financeToday, queryString, periodProblem } from '@/app/(console)/finance/_lib/context';
 import { MissingConcepts } from '@/app/(console)/finance/_components/missing';
 import { PeriodForm, periodLabel } from '@/app/(console)/finance/_components/period-form';
 import { CsvLink } from '@/app/(console)/finance/_components/csv-link';
@@ -30,13 +31,14 @@ export default async function UsageCostsPage({ searchParams }: { searchParams: P
   const dq = parseTableQuery(params, DAYS_SPEC);
   const uq = parseTableQuery(params, USAGE_USERS_SPEC);
   const negative = negativeParam(params);
-  const { byDay, models, users } = await read(async (trx) => ({
+  const key = `usage:${JSON.stringify([period.from, period.to, uq.sort, uq.pageSize, uq.offset, uq.q, negative])}`;
+  const { byDay, models, users } = await sharedRead(key, () => read(async (trx) => ({
     byDay: await getUsageByDay(trx, staff, mapping, period),
     models: await getUsageByModel(trx, staff, mapping, period),
     users: await listUsageByUser(trx, staff, mapping, period, {
       sort: uq.sort.id, desc: uq.sort.desc, limit: uq.pageSize, offset: uq.offset, filter: uq.q, negativeOnly: negative,
     }),
-  }));
+  })));
   const days = dq.sort.desc ? [...byDay.days].reverse() : byDay.days;
   const withoutNegative = Object.fromEntries(Object.entries(params).filter(([k]) => k !== 'negative'));
 
@@ -50,6 +52,7 @@ export default async function UsageCostsPage({ searchParams }: { searchParams: P
         </p>
       </div>
       <PeriodForm period={period} />
+      {periodProblem(params) ? <Notice tone="warn">{periodProblem(params)}</Notice> : null}
       <dl className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
         <StatCard label="Provider cost" value={formatUsd(byDay.total.cost)} />
         <StatCard label="Credits consumed" value={formatCredits(byDay.total.credits)} />

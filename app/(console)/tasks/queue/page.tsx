@@ -21,6 +21,7 @@ import { MoneyTable } from '@/app/(console)/tasks/_components/money-table';
 import { ThroughputChart } from '@/app/(console)/tasks/_components/throughput-chart';
 import { MarkWorkerOffline } from '@/app/(console)/tasks/_components/task-edit';
 import type { Mapping } from '@/lib/mapping';
+import { sharedRead } from '@/lib/shared-read';
 
 export const metadata: Metadata = { title: 'Queue' };
 
@@ -53,7 +54,8 @@ function sortRows<T>(rows: T[], value: (r: T) => number | string | null, desc: b
 async function Health({ mapping, now, params }: { mapping: Mapping; now: Date; params: SearchParams }) {
   const { staleMinutes, windowHours } = parseThresholds(params);
   const query = parseTableQuery(params, QUEUE_SPEC);
-  const r = await attempt(() => read((trx) => getQueueHealth(trx, mapping, { now, windowHours, staleMinutes })));
+  const key = `queue-health:${JSON.stringify([now, windowHours, staleMinutes])}`;
+  const r = await attempt(() => sharedRead(key, () => read((trx) => getQueueHealth(trx, mapping, { now, windowHours, staleMinutes }))));
   if (!r.ok) return <Notice tone="warn" title="Queue health unavailable">{r.message}</Notice>;
   const h = r.value;
   const queued = h.types.reduce((n, t) => n + t.queued, 0);
@@ -89,10 +91,10 @@ async function Health({ mapping, now, params }: { mapping: Mapping; now: Date; p
 
 async function Charts({ mapping, now }: { mapping: Mapping; now: Date }) {
   const r = await attempt(() =>
-    read(async (trx) => ({
+    sharedRead(`queue-throughput:${now.toISOString()}`, () => read(async (trx) => ({
       hours: await getThroughput(trx, mapping, { now, bucket: 'hour', span: 24 }),
       days: await getThroughput(trx, mapping, { now, bucket: 'day', span: 14 }),
-    })),
+    }))),
   );
   if (!r.ok) return <Notice tone="warn" title="Throughput unavailable">{r.message}</Notice>;
   return (
@@ -107,10 +109,10 @@ async function Stuck({ staff, mapping, now, params }: { staff: StaffContext; map
   const { staleMinutes } = parseThresholds(params);
   const query = parseTableQuery(params, STUCK_SPEC);
   const r = await attempt(() =>
-    read(async (trx) => ({
+    sharedRead(`queue-stuck:${JSON.stringify([now, staleMinutes])}`, () => read(async (trx) => ({
       stuck: await findStuckTasks(trx, mapping, { now, staleMinutes }),
       silent: await findSilentWorkers(trx, mapping, { now, staleMinutes }),
-    })),
+    }))),
   );
   if (!r.ok) return <Notice tone="warn" title="Stuck tasks unavailable">{r.message}</Notice>;
   const m = queueModel(mapping);
@@ -143,7 +145,7 @@ async function Stuck({ staff, mapping, now, params }: { staff: StaffContext; map
 
 async function Money({ mapping, now, params, canFix }: { mapping: Mapping; now: Date; params: SearchParams; canFix: boolean }) {
   const query = parseTableQuery(params, MONEY_SPEC);
-  const r = await attempt(() => read((trx) => findMoneyIssues(trx, mapping, { now })));
+  const r = await attempt(() => sharedRead(`queue-money:${now.toISOString()}`, () => read((trx) => findMoneyIssues(trx, mapping, { now }))));
   if (!r.ok) return <Notice tone="warn" title="Money on the queue unavailable">{r.message}</Notice>;
   const rows = sortRows(r.value, (x) => x.createdAt, query.sort.desc).map((x) => ({
     ...x,

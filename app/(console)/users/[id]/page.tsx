@@ -31,10 +31,13 @@ export default async function UserPage({ params, searchParams }: { params: Promi
   if (!id.success) notFound();
   const userId = id.data;
   const sp = await searchParams;
-  const profile = await read((trx) => getUserProfile(trx, staff, userId)).catch((err: unknown) => {
+  const found = await attempt(() => read((trx) => getUserProfile(trx, staff, userId)).catch((err: unknown) => {
     if (isKeyTypeMismatch(err)) return null; // an integer id on a uuid-keyed product, or the reverse
     throw err;
-  });
+  }));
+  // A timeout or a busy pool is said as such (an error page would only show a digest).
+  if (!found.ok) return <Notice tone="warn" title="This user could not be read">{found.message}</Notice>;
+  const profile = found.value;
   if (!profile) notFound();
 
   const pq = parseTableQuery(sp, PAYMENTS);

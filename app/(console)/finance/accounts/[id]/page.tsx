@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
+import { isCalendarDay } from '@/lib/filters';
 import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { asOfBalance, getAccountSummary, getEntries } from '@/lib/domain/statement';
@@ -28,7 +29,7 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
   if (missing.length) return <MissingConcepts title="Credit account" missing={missing} />;
   if (mapping.users && !keyCanHold(mapping.users, id.data)) notFound();
   const today = await financeToday();
-  const at = z.iso.datetime({ local: true }).optional().catch(undefined).parse(first(sp.at));
+  const at = z.iso.datetime({ local: true }).refine((t) => isCalendarDay(t.slice(0, 10))).optional().catch(undefined).parse(first(sp.at));
   const asOf = at ? new Date(`${at.length === 16 ? `${at}:00` : at}Z`) : today;
   const wanted = (first(sp.entries) ?? '').split(',').filter((s) => anyRowKey.safeParse(s).success && (!mapping.ledger || keyCanHold(mapping.ledger, s))).slice(0, 50);
   const data = await read(async (trx) => ({

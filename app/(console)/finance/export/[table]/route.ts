@@ -1,11 +1,13 @@
 /**
  * GET /finance/export/<table>?<the page's parameters>: the table as CSV, streamed from a server-side
- * cursor with no row cap. Same capability as the pages (credits.read), checked here.
+ * cursor with no row cap. Same capability as the pages (credits.read), checked here. Cursors run on the
+ * bounded long-read pool: when all its connections are exporting, the answer is 503 "busy, try again".
  */
 import { z } from 'zod';
-import { databaseUrl } from '@/lib/env';
-import { getDb } from '@/db/index';
+import { KontorDbError } from '@/db/errors';
+import { connectLongRead, getDb, getLongReadPool } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
+import { openedCsv } from '@/lib/domain/reconcile/csv';
 import { CSV_TABLES, financeCsv } from '@/lib/domain/reconcile/export';
 import { financeMapping, financeToday } from '@/app/(console)/finance/_lib/context';
 
@@ -18,9 +20,12 @@ export async function GET(request: Request, { params }: { params: Promise<{ tabl
   const search = Object.fromEntries(new URL(request.url).searchParams);
   const { mapping, missing } = await financeMapping();
   if (missing.length) return new Response(`This database lacks: ${missing.join(', ')}.`, { status: 404 });
+  const { pool } = getLongReadPool();
   try {
-    const { filename, body } = await financeCsv(table.data, search, staff, { db: getDb(), url: databaseUrl(), mapping, today: await financeToday() });
-    return new Response(body, {
+    const { filename, body } = await financeCsv(table.data, search, staff, {
+      db: getDb(), connect: () => connectLongRead(pool), mapping, today: await financeToday(),
+    });
+    return new Response(await openedCsv(body), {
       headers: {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': `attachment; filename="${filename}"`,
@@ -29,6 +34,10 @@ export async function GET(request: Request, { params }: { params: Promise<{ tabl
     });
   } catch (err) {
     if (err instanceof z.ZodError) return new Response('Check the parameters: a run id is a positive number.', { status: 400 });
+    if (err instanceof KontorDbError) {
+      const busy = err.kind === 'busy' || err.kind === 'unreachable';
+      return new Response(err.message, { status: busy ? 503 : 500, headers: busy ? { 'retry-after': '10', 'cache-control': 'no-store' } : {} });
+    }
     throw err;
   }
 }

@@ -1,0 +1,86 @@
+/**
+ * A page's 403 and 404, decided by the console's layout before its loading boundary streams: a status
+ * goes out with the first byte, so a forbidden() or notFound() thrown by a page behind loading.tsx
+ * answered 200 (uptime checks and scripts read the status). Pages still check for themselves
+ * (requireStaff, notFound); this only makes the status right, from the same capabilities and lookups.
+ */
+import { forbidden, notFound } from 'next/navigation';
+import { anyRowKey, keyCanHold } from '@/lib/mapping/keys';
+import { read } from '@/db/index';
+import { isKeyTypeMismatch } from '@/db/errors';
+import type { Capability } from '@/lib/auth/permissions';
+import type { StaffContext } from '@/lib/auth';
+import { urlKeySchema } from '@/lib/domain/payments-common';
+import { getPayment } from '@/lib/domain/payments';
+import { getUserProfile } from '@/lib/domain/users';
+import { getTask } from '@/lib/domain/tasks/list';
+import { getTableDetail } from '@/lib/inspect/table-detail';
+import { queueContext } from '@/app/(console)/tasks/_lib/queue';
+
+/** The capability each page's requireStaff asks for, by path (the most specific first). */
+export const PAGE_CAPABILITIES: readonly [RegExp, Capability][] = [
+  [/^\/$/, 'overview.read'],
+  [/^\/database\/access\/test(\/|$)/, 'security.impersonate'],
+  [/^\/database(\/|$)/, 'database.read'],
+  [/^\/users(\/|$)/, 'users.read'],
+  [/^\/payments(\/|$)/, 'payments.read'],
+  [/^\/(tasks|workers)(\/|$)/, 'tasks.read'],
+  [/^\/finance(\/|$)/, 'credits.read'],
+  [/^\/approvals(\/|$)/, 'approvals.read'],
+  [/^\/audit(\/|$)/, 'audit.read'],
+  [/^\/staff(\/|$)/, 'staff.manage'],
+];
+
+export function pageCapability(pathname: string): Capability | null {
+  return PAGE_CAPABILITIES.find(([re]) => re.test(pathname))?.[1] ?? null;
+}
+
+const orNull = <T,>(p: Promise<T>) => p.catch((err: unknown) => {
+  if (isKeyTypeMismatch(err)) return null; // an integer id on a uuid-keyed product, or the reverse
+  throw err;
+});
+
+/** Detail pages: whether the thing the path names exists (the page's own lookup, by key). */
+const DETAILS: readonly [RegExp, (staff: StaffContext, parts: string[]) => Promise<boolean>][] = [
+  [/^\/users\/([^/]+)$/, async (staff, [id]) => urlKeySchema.safeParse(id).success && !!(await orNull(read((trx) => getUserProfile(trx, staff, id))))],
+  [/^\/payments\/([^/]+)$/, async (staff, [id]) => urlKeySchema.safeParse(id).success && !!(await orNull(read((trx) => getPayment(trx, staff, id))))],
+  [/^\/tasks\/([^/]+)$/, async (_staff, [id]) => {
+    if (id === 'queue') return true;
+    // Any key the task key's column accepts (an integer, a uuid of any version, text).
+    if (!anyRowKey.safeParse(id).success) return false;
+    const ctx = await queueContext();
+    return !ctx.ok || (keyCanHold(ctx.mapping.tasks!, id) && !!(await orNull(read((trx) => getTask(trx, ctx.mapping, id)))));
+  }],
+  [/^\/finance\/accounts\/([^/]+)$/, async (_staff, [id]) => anyRowKey.safeParse(id).success],
+  [/^\/database\/tables\/([^/]+)\/([^/]+)$/, async (_staff, [schema, table]) =>
+    schema.length <= 63 && table.length <= 63 && !!(await read((trx) => getTableDetail(trx, schema, table)))],
+];
+
+function decodePart(part: string): string | null {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return null;
+  }
+}
+
+/** Throws forbidden() or notFound() for the page at `path` (with its query), as its own checks would. */
+export async function gatePage(path: string | null, staff: StaffContext | null): Promise<void> {
+  if (!path || !staff) return; // signed out: the page's requireStaff sends them to /login
+  const pathname = path.split('?')[0].replace(/\/+$/, '') || '/';
+  const capability = pageCapability(pathname);
+  if (capability && !staff.can(capability)) forbidden();
+  for (const [re, exists] of DETAILS) {
+    const m = re.exec(pathname);
+    if (!m) continue;
+    const parts = m.slice(1).map(decodePart);
+    let found: boolean;
+    try {
+      found = !parts.includes(null) && (await exists(staff, parts as string[]));
+    } catch {
+      return; // the database failed: the page reports it (error.tsx), not a 404
+    }
+    if (!found) notFound();
+    return;
+  }
+}
