@@ -124,7 +124,17 @@ function fail(what: string): never {
   finish(1);
 }
 
+let finished = false;
+// The runner must end through finish(): an event loop that empties early (an await nothing keeps
+// alive) would otherwise exit 0 before the summary, and CI would take failures for a pass.
+process.on('beforeExit', () => {
+  if (finished) return;
+  console.error('\nThe test runner ended before its summary: counted as a failure.');
+  process.exitCode = 1;
+});
+
 function finish(code: number): never {
+  finished = true;
   for (const p of poolers) void p.stop();
   for (const c of clusters) void c.stop();
   console.log(`\n${totals.passed} passed, ${totals.failed} failed`);

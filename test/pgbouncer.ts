@@ -93,6 +93,9 @@ export async function startPgbouncer(opts: { dir: string; pgPort: number }): Pro
     async stop() {
       process.off('exit', onExit);
       if (child.exitCode !== null) return;
+      // Referenced again while it shuts down: an unreferenced child's exit keeps nothing alive, and
+      // Node would end the process (with code 0) in the middle of this await.
+      child.ref();
       child.kill('SIGINT');
       await exited;
     },

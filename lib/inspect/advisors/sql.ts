@@ -77,14 +77,24 @@ export interface Requirements {
 
 /** Why a check cannot run on this database (a plain Postgres lacks Supabase's roles and schemas), or null. */
 export async function missingRequirements(db: QueryExecutorProvider, req: Requirements): Promise<string | null> {
-  const { rows: [r] } = await sql<{ roles: boolean; schemas: string[]; relations: string[] }>`
+  // Looked up by oid in the catalog, never by name: a name lookup (to_regclass) in a schema the role may
+  // not use fails with "permission denied" instead of answering.
+  const { rows: [r] } = await sql<{ roles: boolean; schemas: string[]; relations: string[]; unreadable: string[] }>`
+    with want as (select t, split_part(t, '.', 1) as nsp, split_part(t, '.', 2) as rel from unnest(${sql.val(req.relations ?? [])}::text[]) t),
+    found as (
+      select w.t, c.oid as rel_oid, n.oid as nsp_oid
+        from want w left join pg_catalog.pg_namespace n on n.nspname = w.nsp
+        left join pg_catalog.pg_class c on c.relnamespace = n.oid and c.relname = w.rel)
     select (${sql.val(req.anyRole ?? [])}::text[] = '{}' or exists (select 1 from pg_catalog.pg_roles where rolname = any(${sql.val(req.anyRole ?? [])}::text[]))) as roles,
-           array(select s from unnest(${sql.val(req.schemas ?? [])}::text[]) s where to_regnamespace(s) is null) as schemas,
-           array(select t from unnest(${sql.val(req.relations ?? [])}::text[]) t where to_regclass(t) is null) as relations`.execute(db);
+           array(select s from unnest(${sql.val(req.schemas ?? [])}::text[]) s where not exists (select 1 from pg_catalog.pg_namespace where nspname = s)) as schemas,
+           array(select t from found where rel_oid is null) as relations,
+           array(select t from found where rel_oid is not null
+                   and not (has_schema_privilege(nsp_oid, 'USAGE') and has_table_privilege(rel_oid, 'SELECT'))) as unreadable`.execute(db);
   const missing = [
     ...(r.roles ? [] : [`the role ${req.anyRole!.join(' or ')}`]),
     ...r.schemas.map((s) => `the schema ${s}`),
     ...r.relations.map((t) => `the table ${t}`),
   ];
-  return missing.length ? `needs Supabase's ${missing.join(', ')}, which this database lacks` : null;
+  if (missing.length) return `needs Supabase's ${missing.join(', ')}, which this database lacks`;
+  return r.unreadable.length ? `Kontor's role may not read ${r.unreadable.join(', ')} (grant it SELECT to run this check)` : null;
 }
