@@ -3,7 +3,8 @@ import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
 import type { TableQuery } from '@/components/data-table/query';
 import type { RefundRow } from '@/lib/domain/refunds';
-import { formatMoney, formatWhen } from '@/app/(console)/users/_components/format';
+import { formatWhen } from '@/app/(console)/users/_components/format';
+import { formatMoney } from '@/lib/money';
 
 const col = dataTableColumns<RefundRow>();
 const columns = col.columns([
