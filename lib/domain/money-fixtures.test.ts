@@ -25,7 +25,8 @@ const { listPayments, paymentTotals, getPayment } = await import('@/lib/domain/p
 const { getUserProfile } = await import('@/lib/domain/users');
 const { getAccountSummary } = await import('@/lib/domain/statement');
 const { activeMapping } = await import('@/lib/mapping');
-const { compareDecimals, formatCredits, formatMoney } = await import('@/lib/money');
+const { compareDecimals, formatCredits, formatMoney, rescale } = await import('@/lib/money');
+const { creditScale } = await import('@/lib/domain/money-sql');
 
 const ANCHOR = new Date('2026-11-20T12:00:00Z');
 const ALL = { sort: 'created' as const, desc: true, limit: 1000, offset: 0 };
@@ -90,6 +91,11 @@ describe('the story app (2026-02): story_purchases.amount_cents', () => {
       select count(*)::text as n, (sum(amount_cents) / 100.0)::numeric(20, 2)::text as s from public.story_purchases`.execute(f.db);
     assert.equal(totals.count, Number(sum.n));
     assert.deepEqual(totals.byCurrency.map((c) => [c.currency, c.amount]), [['USD', sum.s]]);
+  });
+
+  test('credits without a ledger are the users column\'s integers', async () => {
+    const f = fx();
+    assert.equal(await creditScale(f.db, activeMapping()), 0);
   });
 
   test('the min/max filter is in dollars', async () => {
@@ -160,5 +166,18 @@ describe('Reigh (2026): a cents ledger at numeric(10,3)', () => {
       assert.equal(formatCredits(profile!.cachedBalance), formatCredits(account.cached));
       assert.equal(profile?.drift ?? null, account.drift !== null && compareDecimals(account.drift, '0') !== 0 ? account.drift : null);
     }
+  });
+
+  test('credits show at ledger.scale when the mapping sets it, else at the column\'s', async () => {
+    const f = fx();
+    const m = activeMapping();
+    assert.equal(await creditScale(f.db, m), 3);
+    const four = { ...m, ledger: { ...m.ledger!, scale: 4 } };
+    assert.equal(await creditScale(f.db, four), 4);
+    const { rows: [u] } = await sql<{ id: string; credits: string }>`
+      select id::text, credits::text from public.users where credits <> round(credits, 2) order by id limit 1`.execute(f.db);
+    const account = await f.r((trx) => getAccountSummary(trx, f.staff, four, u.id));
+    assert.equal(account.cached, rescale(u.credits, 4));
+    assert.match(account.cached!, /\.\d{4}$/);
   });
 });
