@@ -8,7 +8,7 @@
  *   an unknown or missing currency): "$29.00", "¥1,234,567". Digits beyond them are shown when they
  *   are not zero, never rounded away.
  * - Credits show at the credits scale (`ledger.scale`, else the ledger column's numeric scale, else
- *   2: creditScale in lib/domain/credit-scale.ts), with the same rule for digits beyond it.
+ *   2: creditScale in lib/domain/money-sql.ts), with the same rule for digits beyond it.
  * - Only a derived figure (a division: revenue per credit) is rounded, half away from zero, on its
  *   decimal digits (roundDecimal), never through a float.
  * No server imports: client cells format with the same functions.
