@@ -175,11 +175,6 @@ export function storedToMajor(stored: string, unit: 'major' | 'minor', currency:
   return unit === 'minor' ? minorToMajor(stored, currency) : rescale(stored, currencyDigits(currency));
 }
 
-/** Major units -> the value to store in a column of this unit. */
-export function majorToStored(major: string, unit: 'major' | 'minor', currency: string | null | undefined): string {
-  return unit === 'minor' ? majorToMinor(major, currency) : major;
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Formatting (fixed locale 'en', so that server pages and client cells render alike)
 
