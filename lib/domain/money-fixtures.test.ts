@@ -26,7 +26,8 @@ const { getUserProfile } = await import('@/lib/domain/users');
 const { getAccountSummary } = await import('@/lib/domain/statement');
 const { activeMapping } = await import('@/lib/mapping');
 const { compareDecimals, formatCredits, formatMoney, rescale } = await import('@/lib/money');
-const { creditScale } = await import('@/lib/domain/money-sql');
+const { creditScale, majorAmountSql, storedBoundSql } = await import('@/lib/domain/money-sql');
+const { parseMapping } = await import('@/lib/mapping/schema');
 
 const ANCHOR = new Date('2026-11-20T12:00:00Z');
 const ALL = { sort: 'created' as const, desc: true, limit: 1000, offset: 0 };
@@ -179,5 +180,38 @@ describe('Reigh (2026): a cents ledger at numeric(10,3)', () => {
     const account = await f.r((trx) => getAccountSummary(trx, f.staff, four, u.id));
     assert.equal(account.cached, rescale(u.credits, 4));
     assert.match(account.cached!, /\.\d{4}$/);
+  });
+});
+
+describe('SQL: a minor-unit column divided by each row\'s currency exponent', () => {
+  let t: Awaited<ReturnType<typeof emptyDatabase>>;
+  let db: Kysely<unknown>;
+  before(async () => {
+    t = await emptyDatabase();
+    db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 1 }) }) });
+    await sql`create table charges (id int primary key, amount bigint not null, currency text);
+              insert into charges values (1, 2900, 'usd'), (2, 1234567, 'JPY'), (3, 1234, 'KWD'), (4, 499, null),
+                                         (5, 900719925474099312, 'USD')`.execute(db);
+  });
+  after(async () => {
+    await db?.destroy();
+    await t?.drop();
+  });
+
+  test('revenue and filters read major units, exactly', async () => {
+    const { payments } = parseMapping({
+      name: 'charges',
+      payments: {
+        table: { name: 'charges' }, key: 'id', amountUnit: 'minor',
+        columns: { userId: 'id', amount: 'amount', status: "'paid'", createdAt: "'2026-01-01'", currency: 'currency' },
+      },
+    });
+    const { rows } = await sql<{ id: number; major: string }>`
+      select id, ${majorAmountSql(payments!, 'p')}::text as major from charges p order by id`.execute(db);
+    // rescale(…, 0) drops the division's trailing zeros and keeps every other digit.
+    assert.deepEqual(rows.map((r) => rescale(r.major, 0)), ['29', '1234567', '1.234', '4.99', '9007199254740993.12']);
+    const { rows: over } = await sql<{ id: number }>`
+      select id from charges p where p.amount >= ${storedBoundSql(payments!, 'p', '10')} order by id`.execute(db);
+    assert.deepEqual(over.map((r) => r.id), [1, 2, 5]);
   });
 });
