@@ -13,9 +13,9 @@ import { PeriodForm, periodLabel } from '@/app/(console)/finance/_components/per
 import { CsvLink } from '@/app/(console)/finance/_components/csv-link';
 import { IssuedConsumedChart } from '@/app/(console)/finance/_components/issued-consumed-chart';
 import { StatementDaysTable, StatementUsersTable } from '@/app/(console)/finance/_components/statement-tables';
-import { formatWhen } from '@/app/(console)/finance/_components/format';
 import { formatCredits } from '@/lib/money';
 import { anyRowKey } from '@/lib/mapping/keys';
+import { formatWhen } from '@/components/ui/format';
 
 export const metadata: Metadata = { title: 'Statement' };
 

@@ -15,9 +15,9 @@ import { Section } from '@/app/(console)/_components/section';
 import { LedgerTable } from '@/app/(console)/users/_components/user-tables';
 import { RefundsTable } from '@/app/(console)/payments/_components/refunds-table';
 import { DisputeControl, GrantControl, RefundControl } from '@/app/(console)/payments/_components/payment-edits';
-import { formatWhen } from '@/app/(console)/users/_components/format';
 import { formatCredits, formatMoney } from '@/lib/money';
 import { isDerived } from '@/lib/mapping/sql';
+import { formatWhen } from '@/components/ui/format';
 
 export const metadata: Metadata = { title: 'Payment' };
 

@@ -4,8 +4,8 @@ import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
 import type { TableQuery } from '@/components/data-table/query';
 import type { PaymentRow } from '@/lib/domain/payments';
-import { formatWhen } from '@/app/(console)/users/_components/format';
 import { formatCredits, formatMoney } from '@/lib/money';
+import { formatWhen } from '@/components/ui/format';
 
 export const FLAG_TEXT = { none: 'Paid, no credits', twice: 'Credited twice' } as const;
 

@@ -3,8 +3,8 @@ import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
 import type { TableQuery } from '@/components/data-table/query';
 import type { RefundRow } from '@/lib/domain/refunds';
-import { formatWhen } from '@/app/(console)/users/_components/format';
 import { formatCredits, formatMoney } from '@/lib/money';
+import { formatWhen } from '@/components/ui/format';
 
 const col = dataTableColumns<RefundRow>();
 const columns = col.columns([

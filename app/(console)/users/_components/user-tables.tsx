@@ -6,8 +6,8 @@ import type { TableQuery } from '@/components/data-table/query';
 import type { LedgerEntryRow } from '@/lib/domain/payments';
 import type { AuditRow, UserTaskRow } from '@/lib/domain/users';
 import type { NoteRow } from '@/lib/domain/notes';
-import { formatWhen } from '@/app/(console)/users/_components/format';
 import { formatCredits } from '@/lib/money';
+import { formatWhen } from '@/components/ui/format';
 
 const when = (iso: string) => <span className="whitespace-nowrap">{formatWhen(iso)}</span>;
 

@@ -12,9 +12,9 @@ import { financeMapping, financeToday } from '@/app/(console)/finance/_lib/conte
 import { MissingConcepts } from '@/app/(console)/finance/_components/missing';
 import { EntriesTable } from '@/app/(console)/finance/_components/entries-table';
 import { AdjustCredits, FixDrift } from '@/app/(console)/finance/_components/ledger-edits';
-import { formatWhen } from '@/app/(console)/finance/_components/format';
 import { compareDecimals, formatCredits } from '@/lib/money';
 import { anyRowKey, keyCanHold } from '@/lib/mapping/keys';
+import { formatWhen } from '@/components/ui/format';
 
 export const metadata: Metadata = { title: 'Credit account' };
 
