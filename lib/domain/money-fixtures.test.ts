@@ -150,6 +150,10 @@ describe('Reigh (2026): a cents ledger at numeric(10,3)', () => {
     assert.ok(twenty, 'a $20 checkout');
     const p20 = rows.find((p) => p.id === twenty.key)!;
     assert.equal(formatMoney(p20.amount, p20.currency), '$20.00');
+    // The currency is a JSON field, so amounts sort by their major value (one currency here: the same order).
+    const sorted = await f.r((trx) => listPayments(trx, f.staff, {}, { ...ALL, sort: 'amount' }));
+    assert.equal(sorted.length, rows.length);
+    assert.ok(sorted.every((p, i) => i === 0 || compareDecimals(sorted[i - 1].amount, p.amount) >= 0), 'sorted by amount, descending');
   });
 
   test('one balance, one string: the user page and the finance account agree, at the column\'s 3 decimals', async () => {

@@ -10,7 +10,8 @@ import { activeMapping, columnOf, hasColumn, keyOf, tableOf } from '@/lib/mappin
 import { GuardError } from '@/lib/guard/errors';
 import { majorAmount, paymentConcepts, paymentReadConcepts, rawStatuses, statusKeyOf, type PaymentStatusKey } from '@/lib/domain/payments-common';
 import { looksLikeUuid, rowKeySchema } from '@/lib/mapping/keys';
-import { creditScale, storedBoundSql } from '@/lib/domain/money-sql';
+import { creditScale, majorAmountSql, storedBoundSql } from '@/lib/domain/money-sql';
+import { parseColumn } from '@/lib/mapping/sql';
 import { compareDecimals, rescale } from '@/lib/money';
 
 export const PAYMENT_SORTS = ['created', 'amount', 'status'] as const;
@@ -147,6 +148,18 @@ function whereOf(f: PaymentFilters): RawBuilder<unknown> {
 
 const ORDER: Record<PaymentSort, 'createdAt' | 'amount' | 'status'> = { created: 'createdAt', amount: 'amount', status: 'status' };
 
+/**
+ * The column a sort reads. Minor units in several currencies sort by their major value (¥1,000 is
+ * 1000 and $9.99 is 999 in the column, yet the yen is worth less); one currency sorts by the bare
+ * column, which an index can serve.
+ */
+function sortKey(sort: PaymentSort): RawBuilder<unknown> {
+  const { payments } = paymentReadConcepts();
+  const currency = payments.columns.currency;
+  const mixed = payments.amountUnit === 'minor' && currency !== undefined && parseColumn(currency).kind !== 'constant';
+  return sort === 'amount' && mixed ? majorAmountSql(payments, 'p') : columnOf(payments, ORDER[sort], 'p');
+}
+
 /** One page of payments (no count: totals come from paymentTotals, which may time out on its own). */
 export async function listPayments(
   db: QueryExecutorProvider,
@@ -160,7 +173,7 @@ export async function listPayments(
   const { rows } = await sql<RawPayment>`
     select ${paymentSelect()} from ${tableOf(payments)} p
      where ${whereOf(filters)}
-     order by ${columnOf(payments, ORDER[q.sort], 'p')} ${dir}, p.${keyOf(payments)} ${dir}
+     order by ${sortKey(q.sort)} ${dir}, p.${keyOf(payments)} ${dir}
      limit ${q.limit} offset ${q.offset}`.execute(db);
   const scale = await creditScale(db, activeMapping());
   return rows.map((r) => toRow(r, scale));
