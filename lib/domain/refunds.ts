@@ -52,14 +52,18 @@ function refundable(payment: LockedPayment) {
   }
 }
 
-/** Credits that go with refunding `amount` of `payment`: the same share of the payment's credits, at their scale (at least 2), half up. */
+/**
+ * Credits that go with refunding `amount` of `payment`: the same share of the payment's credits, half
+ * up to 2 decimals (kontor.refunds.credits is numeric(14, 2): the ledger entry takes back what it records).
+ */
 function creditsShare(payment: LockedPayment, amount: string): string {
   if (payment.credits === null) return '0';
   const scale = Math.max(parseDecimal(payment.amount).scale, parseDecimal(amount).scale);
-  const creditScale = Math.max(2, parseDecimal(payment.credits).scale);
-  const total = toUnits(payment.amount, scale);
-  if (total === 0n) return fromUnits(0n, creditScale);
-  return fromUnits((toUnits(payment.credits, creditScale) * toUnits(amount, scale) + total / 2n) / total, creditScale);
+  const cs = Math.max(2, parseDecimal(payment.credits).scale);
+  // credits * amount / total, in units of 0.01: the credits' extra decimals go into the divisor.
+  const divisor = toUnits(payment.amount, scale) * 10n ** BigInt(cs - 2);
+  if (divisor === 0n) return '0.00';
+  return fromUnits((toUnits(payment.credits, cs) * toUnits(amount, scale) + divisor / 2n) / divisor, 2);
 }
 
 export const refundPayment = defineEdit({
