@@ -70,6 +70,14 @@ test('credits show at the column\'s scale, never rounded', () => {
   assert.equal(rescale('5', 3), '5.000');
 });
 
+test('a float column\'s text (an exponent, NaN) is read exactly or passed as written', () => {
+  assert.equal(rescale('1.2345e-05', 4), '0.000012345');
+  assert.equal(rescale('1e+21', 2), '1000000000000000000000.00');
+  assert.equal(formatMoney('2.5E1', 'USD'), '$25.00');
+  assert.equal(rescale('NaN', 2), 'NaN');
+  assert.equal(formatCredits('Infinity', 2), 'Infinity');
+});
+
 test('decimal arithmetic is exact', () => {
   assert.equal(addDecimals('0.1', '0.2'), '0.3');
   assert.equal(addDecimals('-1.005', '1'), '-0.005');

@@ -20,9 +20,10 @@ export interface Decimal {
   scale: number;
 }
 
-const DECIMAL = /^\s*([+-]?)(\d*)(?:\.(\d*))?\s*$/;
+// numeric::text is plain digits; a float column's text may have an exponent ("1.2345e-05"), which is exact too.
+const DECIMAL = /^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,4}))?\s*$/;
 
-/** "-12.345" -> { units: -12345n, scale: 3 }. Throws on anything else (NaN, exponents, empty). */
+/** "-12.345" -> { units: -12345n, scale: 3 }; "1.5e-3" -> { units: 15n, scale: 4 }. Throws on anything else (NaN, Infinity, empty). */
 export function parseDecimal(text: string | number | bigint): Decimal {
   if (typeof text === 'bigint') return { units: text, scale: 0 };
   if (typeof text === 'number') {
@@ -32,8 +33,13 @@ export function parseDecimal(text: string | number | bigint): Decimal {
   const m = DECIMAL.exec(text);
   if (!m || (m[2] === '' && !m[3])) throw new Error(`not a decimal: ${text}`);
   const frac = m[3] ?? '';
-  const units = BigInt(`${m[2] || '0'}${frac}`);
-  return { units: m[1] === '-' ? -units : units, scale: frac.length };
+  let units = BigInt(`${m[2] || '0'}${frac}`);
+  let scale = frac.length - Number(m[4] ?? 0);
+  if (scale < 0) {
+    units *= 10n ** BigInt(-scale);
+    scale = 0;
+  }
+  return { units: m[1] === '-' ? -units : units, scale };
 }
 
 export function isDecimal(text: string): boolean {
@@ -62,6 +68,7 @@ export function decimalText(d: Decimal): string {
  * zero stay ("1.2345" at 2 is "1.2345", "1.2300" at 2 is "1.23", "5" at 3 is "5.000").
  */
 export function rescale(value: string | Decimal, scale: number): string {
+  if (typeof value === 'string' && !isDecimal(value)) return value; // NaN, Infinity: as Postgres wrote them
   let d = typeof value === 'string' ? parseDecimal(value) : value;
   d = widen(d, scale);
   while (d.scale > scale && d.units % 10n === 0n) d = { units: d.units / 10n, scale: d.scale - 1 };
@@ -70,6 +77,7 @@ export function rescale(value: string | Decimal, scale: number): string {
 
 /** Rounded half away from zero to `scale` decimals, on the digits (for derived figures only). */
 export function roundDecimal(value: string | Decimal, scale: number): string {
+  if (typeof value === 'string' && !isDecimal(value)) return value;
   const d = typeof value === 'string' ? parseDecimal(value) : value;
   if (d.scale <= scale) return decimalText(widen(d, scale));
   const div = pow10(d.scale - scale);
