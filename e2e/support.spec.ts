@@ -69,7 +69,7 @@ test('support finds a user by email prefix, adds a note, requests a refund; fina
   // The refund exists now, as a record and a negative ledger entry.
   await expect(async () => {
     await fpage.goto(`/payments/${paymentId}`);
-    await expect(fpage.getByRole('region', { name: 'Refunds' }).getByRole('table')).toContainText('1.00 USD', { timeout: 1000 });
+    await expect(fpage.getByRole('region', { name: 'Refunds' }).getByRole('table')).toContainText('$1.00', { timeout: 1000 });
   }).toPass({ timeout: 20_000 });
   await expect(fpage.getByRole('region', { name: 'Credit grant' }).getByRole('table')).toContainText('refund');
 

@@ -1,4 +1,7 @@
-/** Number formatting shared by server pages and client cells: fixed locale so both render alike. */
+/**
+ * Counts, sizes, ratios and times shared by server pages and client cells: fixed locale and UTC, so both
+ * render alike. Money and credits: lib/money.ts.
+ */
 const integer = new Intl.NumberFormat('en');
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
 
@@ -29,4 +32,15 @@ export function formatBytes(bytes: number): string {
 export function formatRatio(ratio: number | null): string {
   if (ratio === null) return 'no reads yet';
   return `${(ratio * 100).toFixed(ratio >= 0.999 && ratio < 1 ? 2 : 1)} %`;
+}
+
+/** An ISO time to the minute, in UTC: "2026-11-20 12:00 UTC"; null -> "—". */
+export function formatWhen(iso: string | null): string {
+  if (!iso) return '—';
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** The first 8 characters of an id, for narrow columns (the full id is in the link). */
+export function shortId(id: string | null): string {
+  return id ? id.slice(0, 8) : '';
 }

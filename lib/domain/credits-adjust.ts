@@ -13,6 +13,7 @@ import { defineEdit, type Trx } from '@/lib/guard/define';
 import { GuardError, invalid } from '@/lib/guard/errors';
 import { moveCachedBalance } from '@/lib/domain/balance';
 import { rowKeySchema } from '@/lib/mapping/keys';
+import { addDecimals, compareDecimals } from '@/lib/money';
 
 export const ADJUST_APPROVAL_ABOVE = 500;
 export const ADJUST_MAX = 10_000;
@@ -93,8 +94,9 @@ export const adjustCredits = defineEdit({
     const mapping = activeMapping();
     const { ledger, manual } = concepts(mapping);
     const before = loaded.before as { email: string; balance: string };
-    const next = Number(before.balance) + input.amount;
-    if (input.amount < 0 && next < 0) {
+    // The amount has at most 2 decimals, so String() writes it exactly; the balance is the column's text.
+    const next = addDecimals(before.balance ?? '0', String(input.amount));
+    if (input.amount < 0 && compareDecimals(next, '0') < 0) {
       throw invalid('amount', `This debit would take the balance below zero (it is ${before.balance}).`);
     }
     const description = hasColumn(ledger, 'description') ? sql`, ${columnOf(ledger, 'description')}` : sql``;

@@ -14,7 +14,8 @@ import { writeTableOf } from '@/lib/mapping/sql';
 import { defineEdit } from '@/lib/guard/define';
 import { moveCachedBalance } from '@/lib/domain/balance';
 import { GuardError, invalid } from '@/lib/guard/errors';
-import { cents, fromCents, lockPayment, paymentConcepts, paymentIdSchema, purchaseCount, rawStatuses } from '@/lib/domain/payments-common';
+import { lockPayment, paymentConcepts, paymentIdSchema, purchaseCount, rawStatuses } from '@/lib/domain/payments-common';
+import { compareDecimals } from '@/lib/money';
 
 export const grantMissingCredits = defineEdit({
   name: 'payments.grantCredits',
@@ -28,7 +29,7 @@ export const grantMissingCredits = defineEdit({
       throw invalid('paymentId', `Only a completed payment is owed credits; this one is ${payment.status}.`);
     }
     if (payment.userId === null) throw invalid('paymentId', 'This payment belongs to no user any more (deleted account).');
-    if (payment.credits === null || cents(payment.credits) <= 0n) throw invalid('paymentId', 'This payment carries no credits to grant.');
+    if (payment.credits === null || compareDecimals(payment.credits, '0') <= 0) throw invalid('paymentId', 'This payment carries no credits to grant.');
     const granted = await sql<{ at: Date; by: string }>`
       select created_at as at, created_by_email as by from kontor.credit_grants where payment_id = ${payment.id}`.execute(trx);
     if (granted.rows[0]) {
@@ -41,7 +42,7 @@ export const grantMissingCredits = defineEdit({
     return {
       target: { type: 'payment', id: payment.id },
       rows: [{ key: `payment:${payment.id}`, version: payment.version }, { key: `credit_grants:${payment.id}`, version: 'absent' }],
-      before: { userId: payment.userId, credits: fromCents(cents(payment.credits)), purchaseEntries: 0 },
+      before: { userId: payment.userId, credits: payment.credits, purchaseEntries: 0 },
     };
   },
   async apply(trx, input, loaded, staff) {

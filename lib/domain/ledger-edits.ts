@@ -19,13 +19,15 @@ import { insertColumns, setColumnOf, writeTableOf } from '@/lib/mapping/sql';
 import { defineEdit, type Trx } from '@/lib/guard/define';
 import { GuardError, invalid, STALE_MESSAGE } from '@/lib/guard/errors';
 import { moveCachedBalance } from '@/lib/domain/balance';
+import { compareDecimals, negateDecimal, subtractDecimals } from '@/lib/money';
 import { ADJUST_APPROVAL_ABOVE, ADJUST_DAILY_LIMIT, ADJUST_MAX } from '@/lib/domain/credits-adjust';
 import { rowKeySchema } from '@/lib/mapping/keys';
 
+/** An amount the person saw (a drift, an entry's amount): exact, at the ledger's scale, so up to 20 decimals. */
 const credits = z
   .string({ error: 'Give a number of credits.' })
   .trim()
-  .regex(/^[+-]?\d{1,12}(\.\d{1,2})?$/, { error: 'Give a number of credits with at most 2 decimals.' });
+  .regex(/^[+-]?\d{1,12}(\.\d{1,20})?$/, { error: 'Give a number of credits, as shown.' });
 
 function concepts(mapping: Mapping) {
   const { users, ledger } = mapping;
@@ -36,7 +38,7 @@ function concepts(mapping: Mapping) {
 async function ledgerSum(trx: Trx, mapping: Mapping, userId: string): Promise<string> {
   const { ledger } = concepts(mapping);
   const { rows } = await sql<{ sum: string }>`
-    select coalesce(sum(${columnOf(ledger, 'amount')}), 0)::numeric(20, 2)::text as sum
+    select coalesce(sum(${columnOf(ledger, 'amount')}), 0)::text as sum
       from ${tableOf(ledger)} where ${columnOf(ledger, 'userId')} = ${userId}`.execute(trx);
   return rows[0].sum;
 }
@@ -92,14 +94,14 @@ async function loadDrift(trx: Trx, userId: string, lock: boolean): Promise<{ bef
   if (!hasColumn(users, 'credits')) throw new GuardError('misconfigured', 'This product keeps no cached balance: there is nothing to fix.');
   const { rows } = await sql<{ id: string; email: string; cached: string; version: string }>`
     select u.${keyOf(users)}::text as id, u.${columnOf(users, 'email')}::text as email,
-           u.${columnOf(users, 'credits')}::numeric(20, 2)::text as cached, md5(u::text) as version
+           coalesce(u.${columnOf(users, 'credits')}, 0)::text as cached, md5(u::text) as version
       from ${tableOf(users)} u where u.${keyOf(users)} = ${userId} ${lock ? sql`for update` : sql``}`.execute(trx);
   const u = rows[0];
   if (!u) return null;
   // A statement after the lock: READ COMMITTED sees every ledger entry committed before it.
   const sum = await ledgerSum(trx, mapping, u.id);
-  const drift = (Math.round(Number(u.cached) * 100) - Math.round(Number(sum) * 100)) / 100;
-  return { before: { email: u.email, cachedBalance: u.cached, ledgerSum: sum, drift: drift.toFixed(2) }, version: u.version };
+  // Exact: a numeric(10,3) ledger's drift of 0.005 is a drift (rounding it to cents hid it, and left it after a fix).
+  return { before: { email: u.email, cachedBalance: u.cached, ledgerSum: sum, drift: subtractDecimals(u.cached, sum) }, version: u.version };
 }
 
 export const fixBalanceDrift = defineEdit({
@@ -113,9 +115,9 @@ export const fixBalanceDrift = defineEdit({
   async load(trx, input) {
     const found = await loadDrift(trx, input.userId, true);
     if (!found) throw invalid('userId', 'No user has this id.');
-    if (Number(found.before.drift) === 0) throw invalid('userId', 'This balance already equals its ledger sum: there is no drift to fix.');
-    if (Number(found.before.drift) !== Number(input.drift)) {
-      throw new GuardError('stale', `The drift is now ${found.before.drift}, not ${Number(input.drift).toFixed(2)}: ${STALE_MESSAGE}`);
+    if (compareDecimals(found.before.drift, '0') === 0) throw invalid('userId', 'This balance already equals its ledger sum: there is no drift to fix.');
+    if (compareDecimals(found.before.drift, input.drift) !== 0) {
+      throw new GuardError('stale', `The drift is now ${found.before.drift}, not ${input.drift}: ${STALE_MESSAGE}`);
     }
     return { target: { type: 'user', id: input.userId }, rows: [{ key: `user:${input.userId}`, version: found.version }], before: found.before };
   },
@@ -139,9 +141,9 @@ export const fixBalanceDrift = defineEdit({
       });
       await productWrite(sql`insert into ${writeTableOf(ledger)} (${row.columns}) values (${row.values})`, trx);
       const after0 = await loadDrift(trx, input.userId, false);
-      if (after0 && Number(after0.before.drift) !== 0) throw productRefusal(refused);
+      if (after0 && compareDecimals(after0.before.drift, '0') !== 0) throw productRefusal(refused);
     }
-    const after: DriftBefore = { ...locked.before, cachedBalance: locked.before.ledgerSum, drift: '0.00' };
+    const after: DriftBefore = { ...locked.before, cachedBalance: locked.before.ledgerSum, drift: subtractDecimals(locked.before.ledgerSum, locked.before.ledgerSum) };
     return { after, result: { userId: input.userId, balance: locked.before.ledgerSum } };
   },
 });
@@ -149,7 +151,7 @@ export const fixBalanceDrift = defineEdit({
 export const reverseEntryInput = z.strictObject({
   entryId: rowKeySchema('ledger entry'),
   /** The entry's amount as the person saw it: sizes the limits and the approval threshold. */
-  amount: credits.refine((v) => Number(v) !== 0, { error: 'The amount cannot be zero.' }),
+  amount: credits.refine((v) => compareDecimals(v, '0') !== 0, { error: 'The amount cannot be zero.' }),
 });
 
 interface EntryView { id: string; userId: string; type: string | null; amount: string; createdAt: string; paymentId: string | null; taskId: string | null }
@@ -159,7 +161,7 @@ async function entry(trx: Trx, mapping: Mapping, id: string): Promise<(EntryView
   const opt = (c: 'type' | 'paymentId' | 'taskId') => (hasColumn(ledger, c) ? sql`l.${columnOf(ledger, c)}::text` : sql`null::text`);
   const { rows } = await sql<EntryView & { version: string }>`
     select l.${keyOf(ledger)}::text as id, l.${columnOf(ledger, 'userId')}::text as "userId", ${opt('type')} as type,
-           l.${columnOf(ledger, 'amount')}::numeric(20, 2)::text as amount, l.${columnOf(ledger, 'createdAt')}::text as "createdAt",
+           l.${columnOf(ledger, 'amount')}::text as amount, l.${columnOf(ledger, 'createdAt')}::text as "createdAt",
            ${opt('paymentId')} as "paymentId", ${opt('taskId')} as "taskId", md5(l::text) as version
       from ${tableOf(ledger)} l where l.${keyOf(ledger)} = ${id}`.execute(trx);
   return rows[0];
@@ -186,7 +188,7 @@ export const reverseLedgerEntry = defineEdit({
        where original_id = ${e.id} or reversal_id = ${e.id} for update`.execute(trx);
     if (done?.original_id === e.id) throw invalid('entryId', `This entry was already reversed (by ${done.reversal_id}).`);
     if (done) throw invalid('entryId', `This entry is itself the reversal of ${done.original_id}; make an adjustment instead.`);
-    if (Number(e.amount) !== Number(input.amount)) {
+    if (compareDecimals(e.amount, input.amount) !== 0) {
       throw invalid('amount', `This entry's amount is ${e.amount}, not ${input.amount}.`);
     }
     const { version, ...view } = e;
@@ -208,13 +210,13 @@ export const reverseLedgerEntry = defineEdit({
     const { rows: [rev] } = await sql<{ id: string }>`
       insert into ${writeTableOf(ledger)} (${row.columns}) values (${row.values})
       returning ${keyOf(ledger)}::text as id`.execute(trx);
-    await moveCachedBalance(trx, e.userId, -Number(e.amount), mapping);
+    await moveCachedBalance(trx, e.userId, negateDecimal(e.amount), mapping);
     await trx.insertInto('kontor.ledger_reversals')
       .values({ original_id: e.id, reversal_id: rev.id, audit_reason: 'credits.reverse', staff_id: staff.userId }).execute();
-    const reversed = (-Number(e.amount)).toFixed(2);
+    const reversed = negateDecimal(e.amount);
     return {
       // No new ids or timestamps in `after`: the kernel compares previews by hash.
-      after: { entry: e, reversal: { amount: reversed, type: e.type }, ledgerSum: (Number(sumBefore) - Number(e.amount)).toFixed(2) },
+      after: { entry: e, reversal: { amount: reversed, type: e.type }, ledgerSum: subtractDecimals(sumBefore, e.amount) },
       result: { reversalId: rev.id },
     };
   },

@@ -1,6 +1,6 @@
 /**
- * What the payment edits and read models share: the mapped concepts they need, exact money in cents
- * (BigInt: amounts travel as strings, never floats), the input schemas for ids and amounts, and the
+ * What the payment edits and read models share: the mapped concepts they need, amounts in major units
+ * as exact decimal strings (lib/money.ts: never floats), the input schemas for ids and amounts, and the
  * payment row as one locked read.
  */
 import { sql } from 'kysely';
@@ -10,6 +10,7 @@ import type { Trx } from '@/lib/guard/define';
 import { GuardError, invalid } from '@/lib/guard/errors';
 import { rowKeySchema } from '@/lib/mapping/keys';
 import { anyRowKey } from '@/lib/mapping/keys';
+import { compareDecimals, storedToMajor } from '@/lib/money';
 
 export type PaymentStatusKey = 'created' | 'pending' | 'completed' | 'failed' | 'refunded' | 'disputed';
 
@@ -29,26 +30,11 @@ export const moneySchema = z
     z
       .string()
       .regex(DECIMAL, { error: 'The amount must be a positive number with at most 2 decimals.' })
-      .refine((s) => !DECIMAL.test(s) || cents(s) > 0n, { error: 'The amount must be more than zero.' })
-      .refine((s) => !DECIMAL.test(s) || cents(s) <= BigInt(ABSURD_AMOUNT) * 100n, {
+      .refine((s) => !DECIMAL.test(s) || compareDecimals(s, '0') > 0, { error: 'The amount must be more than zero.' })
+      .refine((s) => !DECIMAL.test(s) || compareDecimals(s, String(ABSURD_AMOUNT)) <= 0, {
         error: `The amount is not plausible (more than ${ABSURD_AMOUNT.toLocaleString('en')}).`,
       }),
   );
-
-/** "12.5" -> 1250n; "-3" -> -300n. The input must be a plain decimal. */
-export function cents(value: string): bigint {
-  const m = /^(-?)(\d+)(?:\.(\d{1,2})\d*)?$/.exec(value.trim());
-  if (!m) throw new Error(`not a decimal: ${value}`);
-  const n = BigInt(m[2]) * 100n + BigInt((m[3] ?? '0').padEnd(2, '0'));
-  return m[1] ? -n : n;
-}
-
-/** 1250n -> "12.50". */
-export function fromCents(n: bigint): string {
-  const sign = n < 0n ? '-' : '';
-  const a = n < 0n ? -n : n;
-  return `${sign}${a / 100n}.${String(a % 100n).padStart(2, '0')}`;
-}
 
 export function paymentConcepts(mapping: Mapping = activeMapping()) {
   const { payments, ledger, users } = mapping;
@@ -78,14 +64,9 @@ export function statusKeyOf(payments: Concept<'payments'>, raw: string): Payment
   return hit ? (hit[0] as PaymentStatusKey) : null;
 }
 
-/** An amount as stored -> major units text. */
-export function majorAmount(payments: Concept<'payments'>, stored: string): string {
-  return payments.amountUnit === 'minor' ? fromCents(BigInt(stored.split('.')[0])) : fromCents(cents(stored));
-}
-
-/** Major units text -> the value to store. */
-export function storedAmount(payments: Concept<'payments'>, major: string): string {
-  return payments.amountUnit === 'minor' ? String(cents(major)) : major;
+/** An amount as the payments column stores it -> major units at its currency's decimals ("2900", USD -> "29.00"). */
+export function majorAmount(payments: Concept<'payments'>, stored: string, currency: string | null): string {
+  return storedToMajor(stored, payments.amountUnit, currency);
 }
 
 export interface LockedPayment {
@@ -115,7 +96,7 @@ export async function lockPayment(trx: Trx, paymentId: string): Promise<LockedPa
   return {
     id: row.id,
     userId: row.user_id,
-    amount: majorAmount(payments, row.amount),
+    amount: majorAmount(payments, row.amount, row.currency),
     currency: row.currency,
     credits: row.credits,
     status: row.status,

@@ -13,7 +13,8 @@ import { columnOf, keyOf } from '@/lib/mapping';
 import { writeTableOf } from '@/lib/mapping/sql';
 import { defineEdit } from '@/lib/guard/define';
 import { invalid } from '@/lib/guard/errors';
-import { cents, lockPayment, moneySchema, paymentConcepts, paymentIdSchema } from '@/lib/domain/payments-common';
+import { lockPayment, moneySchema, paymentConcepts, paymentIdSchema } from '@/lib/domain/payments-common';
+import { compareDecimals } from '@/lib/money';
 
 export const DISPUTE_APPROVAL_ABOVE = 50;
 
@@ -29,11 +30,11 @@ export const disputePayment = defineEdit({
   capability: 'payments.dispute',
   approveCapability: 'payments.approve',
   input: disputeInput,
-  threshold: (i) => cents(i.amount) > BigInt(DISPUTE_APPROVAL_ABOVE) * 100n,
+  threshold: (i) => compareDecimals(i.amount, String(DISPUTE_APPROVAL_ABOVE)) > 0,
   async load(trx, input) {
     const { payments } = paymentConcepts();
     const payment = await lockPayment(trx, input.paymentId);
-    if (cents(payment.amount) !== cents(input.amount)) {
+    if (compareDecimals(payment.amount, input.amount) !== 0) {
       throw invalid('amount', `The amount does not match this payment's (${payment.amount}): reload the page.`);
     }
     const from = input.action === 'open' ? payments.statuses.completed : payments.statuses.disputed;

@@ -8,8 +8,11 @@ import { z } from 'zod';
 import type { StaffContext } from '@/lib/auth';
 import { activeMapping, columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
 import { GuardError } from '@/lib/guard/errors';
-import { cents, majorAmount, paymentConcepts, paymentReadConcepts, rawStatuses, statusKeyOf, type PaymentStatusKey } from '@/lib/domain/payments-common';
+import { majorAmount, paymentConcepts, paymentReadConcepts, rawStatuses, statusKeyOf, type PaymentStatusKey } from '@/lib/domain/payments-common';
 import { looksLikeUuid, rowKeySchema } from '@/lib/mapping/keys';
+import { creditScale, majorAmountSql, storedBoundSql } from '@/lib/domain/money-sql';
+import { parseColumn } from '@/lib/mapping/sql';
+import { compareDecimals, rescale } from '@/lib/money';
 
 export const PAYMENT_SORTS = ['created', 'amount', 'status'] as const;
 export type PaymentSort = (typeof PAYMENT_SORTS)[number];
@@ -50,7 +53,7 @@ export function parsePaymentFilters(params: Record<string, unknown>): { filters:
     if (r.success) (filters as Record<string, unknown>)[key] = r.data;
     else problems.push(`${key}: ${r.error.issues[0].message}`);
   }
-  if (filters.min && filters.max && Number(filters.min) > Number(filters.max)) problems.push('The minimum amount is above the maximum.');
+  if (filters.min && filters.max && compareDecimals(filters.min, filters.max) > 0) problems.push('The minimum amount is above the maximum.');
   return { filters, problems };
 }
 
@@ -113,11 +116,11 @@ export function creditFlag(statusKey: PaymentStatusKey | null, purchaseEntries: 
   return purchaseEntries === 0 ? 'none' : purchaseEntries > 1 ? 'twice' : null;
 }
 
-function toRow(r: RawPayment): PaymentRow {
+function toRow(r: RawPayment, scale: number): PaymentRow {
   const { payments } = paymentReadConcepts();
   const statusKey = statusKeyOf(payments, r.status);
   return {
-    id: r.id, userId: r.user_id, email: r.email, amount: majorAmount(payments, r.amount), currency: r.currency, credits: r.credits,
+    id: r.id, userId: r.user_id, email: r.email, amount: majorAmount(payments, r.amount, r.currency), currency: r.currency, credits: r.credits === null ? null : rescale(r.credits, scale),
     status: r.status, statusKey, method: r.method, provider: r.provider, providerRef: r.provider_ref, orderId: r.order_id,
     createdAt: r.created_at.toISOString(), purchaseEntries: r.purchase_entries ?? 0, flag: creditFlag(statusKey, r.purchase_entries),
   };
@@ -126,8 +129,8 @@ function toRow(r: RawPayment): PaymentRow {
 function whereOf(f: PaymentFilters): RawBuilder<unknown> {
   const { payments, ledger } = paymentReadConcepts();
   const p = (c: Parameters<typeof columnOf<typeof payments>>[1]) => columnOf(payments, c, 'p');
-  const minor = payments.amountUnit === 'minor';
-  const amount = (v: string) => sql`${minor ? String(cents(v)) : v}::numeric`;
+  // Bounds are major units; a minor-unit column is compared with the bound times its row's currency factor.
+  const amount = (v: string) => storedBoundSql(payments, 'p', v);
   const parts: RawBuilder<unknown>[] = [sql`true`];
   if (f.status) {
     const raw = payments.statuses[f.status];
@@ -152,6 +155,18 @@ function whereOf(f: PaymentFilters): RawBuilder<unknown> {
 
 const ORDER: Record<PaymentSort, 'createdAt' | 'amount' | 'status'> = { created: 'createdAt', amount: 'amount', status: 'status' };
 
+/**
+ * The column a sort reads. Minor units in several currencies sort by their major value (¥1,000 is
+ * 1000 and $9.99 is 999 in the column, yet the yen is worth less); one currency sorts by the bare
+ * column, which an index can serve.
+ */
+function sortKey(sort: PaymentSort): RawBuilder<unknown> {
+  const { payments } = paymentReadConcepts();
+  const currency = payments.columns.currency;
+  const mixed = payments.amountUnit === 'minor' && currency !== undefined && parseColumn(currency).kind !== 'constant';
+  return sort === 'amount' && mixed ? majorAmountSql(payments, 'p') : columnOf(payments, ORDER[sort], 'p');
+}
+
 /** One page of payments (no count: totals come from paymentTotals, which may time out on its own). */
 export async function listPayments(
   db: QueryExecutorProvider,
@@ -165,9 +180,10 @@ export async function listPayments(
   const { rows } = await sql<RawPayment>`
     select ${paymentSelect()} from ${tableOf(payments)} p
      where ${whereOf(filters)}
-     order by ${columnOf(payments, ORDER[q.sort], 'p')} ${dir}, p.${keyOf(payments)} ${dir}
+     order by ${sortKey(q.sort)} ${dir}, p.${keyOf(payments)} ${dir}
      limit ${q.limit} offset ${q.offset}`.execute(db);
-  return rows.map(toRow);
+  const scale = await creditScale(db, activeMapping());
+  return rows.map((r) => toRow(r, scale));
 }
 
 export interface PaymentTotals {
@@ -186,7 +202,7 @@ export async function paymentTotals(db: QueryExecutorProvider, staff: StaffConte
      group by 1 order by 2 desc limit 50`.execute(db);
   return {
     count: rows.reduce((n, r) => n + Number(r.n), 0),
-    byCurrency: rows.map((r) => ({ currency: r.currency, count: Number(r.n), amount: majorAmount(payments, r.amount) })),
+    byCurrency: rows.map((r) => ({ currency: r.currency, count: Number(r.n), amount: majorAmount(payments, r.amount, r.currency) })),
   };
 }
 
@@ -222,8 +238,9 @@ export async function ledgerEntries(db: QueryExecutorProvider, where: RawBuilder
     select l.${keyOf(ledger)}::text as id, ${l('userId')}::text as user_id, ${l('amount')}::text as amount, ${opt('type')} as type,
            ${opt('paymentId')} as payment_id, ${opt('taskId')} as task_id, ${opt('description')} as description, ${l('createdAt')} as created_at
       from ${tableOf(ledger)} l where ${where} order by ${order} limit ${limit} offset ${offset}`.execute(db);
+  const scale = await creditScale(db, activeMapping());
   return rows.map((r): LedgerEntryRow => ({
-    id: r.id, userId: r.user_id, amount: r.amount, type: r.type, paymentId: r.payment_id, taskId: r.task_id, description: r.description,
+    id: r.id, userId: r.user_id, amount: rescale(r.amount, scale), type: r.type, paymentId: r.payment_id, taskId: r.task_id, description: r.description,
     createdAt: r.created_at.toISOString(),
   }));
 }
@@ -234,7 +251,7 @@ export async function getPayment(db: QueryExecutorProvider, staff: StaffContext,
   const { rows } = await sql<RawPayment>`
     select ${paymentSelect()} from ${tableOf(payments)} p where p.${keyOf(payments)} = ${id}`.execute(db);
   if (!rows[0]) return null;
-  const payment = toRow(rows[0]);
+  const payment = toRow(rows[0], await creditScale(db, activeMapping()));
   if (!ledger || !hasColumn(ledger, 'paymentId')) return { payment, entries: [], grants: [] };
   const entries = staff.can('credits.read')
     ? await ledgerEntries(db, sql`l.${columnOf(ledger, 'paymentId')} = ${id}`, sql`l.${columnOf(ledger, 'createdAt')}, l.${keyOf(ledger)}`, 100)

@@ -18,8 +18,11 @@ import { defineEdit, type Trx } from '@/lib/guard/define';
 import { moveCachedBalance } from '@/lib/domain/balance';
 import { GuardError, invalid } from '@/lib/guard/errors';
 import {
-  cents, fromCents, lockPayment, moneySchema, paymentConcepts, paymentIdSchema, rawStatuses, type LockedPayment,
+  lockPayment, moneySchema, paymentConcepts, paymentIdSchema, rawStatuses, type LockedPayment,
 } from '@/lib/domain/payments-common';
+import {
+  addDecimals, compareDecimals, currencyDigits, fromUnits, negateDecimal, parseDecimal, rescale, subtractDecimals, toUnits,
+} from '@/lib/money';
 
 export const REFUND_MAX = 10_000;
 export const REFUND_DAILY_LIMIT = 50_000;
@@ -49,11 +52,18 @@ function refundable(payment: LockedPayment) {
   }
 }
 
-/** Credits that go with refunding `amount` of `payment`: the same share of the payment's credits. */
-function creditsShare(payment: LockedPayment, amount: string): bigint {
-  if (payment.credits === null) return 0n;
-  const total = cents(payment.amount);
-  return total === 0n ? 0n : (cents(payment.credits) * cents(amount) + total / 2n) / total;
+/**
+ * Credits that go with refunding `amount` of `payment`: the same share of the payment's credits, half
+ * up to 2 decimals (kontor.refunds.credits is numeric(14, 2): the ledger entry takes back what it records).
+ */
+function creditsShare(payment: LockedPayment, amount: string): string {
+  if (payment.credits === null) return '0';
+  const scale = Math.max(parseDecimal(payment.amount).scale, parseDecimal(amount).scale);
+  const cs = Math.max(2, parseDecimal(payment.credits).scale);
+  // credits * amount / total, in units of 0.01: the credits' extra decimals go into the divisor.
+  const divisor = toUnits(payment.amount, scale) * 10n ** BigInt(cs - 2);
+  if (divisor === 0n) return '0.00';
+  return fromUnits((toUnits(payment.credits, cs) * toUnits(amount, scale) + divisor / 2n) / divisor, 2);
 }
 
 export const refundPayment = defineEdit({
@@ -71,13 +81,13 @@ export const refundPayment = defineEdit({
       throw invalid('currency', `This payment is in ${payment.currency}: a refund is made in the payment's currency.`);
     }
     const refunded = await refundedSoFar(trx, payment.id);
-    const remaining = cents(payment.amount) - cents(refunded);
-    if (cents(input.amount) > remaining) {
+    const remaining = subtractDecimals(payment.amount, refunded);
+    if (compareDecimals(input.amount, remaining) > 0) {
       throw invalid(
         'amount',
-        remaining <= 0n
+        compareDecimals(remaining, '0') <= 0
           ? `This payment is fully refunded already (${refunded} of ${payment.amount}).`
-          : `At most ${fromCents(remaining)} ${payment.currency ?? ''} can still be refunded: ${payment.amount} paid, ${refunded} refunded.`.replace('  ', ' '),
+          : `At most ${remaining} ${payment.currency ?? ''} can still be refunded: ${payment.amount} paid, ${refunded} refunded.`.replace('  ', ' '),
       );
     }
     const before: RefundBefore = { payment: { amount: payment.amount, currency: payment.currency, status: payment.status }, refunded };
@@ -94,12 +104,12 @@ export const refundPayment = defineEdit({
     const { payments, ledger } = paymentConcepts();
     const payment = await lockPayment(trx, input.paymentId);
     const before = loaded.before as RefundBefore;
-    const refundedAfter = cents(before.refunded) + cents(input.amount);
-    if (refundedAfter > cents(payment.amount)) throw invalid('amount', 'The refunds would exceed the payment.'); // load checked; belt and braces
+    const refundedAfter = addDecimals(before.refunded, input.amount);
+    if (compareDecimals(refundedAfter, payment.amount) > 0) throw invalid('amount', 'The refunds would exceed the payment.'); // load checked; belt and braces
     const credits = creditsShare(payment, input.amount);
 
     let ledgerId: string | null = null;
-    if (credits > 0n && payment.userId !== null) {
+    if (compareDecimals(credits, '0') > 0 && payment.userId !== null) {
       if (!ledger.types.refund || !hasColumn(ledger, 'type') || !hasColumn(ledger, 'paymentId')) {
         throw new GuardError('misconfigured', 'Refunds need the ledger\'s type and payment columns and its refund type in the table mapping.');
       }
@@ -107,28 +117,28 @@ export const refundPayment = defineEdit({
       const descriptionValue = hasColumn(ledger, 'description') ? sql`, ${`Refund of ${input.amount} ${input.currency} (Kontor)`}` : sql``;
       const { rows } = await sql<{ id: string }>`
         insert into ${writeTableOf(ledger)} (${columnOf(ledger, 'userId')}, ${columnOf(ledger, 'amount')}, ${columnOf(ledger, 'type')}, ${columnOf(ledger, 'paymentId')}${description})
-        values (${payment.userId}, ${fromCents(-credits)}, ${ledger.types.refund}, ${payment.id}${descriptionValue})
+        values (${payment.userId}, ${negateDecimal(credits)}, ${ledger.types.refund}, ${payment.id}${descriptionValue})
         returning ${keyOf(ledger)}::text as id`.execute(trx);
       ledgerId = rows[0].id;
-      await moveCachedBalance(trx, payment.userId, fromCents(-credits));
+      await moveCachedBalance(trx, payment.userId, negateDecimal(credits));
     }
     const { rows } = await sql<{ id: string }>`
       insert into kontor.refunds (payment_id, user_id, amount, currency, credits, ledger_entry_id, created_by, created_by_email)
-      values (${payment.id}, ${payment.userId}, ${input.amount}, ${payment.currency}, ${fromCents(credits)}, ${ledgerId}, ${staff.userId}, ${staff.email})
+      values (${payment.id}, ${payment.userId}, ${input.amount}, ${payment.currency}, ${credits}, ${ledgerId}, ${staff.userId}, ${staff.email})
       returning id::text`.execute(trx);
 
     // Fully refunded: the payment's status says so (its amount stays what was paid).
     let status = payment.status;
     const refundedStatus = payments.statuses.refunded;
-    if (refundedAfter === cents(payment.amount) && refundedStatus) {
+    if (compareDecimals(refundedAfter, payment.amount) === 0 && refundedStatus) {
       await sql`update ${writeTableOf(payments)} set ${columnOf(payments, 'status')} = ${refundedStatus} where ${keyOf(payments)} = ${payment.id}`.execute(trx);
       status = refundedStatus;
     }
     return {
       after: {
         payment: { ...before.payment, status },
-        refunded: fromCents(refundedAfter),
-        refund: { amount: fromCents(cents(input.amount)), credits: fromCents(-credits) },
+        refunded: refundedAfter,
+        refund: { amount: input.amount, credits: negateDecimal(credits) },
       },
       result: { refundId: rows[0].id, ledgerId },
     };
@@ -143,6 +153,26 @@ export interface RefundRow {
   ledgerEntryId: string | null;
   by: string;
   createdAt: string;
+}
+
+export interface RefundSummary {
+  rows: RefundRow[];
+  /** Major units refunded so far, and what can still be refunded. */
+  refunded: string;
+  remaining: string;
+  /** Completed or disputed with something left to refund. */
+  refundable: boolean;
+}
+
+/** A payment's refunds and what is left of it, for its page: the page renders, it does not subtract. */
+export async function getRefundSummary(
+  db: QueryExecutorProvider, staff: StaffContext, payment: { id: string; amount: string; currency: string | null; statusKey: string | null },
+): Promise<RefundSummary> {
+  const rows = await listRefunds(db, staff, payment.id);
+  const refunded = await refundedSoFar(db, payment.id);
+  const remaining = rescale(subtractDecimals(payment.amount, refunded), currencyDigits(payment.currency));
+  const refundable = (payment.statusKey === 'completed' || payment.statusKey === 'disputed') && compareDecimals(remaining, '0') > 0;
+  return { rows, refunded: rescale(refunded, currencyDigits(payment.currency)), remaining, refundable };
 }
 
 /** A payment's refunds recorded by Kontor, oldest first (bounded). */

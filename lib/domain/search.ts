@@ -11,6 +11,7 @@ import { validateMapping } from '@/lib/mapping/validate';
 import type { StaffContext } from '@/lib/auth';
 import { activeMapping, columnOf, displayIdent, displayTable, hasColumn, keyOf, tableOf, type Mapping, type TableRef } from '@/lib/mapping';
 import { GuardError } from '@/lib/guard/errors';
+import { formatStoredMoney } from '@/lib/money';
 
 export const SEARCH_KINDS = ['email', 'userId', 'name', 'providerRef', 'orderId', 'paymentId', 'taskId'] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
@@ -131,13 +132,13 @@ async function searchKind(db: QueryExecutorProvider, m: Mapping, kind: SearchKin
     const where = kind === 'paymentId' ? sql`p.${keyOf(payments)} = ${q}` : sql`${columnOf(payments, kind, 'p')} = ${q}`;
     const ref = hasColumn(payments, 'providerRef') ? sql`${columnOf(payments, 'providerRef', 'p')}::text` : sql`null::text`;
     const order = hasColumn(payments, 'orderId') ? sql`${columnOf(payments, 'orderId', 'p')}::text` : sql`null::text`;
-    const currency = hasColumn(payments, 'currency') ? sql`${columnOf(payments, 'currency', 'p')}::text` : sql`''`;
-    const { rows } = await sql<{ id: string; ref: string | null; order_id: string | null; amount: string; currency: string; status: string }>`
+    const currency = hasColumn(payments, 'currency') ? sql`${columnOf(payments, 'currency', 'p')}::text` : sql`null::text`;
+    const { rows } = await sql<{ id: string; ref: string | null; order_id: string | null; amount: string; currency: string | null; status: string }>`
       select p.${keyOf(payments)}::text as id, ${ref} as ref, ${order} as order_id, ${columnOf(payments, 'amount', 'p')}::text as amount,
              ${currency} as currency, ${columnOf(payments, 'status', 'p')}::text as status
         from ${tableOf(payments)} p where ${where} limit ${PER_KIND}`.execute(db);
     return rows.map((r) => ({
-      kind, href: `/payments/${r.id}`, title: `Payment ${r.order_id ?? r.id}`, detail: `${r.amount} ${r.currency} · ${r.status}${r.ref ? ` · ${r.ref}` : ''}`,
+      kind, href: `/payments/${r.id}`, title: `Payment ${r.order_id ?? r.id}`, detail: `${formatStoredMoney(r.amount, payments.amountUnit, r.currency)} · ${r.status}${r.ref ? ` · ${r.ref}` : ''}`,
     }));
   }
   const tasks = m.tasks!;

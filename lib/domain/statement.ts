@@ -1,13 +1,16 @@
 /**
  * The credits statement: for a period [from, to), opening balance + grants - spends +/- adjustments
  * - refunds - expiries (+/- anything of another type) = closing balance, in total, per day and per user,
- * and the as-of balance of a user at any moment, replayed from the ledger. All sums in SQL numeric.
+ * and the as-of balance of a user at any moment, replayed from the ledger. All sums in SQL numeric,
+ * returned as exact strings at the credits scale (creditScale: the user page shows the same strings).
  */
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { z } from 'zod';
 import { isCalendarDay } from '@/lib/filters';
 import type { StaffContext } from '@/lib/auth';
 import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
+import { creditScale } from '@/lib/domain/money-sql';
+import { rescale, subtractDecimals } from '@/lib/money';
 
 export const STATEMENT_COLUMNS = ['opening', 'grants', 'spends', 'adjustments', 'refunds', 'expiries', 'other', 'closing'] as const;
 export type StatementColumn = (typeof STATEMENT_COLUMNS)[number];
@@ -84,8 +87,8 @@ function figures(mapping: Mapping, period: Period) {
     coalesce(sum(${amount}) filter (where ${at} < ${period.to}), 0) as closing`;
 }
 
-const asText = (r: Record<string, unknown>) =>
-  Object.fromEntries(STATEMENT_COLUMNS.map((c) => [c, Number(r[c] ?? 0).toFixed(2)])) as StatementFigures;
+const asText = (r: Record<string, unknown>, scale: number) =>
+  Object.fromEntries(STATEMENT_COLUMNS.map((c) => [c, rescale(String(r[c] ?? '0'), scale)])) as StatementFigures;
 
 export interface StatementDay extends StatementFigures { day: string }
 
@@ -93,6 +96,7 @@ export interface StatementDay extends StatementFigures { day: string }
 export async function getStatement(db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period) {
   assertCan(staff);
   const ledger = ledgerOf(mapping);
+  const scale = await creditScale(db, mapping);
   const at = columnOf(ledger, 'createdAt', 'l');
   const { rows: [total] } = await sql<Record<StatementColumn, string>>`
     select ${figures(mapping, period)} from ${tableOf(ledger)} l where ${at} < ${period.to}`.execute(db);
@@ -111,7 +115,7 @@ export async function getStatement(db: QueryExecutorProvider, staff: StaffContex
            coalesce(act.refunds, 0) as refunds, coalesce(act.expiries, 0) as expiries, coalesce(act.other, 0) as other,
            ${total.opening}::numeric + coalesce(sum(act.closing - act.opening) over (order by days.day rows between unbounded preceding and current row), 0) as closing
       from days left join act using (day) order by days.day`.execute(db);
-  return { total: asText(total), days: rows.map((r) => ({ day: r.day, ...asText(r) })) };
+  return { total: asText(total, scale), days: rows.map((r) => ({ day: r.day, ...asText(r, scale) })) };
 }
 
 export const STATEMENT_USER_SORTS = ['user', ...STATEMENT_COLUMNS] as const;
@@ -146,8 +150,8 @@ export function statementUsersQuery(
      ${q.page ? sql`limit ${q.page.limit} offset ${q.page.offset}` : sql``}`;
 }
 
-export function toStatementUserRow(r: Record<StatementColumn, string> & { user_id: string; email: string | null }): StatementUserRow {
-  return { userId: r.user_id, email: r.email, ...asText(r) };
+export function toStatementUserRow(r: Record<StatementColumn, string> & { user_id: string; email: string | null }, scale: number): StatementUserRow {
+  return { userId: r.user_id, email: r.email, ...asText(r, scale) };
 }
 
 /** Per user, for users with a balance or activity in the period: paged, sorted by a whitelisted key. */
@@ -157,10 +161,15 @@ export async function listStatementUsers(
 ): Promise<{ rows: StatementUserRow[]; total: number }> {
   assertCan(staff);
   const { rows } = await statementUsersQuery(mapping, period, { ...q, page: { limit: q.limit, offset: q.offset } }).execute(db);
-  return { rows: rows.map(toStatementUserRow), total: Number(rows[0]?.total ?? 0) };
+  const scale = await creditScale(db, mapping);
+  return { rows: rows.map((r) => toStatementUserRow(r, scale)), total: Number(rows[0]?.total ?? 0) };
 }
 
 export interface ReplayEntry { id: string; at: string; type: string | null; amount: string; balance: string }
+
+const replayEntry = (r: { id: string; at: Date; type: string | null; amount: string; balance: string }, scale: number): ReplayEntry => ({
+  id: r.id, at: r.at.toISOString(), type: r.type, amount: rescale(r.amount, scale), balance: rescale(r.balance, scale),
+});
 
 /** A user's balance at `at` (entries created at or before it) and the last entries that led there. */
 export async function asOfBalance(db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, userId: string, at: Date, limit = 50) {
@@ -175,10 +184,11 @@ export async function asOfBalance(db: QueryExecutorProvider, staff: StaffContext
              count(*) over ()::text as n
         from ${tableOf(ledger)} l where ${c('userId')} = ${userId} and ${c('createdAt')} <= ${at}
     ) r order by at desc, id desc limit ${limit}`.execute(db);
+  const scale = await creditScale(db, mapping);
   return {
-    balance: Number(rows[0]?.balance ?? 0).toFixed(2),
+    balance: rescale(rows[0]?.balance ?? '0', scale),
     entries: rows.length ? Number(rows[0].n) : 0,
-    recent: rows.map((r) => ({ id: r.id, at: r.at.toISOString(), type: r.type, amount: Number(r.amount).toFixed(2), balance: Number(r.balance).toFixed(2) })),
+    recent: rows.map((r) => replayEntry(r, scale)),
   };
 }
 
@@ -196,8 +206,12 @@ export async function getAccountSummary(db: QueryExecutorProvider, staff: StaffC
   const { rows: [r] } = await sql<{ cached: string | null; email: string | null; sum: string; n: string }>`
     select ${cachedSql} as cached, ${emailSql} as email, coalesce(sum(l.${columnOf(ledger, 'amount')}), 0)::text as sum, count(*)::text as n
       from ${tableOf(ledger)} l where l.${columnOf(ledger, 'userId')} = ${userId}`.execute(db);
-  const drift = r.cached === null ? null : ((Math.round(Number(r.cached) * 100) - Math.round(Number(r.sum) * 100)) / 100).toFixed(2);
-  return { userId, email: r.email, cached: r.cached === null ? null : Number(r.cached).toFixed(2), ledgerSum: Number(r.sum).toFixed(2), drift, entries: Number(r.n) };
+  const scale = await creditScale(db, mapping);
+  const drift = r.cached === null ? null : rescale(subtractDecimals(r.cached, r.sum), scale);
+  return {
+    userId, email: r.email, cached: r.cached === null ? null : rescale(r.cached, scale), ledgerSum: rescale(r.sum, scale),
+    drift, entries: Number(r.n),
+  };
 }
 
 /** Named ledger entries of one user (a finding's), at most 50, oldest first. */
@@ -212,5 +226,6 @@ export async function getEntries(db: QueryExecutorProvider, staff: StaffContext,
              sum(l.${columnOf(ledger, 'amount')}) over (order by l.${columnOf(ledger, 'createdAt')}, l.${keyOf(ledger)})::text as balance
         from ${tableOf(ledger)} l where l.${columnOf(ledger, 'userId')} = ${userId}
     ) r where r.id = any(${ids.slice(0, 50)}::text[]) order by at, id`.execute(db);
-  return rows.map((r) => ({ id: r.id, at: r.at.toISOString(), type: r.type, amount: Number(r.amount).toFixed(2), balance: Number(r.balance).toFixed(2) }));
+  const scale = await creditScale(db, mapping);
+  return rows.map((r) => replayEntry(r, scale));
 }

@@ -3,13 +3,17 @@
  * the credits those users consumed (spend entries) and the revenue behind those credits (each user's
  * paid price per credit: paid payments' amount / credits; credits given for free carry no revenue).
  * Margin = revenue - provider cost. Per model, a user's revenue is shared among the models in
- * proportion to what each cost for that user. Payment amounts are summed at face value, whatever
- * their currency; provider costs are in USD.
+ * proportion to what each cost for that user. Payment amounts are summed in major units (a minor-unit
+ * column divided by its currency's exponent), whatever their currency; provider costs are in USD.
+ * Figures are exact decimal strings: sums at their column's scale (credits at the credits scale, costs
+ * with at least 4 decimals), shares and revenue (divisions) rounded half up on their digits.
  */
 import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import type { StaffContext } from '@/lib/auth';
 import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
 import type { Period } from '@/lib/domain/statement';
+import { creditScale, majorAmountSql } from '@/lib/domain/money-sql';
+import { addDecimals, rescale, roundDecimal, subtractDecimals } from '@/lib/money';
 
 export const USAGE_FIGURES = ['cost', 'credits', 'revenue', 'margin'] as const;
 export interface UsageFigures { cost: string; credits: string; revenue: string; margin: string }
@@ -41,7 +45,7 @@ function base(mapping: Mapping, period: Period, grain: Grain): RawBuilder<unknow
   const paid = p ? (['completed', 'refunded', 'disputed'] as const).map((s) => p.statuses[s]).filter((s): s is string => Boolean(s)) : [];
   const price = p && hasColumn(p, 'credits')
     ? sql`select p.${columnOf(p, 'userId')} as uid,
-                 sum(p.${columnOf(p, 'amount')}) ${p.amountUnit === 'minor' ? sql`/ 100.0` : sql``} / nullif(sum(p.${columnOf(p, 'credits')}), 0) as per_credit
+                 sum(${majorAmountSql(p, 'p')}) / nullif(sum(p.${columnOf(p, 'credits')}), 0) as per_credit
             from ${tableOf(p)} p where p.${columnOf(p, 'status')}::text = any(${paid}::text[]) group by 1`
     : sql`select l.${columnOf(l, 'userId')} as uid, null::numeric as per_credit from ${tableOf(l)} l where false`;
   const spend = l.types.spend && hasColumn(l, 'type') ? sql`l.${columnOf(l, 'type')} = ${l.types.spend}` : sql`l.${columnOf(l, 'amount')} < 0`;
@@ -85,11 +89,16 @@ async function roomy(db: QueryExecutorProvider) {
   await sql`select set_config('work_mem', '64MB', true)`.execute(db);
 }
 
-const money = (v: unknown, digits = 2) => Number(v ?? 0).toFixed(digits);
-const figures = (r: { cost: unknown; credits: unknown; revenue: unknown }): UsageFigures => ({
-  cost: money(r.cost, 4), credits: money(r.credits), revenue: money(r.revenue, 4),
-  margin: (Number(r.revenue ?? 0) - Number(r.cost ?? 0)).toFixed(4),
-});
+const USD_DECIMALS = 4;
+/** Exact figures: `shared` when credits are a share (a division) and so rounded to the credits scale. */
+const figures = (r: { cost: string; credits: string; revenue: string }, scale: number, shared = false): UsageFigures => {
+  const cost = rescale(r.cost, USD_DECIMALS);
+  const revenue = roundDecimal(r.revenue, USD_DECIMALS);
+  return {
+    cost, credits: shared ? roundDecimal(r.credits, scale) : rescale(r.credits, scale), revenue,
+    margin: rescale(subtractDecimals(revenue, cost), USD_DECIMALS),
+  };
+};
 
 /** Per day of the period, and the period's totals (the sum of the days). */
 export async function getUsageByDay(db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period) {
@@ -101,9 +110,11 @@ export async function getUsageByDay(db: QueryExecutorProvider, staff: StaffConte
                                                         ${period.to}::timestamptz at time zone 'UTC' - interval '1 day', interval '1 day') d)
     select days.day::text as day, coalesce(c.cost, 0)::text as cost, coalesce(r.credits, 0)::text as credits, coalesce(r.revenue, 0)::text as revenue
       from days left join cost c using (day) left join consumed r using (day) order by days.day`.execute(db);
-  const days: UsageDay[] = rows.map((r) => ({ day: r.day, ...figures(r) }));
-  const sum = (k: 'cost' | 'credits' | 'revenue') => rows.reduce((s, r) => s + Number(r[k]), 0);
-  return { days, total: figures({ cost: sum('cost'), credits: sum('credits'), revenue: sum('revenue') }) };
+  const scale = await creditScale(db, mapping);
+  const days: UsageDay[] = rows.map((r) => ({ day: r.day, ...figures(r, scale) }));
+  // The totals add the days as shown, so the screen and the CSV add up.
+  const sum = (k: 'cost' | 'credits' | 'revenue') => addDecimals('0', ...days.map((d) => d[k]));
+  return { days, total: figures({ cost: sum('cost'), credits: sum('credits'), revenue: sum('revenue') }, scale) };
 }
 
 type UsageUserQuery = { sort: UsageUserSort; desc: boolean; filter: string; negativeOnly?: boolean; page?: { limit: number; offset: number } };
@@ -134,7 +145,7 @@ export function usageUsersQuery(mapping: Mapping, period: Period, q: UsageUserQu
      ${q.page ? sql`limit ${q.page.limit} offset ${q.page.offset}` : sql``}`;
 }
 
-export const toUsageUser = (r: UsageUserSqlRow): UsageUser => ({ userId: r.uid, email: r.email, calls: Number(r.calls), ...figures(r) });
+export const toUsageUser = (r: UsageUserSqlRow, scale: number): UsageUser => ({ userId: r.uid, email: r.email, calls: Number(r.calls), ...figures(r, scale) });
 
 /** Per user: paged, sorted by a whitelisted key; `negativeOnly` keeps the users whose margin is below zero. */
 export async function listUsageByUser(
@@ -144,7 +155,8 @@ export async function listUsageByUser(
   assertCanReadUsage(staff);
   await roomy(db);
   const { rows } = await usageUsersQuery(mapping, period, { ...q, page: { limit: q.limit, offset: q.offset } }).execute(db);
-  return { rows: rows.map(toUsageUser), total: Number(rows[0]?.total ?? 0) };
+  const scale = await creditScale(db, mapping);
+  return { rows: rows.map((r) => toUsageUser(r, scale)), total: Number(rows[0]?.total ?? 0) };
 }
 
 /** Per provider and model (a few hundred at most), worst margin first. Revenue is shared by each user's cost. */
@@ -162,5 +174,6 @@ export async function getUsageByModel(db: QueryExecutorProvider, staff: StaffCon
            coalesce(sum(pu.revenue * m.cost / nullif(uc.cost, 0)), 0)::text as revenue
       from m left join user_cost uc using (uid) left join per_user pu using (uid)
      group by 1, 2 order by sum(coalesce(pu.revenue * m.cost / nullif(uc.cost, 0), 0)) - sum(m.cost), 1, 2 limit 500`.execute(db);
-  return rows.map((r) => ({ provider: r.provider, model: r.model, calls: Number(r.calls), tokens: Number(r.tokens), ...figures(r) }));
+  const scale = await creditScale(db, mapping);
+  return rows.map((r) => ({ provider: r.provider, model: r.model, calls: Number(r.calls), tokens: Number(r.tokens), ...figures(r, scale, true) }));
 }

@@ -8,7 +8,8 @@ import type { StaffContext } from '@/lib/auth';
 import { activeMapping, columnOf, hasColumn, keyOf, tableOf } from '@/lib/mapping';
 import { GuardError } from '@/lib/guard/errors';
 import { ledgerEntries, type LedgerEntryRow } from '@/lib/domain/payments';
-import { cents, fromCents } from '@/lib/domain/payments-common';
+import { creditScale } from '@/lib/domain/money-sql';
+import { addDecimals, compareDecimals, rescale, subtractDecimals } from '@/lib/money';
 
 export interface AuthIdentity {
   signedUpAt: string | null;
@@ -79,22 +80,24 @@ export async function getUserProfile(db: QueryExecutorProvider, staff: StaffCont
   const row = rows[0];
   if (!row) return null;
 
+  // Balances at the credits scale, exactly as stored: the finance account page shows the same strings.
+  const scale = await creditScale(db, activeMapping());
   let ledgerBalance: string | null = null;
   if (ledger && staff.can('credits.read')) {
     const r = await sql<{ s: string }>`
       select coalesce(sum(${columnOf(ledger, 'amount')}), 0)::text as s from ${tableOf(ledger)} where ${columnOf(ledger, 'userId')} = ${id}`.execute(db);
-    ledgerBalance = fromCents(cents(r.rows[0].s));
+    ledgerBalance = rescale(r.rows[0].s, scale);
   }
-  const cachedBalance = row.credits === null || !staff.can('credits.read') ? null : fromCents(cents(row.credits));
-  const drift = cachedBalance !== null && ledgerBalance !== null && cachedBalance !== ledgerBalance
-    ? fromCents(cents(cachedBalance) - cents(ledgerBalance)) : null;
+  const cachedBalance = row.credits === null || !staff.can('credits.read') ? null : rescale(row.credits, scale);
+  const drift = cachedBalance !== null && ledgerBalance !== null && compareDecimals(cachedBalance, ledgerBalance) !== 0
+    ? rescale(subtractDecimals(cachedBalance, ledgerBalance), scale) : null;
 
   let taskTotals: UserProfile['tasks'] = null;
   if (tasks && hasColumn(tasks, 'userId') && staff.can('tasks.read')) {
     const cost = hasColumn(tasks, 'cost') ? sql`coalesce(sum(${columnOf(tasks, 'cost')}), 0)::text` : sql`null::text`;
     const r = await sql<{ n: string; cost: string | null }>`
       select count(*)::text as n, ${cost} as cost from ${tableOf(tasks)} where ${columnOf(tasks, 'userId')} = ${id}`.execute(db);
-    taskTotals = { count: Number(r.rows[0].n), cost: r.rows[0].cost ?? '0' };
+    taskTotals = { count: Number(r.rows[0].n), cost: rescale(r.rows[0].cost ?? '0', scale) };
   }
 
   let api: UserProfile['apiCosts'] = null;
@@ -108,7 +111,7 @@ export async function getUserProfile(db: QueryExecutorProvider, staff: StaffCont
     const byModel = r.rows.map((x) => ({ provider: x.provider, model: x.model, calls: Number(x.n), costUsd: x.cost }));
     api = {
       calls: byModel.reduce((n, x) => n + x.calls, 0),
-      costUsd: byModel.reduce((s, x) => s + Number(x.costUsd), 0).toFixed(4),
+      costUsd: addDecimals('0.0000', ...byModel.map((x) => x.costUsd)),
       byModel,
     };
   }
@@ -153,8 +156,9 @@ export async function listUserTasks(db: QueryExecutorProvider, staff: StaffConte
       from ${tableOf(tasks)} t where ${where}
      order by t.${columnOf(tasks, 'createdAt')} desc, t.${keyOf(tasks)} desc limit ${q.limit} offset ${q.offset}`.execute(db);
   const total = await sql<{ n: string }>`select count(*)::text as n from ${tableOf(tasks)} t where ${where}`.execute(db);
+  const scale = await creditScale(db, activeMapping());
   return {
-    rows: rows.map((r): UserTaskRow => ({ id: r.id, type: r.type, status: r.status, cost: r.cost, error: r.error, createdAt: r.created_at.toISOString() })),
+    rows: rows.map((r): UserTaskRow => ({ id: r.id, type: r.type, status: r.status, cost: r.cost === null ? null : rescale(r.cost, scale), error: r.error, createdAt: r.created_at.toISOString() })),
     total: Number(total.rows[0].n),
   };
 }

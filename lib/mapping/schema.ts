@@ -86,6 +86,12 @@ export const ledgerConcept = concept(
    * edits must update the balance themselves, in the same transaction).
    */
   balanceUpdate: z.enum(['trigger', 'app']).default('trigger'),
+  /**
+   * Decimals credits show with (balances, ledger amounts, charges). Absent: the ledger amount column's
+   * numeric scale from the catalog (numeric(10,3): 3; integers: 0), else 2. Digits beyond it that are
+   * not zero are shown, never rounded (lib/money.ts).
+   */
+  scale: z.number().int().min(0).max(20).optional(),
 });
 
 export const taskCostConfigsConcept = concept(

@@ -9,8 +9,8 @@ import { attempt } from '@/app/(console)/_lib/attempt';
 import { Section } from '@/app/(console)/_components/section';
 import { PaymentsTable } from '@/app/(console)/payments/_components/payments-table';
 import { PaymentFiltersForm } from '@/app/(console)/payments/_components/payment-filters';
-import { groupDigits } from '@/app/(console)/users/_components/format';
 import { getMappingCheck } from '@/app/(console)/_lib/mapping';
+import { formatMoney } from '@/lib/money';
 
 export const metadata: Metadata = { title: 'Payments' };
 
@@ -53,7 +53,7 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
             {totals.value.byCurrency.map((c) => (
               <div key={c.currency ?? 'none'}>
                 <dt className="text-ink-muted">{c.currency ?? 'No currency'} ({formatCount(c.count)})</dt>
-                <dd className="text-xl font-semibold tabular-nums">{groupDigits(c.amount)}</dd>
+                <dd className="text-xl font-semibold tabular-nums">{formatMoney(c.amount, c.currency)}</dd>
               </div>
             ))}
           </dl>

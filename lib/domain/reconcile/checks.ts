@@ -8,6 +8,7 @@ import { columnOf, hasColumn, keyOf, tableOf, taskBillable, type Mapping } from 
 import { parseColumn } from '@/lib/mapping/sql';
 import type { Trx } from '@/lib/guard/define';
 import type { DiscrepancyKind, Finding } from '@/lib/domain/reconcile/kinds';
+import { compareDecimals, negateDecimal, rescale, subtractDecimals } from '@/lib/money';
 
 export type Concepts = ReturnType<typeof financeConcepts>;
 
@@ -150,13 +151,13 @@ export async function balanceFindings(trx: Trx, c: Concepts, accounts: RawBuilde
       }));
       continue;
     }
-    if (r.cached !== null && Number(r.cached) !== Number(r.total)) {
+    if (r.cached !== null && compareDecimals(r.cached, r.total) !== 0) {
       out.push(row('balance_drift', {
         userId: r.user_id, expected: r.total, actual: r.cached,
-        detail: `Cached balance ${r.cached}, ledger sum ${r.total} (drift ${(Number(r.cached) - Number(r.total)).toFixed(2)}).`,
+        detail: `Cached balance ${r.cached}, ledger sum ${r.total} (drift ${subtractDecimals(r.cached, r.total)}).`,
       }));
     }
-    if (Number(r.total) < 0) {
+    if (compareDecimals(r.total, '0') < 0) {
       out.push(row('negative_balance', { userId: r.user_id, expected: '0', actual: r.total, detail: `The ledger sum is ${r.total}.` }));
     }
   }
@@ -272,9 +273,10 @@ export async function taskFindings(trx: Trx, c: Concepts, candidates?: string[])
   const ids = await entryIds(trx, c, 'taskId', ledger.types.spend!, tKey, rows.filter((r) => r.charged).map((r) => r.task_id));
   return rows.map((r) => {
     const e = ids.get(r.task_id);
-    const base = { taskId: r.task_id, userId: r.user_id ?? e?.userId ?? null, entryIds: e?.ids ?? [], actual: (-Number(r.spent)).toFixed(2) };
-    const expected = r.cost === null ? null : r.billable ? Number(r.cost).toFixed(2) : '0.00';
-    if (r.status === st.complete && Number(r.spent) === 0) {
+    const base = { taskId: r.task_id, userId: r.user_id ?? e?.userId ?? null, entryIds: e?.ids ?? [], actual: rescale(negateDecimal(r.spent), 2) };
+    // Exact, at least 2 decimals (a numeric(10,3) ledger keeps its third).
+    const expected = r.cost === null ? null : r.billable ? rescale(r.cost, 2) : '0.00';
+    if (r.status === st.complete && compareDecimals(r.spent, '0') === 0) {
       return row('completed_task_not_charged', { ...base, expected, detail: `Complete and billable (cost ${r.cost}); nothing was charged.` });
     }
     if (r.status !== st.complete) {

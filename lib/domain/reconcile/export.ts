@@ -11,6 +11,7 @@ import { parseTableQuery, type SearchParams, type TableSpec } from '@/components
 import { DISCREPANCY_KINDS } from '@/lib/domain/reconcile/kinds';
 import { findingsQuery, FINDING_SORTS, toFindingView, type FindingSort } from '@/lib/domain/reconcile/read';
 import { csvFromCursor, csvFromRows, type CsvConnect } from '@/lib/domain/reconcile/csv';
+import { creditScale } from '@/lib/domain/money-sql';
 import {
   getStatement, parsePeriod, STATEMENT_COLUMNS, STATEMENT_USER_SORTS, statementUsersQuery, toStatementUserRow, type StatementUserSort,
 } from '@/lib/domain/statement';
@@ -70,13 +71,14 @@ export async function financeCsv(
     }
     case 'statement-users': {
       const q = parseTableQuery(params, STATEMENT_USERS_SPEC);
+      const scale = await creditScale(ctx.db, ctx.mapping);
       return {
         filename: `statement-users-${span}.csv`,
         body: csvFromCursor({
           connect: ctx.connect,
           query: statementUsersQuery(ctx.mapping, period, { sort: q.sort.id, desc: q.sort.desc, filter: q.q }).compile(ctx.db),
           header: ['user_id', 'email', ...STATEMENT_COLUMNS],
-          toCells: (r) => { const u = toStatementUserRow(r); return [u.userId, u.email, ...STATEMENT_COLUMNS.map((c) => u[c])]; },
+          toCells: (r) => { const u = toStatementUserRow(r, scale); return [u.userId, u.email, ...STATEMENT_COLUMNS.map((c) => u[c])]; },
         }),
       };
     }
@@ -86,13 +88,14 @@ export async function financeCsv(
     }
     case 'usage-users': {
       const q = parseTableQuery(params, USAGE_USERS_SPEC);
+      const scale = await creditScale(ctx.db, ctx.mapping);
       return {
         filename: `usage-users-${span}.csv`,
         body: csvFromCursor({
           connect: ctx.connect,
           query: usageUsersQuery(ctx.mapping, period, { sort: q.sort.id, desc: q.sort.desc, filter: q.q, negativeOnly: negativeParam(params) }).compile(ctx.db),
           header: ['user_id', 'email', 'calls', 'cost_usd', 'credits', 'revenue', 'margin'],
-          toCells: (r) => { const u = toUsageUser(r); return [u.userId, u.email, u.calls, u.cost, u.credits, u.revenue, u.margin]; },
+          toCells: (r) => { const u = toUsageUser(r, scale); return [u.userId, u.email, u.calls, u.cost, u.credits, u.revenue, u.margin]; },
         }),
       };
     }

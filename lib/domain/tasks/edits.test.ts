@@ -139,7 +139,7 @@ test('bulk requeue: the preview count equals the rows changed, the audit row lis
 test('bulk requeue of a billable set shows the credits rerunning them costs', async () => {
   const input = { status: 'failed', taskType: 'lora_training' };
   const { rows } = await sql<{ n: string; cost: string }>`
-    select count(*)::text as n, sum(cost)::numeric(14, 2)::text as cost from public.tasks where status = 'Failed' and task_type = 'lora_training'`.execute(f.db);
+    select count(*)::text as n, sum(cost)::text as cost from public.tasks where status = 'Failed' and task_type = 'lora_training'`.execute(f.db);
   const { preview } = await previewEdit(bulkRequeueTasks, f.staff.admin, input, f.opts);
   const changed = Object.fromEntries(preview.changes.map((c) => [c.path, c.after]));
   assert.equal(changed.tasksChanged, Number(rows[0].n));

@@ -20,6 +20,8 @@ import {
 } from '@/lib/domain/tasks/model';
 import { STUCK_DEFAULTS } from '@/lib/domain/tasks/stuck';
 import { rowKeySchema } from '@/lib/mapping/keys';
+import { creditScale } from '@/lib/domain/money-sql';
+import { rescale } from '@/lib/money';
 
 /** At most this many tasks per bulk edit. */
 export const BULK_MAX = 500;
@@ -195,13 +197,13 @@ interface BulkState {
   taskIds: string[];
 }
 
-/** The rerun cost of tasks `t`: their stored cost, where their type is billable. */
+/** The rerun cost of tasks `t`: their stored cost, where their type is billable (exact; shown at the credits scale). */
 function rerunCost(m: QueueModel): RawBuilder<unknown> {
   const costs = m.costs;
   const billable = costs && hasColumn(costs, 'billable') && hasColumn(m.tasks, 'taskType')
     ? sql`coalesce((select c.${sql.id(costs.columns.billable!)} from ${tableOf(costs)} c where c.${sql.id(costs.columns.taskType)}::text = ${tcol(m, 'taskType')}::text limit 1), true)`
     : sql`true`;
-  return sql`coalesce(sum(case when ${billable} then coalesce(${tcol(m, 'cost')}, 0) else 0 end), 0)::numeric(14, 2)::text`;
+  return sql`coalesce(sum(case when ${billable} then coalesce(${tcol(m, 'cost')}, 0) else 0 end), 0)::text`;
 }
 
 function bulkEdit(action: Action) {
@@ -250,7 +252,7 @@ function bulkEdit(action: Action) {
         ...before,
         status: requireStatus(m, TO[action]),
         tasksChanged: before.taskIds.length,
-        rerunCredits: action === 'requeue' ? cost[0].cost : null,
+        rerunCredits: action === 'requeue' ? rescale(cost[0].cost, await creditScale(trx, activeMapping())) : null,
       };
       return { after, result: { count: before.taskIds.length, taskIds: before.taskIds } };
     },

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { queueModel, stateOf, statusIn, taskKey, taskTable, tcol, type QueueModel, type TaskState } from '@/lib/domain/tasks/model';
 import { columnOf, hasColumn, tableOf, type Mapping } from '@/lib/mapping';
 import { anyRowKey, looksLikeUuid } from '@/lib/mapping/keys';
+import { addDecimals, rescale } from '@/lib/money';
 
 export const TASK_SORTS = ['created', 'updated', 'type', 'status', 'cost', 'attempts'] as const;
 export type TaskSort = (typeof TASK_SORTS)[number];
@@ -192,6 +193,6 @@ export async function getTask(db: QueryExecutorProvider, mapping: Mapping, id: s
     attempts: r.attempts, cost: r.cost, createdAt: new Date(r.created_at).toISOString(), updatedAt: iso(r.updated_at),
     params: r.params, errorMessage: r.error_message, startedAt: iso(r.started_at), processedAt: iso(r.processed_at),
     waitSeconds: secs(r.started_at, r.created_at), runSeconds: secs(r.processed_at, r.started_at),
-    ledger, charged: ledger.reduce((n, e) => n + Number(e.amount), 0).toFixed(2), billable,
+    ledger, charged: rescale(addDecimals('0', ...ledger.map((e) => e.amount)), 2), billable,
   };
 }

@@ -7,6 +7,7 @@
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { at, queueModel, rawStatus, statusIn, taskKey, taskTable, tcol } from '@/lib/domain/tasks/model';
 import { columnOf, hasColumn, tableOf, taskBillable, type Mapping } from '@/lib/mapping';
+import { addDecimals, negateDecimal, rescale } from '@/lib/money';
 
 export const MONEY_KINDS = ['failed_task_charged', 'cancelled_task_charged', 'completed_task_not_charged'] as const;
 export type MoneyKind = (typeof MONEY_KINDS)[number];
@@ -77,12 +78,13 @@ export async function findMoneyIssues(
 
   return rows.map((r) => {
     const kind: MoneyKind = r.status === complete ? 'completed_task_not_charged' : r.status === failed ? 'failed_task_charged' : 'cancelled_task_charged';
+    // Exact strings: what would settle the task (charge its cost, or refund what was charged).
     const correction = kind === 'completed_task_not_charged'
-      ? (-(Number(r.cost ?? 0) + Number(r.charged))).toFixed(2)
-      : (-Number(r.charged)).toFixed(2);
+      ? rescale(negateDecimal(addDecimals(r.cost ?? '0', r.charged)), 2)
+      : rescale(negateDecimal(r.charged), 2);
     return {
       kind, taskId: r.id, taskType: r.task_type, status: r.status, userId: r.user_id,
-      createdAt: new Date(r.created_at).toISOString(), cost: r.cost, charged: Number(r.charged).toFixed(2), correction,
+      createdAt: new Date(r.created_at).toISOString(), cost: r.cost, charged: rescale(r.charged, 2), correction,
     };
   });
 }

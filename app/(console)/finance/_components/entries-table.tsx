@@ -3,8 +3,9 @@ import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
 import type { TableQuery } from '@/components/data-table/query';
 import type { ReplayEntry } from '@/lib/domain/statement';
-import { formatCredits, formatWhen } from '@/app/(console)/finance/_components/format';
+import { formatCredits } from '@/lib/money';
 import { ReverseEntry } from '@/app/(console)/finance/_components/ledger-edits';
+import { formatWhen } from '@/components/ui/format';
 
 type Row = ReplayEntry & { canReverse: boolean };
 const col = dataTableColumns<Row>();

@@ -5,7 +5,8 @@ import { dataTableColumns } from '@/components/data-table/features';
 import type { TableQuery } from '@/components/data-table/query';
 import { KIND_LABELS } from '@/lib/domain/reconcile/kinds';
 import type { FindingView } from '@/lib/domain/reconcile/read';
-import { formatCredits, shortId } from '@/app/(console)/finance/_components/format';
+import { formatCredits } from '@/lib/money';
+import { shortId } from '@/components/ui/format';
 
 const col = dataTableColumns<FindingView>();
 const link = 'font-mono text-accent underline-offset-2 hover:underline';

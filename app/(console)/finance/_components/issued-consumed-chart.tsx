@@ -3,16 +3,18 @@
  * SVG like the database and tasks charts: no chart library, no client JavaScript, theme colours. Screen
  * readers get a summary; the same numbers are in the table below it.
  */
-import { formatCredits } from '@/app/(console)/finance/_components/format';
+import { addDecimals, compareDecimals, formatCredits } from '@/lib/money';
 
-export interface ChartDay { day: string; issued: number; consumed: number }
+/** Exact decimal strings (the statement's); only the bars' heights are floats. */
+export interface ChartDay { day: string; issued: string; consumed: string }
 
 export function IssuedConsumedChart({ title, days }: { title: string; days: ChartDay[] }) {
-  const max = Math.max(1, ...days.flatMap((d) => [d.issued, d.consumed]));
+  const peak = days.flatMap((d) => [d.issued, d.consumed]).reduce((m, v) => (compareDecimals(v, m) > 0 ? v : m), '0');
+  const max = Math.max(1, Number(peak));
   const w = 100 / Math.max(1, days.length);
-  const issued = days.reduce((s, d) => s + d.issued, 0);
-  const consumed = days.reduce((s, d) => s + d.consumed, 0);
-  const summary = `${days.length} days: ${formatCredits(String(issued))} credits issued, ${formatCredits(String(consumed))} consumed.`;
+  const issued = addDecimals(...days.map((d) => d.issued));
+  const consumed = addDecimals(...days.map((d) => d.consumed));
+  const summary = `${days.length} days: ${formatCredits(issued)} credits issued, ${formatCredits(consumed)} consumed.`;
   return (
     <figure className="rounded-lg border border-line bg-surface p-4">
       <figcaption className="mb-2 flex flex-wrap items-baseline justify-between gap-2 text-sm">
@@ -20,13 +22,13 @@ export function IssuedConsumedChart({ title, days }: { title: string; days: Char
         <span className="text-ink-muted">
           <span className="me-1 inline-block size-2.5 rounded-sm bg-accent align-middle" aria-hidden="true" />issued
           <span className="ms-3 me-1 inline-block size-2.5 rounded-sm bg-warn align-middle" aria-hidden="true" />consumed
-          <span className="ms-3">peak {formatCredits(String(max))} / day</span>
+          <span className="ms-3">peak {formatCredits(peak)} / day</span>
         </span>
       </figcaption>
       <svg viewBox="0 0 100 40" preserveAspectRatio="none" className="h-40 w-full" role="img" aria-label={`${title}. ${summary}`}>
         {days.map((d, i) => {
-          const hi = (d.issued / max) * 38;
-          const hc = (d.consumed / max) * 38;
+          const hi = (Number(d.issued) / max) * 38;
+          const hc = (Number(d.consumed) / max) * 38;
           return (
             <g key={d.day}>
               <rect x={i * w + w * 0.08} width={w * 0.4} y={40 - hi} height={hi} className="fill-accent" />

@@ -4,6 +4,7 @@ import { useId, useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm/confirm-dialog';
 import type { CommitAction, PreviewAction } from '@/components/confirm/types';
 import { commitLedgerEditAction, previewLedgerEditAction } from '@/app/(console)/finance/actions';
+import { formatCredits, negateDecimal } from '@/lib/money';
 
 type Kind = 'adjust' | 'fixDrift' | 'reverse';
 
@@ -42,7 +43,7 @@ export function FixDrift({ userId, drift }: { userId: string; drift: string }) {
     <ConfirmDialog
       label="Fix drifted balance"
       title="Bring the cached balance to the ledger sum"
-      description={`The cached balance is ${drift} credits off its ledger. The ledger stays as it is (it is the record of money); the cache is recomputed from it.`}
+      description={`The cached balance is ${formatCredits(drift)} credits off its ledger. The ledger stays as it is (it is the record of money); the cache is recomputed from it.`}
       input={{ userId, drift }}
       fieldLabels={LABELS}
       {...bind('fixDrift')}
@@ -57,7 +58,7 @@ export function ReverseEntry({ entryId, amount }: { entryId: string; amount: str
       triggerLabel={`Reverse entry ${entryId}`}
       variant="ghost"
       title="Reverse this ledger entry"
-      description={`A compensating entry of ${(-Number(amount)).toFixed(2)} credits nets this one to zero; the original stays untouched.`}
+      description={`A compensating entry of ${formatCredits(negateDecimal(amount))} credits nets this one to zero; the original stays untouched.`}
       input={{ entryId, amount }}
       fieldLabels={LABELS}
       {...bind('reverse')}

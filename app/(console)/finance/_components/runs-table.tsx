@@ -4,7 +4,7 @@ import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
 import type { TableQuery } from '@/components/data-table/query';
 import type { RunView } from '@/lib/domain/reconcile/read';
-import { formatWhen } from '@/app/(console)/finance/_components/format';
+import { formatWhen } from '@/components/ui/format';
 
 const col = dataTableColumns<RunView>();
 

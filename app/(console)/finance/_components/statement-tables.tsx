@@ -4,7 +4,8 @@ import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
 import type { TableQuery } from '@/components/data-table/query';
 import { STATEMENT_COLUMNS, type StatementDay, type StatementUserRow } from '@/lib/domain/statement';
-import { formatCredits, shortId } from '@/app/(console)/finance/_components/format';
+import { formatCredits } from '@/lib/money';
+import { shortId } from '@/components/ui/format';
 
 const HEADERS: Record<(typeof STATEMENT_COLUMNS)[number], string> = {
   opening: 'Opening', grants: '+ Grants', spends: '− Spends', adjustments: '± Adjustments', refunds: '− Refunds',

@@ -5,7 +5,8 @@ import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
 import type { TableQuery } from '@/components/data-table/query';
 import type { UsageDay, UsageModel, UsageUser } from '@/lib/domain/usage-costs';
-import { formatCredits, formatUsd, shortId } from '@/app/(console)/finance/_components/format';
+import { formatCredits, formatUsd } from '@/lib/money';
+import { shortId } from '@/components/ui/format';
 
 const margin = (v: string) => <span className={clsx(Number(v) < 0 && 'font-medium text-danger')}>{formatUsd(v)}</span>;
 

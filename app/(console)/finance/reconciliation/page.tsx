@@ -18,7 +18,7 @@ import { RunsTable } from '@/app/(console)/finance/_components/runs-table';
 import { RunButtons } from '@/app/(console)/finance/_components/run-button';
 import { CsvLink } from '@/app/(console)/finance/_components/csv-link';
 import { MissingConcepts } from '@/app/(console)/finance/_components/missing';
-import { formatWhen } from '@/app/(console)/finance/_components/format';
+import { formatWhen } from '@/components/ui/format';
 
 export const metadata: Metadata = { title: 'Reconciliation' };
 

@@ -17,8 +17,9 @@ import { PeriodForm, periodLabel } from '@/app/(console)/finance/_components/per
 import { CsvLink } from '@/app/(console)/finance/_components/csv-link';
 import { IssuedConsumedChart } from '@/app/(console)/finance/_components/issued-consumed-chart';
 import { StatementDaysTable, StatementUsersTable } from '@/app/(console)/finance/_components/statement-tables';
-import { formatCredits, formatWhen } from '@/app/(console)/finance/_components/format';
+import { formatCredits } from '@/lib/money';
 import { anyRowKey } from '@/lib/mapping/keys';
+import { formatWhen } from '@/components/ui/format';
 
 export const metadata: Metadata = { title: 'Statement' };
 
@@ -92,7 +93,7 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
         <div className="grid gap-4 lg:grid-cols-[minmax(0,22rem)_1fr]">
           <Equation t={statement.total} />
           <IssuedConsumedChart title="Credits issued and consumed per day"
-            days={statement.days.map((d) => ({ day: d.day, issued: Number(d.grants), consumed: Number(d.spends) }))} />
+            days={statement.days.map((d) => ({ day: d.day, issued: d.grants, consumed: d.spends }))} />
         </div>
       </Section>
       <Section id="days" title="Per day" description="Each day opens where the day before closed.">

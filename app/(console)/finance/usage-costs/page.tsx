@@ -15,7 +15,7 @@ import { MissingConcepts } from '@/app/(console)/finance/_components/missing';
 import { PeriodForm, periodLabel } from '@/app/(console)/finance/_components/period-form';
 import { CsvLink } from '@/app/(console)/finance/_components/csv-link';
 import { UsageDaysTable, UsageModelsTable, UsageUsersTable } from '@/app/(console)/finance/_components/usage-tables';
-import { formatCredits, formatUsd } from '@/app/(console)/finance/_components/format';
+import { formatCredits, formatUsd } from '@/lib/money';
 
 export const metadata: Metadata = { title: 'Usage costs' };
 

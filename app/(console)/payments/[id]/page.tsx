@@ -8,16 +8,16 @@ import { isKeyTypeMismatch } from '@/db/errors';
 import { requireStaff } from '@/lib/auth';
 import { auditHistoryHref } from '@/lib/guard';
 import { getPayment } from '@/lib/domain/payments';
-import { listRefunds, refundedSoFar } from '@/lib/domain/refunds';
-import { cents, fromCents } from '@/lib/domain/payments-common';
+import { getRefundSummary } from '@/lib/domain/refunds';
 import type { TableQuery } from '@/components/data-table/query';
 import { Notice } from '@/components/ui/notice';
 import { Section } from '@/app/(console)/_components/section';
 import { LedgerTable } from '@/app/(console)/users/_components/user-tables';
 import { RefundsTable } from '@/app/(console)/payments/_components/refunds-table';
 import { DisputeControl, GrantControl, RefundControl } from '@/app/(console)/payments/_components/payment-edits';
-import { formatMoney, formatWhen } from '@/app/(console)/users/_components/format';
+import { formatCredits, formatMoney } from '@/lib/money';
 import { isDerived } from '@/lib/mapping/sql';
+import { formatWhen } from '@/components/ui/format';
 
 export const metadata: Metadata = { title: 'Payment' };
 
@@ -31,20 +31,18 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
   const data = await read(async (trx) => {
     const detail = await getPayment(trx, staff, id.data);
     if (!detail) return null;
-    return { detail, refunds: await listRefunds(trx, staff, id.data), refunded: await refundedSoFar(trx, id.data) };
+    return { detail, refunds: await getRefundSummary(trx, staff, detail.payment) };
   }).catch((err: unknown) => {
     if (isKeyTypeMismatch(err)) return null; // an integer id on a uuid-keyed product, or the reverse
     throw err;
   });
   if (!data) notFound();
-  const { detail: { payment: p, entries, grants }, refunds, refunded } = data;
-  const remaining = fromCents(cents(p.amount) - cents(refunded));
+  const { detail: { payment: p, entries, grants }, refunds: { rows: refunds, refunded, remaining, refundable } } = data;
   // Grants and refunds write ledger entries; the guarded edits take uuid keys (the Supabase products').
   // A product without a ledger (Seydam's, AetherCrown98's) or with integer keys gets the facts, not the edits.
   const { mapping } = await getMappingCheck();
   const editable = !isDerived(mapping.payments!);
   const ledgerKept = Boolean(mapping.ledger);
-  const refundable = (p.statusKey === 'completed' || p.statusKey === 'disputed') && cents(remaining) > 0n;
 
   return (
     <>
@@ -59,7 +57,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
       <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-1 rounded-lg border border-line bg-surface p-4 text-sm sm:grid-cols-[auto_1fr_auto_1fr]">
         <dt className="text-ink-muted">Amount</dt><dd className="tabular-nums">{formatMoney(p.amount, p.currency)}</dd>
         <dt className="text-ink-muted">Status</dt><dd>{p.status}</dd>
-        <dt className="text-ink-muted">Credits</dt><dd className="tabular-nums">{p.credits ?? '—'}</dd>
+        <dt className="text-ink-muted">Credits</dt><dd className="tabular-nums">{p.credits === null ? '—' : formatCredits(p.credits)}</dd>
         <dt className="text-ink-muted">Refunded</dt><dd className="tabular-nums">{formatMoney(refunded, p.currency)}</dd>
         <dt className="text-ink-muted">User</dt>
         <dd>{p.userId ? <Link href={`/users/${p.userId}`} className="text-accent underline underline-offset-4">{p.email ?? p.userId}</Link> : 'deleted user'}</dd>

@@ -4,6 +4,7 @@ import { useId, useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm/confirm-dialog';
 import type { CommitAction, PreviewAction } from '@/components/confirm/types';
 import { commitPaymentEditAction, previewPaymentEditAction } from '@/app/(console)/payments/actions';
+import { formatMoney } from '@/lib/money';
 
 type Kind = 'dispute' | 'refund' | 'grant';
 
@@ -32,7 +33,7 @@ export function RefundControl({ paymentId, currency, remaining }: { paymentId: s
       <ConfirmDialog
         label="Request refund"
         title="Refund this payment"
-        description={`A refund record and a negative ledger entry for the same share of the credits; the payment's amount is never changed. At most ${remaining} ${currency} remains refundable. Someone with payments.refund approves it.`}
+        description={`A refund record and a negative ledger entry for the same share of the credits; the payment's amount is never changed. At most ${formatMoney(remaining, currency)} remains refundable. Someone with payments.refund approves it.`}
         input={{ paymentId, amount: amount.trim(), currency }}
         fieldLabels={LABELS}
         disabled={!amount.trim()}

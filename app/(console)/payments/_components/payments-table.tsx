@@ -4,7 +4,8 @@ import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
 import type { TableQuery } from '@/components/data-table/query';
 import type { PaymentRow } from '@/lib/domain/payments';
-import { formatMoney, formatWhen } from '@/app/(console)/users/_components/format';
+import { formatCredits, formatMoney } from '@/lib/money';
+import { formatWhen } from '@/components/ui/format';
 
 export const FLAG_TEXT = { none: 'Paid, no credits', twice: 'Credited twice' } as const;
 
@@ -41,7 +42,7 @@ function columns(showUser: boolean) {
         })]
       : []),
     col.accessor('amount', { id: 'amount', header: 'Amount', cell: (c) => <span className="whitespace-nowrap">{formatMoney(c.getValue(), c.row.original.currency)}</span>, meta: { align: 'end' } }),
-    col.accessor('credits', { id: 'credits', header: 'Credits', cell: (c) => c.getValue() ?? '—', meta: { align: 'end' } }),
+    col.accessor('credits', { id: 'credits', header: 'Credits', cell: (c) => (c.getValue() === null ? '—' : formatCredits(c.getValue())), meta: { align: 'end' } }),
     col.accessor('status', { id: 'status', header: 'Status' }),
     col.accessor('method', { id: 'method', header: 'Method', cell: (c) => c.getValue() ?? '—' }),
     col.accessor('flag', { id: 'flag', header: 'Credits check', cell: (c) => <CreditFlagBadge flag={c.getValue()} /> }),

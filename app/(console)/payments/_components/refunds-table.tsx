@@ -3,13 +3,14 @@ import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
 import type { TableQuery } from '@/components/data-table/query';
 import type { RefundRow } from '@/lib/domain/refunds';
-import { formatMoney, formatWhen } from '@/app/(console)/users/_components/format';
+import { formatCredits, formatMoney } from '@/lib/money';
+import { formatWhen } from '@/components/ui/format';
 
 const col = dataTableColumns<RefundRow>();
 const columns = col.columns([
   col.accessor('createdAt', { id: 'created', header: 'When', cell: (c) => formatWhen(c.getValue()) }),
   col.accessor('amount', { id: 'amount', header: 'Amount', cell: (c) => formatMoney(c.getValue(), c.row.original.currency), meta: { align: 'end' } }),
-  col.accessor('credits', { id: 'credits', header: 'Credits taken back', meta: { align: 'end' } }),
+  col.accessor('credits', { id: 'credits', header: 'Credits taken back', cell: (c) => formatCredits(c.getValue()), meta: { align: 'end' } }),
   col.accessor('by', { id: 'by', header: 'Recorded by' }),
 ]);
 

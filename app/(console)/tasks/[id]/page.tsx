@@ -11,6 +11,7 @@ import { queueContext } from '@/app/(console)/tasks/_lib/queue';
 import { formatSeconds } from '@/app/(console)/tasks/_lib/format';
 import { TaskEdit } from '@/app/(console)/tasks/_components/task-edit';
 import { anyRowKey, keyCanHold } from '@/lib/mapping/keys';
+import { formatCredits } from '@/lib/money';
 
 export const metadata: Metadata = { title: 'Task' };
 
@@ -29,9 +30,9 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
   const settled = task.state === 'failed' || task.state === 'cancelled';
   const moneyNote =
     settled && Number(task.charged) < 0
-      ? `This task ${task.state} and was charged ${task.charged} credits: the user should get them back (a new ledger record, in finance).`
+      ? `This task ${task.state} and was charged ${formatCredits(task.charged)} credits: the user should get them back (a new ledger record, in finance).`
       : task.state === 'complete' && task.billable && Number(task.cost ?? 0) > 0 && Number(task.charged) >= 0
-        ? `This task completed and its type is billable, but it was never charged (${task.cost} credits).`
+        ? `This task completed and its type is billable, but it was never charged (${formatCredits(task.cost)} credits).`
         : null;
   return (
     <>
@@ -41,7 +42,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
           Task <span className="font-mono text-xl">{task.id}</span>
         </h1>
         <p className="text-sm text-ink-muted">
-          <span className="font-mono">{task.taskType ?? 'untyped'}</span> · {task.status} · attempts {task.attempts ?? '–'} · cost {task.cost ?? '–'}
+          <span className="font-mono">{task.taskType ?? 'untyped'}</span> · {task.status} · attempts {task.attempts ?? '–'} · cost {formatCredits(task.cost)}
           {task.userId ? <> · user <Link href={`/users/${task.userId}`} className={`font-mono ${link}`}>{task.userId}</Link></> : null}
           {' · '}<Link href={auditHistoryHref({ type: 'task', id: task.id })} className={link}>Audit log</Link>
         </p>
@@ -69,7 +70,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
       <Section id="params" title="Params">
         <pre tabIndex={0} className="overflow-x-auto rounded-lg border border-line bg-surface p-4 text-xs focus-visible:outline-2 focus-visible:outline-focus">{JSON.stringify(task.params, null, 2)}</pre>
       </Section>
-      <Section id="ledger" title="Ledger entries" description={`What this task moved in the user's credits: net ${task.charged}.`}>
+      <Section id="ledger" title="Ledger entries" description={`What this task moved in the user's credits: net ${formatCredits(task.charged)}.`}>
         {task.ledger.length ? (
           <table className="w-full text-sm">
             <caption className="sr-only">Ledger entries of this task</caption>
@@ -80,7 +81,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
               {task.ledger.map((e) => (
                 <tr key={e.id}>
                   <td className="py-1">{when(e.createdAt)}</td><td className="py-1">{e.type ?? '–'}</td>
-                  <td className="py-1 text-end tabular-nums">{e.amount}</td><td className="py-1 ps-4">{e.description ?? ''}</td>
+                  <td className="py-1 text-end tabular-nums">{formatCredits(e.amount)}</td><td className="py-1 ps-4">{e.description ?? ''}</td>
                 </tr>
               ))}
             </tbody>

@@ -4,6 +4,7 @@ import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
 import type { TableQuery } from '@/components/data-table/query';
 import type { MoneyIssue } from '@/lib/domain/tasks/money';
+import { compareDecimals, formatCredits } from '@/lib/money';
 
 export const MONEY_LABELS: Record<MoneyIssue['kind'], string> = {
   failed_task_charged: 'Failed, but charged',
@@ -32,12 +33,12 @@ const columns = col.columns([
     header: 'User',
     cell: (c) => (c.getValue() ? <Link href={`/users/${c.getValue()}`} className={`font-mono ${link}`}>{c.getValue()!.slice(0, 8)}…</Link> : '–'),
   }),
-  col.accessor('cost', { id: 'cost', header: 'Task cost', cell: (c) => c.getValue() ?? '–', meta: { align: 'end' } }),
-  col.accessor('charged', { id: 'charged', header: 'Charged (net)', cell: (c) => c.getValue(), meta: { align: 'end' } }),
+  col.accessor('cost', { id: 'cost', header: 'Task cost', cell: (c) => formatCredits(c.getValue()), meta: { align: 'end' } }),
+  col.accessor('charged', { id: 'charged', header: 'Charged (net)', cell: (c) => formatCredits(c.getValue()), meta: { align: 'end' } }),
   col.accessor('correction', {
     id: 'correction',
     header: 'Correction',
-    cell: (c) => <span className="font-medium">{Number(c.getValue()) > 0 ? `+${c.getValue()}` : c.getValue()} credits</span>,
+    cell: (c) => <span className="font-medium">{compareDecimals(c.getValue(), '0') > 0 ? `+${formatCredits(c.getValue())}` : formatCredits(c.getValue())} credits</span>,
     meta: { align: 'end' },
   }),
   col.display({

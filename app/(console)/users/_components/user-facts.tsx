@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { UserProfile } from '@/lib/domain/users';
-import { formatWhen } from '@/app/(console)/users/_components/format';
+import { formatCredits, formatUsd } from '@/lib/money';
+import { formatWhen } from '@/components/ui/format';
 
 function Fact({ term, children }: { term: string; children: ReactNode }) {
   return (
@@ -47,20 +48,20 @@ export function UserFacts({ profile: p }: { profile: UserProfile }) {
           <Fact term="Balance">not shown to your role</Fact>
         ) : (
           <>
-            <Fact term="Cached balance">{p.cachedBalance ?? '—'}</Fact>
-            <Fact term="Ledger sum">{p.ledgerBalance ?? '—'}</Fact>
+            <Fact term="Cached balance">{p.cachedBalance === null ? '—' : formatCredits(p.cachedBalance)}</Fact>
+            <Fact term="Ledger sum">{p.ledgerBalance === null ? '—' : formatCredits(p.ledgerBalance)}</Fact>
             <Fact term="Difference">
-              {p.drift ? <span className="font-semibold text-danger">{p.drift} (the cache disagrees with the ledger)</span> : 'none'}
+              {p.drift ? <span className="font-semibold text-danger">{formatCredits(p.drift)} (the cache disagrees with the ledger)</span> : 'none'}
             </Fact>
             <Fact term="Given free">{p.givenCredits ?? '—'}</Fact>
           </>
         )}
       </Card>
       <Card id="fact-costs" title="Costs">
-        <Fact term="Tasks">{p.tasks ? `${p.tasks.count}, costing ${p.tasks.cost} credits` : '—'}</Fact>
-        <Fact term="API calls">{p.apiCosts ? `${p.apiCosts.calls}, $${p.apiCosts.costUsd}` : '—'}</Fact>
+        <Fact term="Tasks">{p.tasks ? `${p.tasks.count}, costing ${formatCredits(p.tasks.cost)} credits` : '—'}</Fact>
+        <Fact term="API calls">{p.apiCosts ? `${p.apiCosts.calls}, ${formatUsd(p.apiCosts.costUsd)}` : '—'}</Fact>
         {p.apiCosts?.byModel.slice(0, 4).map((m) => (
-          <Fact key={`${m.provider}/${m.model}`} term={`${m.provider ?? ''} ${m.model ?? ''}`.trim()}>{`${m.calls} · $${m.costUsd}`}</Fact>
+          <Fact key={`${m.provider}/${m.model}`} term={`${m.provider ?? ''} ${m.model ?? ''}`.trim()}>{`${m.calls} · ${formatUsd(m.costUsd)}`}</Fact>
         ))}
       </Card>
     </div>

@@ -6,7 +6,8 @@ import type { TableQuery } from '@/components/data-table/query';
 import type { LedgerEntryRow } from '@/lib/domain/payments';
 import type { AuditRow, UserTaskRow } from '@/lib/domain/users';
 import type { NoteRow } from '@/lib/domain/notes';
-import { formatWhen } from '@/app/(console)/users/_components/format';
+import { formatCredits } from '@/lib/money';
+import { formatWhen } from '@/components/ui/format';
 
 const when = (iso: string) => <span className="whitespace-nowrap">{formatWhen(iso)}</span>;
 
@@ -17,7 +18,7 @@ const ledgerColumns = l.columns([
   l.accessor('amount', {
     id: 'amount',
     header: 'Credits',
-    cell: (c) => <span className={c.getValue().startsWith('-') ? 'text-danger' : undefined}>{c.getValue()}</span>,
+    cell: (c) => <span className={c.getValue().startsWith('-') ? 'text-danger' : undefined}>{formatCredits(c.getValue())}</span>,
     meta: { align: 'end' },
   }),
   l.accessor('description', { id: 'description', header: 'Description', cell: (c) => c.getValue() ?? '' }),
@@ -34,7 +35,7 @@ const taskColumns = t.columns([
   t.accessor('id', { id: 'id', header: 'Task', cell: (c) => <span className="font-mono text-xs">{c.getValue()}</span> }),
   t.accessor('type', { id: 'type', header: 'Type', cell: (c) => c.getValue() ?? '—' }),
   t.accessor('status', { id: 'status', header: 'Status' }),
-  t.accessor('cost', { id: 'cost', header: 'Cost', cell: (c) => c.getValue() ?? '—', meta: { align: 'end' } }),
+  t.accessor('cost', { id: 'cost', header: 'Cost', cell: (c) => (c.getValue() === null ? '—' : formatCredits(c.getValue())), meta: { align: 'end' } }),
   t.accessor('error', { id: 'error', header: 'Error', cell: (c) => <span className="text-ink-muted">{c.getValue() ?? ''}</span> }),
 ]);
 

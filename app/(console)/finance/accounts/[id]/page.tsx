@@ -13,8 +13,9 @@ import { financeMapping, financeToday } from '@/app/(console)/finance/_lib/conte
 import { MissingConcepts } from '@/app/(console)/finance/_components/missing';
 import { EntriesTable } from '@/app/(console)/finance/_components/entries-table';
 import { AdjustCredits, FixDrift } from '@/app/(console)/finance/_components/ledger-edits';
-import { formatCredits, formatWhen } from '@/app/(console)/finance/_components/format';
+import { compareDecimals, formatCredits } from '@/lib/money';
 import { anyRowKey, keyCanHold } from '@/lib/mapping/keys';
+import { formatWhen } from '@/components/ui/format';
 
 export const metadata: Metadata = { title: 'Credit account' };
 
@@ -40,7 +41,7 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
   const { account, replay, involved } = data;
   if (!account.email && account.entries === 0) notFound();
   const canEdit = staff.can('credits.adjust');
-  const drifted = account.drift !== null && Number(account.drift) !== 0;
+  const drifted = account.drift !== null && compareDecimals(account.drift, '0') !== 0;
 
   return (
     <>
