@@ -7,7 +7,7 @@ import { out, type Command } from '@/cli/command';
 import { detectMapping, type Detection } from '@/lib/mapping/detect';
 import { CONCEPT_LABELS } from '@/lib/mapping/schema';
 
-const pct = (x: number) => `${Math.round(x * 100)}%`;
+const pct = (x: number) => `${Math.max(0, Math.round(x * 100))}%`;
 
 function describe(d: Detection): string {
   const lines: string[] = [];

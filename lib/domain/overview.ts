@@ -145,7 +145,7 @@ export function describeDetection(source: MappingSource): DetectionView | null {
   if (source.kind !== 'detected') return null;
   const found = source.found.map((f) => ({
     concept: f.concept, label: CONCEPT_LABELS[f.concept], table: f.table, score: f.score, reasons: f.reasons,
-    nearMisses: f.nearMisses.map((n) => ({ table: n.table, score: n.points / n.max, why: n.reasons.at(-1) ?? '' })),
+    nearMisses: f.nearMisses.map((n) => ({ table: n.table, score: Math.max(0, n.points / n.max), why: n.verdict ?? n.reasons.at(-1) ?? '' })),
   }));
   const missed = source.missed.map((m) => ({ concept: m.concept, label: CONCEPT_LABELS[m.concept], why: m.why }));
   const kind = source.preset ? 'preset' : found.length ? 'structure' : 'nothing';

@@ -20,6 +20,8 @@ export interface Candidate {
   points: number;
   max: number;
   reasons: string[];
+  /** Why it was not chosen, when its structure says so: what it lacks, or too few points. */
+  verdict?: string;
 }
 
 export interface FoundConcept {
@@ -62,8 +64,12 @@ function rank(a: Scored, b: Scored): number {
 }
 
 function candidate(s: Scored, taken?: ConceptName): Candidate {
-  const verdict = !s.ok ? [`lacks ${s.needs.join(', ')}`] : s.points < s.min ? [`below the ${s.min} points it takes`] : [];
-  return { table: display(s.t), points: s.points, max: s.max, reasons: [...s.reasons, ...verdict, ...(taken ? [`taken as ${taken}`] : [])] };
+  const verdict = !s.ok ? `lacks ${s.needs.join(', ')}` : s.points < s.min ? `below the ${s.min} points it takes` : undefined;
+  return {
+    table: display(s.t), points: s.points, max: s.max,
+    reasons: [...s.reasons, ...(verdict ? [verdict] : []), ...(taken ? [`chosen as ${taken}`] : [])],
+    ...(verdict ? { verdict } : {}),
+  };
 }
 
 /** A table worth naming beside the chosen one: half the structure the concept asks for, or its name. */
@@ -92,7 +98,7 @@ export function discover(tables: CatalogTable[]): Discovery {
     } else {
       const near = scored[0] && worthNaming(scored[0]) ? candidate(scored[0], taken.get(display(scored[0].t))) : undefined;
       const why = near
-        ? `${NOTHING_LIKE_IT} (closest: ${near.table}, ${near.points} of ${near.max} points: ${near.reasons.at(-1)})`
+        ? `${NOTHING_LIKE_IT} (closest: ${near.table}, ${near.points} of ${near.max} points: ${near.verdict ?? near.reasons.at(-1)})`
         : NOTHING_LIKE_IT;
       missed.push({ concept, why, ...(near ? { nearMiss: near } : {}) });
     }
