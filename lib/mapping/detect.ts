@@ -81,48 +81,59 @@ const NUMBER = '^[-+]?[0-9]*[.]?[0-9]+([eE][-+]?[0-9]+)?$';
  * detection by structure. One catalog query; the statistics need an ANALYZE (autovacuum's is enough).
  */
 export async function readCatalog(db: QueryExecutorProvider): Promise<CatalogTable[]> {
+  // Each fact is read once for the whole catalog and joined by hash: a lateral lookup per column
+  // (pg_stats above all, a view) costs seconds per hundred tables.
   const { rows } = await sql<{ schema: string; name: string; rows: number; columns: (CatalogColumn & { checks?: string[] | null; common?: string[] | null })[]; statuses: Record<string, string[]> | null }>`
-    select n.nspname::text as schema, c.relname::text as name, greatest(c.reltuples, 0)::float8 as rows,
+    with rel as (
+      select c.oid, n.nspname, c.relname, c.reltuples
+        from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+       where c.relkind in ('r', 'p', 'v', 'm', 'f') and not c.relispartition
+         and n.nspname <> all(${SYSTEM_SCHEMAS}::text[]) and n.nspname !~ '^pg_(temp|toast_temp)_'
+    ), pk as (
+      select i.indrelid as rel, i.indkey[0] as attnum from pg_catalog.pg_index i where i.indisprimary and i.indnatts = 1
+    ), fk as (
+      select k.conrelid as rel, k.conkey[1] as attnum,
+             (array_agg(jsonb_build_object('schema', fn.nspname, 'table', fc.relname, 'column', fa.attname)))[1] as ref
+        from pg_catalog.pg_constraint k
+        join pg_catalog.pg_class fc on fc.oid = k.confrelid
+        join pg_catalog.pg_namespace fn on fn.oid = fc.relnamespace
+        join pg_catalog.pg_attribute fa on fa.attrelid = k.confrelid and fa.attnum = k.confkey[1]
+       where k.contype = 'f' and cardinality(k.conkey) = 1
+       group by 1, 2
+    ), ck as (
+      select k.conrelid as rel, k.conkey[1] as attnum, array_agg(pg_catalog.pg_get_constraintdef(k.oid)) as defs
+        from pg_catalog.pg_constraint k where k.contype = 'c' and cardinality(k.conkey) = 1 group by 1, 2
+    ), en as (
+      select e.enumtypid, array_agg(e.enumlabel::text order by e.enumsortorder) as labels from pg_catalog.pg_enum e group by 1
+    ), st as (
+      select s.schemaname, s.tablename, s.attname, s.n_distinct,
+             s.most_common_vals::text::text[] as mcv, s.histogram_bounds::text::text[] as hist
+        from pg_catalog.pg_stats s
+       where s.schemaname <> all(${SYSTEM_SCHEMAS}::text[]) and s.schemaname !~ '^pg_(temp|toast_temp)_'
+    )
+    select r.nspname::text as schema, r.relname::text as name, greatest(r.reltuples, 0)::float8 as rows,
            coalesce(jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
              'name', a.attname, 'type', format_type(a.atttypid, a.atttypmod), 'notNull', a.attnotnull,
-             'pk', pk.yes, 'references', fk.ref, 'values', en.labels, 'checks', ck.defs, 'common', st.common,
-             'min', st.min, 'mid', st.mid)) order by a.attnum) filter (where a.attname is not null), '[]') as columns,
-           (select jsonb_object_agg(s.attname, s.most_common_vals::text::text[])
-              from pg_catalog.pg_stats s
-             where s.schemaname = n.nspname and s.tablename = c.relname and s.attname ~ 'status|state|type$'
-               and s.most_common_vals is not null) as statuses
-      from pg_catalog.pg_class c
-      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-      left join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+             'pk', pk.attnum is not null or null, 'references', fk.ref, 'values', en.labels, 'checks', ck.defs,
+             'common', case when t.typcategory in ('S', 'E')
+                              and (st.n_distinct between 1 and 50 or (st.n_distinct < 0 and st.n_distinct > -0.5 and -st.n_distinct * r.reltuples <= 50))
+                            then st.mcv[1:30] end,
+             -- Numbers only: the bounds of a column of another type are not cast.
+             'min', case when t.typname = any(${NUMERIC_TYPES}::text[])
+                         then (select min(x::float8) from unnest(coalesce(st.hist, '{}') || coalesce(st.mcv, '{}')) x where x ~ ${NUMBER}) end,
+             'mid', case when t.typname = any(${NUMERIC_TYPES}::text[])
+                         then (select x::float8 from coalesce(st.hist[(cardinality(st.hist) + 1) / 2], st.mcv[1]) x where x ~ ${NUMBER}) end
+           )) order by a.attnum) filter (where a.attname is not null), '[]') as columns,
+           jsonb_object_agg(a.attname, st.mcv) filter (where a.attname ~ 'status|state|type$' and st.mcv is not null) as statuses
+      from rel r
+      left join pg_catalog.pg_attribute a on a.attrelid = r.oid and a.attnum > 0 and not a.attisdropped
       left join pg_catalog.pg_type t on t.oid = a.atttypid
-      left join lateral (select true as yes from pg_catalog.pg_index i
-                          where i.indrelid = c.oid and i.indisprimary and i.indnatts = 1 and i.indkey[0] = a.attnum) pk on true
-      left join lateral (select jsonb_build_object('schema', fn.nspname, 'table', fc.relname, 'column', fa.attname) as ref
-                           from pg_catalog.pg_constraint k
-                           join pg_catalog.pg_class fc on fc.oid = k.confrelid
-                           join pg_catalog.pg_namespace fn on fn.oid = fc.relnamespace
-                           join pg_catalog.pg_attribute fa on fa.attrelid = k.confrelid and fa.attnum = k.confkey[1]
-                          where k.conrelid = c.oid and k.contype = 'f' and k.conkey = array[a.attnum]::int2[]
-                          limit 1) fk on true
-      left join lateral (select array_agg(e.enumlabel::text order by e.enumsortorder) as labels
-                           from pg_catalog.pg_enum e where t.typtype = 'e' and e.enumtypid = t.oid) en on true
-      left join lateral (select array_agg(pg_catalog.pg_get_constraintdef(k.oid)) as defs
-                           from pg_catalog.pg_constraint k
-                          where k.conrelid = c.oid and k.contype = 'c' and k.conkey = array[a.attnum]::int2[]) ck on true
-      left join lateral (
-        select case when t.typcategory in ('S', 'E') and (s.n_distinct between 1 and 50 or (s.n_distinct < 0 and s.n_distinct > -0.5 and -s.n_distinct * c.reltuples <= 50)) then (s.most_common_vals::text::text[])[1:30] end as common,
-               -- Guarded casts: the planner may evaluate a CASE's branch for columns of other types.
-               (select min(case when x ~ ${NUMBER} then x::float8 end)
-                  from unnest(coalesce(s.histogram_bounds::text::text[], '{}') || coalesce(s.most_common_vals::text::text[], '{}')) x
-                 where t.typname = any(${NUMERIC_TYPES}::text[])) as min,
-               (select case when x ~ ${NUMBER} then x::float8 end
-                  from coalesce((s.histogram_bounds::text::text[])[(cardinality(s.histogram_bounds::text::text[]) + 1) / 2], (s.most_common_vals::text::text[])[1]) x
-                 where t.typname = any(${NUMERIC_TYPES}::text[])) as mid
-          from pg_catalog.pg_stats s
-         where s.schemaname = n.nspname and s.tablename = c.relname and s.attname = a.attname) st on true
-     where c.relkind in ('r', 'p', 'v', 'm', 'f') and not c.relispartition
-       and n.nspname <> all(${SYSTEM_SCHEMAS}::text[]) and n.nspname !~ '^pg_(temp|toast_temp)_'
-     group by n.nspname, c.relname, c.reltuples
+      left join pk on pk.rel = r.oid and pk.attnum = a.attnum
+      left join fk on fk.rel = r.oid and fk.attnum = a.attnum
+      left join ck on ck.rel = r.oid and ck.attnum = a.attnum
+      left join en on t.typtype = 'e' and en.enumtypid = t.oid
+      left join st on st.schemaname = r.nspname and st.tablename = r.relname and st.attname = a.attname
+     group by r.nspname, r.relname, r.reltuples
      order by 1, 2`.execute(db);
   return rows.map((r) => ({
     ...r,
