@@ -62,10 +62,19 @@ export function referenceTo(t: CatalogTable, target: CatalogTable | undefined, n
   return byKey ?? findColumn(t, names, patterns, (c) => !c.pk && !c.references);
 }
 
-/** Tables whose foreign keys point at `t`. */
-export function referencedBy(tables: CatalogTable[], t: CatalogTable): string[] {
-  return tables.filter((x) => x !== t && x.columns.some((c) => c.references?.schema === t.schema && c.references.table === t.name))
-    .map((x) => `${x.schema}.${x.name}`);
+/** For each table ("schema.name"), the tables whose foreign keys point at it: built once per catalog. */
+export function referencesIndex(tables: CatalogTable[]): Map<string, string[]> {
+  const index = new Map<string, Set<string>>();
+  for (const x of tables) {
+    for (const c of x.columns) {
+      if (!c.references) continue;
+      const target = `${c.references.schema}.${c.references.table}`;
+      const from = `${x.schema}.${x.name}`;
+      if (target === from) continue;
+      index.set(target, (index.get(target) ?? new Set()).add(from));
+    }
+  }
+  return new Map([...index].map(([k, v]) => [k, [...v].sort()]));
 }
 
 /** The raw value of each meaning, read from a column's values by their synonyms. */

@@ -6,11 +6,13 @@ import type { ConceptName } from '@/lib/mapping/schema';
 import type { CatalogColumn, CatalogTable } from '@/lib/mapping/detect';
 import {
   createdColumn, findColumn, isBool, isInteger, isJson, isNumeric, isTextual, isTime, keyColumn, listed, matchValues,
-  rawValuesOf, referenceTo, referencedBy, userReference, valuesOf,
+  rawValuesOf, referenceTo, userReference, valuesOf,
 } from '@/lib/mapping/discover-columns';
 
 export interface Context {
   tables: CatalogTable[];
+  /** For each table, the tables whose foreign keys point at it (referencesIndex). */
+  referencedBy: Map<string, string[]>;
   /** The tables already chosen, by concept. */
   chosen: Partial<Record<ConceptName, CatalogTable>>;
 }
@@ -124,7 +126,7 @@ function users(t: CatalogTable, ctx: Context): Tally {
   const key = keyColumn(t);
   if (key?.pk) s.add(1, `primary key ${key.name}`);
   if (key?.references?.schema === 'auth' && key.references.table === 'users') s.add(2, `its key references auth.users (the sign-ups)`);
-  const by = referencedBy(ctx.tables, t);
+  const by = ctx.referencedBy.get(`${t.schema}.${t.name}`) ?? [];
   if (by.length) s.add(Math.min(3, by.length), `referenced by ${listed(by, 3)}`);
   s.named(/^(users?|profiles?|user_profiles?|customers?|accounts?|members?|app_users?)$/, 2, 'users');
   s.col('createdAt', createdColumn(t), 0);
@@ -267,7 +269,7 @@ function tiers(t: CatalogTable, ctx: Context): Tally {
   s.col('monthlyCredits', findColumn(t, ['monthly_credits', 'credits', 'credits_per_month', 'quota', 'monthly_quota'], [], isNumeric), 1, 'an allowance');
   const interval = findColumn(t, ['interval', 'billing_interval', 'billing_period', 'recurring_interval'], []);
   if (interval) s.add(1, `a billing interval (${interval.name})`);
-  const by = referencedBy(ctx.tables, t);
+  const by = ctx.referencedBy.get(`${t.schema}.${t.name}`) ?? [];
   if (by.length) s.add(2, `referenced by ${listed(by, 3)}`);
   s.named(/(tier|plan|price|product|package|pricing)s?$/, 1, 'tiers');
   if (userReference(t, ctx.chosen.users)) s.add(-3, 'belongs to a user');

@@ -11,6 +11,7 @@
  */
 import { CONCEPTS, type ConceptName, type MappingInput } from '@/lib/mapping/schema';
 import { scoreTable, type Context, type Tally } from '@/lib/mapping/discover-concepts';
+import { referencesIndex } from '@/lib/mapping/discover-columns';
 import type { CatalogTable } from '@/lib/mapping/detect';
 
 /** A table scored for a concept. */
@@ -76,7 +77,7 @@ function candidate(s: Scored, taken?: ConceptName): Candidate {
 const worthNaming = (s: Scored) => s.points >= s.min / 2 || s.namedLike;
 
 export function discover(tables: CatalogTable[]): Discovery {
-  const ctx: Context = { tables, chosen: {} };
+  const ctx: Context = { tables, referencedBy: referencesIndex(tables), chosen: {} };
   const mapping: Record<string, unknown> = { name: 'detected' };
   const found: FoundConcept[] = [];
   const missed: MissedConcept[] = [];
