@@ -3,13 +3,14 @@ import type { StaffContext } from '@/lib/auth';
 import {
   describeDetection, getHeadlineFigure, HEADLINE_CONCEPTS, type Figure, type HeadlineConcept, type HeadlineFigure,
 } from '@/lib/domain/overview';
-import { CONCEPT_LABELS, currentMapping, type MappingCheck } from '@/lib/mapping';
+import { CONCEPT_LABELS, currentMapping } from '@/lib/mapping';
 import { Approx } from '@/components/ui/approx';
 import { formatCompact, formatCount } from '@/components/ui/format';
 import { Notice } from '@/components/ui/notice';
 import { attempt, type Attempt } from '@/app/(console)/_lib/attempt';
 import { getMappingCheck } from '@/app/(console)/_lib/mapping';
 import { DetectedMapping } from '@/app/(console)/_components/detected-mapping';
+import { MissingConcepts } from '@/app/(console)/_components/missing-concepts';
 
 const UNIT: Record<HeadlineConcept, string> = {
   users: 'users',
@@ -61,26 +62,6 @@ function FigureCard({ concept, result }: { concept: HeadlineConcept; result: Att
       </h3>
       <div className="mt-1">{body}</div>
     </section>
-  );
-}
-
-function MissingConcepts({ check, title = 'Not shown for this database' }: { check: MappingCheck; title?: string }) {
-  // Every concept, not only the counted ones: a hidden area (Usage costs, say) is explained here too.
-  const missing = check.concepts.filter((c) => !c.available);
-  if (!missing.length) return null;
-  return (
-    <Notice title={title}>
-      <ul className="list-inside list-disc space-y-0.5">
-        {missing.map((c) => (
-          <li key={c.concept}>
-            {c.label}: {c.problems.join('; ')}.
-          </li>
-        ))}
-      </ul>
-      <p className="mt-2 text-ink-muted">
-        The mapping <code>{check.mapping.name}</code> says where Kontor looks for each part of the product.
-      </p>
-    </Notice>
   );
 }
 
