@@ -79,13 +79,14 @@ function tasks(t: CatalogTable, ctx: Context): Tally {
 }
 
 function workers(t: CatalogTable, ctx: Context): Tally {
-  const s = new Score(t, 8, 5);
+  const s = new Score(t, 9, 5);
   const status = statusColumn(t);
   s.need('a status', s.col('status', status, 1, 'a status'));
   if (status && has(valuesOf(t, status), WORKER).length >= 2) s.add(2, `${status.name} has a worker's values`);
   const beat = s.col('lastHeartbeat', findColumn(t, ['last_heartbeat', 'heartbeat_at', 'last_seen_at', 'last_seen', 'last_ping_at'], [/heartbeat|last_seen|ping/], isTime), 3, 'a heartbeat');
   const tasksTable = ctx.chosen.tasks;
-  const referenced = tasksTable?.columns.find((c) => c.references?.schema === t.schema && c.references.table === t.name);
+  // Through a column named for a worker: a task's clone, project or agent config is not the worker running it.
+  const referenced = tasksTable?.columns.find((c) => c.references?.schema === t.schema && c.references.table === t.name && /worker|runner|machine/.test(c.name));
   if (referenced) s.add(2, `${tasksTable!.name}.${referenced.name} references it`);
   if (!beat && !referenced) s.needs.push('a heartbeat or the tasks pointing at it');
   s.col('metadata', findColumn(t, ['metadata', 'meta', 'info'], [], isJson));
@@ -96,7 +97,7 @@ function workers(t: CatalogTable, ctx: Context): Tally {
 }
 
 function apiCosts(t: CatalogTable, ctx: Context): Tally {
-  const s = new Score(t, 12, 7);
+  const s = new Score(t, 11, 7);
   const cost = findColumn(t, ['cost_usd', 'cost', 'total_cost', 'actual_cost_usd', 'estimated_cost', 'price_usd'], [/cost/], amountish);
   s.need('a cost', s.col('costUsd', cost, 3, cost && `a cost (${cost.name})`));
   const input = s.col('inputTokens', findColumn(t, ['input_tokens', 'prompt_tokens', 'tokens_in', 'tokens'], [], isInteger));

@@ -65,6 +65,8 @@ export function payments(t: CatalogTable, ctx: Context): Tally {
   else s.need('a status', status);
   s.named(/(payment|charge|invoice|order|purchase)s?$|payment_transactions?$/, 1, 'payments');
   if (amount && amount.min !== undefined && amount.min < 0) s.add(-3, `signed amounts (down to ${amount.min}): a ledger's`);
+  const costLog = findColumn(t, ['model', 'model_name', 'model_used', 'prompt_tokens', 'input_tokens', 'completion_tokens'], []);
+  if (costLog) s.add(-2, `${costLog.name}: a cost log's column`);
   const type = findColumn(t, TYPE, [], isTextual);
   if (type && has(valuesOf(t, type), flat(LEDGER_TYPES)).length >= 2) s.add(-2, `${type.name} has a ledger's entry types`);
   const unit = amount ? amountUnit(t, amount, currency) : undefined;
@@ -138,6 +140,8 @@ export function tiers(t: CatalogTable, ctx: Context): Tally {
   if (by.length) s.add(2, `referenced by ${listed(by, 3)}`);
   s.named(/(tier|plan|price|product|package|pricing)s?$/, 1, 'tiers');
   if (userReference(t, ctx.chosen.users)) s.add(-3, 'belongs to a user');
+  const email = findColumn(t, ['email', 'email_address'], []);
+  if (email) s.add(-4, `${email.name}: a user's column`);
   return s.done(/^(subscription_)?(tiers|plans)$/, { free: [] });
 }
 

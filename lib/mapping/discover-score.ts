@@ -76,5 +76,7 @@ export const flat = (o: Record<string, string[]>) => Object.values(o).flat();
 const STATUS = [/^(status|state)$/, /_status$/, /_state$/, /status/];
 export const statusColumn = (t: CatalogTable) => findColumn(t, ['status', 'state'], STATUS, isTextual);
 export const TYPE = ['type', 'kind', 'entry_type', 'transaction_type', 'category', 'reason', 'source'];
-export const amountish = (c: CatalogColumn) => isNumeric(c) && !c.pk && !c.references;
+/** A numeric column that may hold money or credits: not a key, a reference, or a count of something else. */
+export const amountish = (c: CatalogColumn) =>
+  isNumeric(c) && !c.pk && !c.references && !/tokens?|count|quantity|qty|seconds|duration|_ms$|size|bytes|attempts?|retries|percent|rate/.test(c.name.toLowerCase());
 

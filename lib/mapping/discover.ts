@@ -53,7 +53,7 @@ export const NOTHING_LIKE_IT = 'no table of this database looks like one';
 /** Concepts in the order they are decided: a reference to users, tasks or payments needs them found first. */
 const ORDER: ConceptName[] = ['users', 'tiers', 'subscriptions', 'payments', 'tasks', 'workers', 'apiCosts', 'taskCostConfigs', 'ledger'];
 /** A table is one of these at most (a ledger's purchases are not a payments table of their own). */
-const EXCLUSIVE: ConceptName[][] = [['payments', 'ledger'], ['subscriptions', 'tiers'], ['tasks', 'ledger']];
+const EXCLUSIVE: ConceptName[][] = [['payments', 'ledger'], ['subscriptions', 'tiers'], ['tasks', 'ledger'], ['users', 'tiers']];
 
 const display = (t: CatalogTable) => `${t.schema}.${t.name}`;
 
@@ -95,7 +95,7 @@ export function discover(tables: CatalogTable[]): Discovery {
       taken.set(display(best.t), concept);
       mapping[concept] = best.spec;
       const nearMisses = scored.filter((s) => s !== best && worthNaming(s)).slice(0, 3).map((s) => candidate(s, taken.get(display(s.t))));
-      found.push({ concept, table: display(best.t), score: best.points / best.max, reasons: best.reasons, nearMisses });
+      found.push({ concept, table: display(best.t), score: Math.min(1, best.points / best.max), reasons: best.reasons, nearMisses });
     } else {
       const near = scored[0] && worthNaming(scored[0]) ? candidate(scored[0], taken.get(display(scored[0].t))) : undefined;
       const why = near
