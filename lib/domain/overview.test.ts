@@ -6,7 +6,8 @@ import { emptyDatabase, type TestDatabase } from '@/test/db';
 import { migrateToLatest } from '@/db/migrate';
 import type { KontorDatabase } from '@/db/types';
 import { loadStaff, type StaffContext } from '@/lib/auth/staff';
-import { EXACT_LIMIT, getHeadlineFigure } from '@/lib/domain/overview';
+import { describeDetection, EXACT_LIMIT, getHeadlineFigure } from '@/lib/domain/overview';
+import { detectFromCatalog } from '@/lib/mapping/detect';
 import { parseMapping, validateMapping, type MappingCheck } from '@/lib/mapping';
 import { demoPreset } from '@/lib/mapping/presets/demo';
 
@@ -80,5 +81,36 @@ describe('overview headline figures', () => {
     assert.equal(failed.label, 'Failed');
     assert.equal(failed.estimated, true);
     assert.ok(Math.abs(failed.value - total / 10) / (total / 10) < 0.25, `failed ${failed.value}`);
+  });
+});
+
+describe('what detection found, for the Overview', () => {
+  const profiles = {
+    schema: 'app', name: 'profiles', statuses: {},
+    columns: [{ name: 'id', type: 'uuid', pk: true }, { name: 'email', type: 'text' }],
+  };
+  const jobs = {
+    schema: 'app', name: 'jobs', statuses: {},
+    columns: [
+      { name: 'id', type: 'bigint', pk: true }, { name: 'user_id', type: 'uuid', references: { schema: 'app', table: 'profiles', column: 'id' } },
+      { name: 'status', type: 'text', values: ['pending', 'running', 'done', 'failed'] }, { name: 'created_at', type: 'timestamp with time zone' },
+    ],
+  };
+
+  test('concepts found by structure come with their table, score and reasons; those not found with why', () => {
+    const d = detectFromCatalog([profiles, jobs]);
+    const view = describeDetection({ kind: 'detected', preset: d.preset, found: d.found, missed: d.missed })!;
+    assert.equal(view.kind, 'structure');
+    assert.deepEqual(view.found.map((f) => [f.label, f.table]), [['Users', 'app.profiles'], ['Tasks', 'app.jobs']]);
+    const tasks = view.found.find((f) => f.concept === 'tasks')!;
+    assert.ok(tasks.score > 0 && tasks.score <= 1);
+    assert.ok(tasks.reasons.some((r) => /queue's values/.test(r)), tasks.reasons.join('; '));
+    assert.match(view.missed.find((m) => m.concept === 'payments')!.why, /no table of this database looks like one/);
+  });
+
+  test('nothing found, a preset, or a configured mapping', () => {
+    assert.equal(describeDetection({ kind: 'detected', preset: null, found: [], missed: [] })?.kind, 'nothing');
+    assert.equal(describeDetection({ kind: 'detected', preset: 'reigh', found: [], missed: [] })?.kind, 'preset');
+    assert.equal(describeDetection({ kind: 'preset', preset: 'reigh' }), null);
   });
 });

@@ -1,11 +1,12 @@
 /**
  * The product's headline counts, read through the mapping: users, payments by status, ledger entries,
  * tasks by status, workers by status. Tables past EXACT_LIMIT rows are estimated from the planner's
- * statistics (pg_class.reltuples, pg_stats' most common values) instead of scanned.
+ * statistics (pg_class.reltuples, pg_stats' most common values) instead of scanned. And what detection
+ * found when no mapping is configured (describeDetection), with its reasons.
  */
 import { sql, type QueryExecutorProvider } from 'kysely';
 import type { StaffContext } from '@/lib/auth';
-import { columnOf, tableOf, type Concept, type MappingCheck, type TableRef } from '@/lib/mapping';
+import { CONCEPT_LABELS, columnOf, tableOf, type Concept, type MappingCheck, type MappingSource, type TableRef } from '@/lib/mapping';
 
 /** Above this many rows (by estimate) a count(*) is too slow to run on every page view. */
 export const EXACT_LIMIT = 200_000;
@@ -125,4 +126,28 @@ export async function getHeadlineFigure(
       return spec ? { concept, count: await countByStatus(db, spec) } : null;
     }
   }
+}
+
+export interface DetectionView {
+  kind: 'preset' | 'structure' | 'nothing';
+  preset: string | null;
+  /** Each concept detection found: where, how sure (0 to 1), why, and the tables that nearly were. */
+  found: { concept: string; label: string; table: string; score: number; reasons: string[]; nearMisses: { table: string; score: number; why: string }[] }[];
+  /** Each concept it could not find, and why (the closest table, when one came near). */
+  missed: { concept: string; label: string; why: string }[];
+}
+
+/**
+ * What detection found, for the Overview; null when the mapping is configured (a file, a preset, the
+ * embedded demo's) and detection did not run.
+ */
+export function describeDetection(source: MappingSource): DetectionView | null {
+  if (source.kind !== 'detected') return null;
+  const found = source.found.map((f) => ({
+    concept: f.concept, label: CONCEPT_LABELS[f.concept], table: f.table, score: f.score, reasons: f.reasons,
+    nearMisses: f.nearMisses.map((n) => ({ table: n.table, score: Math.max(0, n.points / n.max), why: n.verdict ?? n.reasons.at(-1) ?? '' })),
+  }));
+  const missed = source.missed.map((m) => ({ concept: m.concept, label: CONCEPT_LABELS[m.concept], why: m.why }));
+  const kind = source.preset ? 'preset' : found.length ? 'structure' : 'nothing';
+  return { kind, preset: source.preset, found, missed };
 }

@@ -15,7 +15,7 @@ export type MappingSource =
   | { kind: 'file'; path: string }
   | { kind: 'preset'; preset: string }
   | { kind: 'embedded-demo' }
-  | { kind: 'detected'; preset: string | null; found: Detection['found'] };
+  | { kind: 'detected'; preset: string | null; found: Detection['found']; missed: Detection['missed'] };
 
 export interface ActiveMapping {
   mapping: Mapping;
@@ -67,7 +67,7 @@ const state = globalThis as typeof globalThis & { __kontorMapping?: ActiveMappin
 /** Until detection has run (the console's first request, the CLI's start): nothing is mapped. */
 const UNDETECTED: ActiveMapping = {
   mapping: parseMapping({ name: 'undetected' }),
-  source: { kind: 'detected', preset: null, found: [] },
+  source: { kind: 'detected', preset: null, found: [], missed: [] },
 };
 
 /** The mapping in use, synchronously: configured, else detection's guess once resolveActiveMapping ran. */
@@ -112,7 +112,7 @@ export async function resolveActiveMapping(db: QueryExecutorProvider): Promise<A
     const detection = await detectMapping(db);
     state.__kontorMapping = {
       mapping: parseMapping(detection.mapping),
-      source: { kind: 'detected', preset: detection.preset, found: detection.found },
+      source: { kind: 'detected', preset: detection.preset, found: detection.found, missed: detection.missed },
     };
   }
   return state.__kontorMapping;

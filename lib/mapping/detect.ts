@@ -1,13 +1,15 @@
 /**
- * Detection: which preset fits a database, read from its catalog alone (one query, no product rows).
- * Each preset is scored by the share of the tables and columns it names that exist; a preset whose
- * every name exists fits, and the most specific one wins (the demo and Reigh share most names). When
- * none fits, the concepts are looked for by the names products commonly give them, and the result is
- * a mapping file (`kontor detect`) the admin can adjust and pass with KONTOR_MAPPING.
+ * Detection: which preset fits a database, read from its catalog alone (one query, no product rows:
+ * the planner's statistics say which values a column holds). Each preset is scored by the share of the
+ * tables and columns it names that exist; a preset whose every required name exists fits, and the most
+ * specific one wins (the demo and Reigh share most names). When none fits, each concept is found by
+ * the structure of the tables (discover.ts), with a score, reasons and the near misses, and the result
+ * is a mapping file (`kontor detect`) the admin can adjust and pass with KONTOR_MAPPING.
  */
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { PRESET_VARIANTS } from '@/lib/mapping/presets';
 import { CONCEPTS, parseMapping, requiredColumns, type ConceptName, type Mapping, type MappingInput } from '@/lib/mapping/schema';
+import { discover, type FoundConcept, type MissedConcept } from '@/lib/mapping/discover';
 import { displayTable, parseColumn } from '@/lib/mapping/sql';
 
 /** Schemas that belong to Postgres, Supabase or Kontor, never to the product. */
@@ -17,8 +19,30 @@ const SYSTEM_SCHEMAS = [
   'cron', 'pgbouncer', 'kontor', '_realtime', '_analytics', 'pgtle', 'topology', 'tiger',
 ];
 
-export interface CatalogColumn { name: string; type: string }
-export interface CatalogTable { schema: string; name: string; columns: CatalogColumn[]; statuses: Record<string, string[]> }
+export interface CatalogColumn {
+  name: string;
+  type: string;
+  /** What follows is read for detection by structure (discover.ts); a hand-made catalog may leave it out. */
+  notNull?: boolean;
+  /** The table's primary key is this one column. */
+  pk?: boolean;
+  /** A single-column foreign key: the table and column it references. */
+  references?: { schema: string; table: string; column: string };
+  /** The values it may hold or mostly holds: an enum's labels, a CHECK's list, the planner's most common values. */
+  values?: string[];
+  /** Numeric columns: the smallest and a middle value the planner's statistics know of. */
+  min?: number;
+  mid?: number;
+}
+export interface CatalogTable {
+  schema: string;
+  name: string;
+  columns: CatalogColumn[];
+  /** The most common values of columns named like a status, state or type (pg_stats). */
+  statuses: Record<string, string[]>;
+  /** The planner's estimate of its rows (0 when never analysed). */
+  rows?: number;
+}
 
 export interface PresetScore {
   preset: string;
@@ -39,30 +63,92 @@ export interface Detection {
   /** The preset whose every table and column exists, or null. */
   preset: string | null;
   scores: PresetScore[];
-  /** The preset's mapping, or what was found by name; always valid for this database. */
+  /** The preset's mapping, or what was found by structure; always valid for this database. */
   mapping: MappingInput;
-  /** Each concept found, and where. */
-  found: { concept: ConceptName; table: string }[];
+  /** Each concept found, where, and why. */
+  found: FoundConcept[];
+  /** Each concept not found (by structure, when no preset fits), and why: its best candidate, if any. */
+  missed: MissedConcept[];
 }
 
-/** Every product table with its columns, and the most common values of columns named like a status. */
+/** A numeric type whose statistics read as numbers. */
+const NUMERIC_TYPES = ['int2', 'int4', 'int8', 'numeric', 'float4', 'float8'];
+const NUMBER = '^[-+]?[0-9]*[.]?[0-9]+([eE][-+]?[0-9]+)?$';
+
+/**
+ * Every product table with its columns: types, keys, foreign keys, the values a column holds (an
+ * enum's labels, a CHECK's list, the planner's most common values) and numeric columns' range, for
+ * detection by structure. One catalog query; the statistics need an ANALYZE (autovacuum's is enough).
+ */
 export async function readCatalog(db: QueryExecutorProvider): Promise<CatalogTable[]> {
-  const { rows } = await sql<{ schema: string; name: string; columns: CatalogColumn[]; statuses: Record<string, string[]> | null }>`
-    select n.nspname::text as schema, c.relname::text as name,
-           coalesce(jsonb_agg(jsonb_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod)) order by a.attnum)
-                      filter (where a.attname is not null), '[]') as columns,
-           (select jsonb_object_agg(s.attname, s.most_common_vals::text::text[])
-              from pg_catalog.pg_stats s
-             where s.schemaname = n.nspname and s.tablename = c.relname and s.attname ~ 'status|state|type$'
-               and s.most_common_vals is not null) as statuses
-      from pg_catalog.pg_class c
-      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-      left join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
-     where c.relkind in ('r', 'p', 'v', 'm', 'f') and not c.relispartition
-       and n.nspname <> all(${SYSTEM_SCHEMAS}::text[]) and n.nspname !~ '^pg_(temp|toast_temp)_'
-     group by n.nspname, c.relname
+  // Each fact is read once for the whole catalog and joined by hash: a lateral lookup per column
+  // (pg_stats above all, a view) costs seconds per hundred tables.
+  const { rows } = await sql<{ schema: string; name: string; rows: number; columns: (CatalogColumn & { checks?: string[] | null; common?: string[] | null })[]; statuses: Record<string, string[]> | null }>`
+    with rel as (
+      select c.oid, n.nspname, c.relname, c.reltuples
+        from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+       where c.relkind in ('r', 'p', 'v', 'm', 'f') and not c.relispartition
+         and n.nspname <> all(${SYSTEM_SCHEMAS}::text[]) and n.nspname !~ '^pg_(temp|toast_temp)_'
+    ), pk as (
+      select i.indrelid as rel, i.indkey[0] as attnum from pg_catalog.pg_index i where i.indisprimary and i.indnatts = 1
+    ), fk as (
+      select k.conrelid as rel, k.conkey[1] as attnum,
+             (array_agg(jsonb_build_object('schema', fn.nspname, 'table', fc.relname, 'column', fa.attname)))[1] as ref
+        from pg_catalog.pg_constraint k
+        join pg_catalog.pg_class fc on fc.oid = k.confrelid
+        join pg_catalog.pg_namespace fn on fn.oid = fc.relnamespace
+        join pg_catalog.pg_attribute fa on fa.attrelid = k.confrelid and fa.attnum = k.confkey[1]
+       where k.contype = 'f' and cardinality(k.conkey) = 1
+       group by 1, 2
+    ), ck as (
+      select k.conrelid as rel, k.conkey[1] as attnum, array_agg(pg_catalog.pg_get_constraintdef(k.oid)) as defs
+        from pg_catalog.pg_constraint k where k.contype = 'c' and cardinality(k.conkey) = 1 group by 1, 2
+    ), en as (
+      select e.enumtypid, array_agg(e.enumlabel::text order by e.enumsortorder) as labels from pg_catalog.pg_enum e group by 1
+    ), st as (
+      select s.schemaname, s.tablename, s.attname, s.n_distinct,
+             s.most_common_vals::text::text[] as mcv, s.histogram_bounds::text::text[] as hist
+        from pg_catalog.pg_stats s
+       where s.schemaname <> all(${SYSTEM_SCHEMAS}::text[]) and s.schemaname !~ '^pg_(temp|toast_temp)_'
+    )
+    select r.nspname::text as schema, r.relname::text as name, greatest(r.reltuples, 0)::float8 as rows,
+           coalesce(jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+             'name', a.attname, 'type', format_type(a.atttypid, a.atttypmod), 'notNull', a.attnotnull,
+             'pk', pk.attnum is not null or null, 'references', fk.ref, 'values', en.labels, 'checks', ck.defs,
+             'common', case when t.typcategory in ('S', 'E')
+                              and (st.n_distinct between 1 and 50 or (st.n_distinct < 0 and st.n_distinct > -0.5 and -st.n_distinct * r.reltuples <= 50))
+                            then st.mcv[1:30] end,
+             -- Numbers only: the bounds of a column of another type are not cast.
+             'min', case when t.typname = any(${NUMERIC_TYPES}::text[])
+                         then (select min(x::float8) from unnest(coalesce(st.hist, '{}') || coalesce(st.mcv, '{}')) x where x ~ ${NUMBER}) end,
+             'mid', case when t.typname = any(${NUMERIC_TYPES}::text[])
+                         then (select x::float8 from coalesce(st.hist[(cardinality(st.hist) + 1) / 2], st.mcv[1]) x where x ~ ${NUMBER}) end
+           )) order by a.attnum) filter (where a.attname is not null), '[]') as columns,
+           jsonb_object_agg(a.attname, st.mcv) filter (where a.attname ~ 'status|state|type$' and st.mcv is not null) as statuses
+      from rel r
+      left join pg_catalog.pg_attribute a on a.attrelid = r.oid and a.attnum > 0 and not a.attisdropped
+      left join pg_catalog.pg_type t on t.oid = a.atttypid
+      left join pk on pk.rel = r.oid and pk.attnum = a.attnum
+      left join fk on fk.rel = r.oid and fk.attnum = a.attnum
+      left join ck on ck.rel = r.oid and ck.attnum = a.attnum
+      left join en on t.typtype = 'e' and en.enumtypid = t.oid
+      left join st on st.schemaname = r.nspname and st.tablename = r.relname and st.attname = a.attname
+     group by r.nspname, r.relname, r.reltuples
      order by 1, 2`.execute(db);
-  return rows.map((r) => ({ ...r, statuses: r.statuses ?? {} }));
+  return rows.map((r) => ({
+    ...r,
+    statuses: r.statuses ?? {},
+    columns: r.columns.map(({ checks, common, ...c }) => {
+      const values = [...(c.values ?? []), ...(checks ?? []).flatMap(checkValues), ...(common ?? [])];
+      return { ...c, ...(values.length ? { values: [...new Set(values)] } : {}) };
+    }),
+  }));
+}
+
+/** The literals of a CHECK that lists a column's values: `status = ANY (ARRAY['a'::text, 'b'::text])`, `status IN (...)`. */
+function checkValues(def: string): string[] {
+  if (!/ANY \(ARRAY\[|\bIN \(|= '/i.test(def)) return [];
+  return [...def.matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1].replaceAll("''", "'"));
 }
 
 type Index = Map<string, Map<string, CatalogColumn>>;
@@ -167,148 +253,13 @@ export function detectFromCatalog(tables: CatalogTable[]): Detection {
   if (best && best.fits) {
     const mapping = PRESET_VARIANTS[best.preset].find((v) => v.version === best.version)!.mapping;
     const parsed = parseMapping(mapping);
-    const found = CONCEPTS.filter((c) => parsed[c]).map((c) => ({ concept: c, table: displayTable(parsed[c]!.table) }));
-    return { preset: best.preset, scores, mapping, found };
+    const found = CONCEPTS.filter((c) => parsed[c]).map((c) => ({
+      concept: c, table: displayTable(parsed[c]!.table), score: 1,
+      reasons: [`the ${best.preset} preset (${best.version}) names it`, ...best.reasons.filter((r) => r.startsWith(`${c}:`))], nearMisses: [],
+    }));
+    const missed = CONCEPTS.filter((c) => !parsed[c]).map((c) => ({ concept: c, why: parsed.absent[c] ?? `the ${best.preset} preset does not map it` }));
+    return { preset: best.preset, scores, mapping, found, missed };
   }
-  const mapping = discover(tables);
-  const parsed = parseMapping(mapping);
-  const found = CONCEPTS.filter((c) => parsed[c]).map((c) => ({ concept: c, table: displayTable(parsed[c]!.table) }));
-  return { preset: null, scores, mapping, found };
-}
-
-// ---- Discovery by common names, for databases no preset fits ----
-
-interface Want {
-  tables: RegExp;
-  key: string[];
-  required: Record<string, string[]>;
-  optional: Record<string, string[]>;
-  statuses?: Record<string, string[]>;
-}
-
-const ID = ['id', 'uuid', 'pk'];
-const CREATED = ['created_at', 'inserted_at', 'date_joined', 'created', 'createdat', 'timestamp'];
-const USER = ['user_id', 'profile_id', 'customer_id', 'account_id', 'owner_id'];
-
-// Usage counters are not guessed by name: a counter means nothing without the events it counts.
-const WANTS: Partial<Record<ConceptName, Want>> = {
-  users: {
-    tables: /^(users?|profiles?|user_profiles?|customers?|accounts?|members?|\w*_?customuser|app_users?)$/,
-    key: ID,
-    required: { email: ['email', 'email_address'] },
-    optional: {
-      name: ['full_name', 'display_name', 'name', 'username'], createdAt: CREATED,
-      credits: ['credits', 'credit_balance', 'balance', 'total_credits'], givenCredits: ['given_credits'], status: ['status'],
-    },
-    statuses: { active: ['active'], suspended: ['suspended', 'banned'], deleted: ['deleted'] },
-  },
-  payments: {
-    tables: /(^|_)(payments?|charges?|orders?|transactions?)$/,
-    key: ID,
-    required: { userId: USER, amount: ['amount', 'amount_cents', 'total'], status: ['status', 'state'], createdAt: CREATED },
-    optional: { currency: ['currency'], completedAt: ['completed_at', 'paid_at'], updatedAt: ['updated_at'], orderId: ['order_id'] },
-    statuses: {
-      created: ['created'], pending: ['pending', 'processing'], completed: ['completed', 'paid', 'succeeded', 'success'],
-      failed: ['failed'], refunded: ['refunded'], disputed: ['disputed'],
-    },
-  },
-  ledger: {
-    tables: /(^|_)(credits?_ledger|ledger|credit_transactions?|credit_entries|wallet_transactions?)$/,
-    key: ID,
-    required: { userId: USER, amount: ['amount', 'delta', 'credits'], createdAt: CREATED },
-    optional: { type: ['type', 'kind', 'entry_type'], taskId: ['task_id', 'job_id'], paymentId: ['payment_id'], description: ['description', 'note'] },
-  },
-  taskCostConfigs: {
-    tables: /(^|_)(task_cost_configs?|task_prices|task_pricing)$/,
-    key: ['task_type', 'id'],
-    required: { taskType: ['task_type', 'type'], baseCostPerSecond: ['base_cost_per_second', 'cost_per_second'] },
-    optional: { costFactors: ['cost_factors'], billable: ['billable'] },
-  },
-  tasks: {
-    tables: /(^|_)(tasks?|jobs?|generations?_jobs?|queue)$/,
-    key: ID,
-    required: { status: ['status', 'state'], createdAt: CREATED },
-    optional: {
-      userId: USER, taskType: ['task_type', 'type', 'task_name', 'kind'], workerId: ['worker_id'], attempts: ['attempts', 'retries'],
-      errorMessage: ['error_message', 'error'], updatedAt: ['updated_at'], startedAt: ['started_at'], processedAt: ['completed_at', 'finished_at'],
-      params: ['params', 'input', 'payload'],
-    },
-    statuses: {
-      queued: ['queued', 'pending', 'waiting'], inProgress: ['in progress', 'in_progress', 'running', 'processing'],
-      complete: ['complete', 'completed', 'done', 'succeeded'], failed: ['failed', 'error'], cancelled: ['cancelled', 'canceled'],
-    },
-  },
-  workers: {
-    tables: /(^|_)workers?$/,
-    key: ID,
-    required: { status: ['status', 'state'] },
-    optional: { lastHeartbeat: ['last_heartbeat', 'heartbeat_at', 'last_seen_at'], metadata: ['metadata'], createdAt: CREATED },
-    statuses: { active: ['active', 'online'], inactive: ['inactive', 'offline'], terminated: ['terminated'] },
-  },
-  apiCosts: {
-    tables: /(^|_)(api_cost_logs?|api_costs?|usage_logs?|token_?usage|llm_calls?)$/,
-    key: ID,
-    required: { costUsd: ['cost_usd', 'cost', 'total_cost'], createdAt: CREATED },
-    optional: {
-      userId: USER, taskId: ['task_id'], provider: ['provider', 'api_provider'], model: ['model', 'model_name'],
-      inputTokens: ['input_tokens', 'prompt_tokens'], outputTokens: ['output_tokens', 'completion_tokens'],
-    },
-  },
-  subscriptions: {
-    tables: /(^|_)(subscriptions?)$/,
-    key: ID,
-    required: { userId: USER, status: ['status', 'state'] },
-    optional: {
-      createdAt: CREATED, periodStart: ['current_period_start', 'period_start'], periodEnd: ['current_period_end', 'period_end'],
-      providerRef: ['stripe_subscription_id', 'provider_subscription_id', 'external_id'], tierId: ['plan_id', 'tier_id', 'price_id'],
-    },
-    statuses: { active: ['active'], trialing: ['trialing'], pastDue: ['past_due'], cancelled: ['canceled', 'cancelled'], incomplete: ['incomplete'] },
-  },
-  tiers: {
-    tables: /(^|_)(subscription_tiers?|tiers?|plans?)$/,
-    key: ID,
-    required: { name: ['name', 'title'] },
-    optional: { monthlyPrice: ['monthly_price', 'price'], monthlyCredits: ['monthly_credits', 'credits'] },
-  },
-};
-
-function pick(columns: Map<string, CatalogColumn>, names: string[]): string | undefined {
-  return names.find((n) => columns.has(n));
-}
-
-function matchStatuses(raw: string[] | undefined, synonyms: Record<string, string[]>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const value of raw ?? []) {
-    const lower = value.toLowerCase();
-    const meaning = Object.entries(synonyms).find(([, words]) => words.includes(lower))?.[0];
-    if (meaning && !out[meaning]) out[meaning] = value;
-  }
-  return out;
-}
-
-function discover(tables: CatalogTable[]): MappingInput {
-  const mapping: Record<string, unknown> = { name: 'detected' };
-  // public first, then other schemas, each by name: the same database gives the same guess.
-  const ordered = [...tables].sort((a, b) => Number(b.schema === 'public') - Number(a.schema === 'public'));
-  for (const concept of CONCEPTS) {
-    const want = WANTS[concept];
-    if (!want) continue;
-    for (const t of ordered) {
-      if (!want.tables.test(t.name.toLowerCase())) continue;
-      const columns = new Map(t.columns.map((c) => [c.name, c]));
-      const key = pick(columns, want.key);
-      const required = Object.entries(want.required).map(([k, names]) => [k, pick(columns, names)] as const);
-      if (!key || required.some(([, c]) => !c)) continue;
-      const optional = Object.entries(want.optional).map(([k, names]) => [k, pick(columns, names)] as const).filter(([, c]) => c);
-      const spec: Record<string, unknown> = {
-        table: { schema: t.schema, name: t.name }, key, columns: Object.fromEntries([...required, ...optional]),
-      };
-      const statusColumn = (spec.columns as Record<string, string>).status;
-      if (want.statuses && statusColumn) spec.statuses = matchStatuses(t.statuses[statusColumn], want.statuses);
-      mapping[concept] = spec;
-      break;
-    }
-  }
-  mapping.absent = Object.fromEntries(CONCEPTS.filter((c) => !mapping[c]).map((c) => [c, 'no table of this database looks like one']));
-  return mapping as MappingInput;
+  const { mapping, found, missed } = discover(tables);
+  return { preset: null, scores, mapping, found, missed };
 }

@@ -1,15 +1,17 @@
 import { read } from '@/db/index';
 import type { StaffContext } from '@/lib/auth';
 import {
-  getHeadlineFigure, HEADLINE_CONCEPTS, type Figure, type HeadlineConcept, type HeadlineFigure,
+  describeDetection, getHeadlineFigure, HEADLINE_CONCEPTS, type Figure, type HeadlineConcept, type HeadlineFigure,
 } from '@/lib/domain/overview';
-import { CONCEPT_LABELS, currentMapping, type MappingCheck, type MappingSource } from '@/lib/mapping';
+import { CONCEPT_LABELS, currentMapping } from '@/lib/mapping';
 import { Approx } from '@/components/ui/approx';
 import { formatCompact, formatCount } from '@/components/ui/format';
 import { Notice } from '@/components/ui/notice';
 import { attempt, type Attempt } from '@/app/(console)/_lib/attempt';
 import { getMappingCheck } from '@/app/(console)/_lib/mapping';
 import { sharedRead } from '@/lib/shared-read';
+import { DetectedMapping } from '@/app/(console)/_components/detected-mapping';
+import { MissingConcepts } from '@/app/(console)/_components/missing-concepts';
 
 const UNIT: Record<HeadlineConcept, string> = {
   users: 'users',
@@ -64,60 +66,11 @@ function FigureCard({ concept, result }: { concept: HeadlineConcept; result: Att
   );
 }
 
-function MissingConcepts({ check }: { check: MappingCheck }) {
-  // Every concept, not only the counted ones: a hidden area (Usage costs, say) is explained here too.
-  const missing = check.concepts.filter((c) => !c.available);
-  if (!missing.length) return null;
-  return (
-    <Notice title="Not shown for this database">
-      <ul className="list-inside list-disc space-y-0.5">
-        {missing.map((c) => (
-          <li key={c.concept}>
-            {c.label}: {c.problems.join('; ')}.
-          </li>
-        ))}
-      </ul>
-      <p className="mt-2 text-ink-muted">
-        The mapping <code>{check.mapping.name}</code> says where Kontor looks for each part of the product.
-      </p>
-    </Notice>
-  );
-}
-
-/** Says when no mapping is configured and the pages read through detection's guess. */
-function DetectedMapping({ source }: { source: MappingSource }) {
-  if (source.kind !== 'detected') return null;
-  const detect = <code>npm run kontor -- detect</code>;
-  if (source.preset) {
-    return (
-      <Notice title={`Detected: the ${source.preset} preset`}>
-        No mapping is configured, so Kontor read this database&apos;s catalog and found every table and column of the{' '}
-        <code>{source.preset}</code> preset. Set <code>KONTOR_PRESET={source.preset}</code> to keep it; {detect} shows the evidence.
-      </Notice>
-    );
-  }
-  if (!source.found.length) {
-    return (
-      <Notice title="No product tables detected">
-        No mapping is configured and no preset fits: none of this database&apos;s tables looks like users, payments, a credit
-        ledger, tasks or workers. The Database pages work on any Postgres; for the product pages, {detect} prints a mapping file
-        to start from, passed with <code>KONTOR_MAPPING</code>.
-      </Notice>
-    );
-  }
-  return (
-    <Notice title="Detected by name: check the mapping">
-      No mapping is configured and no preset fits, so Kontor guessed from table names:{' '}
-      {source.found.map((f) => `${CONCEPT_LABELS[f.concept].toLowerCase()} in ${f.table}`).join(', ')}. {detect} prints this
-      guess as a mapping file to adjust and pass with <code>KONTOR_MAPPING</code>.
-    </Notice>
-  );
-}
-
 export async function ProductFigures({ staff }: { staff: StaffContext }) {
   const checked = await attempt(getMappingCheck);
   if (!checked.ok) return <Notice tone="warn" title="Product figures unavailable">{checked.message}</Notice>;
   const check = checked.value;
+  const detection = describeDetection(currentMapping().source);
   const shown = HEADLINE_CONCEPTS.filter((c) => check.available.includes(c));
   // Each figure in its own read-only transaction: one slow table does not take the others down.
   const results = await Promise.all(
@@ -137,8 +90,8 @@ export async function ProductFigures({ staff }: { staff: StaffContext }) {
       {anyEstimate ? (
         <p className="text-sm text-ink-muted">≈ estimated from the planner&apos;s statistics: these tables are too large to count on every visit.</p>
       ) : null}
-      <DetectedMapping source={currentMapping().source} />
-      <MissingConcepts check={check} />
+      <DetectedMapping view={detection} />
+      <MissingConcepts check={check} title={detection?.kind === 'structure' ? 'Not found by detection' : undefined} />
     </div>
   );
 }
