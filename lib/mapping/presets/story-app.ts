@@ -7,9 +7,9 @@
  * cost log (actual_cost_usd, dollars) and the generation jobs' status (processing_status; operation is
  * the job's kind): stories are generated inside the web request, so there is no queue table and no
  * worker, and no job is charged by itself (billing 'none'). No credit ledger in any version.
- * Subscriptions are columns of user_profiles (stripe_subscription_id, subscription_status, period) and
- * the usage counters are generation_usage (2025-11) and user_profiles.total_stories_generated (2026-02):
- * neither is a concept of this mapping yet.
+ * Subscriptions are columns of user_profiles (stripe_subscription_id, subscription_status, period); the
+ * usage counters are generation_usage (2025-11) and user_profiles.total_stories_generated (2026-02, only
+ * for parents who never subscribed: the checkout resets it, and when is not stored).
  */
 import type { MappingInput } from '@/lib/mapping/schema';
 
@@ -35,6 +35,18 @@ const tasks = {
   billing: 'none',
 } as const;
 
+// A subscription is a Stripe one: free sign-ups carry status 'active' with no subscription id.
+const subscriptions = {
+  table: { schema: 'public', name: 'user_profiles' },
+  where: { stripe_subscription_id: { notNull: true } },
+  key: 'id',
+  columns: {
+    userId: 'id', status: 'subscription_status', tierId: 'subscription_tier_id', providerRef: 'stripe_subscription_id',
+    periodStart: 'subscription_starts_at', periodEnd: 'subscription_ends_at', updatedAt: 'updated_at',
+  },
+  statuses: { active: 'active', trialing: 'trialing', pastDue: 'past_due', cancelled: 'cancelled' },
+} as const;
+
 const workers = 'Tuck and Tale has no workers: stories are generated inside the web request, and api_cost_logs keeps each generation\'s status';
 
 /** Feb 2026 (HEAD): text tier ids (tier_free, tier_stories_plus), $4.99 checkouts in story_purchases, generation_credits. */
@@ -52,14 +64,7 @@ export const storyAppPreset = {
     columns: { name: 'name', monthlyPrice: 'price_monthly' },
     free: ['Free'],
   },
-  subscriptions: {
-    // A subscription is a Stripe one: free sign-ups carry status 'active' with no subscription id.
-    table: { schema: 'public', name: 'user_profiles' },
-    where: { stripe_subscription_id: { notNull: true } },
-    key: 'id',
-    columns: { userId: 'id', status: 'subscription_status', tierId: 'subscription_tier_id', providerRef: 'stripe_subscription_id', periodStart: 'subscription_starts_at', periodEnd: 'subscription_ends_at', updatedAt: 'updated_at' },
-    statuses: { active: 'active', trialing: 'trialing', pastDue: 'past_due', cancelled: 'cancelled' },
-  },
+  subscriptions,
   usageCounters: {
     table: { schema: 'public', name: 'user_profiles' },
     where: { stripe_subscription_id: null },
@@ -102,14 +107,7 @@ export const storyApp202511Preset = {
     columns: { name: 'display_name', monthlyPrice: 'price_monthly' },
     free: ['Free'],
   },
-  subscriptions: {
-    // A subscription is a Stripe one: free sign-ups carry status 'active' with no subscription id.
-    table: { schema: 'public', name: 'user_profiles' },
-    where: { stripe_subscription_id: { notNull: true } },
-    key: 'id',
-    columns: { userId: 'id', status: 'subscription_status', tierId: 'subscription_tier_id', providerRef: 'stripe_subscription_id', periodStart: 'subscription_starts_at', periodEnd: 'subscription_ends_at', updatedAt: 'updated_at' },
-    statuses: { active: 'active', trialing: 'trialing', pastDue: 'past_due', cancelled: 'cancelled' },
-  },
+  subscriptions,
   usageCounters: {
     table: { schema: 'public', name: 'generation_usage' },
     where: { generation_type: 'story' },
