@@ -4,7 +4,8 @@
  * column each run reads those tables whole. Kontor runs no DDL: it names the index to create.
  */
 import { sql, type QueryExecutorProvider } from 'kysely';
-import { displayIdent, displayTable, type Mapping } from '@/lib/mapping';
+import { displayIdent, displayTable, type Mapping, type TableRef } from '@/lib/mapping';
+import { parseColumn } from '@/lib/mapping/sql';
 import { financeConcepts } from '@/lib/domain/reconcile/checks';
 
 export interface ScanHint {
@@ -22,8 +23,17 @@ export const HINT_MIN_ROWS = 200_000;
 export async function incrementalScanHints(db: QueryExecutorProvider, mapping: Mapping, minRows = HINT_MIN_ROWS): Promise<ScanHint[]> {
   const c = financeConcepts(mapping);
   const watched = [c.payments, c.tasks].flatMap((t) => (t?.columns.updatedAt ? [{ table: t.table, column: t.columns.updatedAt }] : []));
+  return indexHints(db, watched, minRows);
+}
+
+/**
+ * For each (table, column): the index to create when no valid, non-partial index is led by the column
+ * and the table holds at least `minRows` rows (the planner's estimate). A column that is a JSON field
+ * or a constant is left out: its index is an expression the product would choose itself.
+ */
+export async function indexHints(db: QueryExecutorProvider, watched: { table: TableRef; column: string }[], minRows = HINT_MIN_ROWS): Promise<ScanHint[]> {
   const hints: ScanHint[] = [];
-  for (const w of watched) {
+  for (const w of watched.filter((x) => parseColumn(x.column).kind === 'column')) {
     const { rows } = await sql<{ indexed: boolean; rows: number }>`
       select exists (
                select from pg_catalog.pg_index i

@@ -5,6 +5,7 @@
  * The fix is a new ledger record (finance's edit), never a change to the task or the ledger in place.
  */
 import { sql, type QueryExecutorProvider } from 'kysely';
+import { HINT_MIN_ROWS, indexHints, type ScanHint } from '@/lib/domain/reconcile/hints';
 import { at, queueModel, rawStatus, statusIn, taskKey, taskTable, tcol } from '@/lib/domain/tasks/model';
 import { columnOf, hasColumn, tableOf, taskBillable, type Mapping } from '@/lib/mapping';
 import { addDecimals, negateDecimal, rescale } from '@/lib/money';
@@ -87,4 +88,14 @@ export async function findMoneyIssues(
       createdAt: new Date(r.created_at).toISOString(), cost: r.cost, charged: rescale(r.charged, 2), correction,
     };
   });
+}
+
+/**
+ * The index that would spare money on the queue a read of the whole ledger: it groups the ledger rows of
+ * the window's tasks, and without an index led by the ledger's task column that is a scan of every row.
+ */
+export async function moneyIndexHints(db: QueryExecutorProvider, mapping: Mapping, minRows = HINT_MIN_ROWS): Promise<ScanHint[]> {
+  const ledger = mapping.ledger;
+  if (!ledger?.columns.taskId || !mapping.tasks) return [];
+  return indexHints(db, [{ table: ledger.table, column: ledger.columns.taskId }], minRows);
 }

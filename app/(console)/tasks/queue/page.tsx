@@ -6,7 +6,7 @@ import { requireStaff, type StaffContext } from '@/lib/auth';
 import { getQueueHealth, getThroughput, type QueueTypeHealth } from '@/lib/domain/tasks/health';
 import { findSilentWorkers, findStuckTasks, type StuckTask } from '@/lib/domain/tasks/stuck';
 import { RUN_DEFAULT_MINUTES, RUN_FLOOR_MINUTES, RUN_P95_FACTOR } from '@/lib/domain/tasks/running-long';
-import { findMoneyIssues, MONEY_DEFAULT_DAYS } from '@/lib/domain/tasks/money';
+import { findMoneyIssues, moneyIndexHints, MONEY_DEFAULT_DAYS } from '@/lib/domain/tasks/money';
 import { rawStatus, queueModel } from '@/lib/domain/tasks/model';
 import { auditHistoryHref } from '@/lib/guard/audit';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
@@ -145,15 +145,29 @@ async function Stuck({ staff, mapping, now, params }: { staff: StaffContext; map
 
 async function Money({ mapping, now, params, canFix }: { mapping: Mapping; now: Date; params: SearchParams; canFix: boolean }) {
   const query = parseTableQuery(params, MONEY_SPEC);
-  const r = await attempt(() => sharedRead(`queue-money:${now.toISOString()}`, () => read((trx) => findMoneyIssues(trx, mapping, { now }))));
+  const r = await attempt(() => sharedRead(`queue-money:${now.toISOString()}`, () => read(async (trx) => ({
+    issues: await findMoneyIssues(trx, mapping, { now }),
+    hints: await moneyIndexHints(trx, mapping),
+  }))));
   if (!r.ok) return <Notice tone="warn" title="Money on the queue unavailable">{r.message}</Notice>;
-  const rows = sortRows(r.value, (x) => x.createdAt, query.sort.desc).map((x) => ({
+  const hints = r.value.hints.map((h) => (
+    <Notice key={h.table} title="An index would spare a scan">
+      {h.table} has no index on {h.column}: this section reads all of it (~{h.rows.toLocaleString('en')} rows) to sum the
+      window&apos;s tasks. Kontor runs no DDL; run <code className="font-mono">{h.sql}</code> yourself.
+    </Notice>
+  ));
+  const rows = sortRows(r.value.issues, (x) => x.createdAt, query.sort.desc).map((x) => ({
     ...x,
     auditHref: auditHistoryHref({ type: 'task', id: x.taskId }),
     // The correction is a credit adjustment on the finance account page, for those who may make one.
     fixHref: canFix && x.userId ? `/finance/accounts/${encodeURIComponent(x.userId)}` : null,
   }));
-  return <MoneyTable rows={rows} query={query} sortable={MONEY_SPEC.sortable} />;
+  return (
+    <>
+      {hints}
+      <MoneyTable rows={rows} query={query} sortable={MONEY_SPEC.sortable} />
+    </>
+  );
 }
 
 function Thresholds({ params }: { params: SearchParams }) {
