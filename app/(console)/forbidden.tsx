@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { ForbiddenMessage } from '@/components/ui/forbidden-message';
 
 export const metadata = { title: 'Not allowed' };
 
@@ -7,15 +7,7 @@ export default function Forbidden() {
   return (
     <div role="alert" className="max-w-2xl space-y-3 rounded-xl border border-line bg-surface p-6">
       <h1 className="text-xl font-semibold">Your role may not open this page</h1>
-      <p>
-        Kontor shows each staff member the areas their role allows. If you need this one, ask an admin to change your
-        role on the Staff page.
-      </p>
-      <p>
-        <Link href="/" className="font-medium text-accent underline underline-offset-4">
-          Go to the overview
-        </Link>
-      </p>
+      <ForbiddenMessage />
     </div>
   );
 }
