@@ -70,64 +70,84 @@ const ORDER: Record<IndexSort, RawBuilder<unknown>> = {
   verdict: sql.raw(`array_position(array['invalid','duplicate','redundant','unused','bloated'], j.verdict)`),
 };
 
-/** The verdict of every listed index, as rows of `judged` (oid, schema, name, table_name, verdict, ...). */
+/**
+ * Whether two indexes' stored expressions (pg_node_tree) are the same: both absent, or deparsed alike.
+ * Deparsing is the costly part, so it runs only on a pair that already matches on everything else
+ * (CASE: the planner may not reorder it before the cheap conditions).
+ */
+function sameExpr(a: RawBuilder<unknown>, b: RawBuilder<unknown>, rel: RawBuilder<unknown>): RawBuilder<boolean> {
+  return sql<boolean>`(case when ${a} is null or ${b} is null then ${a} is null and ${b} is null
+              else pg_get_expr(${a}, ${rel}) = pg_get_expr(${b}, ${rel}) end)`;
+}
+
+/** The first n entries of an int2vector or oidvector (stored from 0) as an array from 1: comparable with `=`. */
+function lead(vector: RawBuilder<unknown>, type: 'int2' | 'oid', n: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`(${vector}::${sql.raw(type)}[])[0:${n} - 1]`;
+}
+
+/**
+ * The verdict of every listed index, as rows of `judged` (oid, schema, name, table_name, verdict, ...).
+ * Set-based and cheap per index: the schema's verdict is decided once per schema, the catalog's
+ * vectors are compared as they are stored (no text round trip), and expressions and predicates are
+ * deparsed only for the pairs that match on all the rest.
+ */
 function judgedIndexes(scope: { schema?: string; table?: { schema: string; name: string } } = {}): RawBuilder<unknown> {
+  const schema = scope.table?.schema ?? scope.schema;
   return sql`
+    nsp as materialized (
+      select n.oid, n.nspname::text as schema, ${isJudgedSchema(sql.ref('n.nspname'))} as judged
+        from pg_catalog.pg_namespace n
+       where ${isListedSchema(sql.ref('n.nspname'))}
+         -- Every verdict compares an index only with others of its table, so a narrower scope is exact.
+         ${schema ? sql`and n.nspname = ${schema}` : sql``}
+    ),
     ix as (
-      select i.indexrelid as oid, i.indrelid, n.nspname::text as schema, ic.relname::text as name,
-             tc.relname::text as table_name, am.amname::text as am,
-             i.indisunique, i.indisprimary, i.indisvalid, i.indnkeyatts,
-             string_to_array(i.indkey::text, ' ')::int2[] as allkeys,
-             (string_to_array(i.indkey::text, ' ')::int2[])[1:i.indnkeyatts] as keys,
-             string_to_array(i.indclass::text, ' ')::oid[] as classes,
-             string_to_array(i.indcollation::text, ' ')::oid[] as colls,
-             string_to_array(i.indoption::text, ' ')::int2[] as opts,
-             case when i.indexprs is null then null else pg_get_expr(i.indexprs, i.indrelid) end as exprs,
-             case when i.indpred is null then null else pg_get_expr(i.indpred, i.indrelid) end as pred,
-             k.conindid is not null as constrained,
-             ${isJudgedSchema(sql.ref('n.nspname'))} as judged,
-             pg_stat_get_numscans(i.indexrelid) as scans,
-             ic.relpages, ic.reltuples
+      select i.indexrelid as oid, i.indrelid, n.schema, ic.relname::text as name,
+             tc.relname::text as table_name, am.amname::text as am, ic.relam,
+             i.indisunique, i.indisprimary, i.indisvalid, i.indnkeyatts, i.indnatts,
+             i.indkey, i.indclass, i.indcollation, i.indoption, i.indexprs, i.indpred,
+             k.conindid is not null as constrained, n.judged,
+             pg_stat_get_numscans(i.indexrelid) as scans, ic.relpages, ic.reltuples
         from pg_catalog.pg_index i
-        join pg_catalog.pg_class ic on ic.oid = i.indexrelid
         join pg_catalog.pg_class tc on tc.oid = i.indrelid
-        join pg_catalog.pg_namespace n on n.oid = tc.relnamespace
+        join nsp n on n.oid = tc.relnamespace
+        join pg_catalog.pg_class ic on ic.oid = i.indexrelid
         join pg_catalog.pg_am am on am.oid = ic.relam
         left join (select distinct conindid from pg_catalog.pg_constraint where contype in ('p', 'u', 'x')) k
                on k.conindid = i.indexrelid
-       where ${isListedSchema(sql.ref('n.nspname'))} and tc.relkind in ('r', 'p', 'm')
-         -- Every verdict compares an index only with others of its table, so a narrower scope is exact.
-         ${scope.schema ? sql`and n.nspname = ${scope.schema}` : sql``}
-         ${scope.table ? sql`and n.nspname = ${scope.table.schema} and tc.relname = ${scope.table.name}` : sql``}
+       where tc.relkind in ('r', 'p', 'm')
+         ${scope.table ? sql`and tc.relname = ${scope.table.name}` : sql``}
     ),
     dup as (
-      select distinct on (a.oid) a.oid, b.schema || '.' || b.name as other
-        from ix a join ix b on b.indrelid = a.indrelid and b.oid <> a.oid
-       where a.judged and not a.constrained and b.indisvalid and a.am = b.am and a.allkeys = b.allkeys
-         and a.indnkeyatts = b.indnkeyatts and a.classes = b.classes and a.colls = b.colls and a.opts = b.opts
-         and a.exprs is not distinct from b.exprs and a.pred is not distinct from b.pred
-         and a.indisunique = b.indisunique and (b.constrained or b.oid < a.oid)
+      select distinct on (a.oid) a.oid, b.schema || '.' || b.name as other,
+             quote_ident(b.schema) || '.' || quote_ident(b.name) as qother
+        from ix a join ix b on b.indrelid = a.indrelid and b.relam = a.relam and b.indclass = a.indclass
+                           and b.indcollation = a.indcollation and b.indisunique = a.indisunique
+       where a.judged and not a.constrained and b.indisvalid and b.oid <> a.oid
+         and a.indkey = b.indkey and a.indoption = b.indoption and a.indnkeyatts = b.indnkeyatts
+         and (b.constrained or b.oid < a.oid)
+         and ${sameExpr(sql.ref('a.indexprs'), sql.ref('b.indexprs'), sql.ref('a.indrelid'))}
+         and ${sameExpr(sql.ref('a.indpred'), sql.ref('b.indpred'), sql.ref('a.indrelid'))}
        order by a.oid, b.constrained desc, b.oid
     ),
-    -- Joined through pg_index's own index on indrelid, not CTE to CTE: the planner cannot estimate
-    -- a CTE's rows and would otherwise nest-loop 15,000 x 15,000 indexes.
+    -- Through pg_index's own index on indrelid, not CTE to CTE: the planner cannot estimate a CTE's
+    -- rows and would nest-loop 15,000 x 15,000 indexes. The other index's access method needs no
+    -- check: an operator class belongs to one method, so equal leading classes make it a btree too.
     red as (
-      select distinct on (a.oid) a.oid, bn.nspname || '.' || bc.relname as other
+      select distinct on (a.oid) a.oid, a.schema || '.' || bc.relname as other,
+             quote_ident(a.schema) || '.' || quote_ident(bc.relname) as qother
         from ix a
-        join pg_catalog.pg_index bi on bi.indrelid = a.indrelid and bi.indexrelid <> a.oid
-        join pg_catalog.pg_class bc on bc.oid = bi.indexrelid
-        join pg_catalog.pg_namespace bn on bn.oid = bc.relnamespace
-        join pg_catalog.pg_am bam on bam.oid = bc.relam
-       where a.judged and not a.constrained and not a.indisunique and a.am = 'btree' and a.exprs is null
-         and cardinality(a.allkeys) = a.indnkeyatts
-         and bam.amname = 'btree' and bi.indisvalid and bi.indexprs is null
-         and a.pred is not distinct from (case when bi.indpred is null then null else pg_get_expr(bi.indpred, bi.indrelid) end)
-         and (a.indnkeyatts < bi.indnkeyatts or (a.indnkeyatts = bi.indnkeyatts and bi.indisunique))
-         and (string_to_array(bi.indkey::text, ' ')::int2[])[1:a.indnkeyatts] = a.keys
-         and (string_to_array(bi.indclass::text, ' ')::oid[])[1:a.indnkeyatts] = a.classes
-         and (string_to_array(bi.indcollation::text, ' ')::oid[])[1:a.indnkeyatts] = a.colls
-         and (string_to_array(bi.indoption::text, ' ')::int2[])[1:a.indnkeyatts] = a.opts
-       order by a.oid, bi.indnkeyatts, bi.indexrelid
+        join pg_catalog.pg_index b on b.indrelid = a.indrelid and b.indexrelid <> a.oid
+        join pg_catalog.pg_class bc on bc.oid = b.indexrelid
+       where a.judged and not a.constrained and not a.indisunique and a.am = 'btree' and a.indexprs is null
+         and a.indnatts = a.indnkeyatts and b.indisvalid and b.indexprs is null
+         and (a.indnkeyatts < b.indnkeyatts or (a.indnkeyatts = b.indnkeyatts and b.indisunique))
+         and ${lead(sql.ref('b.indkey'), 'int2', sql.ref('a.indnkeyatts'))} = ${lead(sql.ref('a.indkey'), 'int2', sql.ref('a.indnkeyatts'))}
+         and ${lead(sql.ref('b.indclass'), 'oid', sql.ref('a.indnkeyatts'))} = ${lead(sql.ref('a.indclass'), 'oid', sql.ref('a.indnkeyatts'))}
+         and ${lead(sql.ref('b.indcollation'), 'oid', sql.ref('a.indnkeyatts'))} = ${lead(sql.ref('a.indcollation'), 'oid', sql.ref('a.indnkeyatts'))}
+         and ${lead(sql.ref('b.indoption'), 'int2', sql.ref('a.indnkeyatts'))} = ${lead(sql.ref('a.indoption'), 'int2', sql.ref('a.indnkeyatts'))}
+         and ${sameExpr(sql.ref('a.indpred'), sql.ref('b.indpred'), sql.ref('a.indrelid'))}
+       order by a.oid, b.indnkeyatts, b.indexrelid
     ),
     bloat as (
       select x.oid, x.relpages, est.pages as expected
@@ -135,16 +155,17 @@ function judgedIndexes(scope: { schema?: string; table?: { schema: string; name:
         cross join lateral (
           select ceil(x.reltuples * (12 + 8 * ceil(sum(s.avg_width) / 8.0)) /
                       ((current_setting('block_size')::int - 40) * 0.9)) + 1 as pages
-            from unnest(x.allkeys) key(attnum)
+            from unnest(x.indkey::int2[]) key(attnum)
             join pg_catalog.pg_attribute a on a.attrelid = x.indrelid and a.attnum = key.attnum
             join pg_catalog.pg_stats s on s.schemaname = x.schema and s.tablename = x.table_name
                                       and s.attname = a.attname and not s.inherited
-          having count(*) = cardinality(x.allkeys)
+          having count(*) = x.indnatts
         ) est
-       where x.judged and x.am = 'btree' and x.exprs is null and x.relpages >= 128 and x.reltuples > 0
+       where x.judged and x.am = 'btree' and x.indexprs is null and x.relpages >= 128 and x.reltuples > 0
     ),
     judged as (
-      select x.*, dup.other as dup_of, red.other as red_of, bloat.expected as expected_pages,
+      select x.*, dup.other as dup_of, red.other as red_of, coalesce(dup.qother, red.qother) as qother,
+             bloat.expected as expected_pages,
              case
                when x.judged and not x.indisvalid then 'invalid'
                when dup.oid is not null then 'duplicate'
@@ -343,9 +364,7 @@ export async function listIndexVerdicts(db: QueryExecutorProvider): Promise<Inde
   const { rows } = await sql<RawIndexRow & { qtable: string; other: string | null }>`
     with ${judgedIndexes()}
     select j.schema, j.table_name, j.name, quote_ident(j.schema) || '.' || quote_ident(j.name) as qname,
-           quote_ident(j.schema) || '.' || quote_ident(j.table_name) as qtable,
-           (select quote_ident(split_part(o, '.', 1)) || '.' || quote_ident(substr(o, length(split_part(o, '.', 1)) + 2))
-              from coalesce(j.dup_of, j.red_of) o) as other,
+           quote_ident(j.schema) || '.' || quote_ident(j.table_name) as qtable, j.qother as other,
            j.verdict, j.dup_of, j.red_of, j.relpages, j.expected_pages
       from judged j
      where j.verdict is not null
