@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { sql } from 'kysely';
 import { read } from '@/db/index';
-import { INDEX_SORTS, listIndexes, listUnindexedForeignKeys } from '@/lib/inspect/indexes';
+import { INDEX_SORTS, listIndexVerdicts, listIndexes, listUnindexedForeignKeys } from '@/lib/inspect/indexes';
 import { warmDemo, type DemoCopy } from '@/lib/inspect/testing';
 
 interface Planted { kind: string; objects: string[] }
@@ -59,6 +59,57 @@ for (const major of [17, 15] as const) {
       assert.equal(rows[0].valid, false);
       assert.match(rows[0].verdict!.fix, /^REINDEX INDEX CONCURRENTLY "Odd Schema"\."bad ""idx""";/);
       await d.run('drop schema "Odd Schema" cascade');
+    });
+
+    test('verdicts decide on every part of an index, and the page and the advisors read the same ones', async () => {
+      await d.run(
+        'create schema edge',
+        'create table edge.t (a int primary key, b int, c text, d text, x int)',
+        'create index t_b on edge.t (b)', 'create index t_b2 on edge.t (b)', 'create index t_b_desc on edge.t (b desc)',
+        'create index t_bc on edge.t (b, c)', 'create index t_c on edge.t (c)', 'create index t_c_c on edge.t (c collate "C")',
+        'create index t_c_pat on edge.t (c text_pattern_ops)', 'create index t_cd on edge.t (c, d)',
+        'create index t_lower on edge.t (lower(c))', 'create index t_lower2 on edge.t (lower( c ))', 'create index t_upper on edge.t (upper(c))',
+        'create index t_part on edge.t (x) where x > 0', 'create index t_part2 on edge.t (x) where (x>0)',
+        'create index t_part3 on edge.t (x) where x > 1', 'create index t_partx on edge.t (x, a) where x > 0',
+        'create index t_incl on edge.t (x) include (b)', 'create index t_xb on edge.t (x, b)', 'create unique index t_ux on edge.t (x, c)',
+        'create index t_hash on edge.t using hash (b)', 'create index t_hash2 on edge.t using hash (b)',
+        'create table edge."Odd T" ("Col" int, "select" int, constraint "Odd T_u" unique ("Col"))',
+        'create index "odd idx" on edge."Odd T" ("Col")', 'create index "select" on edge."Odd T" ("select")',
+        'create index select2 on edge."Odd T" ("select")',
+        'create table edge.p (a int, b int) partition by range (a)', 'create index p_a on edge.p (a)', 'create index p_a2 on edge.p (a)',
+        'create materialized view edge.mv as select 1 as a, 2 as b', 'create index mv_a on edge.mv (a)', 'create index mv_ab on edge.mv (a, b)',
+        'create table edge.big (id int, v text)', 'insert into edge.big select g, md5(g::text) from generate_series(1, 60000) g',
+        'create index big_v on edge.big (v)', 'delete from edge.big where id % 10 <> 0', 'analyze edge.big',
+        'set enable_seqscan = off', 'set enable_bitmapscan = off', `select count(*) from edge.big where v = 'x'`,
+      );
+      try {
+        const page = await r((trx) => listIndexes(trx, { schema: 'edge', verdict: 'any', limit: 1000 }));
+        const judged = page.rows.filter((x) => x.verdict!.kind !== 'unused')
+          .map((x) => `${x.verdict!.kind} ${x.name} ${/(?:Identical to|lead) (.+?)(?::|, which)/.exec(x.verdict!.reason)?.[1] ?? ''}`.trim()).sort();
+        assert.deepEqual(judged, [
+          'bloated big_v',
+          'duplicate p_a2 edge.p_a',
+          'duplicate select2 edge.select',
+          'duplicate t_b2 edge.t_b',
+          'duplicate t_hash2 edge.t_hash',
+          'duplicate t_lower2 edge.t_lower',
+          'duplicate t_part2 edge.t_part',
+          'redundant mv_a edge.mv_ab',
+          'redundant odd idx edge.Odd T_u',
+          'redundant t_b edge.t_bc',
+          'redundant t_c edge.t_cd',
+          'redundant t_part edge.t_partx',
+        ]);
+        const advisors = (await r((trx) => listIndexVerdicts(trx))).filter((v) => v.schema === 'edge');
+        assert.deepEqual(advisors.map((v) => `${v.name} ${v.verdict.kind} ${v.verdict.reason}`).sort(),
+          page.rows.map((x) => `${x.name} ${x.verdict!.kind} ${x.verdict!.reason}`).sort());
+        const odd = advisors.find((v) => v.name === 'odd idx')!;
+        assert.deepEqual([odd.qname, odd.qtable, odd.other], ['edge."odd idx"', 'edge."Odd T"', 'edge."Odd T_u"']);
+        const one = await r((trx) => listIndexes(trx, { table: { schema: 'edge', name: 't' }, verdict: 'duplicate', limit: 100 }));
+        assert.deepEqual(one.rows.map((x) => x.name).sort(), ['t_b2', 't_hash2', 't_lower2', 't_part2']);
+      } finally {
+        await d.run('drop schema edge cascade');
+      }
     });
 
     test('scan counters move by exactly the scans a session performs', async () => {
