@@ -118,36 +118,44 @@ function judgedIndexes(scope: { schema?: string; table?: { schema: string; name:
        where tc.relkind in ('r', 'p', 'm')
          ${scope.table ? sql`and tc.relname = ${scope.table.name}` : sql``}
     ),
-    dup as (
-      select distinct on (a.oid) a.oid, b.schema || '.' || b.name as other,
-             quote_ident(b.schema) || '.' || quote_ident(b.name) as qother
-        from ix a join ix b on b.indrelid = a.indrelid and b.relam = a.relam and b.indclass = a.indclass
-                           and b.indcollation = a.indcollation and b.indisunique = a.indisunique
+    -- Each judged index beside every other valid index of its table (a few per table), in one hash
+    -- join: the conditions are written as one OR so that no filter on a side makes the planner
+    -- think it has one row and nest-loop the 15,000 indexes with each other. Cheapest tests first,
+    -- the deparsing last (AND and OR evaluate left to right).
+    pair as (
+      select a.oid, b.oid as other_oid, b.schema || '.' || b.name as other,
+             quote_ident(b.schema) || '.' || quote_ident(b.name) as qother, b.constrained, b.indnkeyatts,
+             a.indnkeyatts = b.indnkeyatts and a.indisunique = b.indisunique as duplicate
+        from ix a join ix b on b.indrelid = a.indrelid
        where a.judged and not a.constrained and b.indisvalid and b.oid <> a.oid
-         and a.indkey = b.indkey and a.indoption = b.indoption and a.indnkeyatts = b.indnkeyatts
-         and (b.constrained or b.oid < a.oid)
-         and ${sameExpr(sql.ref('a.indexprs'), sql.ref('b.indexprs'), sql.ref('a.indrelid'))}
-         and ${sameExpr(sql.ref('a.indpred'), sql.ref('b.indpred'), sql.ref('a.indrelid'))}
-       order by a.oid, b.constrained desc, b.oid
+         and ((a.indnkeyatts = b.indnkeyatts and a.indisunique = b.indisunique and a.relam = b.relam
+               and (b.constrained or b.oid < a.oid)
+               and a.indkey = b.indkey and a.indclass = b.indclass and a.indcollation = b.indcollation
+               and a.indoption = b.indoption
+               and ${sameExpr(sql.ref('a.indexprs'), sql.ref('b.indexprs'), sql.ref('a.indrelid'))}
+               and ${sameExpr(sql.ref('a.indpred'), sql.ref('b.indpred'), sql.ref('a.indrelid'))})
+           -- redundant: the other's access method needs no check, an operator class belongs to one
+           -- method, so equal leading classes make it a btree too
+           or (not a.indisunique and a.am = 'btree' and a.indexprs is null and b.indexprs is null
+               and a.indnatts = a.indnkeyatts
+               and (a.indnkeyatts < b.indnkeyatts or (a.indnkeyatts = b.indnkeyatts and b.indisunique))
+               and ${lead(sql.ref('b.indkey'), 'int2', sql.ref('a.indnkeyatts'))} = ${lead(sql.ref('a.indkey'), 'int2', sql.ref('a.indnkeyatts'))}
+               and ${lead(sql.ref('b.indclass'), 'oid', sql.ref('a.indnkeyatts'))} = ${lead(sql.ref('a.indclass'), 'oid', sql.ref('a.indnkeyatts'))}
+               and ${lead(sql.ref('b.indcollation'), 'oid', sql.ref('a.indnkeyatts'))} = ${lead(sql.ref('a.indcollation'), 'oid', sql.ref('a.indnkeyatts'))}
+               and ${lead(sql.ref('b.indoption'), 'int2', sql.ref('a.indnkeyatts'))} = ${lead(sql.ref('a.indoption'), 'int2', sql.ref('a.indnkeyatts'))}
+               and ${sameExpr(sql.ref('a.indpred'), sql.ref('b.indpred'), sql.ref('a.indrelid'))}))
     ),
-    -- Through pg_index's own index on indrelid, not CTE to CTE: the planner cannot estimate a CTE's
-    -- rows and would nest-loop 15,000 x 15,000 indexes. The other index's access method needs no
-    -- check: an operator class belongs to one method, so equal leading classes make it a btree too.
+    -- A pair is never both: a duplicate has the same width and uniqueness, a redundant one is not
+    -- unique and leads a wider or a unique one.
+    dup as (
+      select distinct on (p.oid) p.oid, p.other, p.qother
+        from pair p where p.duplicate
+       order by p.oid, p.constrained desc, p.other_oid
+    ),
     red as (
-      select distinct on (a.oid) a.oid, a.schema || '.' || bc.relname as other,
-             quote_ident(a.schema) || '.' || quote_ident(bc.relname) as qother
-        from ix a
-        join pg_catalog.pg_index b on b.indrelid = a.indrelid and b.indexrelid <> a.oid
-        join pg_catalog.pg_class bc on bc.oid = b.indexrelid
-       where a.judged and not a.constrained and not a.indisunique and a.am = 'btree' and a.indexprs is null
-         and a.indnatts = a.indnkeyatts and b.indisvalid and b.indexprs is null
-         and (a.indnkeyatts < b.indnkeyatts or (a.indnkeyatts = b.indnkeyatts and b.indisunique))
-         and ${lead(sql.ref('b.indkey'), 'int2', sql.ref('a.indnkeyatts'))} = ${lead(sql.ref('a.indkey'), 'int2', sql.ref('a.indnkeyatts'))}
-         and ${lead(sql.ref('b.indclass'), 'oid', sql.ref('a.indnkeyatts'))} = ${lead(sql.ref('a.indclass'), 'oid', sql.ref('a.indnkeyatts'))}
-         and ${lead(sql.ref('b.indcollation'), 'oid', sql.ref('a.indnkeyatts'))} = ${lead(sql.ref('a.indcollation'), 'oid', sql.ref('a.indnkeyatts'))}
-         and ${lead(sql.ref('b.indoption'), 'int2', sql.ref('a.indnkeyatts'))} = ${lead(sql.ref('a.indoption'), 'int2', sql.ref('a.indnkeyatts'))}
-         and ${sameExpr(sql.ref('a.indpred'), sql.ref('b.indpred'), sql.ref('a.indrelid'))}
-       order by a.oid, b.indnkeyatts, b.indexrelid
+      select distinct on (p.oid) p.oid, p.other, p.qother
+        from pair p where not p.duplicate
+       order by p.oid, p.indnkeyatts, p.other_oid
     ),
     bloat as (
       select x.oid, x.relpages, est.pages as expected
