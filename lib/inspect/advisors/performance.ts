@@ -39,14 +39,15 @@ export const PERFORMANCE_ADVISORS: Advisor[] = [
          cross join lateral unnest(case p.polcmd when '*' then array['SELECT', 'INSERT', 'UPDATE', 'DELETE']
              else array[case p.polcmd when 'r' then 'SELECT' when 'a' then 'INSERT' when 'w' then 'UPDATE' else 'DELETE' end] end) cmd
          where p.polpermissive)
-      select ${TABLE} || '/' || ar.rolname || '/' || pol.cmd as object, ${TABLE} as "table",
-             array_agg(quote_ident(pol.polname) order by pol.polname)::text[] as related,
-             count(*) || ' permissive ' || pol.cmd || ' policies for ' || ar.rolname as detail
-        from pol
-        join pg_catalog.pg_class c on c.oid = pol.polrelid join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-        join api_roles ar on (0 = any(pol.polroles) or pol.polroles && ar.reach)
+      -- Grouped by the table's oid, and named only for the groups of two or more.
+      select ${TABLE} || '/' || g.rolname || '/' || g.cmd as object, ${TABLE} as "table", g.related,
+             g.n || ' permissive ' || g.cmd || ' policies for ' || g.rolname as detail
+        from (select pol.polrelid, ar.rolname, pol.cmd, count(*) as n,
+                     array_agg(quote_ident(pol.polname) order by pol.polname)::text[] as related
+                from pol join api_roles ar on (0 = any(pol.polroles) or pol.polroles && ar.reach)
+               group by pol.polrelid, ar.rolname, pol.cmd having count(*) > 1) g
+        join pg_catalog.pg_class c on c.oid = g.polrelid join pg_catalog.pg_namespace n on n.oid = c.relnamespace
        where c.relrowsecurity and ${productSchema()}
-       group by n.nspname, c.relname, ar.rolname, pol.cmd having count(*) > 1
        order by 1`),
   },
   {

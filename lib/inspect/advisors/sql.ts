@@ -30,7 +30,7 @@ export function notFromExtension(classid: string, oidRef: string): RawBuilder<bo
  * USAGE). Superusers inherit everything and are not API roles; a role that is a member without
  * INHERIT (Supabase's `authenticator`) only switches into them, so it is not listed either.
  */
-export const API_ROLES_CTE = sql`api_roles as (
+export const API_ROLES_CTE = sql`api_roles as materialized (
   select r.oid, r.rolname::text as rolname, r.rolbypassrls,
          -- the roles whose privileges it has: a policy TO one of them applies to it
          array(select g.oid from pg_catalog.pg_roles g where pg_catalog.pg_has_role(r.oid, g.oid, 'USAGE')) as reach
