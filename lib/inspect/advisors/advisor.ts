@@ -15,4 +15,9 @@ export interface Advisor extends AdvisorInfo {
   requires?: Requirements;
   /** It reads the index verdicts the run shares (RunContext): scheduled so that one lane reads them while the others go on. */
   readsIndexVerdicts?: true;
+  /**
+   * Among the costliest scans of a large schema (pg_attribute, every policy tree, every sequence):
+   * scheduled right after the verdicts, so that no lane is left with a long check while the other idles.
+   */
+  costly?: true;
 }

@@ -77,7 +77,7 @@ export async function runAdvisors(db: QueryExecutorProvider | readonly QueryExec
   for (const advisor of todo) {
     const rows = results.get(advisor.id);
     if (!rows?.length) continue;
-    const { run: _run, requires: _requires, readsIndexVerdicts: _reads, ...info } = advisor;
+    const { run: _run, requires: _requires, readsIndexVerdicts: _reads, costly: _costly, ...info } = advisor;
     const finding: Finding = { ...info, objects: [], suppressed: [] };
     for (const row of rows) {
       const base = { object: row.object, table: row.table, related: row.related ?? [], detail: row.detail };
@@ -95,12 +95,14 @@ export async function runAdvisors(db: QueryExecutorProvider | readonly QueryExec
 
 /**
  * The order lanes take the checks in: the first that reads the shared index verdicts goes first (its
- * lane reads them, the costliest query of the run, while the other lanes take the rest), and the
- * others that read them go last, when the verdicts are there: no lane waits on another's query.
+ * lane reads them, the costliest query of the run, while the other lanes take the rest), the costly
+ * scans next and the cheap checks after them, so that the lanes end together; the others that read
+ * the verdicts go last, when the verdicts are there: no lane waits on another's query.
  */
 function schedule(todo: Advisor[]): Advisor[] {
   const shared = todo.filter((a) => a.readsIndexVerdicts);
-  return [...shared.slice(0, 1), ...todo.filter((a) => !a.readsIndexVerdicts), ...shared.slice(1)];
+  const rest = todo.filter((a) => !a.readsIndexVerdicts);
+  return [...shared.slice(0, 1), ...rest.filter((a) => a.costly), ...rest.filter((a) => !a.costly), ...shared.slice(1)];
 }
 
 /** Findings with at least one unsuppressed object: what a pipeline fails on and the page leads with. */

@@ -19,6 +19,7 @@ export const INTEGRITY_ADVISORS: Advisor[] = [
     category: 'integrity',
     why: 'When the sequence reaches its maximum, every insert that needs a value fails.',
     fix: 'ALTER SEQUENCE … AS bigint (and the column to bigint) before it runs out.',
+    costly: true,
     run: (db) => rows(db, sql<ObjectRow>`
       select quote_ident(v.nspname) || '.' || quote_ident(v.relname) as object, null::text as "table", null::text[] as related,
              format_type(v.seqtypid, null) || ' at ' || round(100 * v.used, 1) || '% (' || v.last || ' of ' || v.seqmax || ')' as detail
@@ -67,6 +68,7 @@ export const INTEGRITY_ADVISORS: Advisor[] = [
     category: 'integrity',
     why: 'A column of type regproc, regoper, regconfig (and the like) stores OIDs that differ in the new cluster: pg_upgrade refuses the database.',
     fix: 'ALTER TABLE … ALTER COLUMN … TYPE text USING col::text (the name), and cast back where it is read.',
+    costly: true,
     run: (db) => rows(db, sql<ObjectRow>`
       select quote_ident(n.nspname) || '.' || quote_ident(c.relname) || '.' || quote_ident(a.attname) as object,
              quote_ident(n.nspname) || '.' || quote_ident(c.relname) as "table", null::text[] as related,

@@ -23,6 +23,7 @@ export const PERFORMANCE_ADVISORS: Advisor[] = [
     category: 'performance',
     why: 'A bare auth.uid() or auth.jwt() is evaluated for every row scanned; wrapped in a sub-select it runs once per query.',
     fix: 'Write (select auth.uid()) instead of auth.uid() in USING and WITH CHECK.',
+    costly: true,
     run: perRowAuthCalls,
   },
   {

@@ -59,6 +59,7 @@ export const SECRET_COLUMN_ADVISOR: Advisor = {
   category: 'security',
   why: 'Passwords, tokens and keys readable through the API leak with any SELECT the policies allow.',
   fix: 'Move the column to a private schema or REVOKE SELECT (column) FROM anon, authenticated.',
+  costly: true,
   // The names first (a regex over the columns of product schemas), then privileges and the policies of those tables only.
   run: async (db) => (await sql<ObjectRow>`with ${API_ROLES_CTE}, ${EXPOSED_SCHEMAS_CTE},
       named as materialized (
