@@ -126,7 +126,8 @@ function judgedIndexes(scope: { schema?: string; table?: { schema: string; name:
       select a.oid, b.oid as other_oid, b.schema || '.' || b.name as other,
              quote_ident(b.schema) || '.' || quote_ident(b.name) as qother, b.constrained, b.indnkeyatts,
              a.indnkeyatts = b.indnkeyatts and a.indisunique = b.indisunique as duplicate
-        from ix a join ix b on b.indrelid = a.indrelid
+        -- Both kinds share the first key column (0 for an expression): hashed on it too.
+        from ix a join ix b on b.indrelid = a.indrelid and b.indkey[0] = a.indkey[0]
        where a.judged and not a.constrained and b.indisvalid and b.oid <> a.oid
          and ((a.indnkeyatts = b.indnkeyatts and a.indisunique = b.indisunique and a.relam = b.relam
                and (b.constrained or b.oid < a.oid)
