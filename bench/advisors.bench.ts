@@ -12,6 +12,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -59,6 +60,9 @@ export async function run(ctx: BenchContext) {
     await bare.query('rollback');
     return results.at(-1)!.rowCount ?? 0;
   };
+  // The machine is shared: the 1-minute load average before and after the reps goes in the note.
+  const load = () => os.loadavg()[0].toFixed(1);
+  const loadBefore = load();
   try {
     await runAdvisors([db, db], { suppressions: [] }); // warm the catalog caches once, each side
     let splinterRows = await runSplinter();
@@ -93,7 +97,7 @@ export async function run(ctx: BenchContext) {
       kontorMs: kontor,
       sqlMs: null,
       reps: REPS,
-      note: `${objects} objects flagged; ${beside}; slowest: ${slowest}; target < 1000 ms`,
+      note: `${objects} objects flagged; ${beside}; slowest: ${slowest}; target < 1000 ms; load average ${loadBefore} to ${load()}`,
     });
   } finally {
     await db.destroy();
