@@ -72,8 +72,9 @@ const ORDER: Record<IndexSort, RawBuilder<unknown>> = {
 
 /**
  * Whether two indexes' stored expressions (pg_node_tree) are the same: both absent, or deparsed alike.
- * Deparsing is the costly part, so it runs only on a pair that already matches on everything else
- * (CASE: the planner may not reorder it before the cheap conditions).
+ * Deparsing is the costly part: the CASE runs it only when both have one, and callers put it after
+ * their cheap conditions (the planner may still hoist a test common to both branches of an OR, as it
+ * does with the predicates in `pair`: then only pairs of partial indexes of one table are deparsed).
  */
 function sameExpr(a: RawBuilder<unknown>, b: RawBuilder<unknown>, rel: RawBuilder<unknown>): RawBuilder<boolean> {
   return sql<boolean>`(case when ${a} is null or ${b} is null then ${a} is null and ${b} is null
