@@ -10,6 +10,7 @@ import pg from 'pg';
 import { databaseUrl, env } from '@/lib/env';
 import { classifyDbError } from '@/db/errors';
 import type { KontorDatabase } from '@/db/types';
+import { logQueriesTo } from '@/db/query-log';
 
 // Postgres int8 and numeric come back as strings: money stays exact, counts are parsed where used.
 type AnyDb = Kysely<KontorDatabase>;
@@ -28,6 +29,7 @@ export function getDb(): AnyDb {
   });
   // An idle client losing its server (database restart) must not crash the process.
   pool.on('error', () => undefined);
+  if (env.KONTOR_QUERY_LOG) logQueriesTo(pool, env.KONTOR_QUERY_LOG);
   const db = kyselyOver(pool);
   globalForDb.kontorDb = { url, db, pool };
   return db;
@@ -70,6 +72,7 @@ export function getLongReadPool(): { db: AnyDb; pool: pg.Pool } {
     application_name: 'kontor long read',
   });
   pool.on('error', () => undefined);
+  if (env.KONTOR_QUERY_LOG) logQueriesTo(pool, env.KONTOR_QUERY_LOG);
   const db = kyselyOver(pool);
   globalForLong.kontorLongReads = { url, db, pool };
   return { db, pool };

@@ -1,0 +1,62 @@
+/**
+ * Statements Kontor sent, written for psql with their parameters inlined, and timed there: what
+ * "its SQL alone" means in BENCHMARKS.md (scripts/bench.ts for a server function, bench/pages.bench.ts
+ * for a whole request).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import type { CompiledQuery } from 'kysely';
+
+export const PSQL = process.env.PSQL ?? '/usr/bin/psql';
+
+/** A literal for psql: the value Kysely would have bound as $n. */
+export function literal(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (v instanceof Date) return `'${v.toISOString()}'`;
+  if (Array.isArray(v)) return literal(`{${v.map((x) => `"${String(x).replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`);
+  if (typeof v === 'object') return literal(JSON.stringify(v));
+  return `'${String(v).replace(/'/g, "''")}'`;
+}
+
+export function inline(q: Pick<CompiledQuery, 'sql' | 'parameters'>): string {
+  let text = q.sql;
+  for (let i = q.parameters.length; i >= 1; i--) text = text.replaceAll(`$${i}`, literal(q.parameters[i - 1]));
+  return text;
+}
+
+/** A read's BEGIN with its settings (db/index.ts sends them as one query), as psql sends it: one query (\;). */
+export function oneQuery(sql: string): string {
+  return `${sql.trim().replace(/;\s*$/, '').replace(/;\s*/g, ' \\; ')};`;
+}
+
+export interface SqlScript {
+  setup: string;
+  body: string;
+  teardown: string;
+}
+
+export interface PsqlTiming {
+  /** Sum of the body's statement times on the timed pass, in ms. */
+  ms: number;
+  /** Statements of the timed pass that failed (a statement timeout, and what its aborted transaction refused). */
+  errors: string[];
+}
+
+/**
+ * Runs a script with psql and sums its body's statement times (\timing), in ms. The first pass warms
+ * this new backend's catalog caches (Kontor's pooled connection is warm too); only the second is
+ * timed. The setup and teardown (BEGIN, COMMIT or ROLLBACK, what a replayed write must undo first) run
+ * untimed. `stopOnError: false` goes on past a failing statement and reports it.
+ */
+export function psqlTime(url: string, file: string, { setup, body, teardown }: SqlScript, { stopOnError = true } = {}): PsqlTiming {
+  fs.writeFileSync(file, [setup, body, teardown, setup, '\\echo --timed--', '\\timing on', body, '\\timing off', teardown].join('\n'));
+  const r = spawnSync(PSQL, ['-X', '-q', '-v', `ON_ERROR_STOP=${stopOnError ? 1 : 0}`, '-d', url, '-f', file], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`psql failed: ${r.stderr.slice(0, 2000)}`);
+  const timed = r.stdout.slice(Math.max(0, r.stdout.indexOf('--timed--')));
+  const ms = [...timed.matchAll(/^Time: ([\d.]+) ms/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  // Both passes fail alike: the errors of one pass are half of them.
+  const errors = [...r.stderr.matchAll(/ERROR: +(.*)$/gm)].map((m) => m[1]);
+  return { ms, errors: errors.slice(errors.length / 2) };
+}
