@@ -5,6 +5,7 @@
  * Settings are applied with set_config(..., is_local => true), i.e. SET LOCAL, so they hold for one
  * transaction and work through a transaction-mode pooler (Supavisor, pgbouncer).
  */
+import 'server-only';
 import { Kysely, PostgresDialect, sql, type QueryExecutorProvider, type Transaction } from 'kysely';
 import pg from 'pg';
 import { databaseUrl, env } from '@/lib/env';

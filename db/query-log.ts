@@ -4,6 +4,7 @@
  * replays one request's statements with psql, each connection's in its order and transactions, to set
  * the SQL alone beside the page's time. Never set it in production: parameters are written as sent.
  */
+import 'server-only';
 import fs from 'node:fs';
 import type pg from 'pg';
 
