@@ -9,7 +9,8 @@
  * - BENCH_SCALE_URL: the benchmark-size demo to use (a copy: `create database x template kontor_bench`);
  *   else bench/scale.ts's, built once if missing.
  * - BENCH_PAGES_PORT: the port for `next start` (else a free one). The build is reused when it is newer
- *   than every source file, else `next build` runs first.
+ *   than every source file, else `next build` runs first; BENCH_PAGES_REUSE_BUILD=1 reuses .next as it is
+ *   (to time an earlier build kept aside).
  * - BENCH_ONLY matching a case below ("http /finance/statement", "http /database/tables (5,000 tables)")
  *   runs only those; the section of BENCHMARKS.md is written only by a run of them all.
  */
@@ -31,11 +32,13 @@ import { replayScript, type LoggedQuery } from '@/bench/pages-replay';
 import { psqlTime } from '@/bench/sql-replay';
 import { failureOf } from '@/bench/pages-failure';
 
+// eslint-disable-next-line no-restricted-properties -- the benchmark's own options, and the environment it hands to next
+const ENV = process.env;
 const WARMUPS = 2;
-const RUNS = Number(process.env.BENCH_PAGE_RUNS ?? 10);
+const RUNS = Number(ENV.BENCH_PAGE_RUNS ?? 10);
 const SQL_REPS = 3;
 const DIR = path.resolve('.kontor/bench-pages');
-/** A page that takes longer than this is a failure (the server is then restarted? no: the run goes on). */
+/** A page that takes longer than this is a failure ("no answer"); the run goes on. */
 const REQUEST_TIMEOUT_MS = 60_000;
 
 /** The pages, by route; [id] parts are filled from the database. */
@@ -211,27 +214,26 @@ function fill(route: string, keys: Record<string, string>): string {
 }
 
 export async function run(ctx: BenchContext) {
-  const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
+  const only = ENV.BENCH_ONLY ? new RegExp(ENV.BENCH_ONLY) : null;
   const wanted = (name: string) => !only || only.test('pages.bench.ts') || only.test(name);
   const results: PageResult[] = [];
-  if (!buildIsCurrent()) {
+  if (ENV.BENCH_PAGES_REUSE_BUILD !== '1' && !buildIsCurrent()) {
     log('building the console (next build): the sources are newer than .next');
     const r = spawnSync(process.execPath, [path.resolve('node_modules/next/dist/bin/next'), 'build'], {
-      stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: nodeOptions(), NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
+      stdio: 'inherit', env: { ...ENV, NODE_OPTIONS: nodeOptions(), NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
     });
     if (r.status !== 0) throw new Error('next build failed');
   }
-  const port = Number(process.env.BENCH_PAGES_PORT ?? (await freePort()));
+  const port = Number(ENV.BENCH_PAGES_PORT ?? (await freePort()));
   const secret = crypto.randomBytes(32).toString('base64url');
-  const base: NodeJS.ProcessEnv = { ...process.env, KONTOR_AUTH: 'demo', KONTOR_SECRET: secret };
+  const base: NodeJS.ProcessEnv = { ...ENV, KONTOR_AUTH: 'demo', KONTOR_SECRET: secret };
   delete base.BENCH_ONLY;
   const started = new Date();
   const load0 = os.loadavg();
 
   // A variable specifier, as the other product benchmarks: bench/scale.ts builds the demo once.
   const scaleModule = '@/bench/scale';
-  // eslint-disable-next-line no-restricted-properties -- a bench option, not Kontor's configuration
-  const scaleUrl = process.env.BENCH_SCALE_URL ?? (await ((await import(scaleModule)) as { scaleDemoUrl: (l: (s: string) => void) => Promise<string> }).scaleDemoUrl(log));
+  const scaleUrl = ENV.BENCH_SCALE_URL ?? (await ((await import(scaleModule)) as { scaleDemoUrl: (l: (s: string) => void) => Promise<string> }).scaleDemoUrl(log));
   const demoCases = DEMO_PAGES.map((p) => [p, `http ${p}`] as const).filter(([, n]) => wanted(n));
   if (demoCases.length) {
     const keys = await demoKeys(scaleUrl);

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import type { CompiledQuery } from 'kysely';
 
+// eslint-disable-next-line no-restricted-properties -- the benchmark's own option: which psql to run
 export const PSQL = process.env.PSQL ?? '/usr/bin/psql';
 
 /** A literal for psql: the value Kysely would have bound as $n. */
