@@ -6,6 +6,9 @@ import { KontorDbError, type DbProblemKind } from '@/db/errors';
  * (Kontor runs no DDL: the SQL is for the reader to run), or a narrower question (a shorter period, a
  * filter) as a link to the same page asking it.
  */
+/** SQLSTATE query_canceled, as statement_timeout raises it (db/errors.ts). */
+const STATEMENT_TIMEOUT = '57014';
+
 export type SpeedHint =
   | { kind: 'index'; table: string; sql: string; why?: string }
   | { kind: 'narrower'; label: string; href: string };
@@ -15,8 +18,9 @@ export type Attempt<T> = { ok: true; value: T } | AttemptFailure;
 
 export interface AttemptOptions {
   /**
-   * Hints shown when the read is cut off by the statement timeout (or waits too long for a lock): a
-   * list, or a function that finds them (a catalog read, run only then; its own failure shows none).
+   * Hints shown when the read is cut off by the statement timeout: a list, or a function that finds
+   * them (a catalog read, run only then; its own failure shows none). Not for a lock wait (also kind
+   * 'timeout'): neither an index nor a shorter period shortens someone else's transaction.
    */
   whenSlow?: SpeedHint[] | (() => Promise<SpeedHint[]>);
 }
@@ -31,7 +35,7 @@ export async function attempt<T>(fn: () => Promise<T>, { whenSlow }: AttemptOpti
     return { ok: true, value: await fn() };
   } catch (err) {
     if (err instanceof KontorDbError) {
-      const hints = err.kind === 'timeout' && whenSlow ? await hintsOf(whenSlow) : [];
+      const hints = err.code === STATEMENT_TIMEOUT && whenSlow ? await hintsOf(whenSlow) : [];
       return { ok: false, kind: err.kind, message: err.message, hints };
     }
     console.error('[kontor] read failed', err);
