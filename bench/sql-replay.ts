@@ -3,7 +3,7 @@
  * "its SQL alone" means in BENCHMARKS.md (scripts/bench.ts for a server function, bench/pages.bench.ts
  * for a whole request).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import type { CompiledQuery } from 'kysely';
 
@@ -21,10 +21,13 @@ export function literal(v: unknown): string {
   return `'${String(v).replace(/'/g, "''")}'`;
 }
 
+/**
+ * The statement with its parameters inlined, in one pass: a value is never searched again (a value
+ * holding "$1"), and is inserted as it is (a string replacement would read "$'" in a regex as "the
+ * text after the match").
+ */
 export function inline(q: Pick<CompiledQuery, 'sql' | 'parameters'>): string {
-  let text = q.sql;
-  for (let i = q.parameters.length; i >= 1; i--) text = text.replaceAll(`$${i}`, literal(q.parameters[i - 1]));
-  return text;
+  return q.sql.replace(/\$(\d+)/g, (m, n: string) => (Number(n) >= 1 && Number(n) <= q.parameters.length ? literal(q.parameters[Number(n) - 1]) : m));
 }
 
 /** A read's BEGIN with its settings (db/index.ts sends them as one query), as psql sends it: one query (\;). */
@@ -51,13 +54,45 @@ export interface PsqlTiming {
  * timed. The setup and teardown (BEGIN, COMMIT or ROLLBACK, what a replayed write must undo first) run
  * untimed. `stopOnError: false` goes on past a failing statement and reports it.
  */
-export function psqlTime(url: string, file: string, { setup, body, teardown }: SqlScript, { stopOnError = true } = {}): PsqlTiming {
+export function psqlTime(url: string, file: string, script: SqlScript, { stopOnError = true } = {}): PsqlTiming {
+  const r = spawnSync(PSQL, psqlArgs(url, file, script, stopOnError), { encoding: 'utf8', maxBuffer: 1 << 28 });
+  return timingOf(r.status, r.stdout, r.stderr);
+}
+
+/**
+ * psqlTime without blocking the event loop: for a run whose process also drains the cluster's log
+ * (db/embedded.ts pipes the server's stderr). Blocked in spawnSync, it stops reading that pipe; a
+ * replay that logs many errors then fills it, the backend waits to write its log, and psql waits for
+ * the backend: neither ever returns.
+ */
+export function psqlTimeAsync(url: string, file: string, script: SqlScript, { stopOnError = true } = {}): Promise<PsqlTiming> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(PSQL, psqlArgs(url, file, script, stopOnError), { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
+    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      try {
+        resolve(timingOf(code, stdout, stderr));
+      } catch (err) {
+        reject(err);
+      }
+    });
+  });
+}
+
+function psqlArgs(url: string, file: string, { setup, body, teardown }: SqlScript, stopOnError: boolean): string[] {
   fs.writeFileSync(file, [setup, body, teardown, setup, '\\echo --timed--', '\\timing on', body, '\\timing off', teardown].join('\n'));
-  const r = spawnSync(PSQL, ['-X', '-q', '-v', `ON_ERROR_STOP=${stopOnError ? 1 : 0}`, '-d', url, '-f', file], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (r.status !== 0) throw new Error(`psql failed: ${r.stderr.slice(0, 2000)}`);
-  const timed = r.stdout.slice(Math.max(0, r.stdout.indexOf('--timed--')));
+  return ['-X', '-q', '-v', `ON_ERROR_STOP=${stopOnError ? 1 : 0}`, '-d', url, '-f', file];
+}
+
+function timingOf(status: number | null, stdout: string, stderr: string): PsqlTiming {
+  if (status !== 0) throw new Error(`psql failed: ${stderr.slice(0, 2000)}`);
+  const timed = stdout.slice(Math.max(0, stdout.indexOf('--timed--')));
   const ms = [...timed.matchAll(/^Time: ([\d.]+) ms/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
   // Both passes fail alike: the errors of one pass are half of them.
-  const errors = [...r.stderr.matchAll(/ERROR: +(.*)$/gm)].map((m) => m[1]);
+  const errors = [...stderr.matchAll(/ERROR: +(.*)$/gm)].map((m) => m[1]);
   return { ms, errors: errors.slice(errors.length / 2) };
 }
