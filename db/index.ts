@@ -5,11 +5,13 @@
  * Settings are applied with set_config(..., is_local => true), i.e. SET LOCAL, so they hold for one
  * transaction and work through a transaction-mode pooler (Supavisor, pgbouncer).
  */
+import 'server-only';
 import { Kysely, PostgresDialect, sql, type QueryExecutorProvider, type Transaction } from 'kysely';
 import pg from 'pg';
 import { databaseUrl, env } from '@/lib/env';
 import { classifyDbError } from '@/db/errors';
 import type { KontorDatabase } from '@/db/types';
+import { logQueriesTo } from '@/db/query-log';
 
 // Postgres int8 and numeric come back as strings: money stays exact, counts are parsed where used.
 type AnyDb = Kysely<KontorDatabase>;
@@ -28,6 +30,7 @@ export function getDb(): AnyDb {
   });
   // An idle client losing its server (database restart) must not crash the process.
   pool.on('error', () => undefined);
+  if (env.KONTOR_QUERY_LOG) logQueriesTo(pool, env.KONTOR_QUERY_LOG);
   const db = kyselyOver(pool);
   globalForDb.kontorDb = { url, db, pool };
   return db;
@@ -70,6 +73,7 @@ export function getLongReadPool(): { db: AnyDb; pool: pg.Pool } {
     application_name: 'kontor long read',
   });
   pool.on('error', () => undefined);
+  if (env.KONTOR_QUERY_LOG) logQueriesTo(pool, env.KONTOR_QUERY_LOG);
   const db = kyselyOver(pool);
   globalForLong.kontorLongReads = { url, db, pool };
   return { db, pool };

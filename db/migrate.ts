@@ -2,6 +2,7 @@
  * Kontor's own schema (`kontor`) and its Kysely migrations. The list is static so that the console
  * (bundled by Next) and the CLI know the same set, and can tell when a database is behind.
  */
+import 'server-only';
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
 import { sql, type Kysely } from 'kysely';
 import * as m0001 from '@/db/migrations/0001_staff';

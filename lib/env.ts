@@ -33,6 +33,8 @@ const schema = z.object({
   KONTOR_FIXTURE: z.string().regex(/^[a-z0-9-]+$/, { error: 'a fixture folder of db/fixtures, e.g. reigh-2025-08' }).optional(),
   /** Bearer token for /metrics (Prometheus); unset: /metrics answers 401 to everyone. */
   KONTOR_METRICS_TOKEN: z.string().min(16, { error: 'KONTOR_METRICS_TOKEN must be at least 16 characters' }).optional(),
+  /** Bench only: every statement the pools send is appended to this file (db/query-log.ts). Never in production. */
+  KONTOR_QUERY_LOG: z.string().min(1).optional(),
   NEXT_PUBLIC_SUPABASE_URL: z.url().optional(),
   NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: z.string().optional(),
 });

@@ -14,7 +14,7 @@
  * - Then every bench/*.bench.ts module's run({ url, log }) adds its own rows (advisors).
  */
 import '@/bench/env'; // first: sets KONTOR_PRESET before lib/env is read
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,13 +23,13 @@ import pg from 'pg';
 import { startCluster } from '@/db/embedded';
 import { isTransactionControl, type BenchRow } from '@/bench/types';
 import { BENCH_COMMENT, BENCH_SHAPE, generateBenchSchema } from '@/bench/generate';
+import { inline, oneQuery, psqlTime as psqlRun, PSQL, type SqlScript } from '@/bench/sql-replay';
 
 const REPS = Number(process.env.BENCH_REPS ?? 11);
 /** `BENCH_ONLY=<regex>`: only the cases (and bench/*.bench.ts files) whose name matches; BENCHMARKS.md is left as it is. */
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
 const DIR = path.resolve('.kontor/bench');
 const DB = 'kontor_bench';
-const PSQL = process.env.PSQL ?? '/usr/bin/psql';
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -64,42 +64,8 @@ async function prepare() {
   return { cluster, url: cluster.url(DB) };
 }
 
-/** A literal for psql: the value Kysely would have bound as $n. */
-function literal(v: unknown): string {
-  if (v === null || v === undefined) return 'null';
-  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
-  if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (v instanceof Date) return `'${v.toISOString()}'`;
-  if (Array.isArray(v)) return literal(`{${v.map((x) => `"${String(x).replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`);
-  return `'${String(v).replace(/'/g, "''")}'`;
-}
-
-export function inline(q: Pick<CompiledQuery, 'sql' | 'parameters'>): string {
-  let text = q.sql;
-  for (let i = q.parameters.length; i >= 1; i--) text = text.replaceAll(`$${i}`, literal(q.parameters[i - 1]));
-  return text;
-}
-
-/**
- * Runs a script with psql and returns the sum of its body's statement times (\timing), in ms. The
- * setup and teardown (BEGIN, COMMIT or ROLLBACK, and what a replayed write must undo first) run
- * untimed.
- */
-function psqlTime(url: string, { setup, body, teardown }: SqlScript): number {
-  const file = path.join(DIR, 'last.sql');
-  // The first pass warms this new backend's catalog caches (Kontor's pooled connection is warm too);
-  // only the second pass is timed.
-  fs.writeFileSync(file, [setup, body, teardown, setup, '\\timing on', body, '\\timing off', teardown].join('\n'));
-  const r = spawnSync(PSQL, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', file], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (r.status !== 0) throw new Error(`psql failed: ${r.stderr.slice(0, 2000)}`);
-  return [...r.stdout.matchAll(/^Time: ([\d.]+) ms/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
-}
-
-interface SqlScript {
-  setup: string;
-  body: string;
-  teardown: string;
-}
+/** psql's time for a script (bench/sql-replay.ts), the file kept in the bench's directory. */
+const psqlTime = (url: string, script: SqlScript) => psqlRun(url, path.join(DIR, 'last.sql'), script).ms;
 
 /**
  * The statements Kontor sent, in the transaction Kysely opened for them. A write (the snapshot) is
@@ -113,7 +79,7 @@ function sqlScript(captured: CompiledQuery[], snapshotId: string | null): SqlScr
     // A read is timed with its BEGIN and COMMIT, the round trips Kontor pays too; its BEGIN carries the
     // transaction's settings (db/index.ts), sent by psql the same way, as one query (\;).
     const start = captured.find((q) => q.parameters.length === 0 && /^\s*start transaction read only;/i.test(q.sql));
-    const begin = start ? `${start.sql.replace(/;\s*/, ' \\; ')};` : 'begin transaction read only;';
+    const begin = start ? oneQuery(start.sql) : 'begin transaction read only;';
     return { setup: '', body: [begin, statements, 'commit;'].join('\n'), teardown: '' };
   }
   return {
@@ -205,9 +171,11 @@ async function main() {
     record({ name: `cli ${args.join(' ')} (new process)`, kind: 'cli', kontorMs: median(times), sqlMs: null, reps: 3, note: 'includes Node and tsx start-up' });
   }
 
-  for (const file of fs.readdirSync('bench').filter((f) => f.endsWith('.bench.ts') && (!ONLY || ONLY.test(f))).sort()) {
+  for (const file of fs.readdirSync('bench').filter((f) => f.endsWith('.bench.ts')).sort()) {
+    const mod = (await import(path.resolve('bench', file))) as { run?: (ctx: { url: string; log: (row: BenchRow) => void }) => Promise<void>; CASES?: readonly string[] };
+    // BENCH_ONLY names a module by its file, or one of the cases it lists (it then runs only those).
+    if (ONLY && !ONLY.test(file) && !mod.CASES?.some((c) => ONLY.test(c))) continue;
     log(`running bench/${file}`);
-    const mod = (await import(path.resolve('bench', file))) as { run?: (ctx: { url: string; log: (row: BenchRow) => void }) => Promise<void> };
     if (typeof mod.run !== 'function') { log(`  bench/${file} exports no run(ctx): skipped`); continue; }
     try {
       await mod.run({ url, log: record });

@@ -10,7 +10,7 @@ import { Button, type ButtonProps } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
 import { DiffView } from '@/components/confirm/diff-view';
 import type { CommitAction, CommitView, PreviewAction, PreviewView } from '@/components/confirm/types';
-import { REASON_MAX_CHARS } from '@/lib/guard/text';
+import { REASON_MAX_CHARS } from '@/lib/guard/text-limits';
 
 type Phase =
   | { step: 'loading' }

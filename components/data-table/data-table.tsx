@@ -9,7 +9,7 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useTable, type PaginationState, type SortingState, type Updater, type RowData } from '@tanstack/react-table';
 import { clsx } from 'clsx';
 import { dataTableFeatures, type DataTableColumn } from '@/components/data-table/features';
-import { tableHref, type TableQuery } from '@/components/data-table/query';
+import { tableHref, type TableQuery } from '@/components/data-table/href';
 import { DataTablePager } from '@/components/data-table/pager';
 import { DataTableFilter } from '@/components/data-table/filter';
 import { SortButton, ariaSort } from '@/components/data-table/sort-button';

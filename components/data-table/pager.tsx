@@ -1,7 +1,7 @@
 'use client';
 import type { ReactTable, RowData } from '@tanstack/react-table';
 import type { DataTableFeatures } from '@/components/data-table/features';
-import { DEFAULT_PAGE_SIZES, type TableQuery } from '@/components/data-table/query';
+import { DEFAULT_PAGE_SIZES, type TableQuery } from '@/components/data-table/href';
 import { Button } from '@/components/ui/button';
 
 const fmt = new Intl.NumberFormat('en');

@@ -3,6 +3,7 @@
  * cookie (an HS256 JWT signed with KONTOR_SECRET). Only for a database on this machine: the demo
  * accounts and their published password must never open a console on a shared database.
  */
+import 'server-only';
 import os from 'node:os';
 import bcrypt from 'bcryptjs';
 import { SignJWT, jwtVerify } from 'jose';

@@ -4,6 +4,7 @@
  * checked, under a transaction-scoped lock per account and per address: parallel guesses count too,
  * and the lock holds behind a transaction-mode pooler.
  */
+import 'server-only';
 import { sql, type Kysely } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
 

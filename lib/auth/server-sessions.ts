@@ -4,6 +4,7 @@
  * member's (a trigger on kontor.staff), and one unused for the idle time expires. The cookie holds a
  * random token; the table keeps its sha256, so a copy of the table opens nothing.
  */
+import 'server-only';
 import crypto from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { KontorDatabase } from '@/db/types';

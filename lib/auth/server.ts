@@ -4,6 +4,7 @@
  * refusal) or requireStaffForWrite; the layout calls getStaff(). Nothing here decides anything that
  * lib/auth/session.ts and lib/auth/staff.ts do not already decide, and those are what the tests run.
  */
+import 'server-only';
 import { cookies, headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';

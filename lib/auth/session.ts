@@ -3,6 +3,7 @@
  * and (where it needs one) the database, so the whole flow runs in tests without a Next request;
  * lib/auth/server.ts supplies the real ones.
  */
+import 'server-only';
 import type { Kysely } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
 import {

@@ -6,6 +6,7 @@
  * and `#verified` makes the class nominal, so an object literal of the same shape does not type-check.
  * Data functions that take a StaffContext therefore cannot be called without going through the gate.
  */
+import 'server-only';
 import type { Kysely } from 'kysely';
 import type { KontorDatabase, StaffRole } from '@/db/types';
 import { STAFF_ROLES } from '@/db/types';

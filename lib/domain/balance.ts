@@ -3,6 +3,7 @@
  * mapping's ledger.balanceUpdate = 'app') need Kontor to do the same, in the same transaction; for
  * products whose trigger does it ('trigger'), doing it again would count the money twice.
  */
+import 'server-only';
 import { sql } from 'kysely';
 import { activeMapping, columnOf, hasColumn, keyOf, type Mapping } from '@/lib/mapping';
 import { writeTableOf } from '@/lib/mapping/sql';

@@ -10,6 +10,7 @@
  * Each check says whether it ran and, when it did not, why: a check that could not run is never
  * reported as "nothing found".
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
 import { pathSql, whereSql } from '@/lib/mapping/sql';

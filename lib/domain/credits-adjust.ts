@@ -5,6 +5,7 @@
  * at most ADJUST_MAX per edit and ADJUST_DAILY_LIMIT per staff member a day. The finance issue gives it
  * a page; this module is the edit itself.
  */
+import 'server-only';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { activeMapping, columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';

@@ -7,6 +7,7 @@
  *   written whatever path it takes. (A unique index on the product's ledger is not possible: the demo
  *   already holds a payment credited twice, as real products do.)
  */
+import 'server-only';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { columnOf, hasColumn, keyOf } from '@/lib/mapping';

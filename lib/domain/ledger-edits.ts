@@ -12,6 +12,7 @@
  *   the original stays untouched. Each entry is reversed at most once (kontor.ledger_reversals), and a
  *   reversal is not itself reversed (make an adjustment instead).
  */
+import 'server-only';
 import { sql, type RawBuilder } from 'kysely';
 import { z } from 'zod';
 import { activeMapping, columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';

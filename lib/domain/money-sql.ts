@@ -3,6 +3,7 @@
  * the row's currency exponent, for filters and revenue), and the scale credits show at, from the
  * mapping or the ledger column's type in the catalog.
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import { columnOf, hasColumn, type Concept, type Mapping } from '@/lib/mapping';
 import { parseColumn } from '@/lib/mapping/sql';

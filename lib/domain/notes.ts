@@ -3,6 +3,7 @@
  * refund on the phone"). Kept in kontor.user_notes (append-only); added only through the guarded
  * edit users.addNote, so each note is also an audit row.
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { z } from 'zod';
 import type { StaffContext } from '@/lib/auth';

@@ -4,6 +4,7 @@
  * statistics (pg_class.reltuples, pg_stats' most common values) instead of scanned. And what detection
  * found when no mapping is configured (describeDetection), with its reasons.
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import type { StaffContext } from '@/lib/auth';
 import { CONCEPT_LABELS, columnOf, tableOf, type Concept, type MappingCheck, type MappingSource, type TableRef } from '@/lib/mapping';

@@ -3,6 +3,7 @@
  * as exact decimal strings (lib/money.ts: never floats), the input schemas for ids and amounts, and the
  * payment row as one locked read.
  */
+import 'server-only';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { activeMapping, columnOf, hasColumn, keyOf, tableOf, type Concept, type Mapping } from '@/lib/mapping';

@@ -7,6 +7,7 @@
  * amount as the page showed it, and load refuses it unless it is the payment's actual amount: the
  * threshold can neither be dodged nor drift from the row.
  */
+import 'server-only';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { columnOf, keyOf } from '@/lib/mapping';

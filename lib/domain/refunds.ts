@@ -9,6 +9,7 @@
  * finance resolves"), someone else with payments.refund approves. The kernel's threshold sees the
  * input only, so "always" is the honest threshold here.
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { z } from 'zod';
 import type { StaffContext } from '@/lib/auth';

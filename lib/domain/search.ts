@@ -4,6 +4,7 @@
  * can serve it; searchIndexes reads the catalog to say which kinds this database can answer from an
  * index and which would scan the table (with the CREATE INDEX to copy; Kontor never runs it).
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { z } from 'zod';
 import { keyCanHold, looksLikeUuid } from '@/lib/mapping/keys';

@@ -4,6 +4,7 @@
  * checked inside the edit's transaction with the admin rows locked, so two admins demoting each
  * other at once cannot both succeed.
  */
+import 'server-only';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { STAFF_ROLES, type StaffRole } from '@/db/types';

@@ -12,7 +12,9 @@ import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping
 import { creditScale } from '@/lib/domain/money-sql';
 import { rescale, subtractDecimals } from '@/lib/money';
 
-export const STATEMENT_COLUMNS = ['opening', 'grants', 'spends', 'adjustments', 'refunds', 'expiries', 'other', 'closing'] as const;
+import { STATEMENT_COLUMNS } from '@/lib/domain/statement-columns';
+
+export { STATEMENT_COLUMNS };
 export type StatementColumn = (typeof STATEMENT_COLUMNS)[number];
 /** Sums as strings (numeric): grants, spends, refunds and expiries are positive amounts; adjustments and other signed. */
 export type StatementFigures = Record<StatementColumn, string>;

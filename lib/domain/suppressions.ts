@@ -8,6 +8,7 @@
  * The suppression's own note ("why this is accepted") is an input field shown on the Advisors page;
  * the edit's reason goes to the audit log like every edit's.
  */
+import 'server-only';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { StaffContext } from '@/lib/auth';

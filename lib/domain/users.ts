@@ -3,6 +3,7 @@
  * ledger's sum, task and API cost totals; and their payments, ledger entries, tasks and audit
  * history, each paged. Secrets (password hashes, tokens, raw metadata) are never selected.
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import type { StaffContext } from '@/lib/auth';
 import { activeMapping, columnOf, hasColumn, keyOf, tableOf } from '@/lib/mapping';

@@ -4,6 +4,7 @@
  * their versions and the preview with the request's, and applies through the kernel's own path.
  * The database refuses self-approval too (CHECK approvals_not_self).
  */
+import 'server-only';
 import { sql, type Kysely } from 'kysely';
 import { getDb, write } from '@/db/index';
 import type { ApprovalStatus, KontorDatabase } from '@/db/types';

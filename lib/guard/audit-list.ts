@@ -1,4 +1,5 @@
 /** The audit log as the Audit page reads it: filtered, paged, newest first; bounded. */
+import 'server-only';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { urlDay, urlText } from '@/lib/filters';

@@ -3,6 +3,7 @@
  * edit's own transaction. Numbering and hashing happen in the database (trigger audit_log_chain);
  * verifyAuditChain recomputes the hashes here, independently of the trigger.
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import type { StaffContext } from '@/lib/auth';
 import type { Capability } from '@/lib/auth/permissions';

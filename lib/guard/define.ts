@@ -5,6 +5,7 @@
  * `before` and `after` must be functions of the rows read and the input only (no now(), no random
  * ids): the kernel hashes the preview and refuses a commit or an approval whose outcome differs.
  */
+import 'server-only';
 import type { Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { KontorDatabase } from '@/db/types';

@@ -3,6 +3,7 @@
  * product database goes through previewEdit and commitEdit (or decideApproval, which shares their
  * core), so every write is authorized, validated, previewed, version-checked, idempotent and audited.
  */
+import 'server-only';
 import { sql, type Kysely } from 'kysely';
 import { getDb, write } from '@/db/index';
 import { isKeyTypeMismatch } from '@/db/errors';

@@ -1,4 +1,5 @@
 /** Per-edit maximums and per-staff daily totals, enforced inside the edit's transaction. */
+import 'server-only';
 import { sql } from 'kysely';
 import type { StaffContext } from '@/lib/auth';
 import type { AnyEdit, Loaded, Trx } from '@/lib/guard/define';

@@ -4,6 +4,7 @@
  * ("Trojan Source") has no place in an audit log.
  */
 import { z } from 'zod';
+import { REASON_MAX_CHARS } from '@/lib/guard/text-limits';
 
 // Zero-width and BOM; bidi embeddings, overrides and isolates; Arabic letter mark; other C0/C1 controls.
 const INVISIBLE = /[\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\u061C\u180E]/u;
@@ -38,7 +39,7 @@ export function safeText({ max, min = 1, multiline = false, label = 'This field'
 
 export const REASON_MIN_CHARS = 10;
 export const REASON_MIN_WORDS = 3;
-export const REASON_MAX_CHARS = 1000;
+export { REASON_MAX_CHARS };
 
 /** Every edit's reason: a sentence someone can understand a month later. */
 export const reasonSchema = safeText({ max: REASON_MAX_CHARS, multiline: true, label: 'The reason' }).refine(

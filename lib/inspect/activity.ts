@@ -4,6 +4,7 @@
  * their type; transaction-ID wraparound headroom. Columns used exist unchanged in 15 and 17.
  * Kontor's own backend (the one reading) is left out of every list.
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { isListedSchema } from '@/lib/inspect/scope';
 import { maskedQuery } from '@/lib/inspect/mask';

@@ -13,6 +13,7 @@
  *
  * Foreign keys whose columns lead no index are a separate list (listUnindexedForeignKeys).
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import { isJudgedSchema, isListedSchema, likePattern } from '@/lib/inspect/scope';
 

@@ -5,6 +5,7 @@
  * a statement with '***' in SQL, so that a filter on the Queries page matches the masked text only
  * (it could otherwise find a password by its letters) and a snapshot never copies a secret.
  */
+import 'server-only';
 import { sql, type RawBuilder } from 'kysely';
 
 /** What makes a statement's literals secret (case-insensitive; \m: a word's start). */

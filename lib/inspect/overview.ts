@@ -4,6 +4,7 @@
  * pg_stat_activity.backend_type); the ones PG 17 moved (pg_stat_bgwriter -> pg_stat_checkpointer,
  * pg_stat_statements' blk_*_time) are deliberately not used.
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 
 export interface DatabaseIdentity {

@@ -4,6 +4,7 @@
  * stats_since. Kontor never calls pg_stat_statements_reset(): history comes from snapshots
  * (snapshots.ts), and "since the last snapshot" figures are deltas against the latest one.
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import { maskedQuery } from '@/lib/inspect/mask';
 

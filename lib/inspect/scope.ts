@@ -6,6 +6,7 @@
  *   supabase_*, ...) are listed (an engineer may want to see auth.users' size) but never judged:
  *   their owners decide their indexes, as Supabase's own linter leaves them alone.
  */
+import 'server-only';
 import { sql, type RawBuilder } from 'kysely';
 
 export const MANAGED_SCHEMAS = [

@@ -4,6 +4,7 @@
  * one is a handful of INSERT ... SELECT statements on the server (no rows travel through Node), so
  * `npm run kontor -- snapshot` can run every few minutes. Readers turn the counters into deltas.
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { isListedSchema } from '@/lib/inspect/scope';
 import { maskedQuery } from '@/lib/inspect/mask';

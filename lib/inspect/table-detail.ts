@@ -3,6 +3,7 @@
  * masked sample of rows. The table is found by name in the catalog first; an unknown name is null,
  * and every later query reaches it by oid or by sql.id (quoted), never by concatenated text.
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 
 export interface ColumnInfo {

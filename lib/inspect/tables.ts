@@ -7,6 +7,7 @@
  * pg_stat_all_tables, unchanged in 15 and 17) rather than the view, which would aggregate every
  * table's indexes before the page is cut.
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import { isListedSchema, likePattern } from '@/lib/inspect/scope';
 

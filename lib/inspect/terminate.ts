@@ -7,6 +7,7 @@
  * transaction commits. The preview's rollback discards it; the commit sends it together with the
  * audit row. Only temporary objects are created (dropped at commit), nothing in any schema.
  */
+import 'server-only';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { defineEdit, GuardError } from '@/lib/guard';

@@ -3,6 +3,7 @@
  * Kontor's schema current? Never cached across requests, so the console recovers by itself when the
  * database comes back.
  */
+import 'server-only';
 import { cache } from 'react';
 import type { Kysely } from 'kysely';
 import { connection } from 'next/server';

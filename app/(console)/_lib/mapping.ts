@@ -1,3 +1,4 @@
+import 'server-only';
 import { cache } from 'react';
 import { read } from '@/db/index';
 import { resolveActiveMapping, validateMapping, type MappingCheck } from '@/lib/mapping';

@@ -4,6 +4,7 @@
  * answered 200 (uptime checks and scripts read the status). Pages still check for themselves
  * (requireStaff, notFound); this only makes the status right, from the same capabilities and lookups.
  */
+import 'server-only';
 import { forbidden, notFound } from 'next/navigation';
 import { anyRowKey, keyCanHold } from '@/lib/mapping/keys';
 import { read } from '@/db/index';

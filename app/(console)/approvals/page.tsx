@@ -3,7 +3,8 @@ import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { listApprovals } from '@/lib/guard';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
-import { Section } from '@/app/(console)/_components/section';
+import { ReadProblem, Section } from '@/app/(console)/_components/section';
+import { attempt } from '@/app/(console)/_lib/attempt';
 import { ApprovalsTable } from '@/app/(console)/approvals/_components/approvals-table';
 
 export const metadata: Metadata = { title: 'Approvals' };
@@ -16,10 +17,19 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
   const params = await searchParams;
   const pq = parseTableQuery(params, PENDING);
   const dq = parseTableQuery(params, DECIDED);
-  const [pending, decided] = await read(async (trx) => [
+  const r = await attempt(() => read(async (trx) => [
     await listApprovals(trx, staff, { status: 'pending', limit: pq.pageSize, offset: pq.offset }),
     await listApprovals(trx, staff, { status: 'decided', limit: dq.pageSize, offset: dq.offset }),
-  ]);
+  ] as const));
+  if (!r.ok) {
+    return (
+      <>
+        <h1 className="text-2xl font-semibold tracking-tight">Approvals</h1>
+        <ReadProblem title="Approvals unavailable" problem={r} />
+      </>
+    );
+  }
+  const [pending, decided] = r.value;
   return (
     <>
       <div className="space-y-1">

@@ -9,6 +9,8 @@ import { parseTableQuery, type SearchParams, type TableSpec } from '@/components
 import { Button } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
 import { AuditTable } from '@/app/(console)/audit/_components/audit-table';
+import { ReadProblem } from '@/app/(console)/_components/section';
+import { attempt } from '@/app/(console)/_lib/attempt';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
@@ -23,7 +25,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const raw = { staff: first(params.staff), action: first(params.action), target: first(params.target), from: first(params.from), to: first(params.to) };
   const filter = auditFilterSchema.parse(raw);
   const ignored = ignoredFilters(raw, filter, AUDIT_FILTER_LABELS);
-  const { rows, total } = await read((trx) => listAudit(trx, staff, filter, { limit: query.pageSize, offset: query.offset, desc: query.sort.desc }));
+  const r = await attempt(() => read((trx) => listAudit(trx, staff, filter, { limit: query.pageSize, offset: query.offset, desc: query.sort.desc })));
   const actions = auditActions(EDITS.map((e) => e.name));
   return (
     <>
@@ -70,7 +72,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <Button type="submit" variant="secondary">Filter</Button>
         <Link href="/audit" className="py-1.5 text-sm text-accent underline underline-offset-4">Clear</Link>
       </form>
-      <AuditTable rows={rows} total={total} query={query} sortable={AUDIT_SORTS} />
+      {r.ok ? (
+        <AuditTable rows={r.value.rows} total={r.value.total} query={query} sortable={AUDIT_SORTS} />
+      ) : (
+        <ReadProblem title="The audit log could not be read" problem={r} />
+      )}
     </>
   );
 }

@@ -3,7 +3,8 @@ import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { listStaff, STAFF_SORTS, type StaffSort } from '@/lib/domain/staff';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
-import { Section } from '@/app/(console)/_components/section';
+import { ReadProblem, Section } from '@/app/(console)/_components/section';
+import { attempt } from '@/app/(console)/_lib/attempt';
 import { StaffTable } from '@/app/(console)/staff/_components/staff-table';
 import { AddStaffControls } from '@/app/(console)/staff/_components/staff-edit';
 
@@ -14,9 +15,9 @@ const SPEC: TableSpec<StaffSort> = { sortable: STAFF_SORTS, defaultSort: { id: '
 export default async function StaffPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const staff = await requireStaff('staff.manage');
   const query = parseTableQuery(await searchParams, SPEC);
-  const { rows, total } = await read((trx) =>
+  const r = await attempt(() => read((trx) =>
     listStaff(trx, staff, { sort: query.sort.id, desc: query.sort.desc, limit: query.pageSize, offset: query.offset, filter: query.q }),
-  );
+  ));
   return (
     <>
       <div className="space-y-1">
@@ -30,7 +31,11 @@ export default async function StaffPage({ searchParams }: { searchParams: Promis
         <AddStaffControls />
       </Section>
       <Section id="members" title="Members">
-        <StaffTable rows={rows} total={total} query={query} sortable={STAFF_SORTS} selfId={staff.userId} />
+        {r.ok ? (
+          <StaffTable rows={r.value.rows} total={r.value.total} query={query} sortable={STAFF_SORTS} selfId={staff.userId} />
+        ) : (
+          <ReadProblem title="Staff unavailable" problem={r} />
+        )}
       </Section>
     </>
   );

@@ -6,6 +6,7 @@ import { listTaskTypes, listTasks, parseTaskSearch, taskFilterSchema, TASK_SORTS
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';
+import { ReadProblem } from '@/app/(console)/_components/section';
 import { queueContext } from '@/app/(console)/tasks/_lib/queue';
 import { TasksTable } from '@/app/(console)/tasks/_components/tasks-table';
 import { BulkTaskEdit } from '@/app/(console)/tasks/_components/task-edit';
@@ -114,7 +115,7 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
       {r.ok ? (
         <TasksTable rows={r.value.page.rows} hasMore={r.value.page.hasMore} query={query} sortable={TASK_SORTS} />
       ) : (
-        <Notice tone="warn" title="Tasks unavailable">{r.message}</Notice>
+        <ReadProblem title="Tasks unavailable" problem={r} />
       )}
     </>
   );

@@ -6,6 +6,8 @@ import { listWorkers, WORKER_SORTS, type WorkerSort } from '@/lib/domain/workers
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';
+import { ReadProblem } from '@/app/(console)/_components/section';
+import { missingIndexes } from '@/app/(console)/_lib/speed-hints';
 import { parseThresholds, queueContext } from '@/app/(console)/tasks/_lib/queue';
 import { WorkersTable } from '@/app/(console)/workers/_components/workers-table';
 
@@ -29,6 +31,7 @@ export default async function WorkersPage({ searchParams }: { searchParams: Prom
   const query = parseTableQuery(params, SPEC);
   const r = await attempt(() =>
     read((trx) => listWorkers(trx, ctx.mapping, { now: ctx.now, staleMinutes, sort: query.sort.id, desc: query.sort.desc, limit: query.pageSize, offset: query.offset, filter: query.q })),
+    { whenSlow: missingIndexes([{ table: ctx.mapping.tasks?.table, column: ctx.mapping.tasks?.columns.workerId, why: "it counts each worker's tasks in flight and in the last hour" }]) },
   );
   const silent = r.ok ? r.value.rows.filter((w) => w.stale).length : 0;
   return (
@@ -49,7 +52,7 @@ export default async function WorkersPage({ searchParams }: { searchParams: Prom
           sortable={WORKER_SORTS}
         />
       ) : (
-        <Notice tone="warn" title="Workers unavailable">{r.message}</Notice>
+        <ReadProblem title="Workers unavailable" problem={r} />
       )}
     </>
   );

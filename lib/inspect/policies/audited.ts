@@ -8,6 +8,7 @@
  * fails before reading (unknown table, role or user) records nothing, as it read nothing.
  * The audit row keeps the verdicts and counts, never the sample rows themselves.
  */
+import 'server-only';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { write } from '@/db/index';

@@ -3,11 +3,13 @@
  * for each API role the grants that decide access before any policy does. One query per fact set,
  * bounded to the tables of one page.
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { API_ROLES_CTE, productSchema } from '@/lib/inspect/advisors/sql';
 
-export const COMMANDS = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] as const;
-export type Command = (typeof COMMANDS)[number];
+import { COMMANDS, type Command } from '@/lib/inspect/policies/commands';
+
+export { COMMANDS, type Command };
 
 export interface PolicyView {
   name: string;

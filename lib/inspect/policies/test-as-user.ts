@@ -8,6 +8,7 @@
  * are Postgres' own deparse of the policy (pg_get_expr), run as the role against the row's values, so
  * sub-queries inside them meet the same privileges and RLS they meet for real.
  */
+import 'server-only';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { grantsOf, policiesOf, COMMANDS, type Command, type PolicyTable, type PolicyView, type RoleGrants } from '@/lib/inspect/policies/catalog';

@@ -4,7 +4,7 @@ import { useActionState } from 'react';
 import { clsx } from 'clsx';
 import { Button } from '@/components/ui/button';
 import { signInAction } from '@/app/(auth)/login/actions';
-import { INITIAL_SIGN_IN_STATE } from '@/app/(auth)/login/_lib/sign-in';
+import { INITIAL_SIGN_IN_STATE } from '@/app/(auth)/login/_lib/sign-in-state';
 
 const INPUT =
   'mt-1 block w-full rounded-md border border-line bg-surface px-3 py-2 text-base text-ink shadow-xs ' +

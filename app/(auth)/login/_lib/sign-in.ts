@@ -13,13 +13,4 @@ export const signInSchema = z.object({
   next: z.string().max(2048).optional(),
 });
 
-export interface SignInState {
-  error?: string;
-  fieldErrors?: { email?: string[]; password?: string[] };
-  /** Typed email, kept so a refused attempt does not empty the field. */
-  email: string;
-  /** Counts refusals, so the same message is announced again on the next one. */
-  attempt: number;
-}
-
-export const INITIAL_SIGN_IN_STATE: SignInState = { email: '', attempt: 0 };
+export { INITIAL_SIGN_IN_STATE, type SignInState } from '@/app/(auth)/login/_lib/sign-in-state';

@@ -2,7 +2,7 @@
 import { useActionState, useId } from 'react';
 import { Button } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
-import { REASON_MAX_CHARS } from '@/lib/guard/text';
+import { REASON_MAX_CHARS } from '@/lib/guard/text-limits';
 import { decideApprovalAction } from '@/app/(console)/approvals/actions';
 
 /** Approve or reject one request, with the approver's own reason. Submits once (disabled in flight). */

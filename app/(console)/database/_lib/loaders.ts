@@ -3,6 +3,7 @@
  * scripts/bench.ts times exactly these. Each parses its URL state (whitelisted), then reads through
  * one read-only, time-limited transaction.
  */
+import 'server-only';
 import type { Kysely } from 'kysely';
 import { read } from '@/db/index';
 import { KontorDbError } from '@/db/errors';

@@ -3,7 +3,8 @@ import Link from 'next/link';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
 import type { TableQuery } from '@/components/data-table/query';
-import { STATEMENT_COLUMNS, type StatementDay, type StatementUserRow } from '@/lib/domain/statement';
+import type { StatementDay, StatementUserRow } from '@/lib/domain/statement';
+import { STATEMENT_COLUMNS } from '@/lib/domain/statement-columns';
 import { formatCredits } from '@/lib/money';
 import { shortId } from '@/components/ui/format';
 

@@ -4,7 +4,8 @@ import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { BILLING_KINDS, BILLING_LABELS, runBillingChecks } from '@/lib/domain/billing-checks';
 import { Notice } from '@/components/ui/notice';
-import { Section } from '@/app/(console)/_components/section';
+import { ReadProblem, Section } from '@/app/(console)/_components/section';
+import { attempt } from '@/app/(console)/_lib/attempt';
 import { getMappingCheck } from '@/app/(console)/_lib/mapping';
 
 export const metadata: Metadata = { title: 'Billing checks' };
@@ -20,7 +21,16 @@ function hrefOf(kind: string, id: string, userId: string | null): string | null 
 export default async function BillingChecksPage() {
   const staff = await requireStaff('credits.read');
   const { mapping } = await getMappingCheck();
-  const report = await read((trx) => runBillingChecks(trx, mapping));
+  const r = await attempt(() => read((trx) => runBillingChecks(trx, mapping)));
+  if (!r.ok) {
+    return (
+      <>
+        <h1 className="text-2xl font-semibold tracking-tight">Billing checks</h1>
+        <ReadProblem title="The billing checks could not run" problem={r} />
+      </>
+    );
+  }
+  const report = r.value;
   const canPayments = staff.can('payments.read');
   return (
     <>

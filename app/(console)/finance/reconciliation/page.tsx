@@ -11,7 +11,8 @@ import { incrementalScanHints } from '@/lib/domain/reconcile/hints';
 import { reconcileCoverage } from '@/lib/domain/reconcile/coverage';
 import { parseTableQuery, type SearchParams } from '@/components/data-table/query';
 import { Notice } from '@/components/ui/notice';
-import { Section } from '@/app/(console)/_components/section';
+import { ReadProblem, Section } from '@/app/(console)/_components/section';
+import { attempt } from '@/app/(console)/_lib/attempt';
 import { financeMapping } from '@/app/(console)/finance/_lib/context';
 import { FindingsTable } from '@/app/(console)/finance/_components/findings-table';
 import { RunsTable } from '@/app/(console)/finance/_components/runs-table';
@@ -31,15 +32,24 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
     .parse(Array.isArray(params.run) ? params.run[0] : params.run);
   const kind = kindParam(params);
   const query = parseTableQuery(params, FINDINGS_SPEC);
-  const data = await read(async (trx) => {
+  const data = await attempt(() => read(async (trx) => {
     const runs = await listRuns(trx, staff, 20);
     const run = runParam ? await getRun(trx, staff, String(runParam)) : runs.find((r) => r.finishedAt) ?? null;
     const findings = run
       ? await listFindings(trx, staff, run.id, { kind, sort: query.sort.id, desc: query.sort.desc, limit: query.pageSize, offset: query.offset })
       : null;
     return { runs, run, findings, hints: await incrementalScanHints(trx, mapping) };
-  });
-  const { runs, run, findings, hints } = data;
+  }));
+  if (!data.ok) {
+    return (
+      <>
+        <h1 className="text-2xl font-semibold tracking-tight">Reconciliation</h1>
+        {staff.can('credits.reconcile') ? <RunButtons /> : null}
+        <ReadProblem title="The runs could not be read" problem={data} />
+      </>
+    );
+  }
+  const { runs, run, findings, hints } = data.value;
   const coverage = reconcileCoverage(mapping);
 
   return (

@@ -7,7 +7,8 @@ import { requireStaff } from '@/lib/auth';
 import { STATEMENT_USERS_SPEC } from '@/lib/domain/reconcile/export';
 import { asOfBalance, getStatement, listStatementUsers, parsePeriod, type StatementFigures } from '@/lib/domain/statement';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
-import { Section } from '@/app/(console)/_components/section';
+import { ReadProblem, Section } from '@/app/(console)/_components/section';
+import { missingIndexes, oneDayOf, slowHints } from '@/app/(console)/_lib/speed-hints';
 import { financeMapping, financeToday, periodProblem } from '@/app/(console)/finance/_lib/context';
 import { MissingConcepts } from '@/app/(console)/finance/_components/missing';
 import { Notice } from '@/components/ui/notice';
@@ -64,14 +65,18 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
     statement: await getStatement(trx, staff, mapping, period),
     users: await listStatementUsers(trx, staff, mapping, period, { sort: uq.sort.id, desc: uq.sort.desc, limit: uq.pageSize, offset: uq.offset, filter: uq.q }),
     asOf: asOfUser ? await asOfBalance(trx, staff, mapping, asOfUser, asOfMoment, 1) : null,
-  }))));
+  }))), {
+    whenSlow: slowHints(oneDayOf('/finance/statement', period), missingIndexes([
+      { table: mapping.ledger?.table, column: mapping.ledger?.columns.createdAt, why: "it finds the period's entries by their time" },
+    ])),
+  });
   // A timeout or a busy pool is said as such (an error page would only show a digest).
   if (!result.ok) {
     return (
       <>
         <h1 className="text-2xl font-semibold tracking-tight">Statement</h1>
         <PeriodForm period={period} />
-        <Notice tone="warn" title="The statement could not be read">{result.message}</Notice>
+        <ReadProblem title="The statement could not be read" problem={result} />
       </>
     );
   }

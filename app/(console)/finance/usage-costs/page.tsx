@@ -8,7 +8,9 @@ import { getUsageByDay, getUsageByModel, listUsageByUser } from '@/lib/domain/us
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
 import { Notice } from '@/components/ui/notice';
 import { sharedRead } from '@/lib/shared-read';
-import { Section } from '@/app/(console)/_components/section';
+import { ReadProblem, Section } from '@/app/(console)/_components/section';
+import { attempt } from '@/app/(console)/_lib/attempt';
+import { missingIndexes, oneDayOf, slowHints } from '@/app/(console)/_lib/speed-hints';
 import { StatCard } from '@/app/(console)/_components/stat-card';
 import { financeMapping, financeToday, queryString, periodProblem } from '@/app/(console)/finance/_lib/context';
 import { MissingConcepts } from '@/app/(console)/finance/_components/missing';
@@ -32,13 +34,29 @@ export default async function UsageCostsPage({ searchParams }: { searchParams: P
   const uq = parseTableQuery(params, USAGE_USERS_SPEC);
   const negative = negativeParam(params);
   const key = `usage:${JSON.stringify([period.from, period.to, uq.sort, uq.pageSize, uq.offset, uq.q, negative])}`;
-  const { byDay, models, users } = await sharedRead(key, () => read(async (trx) => ({
+  const result = await attempt(() => sharedRead(key, () => read(async (trx) => ({
     byDay: await getUsageByDay(trx, staff, mapping, period),
     models: await getUsageByModel(trx, staff, mapping, period),
     users: await listUsageByUser(trx, staff, mapping, period, {
       sort: uq.sort.id, desc: uq.sort.desc, limit: uq.pageSize, offset: uq.offset, filter: uq.q, negativeOnly: negative,
     }),
-  })));
+  }))), {
+    whenSlow: slowHints(oneDayOf('/finance/usage-costs', period), missingIndexes([
+      { table: mapping.apiCosts?.table, column: mapping.apiCosts?.columns.createdAt, why: "it finds the period's provider costs by their time" },
+      { table: mapping.ledger?.table, column: mapping.ledger?.columns.createdAt, why: "it finds the period's spends by their time" },
+    ])),
+  });
+  // A timeout or a busy pool is said as such, beside the period form (an error page would only show a digest).
+  if (!result.ok) {
+    return (
+      <>
+        <h1 className="text-2xl font-semibold tracking-tight">Usage costs</h1>
+        <PeriodForm period={period} />
+        <ReadProblem title="Usage costs could not be read" problem={result} />
+      </>
+    );
+  }
+  const { byDay, models, users } = result.value;
   const days = dq.sort.desc ? [...byDay.days].reverse() : byDay.days;
   const withoutNegative = Object.fromEntries(Object.entries(params).filter(([k]) => k !== 'negative'));
 

@@ -11,13 +11,14 @@ import { getPayment } from '@/lib/domain/payments';
 import { getRefundSummary } from '@/lib/domain/refunds';
 import type { TableQuery } from '@/components/data-table/query';
 import { Notice } from '@/components/ui/notice';
-import { Section } from '@/app/(console)/_components/section';
+import { ReadProblem, Section } from '@/app/(console)/_components/section';
 import { LedgerTable } from '@/app/(console)/users/_components/user-tables';
 import { RefundsTable } from '@/app/(console)/payments/_components/refunds-table';
 import { DisputeControl, GrantControl, RefundControl } from '@/app/(console)/payments/_components/payment-edits';
 import { formatCredits, formatMoney } from '@/lib/money';
 import { isDerived } from '@/lib/mapping/sql';
 import { formatWhen } from '@/components/ui/format';
+import { attempt } from '@/app/(console)/_lib/attempt';
 
 export const metadata: Metadata = { title: 'Payment' };
 
@@ -28,14 +29,24 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
   // uuid keys (Supabase), or integer ones (Django's, Seydam's payments).
   const id = urlKeySchema.safeParse((await params).id);
   if (!id.success) notFound();
-  const data = await read(async (trx) => {
+  const r = await attempt(() => read(async (trx) => {
     const detail = await getPayment(trx, staff, id.data);
     if (!detail) return null;
     return { detail, refunds: await getRefundSummary(trx, staff, detail.payment) };
   }).catch((err: unknown) => {
     if (isKeyTypeMismatch(err)) return null; // an integer id on a uuid-keyed product, or the reverse
     throw err;
-  });
+  }));
+  if (!r.ok) {
+    return (
+      <>
+        <h1 className="text-2xl font-semibold tracking-tight">Payment</h1>
+        <p className="font-mono text-sm text-ink-muted">{id.data}</p>
+        <ReadProblem title="The payment could not be read" problem={r} />
+      </>
+    );
+  }
+  const data = r.value;
   if (!data) notFound();
   const { detail: { payment: p, entries, grants }, refunds: { rows: refunds, refunded, remaining, refundable } } = data;
   // Grants and refunds write ledger entries; the guarded edits take uuid keys (the Supabase products').

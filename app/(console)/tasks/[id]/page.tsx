@@ -6,12 +6,13 @@ import { requireStaff } from '@/lib/auth';
 import { getTask } from '@/lib/domain/tasks/list';
 import { auditHistoryHref } from '@/lib/guard/audit';
 import { Notice } from '@/components/ui/notice';
-import { Section } from '@/app/(console)/_components/section';
+import { ReadProblem, Section } from '@/app/(console)/_components/section';
 import { queueContext } from '@/app/(console)/tasks/_lib/queue';
 import { formatSeconds } from '@/app/(console)/tasks/_lib/format';
 import { TaskEdit } from '@/app/(console)/tasks/_components/task-edit';
 import { anyRowKey, keyCanHold } from '@/lib/mapping/keys';
 import { formatCredits } from '@/lib/money';
+import { attempt } from '@/app/(console)/_lib/attempt';
 
 export const metadata: Metadata = { title: 'Task' };
 
@@ -25,7 +26,17 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
   const ctx = await queueContext();
   if (!ctx.ok) return <Notice title="Not available for this database">{ctx.message}</Notice>;
   if (!keyCanHold(ctx.mapping.tasks!, id.data)) notFound();
-  const task = await read((trx) => getTask(trx, ctx.mapping, id.data));
+  const r = await attempt(() => read((trx) => getTask(trx, ctx.mapping, id.data)));
+  if (!r.ok) {
+    return (
+      <>
+        <h1 className="text-2xl font-semibold tracking-tight">Task</h1>
+        <p className="font-mono text-sm text-ink-muted">{id.data}</p>
+        <ReadProblem title="The task could not be read" problem={r} />
+      </>
+    );
+  }
+  const task = r.value;
   if (!task) notFound();
   const settled = task.state === 'failed' || task.state === 'cancelled';
   const moneyNote =

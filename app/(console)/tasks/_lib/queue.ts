@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { read } from '@/db/index';
+import { KontorDbError } from '@/db/errors';
 import { queueClock } from '@/lib/domain/tasks/model';
 import { DEFAULT_STALE_MINUTES, DEFAULT_WINDOW_HOURS } from '@/lib/domain/tasks/health';
 import type { Mapping } from '@/lib/mapping';
@@ -20,7 +21,15 @@ export async function queueContext(): Promise<QueueContext> {
   if (!tasks?.available) {
     return { ok: false, message: `This database has no task queue Kontor can read (${tasks?.problems.join('; ') ?? 'not mapped'}).` };
   }
-  const { now, snapshot } = await read((trx) => queueClock(trx));
+  let clock: { now: Date; snapshot: boolean };
+  try {
+    clock = await read((trx) => queueClock(trx));
+  } catch (err) {
+    // A busy pool or a slow catalog: said on the page, never its error boundary.
+    if (err instanceof KontorDbError) return { ok: false, message: err.message };
+    throw err;
+  }
+  const { now, snapshot } = clock;
   return {
     ok: true,
     mapping: check.mapping,

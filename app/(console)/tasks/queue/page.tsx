@@ -11,7 +11,8 @@ import { rawStatus, queueModel } from '@/lib/domain/tasks/model';
 import { auditHistoryHref } from '@/lib/guard/audit';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
 import { Notice } from '@/components/ui/notice';
-import { Section, SectionSkeleton } from '@/app/(console)/_components/section';
+import { ReadProblem, Section, SectionSkeleton } from '@/app/(console)/_components/section';
+import { lastHourOf, missingIndexes, slowHints } from '@/app/(console)/_lib/speed-hints';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { queueContext, parseThresholds, STALE_CHOICES, WINDOW_CHOICES } from '@/app/(console)/tasks/_lib/queue';
 import { formatSeconds } from '@/app/(console)/tasks/_lib/format';
@@ -55,8 +56,12 @@ async function Health({ mapping, now, params }: { mapping: Mapping; now: Date; p
   const { staleMinutes, windowHours } = parseThresholds(params);
   const query = parseTableQuery(params, QUEUE_SPEC);
   const key = `queue-health:${JSON.stringify([now, windowHours, staleMinutes])}`;
-  const r = await attempt(() => sharedRead(key, () => read((trx) => getQueueHealth(trx, mapping, { now, windowHours, staleMinutes }))));
-  if (!r.ok) return <Notice tone="warn" title="Queue health unavailable">{r.message}</Notice>;
+  const r = await attempt(() => sharedRead(key, () => read((trx) => getQueueHealth(trx, mapping, { now, windowHours, staleMinutes }))), {
+    whenSlow: slowHints(lastHourOf('/tasks/queue', windowHours), missingIndexes([
+      { table: mapping.tasks?.table, column: mapping.tasks?.columns.createdAt, why: "it finds the window's tasks by their creation time" },
+    ])),
+  });
+  if (!r.ok) return <ReadProblem title="Queue health unavailable" problem={r} />;
   const h = r.value;
   const queued = h.types.reduce((n, t) => n + t.queued, 0);
   const running = h.types.reduce((n, t) => n + t.inProgress, 0);
@@ -96,7 +101,7 @@ async function Charts({ mapping, now }: { mapping: Mapping; now: Date }) {
       days: await getThroughput(trx, mapping, { now, bucket: 'day', span: 14 }),
     }))),
   );
-  if (!r.ok) return <Notice tone="warn" title="Throughput unavailable">{r.message}</Notice>;
+  if (!r.ok) return <ReadProblem title="Throughput unavailable" problem={r} />;
   return (
     <div className="grid gap-4 lg:grid-cols-2">
       <ThroughputChart title="Finished per hour, last 24 hours (UTC)" points={r.value.hours} bucket="hour" />
@@ -114,7 +119,7 @@ async function Stuck({ staff, mapping, now, params }: { staff: StaffContext; map
       silent: await findSilentWorkers(trx, mapping, { now, staleMinutes }),
     }))),
   );
-  if (!r.ok) return <Notice tone="warn" title="Stuck tasks unavailable">{r.message}</Notice>;
+  if (!r.ok) return <ReadProblem title="Stuck tasks unavailable" problem={r} />;
   const m = queueModel(mapping);
   const can = (t: StuckTask) => ({
     canRequeue: staff.can('tasks.requeue') && (t.kind === 'task_on_dead_worker' || t.status === rawStatus(m, 'failed')),
@@ -148,8 +153,12 @@ async function Money({ mapping, now, params, canFix }: { mapping: Mapping; now: 
   const r = await attempt(() => sharedRead(`queue-money:${now.toISOString()}`, () => read(async (trx) => ({
     issues: await findMoneyIssues(trx, mapping, { now }),
     hints: await moneyIndexHints(trx, mapping),
-  }))));
-  if (!r.ok) return <Notice tone="warn" title="Money on the queue unavailable">{r.message}</Notice>;
+  }))), {
+    whenSlow: async () => (await read((trx) => moneyIndexHints(trx, mapping))).map((h) => ({
+      kind: 'index' as const, table: h.table, sql: h.sql, why: `it sums the ledger rows of the window's tasks; without it, all ~${h.rows.toLocaleString('en')} rows`,
+    })),
+  });
+  if (!r.ok) return <ReadProblem title="Money on the queue unavailable" problem={r} />;
   const hints = r.value.hints.map((h) => (
     <Notice key={h.table} title="An index would spare a scan">
       {h.table} has no index on {h.column}: this section reads all of it (~{h.rows.toLocaleString('en')} rows) to sum the

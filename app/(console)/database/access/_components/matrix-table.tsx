@@ -2,7 +2,7 @@
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
 import type { TableQuery } from '@/components/data-table/query';
-import { COMMANDS } from '@/lib/inspect/policies/catalog';
+import { COMMANDS } from '@/lib/inspect/policies/commands';
 import type { MatrixCell, MatrixRow } from '@/lib/inspect/policies/views';
 import { Tag } from '@/app/(console)/database/policies/_components/tag';
 

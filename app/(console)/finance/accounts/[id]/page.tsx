@@ -7,7 +7,8 @@ import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { asOfBalance, getAccountSummary, getEntries } from '@/lib/domain/statement';
 import type { SearchParams } from '@/components/data-table/query';
-import { Section } from '@/app/(console)/_components/section';
+import { ReadProblem, Section } from '@/app/(console)/_components/section';
+import { attempt } from '@/app/(console)/_lib/attempt';
 import { StatCard } from '@/app/(console)/_components/stat-card';
 import { financeMapping, financeToday } from '@/app/(console)/finance/_lib/context';
 import { MissingConcepts } from '@/app/(console)/finance/_components/missing';
@@ -33,12 +34,21 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
   const at = z.iso.datetime({ local: true }).refine((t) => isCalendarDay(t.slice(0, 10))).optional().catch(undefined).parse(first(sp.at));
   const asOf = at ? new Date(`${at.length === 16 ? `${at}:00` : at}Z`) : today;
   const wanted = (first(sp.entries) ?? '').split(',').filter((s) => anyRowKey.safeParse(s).success && (!mapping.ledger || keyCanHold(mapping.ledger, s))).slice(0, 50);
-  const data = await read(async (trx) => ({
+  const data = await attempt(() => read(async (trx) => ({
     account: await getAccountSummary(trx, staff, mapping, id.data),
     replay: await asOfBalance(trx, staff, mapping, id.data, asOf),
     involved: await getEntries(trx, staff, mapping, id.data, wanted),
-  }));
-  const { account, replay, involved } = data;
+  })));
+  if (!data.ok) {
+    return (
+      <>
+        <h1 className="text-2xl font-semibold tracking-tight">Credit account</h1>
+        <p className="font-mono text-xs text-ink-muted">{id.data}</p>
+        <ReadProblem title="The account could not be read" problem={data} />
+      </>
+    );
+  }
+  const { account, replay, involved } = data.value;
   if (!account.email && account.entries === 0) notFound();
   const canEdit = staff.can('credits.adjust');
   const drifted = account.drift !== null && compareDecimals(account.drift, '0') !== 0;
