@@ -6,7 +6,10 @@ import { requireStaff, type StaffContext } from '@/lib/auth';
 import { getQueueHealth, getThroughput, type QueueTypeHealth } from '@/lib/domain/tasks/health';
 import { findSilentWorkers, findStuckTasks, type StuckTask } from '@/lib/domain/tasks/stuck';
 import { RUN_DEFAULT_MINUTES, RUN_FLOOR_MINUTES, RUN_P95_FACTOR } from '@/lib/domain/tasks/running-long';
-import { findMoneyIssues, moneyIndexHints, MONEY_DEFAULT_DAYS } from '@/lib/domain/tasks/money';
+import { MONEY_DEFAULT_DAYS } from '@/lib/domain/tasks/money';
+import { SNAPSHOT_MAX_AGE_MS, SNAPSHOTS, type MoneySnapshot } from '@/lib/domain/tasks/snapshot';
+import { storedFigure } from '@/app/(console)/tasks/_lib/snapshot';
+import { RefreshWhile } from '@/app/(console)/tasks/_components/refresh-while';
 import { rawStatus, queueModel } from '@/lib/domain/tasks/model';
 import { auditHistoryHref } from '@/lib/guard/audit';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
@@ -145,18 +148,37 @@ async function Stuck({ staff, mapping, now, params }: { staff: StaffContext; map
 
 async function Money({ mapping, now, params, canFix }: { mapping: Mapping; now: Date; params: SearchParams; canFix: boolean }) {
   const query = parseTableQuery(params, MONEY_SPEC);
-  const r = await attempt(() => sharedRead(`queue-money:${now.toISOString()}`, () => read(async (trx) => ({
-    issues: await findMoneyIssues(trx, mapping, { now }),
-    hints: await moneyIndexHints(trx, mapping),
-  }))));
+  // Every task of the window and its ledger entries: seconds on a large queue, so a stored answer,
+  // refreshed in the background (lib/domain/tasks/snapshot.ts).
+  const r = await attempt(() => storedFigure<MoneySnapshot>(SNAPSHOTS.money, mapping, now));
   if (!r.ok) return <Notice tone="warn" title="Money on the queue unavailable">{r.message}</Notice>;
-  const hints = r.value.hints.map((h) => (
+  const { snapshot, refreshing, failed } = r.value;
+  const status = failed ? (
+    <Notice tone="warn" title="The last refresh failed">{failed}</Notice>
+  ) : null;
+  if (!snapshot) {
+    return (
+      <>
+        {status}
+        {refreshing ? (
+          <>
+            <Notice title="Being computed">
+              Money on the queue reads every task of the last {MONEY_DEFAULT_DAYS} days and their ledger entries, in the background; this section
+              fills in when it is done.
+            </Notice>
+            <RefreshWhile ms={1500} />
+          </>
+        ) : null}
+      </>
+    );
+  }
+  const hints = snapshot.value.hints.map((h) => (
     <Notice key={h.table} title="An index would spare a scan">
       {h.table} has no index on {h.column}: this section reads all of it (~{h.rows.toLocaleString('en')} rows) to sum the
       window&apos;s tasks. Kontor runs no DDL; run <code className="font-mono">{h.sql}</code> yourself.
     </Notice>
   ));
-  const rows = sortRows(r.value.issues, (x) => x.createdAt, query.sort.desc).map((x) => ({
+  const rows = sortRows(snapshot.value.issues, (x) => x.createdAt, query.sort.desc).map((x) => ({
     ...x,
     auditHref: auditHistoryHref({ type: 'task', id: x.taskId }),
     // The correction is a credit adjustment on the finance account page, for those who may make one.
@@ -164,6 +186,12 @@ async function Money({ mapping, now, params, canFix }: { mapping: Mapping; now: 
   }));
   return (
     <>
+      {status}
+      <p className="text-sm text-ink-muted">
+        Computed {formatSeconds(snapshot.ageSeconds)} ago (in {formatSeconds(snapshot.ms / 1000)}), for the queue as of{' '}
+        <time dateTime={snapshot.asOf}>{snapshot.asOf.slice(0, 16).replace('T', ' ')} UTC</time>; recomputed in the background when older than{' '}
+        {SNAPSHOT_MAX_AGE_MS / 60_000} min{refreshing ? ' (under way now)' : ''}.
+      </p>
       {hints}
       <MoneyTable rows={rows} query={query} sortable={MONEY_SPEC.sortable} />
     </>
