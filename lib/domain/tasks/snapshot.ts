@@ -1,18 +1,26 @@
 /**
  * The operations figures no index gives quickly, kept in kontor.ops_snapshots and refreshed by a
- * background job (lib/jobs.ts, kind 'ops-snapshot'): money on the queue reads every task of the last
- * 90 days and their ledger entries (seconds to tens of seconds on millions of tasks). The pages read the
- * stored answer, say how fresh it is, and start a refresh when it is older than SNAPSHOT_MAX_AGE_MS; the
- * job slot makes one refresh at a time across every console instance.
+ * background job (lib/jobs.ts, kind 'ops-snapshot'). At the benchmark size (2M tasks, 10M ledger rows):
+ * - each type's usual wait, for "queued far longer than usual" (a week of started tasks, ~850k rows);
+ * - each worker's last hour (no index on the finish time: the whole task table);
+ * - throughput per hour and per day (two weeks of finished tasks, ~1.2M rows);
+ * - money on the queue (every task of the last 90 days and their ledger entries: tens of seconds).
+ * The pages read the stored answer, say how fresh it is, and start a refresh when it is older than
+ * SNAPSHOT_MAX_AGE_MS; the job slot makes one refresh at a time across every console instance.
  *
- * The figures are computed by the very functions the pages used to call live (findMoneyIssues), as of
- * the queue clock at the refresh: exact then, and as stale as the page says.
+ * The figures are computed by the very functions the pages used to call live (usualWaits, workerHours,
+ * getThroughput, findMoneyIssues), as of the queue clock at the refresh: exact then, and as stale as the
+ * page says. Each is stored as soon as it is computed, the quick ones first.
  */
 import { sql, type QueryExecutorProvider } from 'kysely';
 import type { Mapping } from '@/lib/mapping';
 import { startJob, type JobView } from '@/lib/jobs';
 import { findMoneyIssues, moneyIndexHints, MONEY_DEFAULT_DAYS, type MoneyIssue } from '@/lib/domain/tasks/money';
 import type { ScanHint } from '@/lib/domain/reconcile/hints';
+import { getThroughput, type ThroughputPoint } from '@/lib/domain/tasks/health';
+import { usualWaits } from '@/lib/domain/tasks/stuck';
+import { workerHours } from '@/lib/domain/workers';
+import { queueModel } from '@/lib/domain/tasks/model';
 
 export const OPS_SNAPSHOT_JOB = 'ops-snapshot';
 export const SNAPSHOT_MAX_AGE_MS = 5 * 60_000;
@@ -33,7 +41,19 @@ export interface MoneySnapshot {
   days: number;
 }
 
-export const SNAPSHOTS = { money: 'queue-money' } as const;
+export interface ThroughputSnapshot {
+  hours: ThroughputPoint[];
+  days: ThroughputPoint[];
+}
+
+export const SNAPSHOTS = { waits: 'queue-usual-waits', workers: 'worker-hours', throughput: 'queue-throughput', money: 'queue-money' } as const;
+
+export async function computeThroughput(db: QueryExecutorProvider, mapping: Mapping, now: Date): Promise<ThroughputSnapshot> {
+  return {
+    hours: await getThroughput(db, mapping, { now, bucket: 'hour', span: 24 }),
+    days: await getThroughput(db, mapping, { now, bucket: 'day', span: 14 }),
+  };
+}
 
 export async function readSnapshot<T>(db: QueryExecutorProvider, name: string): Promise<Snapshot<T> | null> {
   const { rows } = await sql<{ as_of: Date; computed_at: Date; age: number; ms: number; value: T }>`
@@ -61,6 +81,11 @@ export async function computeMoney(db: QueryExecutorProvider, mapping: Mapping, 
   return { issues: await findMoneyIssues(db, mapping, { now }), hints: await moneyIndexHints(db, mapping), days: MONEY_DEFAULT_DAYS };
 }
 
+const STEP_NAMES: Record<string, string> = {
+  [SNAPSHOTS.waits]: 'Usual waits per task type', [SNAPSHOTS.workers]: 'Workers\' last hour',
+  [SNAPSHOTS.throughput]: 'Throughput', [SNAPSHOTS.money]: 'Money on the queue',
+};
+
 /**
  * Computes every snapshot and stores it. `readWith` runs a read (a read-only transaction with a long
  * statement timeout, on the long-read pool in the console); `db` writes the rows.
@@ -73,12 +98,17 @@ export async function refreshOpsSnapshots(
   progress?: (step: string, done: number, total: number) => Promise<void>,
 ): Promise<{ ms: Record<string, number> }> {
   const ms: Record<string, number> = {};
-  if (mapping.tasks && mapping.ledger) {
-    await progress?.('Money on the queue', 0, 1);
+  type Figure = [name: string, compute: (trx: QueryExecutorProvider) => Promise<unknown>];
+  const figures: Figure[] = [[SNAPSHOTS.waits, (trx) => usualWaits(trx, mapping, now)]];
+  if (queueModel(mapping).workers) figures.push([SNAPSHOTS.workers, (trx) => workerHours(trx, mapping, now)]);
+  figures.push([SNAPSHOTS.throughput, (trx) => computeThroughput(trx, mapping, now)]);
+  if (mapping.ledger) figures.push([SNAPSHOTS.money, (trx) => computeMoney(trx, mapping, now)]);
+  for (const [i, [name, compute]] of figures.entries()) {
+    await progress?.(STEP_NAMES[name] ?? name, i, figures.length);
     const t0 = performance.now();
-    const money = await readWith((trx) => computeMoney(trx, mapping, now));
-    ms[SNAPSHOTS.money] = performance.now() - t0;
-    await store(db, SNAPSHOTS.money, now, ms[SNAPSHOTS.money], money);
+    const value = await readWith(compute);
+    ms[name] = performance.now() - t0;
+    await store(db, name, now, ms[name], value);
   }
   return { ms };
 }

@@ -19,18 +19,20 @@ export function RunButtons({ job, canRun }: { job: JobView<ReconcileOutcome> | n
   const [error, setError] = useState<string | null>(null);
   const [watching, setWatching] = useState<string | null>(null);
   const running = job?.state === 'running' && !job.lost;
+  // The run this tab started has ended once the page's newest job is that one, no longer running.
+  const watchedEnded = job !== null && job.id === watching && job.state !== 'running';
+  const waiting = watching !== null && !watchedEnded;
 
   useEffect(() => {
-    if (!running && watching === null) return;
+    if (!running && !waiting) return;
     const timer = setInterval(() => router.refresh(), POLL_MS);
     return () => clearInterval(timer);
-  }, [running, watching, router]);
+  }, [running, waiting, router]);
 
+  const runId = watchedEnded && job.state === 'succeeded' ? job.outcome?.runId : undefined;
   useEffect(() => {
-    if (!job || job.id !== watching || job.state === 'running') return;
-    setWatching(null);
-    if (job.state === 'succeeded' && job.outcome) router.push(`/finance/reconciliation?run=${job.outcome.runId}`);
-  }, [job, watching, router]);
+    if (runId) router.push(`/finance/reconciliation?run=${runId}`);
+  }, [runId, router]);
 
   const run = (mode: 'incremental' | 'full') =>
     start(async () => {
@@ -40,7 +42,7 @@ export function RunButtons({ job, canRun }: { job: JobView<ReconcileOutcome> | n
       setWatching(r.data.jobId);
       router.refresh();
     });
-  const busy = pending || running || watching !== null;
+  const busy = pending || running || waiting;
   return (
     <div className="space-y-2">
       {canRun ? (
