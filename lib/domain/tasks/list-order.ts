@@ -8,7 +8,8 @@
  * NULL column the plain direction is used (the same rows, in the same order).
  */
 import { sql, type QueryExecutorProvider } from 'kysely';
-import { parseColumn } from '@/lib/mapping/sql';
+import { displayIdent, displayTable, parseColumn } from '@/lib/mapping/sql';
+import { HINT_MIN_ROWS } from '@/lib/domain/reconcile/hints';
 import type { QueueModel } from '@/lib/domain/tasks/model';
 
 export interface CreatedOrderPlan {
@@ -18,9 +19,21 @@ export interface CreatedOrderPlan {
   createdIndex: boolean;
   /** An index on (status, created_at) exists (its two first columns). */
   statusCreatedIndex: boolean;
+  /** The planner's row estimate of the table. */
+  rows: number;
 }
 
-const NONE: CreatedOrderPlan = { notNull: false, createdIndex: false, statusCreatedIndex: false };
+const NONE: CreatedOrderPlan = { notNull: false, createdIndex: false, statusCreatedIndex: false, rows: 0 };
+
+/** The newest-first view reads an index range (else it sorts the whole table). */
+export const createdOrderFast = (p: CreatedOrderPlan) => p.notNull && (p.createdIndex || p.statusCreatedIndex);
+
+/** The index that would spare a whole-table sort, when the view needs one and the table is large. */
+export function createdOrderHint(m: QueueModel, p: CreatedOrderPlan): string | null {
+  const created = m.tasks.columns.createdAt;
+  if (createdOrderFast(p) || !created || parseColumn(created).kind !== 'column' || p.rows < HINT_MIN_ROWS) return null;
+  return `create index concurrently on ${displayTable(m.tasks.table)} (${displayIdent(created)});`;
+}
 
 export async function createdOrderPlan(db: QueryExecutorProvider, m: QueueModel): Promise<CreatedOrderPlan> {
   const created = m.tasks.columns.createdAt;
@@ -34,12 +47,13 @@ export async function createdOrderPlan(db: QueryExecutorProvider, m: QueueModel)
                     join pg_catalog.pg_attribute x on x.attrelid = i.indrelid and x.attnum = i.indkey[0]
                     join pg_catalog.pg_attribute y on y.attrelid = i.indrelid and y.attnum = i.indkey[1]
                     where i.indrelid = c.oid and i.indnatts >= 2 and x.attname = ${status} and y.attname = ${created}
-                      and i.indisvalid and i.indpred is null) as "statusCreatedIndex"
+                      and i.indisvalid and i.indpred is null) as "statusCreatedIndex",
+           greatest(c.reltuples, 0)::float8 as rows
       from pg_catalog.pg_class c
       join pg_catalog.pg_namespace n on n.oid = c.relnamespace
       left join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
      where n.nspname = ${m.tasks.table.schema} and c.relname = ${m.tasks.table.name}
-     group by c.oid`.execute(db);
+     group by c.oid, c.reltuples`.execute(db);
   return rows[0] ?? NONE;
 }
 

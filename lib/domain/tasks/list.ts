@@ -7,7 +7,7 @@
 import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import { z } from 'zod';
 import { queueModel, rawStatus, stateOf, statusIn, taskKey, taskTable, tcol, type QueueModel, type TaskState } from '@/lib/domain/tasks/model';
-import { createdOrderPlan, presentStatuses } from '@/lib/domain/tasks/list-order';
+import { createdOrderHint, createdOrderPlan, presentStatuses } from '@/lib/domain/tasks/list-order';
 import { columnOf, hasColumn, tableOf, type Mapping } from '@/lib/mapping';
 import { anyRowKey, looksLikeUuid } from '@/lib/mapping/keys';
 import { addDecimals, rescale } from '@/lib/money';
@@ -94,8 +94,9 @@ export async function listTasks(
   db: QueryExecutorProvider,
   mapping: Mapping,
   q: { filter: TaskFilter; search: TaskSearch; sort: TaskSort; desc: boolean; limit: number; offset: number },
-): Promise<{ rows: TaskRow[]; hasMore: boolean }> {
+): Promise<{ rows: TaskRow[]; hasMore: boolean; indexHint: string | null }> {
   const m = queueModel(mapping);
+  let indexHint: string | null = null;
   let dir = sql.raw(q.desc ? 'desc nulls last' : 'asc nulls first');
   const where = taskWhere(m, q.filter, q.search);
   const columns = sql`${taskKey(m)}::text as id, ${tcol(m, 'taskType')}::text as task_type, ${columnOf(m.tasks, 'status', 't')}::text as status,
@@ -108,6 +109,7 @@ export async function listTasks(
   if (q.sort === 'created' && q.search.kind !== 'id') {
     // See list-order.ts: the same rows in the same order, read through an index where one fits.
     const plan = await createdOrderPlan(db, m);
+    indexHint = createdOrderHint(m, plan);
     if (plan.notNull) dir = sql.raw(q.desc ? 'desc' : 'asc');
     const key = sql.raw(q.desc ? 'desc nulls last' : 'asc nulls first');
     if (plan.notNull && !plan.createdIndex && plan.statusCreatedIndex) {
@@ -136,6 +138,7 @@ export async function listTasks(
   }[] };
   return {
     hasMore: rows.length > q.limit,
+    indexHint,
     rows: rows.slice(0, q.limit).map((r) => ({
       id: r.id, taskType: r.task_type, status: r.status, state: stateOf(m, r.status), userId: r.user_id, workerId: r.worker_id,
       attempts: r.attempts, cost: r.cost, createdAt: new Date(r.created_at).toISOString(),
