@@ -16,7 +16,7 @@ import { demoDatabase, TEST_ANCHOR, type TestDatabase } from '@/test/db';
 import { at, queueModel, statusIn, taskKey, taskTable, tcol, workerCol, workerMeta } from '@/lib/domain/tasks/model';
 import { listWorkers, WORKER_SORTS, workerHours, type WorkerHours } from '@/lib/domain/workers';
 import { listTasks, parseTaskSearch, TASK_SORTS, type TaskFilter } from '@/lib/domain/tasks/list';
-import { createdOrderPlan } from '@/lib/domain/tasks/list-order';
+import { createdOrderHint, createdOrderPlan } from '@/lib/domain/tasks/list-order';
 import { findStuckTasks, P95_DAYS, usualWaits, type UsualWaits } from '@/lib/domain/tasks/stuck';
 import { getThroughput } from '@/lib/domain/tasks/health';
 import { findMoneyIssues } from '@/lib/domain/tasks/money';
@@ -107,7 +107,11 @@ describe('figures unchanged by the speed work', () => {
 
   test('task list: the newest-first view reads the status index ranges and returns the same pages', async () => {
     const plan = await createdOrderPlan(db, m);
-    assert.deepEqual(plan, { notNull: true, createdIndex: false, statusCreatedIndex: true }, 'the demo takes the Merge Append path');
+    assert.deepEqual({ ...plan, rows: 0 }, { notNull: true, createdIndex: false, statusCreatedIndex: true, rows: 0 }, 'the demo takes the Merge Append path');
+    // Without that index, a large table gets the index to create; a small one, or a served view, none.
+    assert.equal(createdOrderHint(m, { ...plan, statusCreatedIndex: false, rows: 2e6 }), 'create index concurrently on public.tasks (created_at);');
+    assert.equal(createdOrderHint(m, { ...plan, statusCreatedIndex: false, rows: 1000 }), null);
+    assert.equal(createdOrderHint(m, { ...plan, rows: 2e6 }), null);
     const none = parseTaskSearch('');
     const cases: [TaskFilter, number, number][] = [[{}, 25, 0], [{}, 50, 50], [{}, 100, 1000], [{ status: 'failed' }, 25, 0], [{ status: 'queued' }, 50, 0],
       [{ type: 'image_generation' }, 25, 25]];
