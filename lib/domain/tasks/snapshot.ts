@@ -47,6 +47,7 @@ export interface ThroughputSnapshot {
 }
 
 export const SNAPSHOTS = { waits: 'queue-usual-waits', workers: 'worker-hours', throughput: 'queue-throughput', money: 'queue-money' } as const;
+export type SnapshotName = (typeof SNAPSHOTS)[keyof typeof SNAPSHOTS];
 
 export async function computeThroughput(db: QueryExecutorProvider, mapping: Mapping, now: Date): Promise<ThroughputSnapshot> {
   return {
@@ -81,7 +82,41 @@ export async function computeMoney(db: QueryExecutorProvider, mapping: Mapping, 
   return { issues: await findMoneyIssues(db, mapping, { now }), hints: await moneyIndexHints(db, mapping), days: MONEY_DEFAULT_DAYS };
 }
 
-const STEP_NAMES: Record<string, string> = {
+/** The figures this mapping has, the quick ones first. */
+export function figureNames(mapping: Mapping): SnapshotName[] {
+  return [
+    SNAPSHOTS.waits,
+    ...(queueModel(mapping).workers ? [SNAPSHOTS.workers] : []),
+    SNAPSHOTS.throughput,
+    ...(mapping.ledger ? [SNAPSHOTS.money] : []),
+  ];
+}
+
+/** One figure, computed now (the job stores it; a small queue's page reads it live). */
+export function computeFigure(db: QueryExecutorProvider, name: SnapshotName, mapping: Mapping, now: Date): Promise<unknown> {
+  switch (name) {
+    case SNAPSHOTS.waits: return usualWaits(db, mapping, now);
+    case SNAPSHOTS.workers: return workerHours(db, mapping, now);
+    case SNAPSHOTS.throughput: return computeThroughput(db, mapping, now);
+    case SNAPSHOTS.money: return computeMoney(db, mapping, now);
+  }
+}
+
+/**
+ * Below this many tasks (the planner's estimate) every figure takes milliseconds: the pages compute it
+ * in the request, as they always did, and store nothing.
+ */
+export const LIVE_BELOW_TASKS = 200_000;
+
+export async function queueIsSmall(db: QueryExecutorProvider, mapping: Mapping): Promise<boolean> {
+  const t = queueModel(mapping).tasks.table;
+  const { rows } = await sql<{ n: number }>`
+    select greatest(c.reltuples, 0)::float8 as n from pg_catalog.pg_class c join pg_catalog.pg_namespace s on s.oid = c.relnamespace
+     where s.nspname = ${t.schema} and c.relname = ${t.name}`.execute(db);
+  return (rows[0]?.n ?? 0) < LIVE_BELOW_TASKS;
+}
+
+const STEP_NAMES: Record<SnapshotName, string> = {
   [SNAPSHOTS.waits]: 'Usual waits per task type', [SNAPSHOTS.workers]: 'Workers\' last hour',
   [SNAPSHOTS.throughput]: 'Throughput', [SNAPSHOTS.money]: 'Money on the queue',
 };
@@ -98,13 +133,9 @@ export async function refreshOpsSnapshots(
   progress?: (step: string, done: number, total: number) => Promise<void>,
 ): Promise<{ ms: Record<string, number> }> {
   const ms: Record<string, number> = {};
-  type Figure = [name: string, compute: (trx: QueryExecutorProvider) => Promise<unknown>];
-  const figures: Figure[] = [[SNAPSHOTS.waits, (trx) => usualWaits(trx, mapping, now)]];
-  if (queueModel(mapping).workers) figures.push([SNAPSHOTS.workers, (trx) => workerHours(trx, mapping, now)]);
-  figures.push([SNAPSHOTS.throughput, (trx) => computeThroughput(trx, mapping, now)]);
-  if (mapping.ledger) figures.push([SNAPSHOTS.money, (trx) => computeMoney(trx, mapping, now)]);
+  const figures = figureNames(mapping).map((name) => [name, (trx: QueryExecutorProvider) => computeFigure(trx, name, mapping, now)] as const);
   for (const [i, [name, compute]] of figures.entries()) {
-    await progress?.(STEP_NAMES[name] ?? name, i, figures.length);
+    await progress?.(STEP_NAMES[name], i, figures.length);
     const t0 = performance.now();
     const value = await readWith(compute);
     ms[name] = performance.now() - t0;

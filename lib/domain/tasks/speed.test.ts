@@ -20,7 +20,7 @@ import { createdOrderHint, createdOrderPlan } from '@/lib/domain/tasks/list-orde
 import { findStuckTasks, P95_DAYS, usualWaits, type UsualWaits } from '@/lib/domain/tasks/stuck';
 import { getThroughput } from '@/lib/domain/tasks/health';
 import { findMoneyIssues } from '@/lib/domain/tasks/money';
-import { readSnapshot, SNAPSHOTS, startOpsSnapshot, type MoneySnapshot, type ThroughputSnapshot } from '@/lib/domain/tasks/snapshot';
+import { computeFigure, computeMoney, queueIsSmall, readSnapshot, SNAPSHOTS, startOpsSnapshot, type MoneySnapshot, type ThroughputSnapshot } from '@/lib/domain/tasks/snapshot';
 import { latestJob } from '@/lib/jobs';
 
 const mapping = parseMapping(demoPreset);
@@ -169,5 +169,11 @@ describe('the ops snapshot job', () => {
     assert.deepEqual(money!.value.issues, JSON.parse(JSON.stringify(issues)));
     assert.deepEqual((await readSnapshot<WorkerHours>(db, SNAPSHOTS.workers))!.value, await workerHours(db, mapping, now));
     assert.deepEqual((await readSnapshot<UsualWaits>(db, SNAPSHOTS.waits))!.value, JSON.parse(JSON.stringify(await usualWaits(db, mapping, now))));
+  });
+
+  test('a small queue computes its figures in the request, by the same functions', async () => {
+    assert.equal(await queueIsSmall(db, mapping), true);
+    assert.deepEqual(await computeFigure(db, SNAPSHOTS.money, mapping, now), await computeMoney(db, mapping, now));
+    assert.deepEqual(await computeFigure(db, SNAPSHOTS.waits, mapping, now), await usualWaits(db, mapping, now));
   });
 });

@@ -9,7 +9,8 @@ import type { StoredFigure } from '@/app/(console)/tasks/_lib/snapshot';
  * none is stored yet, that it is being computed (the page then refreshes itself until it is).
  */
 export function SnapshotNote({ figure, what }: { figure: StoredFigure<unknown>; what: string }) {
-  const { snapshot, refreshing, failed } = figure;
+  const { snapshot, refreshing, failed, live } = figure;
+  if (live) return null;
   const status = failed ? <Notice tone="warn" title="The last refresh failed">{failed}</Notice> : null;
   if (!snapshot) {
     return (
