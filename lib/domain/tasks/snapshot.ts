@@ -17,7 +17,7 @@ import type { Mapping } from '@/lib/mapping';
 import { startJob, type JobView } from '@/lib/jobs';
 import { findMoneyIssues, moneyIndexHints, MONEY_DEFAULT_DAYS, type MoneyIssue } from '@/lib/domain/tasks/money';
 import type { ScanHint } from '@/lib/domain/reconcile/hints';
-import { getThroughput, type ThroughputPoint } from '@/lib/domain/tasks/health';
+import { getThroughput, windowFigures, type ThroughputPoint } from '@/lib/domain/tasks/health';
 import { usualWaits } from '@/lib/domain/tasks/stuck';
 import { workerHours } from '@/lib/domain/workers';
 import { queueModel } from '@/lib/domain/tasks/model';
@@ -47,7 +47,12 @@ export interface ThroughputSnapshot {
 }
 
 export const SNAPSHOTS = { waits: 'queue-usual-waits', workers: 'worker-hours', throughput: 'queue-throughput', money: 'queue-money' } as const;
-export type SnapshotName = (typeof SNAPSHOTS)[keyof typeof SNAPSHOTS];
+/** Queue health's window figures for the windows of a day or more (an hour or six read few rows: live). */
+export const STORED_WINDOWS = [24, 72, 168] as const;
+export type WindowSnapshotName = `queue-window-${(typeof STORED_WINDOWS)[number]}h`;
+export const windowSnapshot = (hours: number): WindowSnapshotName | null =>
+  (STORED_WINDOWS as readonly number[]).includes(hours) ? (`queue-window-${hours}h` as WindowSnapshotName) : null;
+export type SnapshotName = (typeof SNAPSHOTS)[keyof typeof SNAPSHOTS] | WindowSnapshotName;
 
 export async function computeThroughput(db: QueryExecutorProvider, mapping: Mapping, now: Date): Promise<ThroughputSnapshot> {
   return {
@@ -85,6 +90,7 @@ export async function computeMoney(db: QueryExecutorProvider, mapping: Mapping, 
 /** The figures this mapping has, the quick ones first. */
 export function figureNames(mapping: Mapping): SnapshotName[] {
   return [
+    ...STORED_WINDOWS.map((h) => windowSnapshot(h)!),
     SNAPSHOTS.waits,
     ...(queueModel(mapping).workers ? [SNAPSHOTS.workers] : []),
     SNAPSHOTS.throughput,
@@ -99,6 +105,7 @@ export function computeFigure(db: QueryExecutorProvider, name: SnapshotName, map
     case SNAPSHOTS.workers: return workerHours(db, mapping, now);
     case SNAPSHOTS.throughput: return computeThroughput(db, mapping, now);
     case SNAPSHOTS.money: return computeMoney(db, mapping, now);
+    default: return windowFigures(db, mapping, { now, windowHours: Number(name.match(/^queue-window-(\d+)h$/)![1]) });
   }
 }
 
@@ -117,6 +124,7 @@ export async function queueIsSmall(db: QueryExecutorProvider, mapping: Mapping):
 }
 
 const STEP_NAMES: Record<SnapshotName, string> = {
+  'queue-window-24h': 'Queue health, last 24 h', 'queue-window-72h': 'Queue health, last 3 days', 'queue-window-168h': 'Queue health, last 7 days',
   [SNAPSHOTS.waits]: 'Usual waits per task type', [SNAPSHOTS.workers]: 'Workers\' last hour',
   [SNAPSHOTS.throughput]: 'Throughput', [SNAPSHOTS.money]: 'Money on the queue',
 };

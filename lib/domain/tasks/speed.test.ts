@@ -18,9 +18,9 @@ import { listWorkers, WORKER_SORTS, workerHours, type WorkerHours } from '@/lib/
 import { listTasks, parseTaskSearch, TASK_SORTS, type TaskFilter } from '@/lib/domain/tasks/list';
 import { createdOrderHint, createdOrderPlan } from '@/lib/domain/tasks/list-order';
 import { findStuckTasks, P95_DAYS, usualWaits, type UsualWaits } from '@/lib/domain/tasks/stuck';
-import { getThroughput } from '@/lib/domain/tasks/health';
+import { getQueueHealth, getThroughput, type WindowRow } from '@/lib/domain/tasks/health';
 import { findMoneyIssues } from '@/lib/domain/tasks/money';
-import { computeFigure, computeMoney, queueIsSmall, readSnapshot, SNAPSHOTS, startOpsSnapshot, type MoneySnapshot, type ThroughputSnapshot } from '@/lib/domain/tasks/snapshot';
+import { computeFigure, computeMoney, figureNames, queueIsSmall, readSnapshot, SNAPSHOTS, startOpsSnapshot, STORED_WINDOWS, windowSnapshot, type MoneySnapshot, type ThroughputSnapshot } from '@/lib/domain/tasks/snapshot';
 import { latestJob } from '@/lib/jobs';
 
 const mapping = parseMapping(demoPreset);
@@ -154,7 +154,13 @@ describe('the ops snapshot job', () => {
     await Promise.all([a.done, b.done]);
     const job = await latestJob<{ ms: Record<string, number> }>(db, 'ops-snapshot');
     assert.equal(job?.state, 'succeeded');
-    assert.deepEqual(Object.keys(job!.outcome!.ms).sort(), Object.values(SNAPSHOTS).sort());
+    assert.deepEqual(Object.keys(job!.outcome!.ms).sort(), [...figureNames(mapping)].sort());
+    for (const hours of STORED_WINDOWS) {
+      const stored = await readSnapshot<WindowRow[]>(db, windowSnapshot(hours)!);
+      const live = await getQueueHealth(db, mapping, { now, windowHours: hours });
+      assert.ok(live.types.some((t) => t.completed > 0));
+      assert.deepEqual(await getQueueHealth(db, mapping, { now, windowHours: hours, window: stored!.value }), live, `${hours} h`);
+    }
 
     const throughput = await readSnapshot<ThroughputSnapshot>(db, SNAPSHOTS.throughput);
     assert.equal(throughput?.asOf, now.toISOString());
