@@ -1,13 +1,10 @@
 'use server';
-/** Finance's actions: the three ledger edits (thin: authorize, then the kernel) and starting a reconciliation. */
+/** Finance's actions: the three ledger edits (thin: authorize, then the kernel). Starting a reconciliation: reconciliation/actions.ts. */
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { getLongReadPool } from '@/db/index';
 import { authorizeAction } from '@/lib/auth';
-import { env } from '@/lib/env';
 import { adjustCredits } from '@/lib/domain/credits-adjust';
 import { fixBalanceDrift, reverseLedgerEntry } from '@/lib/domain/ledger-edits';
-import { runReconciliation } from '@/lib/domain/reconcile/run';
 import { commitEdit, previewEdit } from '@/lib/guard';
 import { guarded, type ActionResult } from '@/lib/guard/action-result';
 import { requestId } from '@/lib/guard/request';
@@ -40,22 +37,5 @@ export async function commitLedgerEditAction(kind: unknown, submission: unknown)
     return { status: r.status, repeated: r.repeated };
   });
   if (result.ok) revalidatePath('/finance', 'layout');
-  return result;
-}
-
-/** Runs a reconciliation now (writes only Kontor's own run history and checkpoints). */
-export async function runReconciliationAction(mode: unknown): Promise<ActionResult<{ runId: string; found: number }>> {
-  const auth = await authorizeAction('credits.reconcile');
-  if (!auth.ok) return auth;
-  const m = z.enum(['full', 'incremental']).safeParse(mode);
-  if (!m.success) return { ok: false, error: 'Choose a full or an incremental run.' };
-  const result = await guarded(async () => {
-    // On the long-read pool: a run's lanes never take the connections pages need. One run at a time
-    // (a second is refused at once with RUNNING_MESSAGE).
-    const r = await runReconciliation(getLongReadPool().db, { mode: m.data, startedBy: auth.staff.email, staffId: auth.staff.userId,
-      lanes: Math.min(env.KONTOR_LONG_READS, 3) as 1 | 2 | 3 });
-    return { runId: r.runId, found: r.findings.length };
-  });
-  if (result.ok) revalidatePath('/finance/reconciliation');
   return result;
 }

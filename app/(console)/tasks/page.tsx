@@ -112,6 +112,12 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
           <BulkTaskEdit kind={bulkKind} input={bulkInput} summary={`Filters: ${Object.entries(bulkInput).map(([k, v]) => `${k} ${v}`).join(', ')}.`} />
         </div>
       ) : null}
+      {r.ok && r.value.page.indexHint ? (
+        <Notice title="An index would spare a sort">
+          Newest first, this list sorts every task on each view: no index is led by the creation time (nor by status, then creation time).
+          Kontor runs no DDL; run <code className="font-mono">{r.value.page.indexHint}</code> yourself.
+        </Notice>
+      ) : null}
       {r.ok ? (
         <TasksTable rows={r.value.page.rows} hasMore={r.value.page.hasMore} query={query} sortable={TASK_SORTS} />
       ) : (

@@ -42,6 +42,8 @@ export interface RunOptions {
   bucketAbove?: number;
   /** Key ranges of the narrowed checks; default 4,096. */
   bucketCount?: number;
+  /** Told each step as it starts (a background job writes it to its row); never awaited by the run's SQL. */
+  onProgress?: (step: string, done: number, total: number) => void;
 }
 
 export interface RunResult {
@@ -89,6 +91,8 @@ async function applyRunSettings(t: Trx, opts: RunOptions): Promise<number> {
 }
 
 async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorDatabase>): Promise<Omit<RunResult, 'ms'>> {
+  const steps = ['Reading the ledger', 'Checking balances', 'Checking payments and tasks', 'Writing checkpoints', 'Recording findings'];
+  const step = (i: number) => opts.onProgress?.(steps[i], i, steps.length);
   const { rows: [h] } = await sql<{ horizon: Date }>`
     select least(now(), coalesce((select min(xact_start) from pg_catalog.pg_stat_activity
                                    where xact_start is not null and pid <> pg_backend_pid() and datname = current_database()), now())) as horizon`.execute(trx);
@@ -166,13 +170,16 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorD
         ${sql.join(userHalves.map((half) => sql`
           select ${L.user}::${uKey} as account, sum(${L.amount}) as total, count(*) as entries
             from ${tableOf(ledger)} l where ${inHalf(L.user, half)} group by 1`), sql` union all `)}`;
+      step(0);
       if (userHalves.length > 1) await withLocalSetting(trx, 'parallel_leader_participation', 'off', () => accountsPass.execute(trx));
       else await accountsPass.execute(trx);
       if (!extrasElsewhere) {
         fingerprintP.resolve(await fingerprintJob(trx));
         storedHashP.resolve(await storedHashJob(trx));
       }
+      step(1);
       findings = await balanceFindings(trx, c, sql`select account, total, entries from kontor_accounts`);
+      step(2);
       if (!others.length) findings.push(...(await narrowedFindings(trx, c, bucketing)));
       // Checkpoints are rewritten only where they changed: a full run over a quiet ledger writes almost
       // nothing. Settled = the account's entries before the horizon (the few after it subtracted).
@@ -184,6 +191,7 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorD
       // cheaper than joining them. Equal fingerprints (an XOR of one 64-bit hash per row; the keys are
       // unique on both sides) mean equal sets, but for a 2^-64 chance; otherwise the merge.
       const { rows: [mine] } = await sql<{ h: string }>`select coalesce(bit_xor(${rowHash('s')}), 0)::text as h from (${settled}) s`.execute(trx);
+      step(3);
       if (mine.h !== (await storedHashP.promise)) await writeCheckpoints(trx, settled, horizon, run.id);
       const { rows: [n] } = await sql<{ accounts: string; entries: string }>`
         select (count(*) filter (where account is not null))::text as accounts, coalesce(sum(entries), 0)::text as entries
@@ -198,6 +206,7 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorD
     }
   } else {
     const since = previous!.horizon!;
+    step(0);
     await sql`
       create temp table kontor_tail on commit drop as
       select ${L.user}::text as account, ${keyOf(ledger, 'l')}::text as id, ${L.amount} as amount, ${L.at} as at
@@ -230,11 +239,13 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorD
              count(*)::text as n from kontor_tail`.execute(trx);
     const pc = unique([...tail[0].payment_ids, ...paymentsSince, ...prev.map((p) => p.payment_id)]);
     const tc = unique([...tail[0].task_ids, ...tasksSince, ...prev.map((p) => p.task_id)]);
+    step(1);
     findings = [
       ...(await balanceFindings(trx, c, accountsSql, only)),
       ...(await paymentFindings(trx, c, pc)),
       ...(await taskFindings(trx, c, tc)),
     ];
+    step(3);
     // Only the accounts with new entries move their checkpoint; the others' stays true up to the new horizon.
     const { rows: [n] } = await sql<{ accounts: string }>`
       with t as (
@@ -252,6 +263,7 @@ async function runIn(trx: Trx, c: Concepts, opts: RunOptions, db: Kysely<KontorD
     entriesRead = Number(tail[0].n);
   }
 
+  step(4);
   findings.sort(compareFindings);
   const totals = Object.fromEntries(DISCREPANCY_KINDS.map((k) => [k, findings.filter((f) => f.kind === k).length])) as Record<DiscrepancyKind, number>;
   if (findings.length) {

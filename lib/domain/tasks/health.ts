@@ -50,6 +50,18 @@ export interface HealthOptions {
   now: Date;
   windowHours?: number;
   staleMinutes?: number;
+  /**
+   * The window's figures per type as windowFigures computes them, when the caller has them (the console
+   * keeps the longer windows in the operations snapshot: a day of finished tasks is ~240k rows at the
+   * benchmark size); computed here when not given.
+   */
+  window?: WindowRow[];
+}
+
+/** One type's figures over the window (the raw row: counts as text, percentiles as arrays). */
+export interface WindowRow {
+  task_type: string; done_hour: string | null; completed: string | null; failed: string | null; cancelled: string | null;
+  retries: string | null; wait: number[] | null; run: number[] | null;
 }
 
 export const DEFAULT_WINDOW_HOURS = 24;
@@ -94,14 +106,9 @@ export async function getQueueHealth(db: QueryExecutorProvider, mapping: Mapping
   const now = at(opts.now);
   const type = sql`coalesce(${tcol(m, 'taskType')}::text, '(untyped)')`;
   const created = tcol(m, 'createdAt');
-  const started = tcol(m, 'startedAt');
-  const processed = tcol(m, 'processedAt');
   const since = sql`coalesce(${tcol(m, 'updatedAt', 't', created)}, ${created})`;
-  const complete = rawStatus(m, 'complete');
-  const failed = rawStatus(m, 'failed');
-  const cancelled = rawStatus(m, 'cancelled');
-  const status = sql`${columnOf(m.tasks, 'status', 't')}::text`;
 
+  const window = opts.window ?? (await windowFigures(db, mapping, { now: opts.now, windowHours }));
   const { rows } = await preferIndexRange(db, () => sql<{
     task_type: string; queued: string | null; in_progress: string | null; oldest: number | null;
     done_hour: string | null; completed: string | null; failed: string | null; cancelled: string | null;
@@ -116,20 +123,8 @@ export async function getQueueHealth(db: QueryExecutorProvider, mapping: Mapping
        where ${statusIn(m, ['queued', 'inProgress'])}
        group by 1
     ), recent as (
-      select ${type} as task_type,
-             count(*) filter (where ${status} = ${complete} and ${processed} > ${now} - interval '1 hour' and ${processed} <= ${now}) as done_hour,
-             count(*) filter (where ${status} = ${complete}) as completed,
-             count(*) filter (where ${status} = ${failed}) as failed,
-             count(*) filter (where ${status} = ${cancelled}) as cancelled,
-             coalesce(sum(greatest(coalesce(${tcol(m, 'attempts')}, 1) - 1, 0)), 0) as retries,
-             percentile_cont(array[0.5, 0.95, 0.99]) within group (order by ${epoch(started, created)})
-               filter (where ${started} is not null) as wait,
-             percentile_cont(array[0.5, 0.95, 0.99]) within group (order by ${epoch(processed, started)})
-               filter (where ${status} = ${complete} and ${processed} is not null and ${started} is not null) as run
-        from ${taskTable(m)} t
-       where ${statusIn(m, ['complete', 'failed', 'cancelled'])}
-         and ${created} > ${now} - make_interval(hours => ${windowHours}) and ${created} <= ${now}
-       group by 1
+      select * from jsonb_to_recordset(${JSON.stringify(window)}::jsonb) as r(
+        task_type text, done_hour bigint, completed bigint, failed bigint, cancelled bigint, retries numeric, wait float8[], run float8[])
     )
     select coalesce(l.task_type, r.task_type) as task_type, l.queued::text, l.in_progress::text, l.oldest,
            r.done_hour::text, r.completed::text, r.failed::text, r.cancelled::text, r.retries::text, r.wait, r.run
@@ -166,6 +161,37 @@ export async function getQueueHealth(db: QueryExecutorProvider, mapping: Mapping
       }))
     : [];
   return { now: opts.now.toISOString(), windowHours, types, liveWorkers, alerts };
+}
+
+/** Each type's throughput, failures, retries and wait/run percentiles over the window before `now`. */
+export async function windowFigures(db: QueryExecutorProvider, mapping: Mapping, opts: { now: Date; windowHours: number }): Promise<WindowRow[]> {
+  const m = queueModel(mapping);
+  const windowHours = opts.windowHours;
+  const now = at(opts.now);
+  const type = sql`coalesce(${tcol(m, 'taskType')}::text, '(untyped)')`;
+  const created = tcol(m, 'createdAt');
+  const started = tcol(m, 'startedAt');
+  const processed = tcol(m, 'processedAt');
+  const complete = rawStatus(m, 'complete');
+  const failed = rawStatus(m, 'failed');
+  const cancelled = rawStatus(m, 'cancelled');
+  const status = sql`${columnOf(m.tasks, 'status', 't')}::text`;
+  const { rows } = await preferIndexRange(db, () => sql<WindowRow>`
+      select ${type} as task_type,
+             count(*) filter (where ${status} = ${complete} and ${processed} > ${now} - interval '1 hour' and ${processed} <= ${now}) as done_hour,
+             count(*) filter (where ${status} = ${complete}) as completed,
+             count(*) filter (where ${status} = ${failed}) as failed,
+             count(*) filter (where ${status} = ${cancelled}) as cancelled,
+             coalesce(sum(greatest(coalesce(${tcol(m, 'attempts')}, 1) - 1, 0)), 0) as retries,
+             percentile_cont(array[0.5, 0.95, 0.99]) within group (order by ${epoch(started, created)})
+               filter (where ${started} is not null) as wait,
+             percentile_cont(array[0.5, 0.95, 0.99]) within group (order by ${epoch(processed, started)})
+               filter (where ${status} = ${complete} and ${processed} is not null and ${started} is not null) as run
+        from ${taskTable(m)} t
+       where ${statusIn(m, ['complete', 'failed', 'cancelled'])}
+         and ${created} > ${now} - make_interval(hours => ${windowHours}) and ${created} <= ${now}
+       group by 1`.execute(db));
+  return rows;
 }
 
 export interface ThroughputPoint {

@@ -6,7 +6,8 @@
  */
 import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import { z } from 'zod';
-import { queueModel, stateOf, statusIn, taskKey, taskTable, tcol, type QueueModel, type TaskState } from '@/lib/domain/tasks/model';
+import { queueModel, rawStatus, stateOf, statusIn, taskKey, taskTable, tcol, type QueueModel, type TaskState } from '@/lib/domain/tasks/model';
+import { createdOrderHint, createdOrderPlan, presentStatuses } from '@/lib/domain/tasks/list-order';
 import { columnOf, hasColumn, tableOf, type Mapping } from '@/lib/mapping';
 import { anyRowKey, looksLikeUuid } from '@/lib/mapping/keys';
 import { addDecimals, rescale } from '@/lib/money';
@@ -93,22 +94,51 @@ export async function listTasks(
   db: QueryExecutorProvider,
   mapping: Mapping,
   q: { filter: TaskFilter; search: TaskSearch; sort: TaskSort; desc: boolean; limit: number; offset: number },
-): Promise<{ rows: TaskRow[]; hasMore: boolean }> {
+): Promise<{ rows: TaskRow[]; hasMore: boolean; indexHint: string | null }> {
   const m = queueModel(mapping);
-  const dir = sql.raw(q.desc ? 'desc nulls last' : 'asc nulls first');
-  const { rows } = await sql<{
+  let indexHint: string | null = null;
+  let dir = sql.raw(q.desc ? 'desc nulls last' : 'asc nulls first');
+  const where = taskWhere(m, q.filter, q.search);
+  const columns = sql`${taskKey(m)}::text as id, ${tcol(m, 'taskType')}::text as task_type, ${columnOf(m.tasks, 'status', 't')}::text as status,
+           ${tcol(m, 'userId')}::text as user_id, ${tcol(m, 'workerId')}::text as worker_id, ${tcol(m, 'attempts')}::int as attempts,
+           ${tcol(m, 'cost')}::text as cost, ${tcol(m, 'createdAt')} as created_at, ${tcol(m, 'updatedAt')} as updated_at`;
+  let statement = sql`
+    select ${columns} from ${taskTable(m)} t where ${where}
+     order by ${orderBy(m, q.sort)} ${dir}, ${taskKey(m)} ${dir}
+     limit ${q.limit + 1} offset ${q.offset}`;
+  if (q.sort === 'created' && q.search.kind !== 'id') {
+    // See list-order.ts: the same rows in the same order, read through an index where one fits.
+    const plan = await createdOrderPlan(db, m);
+    indexHint = createdOrderHint(m, plan);
+    if (plan.notNull) dir = sql.raw(q.desc ? 'desc' : 'asc');
+    const key = sql.raw(q.desc ? 'desc nulls last' : 'asc nulls first');
+    if (plan.notNull && !plan.createdIndex && plan.statusCreatedIndex) {
+      const present = await presentStatuses(db, m);
+      const wanted = q.filter.status ? [rawStatus(m, q.filter.status)].filter((v): v is string => v !== null && present.values.includes(v)) : present.values;
+      const status = columnOf(m.tasks, 'status', 't');
+      const branches = [
+        ...wanted.map((v) => sql`(select ${columns}, ${taskKey(m)} as sort_key from ${taskTable(m)} t where ${status} = ${v} and ${where}
+            order by ${tcol(m, 'createdAt')} ${dir}, ${taskKey(m)} ${key} limit ${q.limit + 1 + q.offset})`),
+        ...(present.hasNull && !q.filter.status ? [sql`(select ${columns}, ${taskKey(m)} as sort_key from ${taskTable(m)} t where ${status} is null and ${where}
+            order by ${tcol(m, 'createdAt')} ${dir}, ${taskKey(m)} ${key} limit ${q.limit + 1 + q.offset})`] : []),
+      ];
+      statement = branches.length
+        ? sql`select * from (${sql.join(branches, sql` union all `)}) x order by created_at ${dir}, sort_key ${key} limit ${q.limit + 1} offset ${q.offset}`
+        : sql`select ${columns} from ${taskTable(m)} t where false`;
+    } else if (plan.notNull) {
+      statement = sql`
+        select ${columns} from ${taskTable(m)} t where ${where}
+         order by ${tcol(m, 'createdAt')} ${dir}, ${taskKey(m)} ${key}
+         limit ${q.limit + 1} offset ${q.offset}`;
+    }
+  }
+  const { rows } = await statement.execute(db) as { rows: {
     id: string; task_type: string | null; status: string; user_id: string | null; worker_id: string | null;
     attempts: number | null; cost: string | null; created_at: Date; updated_at: Date | null;
-  }>`
-    select ${taskKey(m)}::text as id, ${tcol(m, 'taskType')}::text as task_type, ${columnOf(m.tasks, 'status', 't')}::text as status,
-           ${tcol(m, 'userId')}::text as user_id, ${tcol(m, 'workerId')}::text as worker_id, ${tcol(m, 'attempts')}::int as attempts,
-           ${tcol(m, 'cost')}::text as cost, ${tcol(m, 'createdAt')} as created_at, ${tcol(m, 'updatedAt')} as updated_at
-      from ${taskTable(m)} t
-     where ${taskWhere(m, q.filter, q.search)}
-     order by ${orderBy(m, q.sort)} ${dir}, ${taskKey(m)} ${dir}
-     limit ${q.limit + 1} offset ${q.offset}`.execute(db);
+  }[] };
   return {
     hasMore: rows.length > q.limit,
+    indexHint,
     rows: rows.slice(0, q.limit).map((r) => ({
       id: r.id, taskType: r.task_type, status: r.status, state: stateOf(m, r.status), userId: r.user_id, workerId: r.worker_id,
       attempts: r.attempts, cost: r.cost, createdAt: new Date(r.created_at).toISOString(),

@@ -28,7 +28,16 @@ export interface StuckOptions {
   queuedFloorMinutes?: number;
   retryAttempts?: number;
   limit?: number;
+  /**
+   * Each type's p95 wait (seconds) as usualWaits computes it, when the caller has it already (the
+   * console keeps it in the operations snapshot: a week of started tasks is seconds of reading). Null:
+   * not known yet, and "queued far longer than usual" is left out; undefined: computed here.
+   */
+  usualWaits?: UsualWaits | null;
 }
+
+/** Task type (coalesced to '(untyped)') -> its p95 wait in seconds over the last P95_DAYS days. */
+export type UsualWaits = Record<string, number | null>;
 
 export const STUCK_DEFAULTS = { staleMinutes: 5, queuedFloorMinutes: 30, retryAttempts: 4, limit: 200 } as const;
 export const P95_FACTOR = 10;
@@ -117,18 +126,13 @@ export async function findStuckTasks(db: QueryExecutorProvider, mapping: Mapping
     }
   }
 
-  // The type's usual wait, from a week of started tasks (bounded by the (status, created_at) index).
   const created = tcol(m, 'createdAt');
   const type = sql`coalesce(${tcol(m, 'taskType')}::text, '(untyped)')`;
   const queuedSince = sql`coalesce(${tcol(m, 'updatedAt', 't', created)}, ${created})`;
-  const { rows: queued } = await sql<Row>`
+  const waits = o.usualWaits === undefined ? await usualWaits(db, mapping, o.now) : o.usualWaits;
+  const { rows: queued } = waits === null ? { rows: [] as Row[] } : await sql<Row>`
     with usual as (
-      select ${type} as task_type,
-             percentile_cont(0.95) within group (order by date_part('epoch', ${tcol(m, 'startedAt')} - ${created})) as p95
-        from ${taskTable(m)} t
-       where ${statusIn(m, ['complete', 'failed', 'inProgress'])} and ${tcol(m, 'startedAt')} is not null
-         and ${created} > ${now} - make_interval(days => ${P95_DAYS}) and ${created} <= ${now}
-       group by 1
+      select key as task_type, value::float8 as p95 from jsonb_each_text(${JSON.stringify(waits)}::jsonb)
     )
     select ${select(m, now)}, u.p95::float8 as p95
       from ${taskTable(m)} t ${joinWorker(m)} left join usual u on u.task_type = ${type}
@@ -151,6 +155,21 @@ export async function findStuckTasks(db: QueryExecutorProvider, mapping: Mapping
     for (const r of rows) found.push(toStuck('retry_storm', r, `Attempt ${r.attempts}: it keeps coming back (${o.retryAttempts}+ attempts).`));
   }
   return found;
+}
+
+/** Each type's usual wait (created -> started), the p95 over a week of started tasks. */
+export async function usualWaits(db: QueryExecutorProvider, mapping: Mapping, nowDate: Date): Promise<UsualWaits> {
+  const m = queueModel(mapping);
+  const now = at(nowDate);
+  const created = tcol(m, 'createdAt');
+  const { rows } = await sql<{ task_type: string; p95: number | null }>`
+    select coalesce(${tcol(m, 'taskType')}::text, '(untyped)') as task_type,
+           (percentile_cont(0.95) within group (order by date_part('epoch', ${tcol(m, 'startedAt')} - ${created})))::float8 as p95
+      from ${taskTable(m)} t
+     where ${statusIn(m, ['complete', 'failed', 'inProgress'])} and ${tcol(m, 'startedAt')} is not null
+       and ${created} > ${now} - make_interval(days => ${P95_DAYS}) and ${created} <= ${now}
+     group by 1`.execute(db);
+  return Object.fromEntries(rows.map((r) => [r.task_type, r.p95]));
 }
 
 /** Active workers that stopped sending heartbeats. */

@@ -7,6 +7,7 @@ import { requireStaff } from '@/lib/auth';
 import { DISCREPANCY_KINDS, KIND_LABELS } from '@/lib/domain/reconcile/kinds';
 import { FINDINGS_SPEC, kindParam } from '@/lib/domain/reconcile/export';
 import { getRun, listFindings, listRuns } from '@/lib/domain/reconcile/read';
+import { latestReconcileJob } from '@/lib/domain/reconcile/job';
 import { incrementalScanHints } from '@/lib/domain/reconcile/hints';
 import { reconcileCoverage } from '@/lib/domain/reconcile/coverage';
 import { parseTableQuery, type SearchParams } from '@/components/data-table/query';
@@ -38,18 +39,18 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
     const findings = run
       ? await listFindings(trx, staff, run.id, { kind, sort: query.sort.id, desc: query.sort.desc, limit: query.pageSize, offset: query.offset })
       : null;
-    return { runs, run, findings, hints: await incrementalScanHints(trx, mapping) };
+    return { runs, run, findings, hints: await incrementalScanHints(trx, mapping), job: await latestReconcileJob(trx) };
   }));
   if (!data.ok) {
     return (
       <>
         <h1 className="text-2xl font-semibold tracking-tight">Reconciliation</h1>
-        {staff.can('credits.reconcile') ? <RunButtons /> : null}
+        <RunButtons job={null} canRun={staff.can('credits.reconcile')} />
         <ReadProblem title="The runs could not be read" problem={data} />
       </>
     );
   }
-  const { runs, run, findings, hints } = data.value;
+  const { runs, run, findings, hints, job } = data.value;
   const coverage = reconcileCoverage(mapping);
 
   return (
@@ -58,10 +59,11 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
         <h1 className="text-2xl font-semibold tracking-tight">Reconciliation</h1>
         <p className="text-sm text-ink-muted">
           Every account, payment and task checked against the credit ledger: cached balances, grants, charges. A run reads
-          only the entries since the last one (per-account checkpoints); a full run reads the whole ledger.
+          only the entries since the last one (per-account checkpoints); a full run reads the whole ledger. Runs go on in the
+          background, one at a time: their progress shows here.
         </p>
       </div>
-      {staff.can('credits.reconcile') ? <RunButtons /> : null}
+      <RunButtons job={job} canRun={staff.can('credits.reconcile')} />
       {coverage.some((c) => !c.ran) ? (
         <Notice title="Not every check can run on this product">
           <ul className="list-disc pl-5">

@@ -3,10 +3,13 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { read } from '@/db/index';
 import { requireStaff, type StaffContext } from '@/lib/auth';
-import { getQueueHealth, getThroughput, type QueueTypeHealth } from '@/lib/domain/tasks/health';
-import { findSilentWorkers, findStuckTasks, type StuckTask } from '@/lib/domain/tasks/stuck';
+import { getQueueHealth, type QueueTypeHealth, type WindowRow } from '@/lib/domain/tasks/health';
+import { findSilentWorkers, findStuckTasks, P95_DAYS, type StuckTask, type UsualWaits } from '@/lib/domain/tasks/stuck';
 import { RUN_DEFAULT_MINUTES, RUN_FLOOR_MINUTES, RUN_P95_FACTOR } from '@/lib/domain/tasks/running-long';
-import { findMoneyIssues, moneyIndexHints, MONEY_DEFAULT_DAYS } from '@/lib/domain/tasks/money';
+import { MONEY_DEFAULT_DAYS } from '@/lib/domain/tasks/money';
+import { SNAPSHOTS, windowSnapshot, type MoneySnapshot, type ThroughputSnapshot } from '@/lib/domain/tasks/snapshot';
+import { storedFigure } from '@/app/(console)/tasks/_lib/snapshot';
+import { SnapshotNote } from '@/app/(console)/tasks/_components/snapshot-note';
 import { rawStatus, queueModel } from '@/lib/domain/tasks/model';
 import { auditHistoryHref } from '@/lib/guard/audit';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
@@ -55,8 +58,15 @@ function sortRows<T>(rows: T[], value: (r: T) => number | string | null, desc: b
 async function Health({ mapping, now, params }: { mapping: Mapping; now: Date; params: SearchParams }) {
   const { staleMinutes, windowHours } = parseThresholds(params);
   const query = parseTableQuery(params, QUEUE_SPEC);
-  const key = `queue-health:${JSON.stringify([now, windowHours, staleMinutes])}`;
-  const r = await attempt(() => sharedRead(key, () => read((trx) => getQueueHealth(trx, mapping, { now, windowHours, staleMinutes }))), {
+  // A window of a day or more is ~240k+ finished tasks at the benchmark size: its figures are stored
+  // (lib/domain/tasks/snapshot.ts); what waits and runs now is always read live.
+  const stored = windowSnapshot(windowHours);
+  const win = stored ? await attempt(() => storedFigure<WindowRow[]>(stored, mapping, now)) : null;
+  if (win && !win.ok) return <ReadProblem title="Queue health unavailable" problem={win} />;
+  // None stored yet (the first view ever): read live this once, while the job stores it.
+  const windowRows = win?.ok ? win.value.snapshot?.value : undefined;
+  const key = `queue-health:${JSON.stringify([now, windowHours, staleMinutes, win?.ok ? win.value.snapshot?.computedAt ?? null : 'live'])}`;
+  const r = await attempt(() => sharedRead(key, () => read((trx) => getQueueHealth(trx, mapping, { now, windowHours, staleMinutes, window: windowRows }))), {
     whenSlow: slowHints(lastHourOf('/tasks/queue', windowHours), missingIndexes([
       { table: mapping.tasks?.table, column: mapping.tasks?.columns.createdAt, why: "it finds the window's tasks by their creation time" },
     ])),
@@ -68,6 +78,7 @@ async function Health({ mapping, now, params }: { mapping: Mapping; now: Date; p
   const oldest = Math.max(0, ...h.types.map((t) => t.oldestQueuedSeconds ?? 0));
   return (
     <div className="space-y-4">
+      {win?.ok && win.value.snapshot ? <SnapshotNote figure={win.value} what={`Throughput, failures and wait and run times over the last ${windowHours} h`} /> : null}
       {h.alerts.map((a) => (
         <Notice key={a.taskType} tone="danger" title={`No live worker for ${a.taskType}`} live>{a.message}</Notice>
       ))}
@@ -95,17 +106,19 @@ async function Health({ mapping, now, params }: { mapping: Mapping; now: Date; p
 }
 
 async function Charts({ mapping, now }: { mapping: Mapping; now: Date }) {
-  const r = await attempt(() =>
-    sharedRead(`queue-throughput:${now.toISOString()}`, () => read(async (trx) => ({
-      hours: await getThroughput(trx, mapping, { now, bucket: 'hour', span: 24 }),
-      days: await getThroughput(trx, mapping, { now, bucket: 'day', span: 14 }),
-    }))),
-  );
+  // Two weeks of finished tasks (1.2M rows at the benchmark size): a stored answer, refreshed in the background.
+  const r = await attempt(() => storedFigure<ThroughputSnapshot>(SNAPSHOTS.throughput, mapping, now));
   if (!r.ok) return <ReadProblem title="Throughput unavailable" problem={r} />;
+  const points = r.value.snapshot?.value;
   return (
-    <div className="grid gap-4 lg:grid-cols-2">
-      <ThroughputChart title="Finished per hour, last 24 hours (UTC)" points={r.value.hours} bucket="hour" />
-      <ThroughputChart title="Finished per day, last 14 days" points={r.value.days} bucket="day" />
+    <div className="space-y-3">
+      <SnapshotNote figure={r.value} what="Throughput (two weeks of finished tasks)" />
+      {points ? (
+        <div className="grid gap-4 lg:grid-cols-2">
+          <ThroughputChart title="Finished per hour, last 24 hours (UTC)" points={points.hours} bucket="hour" />
+          <ThroughputChart title="Finished per day, last 14 days" points={points.days} bucket="day" />
+        </div>
+      ) : null}
     </div>
   );
 }
@@ -113,13 +126,21 @@ async function Charts({ mapping, now }: { mapping: Mapping; now: Date }) {
 async function Stuck({ staff, mapping, now, params }: { staff: StaffContext; mapping: Mapping; now: Date; params: SearchParams }) {
   const { staleMinutes } = parseThresholds(params);
   const query = parseTableQuery(params, STUCK_SPEC);
+  // The types' usual waits (a week of started tasks) come from the stored snapshot; the tasks are read live.
+  const waits = await attempt(() => storedFigure<UsualWaits>(SNAPSHOTS.waits, mapping, now));
+  const usualWaits = waits.ok ? waits.value.snapshot?.value ?? null : null;
   const r = await attempt(() =>
-    sharedRead(`queue-stuck:${JSON.stringify([now, staleMinutes])}`, () => read(async (trx) => ({
-      stuck: await findStuckTasks(trx, mapping, { now, staleMinutes }),
+    sharedRead(`queue-stuck:${JSON.stringify([now, staleMinutes, usualWaits])}`, () => read(async (trx) => ({
+      stuck: await findStuckTasks(trx, mapping, { now, staleMinutes, usualWaits }),
       silent: await findSilentWorkers(trx, mapping, { now, staleMinutes }),
     }))),
   );
   if (!r.ok) return <ReadProblem title="Stuck tasks unavailable" problem={r} />;
+  const waitsNote = waits.ok ? (
+    <SnapshotNote figure={waits.value} what={`Each type's usual wait (the p95 over ${P95_DAYS} days of started tasks), which "queued far longer than usual" needs,`} />
+  ) : (
+    <Notice tone="warn" title="Usual waits unavailable">{waits.message} Tasks queued far longer than usual are not listed.</Notice>
+  );
   const m = queueModel(mapping);
   const can = (t: StuckTask) => ({
     canRequeue: staff.can('tasks.requeue') && (t.kind === 'task_on_dead_worker' || t.status === rawStatus(m, 'failed')),
@@ -128,6 +149,7 @@ async function Stuck({ staff, mapping, now, params }: { staff: StaffContext; map
   const rows = sortRows(r.value.stuck, (t) => t.ageSeconds, query.sort.desc).map((t) => ({ ...t, ...can(t) }));
   return (
     <div className="space-y-4">
+      {waitsNote}
       {r.value.silent.length ? (
         <Notice tone="warn" title={`${r.value.silent.length} silent worker${r.value.silent.length === 1 ? '' : 's'}`}>
           <ul className="space-y-2">
@@ -150,22 +172,20 @@ async function Stuck({ staff, mapping, now, params }: { staff: StaffContext; map
 
 async function Money({ mapping, now, params, canFix }: { mapping: Mapping; now: Date; params: SearchParams; canFix: boolean }) {
   const query = parseTableQuery(params, MONEY_SPEC);
-  const r = await attempt(() => sharedRead(`queue-money:${now.toISOString()}`, () => read(async (trx) => ({
-    issues: await findMoneyIssues(trx, mapping, { now }),
-    hints: await moneyIndexHints(trx, mapping),
-  }))), {
-    whenSlow: async () => (await read((trx) => moneyIndexHints(trx, mapping))).map((h) => ({
-      kind: 'index' as const, table: h.table, sql: h.sql, why: `it sums the ledger rows of the window's tasks; without it, all ~${h.rows.toLocaleString('en')} rows`,
-    })),
-  });
+  // Every task of the window and its ledger entries: seconds on a large queue, so a stored answer,
+  // refreshed in the background (lib/domain/tasks/snapshot.ts).
+  const r = await attempt(() => storedFigure<MoneySnapshot>(SNAPSHOTS.money, mapping, now));
   if (!r.ok) return <ReadProblem title="Money on the queue unavailable" problem={r} />;
-  const hints = r.value.hints.map((h) => (
+  const snapshot = r.value.snapshot;
+  const note = <SnapshotNote figure={r.value} what={`Money on the queue (every task of the last ${MONEY_DEFAULT_DAYS} days and their ledger entries)`} />;
+  if (!snapshot) return note;
+  const hints = snapshot.value.hints.map((h) => (
     <Notice key={h.table} title="An index would spare a scan">
       {h.table} has no index on {h.column}: this section reads all of it (~{h.rows.toLocaleString('en')} rows) to sum the
       window&apos;s tasks. Kontor runs no DDL; run <code className="font-mono">{h.sql}</code> yourself.
     </Notice>
   ));
-  const rows = sortRows(r.value.issues, (x) => x.createdAt, query.sort.desc).map((x) => ({
+  const rows = sortRows(snapshot.value.issues, (x) => x.createdAt, query.sort.desc).map((x) => ({
     ...x,
     auditHref: auditHistoryHref({ type: 'task', id: x.taskId }),
     // The correction is a credit adjustment on the finance account page, for those who may make one.
@@ -173,6 +193,7 @@ async function Money({ mapping, now, params, canFix }: { mapping: Mapping; now: 
   }));
   return (
     <>
+      {note}
       {hints}
       <MoneyTable rows={rows} query={query} sortable={MONEY_SPEC.sortable} />
     </>

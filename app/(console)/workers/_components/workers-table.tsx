@@ -32,11 +32,11 @@ const columns = col.columns([
     meta: { align: 'end' },
   }),
   col.accessor('version', { id: 'version', header: 'Version', cell: (c) => c.getValue() ?? '–' }),
-  col.accessor('completedLastHour', { id: 'done', header: 'Done, last hour', meta: { align: 'end' } }),
+  col.accessor('completedLastHour', { id: 'done', header: 'Done, last hour', cell: (c) => c.getValue() ?? '–', meta: { align: 'end' } }),
   col.accessor('failureRate', {
     id: 'failures',
     header: 'Failed, last hour',
-    cell: (c) => `${formatRate(c.getValue())} (${c.row.original.failedLastHour})`,
+    cell: (c) => (c.row.original.failedLastHour === null ? '–' : `${formatRate(c.getValue())} (${c.row.original.failedLastHour})`),
     meta: { align: 'end' },
   }),
   col.display({
