@@ -16,6 +16,7 @@ import * as m0009 from '@/db/migrations/0009_least_privilege';
 import * as m0010 from '@/db/migrations/0010_sessions';
 import * as m0011 from '@/db/migrations/0011_sign_in_attempts';
 import * as m0012 from '@/db/migrations/0012_preview_once';
+import * as m0013 from '@/db/migrations/0013_finance_rollups';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_staff': m0001,
@@ -30,6 +31,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0010_sessions': m0010,
   '0011_sign_in_attempts': m0011,
   '0012_preview_once': m0012,
+  '0013_finance_rollups': m0013,
 };
 
 export const LATEST_MIGRATION = Object.keys(MIGRATIONS).sort().at(-1)!;
