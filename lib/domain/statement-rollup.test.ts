@@ -157,9 +157,13 @@ describe('the statement rollup on Reigh 2026', () => {
       sawOther ||= ref.total.other !== '0' && Number(ref.total.other) !== 0;
     }
     const { rows: [u] } = await sql<{ id: string }>`select id::text from public.users order by id limit 1`.execute(db);
-    await sql`
-      insert into public.credits_ledger (user_id, amount, type, created_at)
-      values (${u.id}, 500, 'auto_topup', now()), (${u.id}, -120, 'spend', now()), (${u.id}, 30, 'manual', now())`.execute(db);
+    // As the product's edge functions write (the service role): its balance trigger refuses any other writer.
+    await db.transaction().execute(async (trx) => {
+      await sql`select set_config('request.jwt.claim.role', 'service_role', true)`.execute(trx);
+      await sql`
+        insert into public.credits_ledger (user_id, amount, type, created_at)
+        values (${u.id}, 500, 'auto_topup', now()), (${u.id}, -120, 'spend', now()), (${u.id}, 30, 'manual', now())`.execute(trx);
+    });
     const { rows: [now] } = await sql<{ m: string }>`select to_char(now() at time zone 'UTC', 'YYYY-MM') as m`.execute(db);
     const ref = await assertSame(db, staff, mapping, month(now.m), 'Reigh, new entries in the tail');
     assert.notEqual(Number(ref.total.other), 0, 'the auto top-up counts as other');

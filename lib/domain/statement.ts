@@ -3,8 +3,12 @@
  * - refunds - expiries (+/- anything of another type) = closing balance, in total, per day and per user,
  * and the as-of balance of a user at any moment, replayed from the ledger. All sums in SQL numeric,
  * returned as exact strings at the credits scale (creditScale: the user page shows the same strings).
+ *
+ * The totals, days and per-user lines are read through Kontor's rollup (statement-rollup.ts) plus the
+ * entries created since its horizon, read live, so they are exact and current; from the whole ledger
+ * (statement-ledger.ts, the original queries) only until the rollup exists for this mapping.
  */
-import { sql, type QueryExecutorProvider } from 'kysely';
+import { sql, type Kysely, type QueryExecutorProvider } from 'kysely';
 import { z } from 'zod';
 import { isCalendarDay } from '@/lib/filters';
 import type { StaffContext } from '@/lib/auth';
@@ -14,14 +18,16 @@ import { rescale, subtractDecimals } from '@/lib/money';
 import { ledgerOf, type Period, type StatementUserRow, type StatementUserSort } from '@/lib/domain/statement-figures';
 import { ledgerStatement, ledgerStatementUsers } from '@/lib/domain/statement-ledger';
 import { MOVED, rollupStatement, rollupStatementUsers } from '@/lib/domain/statement-rollup';
-import { statementSignature } from '@/lib/domain/statement-rollup-refresh';
-import { readRollup, type RollupState } from '@/lib/domain/finance-rollups';
+import { refreshStatementRollup, statementSignature } from '@/lib/domain/statement-rollup-refresh';
+import { readRollup, refreshInBackground, type RollupState } from '@/lib/domain/finance-rollups';
+import type { KontorDatabase } from '@/db/types';
 
 export {
   STATEMENT_COLUMNS, STATEMENT_USER_SORTS, toStatementUserRow,
   type Period, type StatementColumn, type StatementDay, type StatementFigures, type StatementUserRow, type StatementUserSort,
 } from '@/lib/domain/statement-figures';
 export { statementUsersQuery } from '@/lib/domain/statement-ledger';
+export { readsTailOnly } from '@/lib/domain/statement-rollup';
 
 const DAY = 86_400_000;
 // A real day (no year 0: Postgres has none) and months from 1900: anything else is dropped, not sent.
@@ -81,6 +87,25 @@ async function viaRollup<T>(
     if (r !== MOVED) return { ...r, source: { kind: 'rollup', state, tail: (r as { tail?: number }).tail ?? 0 } };
   }
   return { ...(await fromLedger()), source: { kind: 'ledger' } };
+}
+
+/** The statement rollup's state for this mapping (null: none yet, or built for another mapping). */
+export const statementRollupState = (db: QueryExecutorProvider, mapping: Mapping) => readRollup(db, 'statement', statementSignature(mapping));
+
+/** A rollup older than this, or with more entries than TAIL_MAX after it, is refreshed when a page reads it. */
+export const ROLLUP_STALE_MS = 5 * 60_000;
+const TAIL_MAX = 50_000;
+
+/**
+ * Starts a refresh of the statement's rollup in this process (one at a time; across instances the
+ * rollup's lock lets one run) when it is missing, stale or has a long tail; never rejects. `db` is a
+ * pool with a connection to spare for minutes (the first build reads the whole ledger).
+ */
+export function keepStatementRollupFresh(db: Kysely<KontorDatabase>, mapping: Mapping, source: StatementSource, now = new Date()): boolean {
+  const stale = source.kind === 'ledger'
+    || now.getTime() - source.state.refreshedAt.getTime() > ROLLUP_STALE_MS || source.tail > TAIL_MAX;
+  if (stale) void refreshInBackground('statement', () => refreshStatementRollup(db, mapping));
+  return stale;
 }
 
 /** Totals for the period and one row per UTC day (every day, with or without activity). */
