@@ -11,6 +11,7 @@ import { sql, type Kysely } from 'kysely';
  * - statement_days: per UTC day, the statement's figures of the entries before the horizon.
  * - statement_lines: per UTC month and account, the statement line (opening, figures, closing) of every
  *   account with a balance or activity that month; never all zeros (those are deleted).
+ * - statement_months: per UTC month, its number of lines, and of lines opening or closing non-zero.
  * - usage_*: per UTC day and month, what the API costs and the spends add up to (see rollup-usage.ts).
  *
  * Accounts are the product's user keys as text ('' for entries without a user).
@@ -51,6 +52,14 @@ export async function up(db: Kysely<unknown>) {
   for (const c of ['opening', 'grants', 'spends', 'adjustments', 'refunds', 'expiries', 'other', 'closing']) {
     await sql`create index ${sql.id(`statement_lines_${c}_idx`)} on kontor.statement_lines (month, ${sql.id(c)})`.execute(db);
   }
+  await sql`
+    create table kontor.statement_months (
+      month date primary key,
+      lines bigint not null,
+      opening_nonzero bigint not null,
+      closing_nonzero bigint not null
+    )`.execute(db);
+  await sql`comment on table kontor.statement_months is 'Per UTC month: how many statement lines it has, and how many open or close with a balance (the per-user table''s row counts without counting a million lines).'`.execute(db);
   await sql`comment on table kontor.statement_lines is 'Per UTC month and account: the statement line of the ledger entries before the rollup''s horizon.'`.execute(db);
 
   await sql`
@@ -86,6 +95,7 @@ export async function down(db: Kysely<unknown>) {
   await sql`drop table kontor.usage_models`.execute(db);
   await sql`drop table kontor.usage_users`.execute(db);
   await sql`drop table kontor.usage_days`.execute(db);
+  await sql`drop table kontor.statement_months`.execute(db);
   await sql`drop table kontor.statement_lines`.execute(db);
   await sql`drop table kontor.statement_days`.execute(db);
   await sql`drop table kontor.finance_rollups`.execute(db);

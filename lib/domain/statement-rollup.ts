@@ -125,11 +125,12 @@ export async function rollupStatementUsers(
              coalesce(${col('closing')}, 0) + r.upto as closing
         from r left join kontor.statement_lines b on ${inMonth} and b.account = r.account
     ), shown_t as (select * from t where ${nonZero('t')})`;
-  const count = plan.mode === 'all'
-    ? sql`(select count(*) from kontor.statement_lines b where ${inMonth})
-          - (select count(*) from kontor.statement_lines b where ${inMonth} and b.account in (select account from r))
-          + (select count(*) from shown_t)`
-    : sql`(select count(*) from kontor.statement_lines b where ${inMonth} and ${shown} and ${untouched}) + (select count(*) from shown_t)`;
+  // The month's lines as counted by the refresh, less those the tail changes, plus the tail's shown rows.
+  const counted = plan.month
+    ? sql`coalesce((select ${sql.id(plan.mode === 'all' ? 'lines' : `${plan.mode}_nonzero`)} from kontor.statement_months where month = ${plan.month}::date), 0)`
+    : sql`0`;
+  const count = sql`${counted} - (select count(*) from kontor.statement_lines b where ${inMonth} and ${shown} and b.account in (select account from r))
+                    + (select count(*) from shown_t)`;
   const select = (rows: RawBuilder<unknown>, total: RawBuilder<unknown>, order: RawBuilder<unknown>) => sql<StatementUserSqlRow & { total: string; ok: boolean }>`
     with ${ctes}, x as (${rows})
     select nullif(x.account, '') as user_id, ${email} as email, ${sql.join(STATEMENT_COLUMNS.map((c) => sql.ref(`x.${c}`)))},
@@ -149,6 +150,29 @@ export async function rollupStatementUsers(
       union all select * from shown_t where account in (${cand})`;
     query = select(sql`select *, count(*) over () as n from (${rows}) y`, sql`x.n`, order(q.sort, dir, email));
   } else if (q.sort === 'user') {
+    if (users) {
+      // Users in email order (an index on the email column), each with the month's line if it has one: a
+      // page stops after offset + limit of them. Lines without a user's email sort last: when the page
+      // reaches them, the query below reads every line.
+      const uEmail = sql`u.${columnOf(users, 'email')}::text`;
+      const rows = sql`
+        (select b.account, ${baseCols} from ${tableOf(users)} u
+           join kontor.statement_lines b on ${inMonth} and b.account = u.${keyOf(users)}::text
+          where ${uEmail} is not null and ${shown} and ${untouched}
+          order by ${uEmail} ${dir}, b.account limit ${q.offset + q.limit})
+        union all select * from shown_t`;
+      const { rows: fast } = await sql<StatementUserSqlRow & { total: string; ok: boolean; named: number }>`
+        with ${ctes}, x as (${rows}), y as (
+          select x.*, ${email} as email, count(*) filter (where ${email} is not null) over ()::int as named from x ${join}
+        )
+        select nullif(y.account, '') as user_id, y.email, ${sql.join(STATEMENT_COLUMNS.map((c) => sql.ref(`y.${c}`)))},
+               (${count})::text as total, ${current(st)} as ok, y.named
+          from y order by y.email ${dir} nulls last, nullif(y.account, '') limit ${q.limit} offset ${q.offset}`.execute(db);
+      if (fast.length && !fast[0].ok) return MOVED;
+      if (fast.length && fast[0].named >= q.offset + q.limit) {
+        return { rows: fast.map((r) => toStatementUserRow(r, scale)), total: Number(fast[0].total) };
+      }
+    }
     const rows = sql`select b.account, ${baseCols} from kontor.statement_lines b where ${inMonth} and ${shown} and ${untouched}
                      union all select * from shown_t`;
     query = select(rows, count, order(q.sort, dir, email));
