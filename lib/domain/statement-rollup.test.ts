@@ -3,7 +3,8 @@
  * reference) to the last digit: totals, days and per-user pages in every sort, filtered and not, for
  * whole months, partial months, a day, a custom period and months outside the ledger; after new
  * entries arrive (the rollup plus its tail), after the refresh that takes them in, and on Reigh's
- * 2026 schema (an enum type with a kind no preset names, balances moved by the product's trigger).
+ * 2026 schema (an enum type with a kind no preset names, balances moved by the product's trigger, a JSON-field
+ * column that makes the ledger a derived relation), also with the ledger mapped through a filter.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -171,5 +172,30 @@ describe('the statement rollup on Reigh 2026', () => {
     await assertSame(db, staff, mapping, month(now.m), 'Reigh, after the refresh');
     await assertSame(db, staff, mapping, parsePeriod({ period: 'custom', from: `${months[0].m}-10`, to: `${now.m}-05` }, TEST_ANCHOR), 'Reigh, custom');
     assert.ok(sawOther || months.length > 0);
+  });
+
+  test('a ledger mapped with a filter (no Stripe rows) rebuilds the rollup for itself and counts only its rows', async () => {
+    const staff = { can: () => true } as unknown as StaffContext;
+    const input = bestVariant('reigh', await readCatalog(db))!;
+    const filtered = parseMapping({ ...input, ledger: { ...input.ledger!, where: { type: ['spend', 'manual', 'refund', 'auto_topup'] } } } as typeof input);
+    const built = await refreshStatementRollup(db, filtered);
+    assert.ok(built?.full, 'another mapping: built again');
+    const { rows: [n] } = await sql<{ n: string }>`select count(*)::text as n from public.credits_ledger where type <> 'stripe'`.execute(db);
+    assert.equal(built.entries, Number(n.n));
+    const { rows: [now] } = await sql<{ m: string }>`select to_char(now() at time zone 'UTC', 'YYYY-MM') as m`.execute(db);
+    await assertSame(db, staff, filtered, month(now.m), 'Reigh filtered');
+    const { rows: [u] } = await sql<{ id: string }>`select id::text from public.users order by id desc limit 1`.execute(db);
+    await db.transaction().execute(async (trx) => {
+      await sql`select set_config('request.jwt.claim.role', 'service_role', true)`.execute(trx);
+      await sql`
+        insert into public.credits_ledger (user_id, amount, type, created_at, metadata)
+        values (${u.id}, 1000, 'stripe', now(), '{"stripe_session_id": "cs_test_rollup"}'), (${u.id}, -40, 'spend', now(), '{}')`.execute(trx);
+    });
+    const tail = await assertSame(db, staff, filtered, month(now.m), 'Reigh filtered, new entries in the tail');
+    const withStripe = await ledgerStatement(db, mapping, month(now.m));
+    assert.notEqual(tail.total.grants, withStripe.total.grants, 'the Stripe row counts only where the mapping keeps it');
+    const second = await refreshStatementRollup(db, filtered);
+    assert.equal(second?.entries, 1, 'the refresh takes in the spend only');
+    await assertSame(db, staff, filtered, month(now.m), 'Reigh filtered, after the refresh');
   });
 });
