@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * Finance rollups (issue 22): the statement's and the usage costs' sums over the product's ledger and
- * API cost log, kept in Kontor's own schema and moved forward incrementally (lib/domain/rollup-*.ts).
+ * Finance rollups (issue 22): the statement's sums over the product's ledger, kept in Kontor's own
+ * schema and moved forward incrementally (lib/domain/statement-rollup-refresh.ts, finance-rollups.ts).
  * A page reads a rollup plus the entries created since its horizon (an index range), so its figures
  * stay exact and current. Frozen once landed: a change is a new migration.
  *
@@ -12,7 +12,6 @@ import { sql, type Kysely } from 'kysely';
  * - statement_lines: per UTC month and account, the statement line (opening, figures, closing) of every
  *   account with a balance or activity that month; never all zeros (those are deleted).
  * - statement_months: per UTC month, its number of lines, and of lines opening or closing non-zero.
- * - usage_*: per UTC day and month, what the API costs and the spends add up to (see rollup-usage.ts).
  *
  * Accounts are the product's user keys as text ('' for entries without a user).
  */
@@ -61,40 +60,9 @@ export async function up(db: Kysely<unknown>) {
     )`.execute(db);
   await sql`comment on table kontor.statement_months is 'Per UTC month: how many statement lines it has, and how many open or close with a balance (the per-user table''s row counts without counting a million lines).'`.execute(db);
   await sql`comment on table kontor.statement_lines is 'Per UTC month and account: the statement line of the ledger entries before the rollup''s horizon.'`.execute(db);
-
-  await sql`
-    create table kontor.usage_days (
-      day date primary key,
-      cost numeric not null,
-      calls bigint not null,
-      credits numeric not null
-    )`.execute(db);
-  await sql`
-    create table kontor.usage_users (
-      month date not null,
-      account text not null,
-      cost numeric not null,
-      calls bigint not null,
-      credits numeric not null,
-      primary key (month, account)
-    )`.execute(db);
-  await sql`
-    create table kontor.usage_models (
-      month date not null,
-      account text not null,
-      provider text not null,
-      model text not null,
-      cost numeric not null,
-      calls bigint not null,
-      tokens numeric not null,
-      primary key (month, account, provider, model)
-    )`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>) {
-  await sql`drop table kontor.usage_models`.execute(db);
-  await sql`drop table kontor.usage_users`.execute(db);
-  await sql`drop table kontor.usage_days`.execute(db);
   await sql`drop table kontor.statement_months`.execute(db);
   await sql`drop table kontor.statement_lines`.execute(db);
   await sql`drop table kontor.statement_days`.execute(db);

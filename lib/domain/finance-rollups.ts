@@ -1,6 +1,7 @@
 /**
- * What the finance rollups share (migration 0013): their state row, the horizon a refresh moves to,
- * the one-refresher-at-a-time lock, UTC months, and refreshes started in the background by a page.
+ * What the finance rollups share (migration 0013; the statement's for now): their state row, the
+ * horizon a refresh moves to, the one-refresher-at-a-time lock, UTC months, and refreshes started in
+ * the background by a page.
  *
  * A rollup holds the sums of the product rows created before its horizon; a page adds the rows
  * created since (an index range on the created-at column), so what it shows is exact and current
@@ -12,7 +13,7 @@ import { sql, type Kysely, type QueryExecutorProvider } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
 import type { Trx } from '@/lib/guard/define';
 
-export type RollupName = 'statement' | 'usage';
+export type RollupName = 'statement';
 
 export interface RollupState {
   /** Rows created before it are in the rollup; the page reads the rest from the product's table. */

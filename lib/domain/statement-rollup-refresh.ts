@@ -125,7 +125,11 @@ async function upsertMonth(trx: Trx, mapping: Mapping, m: Date, from: Date, to: 
     on conflict (month, account) do update set
       ${sql.join(ACTIVITY_COLUMNS.map((k) => sql`${sql.id(k)} = ${sql.ref(`s.${k}`)} + ${sql.ref(`excluded.${k}`)}`))},
       closing = s.closing + excluded.closing`.execute(trx);
-  await sql`delete from kontor.statement_lines s where s.month = ${isoDay(m)}::date and ${allZero('s')}`.execute(trx);
+  // Only a line the entries touched can have come to zero: not a read of the month's million lines.
+  await sql`
+    delete from kontor.statement_lines s
+     where s.month = ${isoDay(m)}::date and ${allZero('s')}
+       and s.account in (select a.account from (${activity(mapping, from, to)}) a)`.execute(trx);
 }
 
 /** Adds the entries in `range` to their days; returns how many there were. */
