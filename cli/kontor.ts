@@ -12,6 +12,7 @@ import { lintCommand } from '@/cli/lint';
 import { inspectCommand } from '@/cli/inspect';
 import { snapshotCommand } from '@/cli/snapshot';
 import { reconcileCommand } from '@/cli/reconcile';
+import { rollupCommand } from '@/cli/rollup';
 import { tasksCommand } from '@/cli/tasks';
 import { detectCommand } from '@/cli/detect';
 import { MappingConfigError, resolveActiveMapping } from '@/lib/mapping';
@@ -23,6 +24,7 @@ export const COMMANDS: Record<string, Command> = {
   tasks: tasksCommand,
   detect: detectCommand,
   reconcile: reconcileCommand,
+  rollup: rollupCommand,
   staff: staffCommand,
   audit: auditCommand,
   lint: lintCommand,

@@ -17,6 +17,7 @@ import * as m0009 from '@/db/migrations/0009_least_privilege';
 import * as m0010 from '@/db/migrations/0010_sessions';
 import * as m0011 from '@/db/migrations/0011_sign_in_attempts';
 import * as m0012 from '@/db/migrations/0012_preview_once';
+import * as m0013 from '@/db/migrations/0013_finance_rollups';
 import * as m0014 from '@/db/migrations/0014_jobs';
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -32,6 +33,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0010_sessions': m0010,
   '0011_sign_in_attempts': m0011,
   '0012_preview_once': m0012,
+  '0013_finance_rollups': m0013,
   '0014_jobs': m0014,
 };
 

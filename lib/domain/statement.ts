@@ -3,23 +3,32 @@
  * - refunds - expiries (+/- anything of another type) = closing balance, in total, per day and per user,
  * and the as-of balance of a user at any moment, replayed from the ledger. All sums in SQL numeric,
  * returned as exact strings at the credits scale (creditScale: the user page shows the same strings).
+ *
+ * The totals, days and per-user lines are read through Kontor's rollup (statement-rollup.ts) plus the
+ * entries created since its horizon, read live, so they are exact and current; from the whole ledger
+ * (statement-ledger.ts, the original queries) only until the rollup exists for this mapping.
  */
-import { sql, type QueryExecutorProvider } from 'kysely';
+import 'server-only';
+import { sql, type Kysely, type QueryExecutorProvider } from 'kysely';
 import { z } from 'zod';
 import { isCalendarDay } from '@/lib/filters';
 import type { StaffContext } from '@/lib/auth';
 import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
 import { creditScale } from '@/lib/domain/money-sql';
 import { rescale, subtractDecimals } from '@/lib/money';
+import { ledgerOf, type Period, type StatementUserRow, type StatementUserSort } from '@/lib/domain/statement-figures';
+import { ledgerStatement, ledgerStatementUsers } from '@/lib/domain/statement-ledger';
+import { MOVED, rollupStatement, rollupStatementUsers } from '@/lib/domain/statement-rollup';
+import { refreshStatementRollup, statementSignature } from '@/lib/domain/statement-rollup-refresh';
+import { readRollup, refreshInBackground, type RollupState } from '@/lib/domain/finance-rollups';
+import type { KontorDatabase } from '@/db/types';
 
-import { STATEMENT_COLUMNS } from '@/lib/domain/statement-columns';
-
-export { STATEMENT_COLUMNS };
-export type StatementColumn = (typeof STATEMENT_COLUMNS)[number];
-/** Sums as strings (numeric): grants, spends, refunds and expiries are positive amounts; adjustments and other signed. */
-export type StatementFigures = Record<StatementColumn, string>;
-
-export interface Period { from: Date; to: Date }
+export {
+  STATEMENT_COLUMNS, STATEMENT_USER_SORTS, toStatementUserRow,
+  type Period, type StatementColumn, type StatementDay, type StatementFigures, type StatementUserRow, type StatementUserSort,
+} from '@/lib/domain/statement-figures';
+export { statementUsersQuery } from '@/lib/domain/statement-ledger';
+export { readsTailOnly } from '@/lib/domain/statement-rollup';
 
 const DAY = 86_400_000;
 // A real day (no year 0: Postgres has none) and months from 1900: anything else is dropped, not sent.
@@ -54,117 +63,67 @@ export function parsePeriod(params: Record<string, string | string[] | undefined
   return { kind: 'month', from: new Date(Date.UTC(y, m - 1, 1)), to: new Date(Date.UTC(y, m, 1)) };
 }
 
-function ledgerOf(mapping: Mapping) {
-  const { ledger } = mapping;
-  if (!ledger) throw new Error('The statement needs the ledger concept in the table mapping.');
-  return ledger;
-}
-
 function assertCan(staff: StaffContext) {
   if (!staff.can('credits.read')) throw new Error('credits.read is required to read the statement.');
 }
 
-/** The aggregate expressions over ledger alias `l`, for rows inside the period. */
-function figures(mapping: Mapping, period: Period) {
-  const ledger = ledgerOf(mapping);
-  const amount = columnOf(ledger, 'amount', 'l');
-  const at = columnOf(ledger, 'createdAt', 'l');
-  const t = ledger.types;
-  const typed = hasColumn(ledger, 'type');
-  const type = typed ? sql`${columnOf(ledger, 'type', 'l')}::text` : sql`null::text`;
-  const inP = sql`${at} >= ${period.from} and ${at} < ${period.to}`;
-  const of = (values: (string | undefined)[]) => {
-    const v = values.filter((x): x is string => Boolean(x));
-    return v.length ? sql`${type} = any(${v}::text[])` : sql`false`;
-  };
-  const known = [t.purchase, t.grant, t.spend, t.manual, t.refund, t.expiry].filter((x): x is string => Boolean(x));
-  return sql`
-    coalesce(sum(${amount}) filter (where ${at} < ${period.from}), 0) as opening,
-    coalesce(sum(${amount}) filter (where ${inP} and ${of([t.purchase, t.grant])}), 0) as grants,
-    coalesce(-sum(${amount}) filter (where ${inP} and ${of([t.spend])}), 0) as spends,
-    coalesce(sum(${amount}) filter (where ${inP} and ${of([t.manual])}), 0) as adjustments,
-    coalesce(-sum(${amount}) filter (where ${inP} and ${of([t.refund])}), 0) as refunds,
-    coalesce(-sum(${amount}) filter (where ${inP} and ${of([t.expiry])}), 0) as expiries,
-    coalesce(sum(${amount}) filter (where ${inP} and (${type} is null or not (${type} = any(${known}::text[])))), 0) as other,
-    coalesce(sum(${amount}) filter (where ${at} < ${period.to}), 0) as closing`;
+export type StatementSource =
+  | { kind: 'rollup'; state: RollupState; tail: number }
+  | { kind: 'ledger' };
+
+const RETRIES = 3;
+
+/**
+ * Reads through the rollup when it exists for this mapping (retrying when a refresh moves it during
+ * the read), else from the whole ledger.
+ */
+async function viaRollup<T>(
+  db: QueryExecutorProvider, mapping: Mapping,
+  fromRollup: (st: RollupState) => Promise<T | typeof MOVED>, fromLedger: () => Promise<T>,
+): Promise<T & { source: StatementSource }> {
+  for (let i = 0; i < RETRIES; i++) {
+    const state = await readRollup(db, 'statement', statementSignature(mapping));
+    if (!state) break;
+    const r = await fromRollup(state);
+    if (r !== MOVED) return { ...r, source: { kind: 'rollup', state, tail: (r as { tail?: number }).tail ?? 0 } };
+  }
+  return { ...(await fromLedger()), source: { kind: 'ledger' } };
 }
 
-const asText = (r: Record<string, unknown>, scale: number) =>
-  Object.fromEntries(STATEMENT_COLUMNS.map((c) => [c, rescale(String(r[c] ?? '0'), scale)])) as StatementFigures;
+/** The statement rollup's state for this mapping (null: none yet, or built for another mapping). */
+export const statementRollupState = (db: QueryExecutorProvider, mapping: Mapping) => readRollup(db, 'statement', statementSignature(mapping));
 
-export interface StatementDay extends StatementFigures { day: string }
+/** A rollup older than this, or with more entries than TAIL_MAX after it, is refreshed when a page reads it. */
+export const ROLLUP_STALE_MS = 5 * 60_000;
+const TAIL_MAX = 50_000;
+
+/**
+ * Starts a refresh of the statement's rollup in this process (one at a time; across instances the
+ * rollup's lock lets one run) when it is missing, stale or has a long tail; never rejects. `db` is a
+ * pool with a connection to spare for minutes (the first build reads the whole ledger).
+ */
+export function keepStatementRollupFresh(db: Kysely<KontorDatabase>, mapping: Mapping, source: StatementSource, now = new Date()): boolean {
+  const stale = source.kind === 'ledger'
+    || now.getTime() - source.state.refreshedAt.getTime() > ROLLUP_STALE_MS || source.tail > TAIL_MAX;
+  if (stale) void refreshInBackground('statement', () => refreshStatementRollup(db, mapping));
+  return stale;
+}
 
 /** Totals for the period and one row per UTC day (every day, with or without activity). */
 export async function getStatement(db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period) {
   assertCan(staff);
-  const ledger = ledgerOf(mapping);
   const scale = await creditScale(db, mapping);
-  const at = columnOf(ledger, 'createdAt', 'l');
-  const { rows: [total] } = await sql<Record<StatementColumn, string>>`
-    select ${figures(mapping, period)} from ${tableOf(ledger)} l where ${at} < ${period.to}`.execute(db);
-  // Per day: each day's own activity; its opening is the running closing of the days before.
-  const { rows } = await sql<Record<StatementColumn, string> & { day: string }>`
-    with days as (
-      select d::date as day from generate_series(${period.from}::timestamptz at time zone 'UTC',
-                                                 ${period.to}::timestamptz at time zone 'UTC' - interval '1 day', interval '1 day') d
-    ), act as (
-      select (${at} at time zone 'UTC')::date as day, ${figures(mapping, period)}
-        from ${tableOf(ledger)} l where ${at} >= ${period.from} and ${at} < ${period.to} group by 1
-    )
-    select days.day::text as day,
-           ${total.opening}::numeric + coalesce(sum(act.closing - act.opening) over (order by days.day rows between unbounded preceding and 1 preceding), 0) as opening,
-           coalesce(act.grants, 0) as grants, coalesce(act.spends, 0) as spends, coalesce(act.adjustments, 0) as adjustments,
-           coalesce(act.refunds, 0) as refunds, coalesce(act.expiries, 0) as expiries, coalesce(act.other, 0) as other,
-           ${total.opening}::numeric + coalesce(sum(act.closing - act.opening) over (order by days.day rows between unbounded preceding and current row), 0) as closing
-      from days left join act using (day) order by days.day`.execute(db);
-  return { total: asText(total, scale), days: rows.map((r) => ({ day: r.day, ...asText(r, scale) })) };
-}
-
-export const STATEMENT_USER_SORTS = ['user', ...STATEMENT_COLUMNS] as const;
-export type StatementUserSort = (typeof STATEMENT_USER_SORTS)[number];
-
-export interface StatementUserRow extends StatementFigures { userId: string; email: string | null }
-
-/** The per-user query, ordered; paged when `page` is given (the CSV export streams it whole). */
-export function statementUsersQuery(
-  mapping: Mapping, period: Period,
-  q: { sort: StatementUserSort; desc: boolean; filter: string; page?: { limit: number; offset: number } },
-) {
-  const ledger = ledgerOf(mapping);
-  const { users } = mapping;
-  const at = columnOf(ledger, 'createdAt', 'l');
-  const email = users ? sql`u.${columnOf(users, 'email')}::text` : sql`null::text`;
-  const join = users ? sql`left join ${tableOf(users)} u on u.${keyOf(users)}::text = s.user_id` : sql``;
-  const order = q.sort === 'user' ? sql`email` : sql.id(q.sort);
-  const like = `%${q.filter.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return sql<Record<StatementColumn, string> & { user_id: string; email: string | null; total: string }>`
-    with s as (
-      select ${columnOf(ledger, 'userId', 'l')}::text as user_id, ${figures(mapping, period)}
-        from ${tableOf(ledger)} l where ${at} < ${period.to} group by 1
-    ), e as (
-      select s.*, ${email} as email from s ${join}
-       where s.opening <> 0 or s.closing <> 0 or s.grants <> 0 or s.spends <> 0 or s.adjustments <> 0
-          or s.refunds <> 0 or s.expiries <> 0 or s.other <> 0
-    )
-    select e.*, count(*) over ()::text as total from e
-     where ${q.filter}::text = '' or e.email ilike ${like} or e.user_id = ${q.filter}
-     order by ${order} ${sql.raw(q.desc ? 'desc' : 'asc')} nulls last, user_id
-     ${q.page ? sql`limit ${q.page.limit} offset ${q.page.offset}` : sql``}`;
-}
-
-export function toStatementUserRow(r: Record<StatementColumn, string> & { user_id: string; email: string | null }, scale: number): StatementUserRow {
-  return { userId: r.user_id, email: r.email, ...asText(r, scale) };
+  return viaRollup(db, mapping, (st) => rollupStatement(db, mapping, period, st, scale), () => ledgerStatement(db, mapping, period));
 }
 
 /** Per user, for users with a balance or activity in the period: paged, sorted by a whitelisted key. */
 export async function listStatementUsers(
   db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period,
   q: { sort: StatementUserSort; desc: boolean; limit: number; offset: number; filter: string },
-): Promise<{ rows: StatementUserRow[]; total: number }> {
+): Promise<{ rows: StatementUserRow[]; total: number; source: StatementSource }> {
   assertCan(staff);
-  const { rows } = await statementUsersQuery(mapping, period, { ...q, page: { limit: q.limit, offset: q.offset } }).execute(db);
   const scale = await creditScale(db, mapping);
-  return { rows: rows.map((r) => toStatementUserRow(r, scale)), total: Number(rows[0]?.total ?? 0) };
+  return viaRollup(db, mapping, (st) => rollupStatementUsers(db, mapping, period, st, scale, q), () => ledgerStatementUsers(db, mapping, period, q));
 }
 
 export interface ReplayEntry { id: string; at: string; type: string | null; amount: string; balance: string }

@@ -14,6 +14,7 @@ import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping
 import type { Period } from '@/lib/domain/statement';
 import { creditScale, majorAmountSql } from '@/lib/domain/money-sql';
 import { addDecimals, rescale, roundDecimal, subtractDecimals } from '@/lib/money';
+import { indexHints, type ScanHint } from '@/lib/domain/reconcile/hints';
 
 export const USAGE_FIGURES = ['cost', 'credits', 'revenue', 'margin'] as const;
 export interface UsageFigures { cost: string; credits: string; revenue: string; margin: string }
@@ -176,4 +177,17 @@ export async function getUsageByModel(db: QueryExecutorProvider, staff: StaffCon
      group by 1, 2 order by sum(coalesce(pu.revenue * m.cost / nullif(uc.cost, 0), 0)) - sum(m.cost), 1, 2 limit 500`.execute(db);
   const scale = await creditScale(db, mapping);
   return rows.map((r) => ({ provider: r.provider, model: r.model, calls: Number(r.calls), tokens: Number(r.tokens), ...figures(r, scale, true) }));
+}
+
+/**
+ * The indexes that would spare usage costs a read of the whole API cost log or ledger to find a
+ * period's rows (one led by the created-at column; Kontor runs no DDL on the product's tables). At
+ * millions of rows a month the aggregates stay slow even then: they group every call of the period.
+ */
+export async function usageIndexHints(db: QueryExecutorProvider, mapping: Mapping): Promise<ScanHint[]> {
+  const { apiCosts, ledger } = need(mapping);
+  return indexHints(db, [
+    { table: apiCosts.table, column: apiCosts.columns.createdAt },
+    { table: ledger.table, column: ledger.columns.createdAt },
+  ]);
 }

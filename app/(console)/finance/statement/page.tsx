@@ -2,10 +2,12 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { z } from 'zod';
 import { isCalendarDay } from '@/lib/filters';
-import { read } from '@/db/index';
+import { getLongReadPool, read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { STATEMENT_USERS_SPEC } from '@/lib/domain/reconcile/export';
-import { asOfBalance, getStatement, listStatementUsers, parsePeriod, type StatementFigures } from '@/lib/domain/statement';
+import {
+  asOfBalance, getStatement, keepStatementRollupFresh, listStatementUsers, parsePeriod, readsTailOnly, statementRollupState, type StatementFigures, type StatementSource,
+} from '@/lib/domain/statement';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
 import { missingIndexes, oneDayOf, slowHints } from '@/app/(console)/_lib/speed-hints';
@@ -48,6 +50,28 @@ function Equation({ t }: { t: StatementFigures }) {
   );
 }
 
+/** Where the figures come from and how fresh that is. */
+function SourceNote({ source, refreshing }: { source: StatementSource; refreshing: boolean }) {
+  if (source.kind === 'ledger') {
+    return (
+      <p className="text-sm text-ink-muted" role="note">
+        Read from the whole ledger: Kontor has no rollup of it for this mapping yet{refreshing ? ' and is building one now' : ''}
+        (<code>npm run kontor -- rollup</code> builds it). With one, this page reads it plus the newest entries only.
+      </p>
+    );
+  }
+  const { state, tail } = source;
+  return (
+    <p className="text-sm text-ink-muted" role="note">
+      Exact and current: Kontor&apos;s rollup of the ledger up to {formatWhen(state.horizon.toISOString())} (refreshed{' '}
+      {formatWhen(state.refreshedAt.toISOString())}{state.refreshMs !== null ? ` in ${state.refreshMs.toLocaleString('en')} ms` : ''}),
+      plus the {tail.toLocaleString('en')} {tail === 1 ? 'entry' : 'entries'} created since, read live from the ledger
+      {refreshing ? '; a refresh is taking them in now' : ''}. An entry inserted with a creation time before that moment is counted
+      at the next rebuild (<code>npm run kontor -- rollup --rebuild</code>).
+    </p>
+  );
+}
+
 export default async function StatementPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const staff = await requireStaff('credits.read');
   const params = await searchParams;
@@ -60,16 +84,24 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
   const asOfUser = anyRowKey.optional().catch(undefined).parse(first(params.asof_user));
   const asOfAt = z.iso.datetime({ local: true }).refine((t) => isCalendarDay(t.slice(0, 10))).optional().catch(undefined).parse(first(params.asof_at));
   const asOfMoment = asOfAt ? new Date(`${asOfAt.length === 16 ? `${asOfAt}:00` : asOfAt}Z`) : today;
-  const key = `statement:${JSON.stringify([period.from, period.to, uq.sort, uq.pageSize, uq.offset, uq.q, asOfUser ?? null, asOfMoment])}`;
-  const result = await attempt(() => sharedRead(key, () => read(async (trx) => ({
-    statement: await getStatement(trx, staff, mapping, period),
-    users: await listStatementUsers(trx, staff, mapping, period, { sort: uq.sort.id, desc: uq.sort.desc, limit: uq.pageSize, offset: uq.offset, filter: uq.q }),
-    asOf: asOfUser ? await asOfBalance(trx, staff, mapping, asOfUser, asOfMoment, 1) : null,
-  }))), {
-    whenSlow: slowHints(oneDayOf('/finance/statement', period), missingIndexes([
-      { table: mapping.ledger?.table, column: mapping.ledger?.columns.createdAt, why: "it finds the period's entries by their time" },
-    ])),
-  });
+  const base = `statement:${JSON.stringify([period.from, period.to])}`;
+  const userQuery = { sort: uq.sort.id, desc: uq.sort.desc, limit: uq.pageSize, offset: uq.offset, filter: uq.q };
+  // Three reads, so a timeout in one (the per-user lines of a partial month) leaves the others standing.
+  const [result, users, asOf] = await Promise.all([
+    attempt(() => sharedRead(base, () => read((trx) => getStatement(trx, staff, mapping, period))), {
+      whenSlow: slowHints(oneDayOf('/finance/statement', period), missingIndexes([
+        { table: mapping.ledger?.table, column: mapping.ledger?.columns.createdAt, why: "it finds the period's entries by their time" },
+      ])),
+    }),
+    attempt(() => sharedRead(`${base}:users:${JSON.stringify([uq.sort, uq.pageSize, uq.offset, uq.q])}`,
+      () => read((trx) => listStatementUsers(trx, staff, mapping, period, userQuery)))),
+    asOfUser ? attempt(() => read((trx) => asOfBalance(trx, staff, mapping, asOfUser, asOfMoment, 1))) : null,
+  ]);
+  // Both reads failing say nothing of the rollup: its state row then says whether there is one.
+  const known = result.ok ? result.value.source : users.ok ? users.value.source : null;
+  const state = known ? null : await attempt(() => read((trx) => statementRollupState(trx, mapping)));
+  const rollup: StatementSource = known ?? (state?.ok && state.value ? { kind: 'rollup', state: state.value, tail: 0 } : { kind: 'ledger' });
+  const refreshing = keepStatementRollupFresh(getLongReadPool().db, mapping, rollup);
   // A timeout or a busy pool is said as such (an error page would only show a digest).
   if (!result.ok) {
     return (
@@ -77,10 +109,15 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
         <h1 className="text-2xl font-semibold tracking-tight">Statement</h1>
         <PeriodForm period={period} />
         <ReadProblem title="The statement could not be read" problem={result} />
+        {rollup.kind === 'ledger' ? (
+          <Notice tone="info" title="No rollup yet">
+            Kontor has no rollup of the ledger yet, so this read every entry three times; {refreshing ? 'it is building one now (minutes at millions of entries), or ' : ''}run <code>npm run kontor -- rollup</code> once, and the statement reads it plus the entries since.
+          </Notice>
+        ) : null}
       </>
     );
   }
-  const { statement, users, asOf } = result.value;
+  const statement = result.value;
   const days = dq.sort.desc ? [...statement.days].reverse() : statement.days;
 
   return (
@@ -94,6 +131,7 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
       </div>
       <PeriodForm period={period} />
       {periodProblem(params) ? <Notice tone="warn">{periodProblem(params)}</Notice> : null}
+      <SourceNote source={statement.source} refreshing={refreshing} />
       <Section id="total" title="Totals" description="Grants are purchases and free grants; adjustments are manual entries; reversals net within their kind.">
         <div className="grid gap-4 lg:grid-cols-[minmax(0,22rem)_1fr]">
           <Equation t={statement.total} />
@@ -107,7 +145,16 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
       </Section>
       <Section id="users" title="Per user" description="Users with a balance or activity in the period; their rows add up to the totals above.">
         <CsvLink table="statement-users" params={params} label="Download CSV (users, all rows)" />
-        <StatementUsersTable rows={users.rows} total={users.total} query={uq} sortable={STATEMENT_USERS_SPEC.sortable} />
+        {users.ok
+          ? <StatementUsersTable rows={users.value.rows} total={users.value.total} query={uq} sortable={STATEMENT_USERS_SPEC.sortable} />
+          : (
+            <Notice tone="warn" title="The per-user lines could not be read">
+              {users.message}{' '}
+              {statement.source.kind === 'rollup' && !readsTailOnly(period, statement.source.state)
+                ? 'The rollup keeps per-user lines per whole month: for a day or a custom period they are summed from the start of its first month, every entry from there. A whole month reads only the entries since the rollup.'
+                : null}
+            </Notice>
+          )}
       </Section>
       <Section id="as-of" title="Balance of a user at any moment" description="Replayed from the ledger: the sum of the user's entries created up to that moment.">
         <form method="get" className="flex flex-wrap items-end gap-2">
@@ -123,10 +170,11 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
           </div>
           <button type="submit" className="rounded-md border border-line bg-surface px-3 py-1.5 text-sm font-medium hover:bg-surface-muted focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-focus">Replay</button>
         </form>
-        {asOf && asOfUser ? (
+        {asOf && !asOf.ok ? <Notice tone="warn" title="The balance could not be replayed">{asOf.message}</Notice> : null}
+        {asOf?.ok && asOfUser ? (
           <p role="status" className="text-sm">
-            Balance at {formatWhen(asOfMoment.toISOString())}: <strong className="tabular-nums">{formatCredits(asOf.balance)}</strong> credits,
-            from {asOf.entries.toLocaleString('en')} entries.{' '}
+            Balance at {formatWhen(asOfMoment.toISOString())}: <strong className="tabular-nums">{formatCredits(asOf.value.balance)}</strong> credits,
+            from {asOf.value.entries.toLocaleString('en')} entries.{' '}
             <Link href={`/finance/accounts/${asOfUser}?at=${asOfMoment.toISOString().slice(0, 19)}`} className="text-accent underline-offset-2 hover:underline">See the entries</Link>
           </p>
         ) : null}

@@ -4,13 +4,12 @@ import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { negativeParam, USAGE_USERS_SPEC } from '@/lib/domain/reconcile/export';
 import { parsePeriod } from '@/lib/domain/statement';
-import { getUsageByDay, getUsageByModel, listUsageByUser } from '@/lib/domain/usage-costs';
+import { getUsageByDay, getUsageByModel, listUsageByUser, usageIndexHints } from '@/lib/domain/usage-costs';
+import { attempt } from '@/app/(console)/_lib/attempt';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
 import { Notice } from '@/components/ui/notice';
 import { sharedRead } from '@/lib/shared-read';
-import { ReadProblem, Section } from '@/app/(console)/_components/section';
-import { attempt } from '@/app/(console)/_lib/attempt';
-import { missingIndexes, oneDayOf, slowHints } from '@/app/(console)/_lib/speed-hints';
+import { Section } from '@/app/(console)/_components/section';
 import { StatCard } from '@/app/(console)/_components/stat-card';
 import { financeMapping, financeToday, queryString, periodProblem } from '@/app/(console)/finance/_lib/context';
 import { MissingConcepts } from '@/app/(console)/finance/_components/missing';
@@ -33,31 +32,33 @@ export default async function UsageCostsPage({ searchParams }: { searchParams: P
   const dq = parseTableQuery(params, DAYS_SPEC);
   const uq = parseTableQuery(params, USAGE_USERS_SPEC);
   const negative = negativeParam(params);
-  const key = `usage:${JSON.stringify([period.from, period.to, uq.sort, uq.pageSize, uq.offset, uq.q, negative])}`;
-  const result = await attempt(() => sharedRead(key, () => read(async (trx) => ({
-    byDay: await getUsageByDay(trx, staff, mapping, period),
-    models: await getUsageByModel(trx, staff, mapping, period),
-    users: await listUsageByUser(trx, staff, mapping, period, {
+  const base = `usage:${JSON.stringify([period.from, period.to])}`;
+  // One read per part, so a timeout in one (a month of millions of calls) leaves the others standing.
+  const [byDayRead, modelsRead, usersRead] = await Promise.all([
+    attempt(() => sharedRead(base, () => read((trx) => getUsageByDay(trx, staff, mapping, period)))),
+    attempt(() => sharedRead(`${base}:models`, () => read((trx) => getUsageByModel(trx, staff, mapping, period)))),
+    attempt(() => sharedRead(`${base}:users:${JSON.stringify([uq.sort, uq.pageSize, uq.offset, uq.q, negative])}`, () => read((trx) => listUsageByUser(trx, staff, mapping, period, {
       sort: uq.sort.id, desc: uq.sort.desc, limit: uq.pageSize, offset: uq.offset, filter: uq.q, negativeOnly: negative,
-    }),
-  }))), {
-    whenSlow: slowHints(oneDayOf('/finance/usage-costs', period), missingIndexes([
-      { table: mapping.apiCosts?.table, column: mapping.apiCosts?.columns.createdAt, why: "it finds the period's provider costs by their time" },
-      { table: mapping.ledger?.table, column: mapping.ledger?.columns.createdAt, why: "it finds the period's spends by their time" },
-    ])),
-  });
-  // A timeout or a busy pool is said as such, beside the period form (an error page would only show a digest).
-  if (!result.ok) {
-    return (
-      <>
-        <h1 className="text-2xl font-semibold tracking-tight">Usage costs</h1>
-        <PeriodForm period={period} />
-        <ReadProblem title="Usage costs could not be read" problem={result} />
-      </>
-    );
-  }
-  const { byDay, models, users } = result.value;
-  const days = dq.sort.desc ? [...byDay.days].reverse() : byDay.days;
+    })))),
+  ]);
+  const failed = [byDayRead, modelsRead, usersRead].some((r) => !r.ok);
+  const hints = failed ? await attempt(() => read((trx) => usageIndexHints(trx, mapping))) : null;
+  const slow = (r: { ok: false; message: string }, what: string) => (
+    <Notice tone="warn" title={`The ${what} could not be read`}>
+      <p>
+        {r.message} Usage costs group every API call and spend of the period (per user, and per user and model): at millions a
+        month that takes longer than the statement timeout. A shorter period reads fewer.
+      </p>
+      {hints?.ok && hints.value.length ? (
+        <p className="mt-1">
+          Each read also scans the whole table to find the period&apos;s rows; an index led by the creation time would spare that:{' '}
+          {hints.value.map((h) => <code key={h.table} className="block">{h.sql}</code>)}
+        </p>
+      ) : null}
+    </Notice>
+  );
+  const byDay = byDayRead.ok ? byDayRead.value : null;
+  const days = byDay ? (dq.sort.desc ? [...byDay.days].reverse() : byDay.days) : [];
   const withoutNegative = Object.fromEntries(Object.entries(params).filter(([k]) => k !== 'negative'));
 
   return (
@@ -71,18 +72,24 @@ export default async function UsageCostsPage({ searchParams }: { searchParams: P
       </div>
       <PeriodForm period={period} />
       {periodProblem(params) ? <Notice tone="warn">{periodProblem(params)}</Notice> : null}
-      <dl className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
-        <StatCard label="Provider cost" value={formatUsd(byDay.total.cost)} />
-        <StatCard label="Credits consumed" value={formatCredits(byDay.total.credits)} />
-        <StatCard label="Revenue behind them" value={formatUsd(byDay.total.revenue)} />
-        <StatCard label="Margin" value={<span className={Number(byDay.total.margin) < 0 ? 'text-danger' : undefined}>{formatUsd(byDay.total.margin)}</span>} />
-      </dl>
+      {byDay ? (
+        <dl className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
+          <StatCard label="Provider cost" value={formatUsd(byDay.total.cost)} />
+          <StatCard label="Credits consumed" value={formatCredits(byDay.total.credits)} />
+          <StatCard label="Revenue behind them" value={formatUsd(byDay.total.revenue)} />
+          <StatCard label="Margin" value={<span className={Number(byDay.total.margin) < 0 ? 'text-danger' : undefined}>{formatUsd(byDay.total.margin)}</span>} />
+        </dl>
+      ) : !byDayRead.ok ? slow(byDayRead, 'totals') : null}
       <Section id="models" title="Per provider and model" description="Worst margin first. A user's revenue is shared among the models in proportion to what each cost for them.">
         <CsvLink table="usage-models" params={params} label="Download CSV (models)" />
-        {models.some((m) => Number(m.margin) < 0) ? (
-          <Notice tone="warn">{models.filter((m) => Number(m.margin) < 0).length} of {models.length} models lose money in this period.</Notice>
-        ) : null}
-        <UsageModelsTable rows={models} />
+        {!modelsRead.ok ? slow(modelsRead, 'figures per model') : (
+          <>
+            {modelsRead.value.some((m) => Number(m.margin) < 0) ? (
+              <Notice tone="warn">{modelsRead.value.filter((m) => Number(m.margin) < 0).length} of {modelsRead.value.length} models lose money in this period.</Notice>
+            ) : null}
+            <UsageModelsTable rows={modelsRead.value} />
+          </>
+        )}
       </Section>
       <Section id="users" title="Per user" description="Sorted by margin, lowest first: the users who cost more than they pay for.">
         <div className="flex flex-wrap items-center gap-3">
@@ -91,11 +98,15 @@ export default async function UsageCostsPage({ searchParams }: { searchParams: P
             {negative ? 'Show every user' : 'Only users with a negative margin'}
           </Link>
         </div>
-        <UsageUsersTable rows={users.rows} total={users.total} query={uq} sortable={USAGE_USERS_SPEC.sortable} />
+        {usersRead.ok
+          ? <UsageUsersTable rows={usersRead.value.rows} total={usersRead.value.total} query={uq} sortable={USAGE_USERS_SPEC.sortable} />
+          : slow(usersRead, 'figures per user')}
       </Section>
       <Section id="days" title="Per day">
         <CsvLink table="usage-days" params={params} label="Download CSV (days)" />
-        <UsageDaysTable rows={days.slice(dq.offset, dq.offset + dq.pageSize)} total={days.length} query={dq} />
+        {byDayRead.ok
+          ? <UsageDaysTable rows={days.slice(dq.offset, dq.offset + dq.pageSize)} total={days.length} query={dq} />
+          : slow(byDayRead, 'figures per day')}
       </Section>
     </>
   );

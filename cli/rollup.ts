@@ -1,0 +1,36 @@
+/**
+ * `kontor rollup [--rebuild] [--json]`: moves the finance rollups forward (migration 0013): the
+ * statement's per-day figures and per-month account lines take in the ledger entries created since
+ * the last refresh. The first run (or --rebuild, or a run after the mapping changed) builds them from
+ * the whole ledger: at ten million entries that is minutes, so run it once after `migrate`, then from
+ * cron; the statement page also refreshes it in the background when it finds it stale.
+ */
+import type { Kysely } from 'kysely';
+import type { KontorDatabase } from '@/db/types';
+import { activeMapping, validateMapping } from '@/lib/mapping';
+import { refreshStatementRollup } from '@/lib/domain/statement-rollup-refresh';
+import { out, type Command } from '@/cli/command';
+
+export const rollupCommand: Command = {
+  summary: 'refresh the finance rollups the statement reads (`--rebuild` builds them again from the whole ledger)',
+  async run({ db, json, args }) {
+    const unknown = args.filter((a) => a !== '--rebuild');
+    if (unknown.length) {
+      console.error(`kontor rollup: unknown argument "${unknown[0]}" (--rebuild, --json)`);
+      return 2;
+    }
+    const { mapping } = await validateMapping(db, activeMapping());
+    if (!mapping.ledger) {
+      console.error(`kontor rollup: the statement's rollup needs the ledger: ${mapping.absent.ledger ?? 'the product keeps no credit ledger'}`);
+      return 1;
+    }
+    const r = await refreshStatementRollup(db as unknown as Kysely<KontorDatabase>, mapping, { rebuild: args.includes('--rebuild') });
+    if (!r) {
+      out(json, { ok: true, skipped: true }, 'Another refresh of the statement rollup is running: it takes in what this one would have.');
+      return 0;
+    }
+    out(json, { ok: true, ...r }, `Statement rollup ${r.full ? 'built' : 'refreshed'} up to ${r.horizon.toISOString()}: ` +
+      `${r.entries.toLocaleString('en')} entries in ${r.ms} ms${r.months.length ? ` (months ${r.months[0]} to ${r.months.at(-1)})` : ''}.`);
+    return 0;
+  },
+};
