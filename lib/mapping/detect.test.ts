@@ -22,8 +22,11 @@ function catalogOf(preset: MappingInput): CatalogTable[] {
     const specs = [spec.key, ...Object.values(spec.columns as Record<string, string | undefined>), ...Object.keys(spec.where ?? {})];
     for (const s of specs) {
       const p = s ? parseColumn(s) : null;
-      if (!p || p.kind === 'constant') continue;
-      if (!t.columns.some((x) => x.name === p.column)) t.columns.push({ name: p.column, type: p.kind === 'json' ? 'jsonb' : 'text' });
+      const parts = !p ? [] : p.kind === 'coalesce' || p.kind === 'concat' ? p.parts : p.kind === 'lookup' ? [{ kind: 'column' as const, column: p.local }] : [p];
+      for (const part of parts) {
+        if (part.kind === 'constant') continue;
+        if (!t.columns.some((x) => x.name === part.column)) t.columns.push({ name: part.column, type: part.kind === 'json' ? 'jsonb' : 'text' });
+      }
     }
     tables.set(k, t);
   }

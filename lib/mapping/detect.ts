@@ -10,7 +10,7 @@ import { sql, type QueryExecutorProvider } from 'kysely';
 import { PRESET_VARIANTS } from '@/lib/mapping/presets';
 import { CONCEPTS, parseMapping, requiredColumns, type ConceptName, type Mapping, type MappingInput } from '@/lib/mapping/schema';
 import { discover, type FoundConcept, type MissedConcept } from '@/lib/mapping/discover';
-import { displayTable, parseColumn } from '@/lib/mapping/sql';
+import { displayTable, specColumns } from '@/lib/mapping/sql';
 
 /** Schemas that belong to Postgres, Supabase or Kontor, never to the product. */
 const SYSTEM_SCHEMAS = [
@@ -171,9 +171,7 @@ function namedIn(mapping: Mapping): Named[] {
     const columns = new Map<string, boolean>();
     const add = (spec: string | undefined, isRequired: boolean) => {
       if (!spec) return;
-      const p = parseColumn(spec);
-      if (p.kind === 'constant') return;
-      columns.set(p.column, (columns.get(p.column) ?? false) || isRequired);
+      for (const column of specColumns(spec)) columns.set(column, (columns.get(column) ?? false) || isRequired);
     };
     add(spec.key, true);
     for (const [semantic, c] of Object.entries(spec.columns as Record<string, string | undefined>)) add(c, required.has(semantic));

@@ -4,6 +4,7 @@
  * (validate.ts) before anything reads through it.
  */
 import { z } from 'zod';
+import { specProblem } from '@/lib/mapping/column-spec';
 
 /** A Postgres identifier as the catalog spells it: any characters, at most 63 bytes. Quoted when used. */
 export const identifier = z
@@ -16,17 +17,22 @@ export const tableRef = z.object({ schema: identifier.default('public'), name: i
 
 /**
  * Where a concept's column is: a column's name ("user_id"); a text field inside a JSON column, as
- * `column->>key` or `column->key->>key` ("metadata->>stripe_session_id"); or a constant in single
+ * `column->>key` or `column->key->>key` ("metadata->>stripe_session_id"); a constant in single
  * quotes ("'completed'": every row of the concept has this value, e.g. the status of payments that
- * are ledger rows). Parsed and quoted in lib/mapping/sql.ts; never pasted into SQL.
+ * are ledger rows); the first non-null of several (`coalesce(a, b)`); several read as one key
+ * (`a || b`); or a column of another table reached through this one
+ * (`(select user_id from ai_clones where id = clone_id)`). The forms are in lib/mapping/column-spec.ts;
+ * parsed and quoted in lib/mapping/sql.ts, never pasted into SQL.
  */
 export const columnSpec = z
   .string()
   .min(1, { error: 'a column cannot be empty' })
   .max(200)
   .refine((s) => !s.includes('\0'), { error: 'a column cannot contain a NUL byte' })
-  .refine((s) => !s.includes('->') || /->>[^>]+$/.test(s), { error: 'a JSON path must end in ->> (a text field), e.g. metadata->>session_id' })
-  .refine((s) => s.includes('->') || /^'.*'$/s.test(s) || new TextEncoder().encode(s).length <= 63, { error: 'Postgres identifiers are at most 63 bytes' });
+  .superRefine((s, ctx) => {
+    const problem = specProblem(s);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 export type TableRef = z.infer<typeof tableRef>;
 
 /** Raw values of an enum-like column, keyed by their meaning to Kontor. */

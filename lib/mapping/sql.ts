@@ -12,6 +12,7 @@
  * itself (writeTableOf, insertColumns), where a JSON field is written inside its column.
  */
 import { sql, type RawBuilder } from 'kysely';
+import { parseColumn, type PartPath } from '@/lib/mapping/column-spec';
 import type { TableRef } from '@/lib/mapping/schema';
 
 interface Mapped {
@@ -27,18 +28,7 @@ type ColumnName<C extends Mapped> = Extract<keyof C['columns'], string>;
 /** A `where` value: equal to it, to any of a list, IS NULL (null), or IS NOT NULL. */
 export type WhereValue = string | string[] | null | { notNull: true };
 
-/** A column spec, parsed: a plain column, a text field of a JSON column, or a constant. */
-export type ColumnPath =
-  | { kind: 'column'; column: string }
-  | { kind: 'json'; column: string; path: string[] }
-  | { kind: 'constant'; value: string };
-
-export function parseColumn(spec: string): ColumnPath {
-  if (/^'.*'$/s.test(spec)) return { kind: 'constant', value: spec.slice(1, -1).replaceAll("''", "'") };
-  if (!spec.includes('->')) return { kind: 'column', column: spec };
-  const [column, ...path] = spec.split(/->>?/).map((p) => p.trim().replace(/^'(.*)'$/s, '$1'));
-  return { kind: 'json', column, path };
-}
+export { parseColumn, specColumns, type ColumnPath } from '@/lib/mapping/column-spec';
 
 const isPlain = (spec: string | undefined) => !spec || parseColumn(spec).kind === 'column';
 
@@ -48,13 +38,22 @@ export function isDerived(concept: Mapped): boolean {
   return Boolean(concept.where && Object.keys(concept.where).length) || Boolean(concept.oneRowPerKey) || !specs.every(isPlain);
 }
 
-/** The SQL of one column spec over the table row `alias`. */
-export function pathSql(spec: string, alias: string): RawBuilder<unknown> {
-  const p = parseColumn(spec);
+function partSql(p: PartPath, alias: string): RawBuilder<unknown> {
   if (p.kind === 'column') return sql.id(alias, p.column);
   if (p.kind === 'constant') return sql`${sql.lit(p.value)}::text`;
   const steps = p.path.map((k, i) => (i === p.path.length - 1 ? sql`->>${sql.lit(k)}` : sql`->${sql.lit(k)}`));
   return sql`(${sql.id(alias, p.column)}${sql.join(steps, sql``)})`;
+}
+
+/** The SQL of one column spec over the table row `alias`. */
+export function pathSql(spec: string, alias: string): RawBuilder<unknown> {
+  const p = parseColumn(spec);
+  if (p.kind === 'coalesce') return sql`coalesce(${sql.join(p.parts.map((x) => sql`(${partSql(x, alias)})::text`))})`;
+  if (p.kind === 'concat') return sql`(${sql.join(p.parts.map((x) => sql`(${partSql(x, alias)})::text`), sql` || '|' || `)})`;
+  if (p.kind === 'lookup') {
+    return sql`(select l_.${sql.id(p.value)} from ${sql.id(p.table.schema, p.table.name)} l_ where l_.${sql.id(p.key)} = ${sql.id(alias, p.local)})`;
+  }
+  return partSql(p, alias);
 }
 
 export function whereSql(where: Record<string, WhereValue>, alias: string): RawBuilder<unknown> {
@@ -73,16 +72,25 @@ export function tableOf(concept: Mapped): RawBuilder<unknown> {
   if (!isDerived(concept)) return sql.id(concept.table.schema, concept.table.name);
   const specs = [...new Set([concept.key, ...Object.values(concept.columns as Record<string, string | undefined>)])]
     .filter((s): s is string => Boolean(s) && !isPlain(s));
-  const extra = specs.map((s) => sql`, ${pathSql(s, 'k_')} as ${sql.id(s)}`);
+  // A lookup is a left join on the other table's key (removed by the planner when a query does not
+  // read it); every other derived column is an expression over the row.
+  const joins: RawBuilder<unknown>[] = [];
+  const extra = specs.map((s) => {
+    const p = parseColumn(s);
+    if (p.kind !== 'lookup') return sql`, ${pathSql(s, 'k_')} as ${sql.id(s)}`;
+    const alias = `l${joins.length}_`;
+    joins.push(sql` left join ${sql.id(p.table.schema, p.table.name)} ${sql.id(alias)} on ${sql.id(alias, p.key)} = ${sql.id('k_', p.local)}`);
+    return sql`, ${sql.id(alias, p.value)} as ${sql.id(s)}`;
+  });
   const where = concept.where && Object.keys(concept.where).length ? sql`where ${whereSql(concept.where, 'k_')}` : sql``;
-  const base = sql.id(concept.table.schema, concept.table.name);
+  const base = sql`${sql.id(concept.table.schema, concept.table.name)} k_${sql.join(joins, sql``)}`;
   if (concept.oneRowPerKey && concept.key) {
     const created = (concept.columns as Record<string, string | undefined>).createdAt;
     const order = created ? sql`, ${pathSql(created, 'k_')}` : sql``;
-    return sql`(select distinct on (${pathSql(concept.key, 'k_')}) k_.*${sql.join(extra, sql``)} from ${base} k_ ${where}
+    return sql`(select distinct on (${pathSql(concept.key, 'k_')}) k_.*${sql.join(extra, sql``)} from ${base} ${where}
                 order by ${pathSql(concept.key, 'k_')}${order})`;
   }
-  return sql`(select k_.*${sql.join(extra, sql``)} from ${base} k_ ${where})`;
+  return sql`(select k_.*${sql.join(extra, sql``)} from ${base} ${where})`;
 }
 
 /** The table itself, for UPDATE and INSERT. */
@@ -111,7 +119,8 @@ export function hasColumn<C extends Mapped>(concept: C, column: ColumnName<C>): 
 /** True when the column can be written: a column of the table, or a JSON field inside one. */
 export function isWritable<C extends Mapped>(concept: C, column: ColumnName<C>): boolean {
   const spec = (concept.columns as Record<string, string | undefined>)[column];
-  return Boolean(spec) && parseColumn(spec!).kind !== 'constant';
+  const kind = spec ? parseColumn(spec).kind : null;
+  return kind === 'column' || kind === 'json';
 }
 
 /** A column's spec for UPDATE ... SET: only a plain column can be set (a JSON field is refused). */
@@ -168,10 +177,17 @@ export function displayTable(ref: TableRef): string {
   return `${displayIdent(ref.schema)}.${displayIdent(ref.name)}`;
 }
 
-/** A column spec as a person would write it in psql: metadata->>'session_id'. */
-export function displayColumn(spec: string): string {
-  const p = parseColumn(spec);
+function displayPart(p: PartPath): string {
   if (p.kind === 'column') return displayIdent(p.column);
   if (p.kind === 'constant') return `'${p.value.replaceAll("'", "''")}'`;
   return `${displayIdent(p.column)}${p.path.map((k, i) => `${i === p.path.length - 1 ? '->>' : '->'}'${k.replaceAll("'", "''")}'`).join('')}`;
+}
+
+/** A column spec as a person would write it in psql: metadata->>'session_id'. */
+export function displayColumn(spec: string): string {
+  const p = parseColumn(spec);
+  if (p.kind === 'coalesce') return `coalesce(${p.parts.map(displayPart).join(', ')})`;
+  if (p.kind === 'concat') return p.parts.map(displayPart).join(" || '|' || ");
+  if (p.kind === 'lookup') return `(select ${displayIdent(p.value)} from ${displayTable(p.table)} where ${displayIdent(p.key)} = ${displayIdent(p.local)})`;
+  return displayPart(p);
 }

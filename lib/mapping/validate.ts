@@ -5,7 +5,7 @@
  */
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { CONCEPTS, CONCEPT_LABELS, requiredColumns, type ConceptName, type Mapping, type TableRef } from '@/lib/mapping/schema';
-import { displayColumn, displayIdent, displayTable, parseColumn } from '@/lib/mapping/sql';
+import { displayColumn, displayIdent, displayTable, parseColumn, specColumns } from '@/lib/mapping/sql';
 
 export interface ConceptStatus {
   concept: ConceptName;
@@ -59,7 +59,14 @@ const key = (r: { schema: string; name: string }) => JSON.stringify([r.schema, r
 export async function validateMapping(db: QueryExecutorProvider, mapping: Mapping): Promise<MappingCheck> {
   const mapped = CONCEPTS.filter((c) => mapping[c]);
   const events = mapping.usageCounters?.events.table;
-  const catalog = await catalogTables(db, [...mapped.map((c) => mapping[c]!.table), ...(events ? [events] : [])]);
+  const lookups = mapped.flatMap((c) => {
+    const spec = mapping[c]!;
+    return [spec.key, ...Object.values(spec.columns as Record<string, string | undefined>)].flatMap((s) => {
+      const p = s ? parseColumn(s) : null;
+      return p?.kind === 'lookup' ? [p.table] : [];
+    });
+  });
+  const catalog = await catalogTables(db, [...mapped.map((c) => mapping[c]!.table), ...(events ? [events] : []), ...lookups]);
   const resolved: Mapping = { name: mapping.name, absent: mapping.absent };
   const concepts: ConceptStatus[] = [];
 
@@ -85,11 +92,22 @@ export async function validateMapping(db: QueryExecutorProvider, mapping: Mappin
     }
     const present = new Set(found.columns);
     // A column spec exists when its column does (a JSON field: when the column is json or jsonb).
+    // A lookup: when its column does and the other table has the key and value columns.
     const missing = (s: string): string | null => {
       const p = parseColumn(s);
-      if (p.kind === 'constant') return null;
-      if (!present.has(p.column)) return 'does not exist';
-      if (p.kind === 'json' && !/^jsonb?$/.test(found.types[p.column] ?? '')) return `is ${found.types[p.column]}, not json or jsonb`;
+      if (p.kind === 'lookup') {
+        if (!present.has(p.local)) return `reads ${displayIdent(p.local)}, which does not exist`;
+        const other = catalog.get(key(p.table));
+        if (!other || !other.can_select) return `looks up ${displayTable(p.table)}, which ${other ? 'Kontor may not read' : 'does not exist'}`;
+        const absent = [p.key, p.value].filter((c) => !other.columns.includes(c));
+        return absent.length ? `looks up ${absent.map(displayIdent).join(' and ')} of ${displayTable(p.table)}, which does not exist` : null;
+      }
+      const parts = p.kind === 'coalesce' || p.kind === 'concat' ? p.parts : [p];
+      for (const part of parts) {
+        if (part.kind === 'constant') continue;
+        if (!present.has(part.column)) return parts.length > 1 ? `reads ${displayIdent(part.column)}, which does not exist` : 'does not exist';
+        if (part.kind === 'json' && !/^jsonb?$/.test(found.types[part.column] ?? '')) return `is ${found.types[part.column]}, not json or jsonb`;
+      }
       return null;
     };
     const required = new Set(requiredColumns(concept));
@@ -119,8 +137,7 @@ export async function validateMapping(db: QueryExecutorProvider, mapping: Mappin
         const specs = [ev.amount, ev.createdAt, match?.events ?? mapping.usageCounters.columns.userId, ...Object.keys(ev.where ?? {})];
         for (const s of specs) {
           if (!s) continue;
-          const p = parseColumn(s);
-          if (p.kind !== 'constant' && !evPresent.has(p.column)) status.problems.push(`column ${evName}.${displayColumn(s)} (events) does not exist`);
+          if (specColumns(s).some((c) => !evPresent.has(c))) status.problems.push(`column ${evName}.${displayColumn(s)} (events) does not exist`);
         }
         if (match && missing(match.counter)) status.problems.push(`column ${table}.${displayColumn(match.counter)} (match) ${missing(match.counter)}`);
       }

@@ -16,7 +16,7 @@ import { GuardError, invalid } from '@/lib/guard/errors';
 import { activeMapping, columnOf, hasColumn, keyOf, tableOf } from '@/lib/mapping';
 import { writeTableOf } from '@/lib/mapping/sql';
 import {
-  at, hasHeartbeats, joinWorker, queueModel, queueNow, rawStatus, statusIn, taskKey, taskTable, tcol, workerCol, workerDead, type QueueModel, type TaskState,
+  at, hasHeartbeats, joinWorker, queueModel, queueNow, rawStatus, statusIn, taskKey, taskTable, tcol, heldByCol, workerCol, workerDead, type QueueModel, type TaskState,
 } from '@/lib/domain/tasks/model';
 import { STUCK_DEFAULTS } from '@/lib/domain/tasks/stuck';
 import { rowKeySchema } from '@/lib/mapping/keys';
@@ -74,7 +74,7 @@ async function lockTask(trx: Trx, m: QueueModel, id: string) {
     select ${taskKey(m)}::text as id, ${columnOf(m.tasks, 'status', 't')}::text as status, ${tcol(m, 'taskType')}::text as task_type,
            ${tcol(m, 'workerId')}::text as worker_id, ${tcol(m, 'attempts')}::int as attempts, ${tcol(m, 'cost')}::text as cost,
            md5(t::text) as version, ${workerDead(m, now, STUCK_DEFAULTS.staleMinutes)} as dead,
-           ${workerCol(m, 'lastHeartbeat')} as heartbeat, ${workerCol(m, 'status')}::text as worker_status
+           ${heldByCol(m, 'lastHeartbeat')} as heartbeat, ${heldByCol(m, 'status')}::text as worker_status
       from ${taskTable(m)} t ${joinWorker(m)}
      where ${taskKey(m)} = ${id}
        for update of t`.execute(trx);

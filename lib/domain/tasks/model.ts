@@ -74,6 +74,19 @@ export function workerMeta(m: QueueModel, key: string, alias = 'w'): RawBuilder<
     : sql`null::text`;
 }
 
+/**
+ * A column of the worker joined to task `t` by joinWorker: null when there is no such join (the
+ * product has workers, but its tasks do not name theirs), so a task query never names an absent `w`.
+ */
+export function heldByCol(m: QueueModel, column: Extract<keyof WorkersConcept['columns'], string>): RawBuilder<unknown> {
+  return hasColumn(m.tasks, 'workerId') ? workerCol(m, column) : sql`null`;
+}
+
+/** A key of the joined worker's metadata (see heldByCol). */
+export function heldByMeta(m: QueueModel, key: string): RawBuilder<unknown> {
+  return hasColumn(m.tasks, 'workerId') ? workerMeta(m, key) : sql`null::text`;
+}
+
 /** LEFT JOIN of the worker that holds task `t`, when the mapping has workers and tasks name them. */
 export function joinWorker(m: QueueModel, alias = 'w'): RawBuilder<unknown> {
   if (!m.workers || !hasColumn(m.tasks, 'workerId')) return sql``;

@@ -12,7 +12,7 @@
  */
 import { sql, type QueryExecutorProvider } from 'kysely';
 import {
-  at, hasHeartbeats, joinWorker, queueModel, statusIn, taskKey, taskTable, tcol, workerCol, workerDead, workerMeta, type QueueModel,
+  at, hasHeartbeats, joinWorker, queueModel, statusIn, taskKey, taskTable, tcol, heldByCol, heldByMeta, workerCol, workerDead, workerMeta, type QueueModel,
 } from '@/lib/domain/tasks/model';
 import { columnOf, keyOf, tableOf, type Mapping } from '@/lib/mapping';
 import { findRunningTooLong, runningTooLongWhy } from '@/lib/domain/tasks/running-long';
@@ -74,8 +74,8 @@ function select(m: QueueModel, now: ReturnType<typeof at>) {
   const created = tcol(m, 'createdAt');
   return sql`${taskKey(m)}::text as id, ${tcol(m, 'taskType')}::text as task_type, ${columnOf(m.tasks, 'status', 't')}::text as status,
     ${tcol(m, 'userId')}::text as user_id, ${tcol(m, 'workerId')}::text as worker_id,
-    ${workerCol(m, 'status')}::text as worker_status, ${workerMeta(m, 'version')} as worker_version,
-    ${workerCol(m, 'lastHeartbeat')} as last_heartbeat,
+    ${heldByCol(m, 'status')}::text as worker_status, ${heldByMeta(m, 'version')} as worker_version,
+    ${heldByCol(m, 'lastHeartbeat')} as last_heartbeat,
     greatest(0, extract(epoch from (${now} - coalesce(${tcol(m, 'updatedAt', 't', created)}, ${created}))))::float8 as queued_age,
     greatest(0, extract(epoch from (${now} - ${created})))::float8 as age,
     ${tcol(m, 'attempts')}::int as attempts, ${tcol(m, 'errorMessage')}::text as last_error, ${tcol(m, 'cost')}::text as cost`;

@@ -7,8 +7,8 @@
  *   by payments in cents; workflow_executions are the only runs; users.plan_tier names the plan.
  * - 485fdfa (2025-10-22): database_schema.sql. PayPal orders in dollars; ai_tasks of clones.
  * No version keeps credits, a ledger or workers: nothing is charged per task (billing 'none'), and a
- * task names no worker. A task's user is its clone's (98cb007) or nobody's (485fdfa): the mapping
- * cannot join, so those tasks show without a user.
+ * task names no worker. A task's user is its clone's (98cb007: ai_clones.user_id, read through the
+ * task's clone_id) or nobody's (485fdfa: clones have no owner).
  */
 import type { MappingInput } from '@/lib/mapping/schema';
 
@@ -42,12 +42,13 @@ export const aethercrown98Preset = {
     statuses: { created: 'created', pending: 'pending', completed: 'completed', failed: 'failed', refunded: 'refunded' },
     amountUnit: 'major',
   },
-  // No started_at: updated_at is when the task last moved (in progress since then).
+  // No started_at: updated_at is when the task last moved (in progress since then). The user is the
+  // clone's owner.
   tasks: {
     table: { schema: 'public', name: 'ai_tasks' },
     key: 'id',
     columns: {
-      taskType: 'task_name', status: 'status', params: 'task_input', errorMessage: 'error_message',
+      userId: '(select user_id from public.ai_clones where id = clone_id)', taskType: 'task_name', status: 'status', params: 'task_input', errorMessage: 'error_message',
       createdAt: 'created_at', updatedAt: 'updated_at', processedAt: 'completed_at',
     },
     statuses: { queued: 'pending', inProgress: 'in_progress', complete: 'completed', failed: 'failed' },

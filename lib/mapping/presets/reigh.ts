@@ -3,8 +3,10 @@
  * users.credits, re-summed from credits_ledger by the product's trigger (which refuses direct writes);
  * amounts in cents. A Stripe checkout is a 'stripe' ledger row keyed by metadata->>'stripe_session_id'
  * (no payments table: the payments are those rows, one per session). Tasks belong to a project (no user
- * column); travel sub-tasks name their orchestrator in params->>'orchestrator_task_id_ref' and are paid
- * through it (billing parent-only). Task prices: task_cost_configs (Aug 2025), then task_types.
+ * column: a task's user is its project's); travel sub-tasks name their orchestrator in
+ * params->>'orchestrator_task_id_ref' (2026: or the orchestration contract's orchestrator_task_id, where
+ * the orchestrator itself writes a label that is not a task id) and are paid through it (billing
+ * parent-only). Task prices: task_cost_configs (Aug 2025), then task_types.
  */
 import type { MappingInput } from '@/lib/mapping/schema';
 
@@ -43,7 +45,7 @@ const tasks = {
   table: { schema: 'public', name: 'tasks' },
   key: 'id',
   columns: {
-    projectId: 'project_id', taskType: 'task_type', status: 'status', params: 'params', workerId: 'worker_id',
+    userId: '(select user_id from public.projects where id = project_id)', projectId: 'project_id', taskType: 'task_type', status: 'status', params: 'params', workerId: 'worker_id',
     attempts: 'attempts', errorMessage: 'error_message', createdAt: 'created_at', updatedAt: 'updated_at',
     startedAt: 'generation_started_at', processedAt: 'generation_processed_at', parentId: 'params->>orchestrator_task_id_ref',
   },
@@ -82,7 +84,11 @@ export const reighPreset = {
  */
 export const reigh2026Preset = {
   ...reighPreset,
-  tasks: { ...tasks, chargedWhen: ['cancelled'] },
+  tasks: {
+    ...tasks,
+    columns: { ...tasks.columns, parentId: 'coalesce(params->orchestration_contract->>orchestrator_task_id, params->>orchestrator_task_id_ref)' },
+    chargedWhen: ['cancelled'],
+  },
 } satisfies MappingInput;
 
 /** Aug 2025: task_cost_configs. */
