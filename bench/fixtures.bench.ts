@@ -11,7 +11,8 @@
  * Each fixture is built once (db/fixtures/build.ts, users: FIXTURE_USERS) into a cluster of its own
  * under .kontor/bench-fixtures/<fixture>, database `fixture_1m`; the database comment, written last,
  * marks it complete and a later run reuses it. BENCH_FIXTURES_DROP=1 removes each fixture's cluster once
- * its numbers are taken (disk: a few GB each). Needs `npm run build` (the run builds if .next is missing).
+ * its numbers are taken (disk: a few GB each); BENCH_FIXTURE_RUNS (default 5) timed runs per page;
+ * BENCH_FIXTURE_PORT the console's port (default: a free one). Needs `npm run build` (run if .next is missing).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -37,7 +38,9 @@ const DB = 'fixture_1m';
 const DIR = path.resolve('.kontor/bench-fixtures');
 /** A fixed "now", as bench/scale.ts: every machine builds the same rows. */
 const ANCHOR = new Date('2026-11-20T12:00:00Z');
-const RUNS = Number(process.env.BENCH_FIXTURE_RUNS ?? 5);
+// eslint-disable-next-line no-restricted-properties -- the benchmark's own options, not the app's configuration
+const OPTIONS = { runs: process.env.BENCH_FIXTURE_RUNS, port: process.env.BENCH_FIXTURE_PORT, drop: process.env.BENCH_FIXTURES_DROP, env: process.env };
+const RUNS = Number(OPTIONS.runs ?? 5);
 const WARMUPS = 2;
 /** Each request's limit: a page that takes longer is a failure (the target is 1 s). */
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -130,9 +133,9 @@ async function adminCookie(url: string, secret: string): Promise<string> {
 
 async function startConsole(url: string, preset: string, secret: string): Promise<{ base: string; server: ChildProcess }> {
   if (!fs.existsSync('.next/BUILD_ID')) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
-  const port = Number(process.env.BENCH_FIXTURE_PORT ?? 0) || await freePort();
+  const port = Number(OPTIONS.port ?? 0) || await freePort();
   const server = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '--port', String(port)], {
-    env: { ...process.env, DATABASE_URL: url, KONTOR_AUTH: 'demo', KONTOR_PRESET: preset, KONTOR_SECRET: secret, NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...OPTIONS.env, DATABASE_URL: url, KONTOR_AUTH: 'demo', KONTOR_PRESET: preset, KONTOR_SECRET: secret, NEXT_TELEMETRY_DISABLED: '1' },
     stdio: 'ignore',
   });
   const base = `http://127.0.0.1:${port}`;
@@ -198,7 +201,7 @@ export async function benchFixture(fixture: string, log: (line: string) => void)
     server?.kill('SIGTERM');
     await cluster.stop();
   }
-  if (process.env.BENCH_FIXTURES_DROP === '1') fs.rmSync(path.join(DIR, fixture), { recursive: true, force: true });
+  if (OPTIONS.drop === '1') fs.rmSync(path.join(DIR, fixture), { recursive: true, force: true });
   return results;
 }
 
