@@ -27,7 +27,7 @@ const dataDir = path.resolve(`.kontor/try/${process.pid}`);
 const large = (usersArg ?? 0) >= 100_000;
 const cluster = await startCluster({
   dataDir, major: 17, fast: true,
-  settings: large ? { shared_buffers: '1GB', max_wal_size: '8GB', checkpoint_timeout: '30min' } : {},
+  settings: large ? { shared_buffers: '1GB', max_wal_size: '1GB', checkpoint_timeout: '30min' } : {},
 });
 const stop = async () => {
   await cluster.stop();
