@@ -157,6 +157,7 @@ async function startConsole(url: string, preset: string, secret: string): Promis
 /** One request of the whole page (the streamed body to its end): its time, or why it failed. */
 async function fetchPage(base: string, page: string, cookie: string): Promise<{ ms: number; failure?: string }> {
   const started = performance.now();
+  lastServerError = '';
   try {
     const res = await fetch(`${base}${page}`, { headers: { cookie }, redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     const html = await res.text();
