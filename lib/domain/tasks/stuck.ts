@@ -14,7 +14,7 @@ import { sql, type QueryExecutorProvider } from 'kysely';
 import {
   at, hasHeartbeats, joinWorker, queueModel, statusIn, taskKey, taskTable, tcol, heldByCol, heldByMeta, workerCol, workerDead, workerMeta, type QueueModel,
 } from '@/lib/domain/tasks/model';
-import { columnOf, keyOf, tableOf, type Mapping } from '@/lib/mapping';
+import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
 import { findRunningTooLong, runningTooLongWhy } from '@/lib/domain/tasks/running-long';
 
 export const STUCK_KINDS = ['task_on_dead_worker', 'task_queued_for_hours', 'task_running_too_long', 'retry_storm'] as const;
@@ -61,7 +61,8 @@ export interface SilentWorker {
   lastHeartbeat: string | null;
   silentSeconds: number | null;
   version: string | null;
-  inFlight: number;
+  /** Null when the product's tasks do not name their worker. */
+  inFlight: number | null;
 }
 
 function options(o: StuckOptions) {
@@ -159,20 +160,25 @@ export async function findSilentWorkers(
   opts: { now: Date; staleMinutes?: number },
 ): Promise<SilentWorker[]> {
   const m = queueModel(mapping);
-  if (!hasHeartbeats(m) || !m.workers!.statuses.active) return [];
-  const w = m.workers!;
+  // Workers are read on their own here: a product whose tasks do not name their worker still has
+  // workers that fall silent (only the in-flight count needs the tasks' worker column).
+  if (!m.workers || !hasColumn(m.workers, 'lastHeartbeat') || !m.workers.statuses.active) return [];
+  const w = m.workers;
+  const inFlight = hasColumn(m.tasks, 'workerId')
+    ? sql`(select count(*) from ${taskTable(m)} t where ${tcol(m, 'workerId')}::text = ${keyOf(w, 'w')}::text and ${statusIn(m, ['inProgress'])})::text`
+    : sql`null::text`;
   const now = at(opts.now);
   const stale = opts.staleMinutes ?? STUCK_DEFAULTS.staleMinutes;
-  const { rows } = await sql<{ id: string; status: string; last_heartbeat: Date | null; silent: number | null; version: string | null; in_flight: string }>`
+  const { rows } = await sql<{ id: string; status: string; last_heartbeat: Date | null; silent: number | null; version: string | null; in_flight: string | null }>`
     select ${keyOf(w, 'w')}::text as id, ${columnOf(w, 'status', 'w')}::text as status, ${workerCol(m, 'lastHeartbeat')} as last_heartbeat,
            extract(epoch from (${now} - ${workerCol(m, 'lastHeartbeat')}))::float8 as silent, ${workerMeta(m, 'version')} as version,
-           (select count(*) from ${taskTable(m)} t where ${tcol(m, 'workerId')}::text = ${keyOf(w, 'w')}::text and ${statusIn(m, ['inProgress'])})::text as in_flight
+           ${inFlight} as in_flight
       from ${tableOf(w)} w
      where ${columnOf(w, 'status', 'w')}::text = ${w.statuses.active!}
        and (${workerCol(m, 'lastHeartbeat')} is null or ${workerCol(m, 'lastHeartbeat')} < ${now} - make_interval(mins => ${stale}))
      order by ${workerCol(m, 'lastHeartbeat')} nulls first limit 500`.execute(db);
   return rows.map((r) => ({
     id: r.id, status: r.status, lastHeartbeat: r.last_heartbeat ? new Date(r.last_heartbeat).toISOString() : null,
-    silentSeconds: r.silent === null ? null : Math.round(r.silent), version: r.version, inFlight: Number(r.in_flight),
+    silentSeconds: r.silent === null ? null : Math.round(r.silent), version: r.version, inFlight: r.in_flight === null ? null : Number(r.in_flight),
   }));
 }

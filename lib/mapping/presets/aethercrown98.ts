@@ -72,14 +72,14 @@ export const aethercrown98013b50cPreset = {
     columns: { email: 'email', name: 'full_name', createdAt: 'created_at', tierId: 'plan_tier', status: 'is_active' },
     statuses: { active: 'true', suspended: 'false' },
   },
-  // One payment per renewal ('succeeded' is the revenue_metrics view's paid); the billed period and
-  // Stripe's invoice are in metadata.
+  // One payment per renewal ('succeeded' is the revenue_metrics view's paid); Stripe's invoice and the
+  // billed period's start are in metadata, so a period is the subscription and that start together.
   payments: {
     table: { schema: 'public', name: 'payments' },
     key: 'id',
     columns: {
       userId: 'user_id', amount: 'amount', currency: 'currency', status: 'status', provider: 'provider', providerRef: 'provider_payment_id',
-      orderId: 'metadata->>invoice_id', periodKey: 'metadata->>period_start', method: 'payment_method', createdAt: 'created_at', completedAt: 'paid_at', updatedAt: 'updated_at',
+      orderId: 'metadata->>invoice_id', periodKey: 'subscription_id || metadata->>period_start', method: 'payment_method', createdAt: 'created_at', completedAt: 'paid_at', updatedAt: 'updated_at',
     },
     statuses: { completed: 'succeeded', failed: 'failed', refunded: 'refunded' },
     amountUnit: 'minor',

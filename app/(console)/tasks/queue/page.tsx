@@ -129,8 +129,8 @@ async function Stuck({ staff, mapping, now, params }: { staff: StaffContext; map
             {r.value.silent.map((w) => (
               <li key={w.id} className="flex flex-wrap items-center gap-3">
                 <span>
-                  <span className="font-mono">{w.id}</span> is {w.status} but silent for {formatSeconds(w.silentSeconds)} (v{w.version ?? '?'},{' '}
-                  {w.inFlight} task{w.inFlight === 1 ? '' : 's'} in flight).
+                  <span className="font-mono">{w.id}</span> is {w.status} but silent for {formatSeconds(w.silentSeconds)} (v{w.version ?? '?'}
+                  {w.inFlight === null ? '' : `, ${w.inFlight} task${w.inFlight === 1 ? '' : 's'} in flight`}).
                 </span>
                 {staff.can('tasks.cancel') ? <MarkWorkerOffline workerId={w.id} /> : null}
               </li>
