@@ -85,10 +85,21 @@ export function tableOf(concept: Mapped): RawBuilder<unknown> {
   const where = concept.where && Object.keys(concept.where).length ? sql`where ${whereSql(concept.where, 'k_')}` : sql``;
   const base = sql`${sql.id(concept.table.schema, concept.table.name)} k_${sql.join(joins, sql``)}`;
   if (concept.oneRowPerKey && concept.key) {
+    // One row per key: the earliest by createdAt (nulls last), then the first stored. Written as "no
+    // earlier row with this key" rather than DISTINCT ON, so that a query's own filters (a user, an id)
+    // and its ORDER BY ... LIMIT reach the table's indexes: DISTINCT ON sorts every row first (seconds
+    // on a million-row ledger, past the statement timeout) and keeps filters above the sort.
     const created = (concept.columns as Record<string, string | undefined>).createdAt;
-    const order = created ? sql`, ${pathSql(created, 'k_')}` : sql``;
-    return sql`(select distinct on (${pathSql(concept.key, 'k_')}) k_.*${sql.join(extra, sql``)} from ${base} ${where}
-                order by ${pathSql(concept.key, 'k_')}${order})`;
+    const [d, k] = created ? [pathSql(created, 'd_'), pathSql(created, 'k_')] : [null, null];
+    const earlier = d && k
+      ? sql`(${d} < ${k} or (${d} is not null and ${k} is null) or (${d} is not distinct from ${k} and d_.ctid < k_.ctid))`
+      : sql`d_.ctid < k_.ctid`;
+    const sameWhere = concept.where && Object.keys(concept.where).length ? sql` and ${whereSql(concept.where, 'd_')}` : sql``;
+    const first = sql`not exists (select 1 from ${sql.id(concept.table.schema, concept.table.name)} d_
+                        where ${pathSql(concept.key, 'd_')} = ${pathSql(concept.key, 'k_')}${sameWhere} and ${earlier})`;
+    const keyed = sql`${pathSql(concept.key, 'k_')} is not null`;
+    const all = concept.where && Object.keys(concept.where).length ? sql`where ${whereSql(concept.where, 'k_')} and ${keyed} and ${first}` : sql`where ${keyed} and ${first}`;
+    return sql`(select k_.*${sql.join(extra, sql``)} from ${base} ${all})`;
   }
   return sql`(select k_.*${sql.join(extra, sql``)} from ${base} ${where})`;
 }
