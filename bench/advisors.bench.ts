@@ -10,7 +10,7 @@
  * is its own) and PostgREST's `pgrst.db_schemas`: for the run, the database's setting names every
  * schema of the benchmark, so that both linters look at all 5,000 tables (and reset afterwards).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -87,6 +87,18 @@ export async function run(ctx: BenchContext) {
       .slice(0, 3)
       .map(([id, ms]) => `${id} ${ms.toFixed(0)} ms`)
       .join(', ');
+    // Issue 17's CI check on this very schema: `kontor lint --json` through a pipe into a reader that
+    // parses the whole document. A cut document (the CLI exiting before the pipe drains) fails the bench.
+    const piped = spawnSync('bash', ['-c',
+      `"${process.execPath}" --import tsx cli/kontor.ts lint --json | node -e 'const t = require("fs").readFileSync(0, "utf8"); JSON.parse(t); console.log(t.length)'`], {
+      // eslint-disable-next-line no-restricted-properties -- the child gets this process's environment and the URL
+      env: { ...process.env, DATABASE_URL: ctx.url }, encoding: 'utf8', maxBuffer: 1 << 20,
+    });
+    // lint exits 1 when it finds errors (--fail-on): the parse is what is checked, so only the reader's status counts.
+    const parsedChars = Number(piped.stdout.trim());
+    if (!Number.isInteger(parsedChars) || parsedChars === 0) {
+      throw new Error(`kontor lint --json | JSON.parse failed on the 5,000-table schema: ${piped.stderr.slice(-500)}`);
+    }
     const kontor = median(times);
     const beside = 'sql' in splinter
       ? `splinter's SQL (${splinterRows} findings, a bare client) ${median(splinterTimes).toFixed(0)} ms: Kontor ${(median(splinterTimes) / kontor).toFixed(1)}x faster (target 4x)`
@@ -97,7 +109,7 @@ export async function run(ctx: BenchContext) {
       kontorMs: kontor,
       sqlMs: null,
       reps: REPS,
-      note: `${objects} objects flagged; ${beside}; slowest: ${slowest}; target < 1000 ms; load average ${loadBefore} to ${load()}`,
+      note: `${objects} objects flagged; ${beside}; \`kontor lint --json | JSON.parse\` whole (${parsedChars.toLocaleString('en')} characters); slowest: ${slowest}; target < 1000 ms; load average ${loadBefore} to ${load()}`,
     });
   } finally {
     await db.destroy();

@@ -1,7 +1,7 @@
 /**
  * `npm test`: typecheck, lint, unit and integration tests against real PostgreSQL 17 and 15 (throwaway
  * clusters under .kontor/), then the production build and the Playwright suite in Chromium.
- * `npm test -- unit` or `npm test -- e2e` runs one stage (`npm test -- unit <files>`: only those test files). Ends with one line "N passed, N failed".
+ * `npm test -- unit` or `npm test -- e2e` runs one stage (`npm test -- unit <files>` or `npm test -- e2e <specs>`: only those). Ends with one line "N passed, N failed".
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -105,7 +105,8 @@ async function e2e() {
   fs.rmSync('.kontor/e2e', { recursive: true, force: true });
   const report = path.resolve('test-results/e2e-report.json');
   fs.rmSync(report, { force: true });
-  const { code } = await run('npx', ['playwright', 'test'], {
+  // `npm test -- e2e e2e/finance.spec.ts`: only those specs (and the sign-in setup they depend on).
+  const { code } = await run('npx', ['playwright', 'test', ...(only === 'e2e' ? process.argv.slice(3) : [])], {
     ...process.env,
     PLAYWRIGHT_JSON_OUTPUT_NAME: report,
   });
