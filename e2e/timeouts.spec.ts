@@ -45,9 +45,23 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  server?.kill('SIGTERM');
+  test.setTimeout(60_000);
+  // The server's statement page starts a background rollup of the ledger (the slow view, on the
+  // long-read pool): stop the server (killed if it waits on that work), then end every session still
+  // holding a lock in the schema (a backend finds out its client is gone only when it next writes),
+  // else the DROP waits for it.
+  if (server && server.exitCode === null) {
+    const exited = new Promise((resolve) => server!.once('exit', resolve));
+    server.kill('SIGTERM');
+    const timer = setTimeout(() => server?.kill('SIGKILL'), 3_000);
+    await exited;
+    clearTimeout(timer);
+  }
   fs.rmSync(mappingFile, { force: true });
-  await admin(`drop schema if exists ${schema} cascade`);
+  await admin(`select pg_terminate_backend(l.pid) from pg_locks l
+    join pg_class c on c.oid = l.relation join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = '${schema}' and l.pid <> pg_backend_pid()`);
+  await admin(`set lock_timeout = '20s'; drop schema if exists ${schema} cascade`);
 });
 
 test('a statement cut off by the statement timeout is said on the page, with a narrower period to ask for', async ({ page }) => {
