@@ -30,6 +30,7 @@ import { bestVariant, readCatalog } from '@/lib/mapping/detect';
 import { CONCEPTS, parseMapping } from '@/lib/mapping/schema';
 import { navFor } from '@/lib/nav';
 import type { BenchContext, BenchRow } from '@/bench/types';
+import { withClient } from '@/bench/scale';
 
 /** One fixture per product: the newest schema of each. */
 export const BENCH_FIXTURES = ['reigh-2026', 'story-app-2026-02', 'aethercrown98-013b50c', 'ai-social-2025-08', 'seydam-fe43247'];
@@ -55,16 +56,6 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 /**
  * The fixture's cluster, started (or attached to) and holding a complete 1M-user build: built when

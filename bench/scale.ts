@@ -18,7 +18,8 @@ export const SCALE_ANCHOR = new Date('2026-11-20T12:00:00Z');
 
 let cluster: Promise<Cluster> | undefined;
 
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+/** One client for `fn`, always closed. */
+export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
