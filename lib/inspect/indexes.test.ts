@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { sql } from 'kysely';
 import { read } from '@/db/index';
-import { INDEX_SORTS, listIndexVerdicts, listIndexes, listUnindexedForeignKeys } from '@/lib/inspect/indexes';
+import { INDEX_SORTS, listIndexPages, listIndexVerdicts, listIndexes, listUnindexedForeignKeys } from '@/lib/inspect/indexes';
 import { warmDemo, type DemoCopy } from '@/lib/inspect/testing';
 
 interface Planted { kind: string; objects: string[] }
@@ -107,6 +107,14 @@ for (const major of [17, 15] as const) {
         assert.deepEqual([odd.qname, odd.qtable, odd.other], ['edge."odd idx"', 'edge."Odd T"', 'edge."Odd T_u"']);
         const one = await r((trx) => listIndexes(trx, { table: { schema: 'edge', name: 't' }, verdict: 'duplicate', limit: 100 }));
         assert.deepEqual(one.rows.map((x) => x.name).sort(), ['t_b2', 't_hash2', 't_lower2', 't_part2']);
+        // The page's list and its findings from one statement (verdicts computed once, over every
+        // schema): the same rows as each list read alone, scoped or not.
+        const list = { schema: 'edge', sort: 'name' as const, limit: 7, offset: 3 };
+        const [together, findings] = await r((trx) => listIndexPages(trx, [list, { verdict: 'any', limit: 1000 }]));
+        assert.deepEqual(together, await r((trx) => listIndexes(trx, list)));
+        assert.deepEqual(findings, await r((trx) => listIndexes(trx, { verdict: 'any', limit: 1000 })));
+        assert.deepEqual(findings.rows.filter((x) => x.schema === 'edge'), page.rows);
+        assert.equal(together.total, (await r((trx) => listIndexes(trx, { schema: 'edge', limit: 1000 }))).total);
       } finally {
         await d.run('drop schema edge cascade');
       }
@@ -122,8 +130,15 @@ for (const major of [17, 15] as const) {
       assert.equal(after.scans - before.scans, 2);
     });
 
-    test('every sort key runs, and sizes equal pg_relation_size', async () => {
-      for (const sort of INDEX_SORTS) await r((trx) => listIndexes(trx, { sort, limit: 3 }));
+    test('every sort key runs, pages follow one another, and sizes equal pg_relation_size', async () => {
+      for (const sort of INDEX_SORTS) {
+        for (const desc of [false, true]) {
+          // Page by page (a top-N sort each) is the same order as one longer page.
+          const whole = (await r((trx) => listIndexes(trx, { sort, desc, limit: 12 }))).rows.map((x) => `${x.schema}.${x.name}`);
+          const pages = await r((trx) => listIndexPages(trx, [0, 4, 8].map((offset) => ({ sort, desc, limit: 4, offset }))));
+          assert.deepEqual(pages.flatMap((p) => p.rows.map((x) => `${x.schema}.${x.name}`)), whole, `${sort} ${desc ? 'desc' : 'asc'}`);
+        }
+      }
       const { rows } = await r((trx) => listIndexes(trx, { sort: 'size', limit: 3 }));
       const truth = await sql<{ n: string }>`select pg_relation_size(${`${rows[0].schema}.${rows[0].name}`}::regclass)::text as n`.execute(d.db);
       assert.equal(rows[0].sizeBytes, Number(truth.rows[0].n));

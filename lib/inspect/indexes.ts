@@ -217,34 +217,60 @@ export async function listIndexes(
   db: QueryExecutorProvider,
   opts: IndexListOptions = {},
 ): Promise<{ rows: IndexRow[]; total: number }> {
+  return (await listIndexPages(db, [opts]))[0];
+}
+
+/**
+ * Several lists of indexes (the page's list and its findings) from one statement: the verdicts,
+ * the costly part, are computed once for them all. The verdicts' scope is the lists' common schema
+ * or table, if they share one, else every listed schema.
+ */
+export async function listIndexPages(
+  db: QueryExecutorProvider,
+  lists: readonly IndexListOptions[],
+): Promise<{ rows: IndexRow[]; total: number }[]> {
+  const scopes = new Set(lists.map((o) => JSON.stringify([o.table?.schema ?? o.schema ?? null, o.table?.name ?? null])));
+  const scope = scopes.size === 1 ? { schema: lists[0].schema, table: lists[0].table } : {};
+  const pages = lists.map((opts, n) => sql`${sql.raw(`page${n}`)} as (${pageOf(opts, n)})`);
+  const { rows } = await sql<RawIndexRow & { list: number }>`
+    with ${judgedIndexes(scope)},
+    ${sql.join(pages, sql`,\n`)},
+    page as (${sql.join(lists.map((_, n) => sql`select * from ${sql.raw(`page${n}`)}`), sql` union all `)})
+    select p.list, j.schema, j.table_name, j.name, quote_ident(j.schema) || '.' || quote_ident(j.name) as qname,
+           pg_get_indexdef(j.oid) as definition, j.am, j.indisunique, j.indisprimary, j.indisvalid,
+           pg_relation_size(j.oid)::text as size, j.scans::text as scans,
+           pg_stat_get_tuples_returned(j.oid)::text as read, pg_stat_get_tuples_fetched(j.oid)::text as fetched,
+           j.verdict, j.dup_of, j.red_of, j.relpages, j.expected_pages, p.matched::text as matched
+      from page p join judged j on j.oid = p.oid
+     order by p.list, p.pos`.execute(db);
+  return lists.map((_, n) => {
+    const mine = rows.filter((r) => r.list === n);
+    return { rows: mine.map(toIndexRow), total: mine.length ? Number(mine[0].matched) : 0 };
+  });
+}
+
+/** One list's page of `judged`: the oids of its rows, their position, and how many match in all. */
+function pageOf(opts: IndexListOptions, n: number): RawBuilder<unknown> {
   const order = ORDER[opts.sort ?? 'verdict'] ?? ORDER.verdict;
   const desc = opts.desc ?? ['size', 'scans', 'read', 'fetched'].includes(opts.sort ?? '');
   const dir = sql.raw(desc ? 'desc nulls last' : 'asc nulls last');
   const limit = Math.min(Math.max(opts.limit ?? 25, 1), 1000);
   const offset = Math.max(opts.offset ?? 0, 0);
   const q = opts.q?.trim();
-  const { rows } = await sql<RawIndexRow>`
-    with ${judgedIndexes({ schema: opts.schema, table: opts.table })},
-    page as (
-      select j.oid, count(*) over () as matched,
-             row_number() over (order by ${order} ${dir}, j.schema, j.table_name, j.name) as pos
-        from judged j
-       where true
-         ${q ? sql`and (j.schema || '.' || j.name || ' ' || j.schema || '.' || j.table_name) ilike ${likePattern(q)}` : sql``}
-         ${opts.schema ? sql`and j.schema = ${opts.schema}` : sql``}
-         ${opts.table ? sql`and j.schema = ${opts.table.schema} and j.table_name = ${opts.table.name}` : sql``}
-         ${opts.verdict === 'any' ? sql`and j.verdict is not null` : opts.verdict ? sql`and j.verdict = ${opts.verdict}` : sql``}
-       order by pos
-       limit ${limit} offset ${offset}
-    )
-    select j.schema, j.table_name, j.name, quote_ident(j.schema) || '.' || quote_ident(j.name) as qname,
-           pg_get_indexdef(j.oid) as definition, j.am, j.indisunique, j.indisprimary, j.indisvalid,
-           pg_relation_size(j.oid)::text as size, j.scans::text as scans,
-           pg_stat_get_tuples_returned(j.oid)::text as read, pg_stat_get_tuples_fetched(j.oid)::text as fetched,
-           j.verdict, j.dup_of, j.red_of, j.relpages, j.expected_pages, p.matched::text as matched
-      from page p join judged j on j.oid = p.oid
-     order by p.pos`.execute(db);
-  return { rows: rows.map(toIndexRow), total: rows.length ? Number(rows[0].matched) : 0 };
+  // A top-N sort of the matching rows (LIMIT over the whole ORDER BY), then the page's own rows
+  // numbered: numbering every row (row_number over all of them) would sort them all.
+  return sql`
+      select ${sql.lit(n)}::int as list, t.oid, t.matched,
+             row_number() over (order by t.k ${dir}, t.schema, t.table_name, t.name) as pos
+        from (select j.oid, count(*) over () as matched, ${order} as k, j.schema, j.table_name, j.name
+                from judged j
+               where true
+                 ${q ? sql`and (j.schema || '.' || j.name || ' ' || j.schema || '.' || j.table_name) ilike ${likePattern(q)}` : sql``}
+                 ${opts.schema ? sql`and j.schema = ${opts.schema}` : sql``}
+                 ${opts.table ? sql`and j.schema = ${opts.table.schema} and j.table_name = ${opts.table.name}` : sql``}
+                 ${opts.verdict === 'any' ? sql`and j.verdict is not null` : opts.verdict ? sql`and j.verdict = ${opts.verdict}` : sql``}
+               order by k ${dir}, j.schema, j.table_name, j.name
+               limit ${limit} offset ${offset}) t`;
 }
 
 function toIndexRow(r: RawIndexRow): IndexRow {

@@ -226,7 +226,9 @@ export async function listTableSchemas(db: QueryExecutorProvider): Promise<strin
     select n.nspname::text as schema
       from pg_catalog.pg_namespace n
      where ${isListedSchema(sql.ref('n.nspname'))}
-       and exists (select 1 from pg_catalog.pg_class c where c.relnamespace = n.oid and c.relkind in ('r', 'p', 'm'))
+       -- One pass over pg_class, hashed: no index leads with relnamespace, so a probe per schema
+       -- (EXISTS, as the planner runs it) reads the whole name index each time.
+       and n.oid in (select distinct c.relnamespace from pg_catalog.pg_class c where c.relkind in ('r', 'p', 'm'))
      order by 1
      limit 1000`.execute(db);
   return rows.map((r) => r.schema);

@@ -12,7 +12,7 @@ import type { KontorDatabase } from '@/db/types';
 /** The benchmark passes its own (logging) Kysely; pages use the process's pool. */
 type Db = Kysely<KontorDatabase> | undefined;
 import { listTables, listTableSchemas, TABLE_SORTS, type TableSort } from '@/lib/inspect/tables';
-import { getStatsSince, INDEX_SORTS, INDEX_VERDICTS, listIndexes, listUnindexedForeignKeys, type IndexSort, type IndexVerdictKind } from '@/lib/inspect/indexes';
+import { getStatsSince, INDEX_SORTS, INDEX_VERDICTS, listIndexes, listIndexPages, listUnindexedForeignKeys, type IndexSort, type IndexVerdictKind } from '@/lib/inspect/indexes';
 import { getIdleSince, getTableHistory } from '@/lib/inspect/snapshots';
 import { getTableDetail, sampleRows } from '@/lib/inspect/table-detail';
 import { countRowsExactly } from '@/lib/inspect/tables';
@@ -53,19 +53,30 @@ export async function loadIndexesPage(params: SearchParams, db?: Db) {
   const query = parseTableQuery(params, INDEXES_SPEC);
   const v = first(params.verdict);
   const verdict = v === 'any' || (INDEX_VERDICTS as readonly string[]).includes(v) ? (v as IndexVerdictKind | 'any') : undefined;
-  return read(async (trx) => {
-    const schemas = await listTableSchemas(trx);
-    const schema = schemas.includes(first(params.schema)) ? first(params.schema) : '';
-    const [list, foreignKeys, statsSince, problems] = await Promise.all([
-      listIndexes(trx, { sort: query.sort.id, desc: query.sort.desc, q: query.q, schema: schema || undefined, verdict, limit: query.pageSize, offset: query.offset }),
-      listUnindexedForeignKeys(trx, { limit: 200 }),
-      getStatsSince(trx),
-      listIndexes(trx, { verdict: 'any', limit: 200 }),
+  const wanted = first(params.schema);
+  // Two read-only transactions: the verdicts' statement on one, the small reads beside it on the other.
+  return read((a) => read(async (b) => {
+    const schemas = listTableSchemas(b);
+    const [side, main] = await Promise.all([
+      (async () => ({ schemas: await schemas, foreignKeys: await listUnindexedForeignKeys(b, { limit: 200 }), statsSince: await getStatsSince(b) }))(),
+      (async () => {
+        // Only a schema that exists reaches the query, as a bound parameter.
+        const schema = wanted && (await schemas).includes(wanted) ? wanted : '';
+        // The list and the findings in one statement: the verdicts, the costly part, are computed once.
+        const [list, problems] = await listIndexPages(a, [
+          { sort: query.sort.id, desc: query.sort.desc, q: query.q, schema: schema || undefined, verdict, limit: query.pageSize, offset: query.offset },
+          { verdict: 'any', limit: 200 },
+        ]);
+        const idle = await getIdleSince(a, list.rows.filter((r) => r.scans === 0).map((r) => ({ schema: r.schema, name: r.name, scans: r.scans })));
+        return { schema, list, problems, idle };
+      })(),
     ]);
-    const idle = await getIdleSince(trx, list.rows.filter((r) => r.scans === 0).map((r) => ({ schema: r.schema, name: r.name, scans: r.scans })));
-    const idleDays = Object.fromEntries([...idle].map(([k, d]) => [k, Math.floor((Date.now() - d.getTime()) / 86_400_000)]));
-    return { query, schemas, schema, verdict: verdict ?? '', ...list, foreignKeys, statsSince, problems: problems.rows, idleDays };
-  }, {}, db);
+    const idleDays = Object.fromEntries([...main.idle].map(([k, d]) => [k, Math.floor((Date.now() - d.getTime()) / 86_400_000)]));
+    return {
+      query, schemas: side.schemas, schema: main.schema, verdict: verdict ?? '', ...main.list,
+      foreignKeys: side.foreignKeys, statsSince: side.statsSince, problems: main.problems.rows, idleDays,
+    };
+  }, {}, db), {}, db);
 }
 
 export async function loadTableDetailPage(schema: string, name: string, opts: { exact?: boolean } = {}, db?: Db) {
