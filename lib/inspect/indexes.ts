@@ -65,7 +65,7 @@ const ORDER: Record<IndexSort, RawBuilder<unknown>> = {
   // The catalog's page count (kept by VACUUM, ANALYZE, CREATE INDEX): measuring 15,000 files to sort
   // would take seconds; the sizes shown are measured, for the page's rows only.
   size: sql.raw('j.relpages'),
-  scans: sql.raw('j.scans'),
+  scans: sql.raw('pg_stat_get_numscans(j.oid)'),
   read: sql.raw('pg_stat_get_tuples_returned(j.oid)'),
   fetched: sql.raw('pg_stat_get_tuples_fetched(j.oid)'),
   verdict: sql.raw(`array_position(array['invalid','duplicate','redundant','unused','bloated'], j.verdict)`),
@@ -108,8 +108,7 @@ function judgedIndexes(scope: { schema?: string; table?: { schema: string; name:
              tc.relname::text as table_name, am.amname::text as am, ic.relam,
              i.indisunique, i.indisprimary, i.indisvalid, i.indnkeyatts, i.indnatts,
              i.indkey, i.indclass, i.indcollation, i.indoption, i.indexprs, i.indpred,
-             k.conindid is not null as constrained, n.judged,
-             pg_stat_get_numscans(i.indexrelid) as scans, ic.relpages, ic.reltuples
+             k.conindid is not null as constrained, n.judged, ic.relpages, ic.reltuples
         from pg_catalog.pg_index i
         join pg_catalog.pg_class tc on tc.oid = i.indrelid
         join nsp n on n.oid = tc.relnamespace
@@ -181,7 +180,10 @@ function judgedIndexes(scope: { schema?: string; table?: { schema: string; name:
                when x.judged and not x.indisvalid then 'invalid'
                when dup.oid is not null then 'duplicate'
                when red.oid is not null then 'redundant'
-               when x.judged and x.scans = 0 and not x.indisunique and not x.indisprimary and not x.constrained then 'unused'
+               -- The scan counter last: reading one is the dearest test here, and most indexes
+               -- (keys, constraints, other schemas') never need it.
+               when x.judged and not x.indisunique and not x.indisprimary and not x.constrained
+                    and pg_stat_get_numscans(x.oid) = 0 then 'unused'
                when bloat.oid is not null and bloat.relpages - bloat.expected >= greatest(bloat.relpages / 2, 128) then 'bloated'
              end as verdict
         from ix x
@@ -238,7 +240,7 @@ export async function listIndexPages(
     page as (${sql.join(lists.map((_, n) => sql`select * from ${sql.raw(`page${n}`)}`), sql` union all `)})
     select p.list, j.schema, j.table_name, j.name, quote_ident(j.schema) || '.' || quote_ident(j.name) as qname,
            pg_get_indexdef(j.oid) as definition, j.am, j.indisunique, j.indisprimary, j.indisvalid,
-           pg_relation_size(j.oid)::text as size, j.scans::text as scans,
+           pg_relation_size(j.oid)::text as size, pg_stat_get_numscans(j.oid)::text as scans,
            pg_stat_get_tuples_returned(j.oid)::text as read, pg_stat_get_tuples_fetched(j.oid)::text as fetched,
            j.verdict, j.dup_of, j.red_of, j.relpages, j.expected_pages, p.matched::text as matched
       from page p join judged j on j.oid = p.oid
