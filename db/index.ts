@@ -164,6 +164,16 @@ function poolState(db: AnyDb): { full: boolean } {
   return { full: pool.totalCount >= (pool.options.max ?? 10) && pool.idleCount === 0 };
 }
 
+/**
+ * How many connections `db`'s pool could hand out now without waiting (0 for a Kysely whose pool is
+ * not known here): a page opens an optional extra lane of reads only while this is above 0.
+ */
+export function spareConnections(db: AnyDb = getDb()): number {
+  const pool = pools.get(db);
+  if (!pool) return 0;
+  return (pool.options.max ?? 10) - pool.totalCount + pool.idleCount;
+}
+
 /** A read-write transaction with the same timeouts: for the guarded-edit kernel and migrations only. */
 export async function write<T>(
   fn: (trx: Transaction<KontorDatabase>) => Promise<T>,

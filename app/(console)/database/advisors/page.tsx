@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { CATEGORIES, LEVELS, runAdvisors, type Category } from '@/lib/inspect/advisors';
 import { FINDING_SORTS, pageFindings, parseCategory, parseLevel, type FindingSort } from '@/lib/inspect/advisors/page';
@@ -8,6 +7,7 @@ import { parseTableQuery, type SearchParams, type TableSpec } from '@/components
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { FindingsTable } from '@/app/(console)/database/advisors/_components/findings-table';
+import { readLanes } from '@/app/(console)/database/_lib/lanes';
 
 export const metadata: Metadata = { title: 'Advisors' };
 
@@ -24,8 +24,9 @@ export default async function AdvisorsPage({ searchParams }: { searchParams: Pro
   const category = parseCategory(first(params.category));
   // Security findings name the holes in RLS: they need security.read as well.
   const allowed: Category[] = CATEGORIES.filter((c) => c !== 'security' || staff.can('security.read'));
-  // Two read-only transactions, two lanes: the catalogue's queries overlap (lib/inspect/advisors).
-  const result = await attempt(() => read((a) => read((b) => runAdvisors([a, b], { categories: allowed }))));
+  // Up to three read-only transactions, three lanes: the index verdicts (the longest query) on one,
+  // the other checks shared by the rest as each lane frees (lib/inspect/advisors).
+  const result = await attempt(() => readLanes(3, (lanes) => runAdvisors(lanes, { categories: allowed })));
   return (
     <>
       <div className="space-y-1">
