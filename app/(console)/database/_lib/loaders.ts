@@ -1,11 +1,12 @@
 /**
  * The data behind each database page, one function per page: the page renders what it returns, and
  * scripts/bench.ts times exactly these. Each parses its URL state (whitelisted), then reads through
- * one read-only, time-limited transaction.
+ * read-only, time-limited transactions: one, or side by side (lanes.ts) where its reads overlap.
  */
 import 'server-only';
 import type { Kysely } from 'kysely';
 import { read } from '@/db/index';
+import { readLanes } from '@/app/(console)/database/_lib/lanes';
 import { KontorDbError } from '@/db/errors';
 import type { KontorDatabase } from '@/db/types';
 
@@ -54,8 +55,9 @@ export async function loadIndexesPage(params: SearchParams, db?: Db) {
   const v = first(params.verdict);
   const verdict = v === 'any' || (INDEX_VERDICTS as readonly string[]).includes(v) ? (v as IndexVerdictKind | 'any') : undefined;
   const wanted = first(params.schema);
-  // Two read-only transactions: the verdicts' statement on one, the small reads beside it on the other.
-  return read((a) => read(async (b) => {
+  // Two read-only transactions when the pool has a connection to spare (readLanes): the verdicts'
+  // statement on one, the small reads beside it on the other; else all of them on the one.
+  return readLanes(2, async ([a, b = a]) => {
     const schemas = listTableSchemas(b);
     const [side, main] = await Promise.all([
       (async () => ({ schemas: await schemas, foreignKeys: await listUnindexedForeignKeys(b, { limit: 200 }), statsSince: await getStatsSince(b) }))(),
@@ -76,7 +78,7 @@ export async function loadIndexesPage(params: SearchParams, db?: Db) {
       query, schemas: side.schemas, schema: main.schema, verdict: verdict ?? '', ...main.list,
       foreignKeys: side.foreignKeys, statsSince: side.statsSince, problems: main.problems.rows, idleDays,
     };
-  }, {}, db), {}, db);
+  }, db);
 }
 
 export async function loadTableDetailPage(schema: string, name: string, opts: { exact?: boolean } = {}, db?: Db) {
