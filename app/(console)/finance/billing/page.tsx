@@ -65,15 +65,15 @@ function Freshness({ view }: { view: BillingView }) {
         <p className="text-sm text-ink-muted">
           The product is large: these are the findings of the last full run, {formatSeconds(stored.ageSeconds)} ago
           (at <time dateTime={stored.computedAt}>{stored.computedAt.slice(0, 16).replace('T', ' ')} UTC</time>, in{' '}
-          {formatSeconds(stored.ms / 1000)}), which compared every payment, subscription and counter. A new run starts in the
+          {formatSeconds(stored.ms / 1000)}), which read every row the checks compare. A new run starts in the
           background when the last is older than {BILLING_MAX_AGE_MS / 60_000} min{refreshing ? ' (under way now)' : ''};{' '}
           <code>kontor reconcile</code> runs the checks on demand.
         </p>
       ) : refreshing ? (
         <>
           <Notice title="Being computed">
-            The product is large: the checks compare every payment, subscription and counter in the background, and their
-            findings appear here when the run is done.
+            The product is large: the checks read every row they compare in the background, and their findings appear here
+            when the run is done.
           </Notice>
           <RefreshWhile ms={3000} />
         </>
