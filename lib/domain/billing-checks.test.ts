@@ -8,7 +8,11 @@ import { after, before, test } from 'node:test';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { emptyDatabase, type TestDatabase } from '@/test/db';
-import { runBillingChecks } from '@/lib/domain/billing-checks';
+import {
+  BILLING_JOB, BILLING_LIVE_BELOW_ROWS, billingRows, readStoredBilling, refreshBillingChecks, runBillingChecks, startBillingChecks,
+} from '@/lib/domain/billing-checks';
+import { latestJob } from '@/lib/jobs';
+import { up as jobsMigration } from '@/db/migrations/0014_jobs';
 import { parseMapping, type MappingInput } from '@/lib/mapping/schema';
 import { validateMapping } from '@/lib/mapping/validate';
 
@@ -121,4 +125,26 @@ test('a counter whose events table is missing is refused by validation, naming i
     ...base, usageCounters: { ...base.usageCounters, events: { table: { name: 'no_such_events' } } },
   }));
   assert.deepEqual(concepts.find((c) => c.concept === 'usageCounters')?.problems, ['the events table public.no_such_events does not exist']);
+});
+
+test('on a large product the page reads the last full run: stored with its mapping, started as a background job', async () => {
+  await sql`create schema if not exists kontor`.execute(db);
+  await jobsMigration(db);
+  const { mapping } = await validateMapping(db, parseMapping(base));
+  // These tables are tiny: the page runs the checks live here.
+  assert.ok((await billingRows(db, mapping)) < BILLING_LIVE_BELOW_ROWS);
+  assert.equal(await readStoredBilling(db, mapping), null);
+  const started = await startBillingChecks(db, (fn) => fn(db), mapping, 'test');
+  assert.equal(started.started, true);
+  await started.done;
+  assert.equal((await latestJob(db, BILLING_JOB))?.state, 'succeeded');
+  const stored = await readStoredBilling(db, mapping);
+  assert.deepEqual(stored?.report, await runBillingChecks(db, mapping));
+  assert.ok(stored!.ageSeconds < 60);
+  // A report of another mapping is not shown as this one's.
+  const other = (await validateMapping(db, parseMapping({ ...base, usageCounters: undefined }))).mapping;
+  assert.equal(await readStoredBilling(db, other), null);
+  await refreshBillingChecks(db, (fn) => fn(db), other);
+  assert.equal(await readStoredBilling(db, mapping), null);
+  assert.deepEqual((await readStoredBilling(db, other))?.report.checks.map((c) => c.ran), [true, true, false]);
 });

@@ -11,9 +11,11 @@
  * reported as "nothing found".
  */
 import 'server-only';
-import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
+import crypto from 'node:crypto';
+import { sql, type QueryExecutorProvider } from 'kysely';
 import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
 import { pathSql, whereSql } from '@/lib/mapping/sql';
+import { startJob, type JobView } from '@/lib/jobs';
 
 export const BILLING_KINDS = ['payment_duplicate_period', 'paid_subscription_free_tier', 'usage_counter_drift'] as const;
 export type BillingKind = (typeof BILLING_KINDS)[number];
@@ -50,32 +52,48 @@ export interface BillingReport {
 /** At most this many findings per check: a product-wide bug is one look, not a million rows. */
 export const BILLING_LIMIT = 500;
 
+/** A check: why it cannot run on this mapping (null: it can), the tables it reads, and the check itself. */
+interface Check {
+  kind: BillingKind;
+  whyNot(m: Mapping): string | null;
+  tables(m: Mapping): { schema: string; name: string }[];
+  run(db: QueryExecutorProvider, m: Mapping, limit: number): Promise<BillingFinding[]>;
+}
+
 export async function runBillingChecks(db: QueryExecutorProvider, m: Mapping, opts: { limit?: number } = {}): Promise<BillingReport> {
   const limit = opts.limit ?? BILLING_LIMIT;
   const checks: BillingCheck[] = [];
   const findings: BillingFinding[] = [];
-  for (const [kind, check] of [
-    ['payment_duplicate_period', duplicatePeriods],
-    ['paid_subscription_free_tier', paidOnFreeTier],
-    ['usage_counter_drift', counterDrift],
-  ] as const) {
-    const outcome = await check(db, m, limit);
-    if (typeof outcome === 'string') checks.push({ kind, ran: false, why: outcome, found: 0 });
-    else {
-      checks.push({ kind, ran: true, found: outcome.length });
-      findings.push(...outcome);
+  for (const check of CHECKS) {
+    const why = check.whyNot(m);
+    if (why) {
+      checks.push({ kind: check.kind, ran: false, why, found: 0 });
+      continue;
     }
+    const found = await check.run(db, m, limit);
+    checks.push({ kind: check.kind, ran: true, found: found.length });
+    findings.push(...found);
   }
   return { checks, findings };
 }
 
 /** Completed payments grouped by what they pay for: every one after the first is a duplicate. */
-async function duplicatePeriods(db: QueryExecutorProvider, m: Mapping, limit: number): Promise<BillingFinding[] | string> {
-  const p = m.payments;
-  if (!p) return m.absent.payments ?? 'the product keeps no payments';
-  if (!hasColumn(p, 'periodKey')) return `the mapping names no invoice or period for ${p.table.name} (payments.columns.periodKey)`;
-  const paid = p.statuses.completed;
-  if (!paid) return 'the mapping names no completed status for payments';
+const duplicatePeriods: Check = {
+  kind: 'payment_duplicate_period',
+  whyNot(m) {
+    const p = m.payments;
+    if (!p) return m.absent.payments ?? 'the product keeps no payments';
+    if (!hasColumn(p, 'periodKey')) return `the mapping names no invoice or period for ${p.table.name} (payments.columns.periodKey)`;
+    if (!p.statuses.completed) return 'the mapping names no completed status for payments';
+    return null;
+  },
+  tables: (m) => [m.payments!.table],
+  run: duplicatePeriodsRun,
+};
+
+async function duplicatePeriodsRun(db: QueryExecutorProvider, m: Mapping, limit: number): Promise<BillingFinding[]> {
+  const p = m.payments!;
+  const paid = p.statuses.completed!;
   const created = hasColumn(p, 'createdAt') ? sql`x.${columnOf(p, 'createdAt')}` : sql`null`;
   const { rows } = await sql<{ id: string; user_id: string | null; period: string; n: number; first: string }>`
     select id, user_id, period, n, first from (
@@ -94,30 +112,44 @@ async function duplicatePeriods(db: QueryExecutorProvider, m: Mapping, limit: nu
   }));
 }
 
+const payingStatuses = (s: NonNullable<Mapping['subscriptions']>) => [s.statuses.active, s.statuses.trialing].filter((x): x is string => Boolean(x));
+
 /** Paying subscriptions whose user's tier is free. */
-async function paidOnFreeTier(db: QueryExecutorProvider, m: Mapping, limit: number): Promise<BillingFinding[] | string> {
-  const s = m.subscriptions;
-  const u = m.users;
-  if (!s) return m.absent.subscriptions ?? 'the product keeps no subscriptions';
-  if (!u || !hasColumn(u, 'tierId')) return 'the users table has no tier column to compare with';
-  const paying = [s.statuses.active, s.statuses.trialing].filter((x): x is string => Boolean(x));
-  if (!paying.length) return 'the mapping names no paying status (active, trialing) for subscriptions';
+const paidOnFreeTier: Check = {
+  kind: 'paid_subscription_free_tier',
+  whyNot(m) {
+    const s = m.subscriptions;
+    const u = m.users;
+    if (!s) return m.absent.subscriptions ?? 'the product keeps no subscriptions';
+    if (!u || !hasColumn(u, 'tierId')) return 'the users table has no tier column to compare with';
+    if (!payingStatuses(s).length) return 'the mapping names no paying status (active, trialing) for subscriptions';
+    if (!(m.tiers && m.tiers.free.length) && !s.freeTierValues.length) return 'the mapping names no free tier (tiers.free or subscriptions.freeTierValues)';
+    return null;
+  },
+  tables: (m) => [m.subscriptions!.table, m.users!.table, ...(m.tiers && m.tiers.free.length ? [m.tiers.table] : [])],
+  run: paidOnFreeTierRun,
+};
+
+async function paidOnFreeTierRun(db: QueryExecutorProvider, m: Mapping, limit: number): Promise<BillingFinding[]> {
+  const s = m.subscriptions!;
+  const u = m.users!;
+  const paying = payingStatuses(s);
   const t = m.tiers;
-  let free: RawBuilder<unknown>;
-  if (t && t.free.length) {
-    free = sql`exists (select 1 from ${tableOf(t)} t where t.${keyOf(t)}::text = u.${columnOf(u, 'tierId')}::text
-                         and t.${columnOf(t, 'name')}::text = any(${t.free}::text[]))`;
-  } else if (s.freeTierValues.length) {
-    free = sql`u.${columnOf(u, 'tierId')}::text = any(${s.freeTierValues}::text[])`;
-  } else {
-    return 'the mapping names no free tier (tiers.free or subscriptions.freeTierValues)';
-  }
+  const free = t && t.free.length
+    ? sql`exists (select 1 from ${tableOf(t)} t where t.${keyOf(t)}::text = u.${columnOf(u, 'tierId')}::text
+                    and t.${columnOf(t, 'name')}::text = any(${t.free}::text[]))`
+    : sql`u.${columnOf(u, 'tierId')}::text = any(${s.freeTierValues}::text[])`;
+  // Materialized: the whole join first (a hash or merge join over the paying subscriptions). With the
+  // LIMIT beside it the planner walked every user in key order against the subscriptions, a nested
+  // loop through the text comparison (over 10 min at 1M users, the story app).
   const { rows } = await sql<{ id: string; status: string; tier: string | null; sub: string }>`
-    select distinct on (u.${keyOf(u)}) u.${keyOf(u)}::text as id, s.${columnOf(s, 'status')}::text as status,
-           u.${columnOf(u, 'tierId')}::text as tier, s.${keyOf(s)}::text as sub
-      from ${tableOf(s)} s join ${tableOf(u)} u on u.${keyOf(u)}::text = s.${columnOf(s, 'userId')}::text
-     where s.${columnOf(s, 'status')}::text = any(${paying}::text[]) and ${free}
-     order by u.${keyOf(u)} limit ${limit}`.execute(db);
+    with f as materialized (
+      select u.${keyOf(u)} as k, u.${keyOf(u)}::text as id, s.${columnOf(s, 'status')}::text as status,
+             u.${columnOf(u, 'tierId')}::text as tier, s.${keyOf(s)}::text as sub
+        from ${tableOf(s)} s join ${tableOf(u)} u on u.${keyOf(u)}::text = s.${columnOf(s, 'userId')}::text
+       where s.${columnOf(s, 'status')}::text = any(${paying}::text[]) and ${free}
+    )
+    select distinct on (k) id, status, tier, sub from f order by k limit ${limit}`.execute(db);
   return rows.map((r) => ({
     kind: 'paid_subscription_free_tier', id: r.id, userId: r.id, expected: 'a paid tier', actual: r.tier,
     detail: `Subscription ${r.sub} is ${r.status}, yet the user's tier is ${r.tier ?? 'none'} (free).`,
@@ -125,12 +157,22 @@ async function paidOnFreeTier(db: QueryExecutorProvider, m: Mapping, limit: numb
 }
 
 /** Counters summed per match (and period) against their events summed the same way. */
-async function counterDrift(db: QueryExecutorProvider, m: Mapping, limit: number): Promise<BillingFinding[] | string> {
-  const c = m.usageCounters;
-  if (!c) return m.absent.usageCounters ?? 'the product keeps no usage counters beside their events';
-  const cm = c.match?.counter ?? c.columns.userId;
-  const em = c.match?.events ?? c.columns.userId;
-  if (!cm || !em) return 'the mapping says nothing ties a counter to its events (usageCounters.match)';
+const counterDrift: Check = {
+  kind: 'usage_counter_drift',
+  whyNot(m) {
+    const c = m.usageCounters;
+    if (!c) return m.absent.usageCounters ?? 'the product keeps no usage counters beside their events';
+    if (!(c.match?.counter ?? c.columns.userId) || !(c.match?.events ?? c.columns.userId)) return 'the mapping says nothing ties a counter to its events (usageCounters.match)';
+    return null;
+  },
+  tables: (m) => [m.usageCounters!.table, m.usageCounters!.events.table],
+  run: counterDriftRun,
+};
+
+async function counterDriftRun(db: QueryExecutorProvider, m: Mapping, limit: number): Promise<BillingFinding[]> {
+  const c = m.usageCounters!;
+  const cm = (c.match?.counter ?? c.columns.userId)!;
+  const em = (c.match?.events ?? c.columns.userId)!;
   const ev = c.events;
   const period = c.periodFormat && hasColumn(c, 'period') && ev.createdAt;
   const evWhere = ev.where && Object.keys(ev.where).length ? sql`where ${whereSql(ev.where, 'e')}` : sql``;
@@ -157,4 +199,87 @@ async function counterDrift(db: QueryExecutorProvider, m: Mapping, limit: number
     kind: 'usage_counter_drift', id: r.id, userId: r.user_id, expected: r.events, actual: r.counted,
     detail: `The counter says ${r.counted}${r.period ? ` for ${r.period}` : ''}; its events add up to ${r.events}.`,
   }));
+}
+
+const CHECKS: Check[] = [duplicatePeriods, paidOnFreeTier, counterDrift];
+
+/**
+ * On a large product the checks compare every counter with its events and every payment with the
+ * others of its period: seconds to minutes at a million users (a full comparison, no index spares it).
+ * There the page reads the last full run, stored in kontor.ops_snapshots by a background job (kind
+ * BILLING_JOB), and says how old it is; a run older than BILLING_MAX_AGE_MS starts a new one. Below
+ * BILLING_LIVE_BELOW_ROWS rows (the planner's estimate, over the tables of the checks that can run)
+ * the checks run in the request, as they always did. `kontor reconcile` runs them in full, on demand.
+ */
+export const BILLING_JOB = 'billing-checks';
+export const BILLING_SNAPSHOT = 'billing-checks';
+export const BILLING_MAX_AGE_MS = 15 * 60_000;
+export const BILLING_LIVE_BELOW_ROWS = 200_000;
+
+/** What the stored report was computed for: a report of another mapping (a preset switch) is not shown. */
+export function billingSignature(m: Mapping): string {
+  const used = { payments: m.payments, subscriptions: m.subscriptions, users: m.users, tiers: m.tiers, usageCounters: m.usageCounters };
+  return crypto.createHash('sha256').update(JSON.stringify(used)).digest('hex').slice(0, 16);
+}
+
+/** The planner's row estimate over the tables the runnable checks read. */
+export async function billingRows(db: QueryExecutorProvider, m: Mapping): Promise<number> {
+  const tables = CHECKS.filter((c) => !c.whyNot(m)).flatMap((c) => c.tables(m));
+  if (!tables.length) return 0;
+  const { rows } = await sql<{ n: number }>`
+    select coalesce(sum(greatest(c.reltuples, 0)), 0)::float8 as n
+      from pg_catalog.pg_class c join pg_catalog.pg_namespace s on s.oid = c.relnamespace
+     where (s.nspname, c.relname) in (${sql.join(tables.map((t) => sql`(${t.schema}, ${t.name})`))})`.execute(db);
+  return rows[0]?.n ?? 0;
+}
+
+export interface StoredBillingReport {
+  report: BillingReport;
+  computedAt: string;
+  ageSeconds: number;
+  /** How long the full run took. */
+  ms: number;
+}
+
+export async function readStoredBilling(db: QueryExecutorProvider, m: Mapping): Promise<StoredBillingReport | null> {
+  const { rows } = await sql<{ computed_at: Date; age: number; ms: number; value: { signature: string; report: BillingReport } }>`
+    select computed_at, extract(epoch from clock_timestamp() - computed_at)::float8 as age, ms, value
+      from kontor.ops_snapshots where name = ${BILLING_SNAPSHOT}`.execute(db);
+  const r = rows[0];
+  if (!r || r.value.signature !== billingSignature(m)) return null;
+  return { report: r.value.report, computedAt: r.computed_at.toISOString(), ageSeconds: Math.max(0, Math.round(r.age)), ms: r.ms };
+}
+
+/**
+ * Runs every check in full and stores the report. `readWith` runs the read (a read-only transaction
+ * with a long statement timeout); `db` writes the row.
+ */
+export async function refreshBillingChecks(
+  db: QueryExecutorProvider,
+  readWith: <T>(fn: (trx: QueryExecutorProvider) => Promise<T>) => Promise<T>,
+  m: Mapping,
+): Promise<{ ms: number; found: number }> {
+  const started = new Date();
+  const t0 = performance.now();
+  const report = await readWith((trx) => runBillingChecks(trx, m));
+  const ms = Math.round(performance.now() - t0);
+  await sql`
+    insert into kontor.ops_snapshots (name, as_of, computed_at, ms, value)
+    values (${BILLING_SNAPSHOT}, ${started.toISOString()}::timestamptz, clock_timestamp(), ${ms},
+            ${JSON.stringify({ signature: billingSignature(m), report })}::jsonb)
+    on conflict (name) do update set as_of = excluded.as_of, computed_at = excluded.computed_at, ms = excluded.ms, value = excluded.value`.execute(db);
+  return { ms, found: report.findings.length };
+}
+
+/** Starts a full run in the background unless one is running; `done` settles when it ends. */
+export function startBillingChecks(
+  db: QueryExecutorProvider,
+  readWith: <T>(fn: (trx: QueryExecutorProvider) => Promise<T>) => Promise<T>,
+  m: Mapping,
+  startedBy: string,
+): Promise<{ started: boolean; job: JobView; done: Promise<unknown> }> {
+  return startJob(db, BILLING_JOB, { startedBy }, async (ctx) => {
+    await ctx.progress('Billing checks', 0, 1);
+    return refreshBillingChecks(db, readWith, m);
+  });
 }

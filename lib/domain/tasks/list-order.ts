@@ -5,7 +5,8 @@
  * reads (offset + page) rows per status instead of every task. The statuses present are found by a
  * loose index scan (one probe per distinct value). With an index led by created_at the planner needs
  * no help, but for one detail: DESC NULLS LAST (the list's order) matches no btree scan, so on a NOT
- * NULL column the plain direction is used (the same rows, in the same order).
+ * NULL column the plain direction is used (the same rows, in the same order), and on a nullable one the
+ * dated rows are read in the index's null order and the undated ones after them (list.ts).
  */
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { displayIdent, displayTable, parseColumn } from '@/lib/mapping/sql';
@@ -26,7 +27,7 @@ export interface CreatedOrderPlan {
 const NONE: CreatedOrderPlan = { notNull: false, createdIndex: false, statusCreatedIndex: false, rows: 0 };
 
 /** The newest-first view reads an index range (else it sorts the whole table). */
-export const createdOrderFast = (p: CreatedOrderPlan) => p.notNull && (p.createdIndex || p.statusCreatedIndex);
+export const createdOrderFast = (p: CreatedOrderPlan) => p.createdIndex || (p.notNull && p.statusCreatedIndex);
 
 /** The index that would spare a whole-table sort, when the view needs one and the table is large. */
 export function createdOrderHint(m: QueueModel, p: CreatedOrderPlan): string | null {

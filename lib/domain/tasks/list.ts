@@ -130,6 +130,21 @@ export async function listTasks(
         select ${columns} from ${taskTable(m)} t where ${where}
          order by ${tcol(m, 'createdAt')} ${dir}, ${taskKey(m)} ${key}
          limit ${q.limit + 1} offset ${q.offset}`;
+    } else if (plan.createdIndex) {
+      // A nullable created_at (the story app's api_cost_logs): the dated rows in the index's own null
+      // order (a btree's default, either direction: the same rows, none being null), then the undated
+      // ones (an IS NULL range of the same index), merged in the list's order.
+      const created = tcol(m, 'createdAt');
+      const native = sql.raw(q.desc ? 'desc nulls first' : 'asc nulls last');
+      const n = q.limit + 1 + q.offset;
+      statement = sql`
+        select * from (
+          (select ${columns}, ${taskKey(m)} as sort_key from ${taskTable(m)} t where ${where} and ${created} is not null
+            order by ${created} ${native}, ${taskKey(m)} ${key} limit ${n})
+          union all
+          (select ${columns}, ${taskKey(m)} as sort_key from ${taskTable(m)} t where ${where} and ${created} is null
+            order by ${taskKey(m)} ${key} limit ${n})
+        ) x order by created_at ${key}, sort_key ${key} limit ${q.limit + 1} offset ${q.offset}`;
     }
   }
   const { rows } = await statement.execute(db) as { rows: {

@@ -1,12 +1,14 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
-import { BILLING_KINDS, BILLING_LABELS, runBillingChecks } from '@/lib/domain/billing-checks';
+import { BILLING_KINDS, BILLING_LABELS, BILLING_LIMIT, BILLING_MAX_AGE_MS, type BillingReport } from '@/lib/domain/billing-checks';
 import { Notice } from '@/components/ui/notice';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { getMappingCheck } from '@/app/(console)/_lib/mapping';
+import { RefreshWhile } from '@/app/(console)/tasks/_components/refresh-while';
+import { formatSeconds } from '@/app/(console)/tasks/_lib/format';
+import { billingView, type BillingView } from '@/app/(console)/finance/billing/_lib/report';
 
 export const metadata: Metadata = { title: 'Billing checks' };
 
@@ -21,7 +23,7 @@ function hrefOf(kind: string, id: string, userId: string | null): string | null 
 export default async function BillingChecksPage() {
   const staff = await requireStaff('credits.read');
   const { mapping } = await getMappingCheck();
-  const r = await attempt(() => read((trx) => runBillingChecks(trx, mapping)));
+  const r = await attempt(() => billingView(mapping));
   if (!r.ok) {
     return (
       <>
@@ -30,7 +32,8 @@ export default async function BillingChecksPage() {
       </>
     );
   }
-  const report = r.value;
+  const view = r.value;
+  const report = view.live ? view.report : view.stored?.report;
   const canPayments = staff.can('payments.read');
   return (
     <>
@@ -39,9 +42,49 @@ export default async function BillingChecksPage() {
         <p className="text-sm text-ink-muted">
           What a product that bills by subscription, purchase or usage gets wrong without a credit ledger to reconcile: a
           period paid twice, a paying subscriber left on a free tier, a usage counter that disagrees with what it counts.
-          Read live, at most 500 findings per check.
+          At most {BILLING_LIMIT} findings per check.
         </p>
+        <Freshness view={view} />
       </div>
+      {report ? <Report report={report} canPayments={canPayments} /> : null}
+    </>
+  );
+}
+
+/**
+ * Live on a small product; on a large one the last full run (lib/domain/billing-checks.ts): when it
+ * ran, how long it took, and whether a new one is under way or failed. Never a partial result.
+ */
+function Freshness({ view }: { view: BillingView }) {
+  if (view.live) return <p className="text-sm text-ink-muted">Read live.</p>;
+  const { stored, refreshing, failed } = view;
+  return (
+    <>
+      {failed ? <Notice tone="warn" title="The last full run failed">{failed}</Notice> : null}
+      {stored ? (
+        <p className="text-sm text-ink-muted">
+          The product is large: these are the findings of the last full run, {formatSeconds(stored.ageSeconds)} ago
+          (at <time dateTime={stored.computedAt}>{stored.computedAt.slice(0, 16).replace('T', ' ')} UTC</time>, in{' '}
+          {formatSeconds(stored.ms / 1000)}), which read every row the checks compare. A new run starts in the
+          background when the last is older than {BILLING_MAX_AGE_MS / 60_000} min{refreshing ? ' (under way now)' : ''};{' '}
+          <code>kontor reconcile</code> runs the checks on demand.
+        </p>
+      ) : refreshing ? (
+        <>
+          <Notice title="Being computed">
+            The product is large: the checks read every row they compare in the background, and their findings appear here
+            when the run is done.
+          </Notice>
+          <RefreshWhile ms={3000} />
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function Report({ report, canPayments }: { report: BillingReport; canPayments: boolean }) {
+  return (
+    <>
       <Section id="checks" title="Which checks ran" description="A check that could not run says why: it is never counted as finding nothing.">
         <ul className="space-y-2 text-sm">
           {report.checks.map((c) => (

@@ -57,12 +57,12 @@ const columns = col.columns([
   }),
 ]);
 
-export function MoneyTable(props: { rows: MoneyRow[]; query: TableQuery; sortable: readonly string[] }) {
+export function MoneyTable(props: { rowCount?: number; rows: MoneyRow[]; query: TableQuery; sortable: readonly string[] }) {
   return (
     <DataTable
       columns={columns}
       rows={props.rows}
-      rowCount={props.rows.length}
+      rowCount={props.rowCount ?? props.rows.length}
       query={props.query}
       sortable={props.sortable}
       caption="Tasks whose charge does not match their outcome"

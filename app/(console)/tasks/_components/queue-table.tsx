@@ -37,12 +37,12 @@ const columns = col.columns([
   col.accessor('retries', { id: 'retries', header: 'Retries', cell: (c) => formatCount(c.getValue()), meta: { align: 'end' } }),
 ]);
 
-export function QueueTable(props: { rows: QueueTypeHealth[]; query: TableQuery; sortable: readonly string[]; windowHours: number }) {
+export function QueueTable(props: { rowCount?: number; rows: QueueTypeHealth[]; query: TableQuery; sortable: readonly string[]; windowHours: number }) {
   return (
     <DataTable
       columns={columns}
       rows={props.rows}
-      rowCount={props.rows.length}
+      rowCount={props.rowCount ?? props.rows.length}
       query={props.query}
       sortable={props.sortable}
       caption={`Per task type: waiting now, and the last ${props.windowHours} h`}

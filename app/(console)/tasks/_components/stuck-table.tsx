@@ -69,12 +69,12 @@ const columns = col.columns([
   }),
 ]);
 
-export function StuckTable(props: { rows: Row[]; query: TableQuery; sortable: readonly string[] }) {
+export function StuckTable(props: { rowCount?: number; rows: Row[]; query: TableQuery; sortable: readonly string[] }) {
   return (
     <DataTable
       columns={columns}
       rows={props.rows}
-      rowCount={props.rows.length}
+      rowCount={props.rowCount ?? props.rows.length}
       query={props.query}
       sortable={props.sortable}
       caption="Stuck and orphaned tasks"

@@ -95,8 +95,10 @@ async function Health({ mapping, now, params }: { mapping: Mapping; now: Date; p
           </div>
         ))}
       </dl>
+      {/* The table pages on the server (manual pagination): only this page's rows go to the browser. */}
       <QueueTable
-        rows={sortRows(h.types, SORT_VALUE[query.sort.id], query.sort.desc)}
+        rows={sortRows(h.types, SORT_VALUE[query.sort.id], query.sort.desc).slice(query.offset, query.offset + query.pageSize)}
+        rowCount={h.types.length}
         query={query}
         sortable={QUEUE_SORTS}
         windowHours={windowHours}
@@ -165,7 +167,7 @@ async function Stuck({ staff, mapping, now, params }: { staff: StaffContext; map
           </ul>
         </Notice>
       ) : null}
-      <StuckTable rows={rows} query={query} sortable={STUCK_SPEC.sortable} />
+      <StuckTable rows={rows.slice(query.offset, query.offset + query.pageSize)} rowCount={rows.length} query={query} sortable={STUCK_SPEC.sortable} />
     </div>
   );
 }
@@ -195,7 +197,7 @@ async function Money({ mapping, now, params, canFix }: { mapping: Mapping; now: 
     <>
       {note}
       {hints}
-      <MoneyTable rows={rows} query={query} sortable={MONEY_SPEC.sortable} />
+      <MoneyTable rows={rows.slice(query.offset, query.offset + query.pageSize)} rowCount={rows.length} query={query} sortable={MONEY_SPEC.sortable} />
     </>
   );
 }
