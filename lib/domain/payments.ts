@@ -75,7 +75,7 @@ export interface PaymentRow {
   flag: CreditFlag | null;
 }
 
-function assertCan(staff: StaffContext) {
+export function assertCan(staff: StaffContext) {
   if (!staff.can('payments.read')) throw new GuardError('forbidden', 'payments.read is required to read payments.');
 }
 
@@ -126,7 +126,8 @@ function toRow(r: RawPayment, scale: number): PaymentRow {
   };
 }
 
-function whereOf(f: PaymentFilters): RawBuilder<unknown> {
+/** The filters as a condition on the payments relation aliased p. */
+export function whereOf(f: PaymentFilters): RawBuilder<unknown> {
   const { payments, ledger } = paymentReadConcepts();
   const p = (c: Parameters<typeof columnOf<typeof payments>>[1]) => columnOf(payments, c, 'p');
   // Bounds are major units; a minor-unit column is compared with the bound times its row's currency factor.
@@ -199,7 +200,7 @@ export async function paymentTotals(db: QueryExecutorProvider, staff: StaffConte
   const { rows } = await sql<{ currency: string | null; n: string; amount: string }>`
     select ${currency} as currency, count(*)::text as n, coalesce(sum(p.${columnOf(payments, 'amount')}), 0)::text as amount
       from ${tableOf(payments)} p where ${whereOf(filters)}
-     group by 1 order by 2 desc limit 50`.execute(db);
+     group by 1 order by count(*) desc, 1 limit 50`.execute(db);
   return {
     count: rows.reduce((n, r) => n + Number(r.n), 0),
     byCurrency: rows.map((r) => ({ currency: r.currency, count: Number(r.n), amount: majorAmount(payments, r.amount, r.currency) })),
