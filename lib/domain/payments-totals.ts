@@ -131,14 +131,20 @@ export interface TotalsView {
   stored: { computedAt: string; ageSeconds: number; horizon: string; tail: number } | null;
   /** The stored count is missing or old: the page starts a recount (refreshPaymentDays). */
   stale: boolean;
+  /** The methods and currencies the stored days hold (every one: the filter form's choices); null: not stored. */
+  facets: { methods: string[]; currencies: string[] } | null;
 }
+
+const distinct = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => x !== null))].sort().slice(0, 50);
 
 /** The totals the page shows: live on a small table or for filters the stored days do not hold, else stored plus the tail. */
 export async function paymentTotalsView(db: QueryExecutorProvider, staff: StaffContext, filters: PaymentFilters): Promise<TotalsView> {
   assertCan(staff);
-  if (!storedCanAnswer(filters) || !(await paymentsAreLarge(db))) return { totals: await paymentTotals(db, staff, filters), stored: null, stale: false };
+  if (!(await paymentsAreLarge(db))) return { totals: await paymentTotals(db, staff, filters), stored: null, stale: false, facets: null };
   const s = await readPaymentDays(db);
-  if (!s) return { totals: null, stored: null, stale: true };
+  const facets = s ? { methods: distinct(s.value.days.map((d) => d.method)), currencies: distinct(s.value.days.map((d) => d.currency)) } : null;
+  if (!storedCanAnswer(filters)) return { totals: await paymentTotals(db, staff, filters), stored: null, stale: paymentDaysStale(s), facets };
+  if (!s) return { totals: null, stored: null, stale: true, facets };
   const { tail, ...totals } = await storedTotals(db, s.value, filters);
-  return { totals, stored: { computedAt: s.computedAt, ageSeconds: s.ageSeconds, horizon: s.value.horizon, tail }, stale: paymentDaysStale(s) };
+  return { totals, stored: { computedAt: s.computedAt, ageSeconds: s.ageSeconds, horizon: s.value.horizon, tail }, stale: paymentDaysStale(s), facets };
 }

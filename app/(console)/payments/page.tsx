@@ -33,12 +33,15 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
     delete filters.flag;
   }
   const query = parseTableQuery(sp, SPEC);
-  const [rows, totals, facets] = await Promise.all([
+  const [rows, totals] = await Promise.all([
     attempt(() => read((trx) => listPayments(trx, staff, filters, { sort: query.sort.id, desc: query.sort.desc, limit: query.pageSize, offset: query.offset }))),
     // Totals scan the filtered set: on a large table, the stored days and the payments since (payments-totals.ts).
     attempt(() => read((trx) => paymentTotalsView(trx, staff, filters))),
-    attempt(() => read((trx) => paymentFacets(trx, staff))),
   ]);
+  // The filter form's choices: those the stored days hold, else a sample (a small one on a large table).
+  const stored = totals.ok ? totals.value.facets : null;
+  const large = totals.ok && (totals.value.stored !== null || totals.value.totals === null || totals.value.facets !== null);
+  const facets = stored ? { ok: true as const, value: stored } : await attempt(() => read((trx) => paymentFacets(trx, staff, large ? 5_000 : 50_000)));
   if (totals.ok && totals.value.stale) {
     // The recount runs after the response, on the long-read pool: the page never waits for it.
     const recount = refreshPaymentDays(getDb(), (fn) => read(fn, { statementTimeoutMs: RECOUNT_TIMEOUT_MS }, getLongReadPool().db));
