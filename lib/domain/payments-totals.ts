@@ -131,20 +131,36 @@ export interface TotalsView {
   stored: { computedAt: string; ageSeconds: number; horizon: string; tail: number } | null;
   /** The stored count is missing or old: the page starts a recount (refreshPaymentDays). */
   stale: boolean;
+  /** The filters need a pass over every payment of a large table (an amount or flag, unbounded): not counted. */
+  notCounted: boolean;
   /** The methods and currencies the stored days hold (every one: the filter form's choices); null: not stored. */
   facets: { methods: string[]; currencies: string[] } | null;
 }
 
 const distinct = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => x !== null))].sort().slice(0, 50);
 
+/** The longest period whose payments are counted live for an amount or flag filter (an index range on the created-at column). */
+export const LIVE_TOTALS_MAX_DAYS = 92;
+
+/** A user (its index) or a period of at most LIVE_TOTALS_MAX_DAYS days bounds a live count. */
+export function liveIsBounded(f: PaymentFilters): boolean {
+  if (f.user) return true;
+  if (!f.from || !f.to) return false;
+  return (Date.parse(f.to) - Date.parse(f.from)) / 86_400_000 < LIVE_TOTALS_MAX_DAYS;
+}
+
 /** The totals the page shows: live on a small table or for filters the stored days do not hold, else stored plus the tail. */
 export async function paymentTotalsView(db: QueryExecutorProvider, staff: StaffContext, filters: PaymentFilters): Promise<TotalsView> {
   assertCan(staff);
-  if (!(await paymentsAreLarge(db))) return { totals: await paymentTotals(db, staff, filters), stored: null, stale: false, facets: null };
+  if (!(await paymentsAreLarge(db))) return { totals: await paymentTotals(db, staff, filters), stored: null, stale: false, facets: null, notCounted: false };
   const s = await readPaymentDays(db);
   const facets = s ? { methods: distinct(s.value.days.map((d) => d.method)), currencies: distinct(s.value.days.map((d) => d.currency)) } : null;
-  if (!storedCanAnswer(filters)) return { totals: await paymentTotals(db, staff, filters), stored: null, stale: paymentDaysStale(s), facets };
-  if (!s) return { totals: null, stored: null, stale: true, facets };
+  if (!storedCanAnswer(filters)) {
+    // An amount or flag filter is a pass over every payment: counted only within a user or a short period.
+    if (!liveIsBounded(filters)) return { totals: null, stored: null, stale: paymentDaysStale(s), facets, notCounted: true };
+    return { totals: await paymentTotals(db, staff, filters), stored: null, stale: paymentDaysStale(s), facets, notCounted: false };
+  }
+  if (!s) return { totals: null, stored: null, stale: true, facets, notCounted: false };
   const { tail, ...totals } = await storedTotals(db, s.value, filters);
-  return { totals, stored: { computedAt: s.computedAt, ageSeconds: s.ageSeconds, horizon: s.value.horizon, tail }, stale: paymentDaysStale(s), facets };
+  return { totals, stored: { computedAt: s.computedAt, ageSeconds: s.ageSeconds, horizon: s.value.horizon, tail }, stale: paymentDaysStale(s), facets, notCounted: false };
 }

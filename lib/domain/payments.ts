@@ -225,7 +225,7 @@ export interface LedgerEntryRow {
 
 export interface PaymentDetail {
   payment: PaymentRow;
-  /** Every ledger entry that names this payment (purchases, refunds), oldest first, bounded. */
+  /** The ledger entries that name this payment (its user's, and purchases of any user), oldest first, bounded. */
   entries: LedgerEntryRow[];
   /** The purchase entries among them: exactly one is right. */
   grants: LedgerEntryRow[];
@@ -254,8 +254,20 @@ export async function getPayment(db: QueryExecutorProvider, staff: StaffContext,
   if (!rows[0]) return null;
   const payment = toRow(rows[0], await creditScale(db, activeMapping()));
   if (!ledger || !hasColumn(ledger, 'paymentId')) return { payment, entries: [], grants: [] };
+  // The payment's user's entries that name it (refunds are written to the payment's user), and its
+  // purchase entries whoever they credit: both through an index where the product has one (Reigh's
+  // session index covers only its purchase rows, so a search by the session alone read all 3.3M
+  // ledger rows at 1M users: past the statement timeout).
+  // Each search alone, its keys first (an OR, or an ORDER BY ... LIMIT beside it, lets the planner walk
+  // the created-at index instead, misjudging how few rows name one session).
+  const named = (extra: RawBuilder<unknown>) => sql`
+    select e.${keyOf(ledger)} from ${tableOf(ledger)} e where e.${columnOf(ledger, 'paymentId')} = ${id} and ${extra}`;
+  const scoped = hasColumn(ledger, 'type') && ledger.types.purchase
+    ? sql`l.${keyOf(ledger)} = any(array(${named(sql`e.${columnOf(ledger, 'userId')} = ${payment.userId}`)}
+                                          union ${named(sql`e.${columnOf(ledger, 'type')} = ${ledger.types.purchase}`)}))`
+    : sql`l.${columnOf(ledger, 'paymentId')} = ${id}`;
   const entries = staff.can('credits.read')
-    ? await ledgerEntries(db, sql`l.${columnOf(ledger, 'paymentId')} = ${id}`, sql`l.${columnOf(ledger, 'createdAt')}, l.${keyOf(ledger)}`, 100)
+    ? await ledgerEntries(db, scoped, sql`l.${columnOf(ledger, 'createdAt')}, l.${keyOf(ledger)}`, 100)
     : [];
   return { payment, entries, grants: entries.filter((e) => e.type === ledger.types.purchase) };
 }

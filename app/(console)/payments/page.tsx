@@ -3,7 +3,7 @@ import { after } from 'next/server';
 import { getDb, getLongReadPool, read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { canFlag, listPayments, parsePaymentFilters, paymentFacets, PAYMENT_SORTS, type PaymentSort } from '@/lib/domain/payments';
-import { PAYMENT_DAYS_MAX_AGE_MS, paymentTotalsView, refreshPaymentDays } from '@/lib/domain/payments-totals';
+import { LIVE_TOTALS_MAX_DAYS, PAYMENT_DAYS_MAX_AGE_MS, paymentTotalsView, refreshPaymentDays } from '@/lib/domain/payments-totals';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
 import { formatCount } from '@/components/ui/format';
 import { Notice } from '@/components/ui/notice';
@@ -63,7 +63,12 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
         </Notice>
       ) : null}
       <Section id="totals" title="Totals" description="For every payment the filters match, across all pages.">
-        {totals.ok && !t ? (
+        {totals.ok && totals.value.notCounted ? (
+          <Notice title="Totals not counted">
+            An amount or credit-flag filter needs a pass over every payment of this table, longer than a page may take. Add a user, or a period
+            (from and to) of at most {LIVE_TOTALS_MAX_DAYS} days, and the totals are counted. The list below is exact.
+          </Notice>
+        ) : totals.ok && !t ? (
           <>
             <Notice title="Being computed">The totals of every payment are counted in the background (a pass over all of them); they appear here when the count is done.</Notice>
             <RefreshWhile ms={3000} />
