@@ -1,9 +1,10 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { after } from 'next/server';
 import { getDb, getLongReadPool, read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { canFlag, listPayments, parsePaymentFilters, paymentFacets, PAYMENT_SORTS, type PaymentSort } from '@/lib/domain/payments';
-import { LIVE_TOTALS_MAX_DAYS, PAYMENT_DAYS_MAX_AGE_MS, paymentTotalsView, refreshPaymentDays } from '@/lib/domain/payments-totals';
+import { liveIsBounded, PAYMENT_DAYS_MAX_AGE_MS, paymentsAreLarge, paymentTotalsView, refreshPaymentDays } from '@/lib/domain/payments-totals';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
 import { formatCount } from '@/components/ui/format';
 import { Notice } from '@/components/ui/notice';
@@ -33,8 +34,11 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
     delete filters.flag;
   }
   const query = parseTableQuery(sp, SPEC);
+  // On a large table the credit flags and the amount order read every payment (no index serves them):
+  // the list is read only within a user; the reconciliation finds the flagged payments incrementally.
+  const unbounded = (filters.flag || query.sort.id === 'amount') && !liveIsBounded(filters) && (await read((trx) => paymentsAreLarge(trx)));
   const [rows, totals] = await Promise.all([
-    attempt(() => read((trx) => listPayments(trx, staff, filters, { sort: query.sort.id, desc: query.sort.desc, limit: query.pageSize, offset: query.offset }))),
+    unbounded ? null : attempt(() => read((trx) => listPayments(trx, staff, filters, { sort: query.sort.id, desc: query.sort.desc, limit: query.pageSize, offset: query.offset }))),
     // Totals scan the filtered set: on a large table, the stored days and the payments since (payments-totals.ts).
     attempt(() => read((trx) => paymentTotalsView(trx, staff, filters))),
   ]);
@@ -65,8 +69,7 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
       <Section id="totals" title="Totals" description="For every payment the filters match, across all pages.">
         {totals.ok && totals.value.notCounted ? (
           <Notice title="Totals not counted">
-            An amount or credit-flag filter needs a pass over every payment of this table, longer than a page may take. Add a user, or a period
-            (from and to) of at most {LIVE_TOTALS_MAX_DAYS} days, and the totals are counted. The list below is exact.
+            An amount or credit-flag filter needs a pass over every payment of this table, longer than a page may take: add a user and the totals are counted.
           </Notice>
         ) : totals.ok && !t ? (
           <>
@@ -96,7 +99,13 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
         ) : !totals.ok ? <Notice tone="warn" title="Totals unavailable">{totals.message} Narrow the filters (a date range) and try again.</Notice> : null}
       </Section>
       <Section id="list" title="Payments" description="Newest first; choose another order with the column headers.">
-        {rows.ok ? (
+        {rows === null ? (
+          <Notice title="Not listed on a table this size">
+            {filters.flag ? 'Finding the payments whose credits are wrong' : 'Ordering by amount'} reads every payment (no index serves it), longer than a page may
+            take: add a user, or see the <Link href="/finance/reconciliation" className="text-accent underline underline-offset-4">reconciliation</Link>, which
+            checks every payment&apos;s credits incrementally. <Link href="/payments" className="text-accent underline underline-offset-4">Newest first</Link> is listed at once.
+          </Notice>
+        ) : rows.ok ? (
           <PaymentsTable rows={rows.value} rowCount={t ? t.count : null} query={query} sortable={PAYMENT_SORTS} caption="Payments matching the filters" />
         ) : <Notice tone="warn">{rows.message}</Notice>}
       </Section>
