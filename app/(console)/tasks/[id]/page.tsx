@@ -82,6 +82,13 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
         <pre tabIndex={0} className="overflow-x-auto rounded-lg border border-line bg-surface p-4 text-xs focus-visible:outline-2 focus-visible:outline-focus">{JSON.stringify(task.params, null, 2)}</pre>
       </Section>
       <Section id="ledger" title="Ledger entries" description={`What this task moved in the user's credits: net ${formatCredits(task.charged)}.`}>
+        {task.ledgerHint ? (
+          <Notice title="Only this task's user's entries were searched">
+            {task.ledgerHint.table} has no index on {task.ledgerHint.column}: finding every entry that names this task reads all of it
+            (~{task.ledgerHint.rows.toLocaleString('en')} rows), so the entries listed are those of the task&apos;s user ({task.userId ?? 'none'}) that name it.
+            An entry naming it under another user is not shown. Kontor runs no DDL; run <code className="font-mono">{task.ledgerHint.sql}</code> yourself.
+          </Notice>
+        ) : null}
         {task.ledger.length ? (
           <table className="w-full text-sm">
             <caption className="sr-only">Ledger entries of this task</caption>
