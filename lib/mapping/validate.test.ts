@@ -14,6 +14,8 @@ const FIXTURE = `
     credits numeric, given_credits numeric, tier_id int, status text);
   create table public.workers (id text primary key, status text, last_heartbeat timestamptz, metadata jsonb);
   create table public.tasks (id uuid primary key, status text, created_at timestamptz);
+  create type public.job_state as enum ('Queued', 'In Progress', 'Complete', 'Failed');
+  create table public.jobs (id uuid primary key, status public.job_state not null, created_at timestamptz);
   create schema "Odd ""Schema""";
   create table "Odd ""Schema"""."user.s" ("e-mail ""x""" text, "ID" int primary key);
   insert into "Odd ""Schema"""."user.s" values ('ada@example.com', 1), ('bob@example.com', 2);
@@ -72,6 +74,28 @@ describe('validateMapping', () => {
     assert.equal(workers.available, true);
     assert.match(workers.notes[0], /column public\.workers\."last heartbeat" \(lastHeartbeat\) does not exist/);
     assert.equal(check.mapping.workers?.columns.lastHeartbeat, undefined);
+  });
+
+  test('a status or filter value that its enum column cannot hold is named, not sent to every query', async () => {
+    const jobs = {
+      ...demoPreset.tasks, table: { schema: 'public', name: 'jobs' },
+      columns: { status: 'status', createdAt: 'created_at' },
+      statuses: { queued: 'Queued', inProgress: 'In Progress', complete: 'Complete', failed: 'Failed', cancelled: 'cancelled' },
+    };
+    const check = await validateMapping(db, parseMapping({ name: 't', tasks: jobs }));
+    const tasks = check.concepts.find((c) => c.concept === 'tasks')!;
+    assert.equal(tasks.available, true);
+    assert.match(tasks.notes.join(), /status "cancelled" is mapped to 'cancelled', not a value of public\.jobs\.status \(Queued, In Progress, Complete, Failed\)/);
+    assert.equal(check.mapping.tasks?.statuses.cancelled, undefined);
+    assert.equal(check.mapping.tasks?.statuses.inProgress, 'In Progress');
+    // What the console then reads: the statuses left compare as the enum; none is an error.
+    const { rows } = await sql`select count(*)::int as n from public.jobs where status in ('Queued', 'In Progress')`.execute(db);
+    assert.deepEqual(rows, [{ n: 0 }]);
+
+    const filtered = await validateMapping(db, parseMapping({ name: 't', tasks: { ...jobs, statuses: {}, where: { status: ['Queued', 'queued'] } } }));
+    const f = filtered.concepts.find((c) => c.concept === 'tasks')!;
+    assert.equal(f.available, false);
+    assert.match(f.problems.join(), /where "?status"? = 'queued': not a value of its type job_state/);
   });
 
   test('a missing key column is named', async () => {

@@ -33,6 +33,8 @@ interface CatalogTable {
   columns: string[];
   /** Each column's type, as format_type prints it. */
   types: Record<string, string>;
+  /** The labels of each column whose type is an enum. */
+  enums: Record<string, string[]>;
 }
 
 /** Every mapped table in one catalog query; names travel as parameters, never as SQL text. */
@@ -43,12 +45,16 @@ async function catalogTables(db: QueryExecutorProvider, refs: TableRef[]): Promi
     select n.nspname::text as schema, c.relname::text as name,
            has_table_privilege(c.oid, 'SELECT') as can_select,
            coalesce(array_agg(a.attname::text order by a.attnum) filter (where a.attname is not null), '{}') as columns,
-           coalesce(jsonb_object_agg(a.attname, format_type(a.atttypid, null)) filter (where a.attname is not null), '{}') as types
+           coalesce(jsonb_object_agg(a.attname, format_type(a.atttypid, null)) filter (where a.attname is not null), '{}') as types,
+           coalesce(jsonb_object_agg(a.attname, (select array_agg(e.enumlabel::text order by e.enumsortorder)
+                                                  from pg_catalog.pg_enum e where e.enumtypid = a.atttypid))
+                    filter (where t.typtype = 'e'), '{}') as enums
       from unnest(${refs.map((r) => r.schema)}::text[], ${refs.map((r) => r.name)}::text[]) as want(schema, name)
       join pg_catalog.pg_namespace n on n.nspname = want.schema
       join pg_catalog.pg_class c on c.relnamespace = n.oid and c.relname = want.name
                                 and c.relkind in ('r', 'p', 'v', 'm', 'f')
       left join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+      left join pg_catalog.pg_type t on t.oid = a.atttypid
      group by n.nspname, c.relname, c.oid`.execute(db);
   for (const row of rows) found.set(key(row), row);
   return found;
@@ -122,8 +128,28 @@ export async function validateMapping(db: QueryExecutorProvider, mapping: Mappin
     if (spec.key && missing(spec.key)) {
       status.problems.push(`key column ${table}.${displayColumn(spec.key)} ${missing(spec.key)}`);
     }
-    for (const column of Object.keys(spec.where ?? {})) {
+    // An enum column compares with its own labels (so its indexes serve): a value that is not one
+    // would make every read fail with "invalid input value for enum", so it is named here instead.
+    const notLabels = (column: string, vals: string[]) => {
+      const labels = found.enums[column];
+      return labels ? vals.filter((v) => !labels.includes(v)) : [];
+    };
+    for (const [column, value] of Object.entries(spec.where ?? {})) {
       if (!present.has(column)) status.problems.push(`column ${table}.${displayIdent(column)} (in where) does not exist`);
+      const vals = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
+      for (const v of notLabels(column, vals)) {
+        status.problems.push(`where ${displayIdent(column)} = '${v}': not a value of its type ${found.types[column]} (${found.enums[column].join(', ')})`);
+      }
+    }
+    const statusSpec = (spec.columns as Record<string, string | undefined>).status;
+    const statusPath = statusSpec ? parseColumn(statusSpec) : null;
+    let statuses = (spec as { statuses?: Record<string, string> }).statuses;
+    if (statuses && statusPath?.kind === 'column') {
+      const wrong = Object.entries(statuses).filter(([, raw]) => notLabels(statusPath.column, [raw]).length);
+      for (const [state, raw] of wrong) {
+        status.notes.push(`status "${state}" is mapped to '${raw}', not a value of ${table}.${displayIdent(statusPath.column)} (${found.enums[statusPath.column].join(', ')}); no row is read as ${state}`);
+      }
+      if (wrong.length) statuses = Object.fromEntries(Object.entries(statuses).filter(([, raw]) => !notLabels(statusPath.column, [raw]).length));
     }
     if (concept === 'usageCounters' && mapping.usageCounters) {
       // The events a counter counts: their table and every column the check reads.
@@ -150,7 +176,7 @@ export async function validateMapping(db: QueryExecutorProvider, mapping: Mappin
     // The spread keeps statuses/types/amountUnit; only the columns shrink to what exists.
     const keyPath = spec.key ? parseColumn(spec.key) : null;
     const keyType = keyPath?.kind === 'column' ? found.types[keyPath.column] : keyPath ? 'text' : undefined;
-    (resolved as Record<string, unknown>)[concept] = { ...spec, columns, keyType };
+    (resolved as Record<string, unknown>)[concept] = { ...spec, columns, keyType, ...(statuses ? { statuses } : {}) };
   }
 
   return { mapping: resolved, concepts, available: concepts.filter((c) => c.available).map((c) => c.concept) };
