@@ -12,14 +12,16 @@
  * it exists for this mapping; the queries below over the product's tables are the reference it equals,
  * and what is read until then.
  */
-import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import type { StaffContext } from '@/lib/auth';
 import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
 import type { Period } from '@/lib/domain/statement';
 import { creditScale, majorAmountSql } from '@/lib/domain/money-sql';
 import { addDecimals, rescale, roundDecimal, subtractDecimals } from '@/lib/money';
 import { indexHints, type ScanHint } from '@/lib/domain/reconcile/hints';
-import { readRollup, type RollupState } from '@/lib/domain/finance-rollups';
+import { readRollup, refreshInBackground, type RollupState } from '@/lib/domain/finance-rollups';
+import { refreshUsageRollup } from '@/lib/domain/usage-rollup-refresh';
+import type { KontorDatabase } from '@/db/types';
 import { MOVED, rollupUsageByDay, rollupUsageByModel, rollupUsageUsersQuery, servesPeriod } from '@/lib/domain/usage-rollup';
 import { usageSignature } from '@/lib/domain/usage-rollup-sql';
 
@@ -125,6 +127,19 @@ async function viaRollup<T>(
     if (value !== MOVED) return { value, source: { kind: 'rollup', state } };
   }
   return { value: await reference(), source: { kind: 'live' } };
+}
+
+/** A rollup older than this is refreshed when a page reads it. */
+export const USAGE_ROLLUP_STALE_MS = 5 * 60_000;
+
+/**
+ * Starts a refresh of the rollup in this process (one at a time; across instances its lock lets one
+ * run) when it is missing or stale; never rejects. `db`: a pool with a connection to spare for minutes.
+ */
+export function keepUsageRollupFresh(db: Kysely<KontorDatabase>, mapping: Mapping, state: RollupState | null, now = new Date()): boolean {
+  const stale = !state || now.getTime() - state.refreshedAt.getTime() > USAGE_ROLLUP_STALE_MS;
+  if (stale) void refreshInBackground('usage', () => refreshUsageRollup(db, mapping));
+  return stale;
 }
 
 type DayRow = { day: string; cost: string; credits: string; revenue: string };
