@@ -26,6 +26,7 @@ const USER_QUERIES: { sort: UsageUserSort; desc: boolean; offset: number; filter
   { sort: 'credits', desc: true, offset: 0, filter: '' },
   { sort: 'revenue', desc: false, offset: 0, filter: '' },
   { sort: 'user', desc: false, offset: 0, filter: '' },
+  { sort: 'user', desc: true, offset: 10, filter: '', negativeOnly: true },
   { sort: 'margin', desc: true, offset: 0, filter: 'a' },
 ];
 

@@ -94,7 +94,7 @@ export async function rollupUsageByModel(db: QueryExecutorProvider, mapping: Map
   return rows;
 }
 
-type UsersQuery = { sort: string; desc: boolean; filter: string; negativeOnly?: boolean; page?: { limit: number; offset: number } };
+type UsersQuery = { sort: string; desc: boolean; filter: string; negativeOnly?: boolean; page?: { limit: number; offset: number }; allLines?: boolean };
 type UsersSqlRow = { uid: string; email: string | null; cost: string; credits: string; revenue: string; margin: string; calls: string; total: string; ok: boolean };
 
 /**
@@ -114,7 +114,8 @@ export async function rollupUsageUsersQuery(db: QueryExecutorProvider, mapping: 
   const liveLines = sql`select * from (${accountLines(sql`select * from live_ud`, sql`select * from live_price`)}) n where ${negative}`;
   let lines: RawBuilder<unknown>;
   let total: RawBuilder<unknown> | null = null;
-  if (month && !q.filter && q.sort !== 'user' && q.page) {
+  let named = false;
+  if (month && !q.filter && q.sort !== 'user' && q.page && !q.allLines) {
     // The first offset + limit stored lines in the sort's order (an index on (month, figure)), and the live ones.
     lines = sql`
       (select account, cost, calls, credits, revenue, margin from kontor.usage_months
@@ -123,20 +124,35 @@ export async function rollupUsageUsersQuery(db: QueryExecutorProvider, mapping: 
     total = sql`(select count(*) from kontor.usage_months where month = ${month} and ${negative})
               - (select count(*) from kontor.usage_months where month = ${month} and account = any(${T}) and ${negative})
               + (select count(*) from (${liveLines}) n)`;
+  } else if (month && !q.filter && q.page && users && !q.allLines) {
+    // Users in email order (an index on the email column), each with the month's line if it has one: a
+    // page stops after offset + limit of them. Lines of accounts without an email sort last; when the page
+    // reaches them (fewer named lines than the page needs), the caller reads every line (named: false).
+    lines = sql`
+      (select b.account, b.cost, b.calls, b.credits, b.revenue, b.margin from ${tableOf(users)} u
+         join kontor.usage_months b on b.month = ${month} and b.account = u.${keyOf(users)}::text
+        where ${email} is not null and b.${untouched} and ${negative} order by ${email} ${dir}, b.account limit ${q.page.offset + q.page.limit})
+      union all ${liveLines}`;
+    total = sql`(select count(*) from kontor.usage_months where month = ${month} and ${negative})
+              - (select count(*) from kontor.usage_months where month = ${month} and account = any(${T}) and ${negative})
+              + (select count(*) from (${liveLines}) n)`;
+    named = true;
   } else if (month) {
     lines = sql`select account, cost, calls, credits, revenue, margin from kontor.usage_months where month = ${month} and ${untouched} and ${negative}
                 union all ${liveLines}`;
   } else {
     lines = sql`select * from (${accountLines(periodRows.ud(period), periodRows.price)}) x where ${negative}`;
   }
-  return sql<UsersSqlRow>`
+  const query = sql<UsersSqlRow & { named: number }>`
     with ${live(mapping, types, period, st)},
     x as (${lines}),
     y as (select x.account as uid, x.cost, x.calls, x.credits, x.revenue, x.margin, ${email} as email from x ${join}),
     z as (select y.* from y where (${q.filter}::text = '' or y.email ilike ${like} or y.uid = ${q.filter}))
-    select z.*, (${total ?? sql`count(*) over ()`})::text as total, (select ok from ok) as ok from z
+    select z.*, (${total ?? sql`count(*) over ()`})::text as total, (select ok from ok) as ok,
+           count(*) filter (where z.email is not null) over ()::int as named from z
      order by ${order} ${dir} nulls last, uid
      ${q.page ? sql`limit ${q.page.limit} offset ${q.page.offset}` : sql``}`;
+  return { query, named };
 }
 
 /** How an account (text) finds its user: by the key itself when the types agree (its index serves), else as text. */
