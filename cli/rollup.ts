@@ -25,17 +25,18 @@ export const rollupCommand: Command = {
       console.error(`kontor rollup: the statement's rollup needs the ledger: ${mapping.absent.ledger ?? 'the product keeps no credit ledger'}`);
       return 1;
     }
-    const r = await refreshStatementRollup(db as unknown as Kysely<KontorDatabase>, mapping, { rebuild: args.includes('--rebuild') });
-    if (!r) {
-      out(json, { ok: true, skipped: true }, 'Another refresh of the statement rollup is running: it takes in what this one would have.');
-      return 0;
-    }
-    out(json, { ok: true, ...r }, `Statement rollup ${r.full ? 'built' : 'refreshed'} up to ${r.horizon.toISOString()}: ` +
-      `${r.entries.toLocaleString('en')} entries in ${r.ms} ms${r.months.length ? ` (months ${r.months[0]} to ${r.months.at(-1)})` : ''}.`);
-    if (!mapping.apiCosts) return 0;
-    const u = await refreshUsageRollup(db as unknown as Kysely<KontorDatabase>, mapping, { rebuild: args.includes('--rebuild') });
-    if (!u) out(json, { ok: true, skipped: true }, 'Another refresh of the usage rollup is running: it takes in what this one would have.');
-    else out(json, { ok: true, ...u }, `Usage rollup ${u.full ? 'built' : 'refreshed'} up to ${u.horizon.toISOString()}: ${u.accounts.toLocaleString('en')} accounts in ${u.ms} ms.`);
+    const rebuild = args.includes('--rebuild');
+    const r = await refreshStatementRollup(db as unknown as Kysely<KontorDatabase>, mapping, { rebuild });
+    const statementText = r
+      ? `Statement rollup ${r.full ? 'built' : 'refreshed'} up to ${r.horizon.toISOString()}: ` +
+        `${r.entries.toLocaleString('en')} entries in ${r.ms} ms${r.months.length ? ` (months ${r.months[0]} to ${r.months.at(-1)})` : ''}.`
+      : 'Another refresh of the statement rollup is running: it takes in what this one would have.';
+    // Usage costs' rollup (0017) needs the API cost log too.
+    const u = mapping.apiCosts ? await refreshUsageRollup(db as unknown as Kysely<KontorDatabase>, mapping, { rebuild }) : undefined;
+    const usageText = u === undefined ? 'No usage rollup: the mapping has no API cost log.'
+      : u ? `Usage rollup ${u.full ? 'built' : 'refreshed'} up to ${u.horizon.toISOString()}: ${u.accounts.toLocaleString('en')} accounts in ${u.ms} ms.`
+        : 'Another refresh of the usage rollup is running: it takes in what this one would have.';
+    out(json, { ok: true, ...(r ?? { skipped: true }), usage: u === undefined ? null : u ?? { skipped: true } }, `${statementText}\n${usageText}`);
     return 0;
   },
 };
