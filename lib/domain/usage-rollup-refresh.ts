@@ -20,7 +20,7 @@ import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping
 import { parseColumn } from '@/lib/mapping/sql';
 import { nextHorizon, readRollup, saveRollup, withRollupLock, type RollupState } from '@/lib/domain/finance-rollups';
 import {
-  accountLines, apiRows, dayTotals, modelTotals, priceRows, spendRows, usageSignature, usageSources, userColumnTypes, userDays,
+  accountLines, apiRows, dayTotals, modelTotals, perCredit, priceRows, spendRows, usageSignature, usageSources, userColumnTypes, userDays,
   type Accounts, type UserColumnTypes,
 } from '@/lib/domain/usage-rollup-sql';
 
@@ -66,24 +66,34 @@ const ofAccounts = (accounts: Accounts) => (accounts ? sql`account = any(${accou
 export const stored = {
   modelDays: (accounts: Accounts) => sql`select day, account, provider, model, cost, calls, tokens from kontor.usage_model_days where ${ofAccounts(accounts)}`,
   userDays: (accounts: Accounts) => sql`select day, account, cost, calls, tokens, credits from kontor.usage_user_days where ${ofAccounts(accounts)}`,
+  /** A month's or a day's account lines (cost, credits, revenue) of `accounts`. */
+  lines: (grain: Grain, at: RawBuilder<unknown>, accounts: Accounts) => grain === 'month'
+    ? sql`select account, cost, credits, revenue from kontor.usage_months where month = ${at} and ${ofAccounts(accounts)}`
+    : sql`select account, cost, credits, revenue from kontor.usage_user_days where day = ${at} and account <> '' and ${ofAccounts(accounts)}`,
   prices: (accounts: Accounts) => sql`select account, amount, credits from kontor.usage_prices where ${ofAccounts(accounts)}`,
 };
 
-/** Per-month totals per model of `accounts`' stored rows (their share of each month's model rows). */
-const modelMonths = (accounts: Accounts) => sql`
-  select mm.month, t.* from (select distinct ${monthOf(sql`day`)} as month from kontor.usage_model_days where ${ofAccounts(accounts)}) mm,
+/** The two grains a page reads whole: a UTC month, a UTC day. */
+export type Grain = 'month' | 'day';
+
+/** Per-month or per-day totals per model of `accounts`' stored rows (their share of each period's model rows). */
+const modelPeriods = (grain: Grain, accounts: Accounts) => sql`
+  select g.at, t.* from (select distinct ${grain === 'month' ? monthOf(sql`day`) : sql`day`} as at from kontor.usage_model_days where ${ofAccounts(accounts)}) g,
   lateral (${modelTotals(
-    sql`select * from kontor.usage_model_days where ${ofAccounts(accounts)} and day >= mm.month and day < (mm.month + interval '1 month')`,
-    sql`select account, cost, credits, revenue from kontor.usage_months where ${ofAccounts(accounts)} and month = mm.month`,
+    sql`select * from kontor.usage_model_days where ${ofAccounts(accounts)} and day >= g.at and day < (g.at + ${grain === 'month' ? sql`interval '1 month'` : sql`1`})`,
+    stored.lines(grain, sql`g.at`, accounts),
   )}) t`;
 
 /** Writes `accounts`' rows (all: null) from the product's tables; the month and total tables are the caller's. */
 async function writeAccounts(trx: Trx, mapping: Mapping, types: UserColumnTypes, accounts: Accounts) {
   await sql`insert into kontor.usage_model_days (day, account, provider, model, cost, calls, tokens)
             ${apiRows(mapping, types, accounts, sql`true`)}`.execute(trx);
-  await sql`insert into kontor.usage_user_days (day, account, cost, calls, tokens, credits)
-            ${userDays(stored.modelDays(accounts), spendRows(mapping, types, accounts, sql`true`))}`.execute(trx);
   await sql`insert into kontor.usage_prices (account, amount, credits) ${priceRows(mapping, types, accounts)}`.execute(trx);
+  // Each day's line at the account's price, as accountLines prices a period's ('' has none).
+  await sql`insert into kontor.usage_user_days (day, account, cost, calls, tokens, credits, revenue, margin)
+            select d.*, r.revenue, r.revenue - d.cost from (${userDays(stored.modelDays(accounts), spendRows(mapping, types, accounts, sql`true`))}) d
+            left join kontor.usage_prices pr on pr.account = d.account and d.account <> '',
+            lateral (select d.credits * coalesce(${perCredit('pr')}, 0) as revenue) r`.execute(trx);
   await sql`
     insert into kontor.usage_months (month, account, cost, calls, credits, revenue, margin)
     select mm.month, t.* from (select distinct ${monthOf(sql`day`)} as month from kontor.usage_user_days where ${ofAccounts(accounts)}) mm,
@@ -100,12 +110,14 @@ async function addContributions(trx: Trx, accounts: Accounts, sign: 1 | -1) {
     insert into kontor.usage_days as d (day, cost, credits, revenue)
     select day, ${s} * cost, ${s} * credits, ${s} * revenue from (${dayTotals(stored.userDays(accounts), stored.prices(accounts))}) t
     on conflict (day) do update set cost = d.cost + excluded.cost, credits = d.credits + excluded.credits, revenue = d.revenue + excluded.revenue`.execute(trx);
-  await sql`
-    insert into kontor.usage_model_months as m (month, provider, model, cost, calls, tokens, credits, revenue)
-    select month, provider, model, ${s} * cost, ${s} * calls, ${s} * tokens, ${s} * credits, ${s} * revenue from (${modelMonths(accounts)}) t
-    on conflict (month, provider, model) do update set
-      cost = m.cost + excluded.cost, calls = m.calls + excluded.calls, tokens = m.tokens + excluded.tokens,
-      credits = m.credits + excluded.credits, revenue = m.revenue + excluded.revenue`.execute(trx);
+  for (const [grain, table, col] of [['month', 'usage_model_months', 'month'], ['day', 'usage_model_day_totals', 'day']] as const) {
+    await sql`
+      insert into ${sql.id('kontor', table)} as m (${sql.id(col)}, provider, model, cost, calls, tokens, credits, revenue)
+      select at, provider, model, ${s} * cost, ${s} * calls, ${s} * tokens, ${s} * credits, ${s} * revenue from (${modelPeriods(grain, accounts)}) t
+      on conflict (${sql.id(col)}, provider, model) do update set
+        cost = m.cost + excluded.cost, calls = m.calls + excluded.calls, tokens = m.tokens + excluded.tokens,
+        credits = m.credits + excluded.credits, revenue = m.revenue + excluded.revenue`.execute(trx);
+  }
 }
 
 async function deleteAccounts(trx: Trx, accounts: RawBuilder<unknown>) {
@@ -140,7 +152,7 @@ export async function refreshUsageRollup(
     const marks: Record<string, string> = mark !== null ? { apiKey: mark } : {};
     let accounts = 0;
     if (!state) {
-      for (const t of ['usage_model_days', 'usage_user_days', 'usage_prices', 'usage_months', 'usage_model_months', 'usage_days']) {
+      for (const t of ['usage_model_days', 'usage_user_days', 'usage_prices', 'usage_months', 'usage_model_months', 'usage_model_day_totals', 'usage_days']) {
         await sql`delete from ${sql.id('kontor', t)}`.execute(trx);
       }
       await writeAccounts(trx, mapping, types, null);
@@ -157,6 +169,7 @@ export async function refreshUsageRollup(
         await addContributions(trx, list, 1);
         // A model no account calls in a month any more is no row of it (the old query shows none).
         await sql`delete from kontor.usage_model_months where calls = 0`.execute(trx);
+        await sql`delete from kontor.usage_model_day_totals where calls = 0`.execute(trx);
       }
     }
     const ms = Math.round(performance.now() - t0);

@@ -71,6 +71,7 @@ describe('usage costs through the rollup', () => {
     [parsePeriod({ period: 'day', day: '2026-11-02' }, TEST_ANCHOR), 'a day'],
     [parsePeriod({ period: 'custom', from: '2026-09-15', to: '2026-11-20' }, TEST_ANCHOR), 'custom'],
     [month(now.toISOString().slice(0, 7)), 'the current month'],
+    [parsePeriod({ period: 'day', day: now.toISOString().slice(0, 10) }, TEST_ANCHOR), 'today'],
   ];
 
   test('without a rollup usage costs read the product tables', async () => {

@@ -12,7 +12,7 @@ import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import { columnOf, keyOf, tableOf, type Mapping } from '@/lib/mapping';
 import type { Period } from '@/lib/domain/statement-figures';
 import { isoDay, isWholeMonth, type RollupState } from '@/lib/domain/finance-rollups';
-import { changedAccounts, stored } from '@/lib/domain/usage-rollup-refresh';
+import { changedAccounts, stored, type Grain } from '@/lib/domain/usage-rollup-refresh';
 import {
   accountLines, apiRows, dayTotals, modelTotals, priceRows, spendRows, usageSources, userColumnTypes, userDays, type UserColumnTypes,
 } from '@/lib/domain/usage-rollup-sql';
@@ -36,6 +36,21 @@ function live(mapping: Mapping, types: UserColumnTypes, period: Period, st: Roll
     live_ud as (${userDays(sql`select * from live_md`, spendRows(mapping, types, T, inL))}),
     live_price as (${priceRows(mapping, types, T)}),
     ok as (select exists (select from kontor.finance_rollups where name = 'usage' and horizon = ${st.horizon}) as ok)`;
+}
+
+/** The stored lines a period reads whole: its month's, or its day's (else null: its days are summed). */
+function wholeOf(period: Period): { grain: Grain; at: RawBuilder<unknown>; table: RawBuilder<unknown>; models: RawBuilder<unknown>; where: (alias: string) => RawBuilder<unknown> } | null {
+  const at = sql`${isoDay(period.from)}::date`;
+  if (isWholeMonth(period)) {
+    return { grain: 'month', at, table: sql`kontor.usage_months`, models: sql`select * from kontor.usage_model_months where month = ${at}`, where: (b) => sql`${sql.ref(`${b}.month`)} = ${at}` };
+  }
+  if (period.to.getTime() - period.from.getTime() === 86_400_000) {
+    return {
+      grain: 'day', at, table: sql`kontor.usage_user_days`, models: sql`select * from kontor.usage_model_day_totals where day = ${at}`,
+      where: (b) => sql`${sql.ref(`${b}.day`)} = ${at} and ${sql.ref(`${b}.account`)} <> ''`,
+    };
+  }
+  return null;
 }
 
 const days = (period: Period) => sql`day >= ${isoDay(period.from)}::date and day < ${isoDay(period.to)}::date`;
@@ -76,11 +91,12 @@ export async function rollupUsageByDay(db: QueryExecutorProvider, mapping: Mappi
 export async function rollupUsageByModel(db: QueryExecutorProvider, mapping: Mapping, period: Period, st: RollupState) {
   const types = await userColumnTypes(db, mapping);
   const liveLines = accountLines(sql`select * from live_ud`, sql`select * from live_price`);
-  const m = isWholeMonth(period)
+  const whole = wholeOf(period);
+  const m = whole
     ? sql`
-      select provider, model, cost, calls, tokens, credits, revenue from kontor.usage_model_months where month = ${isoDay(period.from)}::date
+      select provider, model, cost, calls, tokens, credits, revenue from (${whole.models}) s
       union all select provider, model, -cost, -calls, -tokens, -credits, -revenue from (${modelTotals(storedOfChanged.md(period),
-        sql`select account, cost, credits, revenue from kontor.usage_months where month = ${isoDay(period.from)}::date and account = any(${T})`)}) o
+        stored.lines(whole.grain, whole.at, T))}) o
       union all select provider, model, cost, calls, tokens, credits, revenue from (${modelTotals(sql`select * from live_md`, liveLines)}) n`
     : modelTotals(periodRows.md(period), accountLines(periodRows.ud(period), periodRows.price));
   const { rows } = await sql<{ provider: string; model: string; cost: string; calls: string; tokens: string; credits: string; revenue: string; ok: boolean }>`
@@ -110,35 +126,34 @@ export async function rollupUsageUsersQuery(db: QueryExecutorProvider, mapping: 
   const order = q.sort === 'user' ? sql`email` : sql.id(q.sort);
   const like = `%${q.filter.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const negative = sql`(${q.negativeOnly ?? false}::boolean is false or margin < 0)`;
-  const month = isWholeMonth(period) ? sql`${isoDay(period.from)}::date` : null;
+  const whole = wholeOf(period);
   const liveLines = sql`select * from (${accountLines(sql`select * from live_ud`, sql`select * from live_price`)}) n where ${negative}`;
   let lines: RawBuilder<unknown>;
   let total: RawBuilder<unknown> | null = null;
   let named = false;
-  if (month && !q.filter && q.sort !== 'user' && q.page && !q.allLines) {
-    // The first offset + limit stored lines in the sort's order (an index on (month, figure)), and the live ones.
-    lines = sql`
-      (select account, cost, calls, credits, revenue, margin from kontor.usage_months
-        where month = ${month} and ${untouched} and ${negative} order by ${order} ${dir}, account limit ${q.page.offset + q.page.limit})
-      union all ${liveLines}`;
-    total = sql`(select count(*) from kontor.usage_months where month = ${month} and ${negative})
-              - (select count(*) from kontor.usage_months where month = ${month} and account = any(${T}) and ${negative})
+  const count = (w: NonNullable<typeof whole>) => sql`(select count(*) from ${w.table} b where ${w.where('b')} and ${negative})
+              - (select count(*) from ${w.table} b where ${w.where('b')} and b.account = any(${T}) and ${negative})
               + (select count(*) from (${liveLines}) n)`;
-  } else if (month && !q.filter && q.page && users && !q.allLines) {
+  if (whole && !q.filter && q.sort !== 'user' && q.page && !q.allLines) {
+    // The first offset + limit stored lines in the sort's order (an index on (month or day, figure)), and the live ones.
+    lines = sql`
+      (select b.account, b.cost, b.calls, b.credits, b.revenue, b.margin from ${whole.table} b
+        where ${whole.where('b')} and b.${untouched} and ${negative} order by ${order} ${dir}, b.account limit ${q.page.offset + q.page.limit})
+      union all ${liveLines}`;
+    total = count(whole);
+  } else if (whole && !q.filter && q.page && users && !q.allLines) {
     // Users in email order (an index on the email column), each with the month's line if it has one: a
     // page stops after offset + limit of them. Lines of accounts without an email sort last; when the page
     // reaches them (fewer named lines than the page needs), the caller reads every line (named: false).
     lines = sql`
       (select b.account, b.cost, b.calls, b.credits, b.revenue, b.margin from ${tableOf(users)} u
-         join kontor.usage_months b on b.month = ${month} and b.account = u.${keyOf(users)}::text
+         join ${whole.table} b on ${whole.where('b')} and b.account = u.${keyOf(users)}::text
         where ${email} is not null and b.${untouched} and ${negative} order by ${email} ${dir}, b.account limit ${q.page.offset + q.page.limit})
       union all ${liveLines}`;
-    total = sql`(select count(*) from kontor.usage_months where month = ${month} and ${negative})
-              - (select count(*) from kontor.usage_months where month = ${month} and account = any(${T}) and ${negative})
-              + (select count(*) from (${liveLines}) n)`;
+    total = count(whole);
     named = true;
-  } else if (month) {
-    lines = sql`select account, cost, calls, credits, revenue, margin from kontor.usage_months where month = ${month} and ${untouched} and ${negative}
+  } else if (whole) {
+    lines = sql`select b.account, b.cost, b.calls, b.credits, b.revenue, b.margin from ${whole.table} b where ${whole.where('b')} and b.${untouched} and ${negative}
                 union all ${liveLines}`;
   } else {
     lines = sql`select * from (${accountLines(periodRows.ud(period), periodRows.price)}) x where ${negative}`;
