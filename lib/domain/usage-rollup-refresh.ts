@@ -135,7 +135,8 @@ export async function refreshUsageRollup(
 ): Promise<UsageRefresh | null> {
   const t0 = performance.now();
   const signature = usageSignature(mapping);
-  return withRollupLock(db, 'usage', opts.timeoutMs ?? 900_000, async (trx) => {
+  // The first build reads every call, spend and payment: up to an hour on a loaded machine at ten million rows.
+  return withRollupLock(db, 'usage', opts.timeoutMs ?? 3_600_000, async (trx) => {
     await sql`select set_config('work_mem', '256MB', true)`.execute(trx);
     const state = opts.rebuild ? null : await readRollup(trx, 'usage', signature);
     const types = await userColumnTypes(trx, mapping);
