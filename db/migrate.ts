@@ -19,6 +19,7 @@ import * as m0011 from '@/db/migrations/0011_sign_in_attempts';
 import * as m0012 from '@/db/migrations/0012_preview_once';
 import * as m0013 from '@/db/migrations/0013_finance_rollups';
 import * as m0014 from '@/db/migrations/0014_jobs';
+import * as m0017 from '@/db/migrations/0017_usage_rollups';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_staff': m0001,
@@ -35,6 +36,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0012_preview_once': m0012,
   '0013_finance_rollups': m0013,
   '0014_jobs': m0014,
+  '0017_usage_rollups': m0017,
 };
 
 export const LATEST_MIGRATION = Object.keys(MIGRATIONS).sort().at(-1)!;

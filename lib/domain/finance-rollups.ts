@@ -1,7 +1,7 @@
 /**
  * What the finance rollups share (migration 0013; the statement's for now): their state row, the
  * horizon a refresh moves to, the one-refresher-at-a-time lock, UTC months, and refreshes started in
- * the background by a page.
+ * the background by a page. Two rollups: the statement's (0013) and usage costs' (0017).
  *
  * A rollup holds the sums of the product rows created before its horizon; a page adds the rows
  * created since (an index range on the created-at column), so what it shows is exact and current
@@ -13,7 +13,7 @@ import { sql, type Kysely, type QueryExecutorProvider } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
 import type { Trx } from '@/lib/guard/define';
 
-export type RollupName = 'statement';
+export type RollupName = 'statement' | 'usage';
 
 export interface RollupState {
   /** Rows created before it are in the rollup; the page reads the rest from the product's table. */
@@ -24,15 +24,18 @@ export interface RollupState {
   builtAt: Date;
   refreshedAt: Date;
   refreshMs: number | null;
+  /** Where a source's rows stop besides the horizon (migration 0017): usage's API cost log's last key. */
+  marks: Record<string, string>;
 }
 
 /** The rollup's state, or null when it is missing or was built for another mapping (`signature`). */
 export async function readRollup(db: QueryExecutorProvider, name: RollupName, signature: string): Promise<RollupState | null> {
-  const { rows: [r] } = await sql<{ horizon: Date; last_month: string | null; entries: string; built_at: Date; refreshed_at: Date; refresh_ms: number | null }>`
-    select horizon, last_month::text, entries::text, built_at, refreshed_at, refresh_ms
-      from kontor.finance_rollups where name = ${name} and signature = ${signature}`.execute(db);
+  const { rows: [r] } = await sql<{ horizon: Date; last_month: string | null; entries: string; built_at: Date; refreshed_at: Date; refresh_ms: number | null; marks: Record<string, string> | null }>`
+    select horizon, last_month::text, entries::text, built_at, refreshed_at, refresh_ms, to_jsonb(r)->'marks' as marks
+      from kontor.finance_rollups r where name = ${name} and signature = ${signature}`.execute(db);
   return r ? {
     horizon: r.horizon, lastMonth: r.last_month, entries: Number(r.entries), builtAt: r.built_at, refreshedAt: r.refreshed_at, refreshMs: r.refresh_ms,
+    marks: r.marks ?? {},
   } : null;
 }
 
@@ -65,7 +68,7 @@ export async function withRollupLock<T>(db: Kysely<KontorDatabase>, name: Rollup
 /** Writes the state after a refresh (in its transaction). */
 export async function saveRollup(
   trx: Trx, name: RollupName, signature: string,
-  s: { horizon: Date; lastMonth: string | null; entries: number; full: boolean; ms: number },
+  s: { horizon: Date; lastMonth: string | null; entries: number; full: boolean; ms: number; marks?: Record<string, string> },
 ) {
   await sql`
     insert into kontor.finance_rollups as r (name, signature, horizon, last_month, entries, built_at, refreshed_at, refresh_ms)
@@ -75,6 +78,8 @@ export async function saveRollup(
       entries = ${s.full ? sql`excluded.entries` : sql`r.entries + excluded.entries`},
       built_at = ${s.full ? sql`excluded.built_at` : sql`r.built_at`},
       refreshed_at = excluded.refreshed_at, refresh_ms = excluded.refresh_ms`.execute(trx);
+  // marks (0017) only when given: the statement's refresh never names the column.
+  if (s.marks) await sql`update kontor.finance_rollups set marks = ${JSON.stringify(s.marks)}::jsonb where name = ${name}`.execute(trx);
 }
 
 const DAY = 86_400_000;

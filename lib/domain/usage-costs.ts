@@ -7,14 +7,23 @@
  * column divided by its currency's exponent), whatever their currency; provider costs are in USD.
  * Figures are exact decimal strings: sums at their column's scale (credits at the credits scale, costs
  * with at least 4 decimals), shares and revenue (divisions) rounded half up on their digits.
+ *
+ * Read through Kontor's rollup (usage-rollup.ts: stored sums plus the accounts changed since, live) once
+ * it exists for this mapping; the queries below over the product's tables are the reference it equals,
+ * and what is read until then.
  */
-import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import type { StaffContext } from '@/lib/auth';
 import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
 import type { Period } from '@/lib/domain/statement';
 import { creditScale, majorAmountSql } from '@/lib/domain/money-sql';
 import { addDecimals, rescale, roundDecimal, subtractDecimals } from '@/lib/money';
 import { indexHints, type ScanHint } from '@/lib/domain/reconcile/hints';
+import { readRollup, refreshInBackground, type RollupState } from '@/lib/domain/finance-rollups';
+import { refreshUsageRollup } from '@/lib/domain/usage-rollup-refresh';
+import type { KontorDatabase } from '@/db/types';
+import { MOVED, rollupUsageByDay, rollupUsageByModel, rollupUsageUsersQuery, servesPeriod } from '@/lib/domain/usage-rollup';
+import { usageSignature } from '@/lib/domain/usage-rollup-sql';
 
 export const USAGE_FIGURES = ['cost', 'credits', 'revenue', 'margin'] as const;
 export interface UsageFigures { cost: string; credits: string; revenue: string; margin: string }
@@ -101,21 +110,61 @@ const figures = (r: { cost: string; credits: string; revenue: string }, scale: n
   };
 };
 
-/** Per day of the period, and the period's totals (the sum of the days). */
-export async function getUsageByDay(db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period) {
-  assertCanReadUsage(staff);
-  await roomy(db);
-  const { rows } = await sql<{ day: string; cost: string; credits: string; revenue: string }>`
+export type UsageSource = { kind: 'rollup'; state: RollupState } | { kind: 'live' };
+
+/** The rollup's state for this mapping (null: none yet, or built for another mapping). */
+export const usageRollupState = (db: QueryExecutorProvider, mapping: Mapping) => readRollup(db, 'usage', usageSignature(mapping));
+
+/** Reads through the rollup when it exists and serves the period (again when a refresh moves it meanwhile), else live. */
+async function viaRollup<T>(
+  db: QueryExecutorProvider, mapping: Mapping, period: Period,
+  fromRollup: (st: RollupState) => Promise<T | typeof MOVED>, reference: () => Promise<T>,
+): Promise<{ value: T; source: UsageSource }> {
+  for (let i = 0; servesPeriod(period) && i < 3; i++) {
+    const state = await usageRollupState(db, mapping);
+    if (!state) break;
+    const value = await fromRollup(state);
+    if (value !== MOVED) return { value, source: { kind: 'rollup', state } };
+  }
+  return { value: await reference(), source: { kind: 'live' } };
+}
+
+/** A rollup older than this is refreshed when a page reads it. */
+export const USAGE_ROLLUP_STALE_MS = 5 * 60_000;
+
+/**
+ * Starts a refresh of the rollup in this process (one at a time; across instances its lock lets one
+ * run) when it is missing or stale; never rejects. `db`: a pool with a connection to spare for minutes.
+ */
+export function keepUsageRollupFresh(db: Kysely<KontorDatabase>, mapping: Mapping, state: RollupState | null, now = new Date()): boolean {
+  const stale = !state || now.getTime() - state.refreshedAt.getTime() > USAGE_ROLLUP_STALE_MS;
+  if (stale) void refreshInBackground('usage', () => refreshUsageRollup(db, mapping));
+  return stale;
+}
+
+type DayRow = { day: string; cost: string; credits: string; revenue: string };
+
+/** The reference: per day of the period, from the product's tables. */
+export async function referenceUsageDays(db: QueryExecutorProvider, mapping: Mapping, period: Period): Promise<DayRow[]> {
+  const { rows } = await sql<DayRow>`
     with ${base(mapping, period, 'day')},
     days as (select d::date as day from generate_series(${period.from}::timestamptz at time zone 'UTC',
                                                         ${period.to}::timestamptz at time zone 'UTC' - interval '1 day', interval '1 day') d)
     select days.day::text as day, coalesce(c.cost, 0)::text as cost, coalesce(r.credits, 0)::text as credits, coalesce(r.revenue, 0)::text as revenue
       from days left join cost c using (day) left join consumed r using (day) order by days.day`.execute(db);
+  return rows;
+}
+
+/** Per day of the period, and the period's totals (the sum of the days); `source`: rollup or live. */
+export async function getUsageByDay(db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period) {
+  assertCanReadUsage(staff);
+  await roomy(db);
+  const { value: rows, source } = await viaRollup(db, mapping, period, (st) => rollupUsageByDay(db, mapping, period, st), () => referenceUsageDays(db, mapping, period));
   const scale = await creditScale(db, mapping);
   const days: UsageDay[] = rows.map((r) => ({ day: r.day, ...figures(r, scale) }));
   // The totals add the days as shown, so the screen and the CSV add up.
   const sum = (k: 'cost' | 'credits' | 'revenue') => addDecimals('0', ...days.map((d) => d[k]));
-  return { days, total: figures({ cost: sum('cost'), credits: sum('credits'), revenue: sum('revenue') }, scale) };
+  return { days, total: figures({ cost: sum('cost'), credits: sum('credits'), revenue: sum('revenue') }, scale), source };
 }
 
 type UsageUserQuery = { sort: UsageUserSort; desc: boolean; filter: string; negativeOnly?: boolean; page?: { limit: number; offset: number } };
@@ -155,7 +204,16 @@ export async function listUsageByUser(
 ): Promise<{ rows: UsageUser[]; total: number }> {
   assertCanReadUsage(staff);
   await roomy(db);
-  const { rows } = await usageUsersQuery(mapping, period, { ...q, page: { limit: q.limit, offset: q.offset } }).execute(db);
+  const uq = { ...q, page: { limit: q.limit, offset: q.offset } };
+  const { value: rows } = await viaRollup(db, mapping, period, async (st) => {
+    const fast = await rollupUsageUsersQuery(db, mapping, period, st, uq);
+    let r = await fast.query.execute(db);
+    // Sorted by email, the page reached the lines without one: read them all.
+    if (fast.named && (r.rows[0]?.named ?? 0) < q.offset + q.limit && Number(r.rows[0]?.total ?? 0) > (r.rows[0]?.named ?? 0)) {
+      r = await (await rollupUsageUsersQuery(db, mapping, period, st, { ...uq, allLines: true })).query.execute(db);
+    }
+    return r.rows.length && !r.rows[0].ok ? MOVED : r.rows;
+  }, async () => (await usageUsersQuery(mapping, period, uq).execute(db)).rows);
   const scale = await creditScale(db, mapping);
   return { rows: rows.map((r) => toUsageUser(r, scale)), total: Number(rows[0]?.total ?? 0) };
 }
@@ -164,7 +222,16 @@ export async function listUsageByUser(
 export async function getUsageByModel(db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period): Promise<UsageModel[]> {
   assertCanReadUsage(staff);
   await roomy(db);
-  const { rows } = await sql<{ provider: string; model: string; cost: string; calls: string; tokens: string; credits: string; revenue: string }>`
+  const { value: rows } = await viaRollup(db, mapping, period, (st) => rollupUsageByModel(db, mapping, period, st), () => referenceUsageModels(db, mapping, period));
+  const scale = await creditScale(db, mapping);
+  return rows.map((r) => ({ provider: r.provider, model: r.model, calls: Number(r.calls), tokens: Number(r.tokens), ...figures(r, scale, true) }));
+}
+
+type ModelRow = { provider: string; model: string; cost: string; calls: string; tokens: string; credits: string; revenue: string };
+
+/** The reference: per provider and model, from the product's tables. */
+export async function referenceUsageModels(db: QueryExecutorProvider, mapping: Mapping, period: Period): Promise<ModelRow[]> {
+  const { rows } = await sql<ModelRow>`
     with ${base(mapping, period, 'model')},
     per_user as (select uid, consumed.credits, consumed.credits * coalesce(price.per_credit, 0) as revenue
                    from consumed left join price using (uid)),
@@ -175,8 +242,7 @@ export async function getUsageByModel(db: QueryExecutorProvider, staff: StaffCon
            coalesce(sum(pu.revenue * m.cost / nullif(uc.cost, 0)), 0)::text as revenue
       from m left join user_cost uc using (uid) left join per_user pu using (uid)
      group by 1, 2 order by sum(coalesce(pu.revenue * m.cost / nullif(uc.cost, 0), 0)) - sum(m.cost), 1, 2 limit 500`.execute(db);
-  const scale = await creditScale(db, mapping);
-  return rows.map((r) => ({ provider: r.provider, model: r.model, calls: Number(r.calls), tokens: Number(r.tokens), ...figures(r, scale, true) }));
+  return rows;
 }
 
 /**

@@ -1,10 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { read } from '@/db/index';
+import { getLongReadPool, read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { negativeParam, USAGE_USERS_SPEC } from '@/lib/domain/reconcile/export';
 import { parsePeriod } from '@/lib/domain/statement';
-import { getUsageByDay, getUsageByModel, listUsageByUser, usageIndexHints } from '@/lib/domain/usage-costs';
+import { getUsageByDay, getUsageByModel, keepUsageRollupFresh, listUsageByUser, usageIndexHints, usageRollupState, type UsageSource } from '@/lib/domain/usage-costs';
+import { formatWhen } from '@/components/ui/format';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
 import { Notice } from '@/components/ui/notice';
@@ -21,6 +22,27 @@ import { formatCredits, formatUsd } from '@/lib/money';
 export const metadata: Metadata = { title: 'Usage costs' };
 
 const DAYS_SPEC: TableSpec<'day'> = { sortable: ['day'], defaultSort: { id: 'day', desc: false }, pageSizes: [31, 100, 400], prefix: 'd_' };
+
+function SourceNote({ source, refreshing }: { source: UsageSource | null; refreshing: boolean }) {
+  if (!source) return null;
+  if (source.kind === 'live') {
+    return (
+      <p className="text-sm text-ink-muted" role="note">
+        Read from the API cost log, the ledger and the payments themselves: Kontor has no rollup of them for this mapping
+        yet{refreshing ? ' and is building one now' : ''} (<code>npm run kontor -- rollup</code> builds it).
+      </p>
+    );
+  }
+  const { state } = source;
+  return (
+    <p className="text-sm text-ink-muted" role="note">
+      Exact and current: Kontor&apos;s rollup up to {formatWhen(state.horizon.toISOString())} (refreshed{' '}
+      {formatWhen(state.refreshedAt.toISOString())}{state.refreshMs !== null ? ` in ${state.refreshMs.toLocaleString('en')} ms` : ''}),
+      with the users whose calls, spends or payments are newer read live{refreshing ? '; a refresh is taking them in now' : ''}.
+      A payment whose status changed since counts at its price from the next refresh.
+    </p>
+  );
+}
 
 export default async function UsageCostsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const staff = await requireStaff('credits.read');
@@ -41,6 +63,10 @@ export default async function UsageCostsPage({ searchParams }: { searchParams: P
       sort: uq.sort.id, desc: uq.sort.desc, limit: uq.pageSize, offset: uq.offset, filter: uq.q, negativeOnly: negative,
     })))),
   ]);
+  const source: UsageSource | null = byDayRead.ok ? byDayRead.value.source : null;
+  const state = source ? (source.kind === 'rollup' ? source.state : null)
+    : await attempt(() => read((trx) => usageRollupState(trx, mapping))).then((r) => (r.ok ? r.value : null));
+  const refreshing = keepUsageRollupFresh(getLongReadPool().db, mapping, state);
   const failed = [byDayRead, modelsRead, usersRead].some((r) => !r.ok);
   const hints = failed ? await attempt(() => read((trx) => usageIndexHints(trx, mapping))) : null;
   const slow = (r: { ok: false; message: string }, what: string) => (
@@ -71,6 +97,7 @@ export default async function UsageCostsPage({ searchParams }: { searchParams: P
         </p>
       </div>
       <PeriodForm period={period} />
+      <SourceNote source={source} refreshing={refreshing} />
       {periodProblem(params) ? <Notice tone="warn">{periodProblem(params)}</Notice> : null}
       {byDay ? (
         <dl className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
