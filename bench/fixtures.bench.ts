@@ -87,6 +87,15 @@ export async function fixtureCluster(fixture: string, log: (line: string) => voi
     await admin.query(`comment on database ${DB} is ${admin.escapeLiteral(comment)}`);
     log(`built ${fixture} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   });
+  // A cluster built by an earlier version of Kontor gets this version's migrations (the console refuses an old schema).
+  const { migrateToLatest } = await import('@/db/migrate');
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: cluster.url(DB), max: 1 }) }) });
+  try {
+    const { error } = await migrateToLatest(db);
+    if (error) throw error;
+  } finally {
+    await db.destroy();
+  }
   return { cluster, url: cluster.url(DB) };
 }
 
