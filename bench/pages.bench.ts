@@ -46,7 +46,8 @@ const DEMO_PAGES = [
   '/', '/database/tables', '/database/tables/[schema]/[table]', '/database/indexes', '/database/activity', '/database/queries',
   '/database/policies', '/database/access', '/database/access/test', '/database/advisors',
   '/users', '/users?q=[email]', '/users/[user]', '/payments', '/payments/[payment]', '/tasks', '/tasks/[task]', '/tasks/queue', '/workers',
-  '/finance/reconciliation', '/finance/statement', '/finance/usage-costs', '/finance/billing', '/finance/accounts/[user]',
+  '/finance/reconciliation', '/finance/statement', '/finance/statement?period=day&day=2026-11-19', '/finance/usage-costs',
+  '/finance/usage-costs?period=day&day=2026-11-19', '/finance/billing', '/finance/accounts/[user]',
   '/audit', '/approvals', '/staff',
 ] as const;
 const SCHEMA_PAGES = [
