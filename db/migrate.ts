@@ -20,6 +20,7 @@ import * as m0012 from '@/db/migrations/0012_preview_once';
 import * as m0013 from '@/db/migrations/0013_finance_rollups';
 import * as m0014 from '@/db/migrations/0014_jobs';
 import * as m0017 from '@/db/migrations/0017_usage_rollups';
+import * as m0018 from '@/db/migrations/0018_statement_periods';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_staff': m0001,
@@ -37,6 +38,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0013_finance_rollups': m0013,
   '0014_jobs': m0014,
   '0017_usage_rollups': m0017,
+  '0018_statement_periods': m0018,
 };
 
 export const LATEST_MIGRATION = Object.keys(MIGRATIONS).sort().at(-1)!;

@@ -66,6 +66,8 @@ export async function refreshStatementRollup(
       await sql`delete from kontor.statement_lines`.execute(trx);
       await sql`delete from kontor.statement_months`.execute(trx);
       await sql`delete from kontor.statement_days`.execute(trx);
+      // Periods computed from the old build (migration 0018) are stale with it.
+      await sql`delete from kontor.statement_periods`.execute(trx);
     }
     const since = state?.horizon ?? null;
     let horizon = await nextHorizon(trx);

@@ -15,6 +15,7 @@ import { activeMapping, type Mapping } from '@/lib/mapping';
 import { parseMapping } from '@/lib/mapping/schema';
 import { bestVariant, readCatalog } from '@/lib/mapping/detect';
 import { getStatement, listStatementUsers, parsePeriod, type Period, type StatementUserSort } from '@/lib/domain/statement';
+import { computeStatementPeriod, type PeriodLines } from '@/lib/domain/statement-periods';
 import { ledgerStatement, ledgerStatementUsers } from '@/lib/domain/statement-ledger';
 import { refreshStatementRollup } from '@/lib/domain/statement-rollup-refresh';
 import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
@@ -35,15 +36,19 @@ const USER_QUERIES: { sort: StatementUserSort; desc: boolean; offset: number; fi
   { sort: 'closing', desc: true, offset: 0, filter: 'a' },
 ];
 
-async function assertSame(db: Kysely<KontorDatabase>, staff: StaffContext, mapping: Mapping, period: Period, label: string, extraFilter?: string) {
+async function assertSame(
+  db: Kysely<KontorDatabase>, staff: StaffContext, mapping: Mapping, period: Period, label: string, extraFilter?: string,
+  opts: { storedFrom?: number; lines?: PeriodLines['kind'] } = {},
+) {
   const mine = await getStatement(db, staff, mapping, period);
   assert.equal(mine.source.kind, 'rollup', `${label}: read through the rollup`);
   const ref = await ledgerStatement(db, mapping, period);
   assert.deepEqual({ total: mine.total, days: mine.days }, ref, `${label}: totals and days`);
   for (const q of [...USER_QUERIES, ...(extraFilter ? [{ sort: 'closing' as const, desc: true, offset: 0, filter: extraFilter }] : [])]) {
     const args = { ...q, limit: 25 };
-    const a = await listStatementUsers(db, staff, mapping, period, args);
+    const a = await listStatementUsers(db, staff, mapping, period, args, opts);
     assert.equal(a.source.kind, 'rollup');
+    if (opts.lines) assert.equal(a.lines.kind, opts.lines, `${label}: lines ${opts.lines}`);
     const b = await ledgerStatementUsers(db, mapping, period, args);
     assert.deepEqual({ rows: a.rows, total: a.total }, b, `${label}: users ${JSON.stringify(q)}`);
   }
@@ -117,6 +122,50 @@ describe('the statement rollup on the demo', () => {
     const { rows: [all] } = await sql<{ n: string }>`select sum(entries)::text as n from kontor.statement_days`.execute(f.admin);
     const { rows: [n] } = await sql<{ n: string }>`select count(*)::text as n from public.credits_ledger`.execute(f.admin);
     assert.equal(all.n, n.n);
+  });
+
+  test('a day or a custom period past the threshold: computed once in the background, then stored lines plus the entries since', async () => {
+    const stored = { storedFrom: 1 };
+    const day = parsePeriod({ period: 'day', day: '2026-11-02' }, TEST_ANCHOR);
+    const custom = parsePeriod({ period: 'custom', from: '2026-10-20', to: '2026-11-20' }, TEST_ANCHOR);
+    const today = parsePeriod({ period: 'day', day: now.toISOString().slice(0, 10) }, TEST_ANCHOR);
+    const q = { sort: 'closing' as const, desc: true, offset: 0, filter: '', limit: 25 };
+    const missing = await listStatementUsers(f.db, f.staff.finance, mapping, day, q, stored);
+    assert.equal(missing.lines.kind, 'missing', 'not computed yet: the page starts the job');
+    assert.ok(missing.lines.kind === 'missing' && missing.lines.entries > 1000, 'it says how many entries the job sums');
+    assert.deepEqual(missing.rows, []);
+    // Under the threshold the page sums them itself.
+    assert.equal((await listStatementUsers(f.db, f.staff.finance, mapping, day, q)).lines.kind, 'live');
+    // A whole month needs no job.
+    assert.equal((await listStatementUsers(f.db, f.staff.finance, mapping, month('2026-10'), q, stored)).lines.kind, 'live');
+    let lines = 0;
+    for (const p of [day, custom, today]) {
+      const r = await computeStatementPeriod(f.db, mapping, p);
+      assert.ok(r && r.lines > 0, 'lines stored');
+      lines += r.lines;
+    }
+    // The job (the runtime role) analyzed them: the planner knows how many lines there are before anyone reads them.
+    const { rows: [stats] } = await sql<{ n: number }>`select reltuples::float8 as n from pg_catalog.pg_class where oid = 'kontor.statement_period_lines'::regclass`.execute(f.admin);
+    assert.equal(stats.n, lines);
+    await assertSame(f.db, f.staff.finance, mapping, day, 'a stored day', undefined, { ...stored, lines: 'stored' });
+    await assertSame(f.db, f.staff.finance, mapping, custom, 'a stored custom period', undefined, { ...stored, lines: 'stored' });
+    await assertSame(f.db, f.staff.finance, mapping, today, 'today, stored', undefined, { ...stored, lines: 'stored' });
+    // Entries created after the lines were computed count at once, on top of them.
+    const { rows: [u] } = await sql<{ id: string }>`
+      select user_id::text as id from public.credits_ledger where created_at >= '2026-11-01' group by 1 order by count(*) desc limit 1`.execute(f.admin);
+    await sql`
+      insert into public.credits_ledger (user_id, amount, type, description, created_at)
+      values (${u.id}, 99.5, 'grant', 'test', now()), (${u.id}, -3.25, 'spend', 'test', now()),
+             ('00000000-0000-4000-8000-00000000abce', 4, 'manual', 'test', now())`.execute(f.admin);
+    await assertSame(f.db, f.staff.finance, mapping, today, 'today, stored lines plus new entries', undefined, { ...stored, lines: 'stored' });
+    // Computed again in place (the page does when it is stale): the same figures, one period row.
+    await computeStatementPeriod(f.db, mapping, today);
+    await assertSame(f.db, f.staff.finance, mapping, today, 'today, computed again', undefined, { ...stored, lines: 'stored' });
+    const { rows: [n] } = await sql<{ n: string }>`select count(*)::text as n from kontor.statement_periods`.execute(f.admin);
+    assert.equal(n.n, '3');
+    // A rebuild of the rollup drops them: computed again from the new build.
+    await refreshStatementRollup(f.db, mapping, { rebuild: true });
+    assert.equal((await listStatementUsers(f.db, f.staff.finance, mapping, day, q, stored)).lines.kind, 'missing');
   });
 
   test('the runtime role reads and refreshes it, and a rebuild gives the same lines', async () => {

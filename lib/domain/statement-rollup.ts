@@ -69,21 +69,43 @@ export async function rollupStatement(
 
 type Mode = 'all' | 'opening' | 'closing';
 
+/** A period's per-user lines computed once and stored (statement-periods.ts): every account as of `upto`. */
+export interface StoredPeriod { id: string; upto: Date; lines: number; entries: number; computedAt: Date; ms: number }
+
 /**
- * Where a period's per-user figures come from: the lines of `month` (all of them for a whole month
- * the rollup holds, else only the balance they open or close with) and the ledger entries from
- * `readFrom` to the period's end.
+ * Where a period's per-user figures come from: stored lines (`lines` b where `where`; all their figures,
+ * or only the balance they open or close with) and the ledger entries from `readFrom` to the period's
+ * end. `counted` is how many lines `shown` keeps, as stored.
  */
-function planUsers(period: Period, st: RollupState): { month: string | null; mode: Mode; readFrom: Date } {
+export interface UsersPlan { mode: Mode; lines: RawBuilder<unknown>; where: RawBuilder<unknown>; counted: RawBuilder<unknown>; readFrom: Date; month: string | null }
+
+/**
+ * The lines of `month` (all of them for a whole month the rollup holds, else only the balance they open
+ * or close with), or a stored period's lines (all of them, as of its `upto`).
+ */
+export function planUsers(period: Period, st: RollupState, stored?: StoredPeriod | null): UsersPlan {
+  if (stored) {
+    return {
+      mode: 'all', lines: sql`kontor.statement_period_lines`, where: sql`b.period_id = ${stored.id}::bigint`,
+      counted: sql`${stored.lines}::bigint`, readFrom: stored.upto, month: null,
+    };
+  }
   const first = monthStart(period.from);
   const last = st.lastMonth ? parseIsoDay(st.lastMonth) : null;
-  if (last && first <= last && isWholeMonth(period)) return { month: isoDay(first), mode: 'all', readFrom: laterOf(st.horizon, period.from) };
-  if (last && first <= last) return { month: isoDay(first), mode: 'opening', readFrom: first };
-  return { month: last ? isoDay(last) : null, mode: 'closing', readFrom: st.horizon };
+  const ofMonth = (month: string | null, mode: Mode, readFrom: Date): UsersPlan => ({
+    mode, readFrom, month, lines: sql`kontor.statement_lines`,
+    where: month ? sql`b.month = ${month}::date` : sql`false`,
+    counted: month
+      ? sql`coalesce((select ${sql.id(mode === 'all' ? 'lines' : `${mode}_nonzero`)} from kontor.statement_months where month = ${month}::date), 0)`
+      : sql`0`,
+  });
+  if (last && first <= last && isWholeMonth(period)) return ofMonth(isoDay(first), 'all', laterOf(st.horizon, period.from));
+  if (last && first <= last) return ofMonth(isoDay(first), 'opening', first);
+  return ofMonth(last ? isoDay(last) : null, 'closing', st.horizon);
 }
 
 /** Whether a per-user page of this period reads only the tail (fast) or a month of entries or more. */
-export const readsTailOnly = (period: Period, st: RollupState) => planUsers(period, st).mode === 'all';
+export const readsTailOnly = (period: Period, st: RollupState, stored?: StoredPeriod | null) => planUsers(period, st, stored).mode === 'all';
 
 /** A line's figure `c` as the plan reads it (b: the line). */
 function baseColumn(mode: Mode, c: StatementColumn): RawBuilder<unknown> | null {
@@ -94,16 +116,16 @@ function baseColumn(mode: Mode, c: StatementColumn): RawBuilder<unknown> | null 
 
 export async function rollupStatementUsers(
   db: QueryExecutorProvider, mapping: Mapping, period: Period, st: RollupState, scale: number,
-  q: { sort: StatementUserSort; desc: boolean; limit: number; offset: number; filter: string },
+  q: { sort: StatementUserSort; desc: boolean; limit: number; offset: number; filter: string }, stored?: StoredPeriod | null,
 ): Promise<{ rows: StatementUserRow[]; total: number } | typeof MOVED> {
   const ledger = ledgerOf(mapping);
   const at = columnOf(ledger, 'createdAt', 'l');
   const amount = columnOf(ledger, 'amount', 'l');
-  const plan = planUsers(period, st);
+  const plan = planUsers(period, st, stored);
   const col = (c: StatementColumn) => baseColumn(plan.mode, c) ?? sql`0`;
   const shown = plan.mode === 'all' ? sql`true` : sql`${sql.ref(`b.${plan.mode}`)} <> 0`;
   const baseCols = sql.join(STATEMENT_COLUMNS.map((c) => sql`${col(c)} as ${sql.id(c)}`));
-  const inMonth = plan.month ? sql`b.month = ${plan.month}::date` : sql`false`;
+  const inMonth = plan.where;
   // In a whole month the tail's accounts are few: a list the index scan of the lines checks row by row.
   const untouched = plan.mode === 'all'
     ? sql`b.account <> all ((select coalesce(array_agg(account), '{}') from r)::text[])`
@@ -123,13 +145,11 @@ export async function rollupStatementUsers(
       select r.account, coalesce(${col('opening')}, 0) + r.pre as opening,
              ${sql.join(ACTIVITY_COLUMNS.map((c) => sql`coalesce(${col(c)}, 0) + ${sql.ref(`r.${c}`)} as ${sql.id(c)}`))},
              coalesce(${col('closing')}, 0) + r.upto as closing
-        from r left join kontor.statement_lines b on ${inMonth} and b.account = r.account
+        from r left join ${plan.lines} b on ${inMonth} and b.account = r.account
     ), shown_t as (select * from t where ${nonZero('t')})`;
   // The month's lines as counted by the refresh, less those the tail changes, plus the tail's shown rows.
-  const counted = plan.month
-    ? sql`coalesce((select ${sql.id(plan.mode === 'all' ? 'lines' : `${plan.mode}_nonzero`)} from kontor.statement_months where month = ${plan.month}::date), 0)`
-    : sql`0`;
-  const count = sql`${counted} - (select count(*) from kontor.statement_lines b where ${inMonth} and ${shown} and b.account in (select account from r))
+  const counted = plan.counted;
+  const count = sql`${counted} - (select count(*) from ${plan.lines} b where ${inMonth} and ${shown} and b.account in (select account from r))
                     + (select count(*) from shown_t)`;
   const select = (rows: RawBuilder<unknown>, total: RawBuilder<unknown>, order: RawBuilder<unknown>) => sql<StatementUserSqlRow & { total: string; ok: boolean }>`
     with ${ctes}, x as (${rows})
@@ -145,7 +165,7 @@ export async function rollupStatementUsers(
       ? sql`select u.${keyOf(users)}::text from ${tableOf(users)} u where u.${columnOf(users, 'email')}::text ilike ${like} union select ${q.filter}::text`
       : sql`select ${q.filter}::text`;
     const rows = sql`
-      select b.account, ${baseCols} from kontor.statement_lines b
+      select b.account, ${baseCols} from ${plan.lines} b
        where ${inMonth} and ${shown} and b.account in (${cand}) and not exists (select from r where r.account = b.account)
       union all select * from shown_t where account in (${cand})`;
     query = select(sql`select *, count(*) over () as n from (${rows}) y`, sql`x.n`, order(q.sort, dir, email));
@@ -157,7 +177,7 @@ export async function rollupStatementUsers(
       const uEmail = sql`u.${columnOf(users, 'email')}::text`;
       const rows = sql`
         (select b.account, ${baseCols} from ${tableOf(users)} u
-           join kontor.statement_lines b on ${inMonth} and b.account = u.${keyOf(users)}::text
+           join ${plan.lines} b on ${inMonth} and b.account = u.${keyOf(users)}::text
           where ${uEmail} is not null and ${shown} and ${untouched}
           order by ${uEmail} ${dir}, b.account limit ${q.offset + q.limit})
         union all select * from shown_t`;
@@ -173,14 +193,14 @@ export async function rollupStatementUsers(
         return { rows: fast.map((r) => toStatementUserRow(r, scale)), total: Number(fast[0].total) };
       }
     }
-    const rows = sql`select b.account, ${baseCols} from kontor.statement_lines b where ${inMonth} and ${shown} and ${untouched}
+    const rows = sql`select b.account, ${baseCols} from ${plan.lines} b where ${inMonth} and ${shown} and ${untouched}
                      union all select * from shown_t`;
     query = select(rows, count, order(q.sort, dir, email));
   } else {
     // The first offset + limit lines in the sort's order (an index on (month, figure)), and the tail's accounts.
     const by = baseColumn(plan.mode, q.sort);
     const rows = sql`
-      (select b.account, ${baseCols} from kontor.statement_lines b where ${inMonth} and ${shown} and ${untouched}
+      (select b.account, ${baseCols} from ${plan.lines} b where ${inMonth} and ${shown} and ${untouched}
         order by ${by ? sql`${by} ${dir}, ` : sql``}nullif(b.account, '') limit ${q.offset + q.limit})
       union all select * from shown_t`;
     query = select(rows, count, order(q.sort, dir, email));

@@ -21,6 +21,7 @@ import { ledgerStatement, ledgerStatementUsers } from '@/lib/domain/statement-le
 import { MOVED, rollupStatement, rollupStatementUsers } from '@/lib/domain/statement-rollup';
 import { refreshStatementRollup, statementSignature } from '@/lib/domain/statement-rollup-refresh';
 import { readRollup, refreshInBackground, type RollupState } from '@/lib/domain/finance-rollups';
+import { periodLines, type PeriodLines } from '@/lib/domain/statement-periods';
 import type { KontorDatabase } from '@/db/types';
 
 export {
@@ -29,6 +30,7 @@ export {
 } from '@/lib/domain/statement-figures';
 export { statementUsersQuery } from '@/lib/domain/statement-ledger';
 export { readsTailOnly } from '@/lib/domain/statement-rollup';
+export { computeStatementPeriod, periodJobKind, type PeriodLines } from '@/lib/domain/statement-periods';
 
 const DAY = 86_400_000;
 // A real day (no year 0: Postgres has none) and months from 1900: anything else is dropped, not sent.
@@ -116,14 +118,24 @@ export async function getStatement(db: QueryExecutorProvider, staff: StaffContex
   return viaRollup(db, mapping, (st) => rollupStatement(db, mapping, period, st, scale), () => ledgerStatement(db, mapping, period));
 }
 
-/** Per user, for users with a balance or activity in the period: paged, sorted by a whitelisted key. */
+/**
+ * Per user, for users with a balance or activity in the period: paged, sorted by a whitelisted key.
+ * `lines` says where they came from; 'missing': a day or custom period whose lines must first be computed
+ * in the background (statement-periods.ts; no rows until then).
+ */
 export async function listStatementUsers(
   db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period,
   q: { sort: StatementUserSort; desc: boolean; limit: number; offset: number; filter: string },
-): Promise<{ rows: StatementUserRow[]; total: number; source: StatementSource }> {
+  opts: { storedFrom?: number } = {},
+): Promise<{ rows: StatementUserRow[]; total: number; source: StatementSource; lines: PeriodLines }> {
   assertCan(staff);
   const scale = await creditScale(db, mapping);
-  return viaRollup(db, mapping, (st) => rollupStatementUsers(db, mapping, period, st, scale, q), () => ledgerStatementUsers(db, mapping, period, q));
+  return viaRollup(db, mapping, async (st) => {
+    const lines = await periodLines(db, mapping, period, st, opts);
+    if (lines.kind === 'missing') return { rows: [], total: 0, lines };
+    const r = await rollupStatementUsers(db, mapping, period, st, scale, q, lines.kind === 'stored' ? lines.stored : null);
+    return r === MOVED ? r : { ...r, lines };
+  }, async () => ({ ...(await ledgerStatementUsers(db, mapping, period, q)), lines: { kind: 'live' } as const }));
 }
 
 export interface ReplayEntry { id: string; at: string; type: string | null; amount: string; balance: string }

@@ -23,6 +23,10 @@ import { StatementDaysTable, StatementUsersTable } from '@/app/(console)/finance
 import { formatCredits } from '@/lib/money';
 import { anyRowKey } from '@/lib/mapping/keys';
 import { formatWhen } from '@/components/ui/format';
+import { keepPeriodLines, type PeriodLinesJob } from '@/app/(console)/finance/statement/_lib/period-lines';
+import { RefreshWhile } from '@/app/(console)/tasks/_components/refresh-while';
+import type { PeriodLines, Period } from '@/lib/domain/statement';
+import type { Attempt } from '@/app/(console)/_lib/attempt';
 
 export const metadata: Metadata = { title: 'Statement' };
 
@@ -72,6 +76,43 @@ function SourceNote({ source, refreshing }: { source: StatementSource; refreshin
   );
 }
 
+/** Where the per-user lines of a day or a custom period come from, and the job that computes them. */
+function PeriodLinesNote({ lines, job, period }: { lines: PeriodLines; job: Attempt<PeriodLinesJob> | null; period: Period }) {
+  if (lines.kind === 'live') return null;
+  const state = job?.ok ? job.value : null;
+  const failed = state?.failed ?? (job && !job.ok ? job.message : null);
+  const problem = failed ? <Notice tone="warn" title="Computing the per-user lines failed">{failed}</Notice> : null;
+  if (lines.kind === 'missing') {
+    return (
+      <>
+        {problem}
+        {state?.computing || !failed ? (
+          <>
+            <Notice title="Being computed">
+              The per-user lines of {periodLabel(period)} sum {lines.entries.toLocaleString('en')} ledger entries (each account&apos;s
+              opening balance adds every entry of its month before the period): Kontor computes them once in the background and keeps
+              them{state?.runningFor ? ` (started ${state.runningFor.toLocaleString('en')} s ago)` : ''}. They appear here when done; the totals
+              and days above are complete already.
+            </Notice>
+            <RefreshWhile ms={3000} />
+          </>
+        ) : null}
+      </>
+    );
+  }
+  const { stored } = lines;
+  return (
+    <>
+      {problem}
+      <p className="text-sm text-ink-muted" role="note">
+        Per-user lines computed {formatWhen(stored.computedAt.toISOString())} in {stored.ms.toLocaleString('en')} ms from{' '}
+        {stored.entries.toLocaleString('en')} entries created before {formatWhen(stored.upto.toISOString())}, plus the entries since, read live
+        {state?.computing ? '; being computed again now' : ''}.
+      </p>
+    </>
+  );
+}
+
 export default async function StatementPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const staff = await requireStaff('credits.read');
   const params = await searchParams;
@@ -102,6 +143,7 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
   const state = known ? null : await attempt(() => read((trx) => statementRollupState(trx, mapping)));
   const rollup: StatementSource = known ?? (state?.ok && state.value ? { kind: 'rollup', state: state.value, tail: 0 } : { kind: 'ledger' });
   const refreshing = keepStatementRollupFresh(getLongReadPool().db, mapping, rollup);
+  const linesJob = users.ok ? await attempt(() => keepPeriodLines(staff, mapping, period, users.value.lines)) : null;
   // A timeout or a busy pool is said as such (an error page would only show a digest).
   if (!result.ok) {
     return (
@@ -145,7 +187,8 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
       </Section>
       <Section id="users" title="Per user" description="Users with a balance or activity in the period; their rows add up to the totals above.">
         <CsvLink table="statement-users" params={params} label="Download CSV (users, all rows)" />
-        {users.ok
+        {users.ok ? <PeriodLinesNote lines={users.value.lines} job={linesJob} period={period} /> : null}
+        {users.ok && users.value.lines.kind === 'missing' ? null : users.ok
           ? <StatementUsersTable rows={users.value.rows} total={users.value.total} query={uq} sortable={STATEMENT_USERS_SPEC.sortable} />
           : (
             <Notice tone="warn" title="The per-user lines could not be read">
