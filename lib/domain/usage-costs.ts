@@ -22,7 +22,10 @@ import { indexHints, type ScanHint } from '@/lib/domain/reconcile/hints';
 import { readRollup, refreshInBackground, type RollupState } from '@/lib/domain/finance-rollups';
 import { refreshUsageRollup } from '@/lib/domain/usage-rollup-refresh';
 import type { KontorDatabase } from '@/db/types';
-import { MOVED, rollupUsageByDay, rollupUsageByModel, rollupUsageUsersQuery, servesPeriod } from '@/lib/domain/usage-rollup';
+import { MOVED, rollupUsageByDay, rollupUsageByModel, rollupUsageUsersQuery, servesPeriod, type UsagePeriod } from '@/lib/domain/usage-rollup';
+import { usagePeriodLines } from '@/lib/domain/usage-periods';
+
+export { computeUsagePeriod, usagePeriodJobKind, type UsagePeriodLines } from '@/lib/domain/usage-periods';
 import { usageSignature } from '@/lib/domain/usage-rollup-sql';
 
 export const USAGE_FIGURES = ['cost', 'credits', 'revenue', 'margin'] as const;
@@ -129,6 +132,15 @@ async function viaRollup<T>(
   return { value: await reference(), source: { kind: 'live' } };
 }
 
+/**
+ * Where a custom period's per-user and per-model figures come from (usage-periods.ts): summed on the
+ * page, stored (pass `stored` to listUsageByUser and getUsageByModel), or missing (a job computes them).
+ */
+export async function usagePeriodState(db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period, opts: { storedFrom?: number } = {}) {
+  assertCanReadUsage(staff);
+  return usagePeriodLines(db, mapping, period, await usageRollupState(db, mapping), opts);
+}
+
 /** A rollup older than this is refreshed when a page reads it. */
 export const USAGE_ROLLUP_STALE_MS = 5 * 60_000;
 
@@ -201,16 +213,17 @@ export const toUsageUser = (r: UsageUserSqlRow, scale: number): UsageUser => ({ 
 export async function listUsageByUser(
   db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period,
   q: { sort: UsageUserSort; desc: boolean; limit: number; offset: number; filter: string; negativeOnly?: boolean },
+  opts: { stored?: UsagePeriod | null } = {},
 ): Promise<{ rows: UsageUser[]; total: number }> {
   assertCanReadUsage(staff);
   await roomy(db);
   const uq = { ...q, page: { limit: q.limit, offset: q.offset } };
   const { value: rows } = await viaRollup(db, mapping, period, async (st) => {
-    const fast = await rollupUsageUsersQuery(db, mapping, period, st, uq);
+    const fast = await rollupUsageUsersQuery(db, mapping, period, st, uq, opts.stored);
     let r = await fast.query.execute(db);
     // Sorted by email, the page reached the lines without one: read them all.
     if (fast.named && (r.rows[0]?.named ?? 0) < q.offset + q.limit && Number(r.rows[0]?.total ?? 0) > (r.rows[0]?.named ?? 0)) {
-      r = await (await rollupUsageUsersQuery(db, mapping, period, st, { ...uq, allLines: true })).query.execute(db);
+      r = await (await rollupUsageUsersQuery(db, mapping, period, st, { ...uq, allLines: true }, opts.stored)).query.execute(db);
     }
     return r.rows.length && !r.rows[0].ok ? MOVED : r.rows;
   }, async () => (await usageUsersQuery(mapping, period, uq).execute(db)).rows);
@@ -219,10 +232,12 @@ export async function listUsageByUser(
 }
 
 /** Per provider and model (a few hundred at most), worst margin first. Revenue is shared by each user's cost. */
-export async function getUsageByModel(db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period): Promise<UsageModel[]> {
+export async function getUsageByModel(
+  db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period, opts: { stored?: UsagePeriod | null } = {},
+): Promise<UsageModel[]> {
   assertCanReadUsage(staff);
   await roomy(db);
-  const { value: rows } = await viaRollup(db, mapping, period, (st) => rollupUsageByModel(db, mapping, period, st), () => referenceUsageModels(db, mapping, period));
+  const { value: rows } = await viaRollup(db, mapping, period, (st) => rollupUsageByModel(db, mapping, period, st, opts.stored), () => referenceUsageModels(db, mapping, period));
   const scale = await creditScale(db, mapping);
   return rows.map((r) => ({ provider: r.provider, model: r.model, calls: Number(r.calls), tokens: Number(r.tokens), ...figures(r, scale, true) }));
 }

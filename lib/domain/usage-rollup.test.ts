@@ -13,6 +13,10 @@ import { activeMapping, type Mapping } from '@/lib/mapping';
 import { parsePeriod, type Period } from '@/lib/domain/statement';
 import { getUsageByDay, getUsageByModel, listUsageByUser, type UsageUserSort } from '@/lib/domain/usage-costs';
 import { refreshUsageRollup } from '@/lib/domain/usage-rollup-refresh';
+import { computeUsagePeriod, usagePeriodLines } from '@/lib/domain/usage-periods';
+import { readRollup } from '@/lib/domain/finance-rollups';
+import { usageSignature } from '@/lib/domain/usage-rollup-sql';
+import type { UsagePeriod } from '@/lib/domain/usage-rollup';
 import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
 import { TEST_ANCHOR } from '@/test/db';
 
@@ -43,20 +47,20 @@ describe(name, () => {
   });
   after(() => f?.close());
 
-  async function everything(period: Period, extraFilter: string) {
+  async function everything(period: Period, extraFilter: string, stored?: UsagePeriod) {
     const { source, ...byDay } = await getUsageByDay(f.db, f.staff.finance, mapping, period);
-    const models = await getUsageByModel(f.db, f.staff.finance, mapping, period);
+    const models = await getUsageByModel(f.db, f.staff.finance, mapping, period, { stored });
     const users = [];
     for (const q of [...USER_QUERIES, { sort: 'margin' as const, desc: false, offset: 0, filter: extraFilter }]) {
-      users.push(await listUsageByUser(f.db, f.staff.finance, mapping, period, { ...q, limit: 25 }));
+      users.push(await listUsageByUser(f.db, f.staff.finance, mapping, period, { ...q, limit: 25 }, { stored }));
     }
     return { source: source.kind, byDay, models, users };
   }
 
   /** The rollup's figures, then the reference's (the rollup set aside by its signature), equal. */
-  async function assertSame(period: Period, label: string) {
+  async function assertSame(period: Period, label: string, stored?: UsagePeriod) {
     const { rows: [u] } = await sql<{ id: string }>`select user_id::text as id from public.api_cost_logs where user_id is not null order by id limit 1`.execute(f.admin);
-    const mine = await everything(period, u.id);
+    const mine = await everything(period, u.id, stored);
     assert.equal(mine.source, 'rollup', `${label}: read through the rollup`);
     await sql`update kontor.finance_rollups set signature = signature || ' (set aside)' where name = 'usage'`.execute(f.admin);
     try {
@@ -108,6 +112,34 @@ describe(name, () => {
     assert.equal(second?.accounts, 2, 'the user and the calls without one');
     for (const [p, label] of periods()) await assertSame(p, `refreshed: ${label}`);
     assert.equal((await refreshUsageRollup(f.db, mapping))?.accounts, 0);
+  });
+
+  test('a custom period past the threshold: computed once, then read as stored plus the accounts changed since', async () => {
+    const custom = parsePeriod({ period: 'custom', from: '2026-10-20', to: '2026-11-18' }, TEST_ANCHOR);
+    const state = async () => usagePeriodLines(f.db, mapping, custom, await readRollup(f.db, 'usage', usageSignature(mapping)), { storedFrom: 1 });
+    const before = await state();
+    assert.equal(before.kind, 'missing', 'not computed yet: the page starts the job');
+    assert.equal((await usagePeriodLines(f.db, mapping, month('2026-10'), await readRollup(f.db, 'usage', usageSignature(mapping)), { storedFrom: 1 })).kind, 'live', 'a month reads its own lines');
+    const computed = await computeUsagePeriod(f.db, mapping, custom);
+    assert.ok(computed && computed.lines > 0 && computed.models > 0);
+    const kept = async () => { const s = await state(); assert.equal(s.kind, 'stored'); return (s as Extract<typeof s, { kind: 'stored' }>).stored; };
+    await assertSame(custom, 'stored custom', await kept());
+    // Rows behind the stored period: their accounts are read live, the rest stays stored.
+    const { rows: [u] } = await sql<{ id: string }>`
+      select l.user_id::text as id from public.credits_ledger l join public.payments p on p.user_id = l.user_id and p.status = 'completed'
+       where l.type = 'spend' and l.created_at >= '2026-11-01' group by 1 order by count(*) desc limit 1 offset 1`.execute(f.admin);
+    await sql`
+      insert into public.api_cost_logs (user_id, provider, model, input_tokens, output_tokens, cost_usd, created_at)
+      values (${u.id}, 'openai', 'gpt-test-2', 10, 20, 0.654321, now()), (null, 'openai', 'gpt-test-2', 1, 2, 0.25, now())`.execute(f.admin);
+    await sql`insert into public.credits_ledger (user_id, amount, type, description, created_at) values (${u.id}, -4.5, 'spend', 'test', now())`.execute(f.admin);
+    await sql`insert into public.payments (user_id, provider, provider_ref, amount, credits, status)
+              values (${u.id}, 'stripe', 'usage-period-test-1', 9.99, 250, 'completed')`.execute(f.admin);
+    await assertSame(custom, 'stored custom, rows behind it', await kept());
+    // The rollup moves on: the stored period still counts every account changed since it was computed.
+    await refreshUsageRollup(f.db, mapping);
+    await assertSame(custom, 'stored custom, rollup moved on', await kept());
+    assert.equal((await computeUsagePeriod(f.db, mapping, custom))?.lines, computed.lines, 'computed again in place');
+    await assertSame(custom, 'stored custom, computed again', await kept());
   });
 
   if (full) test('a payment whose status changes moves its user\'s price at the next refresh; a rebuild gives the same', async () => {

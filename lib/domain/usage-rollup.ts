@@ -25,30 +25,60 @@ export const servesPeriod = (p: Period) => p.from.getTime() % 86_400_000 === 0 &
 // Cast, so that `x = any(T)` compares with its elements (not the subquery form of ANY).
 const T = sql`(select accounts from t)::text[]`;
 
-/** The CTEs every read starts with: t (the changed accounts), and their live rows in the period. */
-function live(mapping: Mapping, types: UserColumnTypes, period: Period, st: RollupState) {
+/** A custom period's usage computed once and stored (usage-periods.ts), as of the rollup's `horizon` then. */
+export interface UsagePeriod { id: string; horizon: Date; marks: Record<string, string>; lines: number; computedAt: Date; ms: number }
+
+/**
+ * The CTEs every read starts with: t (the accounts changed since the rollup's horizon, or since a
+ * stored period's, payments updated since included: the refreshes between took them in), and their live
+ * rows in the period.
+ */
+function live(mapping: Mapping, types: UserColumnTypes, period: Period, st: RollupState, since?: UsagePeriod | null) {
   const { a, l } = usageSources(mapping);
   const inA = sql`${columnOf(a, 'createdAt', 'a')} >= ${period.from} and ${columnOf(a, 'createdAt', 'a')} < ${period.to}`;
   const inL = sql`${columnOf(l, 'createdAt', 'l')} >= ${period.from} and ${columnOf(l, 'createdAt', 'l')} < ${period.to}`;
   return sql`
-    t as (select ${changedAccounts(mapping, st, false)} as accounts),
+    t as (select ${since ? changedAccounts(mapping, since, true) : changedAccounts(mapping, st, false)} as accounts),
     live_md as (${apiRows(mapping, types, T, inA)}),
     live_ud as (${userDays(sql`select * from live_md`, spendRows(mapping, types, T, inL))}),
     live_price as (${priceRows(mapping, types, T)}),
     ok as (select exists (select from kontor.finance_rollups where name = 'usage' and horizon = ${st.horizon}) as ok)`;
 }
 
-/** The stored lines a period reads whole: its month's, or its day's (else null: its days are summed). */
-function wholeOf(period: Period): { grain: Grain; at: RawBuilder<unknown>; table: RawBuilder<unknown>; models: RawBuilder<unknown>; where: (alias: string) => RawBuilder<unknown> } | null {
+interface Whole {
+  table: RawBuilder<unknown>;
+  where: (alias: string) => RawBuilder<unknown>;
+  /** The model totals of every account as stored. */
+  models: RawBuilder<unknown>;
+  /** The changed accounts' share of them (taken out: their live rows go in instead). */
+  changedModels: RawBuilder<unknown>;
+}
+
+/**
+ * The stored lines a period reads whole: its month's, its day's, or a stored custom period's (else null:
+ * its days are summed).
+ */
+function wholeOf(period: Period, kept?: UsagePeriod | null): Whole | null {
   const at = sql`${isoDay(period.from)}::date`;
+  if (kept) {
+    const id = sql`${kept.id}::bigint`;
+    return {
+      table: sql`kontor.usage_period_lines`, where: (b) => sql`${sql.ref(`${b}.period_id`)} = ${id}`,
+      models: sql`select provider, model, cost, calls, tokens, credits, revenue from kontor.usage_period_model_totals where period_id = ${id}`,
+      changedModels: sql`
+        select provider, model, sum(cost) as cost, sum(calls) as calls, sum(tokens) as tokens, sum(credits) as credits, sum(revenue) as revenue
+          from kontor.usage_period_models where period_id = ${id} and account = any(${T}) group by 1, 2`,
+    };
+  }
+  const grained = (grain: Grain, table: RawBuilder<unknown>, models: RawBuilder<unknown>, where: Whole['where']): Whole => ({
+    table, models, where, changedModels: modelTotals(storedOfChanged.md(period), stored.lines(grain, at, T)),
+  });
   if (isWholeMonth(period)) {
-    return { grain: 'month', at, table: sql`kontor.usage_months`, models: sql`select * from kontor.usage_model_months where month = ${at}`, where: (b) => sql`${sql.ref(`${b}.month`)} = ${at}` };
+    return grained('month', sql`kontor.usage_months`, sql`select * from kontor.usage_model_months where month = ${at}`, (b) => sql`${sql.ref(`${b}.month`)} = ${at}`);
   }
   if (period.to.getTime() - period.from.getTime() === 86_400_000) {
-    return {
-      grain: 'day', at, table: sql`kontor.usage_user_days`, models: sql`select * from kontor.usage_model_day_totals where day = ${at}`,
-      where: (b) => sql`${sql.ref(`${b}.day`)} = ${at} and ${sql.ref(`${b}.account`)} <> ''`,
-    };
+    return grained('day', sql`kontor.usage_user_days`, sql`select * from kontor.usage_model_day_totals where day = ${at}`,
+      (b) => sql`${sql.ref(`${b}.day`)} = ${at} and ${sql.ref(`${b}.account`)} <> ''`);
   }
   return null;
 }
@@ -88,19 +118,18 @@ export async function rollupUsageByDay(db: QueryExecutorProvider, mapping: Mappi
   return rows;
 }
 
-export async function rollupUsageByModel(db: QueryExecutorProvider, mapping: Mapping, period: Period, st: RollupState) {
+export async function rollupUsageByModel(db: QueryExecutorProvider, mapping: Mapping, period: Period, st: RollupState, storedPeriod?: UsagePeriod | null) {
   const types = await userColumnTypes(db, mapping);
   const liveLines = accountLines(sql`select * from live_ud`, sql`select * from live_price`);
-  const whole = wholeOf(period);
+  const whole = wholeOf(period, storedPeriod);
   const m = whole
     ? sql`
       select provider, model, cost, calls, tokens, credits, revenue from (${whole.models}) s
-      union all select provider, model, -cost, -calls, -tokens, -credits, -revenue from (${modelTotals(storedOfChanged.md(period),
-        stored.lines(whole.grain, whole.at, T))}) o
+      union all select provider, model, -cost, -calls, -tokens, -credits, -revenue from (${whole.changedModels}) o
       union all select provider, model, cost, calls, tokens, credits, revenue from (${modelTotals(sql`select * from live_md`, liveLines)}) n`
     : modelTotals(periodRows.md(period), accountLines(periodRows.ud(period), periodRows.price));
   const { rows } = await sql<{ provider: string; model: string; cost: string; calls: string; tokens: string; credits: string; revenue: string; ok: boolean }>`
-    with ${live(mapping, types, period, st)},
+    with ${live(mapping, types, period, st, storedPeriod)},
     m as (${m}),
     g as (select provider, model, sum(cost) as cost, sum(calls) as calls, sum(tokens) as tokens, sum(credits) as credits, sum(revenue) as revenue
             from m group by 1, 2 having sum(calls) > 0)
@@ -117,7 +146,9 @@ type UsersSqlRow = { uid: string; email: string | null; cost: string; credits: s
  * The per-user query through the rollup: ordered like the old one (usageUsersQuery), paged when `page`
  * is given. A whole month sorted by a figure, unfiltered, reads a page of its stored lines by index.
  */
-export async function rollupUsageUsersQuery(db: QueryExecutorProvider, mapping: Mapping, period: Period, st: RollupState, q: UsersQuery) {
+export async function rollupUsageUsersQuery(
+  db: QueryExecutorProvider, mapping: Mapping, period: Period, st: RollupState, q: UsersQuery, storedPeriod?: UsagePeriod | null,
+) {
   const types = await userColumnTypes(db, mapping);
   const { users } = mapping;
   const email = users ? sql`u.${columnOf(users, 'email')}::text` : sql`null::text`;
@@ -126,7 +157,7 @@ export async function rollupUsageUsersQuery(db: QueryExecutorProvider, mapping: 
   const order = q.sort === 'user' ? sql`email` : sql.id(q.sort);
   const like = `%${q.filter.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const negative = sql`(${q.negativeOnly ?? false}::boolean is false or margin < 0)`;
-  const whole = wholeOf(period);
+  const whole = wholeOf(period, storedPeriod);
   const liveLines = sql`select * from (${accountLines(sql`select * from live_ud`, sql`select * from live_price`)}) n where ${negative}`;
   let lines: RawBuilder<unknown>;
   let total: RawBuilder<unknown> | null = null;
@@ -159,7 +190,7 @@ export async function rollupUsageUsersQuery(db: QueryExecutorProvider, mapping: 
     lines = sql`select * from (${accountLines(periodRows.ud(period), periodRows.price)}) x where ${negative}`;
   }
   const query = sql<UsersSqlRow & { named: number }>`
-    with ${live(mapping, types, period, st)},
+    with ${live(mapping, types, period, st, storedPeriod)},
     x as (${lines}),
     y as (select x.account as uid, x.cost, x.calls, x.credits, x.revenue, x.margin, ${email} as email from x ${join}),
     z as (select y.* from y where (${q.filter}::text = '' or y.email ilike ${like} or y.uid = ${q.filter}))
