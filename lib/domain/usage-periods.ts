@@ -44,21 +44,20 @@ export async function usagePeriodLines(
 ): Promise<UsagePeriodLines> {
   if (!st || !summed(period)) return { kind: 'live' };
   const threshold = opts.storedFrom ?? STORED_USAGE_FROM;
-  // Counted up to the threshold only: an index range on (day, account), a few tens of milliseconds.
-  const { rows: [r] } = await sql<{ rows: string; id: string | null; horizon: Date | null; marks: Record<string, string> | null; lines: string | null; computed_at: Date | null; ms: number | null }>`
-    select (select count(*) from (select from kontor.usage_user_days
-                                   where day >= ${isoDay(period.from)}::date and day < ${isoDay(period.to)}::date limit ${threshold}) x)::text as rows,
-           p.id::text, p.horizon, p.marks, p.lines::text, p.computed_at, p.ms
-      from (select 1) one
-      left join kontor.usage_periods p
-        on p.period_from = ${period.from} and p.period_to = ${period.to} and p.signature = ${usageSignature(mapping)} and p.rollup_built_at = ${st.builtAt}`.execute(db);
-  if (r.id && r.horizon && r.computed_at) {
+  const { rows: [r] } = await sql<{ id: string; horizon: Date; marks: Record<string, string> | null; lines: string; computed_at: Date; ms: number }>`
+    select p.id::text, p.horizon, p.marks, p.lines::text, p.computed_at, p.ms from kontor.usage_periods p
+     where p.period_from = ${period.from} and p.period_to = ${period.to} and p.signature = ${usageSignature(mapping)} and p.rollup_built_at = ${st.builtAt}`.execute(db);
+  if (r) {
     const stored: UsagePeriod = { id: r.id, horizon: r.horizon, marks: r.marks ?? {}, lines: Number(r.lines), computedAt: r.computed_at, ms: r.ms ?? 0 };
     const now = opts.now ?? new Date();
     const stale = st.horizon > stored.horizon && now.getTime() - stored.computedAt.getTime() > STORED_USAGE_STALE_MS;
     return { kind: 'stored', stored, stale };
   }
-  const rows = Number(r.rows);
+  // Counted up to the threshold only: an index range on (day, account).
+  const { rows: [c] } = await sql<{ rows: string }>`
+    select count(*)::text as rows from (select from kontor.usage_user_days
+                                         where day >= ${isoDay(period.from)}::date and day < ${isoDay(period.to)}::date limit ${threshold}) x`.execute(db);
+  const rows = Number(c.rows);
   return rows < threshold ? { kind: 'live' } : { kind: 'missing', rows };
 }
 

@@ -30,15 +30,15 @@ export interface UsagePeriod { id: string; horizon: Date; marks: Record<string, 
 
 /**
  * The CTEs every read starts with: t (the accounts changed since the rollup's horizon, or since a
- * stored period's, payments updated since included: the refreshes between took them in), and their live
- * rows in the period.
+ * stored period's), and their live rows in the period. As between refreshes, a payment whose status
+ * changed (not a new one) counts from the next refresh, or for a stored period from its next computation.
  */
 function live(mapping: Mapping, types: UserColumnTypes, period: Period, st: RollupState, since?: UsagePeriod | null) {
   const { a, l } = usageSources(mapping);
   const inA = sql`${columnOf(a, 'createdAt', 'a')} >= ${period.from} and ${columnOf(a, 'createdAt', 'a')} < ${period.to}`;
   const inL = sql`${columnOf(l, 'createdAt', 'l')} >= ${period.from} and ${columnOf(l, 'createdAt', 'l')} < ${period.to}`;
   return sql`
-    t as (select ${since ? changedAccounts(mapping, since, true) : changedAccounts(mapping, st, false)} as accounts),
+    t as (select ${changedAccounts(mapping, since ?? st, false)} as accounts),
     live_md as (${apiRows(mapping, types, T, inA)}),
     live_ud as (${userDays(sql`select * from live_md`, spendRows(mapping, types, T, inL))}),
     live_price as (${priceRows(mapping, types, T)}),

@@ -23,9 +23,9 @@ import { StatementDaysTable, StatementUsersTable } from '@/app/(console)/finance
 import { formatCredits } from '@/lib/money';
 import { anyRowKey } from '@/lib/mapping/keys';
 import { formatWhen } from '@/components/ui/format';
-import { keepPeriodLines, type PeriodLinesJob } from '@/app/(console)/finance/statement/_lib/period-lines';
-import { RefreshWhile } from '@/app/(console)/tasks/_components/refresh-while';
-import type { PeriodLines, Period } from '@/lib/domain/statement';
+import { keepStoredPeriod, type PeriodJob } from '@/app/(console)/finance/_lib/stored-period';
+import { ComputingNote, RecomputeProblem } from '@/app/(console)/finance/_components/period-job-note';
+import { computeStatementPeriod, periodJobKind, type PeriodLines, type Period } from '@/lib/domain/statement';
 import type { Attempt } from '@/app/(console)/_lib/attempt';
 
 export const metadata: Metadata = { title: 'Statement' };
@@ -77,37 +77,25 @@ function SourceNote({ source, refreshing }: { source: StatementSource; refreshin
 }
 
 /** Where the per-user lines of a day or a custom period come from, and the job that computes them. */
-function PeriodLinesNote({ lines, job, period }: { lines: PeriodLines; job: Attempt<PeriodLinesJob> | null; period: Period }) {
+function PeriodLinesNote({ lines, job, period }: { lines: PeriodLines; job: Attempt<PeriodJob> | null; period: Period }) {
   if (lines.kind === 'live') return null;
-  const state = job?.ok ? job.value : null;
-  const failed = state?.failed ?? (job && !job.ok ? job.message : null);
-  const problem = failed ? <Notice tone="warn" title="Computing the per-user lines failed">{failed}</Notice> : null;
   if (lines.kind === 'missing') {
     return (
-      <>
-        {problem}
-        {state?.computing || !failed ? (
-          <>
-            <Notice title="Being computed">
-              The per-user lines of {periodLabel(period)} sum {lines.entries.toLocaleString('en')} ledger entries (each account&apos;s
-              opening balance adds every entry of its month before the period): Kontor computes them once in the background and keeps
-              them{state?.runningFor ? ` (started ${state.runningFor.toLocaleString('en')} s ago)` : ''}. They appear here when done; the totals
-              and days above are complete already.
-            </Notice>
-            <RefreshWhile ms={3000} />
-          </>
-        ) : null}
-      </>
+      <ComputingNote job={job}>
+        The per-user lines of {periodLabel(period)} sum {lines.entries.toLocaleString('en')} ledger entries (each account&apos;s opening
+        balance adds every entry of its month before the period): Kontor computes them once in the background and keeps them. They
+        appear here when done; the totals and days above are complete already.
+      </ComputingNote>
     );
   }
   const { stored } = lines;
   return (
     <>
-      {problem}
+      <RecomputeProblem job={job} />
       <p className="text-sm text-ink-muted" role="note">
         Per-user lines computed {formatWhen(stored.computedAt.toISOString())} in {stored.ms.toLocaleString('en')} ms from{' '}
         {stored.entries.toLocaleString('en')} entries created before {formatWhen(stored.upto.toISOString())}, plus the entries since, read live
-        {state?.computing ? '; being computed again now' : ''}.
+        {job?.ok && job.value.computing ? '; being computed again now' : ''}.
       </p>
     </>
   );
@@ -143,7 +131,11 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
   const state = known ? null : await attempt(() => read((trx) => statementRollupState(trx, mapping)));
   const rollup: StatementSource = known ?? (state?.ok && state.value ? { kind: 'rollup', state: state.value, tail: 0 } : { kind: 'ledger' });
   const refreshing = keepStatementRollupFresh(getLongReadPool().db, mapping, rollup);
-  const linesJob = users.ok ? await attempt(() => keepPeriodLines(staff, mapping, period, users.value.lines)) : null;
+  const lines = users.ok ? users.value.lines : null;
+  const linesJob = lines && lines.kind !== 'live' ? await attempt(() => keepStoredPeriod(
+    staff, periodJobKind(period), period, lines.kind === 'missing' || lines.stale,
+    () => computeStatementPeriod(getLongReadPool().db, mapping, period, { timeoutMs: 600_000 }),
+  )) : null;
   // A timeout or a busy pool is said as such (an error page would only show a digest).
   if (!result.ok) {
     return (

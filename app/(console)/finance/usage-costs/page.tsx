@@ -4,7 +4,14 @@ import { getLongReadPool, read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { negativeParam, USAGE_USERS_SPEC } from '@/lib/domain/reconcile/export';
 import { parsePeriod } from '@/lib/domain/statement';
-import { getUsageByDay, getUsageByModel, keepUsageRollupFresh, listUsageByUser, usageIndexHints, usageRollupState, type UsageSource } from '@/lib/domain/usage-costs';
+import {
+  computeUsagePeriod, getUsageByDay, getUsageByModel, keepUsageRollupFresh, listUsageByUser, usageIndexHints, usagePeriodJobKind, usagePeriodState,
+  usageRollupState, type UsagePeriodLines, type UsageSource,
+} from '@/lib/domain/usage-costs';
+import type { UsagePeriod } from '@/lib/domain/usage-rollup';
+import { keepStoredPeriod, type PeriodJob } from '@/app/(console)/finance/_lib/stored-period';
+import { ComputingNote, RecomputeProblem } from '@/app/(console)/finance/_components/period-job-note';
+import type { Attempt } from '@/app/(console)/_lib/attempt';
 import { formatWhen } from '@/components/ui/format';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
@@ -44,6 +51,21 @@ function SourceNote({ source, refreshing }: { source: UsageSource | null; refres
   );
 }
 
+/** Where a stored custom period's figures per model and per user come from. */
+function StoredNote({ stored, job }: { stored: UsagePeriod; job: Attempt<PeriodJob> | null }) {
+  return (
+    <>
+      <RecomputeProblem job={job} />
+      <p className="text-sm text-ink-muted" role="note">
+        Figures per model and per user computed {formatWhen(stored.computedAt.toISOString())} in {stored.ms.toLocaleString('en')} ms from
+        Kontor&apos;s rollup as of {formatWhen(stored.horizon.toISOString())}, with the users whose calls, spends or payments are newer
+        read live{job?.ok && job.value.computing ? '; being computed again now' : ''}. A payment whose status changed since counts at
+        its price from the next computation (within minutes of the rollup&apos;s next refresh).
+      </p>
+    </>
+  );
+}
+
 export default async function UsageCostsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const staff = await requireStaff('credits.read');
   const params = await searchParams;
@@ -55,19 +77,34 @@ export default async function UsageCostsPage({ searchParams }: { searchParams: P
   const uq = parseTableQuery(params, USAGE_USERS_SPEC);
   const negative = negativeParam(params);
   const base = `usage:${JSON.stringify([period.from, period.to])}`;
+  // A custom period of many rows is computed once in the background (usage-periods.ts): stored, or being computed.
+  const lines: UsagePeriodLines = await attempt(() => read((trx) => usagePeriodState(trx, staff, mapping, period)))
+    .then((r) => (r.ok ? r.value : { kind: 'live' as const }));
+  const stored = lines.kind === 'stored' ? lines.stored : null;
+  const pending = lines.kind === 'missing';
+  const periodJob = lines.kind === 'live' ? null : await attempt(() => keepStoredPeriod(
+    staff, usagePeriodJobKind(period), period, lines.kind === 'missing' || lines.stale,
+    () => computeUsagePeriod(getLongReadPool().db, mapping, period, { timeoutMs: 600_000 }),
+  ));
   // One read per part, so a timeout in one (a month of millions of calls) leaves the others standing.
   const [byDayRead, modelsRead, usersRead] = await Promise.all([
     attempt(() => sharedRead(base, () => read((trx) => getUsageByDay(trx, staff, mapping, period)))),
-    attempt(() => sharedRead(`${base}:models`, () => read((trx) => getUsageByModel(trx, staff, mapping, period)))),
-    attempt(() => sharedRead(`${base}:users:${JSON.stringify([uq.sort, uq.pageSize, uq.offset, uq.q, negative])}`, () => read((trx) => listUsageByUser(trx, staff, mapping, period, {
+    pending ? null : attempt(() => sharedRead(`${base}:models:${stored?.id}`, () => read((trx) => getUsageByModel(trx, staff, mapping, period, { stored })))),
+    pending ? null : attempt(() => sharedRead(`${base}:users:${stored?.id}:${JSON.stringify([uq.sort, uq.pageSize, uq.offset, uq.q, negative])}`, () => read((trx) => listUsageByUser(trx, staff, mapping, period, {
       sort: uq.sort.id, desc: uq.sort.desc, limit: uq.pageSize, offset: uq.offset, filter: uq.q, negativeOnly: negative,
-    })))),
+    }, { stored })))),
   ]);
+  const computing = (
+    <ComputingNote job={periodJob}>
+      This period&apos;s figures per model and per user add up its days for every user ({lines.kind === 'missing' ? `more than ${lines.rows.toLocaleString('en')} user-days` : 'many'}):
+      Kontor computes them once in the background and keeps them. They appear here when done; the totals and days are complete already.
+    </ComputingNote>
+  );
   const source: UsageSource | null = byDayRead.ok ? byDayRead.value.source : null;
   const state = source ? (source.kind === 'rollup' ? source.state : null)
     : await attempt(() => read((trx) => usageRollupState(trx, mapping))).then((r) => (r.ok ? r.value : null));
   const refreshing = keepUsageRollupFresh(getLongReadPool().db, mapping, state);
-  const failed = [byDayRead, modelsRead, usersRead].some((r) => !r.ok);
+  const failed = [byDayRead, modelsRead, usersRead].some((r) => r && !r.ok);
   const hints = failed ? await attempt(() => read((trx) => usageIndexHints(trx, mapping))) : null;
   const slow = (r: { ok: false; message: string }, what: string) => (
     <Notice tone="warn" title={`The ${what} could not be read`}>
@@ -109,7 +146,8 @@ export default async function UsageCostsPage({ searchParams }: { searchParams: P
       ) : !byDayRead.ok ? slow(byDayRead, 'totals') : null}
       <Section id="models" title="Per provider and model" description="Worst margin first. A user's revenue is shared among the models in proportion to what each cost for them.">
         <CsvLink table="usage-models" params={params} label="Download CSV (models)" />
-        {!modelsRead.ok ? slow(modelsRead, 'figures per model') : (
+        {stored ? <StoredNote stored={stored} job={periodJob} /> : null}
+        {!modelsRead ? computing : !modelsRead.ok ? slow(modelsRead, 'figures per model') : (
           <>
             {modelsRead.value.some((m) => Number(m.margin) < 0) ? (
               <Notice tone="warn">{modelsRead.value.filter((m) => Number(m.margin) < 0).length} of {modelsRead.value.length} models lose money in this period.</Notice>
@@ -125,7 +163,7 @@ export default async function UsageCostsPage({ searchParams }: { searchParams: P
             {negative ? 'Show every user' : 'Only users with a negative margin'}
           </Link>
         </div>
-        {usersRead.ok
+        {!usersRead ? <Notice title="Being computed">With the figures per model above: they appear here when done.</Notice> : usersRead.ok
           ? <UsageUsersTable rows={usersRead.value.rows} total={usersRead.value.total} query={uq} sortable={USAGE_USERS_SPEC.sortable} />
           : slow(usersRead, 'figures per user')}
       </Section>
