@@ -45,7 +45,7 @@ export async function incrementalRun(ctx: RunContext, previous: PreviousRun): Pr
     ...tail.taskIds, ...(concepts.tasks ? await changedTasks(trx, concepts, previous.horizon) : []), ...previousFindings.map((f) => f.task_id),
   ]);
 
-  ctx.step('Checking balances');
+  ctx.step('Checking balances'); // and the payments and tasks, in the same breath
   // Each account's checkpoint plus its tail.
   const accounts = sql`
     select coalesce(cp.account, t.account)::${ctx.userKey} as account,

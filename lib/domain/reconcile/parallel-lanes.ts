@@ -77,6 +77,7 @@ export async function parallelLanesFullRun(ctx: RunContext, db: Kysely<KontorDat
     const checksOwn = checksOnOwnLane ? await startLane((laneTrx) => checksLane(laneTrx, ctx, plan, paymentSignaturesFrom)) : null;
     const extras = extrasOwn ? extrasOwn.result : await extrasLane(trx, ctx, null);
     const accounts = await accountsLane(ctx, opts, extras);
+    ctx.step('Checking payments and tasks');
     const checkFindings = checksOwn ? await checksOwn.result : await checksLane(trx, ctx, plan);
     return {
       findings: [...accounts.findings, ...checkFindings],
@@ -135,7 +136,6 @@ async function sumAccountsInHalves(ctx: RunContext, splitAbove: number | undefin
 
 /** The payment and task checks, narrowed by the planned ranges; the payments' signatures from the extras lane when it has them. */
 function checksLane(laneTrx: Trx, ctx: RunContext, plan: BucketPlan, paymentSignaturesFrom?: () => Promise<Signatures | null>): Promise<Finding[]> {
-  ctx.step('Checking payments and tasks');
   return narrowedFindings(laneTrx, ctx.concepts, plan, paymentSignaturesFrom);
 }
 

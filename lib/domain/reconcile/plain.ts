@@ -21,16 +21,17 @@ export async function plainFullRun(ctx: RunContext): Promise<RunOutcome> {
   ctx.step('Checking balances');
   const balances = await balanceFindings(trx, concepts, summedAccounts);
 
+  ctx.step('Writing checkpoints');
+  // What the next incremental run starts from. The merge writes only the checkpoints that differ.
+  await writeCheckpoints(trx, settledAccounts(ctx), ctx.horizon, ctx.runId);
+  const usersFingerprint = await fullRunFingerprint(trx, ctx);
+  const counts = await countSummedAccounts(trx);
+
   ctx.step('Checking payments and tasks');
   const payments = await paymentFindings(trx, concepts);
   const tasks = await taskFindings(trx, concepts);
 
-  ctx.step('Writing checkpoints');
-  // The merge writes only the checkpoints that differ: after a quiet day, almost none.
-  await writeCheckpoints(trx, settledAccounts(ctx), ctx.horizon, ctx.runId);
-  const usersFingerprint = await fullRunFingerprint(trx, ctx);
-
-  return { findings: [...balances, ...payments, ...tasks], ...(await countSummedAccounts(trx)), usersFingerprint };
+  return { findings: [...balances, ...payments, ...tasks], ...counts, usersFingerprint };
 }
 
 /** Every account's ledger sum and count, in one GROUP BY over the whole ledger, kept for the steps after it. */

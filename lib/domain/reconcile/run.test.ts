@@ -6,6 +6,7 @@ import type { KontorDatabase } from '@/db/types';
 import manifest from '@/db/demo/manifest.json' with { type: 'json' };
 import { DISCREPANCY_KINDS, findingKey, type Finding } from '@/lib/domain/reconcile/kinds';
 import { runReconciliation } from '@/lib/domain/reconcile/run';
+import { RUN_STEPS } from '@/lib/domain/reconcile/steps';
 import { forgetCheckpoints, runOutcome } from '@/test/reconcile';
 import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
 import { adminUrl } from '@/test/db';
@@ -24,7 +25,12 @@ const idOf = (x: Finding) =>
 
 test('the plain run finds every planted credit defect under its kind, and the fast strategy returns and keeps exactly what it does', async () => {
   await forgetCheckpoints(f.db);
-  const r = await runReconciliation(f.db, { mode: 'full', strategy: 'plain', startedBy: 'test' });
+  // Each run tells its steps in order, once each.
+  let steps: string[] = [];
+  const onProgress = (step: string, done: number) => steps.push(`${done}:${step}`);
+  const inOrder = RUN_STEPS.map((step, done) => `${done}:${step}`);
+  const r = await runReconciliation(f.db, { mode: 'full', strategy: 'plain', startedBy: 'test', onProgress });
+  assert.deepEqual(steps, inOrder);
   const oracle = await runOutcome(f.db, r);
   // The fast strategy in each of its shapes: on one, two and three lanes (the checks, then also the
   // extras, on connections of their own); the accounts summed in halves of the user key, and the
@@ -36,8 +42,10 @@ test('the plain run finds every planted credit defect under its kind, and the fa
   ]);
   for (const shape of shapes) {
     await forgetCheckpoints(f.db);
-    const fast = await runReconciliation(f.db, { mode: 'full', startedBy: 'test', strategy: 'parallel-lanes', ...shape });
+    steps = [];
+    const fast = await runReconciliation(f.db, { mode: 'full', startedBy: 'test', strategy: 'parallel-lanes', onProgress, ...shape });
     assert.deepEqual(await runOutcome(f.db, fast), oracle, JSON.stringify(shape));
+    assert.deepEqual(steps, inOrder, JSON.stringify(shape));
   }
   assert.ok(oracle.checkpoints.length > 100, `${oracle.checkpoints.length} checkpoints`);
   assert.equal(r.mode, 'full');

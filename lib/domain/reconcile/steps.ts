@@ -9,8 +9,11 @@ import type { Finding } from '@/lib/domain/reconcile/kinds';
 import type { Concepts } from '@/lib/domain/reconcile/checks';
 import { usersFingerprints } from '@/lib/domain/reconcile/checkpoints';
 
-/** The steps a run reports as it goes (RunOptions.onProgress), in order. */
-export const RUN_STEPS = ['Reading the ledger', 'Checking balances', 'Checking payments and tasks', 'Writing checkpoints', 'Recording findings'] as const;
+/**
+ * The steps a run reports as it goes (RunOptions.onProgress), in order. The payment and task checks come
+ * last but one: where they run on a lane of their own, what is left of them is what the run waits for.
+ */
+export const RUN_STEPS = ['Reading the ledger', 'Checking balances', 'Writing checkpoints', 'Checking payments and tasks', 'Recording findings'] as const;
 export type RunStep = (typeof RUN_STEPS)[number];
 
 /** One run, as its strategy sees it: the run's transaction and what it settled before the strategy began. */
