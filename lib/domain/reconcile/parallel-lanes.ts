@@ -72,6 +72,8 @@ export async function parallelLanesFullRun(ctx: RunContext, db: Kysely<KontorDat
     return lane;
   }
   try {
+    // The lanes of their own start first, the extras before the checks (which may await its payments'
+    // signatures); then the run's own connection does its part, and last collects the checks.
     const extrasOwn = extrasOnOwnLane ? await startLane((laneTrx) => extrasLane(laneTrx, ctx, plan.payments)) : null;
     const paymentSignaturesFrom = extrasOwn ? async () => (await extrasOwn.result).paymentSignatures : undefined;
     const checksOwn = checksOnOwnLane ? await startLane((laneTrx) => checksLane(laneTrx, ctx, plan, paymentSignaturesFrom)) : null;

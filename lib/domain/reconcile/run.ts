@@ -1,7 +1,11 @@
 /**
  * One reconciliation run: every account, payment and task checked, the findings and the run kept in
- * the `kontor` schema. Incremental runs read only the ledger entries created since the last run's
- * horizon, on top of a per-account checkpoint (ledger sum and count of the entries before it).
+ * the `kontor` schema. This file starts a run, hands it to its path, and records what it found:
+ *
+ * - a full run reads the whole ledger, by one of two strategies that return the same result
+ *   (RunStrategy): plain.ts, the one to read first, or parallel-lanes.ts, the fast one;
+ * - an incremental run (incremental.ts) reads only the ledger entries created since the last run's
+ *   horizon, on top of a per-account checkpoint (ledger sum and count of the entries before it).
  *
  * The horizon is the earliest of the run's start and the start of any transaction still open at that
  * moment in this database (one in another database of the cluster cannot write here): an entry
