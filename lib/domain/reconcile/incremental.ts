@@ -37,12 +37,12 @@ export async function incrementalRun(ctx: RunContext, previous: PreviousRun): Pr
   const { rows: [previousRun] } = await sql<{ fingerprint: string | null }>`
     select users_fingerprint::text as fingerprint from kontor.reconcile_runs where id = ${previous.id}`.execute(trx);
   const cachesKeptWithLedger = previousRun.fingerprint !== null && previousRun.fingerprint === fingerprint.sincePrev;
-  const accountsToCheck = cachesKeptWithLedger ? unique([...tail.accounts, ...previousFindings.map((f) => f.user_id)]) : undefined;
+  const accountsToCheck = cachesKeptWithLedger ? unique([...tail.accounts, ...previousFindings.map((finding) => finding.user_id)]) : undefined;
   const paymentsToCheck = unique([
-    ...tail.paymentIds, ...(concepts.payments ? await changedPayments(trx, concepts, previous.horizon) : []), ...previousFindings.map((f) => f.payment_id),
+    ...tail.paymentIds, ...(concepts.payments ? await changedPayments(trx, concepts, previous.horizon) : []), ...previousFindings.map((finding) => finding.payment_id),
   ]);
   const tasksToCheck = unique([
-    ...tail.taskIds, ...(concepts.tasks ? await changedTasks(trx, concepts, previous.horizon) : []), ...previousFindings.map((f) => f.task_id),
+    ...tail.taskIds, ...(concepts.tasks ? await changedTasks(trx, concepts, previous.horizon) : []), ...previousFindings.map((finding) => finding.task_id),
   ]);
 
   ctx.step('Checking balances'); // and the payments and tasks, in the same breath
@@ -112,16 +112,18 @@ const unique = (ids: (string | null)[]) => [...new Set(ids.filter((id): id is st
 
 /** Payments whose row changed since `since` (updated, completed or created after it). */
 async function changedPayments(trx: Trx, c: Concepts, since: Date): Promise<string[]> {
-  const p = c.payments!;
-  const col = p.columns.updatedAt ? columnOf(p, 'updatedAt') : p.columns.completedAt ? sql`greatest(${columnOf(p, 'completedAt')}, ${columnOf(p, 'createdAt')})` : columnOf(p, 'createdAt');
-  const { rows } = await sql<{ id: string }>`select ${keyOf(p)}::text as id from ${tableOf(p)} where ${col} >= ${since}`.execute(trx);
-  return rows.map((r) => r.id);
+  const payments = c.payments!;
+  const changedAt = payments.columns.updatedAt ? columnOf(payments, 'updatedAt')
+    : payments.columns.completedAt ? sql`greatest(${columnOf(payments, 'completedAt')}, ${columnOf(payments, 'createdAt')})` : columnOf(payments, 'createdAt');
+  const { rows } = await sql<{ id: string }>`select ${keyOf(payments)}::text as id from ${tableOf(payments)} where ${changedAt} >= ${since}`.execute(trx);
+  return rows.map((row) => row.id);
 }
 
 /** Tasks whose row changed since `since`. */
 async function changedTasks(trx: Trx, c: Concepts, since: Date): Promise<string[]> {
-  const t = c.tasks!;
-  const col = t.columns.updatedAt ? columnOf(t, 'updatedAt') : t.columns.processedAt ? sql`greatest(${columnOf(t, 'processedAt')}, ${columnOf(t, 'createdAt')})` : columnOf(t, 'createdAt');
-  const { rows } = await sql<{ id: string }>`select ${keyOf(t)}::text as id from ${tableOf(t)} where ${col} >= ${since}`.execute(trx);
-  return rows.map((r) => r.id);
+  const tasks = c.tasks!;
+  const changedAt = tasks.columns.updatedAt ? columnOf(tasks, 'updatedAt')
+    : tasks.columns.processedAt ? sql`greatest(${columnOf(tasks, 'processedAt')}, ${columnOf(tasks, 'createdAt')})` : columnOf(tasks, 'createdAt');
+  const { rows } = await sql<{ id: string }>`select ${keyOf(tasks)}::text as id from ${tableOf(tasks)} where ${changedAt} >= ${since}`.execute(trx);
+  return rows.map((row) => row.id);
 }

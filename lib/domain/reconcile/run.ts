@@ -105,7 +105,7 @@ async function reconcile(trx: Trx, db: Kysely<KontorDatabase>, opts: RunOptions)
 
   ctx.step('Recording findings');
   const findings = outcome.findings.sort(compareFindings);
-  const totals = Object.fromEntries(DISCREPANCY_KINDS.map((k) => [k, findings.filter((f) => f.kind === k).length])) as Record<DiscrepancyKind, number>;
+  const totals = Object.fromEntries(DISCREPANCY_KINDS.map((kind) => [kind, findings.filter((finding) => finding.kind === kind).length])) as Record<DiscrepancyKind, number>;
   await recordFindings(trx, run.id, findings);
   await recordRunEnd(trx, run.id, outcome, totals);
   return { runId: run.id, mode, horizon: horizon.toISOString(), accounts: outcome.accounts, entriesRead: outcome.entriesRead, findings, totals };
@@ -130,10 +130,11 @@ async function lastFinishedRun(trx: Trx): Promise<PreviousRun | undefined> {
 }
 
 async function recordFindings(trx: Trx, runId: string, findings: Finding[]) {
-  for (let i = 0; i < findings.length; i += 1000) {
-    await trx.insertInto('kontor.reconcile_findings').values(findings.slice(i, i + 1000).map((f, j) => ({
-      run_id: runId, n: i + j + 1, kind: f.kind, user_id: f.userId, payment_id: f.paymentId, task_id: f.taskId,
-      entry_ids: f.entryIds, expected: f.expected, actual: f.actual, detail: f.detail,
+  // In batches of 1,000 rows, numbered in the findings' order (the page lists them so).
+  for (let start = 0; start < findings.length; start += 1000) {
+    await trx.insertInto('kontor.reconcile_findings').values(findings.slice(start, start + 1000).map((finding, offset) => ({
+      run_id: runId, n: start + offset + 1, kind: finding.kind, user_id: finding.userId, payment_id: finding.paymentId, task_id: finding.taskId,
+      entry_ids: finding.entryIds, expected: finding.expected, actual: finding.actual, detail: finding.detail,
     }))).execute();
   }
 }
