@@ -9,11 +9,13 @@
  * - The work is spread over up to three connections of the pool, all in the run's snapshot (lanes.ts),
  *   as three named lanes:
  *
- *   | lanes | the run's own connection                                     | second       | third  |
- *   |-------|--------------------------------------------------------------|--------------|--------|
- *   | 1     | extras, then accounts, then checks                           |              |        |
- *   | 2     | extras, then accounts                                        | checks       |        |
- *   | 3     | accounts                                                     | checks       | extras |
+ *   | lanes | the run's own connection           | second | third  |
+ *   |-------|------------------------------------|--------|--------|
+ *   | 1     | extras, then accounts, then checks |        |        |
+ *   | 2     | extras, then accounts              | checks |        |
+ *   | 3     | accounts                           | checks | extras |
+ *
+ *   (A product with only one of the two checks runs 3 as 2: a lane per check at most.)
  *
  *   accounts: sum, balance checks, checkpoints (written only when their hash differs from the stored one);
  *   checks: the payment and task checks, narrowed; extras: the users' fingerprint and the stored
