@@ -40,7 +40,7 @@ export async function run(ctx: BenchContext) {
       const t0 = performance.now();
       await raw.query(`select user_id, sum(amount), count(*) from public.credits_ledger group by user_id`);
       bare.push(performance.now() - t0);
-      const r = await runReconciliation(db, { mode: 'full', startedBy: 'bench', lanes: 3 }); // as the CLI runs it
+      const r = await runReconciliation(db, { mode: 'full', strategy: 'parallel-lanes', startedBy: 'bench', lanes: 3 }); // as the CLI runs it
       full.push(r.ms);
       found = r.findings.length;
     }

@@ -161,23 +161,19 @@ export function inBuckets(column: RawBuilder<unknown>, b: Bounds, buckets: numbe
 }
 
 /**
- * The payment and task findings of a full run, narrowed where the tables are large enough to be
- * worth it. `paymentsElsewhere`, when given, computes the payments' signatures on another lane: it
- * is called as soon as the plan is known (with or without payments to narrow), so that the other
- * lane works while this one reads the ledger.
+ * The payment and task findings of a full run, narrowed by `plan` (planBuckets) where the tables are
+ * large enough to be worth it. `paymentSignaturesFrom`, when given, supplies the payments' side of the
+ * signatures (computed on another lane, parallel-lanes.ts); otherwise they are computed here.
  */
 export async function narrowedFindings(
-  trx: Trx, c: Concepts, opts: BucketOptions & { paymentsElsewhere?: (plan: BucketPlan) => Promise<Signatures | null> } = {},
+  trx: Trx, c: Concepts, plan: BucketPlan, paymentSignaturesFrom?: () => Promise<Signatures | null>,
 ): Promise<Finding[]> {
-  const plan = await planBuckets(trx, c, opts);
-  const elsewhere = opts.paymentsElsewhere?.(plan);
-  elsewhere?.catch(() => undefined); // awaited below; not unhandled meanwhile
   const fromLedger = await ledgerSignatures(trx, c, plan);
   const tasks = plan.tasks
     ? await within(differing(fromLedger.tasks, await taskSignatures(trx, c, plan.tasks)), plan.tasks, (inB) => candidates(trx, c, 'tasks', inB))
     : undefined;
   const payments = plan.payments
-    ? await within(differing(fromLedger.payments, (await elsewhere) ?? (await paymentSignatures(trx, c, plan.payments))), plan.payments,
+    ? await within(differing(fromLedger.payments, (await paymentSignaturesFrom?.()) ?? (await paymentSignatures(trx, c, plan.payments))), plan.payments,
       (inB) => candidates(trx, c, 'payments', inB))
     : undefined;
   return [...(await taskFindings(trx, c, tasks)), ...(await paymentFindings(trx, c, payments))];

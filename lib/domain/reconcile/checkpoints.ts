@@ -48,3 +48,16 @@ export async function usersFingerprints(trx: Trx, c: Concepts, uKey: RawBuilder<
     select (base # prev)::text as since_prev, (base # now)::text as since_now from f`.execute(trx);
   return { sincePrev: r.since_prev, sinceNow: r.since_now };
 }
+
+/**
+ * An order-free hash of a set of checkpoint rows (account, settled_sum, settled_count): the XOR of a
+ * 64-bit hash of each row. The accounts are unique, so equal hashes mean equal sets but for a 2^-64
+ * chance: a full run compares its settled sums with the stored checkpoints this way (one pass each,
+ * far cheaper than joining them) and writes only when they differ.
+ */
+export async function checkpointsHash(trx: Trx, rows: RawBuilder<unknown> = sql`select account, settled_sum, settled_count from kontor.reconcile_checkpoints`): Promise<string> {
+  const { rows: [hashed] } = await sql<{ hash: string }>`
+    select coalesce(bit_xor(hash_record_extended(row(r.account, r.settled_sum, r.settled_count), 0)), 0)::text as hash
+      from (${rows}) r`.execute(trx);
+  return hashed.hash;
+}

@@ -6,6 +6,8 @@ import type { KontorDatabase } from '@/db/types';
 import manifest from '@/db/demo/manifest.json' with { type: 'json' };
 import { DISCREPANCY_KINDS, findingKey, type Finding } from '@/lib/domain/reconcile/kinds';
 import { runReconciliation } from '@/lib/domain/reconcile/run';
+import { RUN_STEPS } from '@/lib/domain/reconcile/steps';
+import { forgetCheckpoints, runOutcome } from '@/test/reconcile';
 import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
 import { adminUrl } from '@/test/db';
 
@@ -21,26 +23,31 @@ const idOf = (x: Finding) =>
     ? x.paymentId
     : x.kind.includes('task') || x.kind === 'spend_differs_from_cost' ? x.taskId : x.userId;
 
-test('a full run on the demo finds every planted credit defect under its kind, and nothing else', async () => {
-  const r = await runReconciliation(f.db, { mode: 'full', startedBy: 'test' });
-  // On two lanes (payments and tasks on a second connection, in the same snapshot): the same findings.
-  const two = await runReconciliation(f.db, { mode: 'full', startedBy: 'test', lanes: 2 });
-  assert.deepEqual(two.findings, r.findings);
-  assert.equal(two.entriesRead, r.entriesRead);
-  // The accounts summed in halves of the user key (as on a large ledger), on one, two and three lanes: the same.
-  for (const lanes of [1, 2, 3] as const) {
-    const split = await runReconciliation(f.db, { mode: 'full', startedBy: 'test', lanes, splitAbove: 0 });
-    assert.deepEqual(split.findings, r.findings, `split, ${lanes} lane(s)`);
-    assert.deepEqual([split.accounts, split.entriesRead], [r.accounts, r.entriesRead]);
+test('the plain run finds every planted credit defect under its kind, and the fast strategy returns and keeps exactly what it does', async () => {
+  await forgetCheckpoints(f.db);
+  // Each run tells its steps in order, once each.
+  let steps: string[] = [];
+  const onProgress = (step: string, done: number) => steps.push(`${done}:${step}`);
+  const inOrder = RUN_STEPS.map((step, done) => `${done}:${step}`);
+  const r = await runReconciliation(f.db, { mode: 'full', strategy: 'plain', startedBy: 'test', onProgress });
+  assert.deepEqual(steps, inOrder);
+  const oracle = await runOutcome(f.db, r);
+  // The fast strategy in each of its shapes: on one, two and three lanes (the checks, then also the
+  // extras, on connections of their own); the accounts summed in halves of the user key, and the
+  // payment and task checks narrowed to the key ranges whose signatures differ, as on a large ledger,
+  // with ranges of about one key and of hundreds. Each starts without checkpoints, so it writes them all.
+  const shapes = ([1, 2, 3] as const).flatMap((lanes) => [
+    { lanes }, { lanes, splitAbove: 0 },
+    { lanes, splitAbove: 0, bucketAbove: 0, bucketCount: 4096 }, { lanes, splitAbove: 0, bucketAbove: 0, bucketCount: 4 },
+  ]);
+  for (const shape of shapes) {
+    await forgetCheckpoints(f.db);
+    steps = [];
+    const fast = await runReconciliation(f.db, { mode: 'full', startedBy: 'test', strategy: 'parallel-lanes', onProgress, ...shape });
+    assert.deepEqual(await runOutcome(f.db, fast), oracle, JSON.stringify(shape));
+    assert.deepEqual(steps, inOrder, JSON.stringify(shape));
   }
-  // The payment and task checks narrowed to the key ranges whose signatures differ (as on large
-  // tables; buckets.ts), with ranges of about one key and of hundreds, on one, two and three lanes: the same.
-  for (const lanes of [1, 2, 3] as const) {
-    for (const bucketCount of [4096, 4]) {
-      const narrowed = await runReconciliation(f.db, { mode: 'full', startedBy: 'test', lanes, bucketAbove: 0, bucketCount, splitAbove: 0 });
-      assert.deepEqual(narrowed.findings, r.findings, `narrowed to ${bucketCount} ranges, ${lanes} lane(s)`);
-    }
-  }
+  assert.ok(oracle.checkpoints.length > 100, `${oracle.checkpoints.length} checkpoints`);
   assert.equal(r.mode, 'full');
   const expected = manifest.filter((m) => CREDIT_KINDS.has(m.kind)).flatMap((m) => (m.ids ?? []).map((id) => `${m.kind}:${id}`)).sort();
   const found = r.findings.map((x) => `${x.kind}:${idOf(x)}`).sort();
@@ -86,9 +93,14 @@ test('an incremental run finds exactly what a full run finds, after new entries,
   const inc = await runReconciliation(f.db, { mode: 'incremental', startedBy: 'test' });
   assert.equal(inc.mode, 'incremental');
   assert.ok(inc.entriesRead < 100, `read ${inc.entriesRead} entries`);
-  const full = await runReconciliation(f.db, { mode: 'full', startedBy: 'test' });
+  const full = await runReconciliation(f.db, { mode: 'full', strategy: 'plain', startedBy: 'test' });
   assert.deepEqual(inc.findings.map(findingKey), full.findings.map(findingKey));
   assert.deepEqual(inc.findings, full.findings);
+  // The fast strategy on the changed data, narrowed and on three lanes: what the plain run found and kept.
+  const plainOutcome = await runOutcome(f.db, full);
+  await forgetCheckpoints(f.db);
+  const fast = await runReconciliation(f.db, { mode: 'full', startedBy: 'test', lanes: 3, splitAbove: 0, bucketAbove: 0, bucketCount: 64 });
+  assert.deepEqual(await runOutcome(f.db, fast), plainOutcome);
   const kinds = new Set(full.findings.map((x) => `${x.kind}:${idOf(x)}`));
   assert.ok(kinds.has(`balance_drift:${users[3].id}`));
   assert.ok(kinds.has(`failed_task_charged:${task.id}`));
@@ -98,13 +110,13 @@ test('an incremental run finds exactly what a full run finds, after new entries,
   // A second incremental on top of the first (checkpoints moved only for the touched accounts).
   await sql`insert into public.credits_ledger (user_id, amount, type) values (${users[4].id}, -2, 'manual')`.execute(f.db);
   const inc2 = await runReconciliation(f.db, { mode: 'incremental', startedBy: 'test' });
-  const full2 = await runReconciliation(f.db, { mode: 'full', startedBy: 'test' });
+  const full2 = await runReconciliation(f.db, { mode: 'full', strategy: 'plain', startedBy: 'test' });
   assert.deepEqual(inc2.findings, full2.findings);
 });
 
 // PostgreSQL 17 writes the checkpoints with MERGE ... WHEN NOT MATCHED BY SOURCE; 15 deletes first.
-for (const major of [17, 15] as const) {
-  test(`a full run leaves one checkpoint per account equal to its ledger, and repairs checkpoints that are not (PostgreSQL ${major})`, async () => {
+for (const [major, strategy] of [[17, 'parallel-lanes'], [15, 'parallel-lanes'], [17, 'plain']] as const) {
+  test(`a full run leaves one checkpoint per account equal to its ledger, and repairs checkpoints that are not (PostgreSQL ${major}, ${strategy})`, async () => {
     const g = major === 17 ? f : await guardFixture(15);
     try {
       const exact = async () => {
@@ -116,12 +128,12 @@ for (const major of [17, 15] as const) {
                  (select count(*) from kontor.reconcile_checkpoints)::int as n`.execute(g.db);
         return r;
       };
-      await runReconciliation(g.db, { mode: 'full', startedBy: 'test' });
+      await runReconciliation(g.db, { mode: 'full', strategy, startedBy: 'test' });
       const clean = await exact();
       assert.deepEqual({ ...clean, n: 0 }, { missing: 0, extra: 0, wrong: 0, n: 0 });
       // Nothing changed: the next full run finds them equal and writes none.
       const { rows: [before] } = await sql<{ runs: string[] }>`select array_agg(distinct run_id::text) as runs from kontor.reconcile_checkpoints`.execute(g.db);
-      await runReconciliation(g.db, { mode: 'full', startedBy: 'test' });
+      await runReconciliation(g.db, { mode: 'full', strategy, startedBy: 'test' });
       const { rows: [same] } = await sql<{ runs: string[] }>`select array_agg(distinct run_id::text) as runs from kontor.reconcile_checkpoints`.execute(g.db);
       assert.deepEqual(same.runs, before.runs);
       // Damaged by hand: a wrong sum, a wrong count, a missing account, an account that does not exist.
@@ -133,7 +145,7 @@ for (const major of [17, 15] as const) {
                 values ('00000000-0000-4000-8000-00000000dead', 5, 1, now(), 1)`.execute(g.db);
       const damaged = await exact();
       assert.deepEqual(damaged, { missing: 1, extra: 1, wrong: 2, n: clean.n });
-      await runReconciliation(g.db, { mode: 'full', startedBy: 'test' });
+      await runReconciliation(g.db, { mode: 'full', strategy, startedBy: 'test' });
       assert.deepEqual(await exact(), clean);
     } finally {
       if (g !== f) await g.close();
