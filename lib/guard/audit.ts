@@ -7,7 +7,8 @@ import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import type { StaffContext } from '@/lib/auth';
 import type { Capability } from '@/lib/auth/permissions';
-import type { Target, Trx } from '@/lib/guard/define';
+import type { Trx } from '@/db/types';
+import type { Target } from '@/lib/guard/define';
 import { sha256 } from '@/lib/guard/canonical';
 
 export interface AuditEntry {

@@ -2,7 +2,8 @@
 import 'server-only';
 import { sql } from 'kysely';
 import type { StaffContext } from '@/lib/auth';
-import type { AnyEdit, Loaded, Trx } from '@/lib/guard/define';
+import type { Trx } from '@/db/types';
+import type { AnyEdit, Loaded } from '@/lib/guard/define';
 import { GuardError } from '@/lib/guard/errors';
 
 const fmt = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });

@@ -17,11 +17,12 @@ import { sql, type RawBuilder } from 'kysely';
 import { z } from 'zod';
 import { activeMapping, columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
 import { insertColumns, setColumnOf, writeTableOf } from '@/lib/mapping/sql';
-import { defineEdit, type Trx } from '@/lib/guard/define';
+import type { Trx } from '@/db/types';
+import { catalogEdit } from '@/lib/edits/define';
 import { GuardError, invalid, STALE_MESSAGE } from '@/lib/guard/errors';
 import { moveCachedBalance } from '@/lib/domain/balance';
 import { compareDecimals, negateDecimal, subtractDecimals } from '@/lib/money';
-import { ADJUST_APPROVAL_ABOVE, ADJUST_DAILY_LIMIT, ADJUST_MAX } from '@/lib/domain/credits-adjust';
+import { ADJUST_APPROVAL_ABOVE, ADJUST_DAILY_LIMIT, ADJUST_MAX } from '@/lib/edits/catalog';
 import { rowKeySchema } from '@/lib/mapping/keys';
 
 /** An amount the person saw (a drift, an entry's amount): exact, at the ledger's scale, so up to 20 decimals. */
@@ -105,11 +106,7 @@ async function loadDrift(trx: Trx, userId: string, lock: boolean): Promise<{ bef
   return { before: { email: u.email, cachedBalance: u.cached, ledgerSum: sum, drift: subtractDecimals(u.cached, sum) }, version: u.version };
 }
 
-export const fixBalanceDrift = defineEdit({
-  name: 'credits.fixDrift',
-  label: 'fix a drifted balance',
-  capability: 'credits.adjust',
-  approveCapability: 'credits.approve',
+export const fixBalanceDrift = catalogEdit('credits.fixDrift', {
   input: fixBalanceDriftInput,
   limits: { amount: (i) => Number(i.drift), amountField: 'drift', maxAmount: ADJUST_MAX, dailyLimit: ADJUST_DAILY_LIMIT },
   threshold: (i) => Math.abs(Number(i.drift)) > ADJUST_APPROVAL_ABOVE,
@@ -168,11 +165,7 @@ async function entry(trx: Trx, mapping: Mapping, id: string): Promise<(EntryView
   return rows[0];
 }
 
-export const reverseLedgerEntry = defineEdit({
-  name: 'credits.reverse',
-  label: 'reverse a ledger entry',
-  capability: 'credits.adjust',
-  approveCapability: 'credits.approve',
+export const reverseLedgerEntry = catalogEdit('credits.reverse', {
   input: reverseEntryInput,
   limits: { amount: (i) => Number(i.amount), maxAmount: ADJUST_MAX, dailyLimit: ADJUST_DAILY_LIMIT },
   threshold: (i) => Math.abs(Number(i.amount)) > ADJUST_APPROVAL_ABOVE,

@@ -12,16 +12,13 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { columnOf, hasColumn, keyOf } from '@/lib/mapping';
 import { writeTableOf } from '@/lib/mapping/sql';
-import { defineEdit } from '@/lib/guard/define';
+import { catalogEdit } from '@/lib/edits/define';
 import { moveCachedBalance } from '@/lib/domain/balance';
 import { GuardError, invalid } from '@/lib/guard/errors';
 import { lockPayment, paymentConcepts, paymentIdSchema, purchaseCount, rawStatuses } from '@/lib/domain/payments-common';
 import { compareDecimals } from '@/lib/money';
 
-export const grantMissingCredits = defineEdit({
-  name: 'payments.grantCredits',
-  label: 'grant the missing credits of a payment',
-  capability: 'credits.adjust',
+export const grantMissingCredits = catalogEdit('payments.grantCredits', {
   input: z.strictObject({ paymentId: paymentIdSchema }),
   async load(trx, input) {
     const { payments } = paymentConcepts();

@@ -10,15 +10,14 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { activeMapping, columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
 import { writeTableOf } from '@/lib/mapping/sql';
-import { defineEdit, type Trx } from '@/lib/guard/define';
+import type { Trx } from '@/db/types';
+import { catalogEdit } from '@/lib/edits/define';
+import { ADJUST_DAILY_LIMIT, ADJUST_MAX, ADJUST_APPROVAL_ABOVE } from '@/lib/edits/catalog';
 import { GuardError, invalid } from '@/lib/guard/errors';
 import { moveCachedBalance } from '@/lib/domain/balance';
 import { rowKeySchema } from '@/lib/mapping/keys';
 import { addDecimals, compareDecimals } from '@/lib/money';
 
-export const ADJUST_APPROVAL_ABOVE = 500;
-export const ADJUST_MAX = 10_000;
-export const ADJUST_DAILY_LIMIT = 20_000;
 /** Anything beyond this is a typo or an attack, not an adjustment: refused as invalid input. */
 const ABSURD = 1_000_000;
 
@@ -67,11 +66,7 @@ async function balanceOf(trx: Trx, mapping: Mapping, userId: string): Promise<st
   return rows[0]?.balance ?? '0';
 }
 
-export const adjustCredits = defineEdit({
-  name: 'credits.adjust',
-  label: 'adjust credits',
-  capability: 'credits.adjust',
-  approveCapability: 'credits.approve',
+export const adjustCredits = catalogEdit('credits.adjust', {
   input: adjustCreditsInput,
   limits: { amount: (i) => i.amount, maxAmount: ADJUST_MAX, dailyLimit: ADJUST_DAILY_LIMIT },
   threshold: (i) => Math.abs(i.amount) > ADJUST_APPROVAL_ABOVE,

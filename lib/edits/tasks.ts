@@ -8,10 +8,13 @@
  * Capabilities: requeue needs tasks.requeue (it can cost the user credits again), cancel and marking a
  * worker offline need tasks.cancel (they stop work).
  */
+import 'server-only';
 import crypto from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
 import { z } from 'zod';
-import { defineEdit, type Trx } from '@/lib/guard/define';
+import type { Trx } from '@/db/types';
+import { catalogEdit } from '@/lib/edits/define';
+import { BULK_MAX } from '@/lib/edits/catalog';
 import { GuardError, invalid } from '@/lib/guard/errors';
 import { activeMapping, columnOf, hasColumn, keyOf, tableOf } from '@/lib/mapping';
 import { writeTableOf } from '@/lib/mapping/sql';
@@ -23,8 +26,7 @@ import { rowKeySchema } from '@/lib/mapping/keys';
 import { creditScale } from '@/lib/domain/money-sql';
 import { rescale } from '@/lib/money';
 
-/** At most this many tasks per bulk edit. */
-export const BULK_MAX = 500;
+export { BULK_MAX };
 
 type Action = 'requeue' | 'cancel';
 const TO: Record<Action, TaskState> = { requeue: 'queued', cancel: 'cancelled' };
@@ -125,10 +127,7 @@ async function transition(trx: Trx, m: QueueModel, action: Action, ids: string[]
 const taskId = rowKeySchema('task');
 
 function singleEdit(action: Action) {
-  return defineEdit({
-    name: `tasks.${action}`,
-    label: `${action} a task`,
-    capability: action === 'requeue' ? 'tasks.requeue' : 'tasks.cancel',
+  return catalogEdit(`tasks.${action}`, {
     input: z.strictObject({ taskId }),
     async load(trx, input) {
       const m = model();
@@ -207,10 +206,7 @@ function rerunCost(m: QueueModel): RawBuilder<unknown> {
 }
 
 function bulkEdit(action: Action) {
-  return defineEdit({
-    name: `tasks.bulk${action === 'requeue' ? 'Requeue' : 'Cancel'}`,
-    label: `${action} tasks in bulk`,
-    capability: action === 'requeue' ? 'tasks.requeue' : 'tasks.cancel',
+  return catalogEdit(action === 'requeue' ? 'tasks.bulkRequeue' : 'tasks.bulkCancel', {
     input: bulkInput(action),
     async load(trx, input) {
       const m = model();
@@ -262,10 +258,7 @@ function bulkEdit(action: Action) {
 export const bulkRequeueTasks = bulkEdit('requeue');
 export const bulkCancelTasks = bulkEdit('cancel');
 
-export const markWorkerOffline = defineEdit({
-  name: 'workers.markOffline',
-  label: 'mark a worker offline',
-  capability: 'tasks.cancel',
+export const markWorkerOffline = catalogEdit('workers.markOffline', {
   input: z.strictObject({ workerId: z.string({ error: 'The worker must be named.' }).trim().min(1, { error: 'The worker must be named.' }).max(200) }),
   async load(trx, input) {
     const m = model();
@@ -306,11 +299,3 @@ export const markWorkerOffline = defineEdit({
   },
 });
 
-export const TASK_EDITS = {
-  requeue: requeueTask,
-  cancel: cancelTask,
-  bulkRequeue: bulkRequeueTasks,
-  bulkCancel: bulkCancelTasks,
-  markOffline: markWorkerOffline,
-} as const;
-export type TaskEditKind = keyof typeof TASK_EDITS;

@@ -12,7 +12,7 @@ import { GuardError } from '@/lib/guard/errors';
 import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
 import { TEST_ANCHOR } from '@/test/db';
 import { STAFF_ROLES } from '@/db/types';
-import { BULK_MAX, TASK_EDITS, bulkCancelTasks, bulkRequeueTasks, cancelTask, markWorkerOffline, requeueTask } from '@/lib/domain/tasks/edits';
+import { BULK_MAX, bulkCancelTasks, bulkRequeueTasks, cancelTask, markWorkerOffline, requeueTask } from '@/lib/edits/tasks';
 
 const manifest = JSON.parse(readFileSync('db/demo/manifest.json', 'utf8')) as { kind: string; ids?: string[] }[];
 const idsOf = (kind: string) => manifest.find((d) => d.kind === kind)!.ids!;
@@ -182,7 +182,7 @@ test('bad input gets a clear message and writes nothing', async () => {
 test('roles without the capability are refused server-side, whatever the input', async () => {
   const [queued] = idsOf('task_queued_for_hours').slice(1);
   const fp = await snapshot();
-  for (const edit of Object.values(TASK_EDITS)) {
+  for (const edit of [requeueTask, cancelTask, bulkRequeueTasks, bulkCancelTasks, markWorkerOffline]) {
     for (const role of STAFF_ROLES) {
       const staff = f.staff[role];
       if (staff.can(edit.capability)) {
