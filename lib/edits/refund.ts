@@ -12,13 +12,13 @@
 import 'server-only';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { columnOf, hasColumn, keyOf } from '@/lib/mapping';
+import { activeMapping, columnOf, hasColumn, keyOf } from '@/lib/mapping';
 import { writeTableOf } from '@/lib/mapping/sql';
 import type { Trx } from '@/db/types';
 import { catalogEdit } from '@/lib/edits/define';
 import { REFUND_DAILY_LIMIT, REFUND_MAX } from '@/lib/edits/catalog';
 import { refundedSoFar } from '@/lib/domain/refunds';
-import { moveCachedBalance } from '@/lib/domain/balance';
+import { appendLedgerEntry } from '@/lib/domain/ledger-append';
 import { GuardError, invalid } from '@/lib/guard/errors';
 import {
   lockPayment, moneySchema, paymentConcepts, paymentIdSchema, rawStatuses, type LockedPayment,
@@ -62,7 +62,7 @@ function creditsShare(payment: LockedPayment, amount: string): string {
 
 export const refundPayment = catalogEdit('payments.refund', {
   input: refundInput,
-  limits: { amount: (i) => Number(i.amount), maxAmount: REFUND_MAX, dailyLimit: REFUND_DAILY_LIMIT },
+  limits: { amount: (i) => i.amount, maxAmount: REFUND_MAX, dailyLimit: REFUND_DAILY_LIMIT },
   threshold: () => true,
   async load(trx: Trx, input) {
     const payment = await lockPayment(trx, input.paymentId);
@@ -103,14 +103,10 @@ export const refundPayment = catalogEdit('payments.refund', {
       if (!ledger.types.refund || !hasColumn(ledger, 'type') || !hasColumn(ledger, 'paymentId')) {
         throw new GuardError('misconfigured', 'Refunds need the ledger\'s type and payment columns and its refund type in the table mapping.');
       }
-      const description = hasColumn(ledger, 'description') ? sql`, ${columnOf(ledger, 'description')}` : sql``;
-      const descriptionValue = hasColumn(ledger, 'description') ? sql`, ${`Refund of ${input.amount} ${input.currency} (Kontor)`}` : sql``;
-      const { rows } = await sql<{ id: string }>`
-        insert into ${writeTableOf(ledger)} (${columnOf(ledger, 'userId')}, ${columnOf(ledger, 'amount')}, ${columnOf(ledger, 'type')}, ${columnOf(ledger, 'paymentId')}${description})
-        values (${payment.userId}, ${negateDecimal(credits)}, ${ledger.types.refund}, ${payment.id}${descriptionValue})
-        returning ${keyOf(ledger)}::text as id`.execute(trx);
-      ledgerId = rows[0].id;
-      await moveCachedBalance(trx, payment.userId, negateDecimal(credits));
+      ledgerId = await appendLedgerEntry(trx, activeMapping(), {
+        userId: payment.userId, amount: negateDecimal(credits), type: ledger.types.refund, paymentId: payment.id,
+        description: `Refund of ${input.amount} ${input.currency} (Kontor)`,
+      });
     }
     const { rows } = await sql<{ id: string }>`
       insert into kontor.refunds (payment_id, user_id, amount, currency, credits, ledger_entry_id, created_by, created_by_email)

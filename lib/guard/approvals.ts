@@ -96,7 +96,7 @@ export async function decideApproval(
     const audit = await appendAudit(trx, {
       staff, capability: row.approve_capability, action: row.edit, target: applied.loaded.target,
       before: applied.loaded.before, after: applied.applied.after, reason: reason.data,
-      amount: row.amount === null ? null : Number(row.amount), approvalId: id, requestId: opts.requestId,
+      amount: row.amount, approvalId: id, requestId: opts.requestId,
     });
     return { status: 'approved' as const, auditId: audit.id, result: applied.applied.result ?? null };
   }, {}, opts.db ?? getDb());

@@ -19,7 +19,8 @@ export interface AuditEntry {
   before: unknown;
   after: unknown;
   reason: string;
-  amount?: number | null;
+  /** The edit's size, an exact decimal string. */
+  amount?: string | null;
   idempotencyKey?: string | null;
   requestId?: string | null;
   approvalId?: string | null;

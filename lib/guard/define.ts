@@ -34,8 +34,8 @@ export interface Applied<A = unknown, R = unknown> {
 }
 
 export interface EditLimits<I> {
-  /** The edit's size in its unit (credits, currency): checked against maxAmount and dailyLimit. */
-  amount?: (input: I) => number;
+  /** The edit's size in its unit (credits, currency), an exact decimal string: checked against maxAmount and dailyLimit. */
+  amount?: (input: I) => string;
   /** The input field the amount comes from, named in the refusal. Default "amount". */
   amountField?: string;
   maxAmount?: number;
