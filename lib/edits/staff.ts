@@ -59,17 +59,23 @@ export const addStaff = catalogEdit('staff.add', {
   },
 });
 
+/** A staff member the edit changes, with their row's version. */
+async function loadMember(trx: Trx, userId: string) {
+  const row = await staffRow(trx, userId);
+  if (!row) throw invalid('userId', 'No staff member has this id (removed meanwhile?).');
+  return {
+    target: { type: 'staff', id: row.user_id },
+    rows: [{ key: `kontor.staff:${row.user_id}`, version: row.version }],
+    before: { email: row.email, role: row.role },
+  };
+}
+
 export const changeStaffRole = catalogEdit('staff.changeRole', {
   input: z.strictObject({ userId, role }),
   async load(trx, input) {
-    const row = await staffRow(trx, input.userId);
-    if (!row) throw invalid('userId', 'No staff member has this id (removed meanwhile?).');
-    if (row.role === input.role) throw invalid('role', `${row.email} is already ${row.role}.`);
-    return {
-      target: { type: 'staff', id: row.user_id },
-      rows: [{ key: `kontor.staff:${row.user_id}`, version: row.version }],
-      before: { email: row.email, role: row.role },
-    };
+    const loaded = await loadMember(trx, input.userId);
+    if (loaded.before.role === input.role) throw invalid('role', `${loaded.before.email} is already ${input.role}.`);
+    return loaded;
   },
   async apply(trx, input, loaded) {
     const before = loaded.before as { email: string; role: StaffRole };
@@ -81,15 +87,7 @@ export const changeStaffRole = catalogEdit('staff.changeRole', {
 
 export const removeStaff = catalogEdit('staff.remove', {
   input: z.strictObject({ userId }),
-  async load(trx, input) {
-    const row = await staffRow(trx, input.userId);
-    if (!row) throw invalid('userId', 'No staff member has this id (removed meanwhile?).');
-    return {
-      target: { type: 'staff', id: row.user_id },
-      rows: [{ key: `kontor.staff:${row.user_id}`, version: row.version }],
-      before: { email: row.email, role: row.role },
-    };
-  },
+  load: (trx, input) => loadMember(trx, input.userId),
   async apply(trx, input, loaded) {
     const before = loaded.before as { email: string; role: StaffRole };
     if (before.role === 'admin') await assertNotLastAdmin(trx, input.userId, 'removing them');
