@@ -13,7 +13,7 @@ import { DEMO_CUSTOMER } from '@/db/demo/accounts';
 import { migrateToLatest } from '@/db/migrate';
 import type { KontorDatabase } from '@/db/types';
 import { loadStaff } from '@/lib/auth/staff';
-import { adjustCredits } from '@/lib/domain/credits-adjust';
+import { adjustCredits } from '@/lib/edits/credits-adjust';
 import { verifyAuditChain } from '@/lib/guard/audit';
 import { commitEdit, previewEdit } from '@/lib/guard/kernel';
 import { TEST_SECRET, userIdOf } from '@/lib/guard/testing';

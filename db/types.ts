@@ -2,7 +2,7 @@
  * Kysely types for Kontor's own schema. Product tables are not typed here: their names come from the
  * mapping (lib/mapping) and are reached with sql.table/sql.ref, quoted by Kysely.
  */
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Transaction } from 'kysely';
 
 export const STAFF_ROLES = ['viewer', 'support', 'finance', 'engineer', 'admin'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -236,3 +236,6 @@ export interface KontorDatabase {
 }
 
 export type { Generated };
+
+/** A transaction on Kontor's database: what edits, read models and the kernel take as `trx`. */
+export type Trx = Transaction<KontorDatabase>;

@@ -109,6 +109,11 @@ export function negateDecimal(a: string): string {
   return decimalText({ units: -d.units, scale: d.scale });
 }
 
+export function absDecimal(a: string): string {
+  const d = parseDecimal(a);
+  return decimalText({ units: d.units < 0n ? -d.units : d.units, scale: d.scale });
+}
+
 export function compareDecimals(a: string, b: string): -1 | 0 | 1 {
   const [x, y] = align(parseDecimal(a), parseDecimal(b));
   return x < y ? -1 : x > y ? 1 : 0;

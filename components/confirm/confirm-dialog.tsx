@@ -1,7 +1,8 @@
 'use client';
 /**
- * The dialog every guarded edit shares: asks the server for a preview, shows its before/after, asks
- * for the reason, and commits once. The idempotency key is made when the dialog opens and kept across
+ * The dialog every guarded edit shares, given the edit's name: asks the server for a preview, shows
+ * its before/after, asks for the reason, and commits once (previewEditAction / commitEditAction).
+ * Field names and the approval rule come from the edit's entry in lib/edits/catalog.ts. The idempotency key is made when the dialog opens and kept across
  * retries, so a double click or a resubmit after a timeout cannot apply the edit twice.
  */
 import { useId, useRef, useState, type ReactNode } from 'react';
@@ -9,7 +10,9 @@ import { useRouter } from 'next/navigation';
 import { Button, type ButtonProps } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
 import { DiffView } from '@/components/confirm/diff-view';
-import type { CommitAction, CommitView, PreviewAction, PreviewView } from '@/components/confirm/types';
+import { EDIT_CATALOG, type EditMeta, type EditName } from '@/lib/edits/catalog';
+import { commitEditAction, previewEditAction } from '@/lib/edits/actions';
+import type { CommitView, PreviewView } from '@/lib/edits/views';
 import { REASON_MAX_CHARS } from '@/lib/guard/text-limits';
 
 type Phase =
@@ -18,6 +21,8 @@ type Phase =
   | { step: 'refused'; error: string; fieldErrors?: Record<string, string[] | undefined> };
 
 export interface ConfirmDialogProps {
+  /** The guarded edit, by its catalog name: 'credits.adjust'. */
+  edit: EditName;
   /** The trigger's text, e.g. "Change role". */
   label: string;
   /** An accessible name for the trigger when `label` is not enough ("Remove ada@example.com"). */
@@ -27,10 +32,6 @@ export interface ConfirmDialogProps {
   description?: ReactNode;
   /** The edit's fields, as the page has them now. */
   input: Record<string, unknown>;
-  /** Human names of the input's fields, for messages. */
-  fieldLabels?: Record<string, string>;
-  preview: PreviewAction;
-  commit: CommitAction;
   onDone?: (result: CommitView) => void;
   disabled?: boolean;
 }
@@ -50,10 +51,11 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
   const [submitting, setSubmitting] = useState(false);
   const [commitError, setCommitError] = useState<{ error: string; stale: boolean; reason?: string[] } | null>(null);
   const key = useRef(newKey());
+  const meta: EditMeta = EDIT_CATALOG[props.edit];
 
   async function loadPreview() {
     setPhase({ step: 'loading' });
-    const r = await props.preview(props.input);
+    const r = await previewEditAction(props.edit, props.input);
     setPhase(r.ok ? { step: 'ready', ...r.data } : { step: 'refused', error: r.error, fieldErrors: r.fieldErrors });
   }
 
@@ -70,7 +72,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
     setSubmitting(true);
     setCommitError(null);
     try {
-      const r = await props.commit({ input: props.input, reason, token: phase.token, idempotencyKey: key.current });
+      const r = await commitEditAction(props.edit, { input: props.input, reason, token: phase.token, idempotencyKey: key.current });
       if (r.ok) {
         ref.current?.close();
         props.onDone?.(r.data);
@@ -107,6 +109,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
             {props.title}
           </h2>
           {props.description ? <div className="text-sm text-ink-muted">{props.description}</div> : null}
+          {meta.approval ? <p className="text-sm text-ink-muted">{meta.approval}</p> : null}
 
           {phase.step === 'loading' ? (
             <p role="status" className="text-sm text-ink-muted">Computing what this edit would change…</p>
@@ -116,7 +119,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
                 <ul className="list-disc ps-5">
                   {fieldErrors.map(([field, messages]) => (
                     <li key={field}>
-                      <span className="font-medium">{props.fieldLabels?.[field] ?? field}:</span> {messages![0]}
+                      <span className="font-medium">{meta.fields[field] ?? field}:</span> {messages![0]}
                     </li>
                   ))}
                 </ul>

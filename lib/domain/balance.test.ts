@@ -65,8 +65,8 @@ fs.writeFileSync(file, JSON.stringify({ ...documentReigh, name: 'reigh-app', led
 process.env.KONTOR_MAPPING = file;
 
 const { buildFixture } = await import('@/db/fixtures/build');
-const { adjustCredits } = await import('@/lib/domain/credits-adjust');
-const { reverseLedgerEntry } = await import('@/lib/domain/ledger-edits');
+const { adjustCredits } = await import('@/lib/edits/credits-adjust');
+const { reverseLedgerEntry } = await import('@/lib/edits/ledger-edits');
 const { commitEdit, previewEdit } = await import('@/lib/guard/kernel');
 const { loadStaff } = await import('@/lib/auth/staff');
 const { activeMapping } = await import('@/lib/mapping');

@@ -7,7 +7,7 @@ import 'server-only';
 import { sql } from 'kysely';
 import { activeMapping, columnOf, hasColumn, keyOf, type Mapping } from '@/lib/mapping';
 import { writeTableOf } from '@/lib/mapping/sql';
-import type { Trx } from '@/lib/guard/define';
+import type { Trx } from '@/db/types';
 
 export async function moveCachedBalance(trx: Trx, userId: string, amount: string | number, mapping: Mapping = activeMapping()): Promise<void> {
   const { users, ledger } = mapping;

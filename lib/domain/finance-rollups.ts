@@ -11,7 +11,7 @@
  */
 import { sql, type Kysely, type QueryExecutorProvider } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
-import type { Trx } from '@/lib/guard/define';
+import type { Trx } from '@/db/types';
 
 export type RollupName = 'statement' | 'usage';
 

@@ -7,7 +7,7 @@ import 'server-only';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { activeMapping, columnOf, hasColumn, keyOf, tableOf, type Concept, type Mapping } from '@/lib/mapping';
-import type { Trx } from '@/lib/guard/define';
+import type { Trx } from '@/db/types';
 import { GuardError, invalid } from '@/lib/guard/errors';
 import { rowKeySchema } from '@/lib/mapping/keys';
 import { anyRowKey } from '@/lib/mapping/keys';

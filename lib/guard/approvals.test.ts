@@ -3,7 +3,9 @@ import crypto from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { DEMO_CUSTOMER } from '@/db/demo/accounts';
-import { adjustCredits, ADJUST_APPROVAL_ABOVE } from '@/lib/domain/credits-adjust';
+import { adjustCredits } from '@/lib/edits/credits-adjust';
+import { ADJUST_APPROVAL_ABOVE } from '@/lib/edits/catalog';
+import { EDIT_REGISTRY } from '@/lib/edits/registry';
 import { decideApproval, listApprovals } from '@/lib/guard/approvals';
 import { GuardError } from '@/lib/guard/errors';
 import { commitEdit, previewEdit } from '@/lib/guard/kernel';
@@ -43,11 +45,11 @@ test('above the threshold the edit stays pending: no ledger row, an audit row fo
   const audit = await f.db.selectFrom('kontor.audit_log').selectAll().where('id', '=', r.auditId).executeTakeFirstOrThrow();
   assert.equal(audit.action, 'credits.adjust.request');
   assert.equal(audit.reason, REASON);
-  const { rows } = await listApprovals(f.db, f.staff.admin, { status: 'pending', limit: 10, offset: 0 });
+  const { rows } = await listApprovals(f.db, EDIT_REGISTRY, f.staff.admin, { status: 'pending', limit: 10, offset: 0 });
   const mine = rows.find((x) => r.status === 'pending' && x.id === r.approvalId);
   assert.ok(mine?.canDecide, 'another approver may decide it');
   assert.ok(mine.preview.changes.some((c) => c.path === 'balance'));
-  const own = (await listApprovals(f.db, f.staff.finance, { status: 'pending', limit: 10, offset: 0 })).rows.find((x) => x.id === mine.id);
+  const own = (await listApprovals(f.db, EDIT_REGISTRY, f.staff.finance, { status: 'pending', limit: 10, offset: 0 })).rows.find((x) => x.id === mine.id);
   assert.equal(own?.canDecide, false, 'not the requester');
 });
 
@@ -56,7 +58,7 @@ test('self-approval is refused by the code and by the database', async () => {
   assert.equal(r.status, 'pending');
   const id = r.status === 'pending' ? r.approvalId : '';
   const fp = await fingerprint(f.db);
-  assert.equal(await kindOf(decideApproval(f.staff.finance, id, 'approve', APPROVE, f.opts)), 'conflict');
+  assert.equal(await kindOf(decideApproval(EDIT_REGISTRY, f.staff.finance, id, 'approve', APPROVE, f.opts)), 'conflict');
   assert.equal(await fingerprint(f.db), fp);
   // Past the code, straight to the table: the CHECK constraint holds.
   await assert.rejects(
@@ -64,7 +66,7 @@ test('self-approval is refused by the code and by the database', async () => {
     (err: { code?: string; constraint?: string }) => err.code === '23514' && err.constraint === 'approvals_not_self',
   );
   // A role without credits.approve may not decide either.
-  assert.equal(await kindOf(decideApproval(f.staff.support, id, 'approve', APPROVE, f.opts)), 'forbidden');
+  assert.equal(await kindOf(decideApproval(EDIT_REGISTRY, f.staff.support, id, 'approve', APPROVE, f.opts)), 'forbidden');
   assert.equal(await fingerprint(f.db), fp);
 });
 
@@ -72,7 +74,7 @@ test('another approver applies it through the kernel: one ledger row, audited wi
   const r = await request(750);
   const id = r.status === 'pending' ? r.approvalId : '';
   const ledger = await count(f.db, 'public.credits_ledger');
-  const d = await decideApproval(f.staff.admin, id, 'approve', APPROVE, f.opts);
+  const d = await decideApproval(EDIT_REGISTRY, f.staff.admin, id, 'approve', APPROVE, f.opts);
   assert.equal(d.status, 'approved');
   assert.equal(await count(f.db, 'public.credits_ledger'), ledger + 1);
   const audit = await f.db.selectFrom('kontor.audit_log').selectAll().where('id', '=', d.auditId).executeTakeFirstOrThrow();
@@ -80,7 +82,7 @@ test('another approver applies it through the kernel: one ledger row, audited wi
   assert.equal(audit.approval_id, id);
   assert.equal(audit.staff_id, f.staff.admin.userId);
   // Deciding twice does nothing more.
-  assert.equal(await kindOf(decideApproval(f.staff.admin, id, 'approve', APPROVE, f.opts)), 'conflict');
+  assert.equal(await kindOf(decideApproval(EDIT_REGISTRY, f.staff.admin, id, 'approve', APPROVE, f.opts)), 'conflict');
   assert.equal(await count(f.db, 'public.credits_ledger'), ledger + 1);
 });
 
@@ -91,10 +93,10 @@ test('an approval after the target changed is refused, and nothing is written', 
   const small = await previewEdit(adjustCredits, f.staff.admin, { userId: ada, amount: 2 }, f.opts);
   await commitEdit(adjustCredits, f.staff.admin, { userId: ada, amount: 2, reason: REASON }, small.token, crypto.randomUUID(), f.opts);
   const fp = await fingerprint(f.db);
-  assert.equal(await kindOf(decideApproval(f.staff.admin, id, 'approve', APPROVE, f.opts)), 'stale');
+  assert.equal(await kindOf(decideApproval(EDIT_REGISTRY, f.staff.admin, id, 'approve', APPROVE, f.opts)), 'stale');
   assert.equal(await fingerprint(f.db), fp);
   // It can still be rejected, with a reason, and that is audited.
-  const d = await decideApproval(f.staff.admin, id, 'reject', 'Balance changed meanwhile, ask again please', f.opts);
+  const d = await decideApproval(EDIT_REGISTRY, f.staff.admin, id, 'reject', 'Balance changed meanwhile, ask again please', f.opts);
   assert.equal(d.status, 'rejected');
   const row = await f.db.selectFrom('kontor.approvals').select(['status', 'decided_by']).where('id', '=', id).executeTakeFirstOrThrow();
   assert.deepEqual(row, { status: 'rejected', decided_by: f.staff.admin.userId });
@@ -103,9 +105,9 @@ test('an approval after the target changed is refused, and nothing is written', 
 test('an expired request cannot be approved; a decision needs a reason', async () => {
   const r = await request(600);
   const id = r.status === 'pending' ? r.approvalId : '';
-  assert.equal(await kindOf(decideApproval(f.staff.admin, id, 'approve', 'ok', f.opts)), 'invalid');
+  assert.equal(await kindOf(decideApproval(EDIT_REGISTRY, f.staff.admin, id, 'approve', 'ok', f.opts)), 'invalid');
   await sql`update kontor.approvals set expires_at = now() - interval '1 minute' where id = ${id}`.execute(f.db);
-  assert.equal(await kindOf(decideApproval(f.staff.admin, id, 'approve', APPROVE, f.opts)), 'conflict');
-  assert.equal(await kindOf(decideApproval(f.staff.admin, '999999', 'approve', APPROVE, f.opts)), 'not-found');
-  assert.equal(await kindOf(decideApproval(f.staff.admin, "1 or 1=1", 'approve', APPROVE, f.opts)), 'not-found');
+  assert.equal(await kindOf(decideApproval(EDIT_REGISTRY, f.staff.admin, id, 'approve', APPROVE, f.opts)), 'conflict');
+  assert.equal(await kindOf(decideApproval(EDIT_REGISTRY, f.staff.admin, '999999', 'approve', APPROVE, f.opts)), 'not-found');
+  assert.equal(await kindOf(decideApproval(EDIT_REGISTRY, f.staff.admin, "1 or 1=1", 'approve', APPROVE, f.opts)), 'not-found');
 });

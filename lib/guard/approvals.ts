@@ -2,24 +2,27 @@
  * Two-person approval. A request (kontor.approvals, written by commitEdit above an edit's threshold)
  * is decided by someone else with the edit's approveCapability: approval re-reads the rows, compares
  * their versions and the preview with the request's, and applies through the kernel's own path.
- * The database refuses self-approval too (CHECK approvals_not_self).
+ * The database refuses self-approval too (CHECK approvals_not_self). The caller passes the edits it
+ * knows (lib/edits/registry.ts): the kernel declares none itself.
  */
 import 'server-only';
 import { sql, type Kysely } from 'kysely';
 import { getDb, write } from '@/db/index';
-import type { ApprovalStatus, KontorDatabase } from '@/db/types';
+import type { ApprovalStatus, KontorDatabase, Trx } from '@/db/types';
 import type { StaffContext } from '@/lib/auth';
 import { isCapability } from '@/lib/auth/permissions';
-import type { Trx } from '@/lib/guard/define';
+import type { AnyEdit } from '@/lib/guard/define';
 import { appendAudit } from '@/lib/guard/audit';
 import { hashOf } from '@/lib/guard/canonical';
 import { GuardError } from '@/lib/guard/errors';
 import { sameVersions, simulate, type GuardOptions, type Preview } from '@/lib/guard/kernel';
-import { editNamed } from '@/lib/guard/registry';
 import { reasonSchema } from '@/lib/guard/text';
 import type { RowVersion } from '@/lib/guard/token';
 
 export type Decision = 'approve' | 'reject';
+
+/** The edits an approval may name, by name. */
+export type EditsByName = ReadonlyMap<string, AnyEdit>;
 
 export interface ApprovalView {
   id: string;
@@ -42,6 +45,7 @@ const STALE_REQUEST =
   'What this request would change has changed since it was made: nothing was written. Reject it, and ask for a new request if it is still needed.';
 
 export async function decideApproval(
+  edits: EditsByName,
   staff: StaffContext,
   id: unknown,
   decision: unknown,
@@ -59,7 +63,7 @@ export async function decideApproval(
   return write(async (trx) => {
     const row = await trx.selectFrom('kontor.approvals').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!row) throw new GuardError('not-found', 'No such approval request.');
-    const edit = editNamed(row.edit);
+    const edit = edits.get(row.edit);
     if (!edit || !isCapability(row.approve_capability)) throw new GuardError('misconfigured', `This Kontor does not know the edit ${row.edit}.`);
     if (!staff.can(row.approve_capability)) {
       throw new GuardError('forbidden', `Your role (${staff.role}) may not decide this request: it needs ${row.approve_capability}.`);
@@ -92,13 +96,13 @@ export async function decideApproval(
     const audit = await appendAudit(trx, {
       staff, capability: row.approve_capability, action: row.edit, target: applied.loaded.target,
       before: applied.loaded.before, after: applied.applied.after, reason: reason.data,
-      amount: row.amount === null ? null : Number(row.amount), approvalId: id, requestId: opts.requestId,
+      amount: row.amount, approvalId: id, requestId: opts.requestId,
     });
     return { status: 'approved' as const, auditId: audit.id, result: applied.applied.result ?? null };
   }, {}, opts.db ?? getDb());
 }
 
-async function applyApproved(trx: Trx, staff: StaffContext, edit: NonNullable<ReturnType<typeof editNamed>>, input: unknown, versions: RowVersion[], previewHash: string) {
+async function applyApproved(trx: Trx, staff: StaffContext, edit: AnyEdit, input: unknown, versions: RowVersion[], previewHash: string) {
   const current = await edit.load(trx, input, staff);
   if (!sameVersions(current.rows, versions)) throw new GuardError('stale', STALE_REQUEST);
   const sim = await simulate(trx, edit, input, staff);
@@ -110,6 +114,7 @@ async function applyApproved(trx: Trx, staff: StaffContext, edit: NonNullable<Re
 /** Pending and recent requests, newest first; bounded. */
 export async function listApprovals(
   db: Kysely<KontorDatabase> | Trx,
+  edits: EditsByName,
   staff: StaffContext,
   q: { status: 'pending' | 'decided'; limit: number; offset: number },
 ): Promise<{ rows: ApprovalView[]; total: number }> {
@@ -133,7 +138,7 @@ export async function listApprovals(
       return {
         id: r.id,
         edit: r.edit,
-        label: editNamed(r.edit)?.label ?? r.edit,
+        label: edits.get(r.edit)?.label ?? r.edit,
         status: expired ? 'expired' : r.status,
         requestedBy: { userId: r.requested_by, email: r.requested_email, role: r.requested_role },
         reason: r.reason,

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { urlDay, urlText } from '@/lib/filters';
 import type { StaffContext } from '@/lib/auth';
-import type { Trx } from '@/lib/guard/define';
+import type { Trx } from '@/db/types';
 import { computeChanges, type Change } from '@/lib/guard/diff';
 import { GuardError } from '@/lib/guard/errors';
 

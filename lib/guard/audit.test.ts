@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { DEMO_CUSTOMER } from '@/db/demo/accounts';
-import { adjustCredits } from '@/lib/domain/credits-adjust';
+import { adjustCredits } from '@/lib/edits/credits-adjust';
 import { auditHistoryHref, verifyAuditChain } from '@/lib/guard/audit';
 import { commitEdit, previewEdit } from '@/lib/guard/kernel';
 import { guardFixture, userIdOf, type GuardFixture } from '@/lib/guard/testing';

@@ -7,7 +7,8 @@ import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import type { StaffContext } from '@/lib/auth';
 import type { Capability } from '@/lib/auth/permissions';
-import type { Target, Trx } from '@/lib/guard/define';
+import type { Trx } from '@/db/types';
+import type { Target } from '@/lib/guard/define';
 import { sha256 } from '@/lib/guard/canonical';
 
 export interface AuditEntry {
@@ -18,7 +19,8 @@ export interface AuditEntry {
   before: unknown;
   after: unknown;
   reason: string;
-  amount?: number | null;
+  /** The edit's size, an exact decimal string. */
+  amount?: string | null;
   idempotencyKey?: string | null;
   requestId?: string | null;
   approvalId?: string | null;

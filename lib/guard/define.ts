@@ -6,13 +6,13 @@
  * ids): the kernel hashes the preview and refuses a commit or an approval whose outcome differs.
  */
 import 'server-only';
-import type { Transaction } from 'kysely';
 import type { z } from 'zod';
-import type { KontorDatabase } from '@/db/types';
+import type { Trx } from '@/db/types';
 import type { Capability, StaffContext } from '@/lib/auth';
 import type { RowVersion } from '@/lib/guard/token';
 
-export type Trx = Transaction<KontorDatabase>;
+/** Re-exported for the modules that still import it from here; new code takes it from db/types. */
+export type { Trx };
 
 export interface Target {
   /** What kind of thing: 'staff', 'user', 'payment', ... (the audit log's filter). */
@@ -34,8 +34,8 @@ export interface Applied<A = unknown, R = unknown> {
 }
 
 export interface EditLimits<I> {
-  /** The edit's size in its unit (credits, currency): checked against maxAmount and dailyLimit. */
-  amount?: (input: I) => number;
+  /** The edit's size in its unit (credits, currency), an exact decimal string: checked against maxAmount and dailyLimit. */
+  amount?: (input: I) => string;
   /** The input field the amount comes from, named in the refusal. Default "amount". */
   amountField?: string;
   maxAmount?: number;
@@ -45,7 +45,8 @@ export interface EditLimits<I> {
   maxRows?: number;
 }
 
-export interface EditDefinition<I = unknown, B = unknown, A = unknown, R = unknown> {
+/** Who an edit is: its name and the capabilities it needs (lib/edits/catalog.ts holds them for every edit). */
+export interface EditIdentity {
   /** Stable name, recorded in the audit log: 'staff.changeRole'. */
   name: string;
   /** For messages: "change a staff role". */
@@ -53,6 +54,10 @@ export interface EditDefinition<I = unknown, B = unknown, A = unknown, R = unkno
   capability: Capability;
   /** Who may approve a request above the threshold (someone other than the requester). */
   approveCapability?: Capability;
+}
+
+/** What an edit does. */
+export interface EditBody<I = unknown, B = unknown, A = unknown, R = unknown> {
   /** The edit's fields (not the reason, which every edit has). Use z.strictObject. */
   input: z.ZodType<I>;
   load(trx: Trx, input: I, staff: StaffContext): Promise<Loaded<B>>;
@@ -61,6 +66,8 @@ export interface EditDefinition<I = unknown, B = unknown, A = unknown, R = unkno
   /** True when this input needs a second person (approveCapability is then required). */
   threshold?: (input: I) => boolean;
 }
+
+export interface EditDefinition<I = unknown, B = unknown, A = unknown, R = unknown> extends EditIdentity, EditBody<I, B, A, R> {}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry holds edits of any shape
 export type AnyEdit = EditDefinition<any, any, any, any>;

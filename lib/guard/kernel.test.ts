@@ -4,11 +4,13 @@ import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { STAFF_ROLES } from '@/db/types';
 import { DEMO_CUSTOMER } from '@/db/demo/accounts';
-import { adjustCredits } from '@/lib/domain/credits-adjust';
-import { addStaff, changeStaffRole, removeStaff } from '@/lib/domain/staff';
+import { adjustCredits } from '@/lib/edits/credits-adjust';
+import { addStaff, changeStaffRole, removeStaff } from '@/lib/edits/staff';
 import { commitEdit, previewEdit } from '@/lib/guard/kernel';
 import { GuardError } from '@/lib/guard/errors';
-import { EDITS } from '@/lib/guard/registry';
+import { EDITS } from '@/lib/edits/registry';
+import { editActions } from '@/lib/edits/wrapper';
+import type { StaffContext } from '@/lib/auth';
 import { signPreview } from '@/lib/guard/token';
 import { count, fingerprint, guardFixture, TEST_SECRET, userIdOf, writeMark, writtenSince, type GuardFixture } from '@/lib/guard/testing';
 
@@ -103,7 +105,24 @@ function sampleInput(name: string, ids: { ada: string; support: string; newcomer
   }
 }
 
-test('every declared edit x every role, called directly: refused without the capability, database unchanged', async () => {
+/**
+ * The edit actions (lib/edits/actions.ts) as a request from `staff` runs them: the session check is
+ * authorizeAction's (the role's capability), or, with `bypass`, none at all (a bug there), to show the
+ * kernel refusing on its own.
+ */
+function actionsAs(staff: StaffContext, { bypass = false } = {}) {
+  const revalidated: string[] = [];
+  const actions = editActions({
+    authorize: async (capability) =>
+      bypass || staff.can(capability) ? { ok: true, staff } : { ok: false, error: `Your role (${staff.role}) may not do this: it needs ${capability}.` },
+    requestId: async () => 'kernel-test',
+    revalidate: (paths) => revalidated.push(...paths),
+    guard: f.opts,
+  });
+  return { ...actions, revalidated };
+}
+
+test('every declared edit x every role, through the edit actions: refused without the capability, database unchanged', async () => {
   const newcomer = (await sql<{ email: string }>`
     select email from auth.users where email not in (select email from kontor.staff) and email <> ${DEMO_CUSTOMER.email}
     order by email limit 1`.execute(f.db)).rows[0].email;
@@ -115,20 +134,32 @@ test('every declared edit x every role, called directly: refused without the cap
     const sample = sampleInput(edit.name, ids);
     for (const role of STAFF_ROLES) {
       const staff = f.staff[role];
+      const actions = actionsAs(staff);
       if (staff.can(edit.capability)) {
         if (!sample) continue;
         // Allowed roles get a preview (rolled back): the capability check is not over-strict.
-        const { preview } = await previewEdit(edit, staff, sample, f.opts);
-        assert.ok(preview.target.id);
+        const r = await actions.preview(edit.name, sample);
+        assert.ok(r.ok, `${role} x ${edit.name}: ${!r.ok && r.error}`);
+        assert.ok(r.data.preview.target.id);
         previewed += 1;
         continue;
       }
-      // Authorization comes before validation: even an empty input is refused as forbidden, not invalid.
+      // Authorization comes before validation: even an empty input is refused, not reported invalid.
       const input = sample ?? {};
-      await refusal(previewEdit(edit, staff, input, f.opts), 'forbidden', `${role} x ${edit.name}`);
+      const p = await actions.preview(edit.name, input);
+      assert.ok(!p.ok && /may not/.test(p.error) && !p.fieldErrors, `${role} x ${edit.name} preview: ${JSON.stringify(p)}`);
       // A validly signed token for this very staff member (as if forged with the secret) does not help.
       const forged = await signPreview({ edit: edit.name, staffId: staff.userId, inputHash: 'x', previewHash: 'x', versions: [] }, TEST_SECRET);
-      await refusal(commitEdit(edit, staff, { ...input, reason: REASON }, forged, key(), f.opts), 'forbidden', `${role} x ${edit.name}`);
+      const submission = { input, reason: REASON, token: forged, idempotencyKey: key() };
+      const c = await actions.commit(edit.name, submission);
+      assert.ok(!c.ok && /may not/.test(c.error), `${role} x ${edit.name} commit: ${JSON.stringify(c)}`);
+      assert.deepEqual(actions.revalidated, [], 'a refusal revalidates nothing');
+      // Past a broken session check, the kernel refuses by itself.
+      const open = actionsAs(staff, { bypass: true });
+      const kp = await open.preview(edit.name, input);
+      assert.equal(!kp.ok && kp.kind, 'forbidden', `${role} x ${edit.name}: kernel preview`);
+      const kc = await open.commit(edit.name, submission);
+      assert.equal(!kc.ok && kc.kind, 'forbidden', `${role} x ${edit.name}: kernel commit`);
       refused += 1;
     }
   }
@@ -137,6 +168,33 @@ test('every declared edit x every role, called directly: refused without the cap
   // The check itself is not blind: a no-op UPDATE (a new row version) is noticed.
   await sql`update kontor.staff set role = role where user_id = ${f.staff.viewer.userId}`.execute(f.db);
   assert.deepEqual(await writtenSince(f.db, mark), ['kontor.staff']);
+});
+
+test('the edit actions: an unknown name or a malformed submission is refused; a commit revalidates the edit\'s pages', async () => {
+  const actions = actionsAs(f.staff.finance);
+  for (const name of ['credits.nope', 'toString', 42, undefined]) {
+    const r = await actions.preview(name, { userId: ada, amount: 1 });
+    assert.ok(!r.ok && /Unknown edit/.test(r.error), String(name));
+  }
+  const fp = await fingerprint(f.db);
+  for (const bad of [null, 'x', { input: 'x' }, { reason: REASON }]) {
+    const r = await actions.commit('credits.adjust', bad);
+    assert.ok(!r.ok && /malformed/.test(r.error), JSON.stringify(bad));
+  }
+  assert.equal(await fingerprint(f.db), fp);
+  const p = await actions.preview('credits.adjust', { userId: ada, amount: '2.50' });
+  assert.ok(p.ok, !p.ok ? p.error : '');
+  const c = await actions.commit('credits.adjust', { input: { userId: ada, amount: '2.50' }, reason: REASON, token: p.data.token, idempotencyKey: key() });
+  assert.deepEqual(c, { ok: true, data: { status: 'applied', repeated: false } });
+  assert.deepEqual(actions.revalidated, ['/finance', '/users', '/audit', '/approvals']);
+  // Every edit's name is its registry key and its catalog entry's (the dialog and the kernel agree).
+  const { EDIT_CATALOG } = await import('@/lib/edits/catalog');
+  assert.deepEqual(EDITS.map((e) => e.name).sort(), Object.keys(EDIT_CATALOG).sort());
+  for (const e of EDITS) {
+    const meta = EDIT_CATALOG[e.name as keyof typeof EDIT_CATALOG];
+    assert.equal(e.capability, meta.capability, e.name);
+    assert.equal(e.label, meta.label, e.name);
+  }
 });
 
 test('forcing the audit insert to fail rolls the business write back', async () => {
@@ -251,7 +309,7 @@ test('the last admin can be neither demoted nor removed; with two, concurrent de
 });
 
 test('a preview commits once: the same token under another idempotency key is refused (a note, whose rows do not move)', async () => {
-  const { addUserNote } = await import('@/lib/domain/notes');
+  const { addUserNote } = await import('@/lib/edits/user-note');
   const input = { userId: ada, body: 'Called back about the failed export' };
   const { token } = await previewEdit(addUserNote, f.staff.support, input, f.opts);
   const first = await commitEdit(addUserNote, f.staff.support, { ...input, reason: REASON }, token, key(), f.opts);

@@ -2,13 +2,16 @@
 import 'server-only';
 import { sql } from 'kysely';
 import type { StaffContext } from '@/lib/auth';
-import type { AnyEdit, Loaded, Trx } from '@/lib/guard/define';
+import type { Trx } from '@/db/types';
+import type { AnyEdit, Loaded } from '@/lib/guard/define';
 import { GuardError } from '@/lib/guard/errors';
+import { absDecimal, addDecimals, compareDecimals, groupDigits, subtractDecimals } from '@/lib/money';
 
-const fmt = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
+/** Amounts are exact decimal strings here, summed and compared without a float. */
+const fmt = (amount: string | number) => groupDigits(String(amount));
 
 /** What this staff member has used of an edit's daily limit today (UTC): applied edits and open requests. */
-export async function dailyUsage(trx: Trx, staffId: string, edit: string): Promise<number> {
+export async function dailyUsage(trx: Trx, staffId: string, edit: string): Promise<string> {
   const { rows } = await sql<{ used: string }>`
     with day as (select date_trunc('day', now() at time zone 'UTC') at time zone 'UTC' as start)
     select (
@@ -18,7 +21,7 @@ export async function dailyUsage(trx: Trx, staffId: string, edit: string): Promi
                  where p.requested_by = ${staffId} and p.edit = ${edit} and p.created_at >= day.start
                    and (p.status = 'approved' or (p.status = 'pending' and p.expires_at > now()))), 0)
     )::text as used`.execute(trx);
-  return Number(rows[0].used);
+  return rows[0].used;
 }
 
 export async function checkLimits(trx: Trx, edit: AnyEdit, input: unknown, loaded: Loaded, staff: StaffContext) {
@@ -29,17 +32,18 @@ export async function checkLimits(trx: Trx, edit: AnyEdit, input: unknown, loade
   }
   if (!limits.amount) return;
   const field = limits.amountField ?? 'amount';
-  const amount = Math.abs(limits.amount(input));
-  if (limits.maxAmount !== undefined && amount > limits.maxAmount) {
-    const message = `At most ${fmt.format(limits.maxAmount)} per edit; split larger corrections with a second person's approval.`;
+  const amount = absDecimal(limits.amount(input));
+  if (limits.maxAmount !== undefined && compareDecimals(amount, String(limits.maxAmount)) > 0) {
+    const message = `At most ${fmt(limits.maxAmount)} per edit; split larger corrections with a second person's approval.`;
     throw new GuardError('limit', message, { [field]: [message] });
   }
   if (limits.dailyLimit !== undefined) {
     // One staff member's concurrent edits queue here, so two cannot both fit under the limit.
     await sql`select pg_advisory_xact_lock(hashtext(${`kontor.limit:${edit.name}`}), hashtext(${staff.userId}))`.execute(trx);
     const used = await dailyUsage(trx, staff.userId, edit.name);
-    if (used + amount > limits.dailyLimit) {
-      const message = `Your daily limit for this edit is ${fmt.format(limits.dailyLimit)}; you have used ${fmt.format(used)} today (UTC), so at most ${fmt.format(Math.max(0, limits.dailyLimit - used))} remains.`;
+    if (compareDecimals(addDecimals(used, amount), String(limits.dailyLimit)) > 0) {
+      const left = subtractDecimals(String(limits.dailyLimit), used);
+      const message = `Your daily limit for this edit is ${fmt(limits.dailyLimit)}; you have used ${fmt(used)} today (UTC), so at most ${fmt(compareDecimals(left, '0') > 0 ? left : '0')} remains.`;
       throw new GuardError('limit', message, { [field]: [message] });
     }
   }

@@ -4,6 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { authorizeAction } from '@/lib/auth';
 import { decideApproval } from '@/lib/guard';
+import { EDIT_REGISTRY } from '@/lib/edits/registry';
 import { guarded, type ActionResult } from '@/lib/guard/action-result';
 import { requestId } from '@/lib/guard/request';
 
@@ -18,7 +19,7 @@ export async function decideApprovalAction(
     .safeParse({ id: form.get('id'), decision: form.get('decision'), reason: form.get('reason') });
   if (!parsed.success) return { ok: false, error: parsed.error.issues[0].message };
   const result = await guarded(async () => {
-    const r = await decideApproval(auth.staff, parsed.data.id, parsed.data.decision, parsed.data.reason, { requestId: await requestId() });
+    const r = await decideApproval(EDIT_REGISTRY, auth.staff, parsed.data.id, parsed.data.decision, parsed.data.reason, { requestId: await requestId() });
     return { status: r.status };
   });
   if (result.ok) {

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { listApprovals } from '@/lib/guard';
+import { EDIT_REGISTRY } from '@/lib/edits/registry';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
 import { attempt } from '@/app/(console)/_lib/attempt';
@@ -18,8 +19,8 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
   const pq = parseTableQuery(params, PENDING);
   const dq = parseTableQuery(params, DECIDED);
   const r = await attempt(() => read(async (trx) => [
-    await listApprovals(trx, staff, { status: 'pending', limit: pq.pageSize, offset: pq.offset }),
-    await listApprovals(trx, staff, { status: 'decided', limit: dq.pageSize, offset: dq.offset }),
+    await listApprovals(trx, EDIT_REGISTRY, staff, { status: 'pending', limit: pq.pageSize, offset: pq.offset }),
+    await listApprovals(trx, EDIT_REGISTRY, staff, { status: 'decided', limit: dq.pageSize, offset: dq.offset }),
   ] as const));
   if (!r.ok) {
     return (

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
-import { EDITS } from '@/lib/guard/registry';
+import { EDIT_CATALOG } from '@/lib/edits/catalog';
 import { AUDIT_FILTER_LABELS, AUDIT_SORTS, auditActions, auditFilterSchema, listAudit } from '@/lib/guard/audit-list';
 import { ignoredFilters } from '@/lib/filters';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
@@ -26,7 +26,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const filter = auditFilterSchema.parse(raw);
   const ignored = ignoredFilters(raw, filter, AUDIT_FILTER_LABELS);
   const r = await attempt(() => read((trx) => listAudit(trx, staff, filter, { limit: query.pageSize, offset: query.offset, desc: query.sort.desc })));
-  const actions = auditActions(EDITS.map((e) => e.name));
+  const actions = auditActions(Object.keys(EDIT_CATALOG));
   return (
     <>
       <div className="space-y-1">

@@ -6,7 +6,8 @@
  */
 import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import { z } from 'zod';
-import { queueModel, rawStatus, stateOf, statusIn, taskKey, taskTable, tcol, type QueueModel, type TaskState } from '@/lib/domain/tasks/model';
+import { at, joinWorker, queueModel, queueNow, rawStatus, stateOf, statusIn, taskKey, taskTable, tcol, type QueueModel, type TaskState } from '@/lib/domain/tasks/model';
+import { orphanedSql, taskActions, type TaskActions } from '@/lib/domain/tasks/actions';
 import { createdOrderHint, createdOrderPlan, presentStatuses } from '@/lib/domain/tasks/list-order';
 import { columnOf, hasColumn, tableOf, type Mapping } from '@/lib/mapping';
 import { anyRowKey, looksLikeUuid } from '@/lib/mapping/keys';
@@ -199,6 +200,8 @@ export interface TaskDetail extends TaskRow {
   /** Net of the ledger entries (negative: the user was debited). */
   charged: string;
   billable: boolean | null;
+  /** What may be done with it now (lib/domain/tasks/actions.ts). */
+  actions: TaskActions;
 }
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -208,14 +211,15 @@ export async function getTask(db: QueryExecutorProvider, mapping: Mapping, id: s
   const { rows } = await sql<{
     id: string; task_type: string | null; status: string; user_id: string | null; worker_id: string | null; attempts: number | null;
     cost: string | null; created_at: Date; updated_at: Date | null; params: unknown; error_message: string | null;
-    started_at: Date | null; processed_at: Date | null;
+    started_at: Date | null; processed_at: Date | null; orphaned: boolean;
   }>`
     select ${taskKey(m)}::text as id, ${tcol(m, 'taskType')}::text as task_type, ${columnOf(m.tasks, 'status', 't')}::text as status,
            ${tcol(m, 'userId')}::text as user_id, ${tcol(m, 'workerId')}::text as worker_id, ${tcol(m, 'attempts')}::int as attempts,
            ${tcol(m, 'cost')}::text as cost, ${tcol(m, 'createdAt')} as created_at, ${tcol(m, 'updatedAt')} as updated_at,
            ${hasColumn(m.tasks, 'params') ? sql`to_jsonb(${columnOf(m.tasks, 'params', 't')})` : sql`null::jsonb`} as params, ${tcol(m, 'errorMessage')}::text as error_message,
-           ${tcol(m, 'startedAt')} as started_at, ${tcol(m, 'processedAt')} as processed_at
-      from ${taskTable(m)} t where ${taskKey(m)} = ${id} limit 1`.execute(db);
+           ${tcol(m, 'startedAt')} as started_at, ${tcol(m, 'processedAt')} as processed_at,
+           ${orphanedSql(m, at(await queueNow(db)))} as orphaned
+      from ${taskTable(m)} t ${joinWorker(m)} where ${taskKey(m)} = ${id} limit 1`.execute(db);
   const r = rows[0];
   if (!r) return null;
   let ledger: LedgerEntry[] = [];
@@ -248,5 +252,6 @@ export async function getTask(db: QueryExecutorProvider, mapping: Mapping, id: s
     params: r.params, errorMessage: r.error_message, startedAt: iso(r.started_at), processedAt: iso(r.processed_at),
     waitSeconds: secs(r.started_at, r.created_at), runSeconds: secs(r.processed_at, r.started_at),
     ledger, ledgerHint, charged: rescale(addDecimals('0', ...ledger.map((e) => e.amount)), 2), billable,
+    actions: taskActions(m, r.status, r.orphaned),
   };
 }

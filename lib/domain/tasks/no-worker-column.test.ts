@@ -21,7 +21,7 @@ const { guardFixture } = await import('@/lib/guard/testing');
 const { commitEdit, previewEdit } = await import('@/lib/guard/kernel');
 const { TEST_ANCHOR } = await import('@/test/db');
 const { findSilentWorkers, findStuckTasks } = await import('@/lib/domain/tasks/stuck');
-const { requeueTask } = await import('@/lib/domain/tasks/edits');
+const { requeueTask } = await import('@/lib/edits/tasks');
 
 const preset = structuredClone(demoPreset) as { tasks: { columns: Record<string, unknown> } };
 delete preset.tasks.columns.workerId;

@@ -16,6 +16,7 @@ import {
 } from '@/lib/domain/tasks/model';
 import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
 import { findRunningTooLong, runningTooLongWhy } from '@/lib/domain/tasks/running-long';
+import { ORPHAN_AFTER_MINUTES, orphanedSql, taskActions, type TaskActions } from '@/lib/domain/tasks/actions';
 
 export const STUCK_KINDS = ['task_on_dead_worker', 'task_queued_for_hours', 'task_running_too_long', 'retry_storm'] as const;
 export type StuckKind = (typeof STUCK_KINDS)[number];
@@ -39,7 +40,7 @@ export interface StuckOptions {
 /** Task type (coalesced to '(untyped)') -> its p95 wait in seconds over the last P95_DAYS days. */
 export type UsualWaits = Record<string, number | null>;
 
-export const STUCK_DEFAULTS = { staleMinutes: 5, queuedFloorMinutes: 30, retryAttempts: 4, limit: 200 } as const;
+export const STUCK_DEFAULTS = { staleMinutes: ORPHAN_AFTER_MINUTES, queuedFloorMinutes: 30, retryAttempts: 4, limit: 200 } as const;
 export const P95_FACTOR = 10;
 /** The p95 wait is taken over this many days of started tasks. */
 export const P95_DAYS = 7;
@@ -62,6 +63,8 @@ export interface StuckTask {
   cost: string | null;
   /** Why it is listed, in a sentence. */
   why: string;
+  /** What may be done with it now (lib/domain/tasks/actions.ts), whatever the listing's own threshold. */
+  actions: TaskActions;
 }
 
 export interface SilentWorker {
@@ -88,23 +91,24 @@ function select(m: QueueModel, now: ReturnType<typeof at>) {
     ${heldByCol(m, 'lastHeartbeat')} as last_heartbeat,
     greatest(0, extract(epoch from (${now} - coalesce(${tcol(m, 'updatedAt', 't', created)}, ${created}))))::float8 as queued_age,
     greatest(0, extract(epoch from (${now} - ${created})))::float8 as age,
-    ${tcol(m, 'attempts')}::int as attempts, ${tcol(m, 'errorMessage')}::text as last_error, ${tcol(m, 'cost')}::text as cost`;
+    ${tcol(m, 'attempts')}::int as attempts, ${tcol(m, 'errorMessage')}::text as last_error, ${tcol(m, 'cost')}::text as cost,
+    ${orphanedSql(m, now)} as orphaned`;
 }
 
 interface Row {
   id: string; task_type: string | null; status: string; user_id: string | null; worker_id: string | null;
   worker_status: string | null; worker_version: string | null; last_heartbeat: Date | null;
-  queued_age: number; age: number; attempts: number | null; last_error: string | null; cost: string | null; p95?: number | null;
+  queued_age: number; age: number; attempts: number | null; last_error: string | null; cost: string | null; orphaned: boolean; p95?: number | null;
   run_age?: number;
 }
 
-function toStuck(kind: StuckKind, r: Row, why: string): StuckTask {
+function toStuck(m: QueueModel, kind: StuckKind, r: Row, why: string): StuckTask {
   return {
     kind, id: r.id, taskType: r.task_type, status: r.status, userId: r.user_id, workerId: r.worker_id,
     workerStatus: r.worker_status, workerVersion: r.worker_version,
     lastHeartbeat: r.last_heartbeat ? new Date(r.last_heartbeat).toISOString() : null,
     ageSeconds: Math.round(kind === 'task_queued_for_hours' ? r.queued_age : kind === 'task_running_too_long' ? r.run_age! : r.age),
-    attempts: r.attempts, lastError: r.last_error, cost: r.cost, why,
+    attempts: r.attempts, lastError: r.last_error, cost: r.cost, why, actions: taskActions(m, r.status, r.orphaned),
   };
 }
 
@@ -122,7 +126,7 @@ export async function findStuckTasks(db: QueryExecutorProvider, mapping: Mapping
     for (const r of rows) {
       const hb = r.last_heartbeat ? `last heartbeat ${minutes((o.now.getTime() - new Date(r.last_heartbeat).getTime()) / 1000)} ago` : 'no heartbeat';
       const worker = r.worker_id ? `worker ${r.worker_id} (${r.worker_status ?? 'unknown'}, ${hb})` : 'no worker';
-      found.push(toStuck('task_on_dead_worker', r, `In progress on ${worker}.`));
+      found.push(toStuck(m, 'task_on_dead_worker', r, `In progress on ${worker}.`));
     }
   }
 
@@ -141,18 +145,18 @@ export async function findStuckTasks(db: QueryExecutorProvider, mapping: Mapping
      order by ${queuedSince} limit ${o.limit}`.execute(db);
   for (const r of queued) {
     const usual = r.p95 !== null && r.p95 !== undefined ? `; its type usually starts within ${Math.round(r.p95)} s (p95)` : '';
-    found.push(toStuck('task_queued_for_hours', r, `Queued for ${minutes(r.queued_age)}${usual}.`));
+    found.push(toStuck(m, 'task_queued_for_hours', r, `Queued for ${minutes(r.queued_age)}${usual}.`));
   }
 
   const running = await findRunningTooLong<Row>(db, m, { now, staleMinutes: o.staleMinutes, limit: o.limit, columns: select(m, now) });
-  for (const r of running) found.push(toStuck('task_running_too_long', r, runningTooLongWhy(m, r)));
+  for (const r of running) found.push(toStuck(m, 'task_running_too_long', r, runningTooLongWhy(m, r)));
 
   if (m.tasks.columns.attempts) {
     const { rows } = await sql<Row>`
       select ${select(m, now)} from ${taskTable(m)} t ${joinWorker(m)}
        where ${statusIn(m, ['queued', 'inProgress'])} and ${tcol(m, 'attempts')} >= ${o.retryAttempts}
        order by ${tcol(m, 'attempts')} desc, ${created} limit ${o.limit}`.execute(db);
-    for (const r of rows) found.push(toStuck('retry_storm', r, `Attempt ${r.attempts}: it keeps coming back (${o.retryAttempts}+ attempts).`));
+    for (const r of rows) found.push(toStuck(m, 'retry_storm', r, `Attempt ${r.attempts}: it keeps coming back (${o.retryAttempts}+ attempts).`));
   }
   return found;
 }

@@ -1,7 +1,7 @@
 /**
  * Suppressions: a finding hidden on purpose, for one object or the whole advisor, until it expires.
  * Stored in kontor.suppressions (migration 0004). The read side lives here; creating one is a guarded
- * edit (see app/(console)/database/advisors/actions.ts).
+ * edit (lib/edits/suppressions.ts).
  */
 import { sql, type QueryExecutorProvider } from 'kysely';
 

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { requireStaff } from '@/lib/auth';
 import { CATEGORIES, LEVELS, runAdvisors, type Category } from '@/lib/inspect/advisors';
 import { FINDING_SORTS, pageFindings, parseCategory, parseLevel, type FindingSort } from '@/lib/inspect/advisors/page';
-import { MAX_SUPPRESSION_DAYS } from '@/lib/domain/suppressions';
+import { MAX_SUPPRESSION_DAYS } from '@/lib/edits/catalog';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';

@@ -2,18 +2,7 @@
 /** The three ledger corrections, each through the shared confirm dialog (preview, reason, commit once). */
 import { useId, useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm/confirm-dialog';
-import type { CommitAction, PreviewAction } from '@/components/confirm/types';
-import { commitLedgerEditAction, previewLedgerEditAction } from '@/app/(console)/finance/actions';
 import { formatCredits, negateDecimal } from '@/lib/money';
-
-type Kind = 'adjust' | 'fixDrift' | 'reverse';
-
-const bind = (kind: Kind): { preview: PreviewAction; commit: CommitAction } => ({
-  preview: (input) => previewLedgerEditAction(kind, input),
-  commit: (submission) => commitLedgerEditAction(kind, submission),
-});
-
-const LABELS = { userId: 'User', amount: 'Amount', drift: 'Drift', entryId: 'Entry', reason: 'Reason', _form: 'Edit' };
 
 export function AdjustCredits({ userId, email }: { userId: string; email: string | null }) {
   const [amount, setAmount] = useState('');
@@ -28,11 +17,10 @@ export function AdjustCredits({ userId, email }: { userId: string; email: string
       <ConfirmDialog
         label="Adjust credits"
         title={`Adjust the credits of ${email ?? userId}`}
-        description="A new ledger entry of kind manual, with your reason; the balance is never edited in place. Above 500 credits a second finance approver must agree."
+        description="A new ledger entry of kind manual, with your reason; the balance is never edited in place."
         input={{ userId, amount: amount.trim() }}
-        fieldLabels={LABELS}
         disabled={!amount.trim()}
-        {...bind('adjust')}
+        edit="credits.adjust"
       />
     </div>
   );
@@ -45,8 +33,7 @@ export function FixDrift({ userId, drift }: { userId: string; drift: string }) {
       title="Bring the cached balance to the ledger sum"
       description={`The cached balance is ${formatCredits(drift)} credits off its ledger. The ledger stays as it is (it is the record of money); the cache is recomputed from it.`}
       input={{ userId, drift }}
-      fieldLabels={LABELS}
-      {...bind('fixDrift')}
+      edit="credits.fixDrift"
     />
   );
 }
@@ -60,8 +47,7 @@ export function ReverseEntry({ entryId, amount }: { entryId: string; amount: str
       title="Reverse this ledger entry"
       description={`A compensating entry of ${formatCredits(negateDecimal(amount))} credits nets this one to zero; the original stays untouched.`}
       input={{ entryId, amount }}
-      fieldLabels={LABELS}
-      {...bind('reverse')}
+      edit="credits.reverse"
     />
   );
 }

@@ -9,6 +9,7 @@ import { requireStaff } from '@/lib/auth';
 import { auditHistoryHref } from '@/lib/guard';
 import { getPayment } from '@/lib/domain/payments';
 import { getRefundSummary } from '@/lib/domain/refunds';
+import { paymentActions } from '@/lib/domain/payment-actions';
 import type { TableQuery } from '@/components/data-table/query';
 import { Notice } from '@/components/ui/notice';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
@@ -52,8 +53,8 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
   // Grants and refunds write ledger entries; the guarded edits take uuid keys (the Supabase products').
   // A product without a ledger (Seydam's, AetherCrown98's) or with integer keys gets the facts, not the edits.
   const { mapping } = await getMappingCheck();
-  const editable = !isDerived(mapping.payments!);
   const ledgerKept = Boolean(mapping.ledger);
+  const actions = paymentActions(staff, p, { refundable }, { writable: !isDerived(mapping.payments!), ledger: ledgerKept });
 
   return (
     <>
@@ -88,7 +89,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
         ) : (
           <p className="text-sm text-ink-muted">Not paid, so no credits are owed.</p>
         )}
-        {editable && p.flag === 'none' && p.statusKey === 'completed' && p.credits && p.userId && staff.can('credits.adjust') ? <GrantControl paymentId={p.id} credits={p.credits} /> : null}
+        {actions.grant && p.credits ? <GrantControl paymentId={p.id} credits={p.credits} /> : null}
         {staff.can('credits.read') ? <LedgerTable rows={entries} total={entries.length} query={ALL} prefix="e_" /> : null}
       </Section>
       ) : (
@@ -97,12 +98,12 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
 
       <Section id="refunds" title="Refunds" description="Each refund is a new record and a negative ledger entry; partial refunds add up to at most the payment.">
         <RefundsTable rows={refunds} />
-        {editable && ledgerKept && refundable && staff.can('payments.dispute') && p.currency ? <RefundControl paymentId={p.id} currency={p.currency} remaining={remaining} /> : null}
+        {actions.refund && p.currency ? <RefundControl paymentId={p.id} currency={p.currency} remaining={remaining} /> : null}
       </Section>
 
-      {editable && staff.can('payments.dispute') && (p.statusKey === 'completed' || p.statusKey === 'disputed') ? (
-        <Section id="dispute" title="Dispute" description={p.statusKey === 'disputed' ? 'This payment is disputed.' : 'Mark the payment disputed when the customer contests it with their bank or provider.'}>
-          <DisputeControl paymentId={p.id} amount={p.amount} action={p.statusKey === 'disputed' ? 'resolve' : 'open'} />
+      {actions.dispute ? (
+        <Section id="dispute" title="Dispute" description={actions.dispute === 'resolve' ? 'This payment is disputed.' : 'Mark the payment disputed when the customer contests it with their bank or provider.'}>
+          <DisputeControl paymentId={p.id} amount={p.amount} action={actions.dispute} />
         </Section>
       ) : null}
     </>

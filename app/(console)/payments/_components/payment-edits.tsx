@@ -2,18 +2,7 @@
 /** The payment page's edit controls: each opens the shared confirm dialog bound to one payment edit. */
 import { useId, useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm/confirm-dialog';
-import type { CommitAction, PreviewAction } from '@/components/confirm/types';
-import { commitPaymentEditAction, previewPaymentEditAction } from '@/app/(console)/payments/actions';
 import { formatMoney } from '@/lib/money';
-
-type Kind = 'dispute' | 'refund' | 'grant';
-
-const bind = (kind: Kind): { preview: PreviewAction; commit: CommitAction } => ({
-  preview: (input) => previewPaymentEditAction(kind, input),
-  commit: (submission) => commitPaymentEditAction(kind, submission),
-});
-
-const LABELS = { paymentId: 'Payment', amount: 'Amount', currency: 'Currency', action: 'Dispute', reason: 'Reason', _form: 'Edit' };
 
 export function RefundControl({ paymentId, currency, remaining }: { paymentId: string; currency: string; remaining: string }) {
   const [amount, setAmount] = useState(remaining);
@@ -33,11 +22,10 @@ export function RefundControl({ paymentId, currency, remaining }: { paymentId: s
       <ConfirmDialog
         label="Request refund"
         title="Refund this payment"
-        description={`A refund record and a negative ledger entry for the same share of the credits; the payment's amount is never changed. At most ${formatMoney(remaining, currency)} remains refundable. Someone with payments.refund approves it.`}
+        description={`A refund record and a negative ledger entry for the same share of the credits; the payment's amount is never changed. At most ${formatMoney(remaining, currency)} remains refundable.`}
         input={{ paymentId, amount: amount.trim(), currency }}
-        fieldLabels={LABELS}
         disabled={!amount.trim()}
-        {...bind('refund')}
+        edit="payments.refund"
       />
     </div>
   );
@@ -50,11 +38,10 @@ export function DisputeControl({ paymentId, amount, action }: { paymentId: strin
       variant="secondary"
       title={action === 'open' ? 'Mark this payment disputed' : 'Resolve the dispute'}
       description={action === 'open'
-        ? 'The customer contests this payment. Large payments need a finance approval.'
+        ? 'The customer contests this payment.'
         : 'The payment returns to completed. Money going back is a refund, recorded separately.'}
       input={{ paymentId, action, amount }}
-      fieldLabels={LABELS}
-      {...bind('dispute')}
+      edit="payments.dispute"
     />
   );
 }
@@ -66,8 +53,7 @@ export function GrantControl({ paymentId, credits }: { paymentId: string; credit
       title="Grant this payment's credits"
       description={`One purchase entry of ${credits} credits, recorded once: a second grant of this payment is impossible.`}
       input={{ paymentId }}
-      fieldLabels={LABELS}
-      {...bind('grant')}
+      edit="payments.grantCredits"
     />
   );
 }

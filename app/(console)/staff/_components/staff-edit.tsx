@@ -2,18 +2,7 @@
 /** The Staff page's edit controls: each opens the shared confirm dialog bound to one staff edit. */
 import { useId, useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm/confirm-dialog';
-import type { CommitAction, PreviewAction } from '@/components/confirm/types';
 import { STAFF_ROLES, type StaffRole } from '@/lib/auth/permissions';
-import { commitStaffEditAction, previewStaffEditAction } from '@/app/(console)/staff/actions';
-
-type Kind = 'add' | 'changeRole' | 'remove';
-
-const bind = (kind: Kind): { preview: PreviewAction; commit: CommitAction } => ({
-  preview: (input) => previewStaffEditAction(kind, input),
-  commit: (submission) => commitStaffEditAction(kind, submission),
-});
-
-const LABELS = { email: 'Email', role: 'Role', userId: 'Staff member', reason: 'Reason', _form: 'Edit' };
 
 const selectClass = 'rounded-md border border-line bg-surface px-2 py-1.5 text-sm';
 
@@ -34,9 +23,8 @@ export function ChangeRole({ userId, email, role }: { userId: string; email: str
         title={`Change the role of ${email}`}
         description={`From ${role} to ${next}.`}
         input={{ userId, role: next }}
-        fieldLabels={LABELS}
         disabled={next === role}
-        {...bind('changeRole')}
+        edit="staff.changeRole"
       />
     </div>
   );
@@ -51,8 +39,7 @@ export function RemoveStaff({ userId, email }: { userId: string; email: string }
       title={`Remove ${email} from Kontor`}
       description="They keep their product account; they lose access to Kontor at their next request."
       input={{ userId }}
-      fieldLabels={LABELS}
-      {...bind('remove')}
+      edit="staff.remove"
     />
   );
 }
@@ -89,10 +76,9 @@ export function AddStaffControls() {
         title="Add a staff member"
         description={email ? `${email} as ${role}.` : undefined}
         input={{ email, role }}
-        fieldLabels={LABELS}
         disabled={!email.trim()}
         onDone={() => setEmail('')}
-        {...bind('add')}
+        edit="staff.add"
       />
     </div>
   );

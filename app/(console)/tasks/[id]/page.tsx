@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation';
 import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { getTask } from '@/lib/domain/tasks/list';
+import { actionsFor } from '@/lib/domain/tasks/actions';
 import { auditHistoryHref } from '@/lib/guard/audit';
 import { Notice } from '@/components/ui/notice';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
@@ -38,6 +39,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
   }
   const task = r.value;
   if (!task) notFound();
+  const actions = actionsFor(staff, task.actions);
   const settled = task.state === 'failed' || task.state === 'cancelled';
   const moneyNote =
     settled && Number(task.charged) < 0
@@ -58,8 +60,8 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
           {' · '}<Link href={auditHistoryHref({ type: 'task', id: task.id })} className={link}>Audit log</Link>
         </p>
         <div className="flex flex-wrap gap-2">
-          {staff.can('tasks.requeue') && (task.state === 'failed' || task.state === 'inProgress') ? <TaskEdit kind="requeue" taskId={task.id} /> : null}
-          {staff.can('tasks.cancel') && (task.state === 'queued' || task.state === 'inProgress') ? <TaskEdit kind="cancel" taskId={task.id} /> : null}
+          {actions.requeue ? <TaskEdit kind="requeue" taskId={task.id} /> : null}
+          {actions.cancel ? <TaskEdit kind="cancel" taskId={task.id} /> : null}
         </div>
       </div>
       {moneyNote ? (

@@ -14,7 +14,7 @@ export const STUCK_LABELS: Record<StuckTask['kind'], string> = {
   retry_storm: 'Retry storm',
 };
 
-type Row = StuckTask & { canRequeue: boolean; canCancel: boolean };
+type Row = StuckTask;
 const col = dataTableColumns<Row>();
 
 const columns = col.columns([
@@ -62,8 +62,8 @@ const columns = col.columns([
     header: () => <span className="sr-only">Actions</span>,
     cell: (c) => (
       <span className="flex flex-wrap gap-2">
-        {c.row.original.canRequeue ? <TaskEdit kind="requeue" taskId={c.row.original.id} /> : null}
-        {c.row.original.canCancel ? <TaskEdit kind="cancel" taskId={c.row.original.id} /> : null}
+        {c.row.original.actions.requeue ? <TaskEdit kind="requeue" taskId={c.row.original.id} /> : null}
+        {c.row.original.actions.cancel ? <TaskEdit kind="cancel" taskId={c.row.original.id} /> : null}
       </span>
     ),
   }),

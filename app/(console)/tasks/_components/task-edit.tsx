@@ -1,20 +1,6 @@
 'use client';
 /** The queue's edit controls: each opens the shared confirm dialog bound to one task edit. */
 import { ConfirmDialog } from '@/components/confirm/confirm-dialog';
-import type { CommitAction, PreviewAction } from '@/components/confirm/types';
-import { commitTaskEditAction, previewTaskEditAction } from '@/app/(console)/tasks/actions';
-
-type Kind = 'requeue' | 'cancel' | 'bulkRequeue' | 'bulkCancel' | 'markOffline';
-
-const bind = (kind: Kind): { preview: PreviewAction; commit: CommitAction } => ({
-  preview: (input) => previewTaskEditAction(kind, input),
-  commit: (submission) => commitTaskEditAction(kind, submission),
-});
-
-const LABELS = {
-  taskId: 'Task', workerId: 'Worker', status: 'Tasks', taskType: 'Type', userId: 'User',
-  createdAfter: 'Created after', createdBefore: 'Created before', reason: 'Reason', _form: 'Edit',
-};
 
 export function TaskEdit({ kind, taskId }: { kind: 'requeue' | 'cancel'; taskId: string }) {
   const requeue = kind === 'requeue';
@@ -30,8 +16,7 @@ export function TaskEdit({ kind, taskId }: { kind: 'requeue' | 'cancel'; taskId:
           : 'It stops here: no worker will take it. A task that was already charged shows under "Money on the queue".'
       }
       input={{ taskId }}
-      fieldLabels={LABELS}
-      {...bind(kind)}
+      edit={`tasks.${kind}`}
     />
   );
 }
@@ -45,8 +30,7 @@ export function BulkTaskEdit({ kind, input, summary }: { kind: 'bulkRequeue' | '
       title={requeue ? 'Requeue the tasks matching this filter' : 'Cancel the tasks matching this filter'}
       description={`${summary} The preview counts them exactly${requeue ? ' and shows the credits rerunning them will cost' : ''}; the audit row lists every task id.`}
       input={input}
-      fieldLabels={LABELS}
-      {...bind(kind)}
+      edit={`tasks.${kind}`}
     />
   );
 }
@@ -60,8 +44,7 @@ export function MarkWorkerOffline({ workerId }: { workerId: string }) {
       title={`Mark worker ${workerId} offline`}
       description="Its status becomes inactive, so nothing expects it to take work. Tasks it still holds can then be requeued or cancelled."
       input={{ workerId }}
-      fieldLabels={LABELS}
-      {...bind('markOffline')}
+      edit="workers.markOffline"
     />
   );
 }

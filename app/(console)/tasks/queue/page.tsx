@@ -4,13 +4,13 @@ import Link from 'next/link';
 import { read } from '@/db/index';
 import { requireStaff, type StaffContext } from '@/lib/auth';
 import { getQueueHealth, type QueueTypeHealth, type WindowRow } from '@/lib/domain/tasks/health';
-import { findSilentWorkers, findStuckTasks, P95_DAYS, type StuckTask, type UsualWaits } from '@/lib/domain/tasks/stuck';
+import { findSilentWorkers, findStuckTasks, P95_DAYS, type UsualWaits } from '@/lib/domain/tasks/stuck';
+import { actionsFor } from '@/lib/domain/tasks/actions';
 import { RUN_DEFAULT_MINUTES, RUN_FLOOR_MINUTES, RUN_P95_FACTOR } from '@/lib/domain/tasks/running-long';
 import { MONEY_DEFAULT_DAYS } from '@/lib/domain/tasks/money';
 import { SNAPSHOTS, windowSnapshot, type MoneySnapshot, type ThroughputSnapshot } from '@/lib/domain/tasks/snapshot';
 import { storedFigure } from '@/app/(console)/tasks/_lib/snapshot';
 import { SnapshotNote } from '@/app/(console)/tasks/_components/snapshot-note';
-import { rawStatus, queueModel } from '@/lib/domain/tasks/model';
 import { auditHistoryHref } from '@/lib/guard/audit';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
 import { Notice } from '@/components/ui/notice';
@@ -143,12 +143,7 @@ async function Stuck({ staff, mapping, now, params }: { staff: StaffContext; map
   ) : (
     <Notice tone="warn" title="Usual waits unavailable">{waits.message} Tasks queued far longer than usual are not listed.</Notice>
   );
-  const m = queueModel(mapping);
-  const can = (t: StuckTask) => ({
-    canRequeue: staff.can('tasks.requeue') && (t.kind === 'task_on_dead_worker' || t.status === rawStatus(m, 'failed')),
-    canCancel: staff.can('tasks.cancel') && (t.kind === 'task_on_dead_worker' || t.status === rawStatus(m, 'queued')),
-  });
-  const rows = sortRows(r.value.stuck, (t) => t.ageSeconds, query.sort.desc).map((t) => ({ ...t, ...can(t) }));
+  const rows = sortRows(r.value.stuck, (t) => t.ageSeconds, query.sort.desc).map((t) => ({ ...t, actions: actionsFor(staff, t.actions) }));
   return (
     <div className="space-y-4">
       {waitsNote}

@@ -2,8 +2,7 @@
 /** A note for the user's file: typed here, then previewed and confirmed with a reason like every guarded edit. */
 import { useId, useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm/confirm-dialog';
-import { NOTE_MAX_CHARS } from '@/lib/domain/notes-limits';
-import { commitNoteAction, previewNoteAction } from '@/app/(console)/users/actions';
+import { NOTE_MAX_CHARS } from '@/lib/edits/catalog';
 
 export function AddNote({ userId, email }: { userId: string; email: string }) {
   const [body, setBody] = useState('');
@@ -25,10 +24,8 @@ export function AddNote({ userId, email }: { userId: string; email: string }) {
         title={`Add a note to ${email}`}
         description="Staff see notes on this page; the note and your reason go into the audit log."
         input={{ userId, body }}
-        fieldLabels={{ body: 'Note', userId: 'User', reason: 'Reason' }}
         disabled={!body.trim()}
-        preview={previewNoteAction}
-        commit={commitNoteAction}
+        edit="users.addNote"
         onDone={() => setBody('')}
       />
     </div>

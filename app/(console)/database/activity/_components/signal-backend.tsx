@@ -1,9 +1,6 @@
 'use client';
 /** Cancel a session's query or terminate the session, through the shared confirm dialog. */
 import { ConfirmDialog } from '@/components/confirm/confirm-dialog';
-import { commitSignalBackendAction, previewSignalBackendAction } from '@/app/(console)/database/activity/actions';
-
-const LABELS = { pid: 'Session', mode: 'Action', reason: 'Reason', _form: 'Edit' };
 
 export function SignalBackend({ pid, state }: { pid: number; state: string }) {
   return (
@@ -16,9 +13,7 @@ export function SignalBackend({ pid, state }: { pid: number; state: string }) {
           title={`Cancel the running query of session ${pid}`}
           description="The query stops with an error; the session and its connection stay."
           input={{ pid, mode: 'cancel' }}
-          fieldLabels={LABELS}
-          preview={previewSignalBackendAction}
-          commit={commitSignalBackendAction}
+          edit="database.signalBackend"
         />
       ) : null}
       <ConfirmDialog
@@ -28,9 +23,7 @@ export function SignalBackend({ pid, state }: { pid: number; state: string }) {
         title={`Terminate session ${pid}`}
         description="Its connection is closed and any open transaction rolled back. The application may reconnect."
         input={{ pid, mode: 'terminate' }}
-        fieldLabels={LABELS}
-        preview={previewSignalBackendAction}
-        commit={commitSignalBackendAction}
+        edit="database.signalBackend"
       />
     </div>
   );

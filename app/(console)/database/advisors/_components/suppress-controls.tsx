@@ -2,17 +2,6 @@
 /** Suppress a finding (one object or all) with a note and an expiry; end a suppression. Both guarded edits. */
 import { useId, useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm/confirm-dialog';
-import type { CommitAction, PreviewAction } from '@/components/confirm/types';
-import { commitSuppressionAction, previewSuppressionAction } from '@/app/(console)/database/advisors/actions';
-
-type Kind = 'suppress' | 'unsuppress';
-
-const bind = (kind: Kind): { preview: PreviewAction; commit: CommitAction } => ({
-  preview: (input) => previewSuppressionAction(kind, input),
-  commit: (submission) => commitSuppressionAction(kind, submission),
-});
-
-const LABELS = { advisorId: 'Advisor', object: 'Object', note: 'Why it is accepted', expiresOn: 'Expires on', id: 'Suppression', reason: 'Reason', _form: 'Edit' };
 const field = 'rounded-md border border-line bg-surface px-2 py-1.5 text-sm';
 const ALL = '\u0000all';
 
@@ -47,10 +36,9 @@ export function SuppressControls(props: { advisorId: string; name: string; objec
           title={`Suppress “${props.name}”`}
           description={`${whole ? 'Every object of this check' : object} is hidden until ${expiresOn}, then shows again.`}
           input={{ advisorId: props.advisorId, object: whole ? null : object, note, expiresOn }}
-          fieldLabels={LABELS}
           disabled={note.trim().length < 3 || !expiresOn}
           onDone={() => setNote('')}
-          {...bind('suppress')}
+          edit="advisors.suppress"
         />
       </div>
     </details>
@@ -66,8 +54,7 @@ export function EndSuppression({ id, what }: { id: string; what: string }) {
       title={`End the suppression of ${what}`}
       description="The finding shows again at once."
       input={{ id }}
-      fieldLabels={LABELS}
-      {...bind('unsuppress')}
+      edit="advisors.unsuppress"
     />
   );
 }

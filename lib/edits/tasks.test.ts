@@ -12,7 +12,10 @@ import { GuardError } from '@/lib/guard/errors';
 import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
 import { TEST_ANCHOR } from '@/test/db';
 import { STAFF_ROLES } from '@/db/types';
-import { BULK_MAX, TASK_EDITS, bulkCancelTasks, bulkRequeueTasks, cancelTask, markWorkerOffline, requeueTask } from '@/lib/domain/tasks/edits';
+import { activeMapping } from '@/lib/mapping';
+import { getTask } from '@/lib/domain/tasks/list';
+import { findStuckTasks } from '@/lib/domain/tasks/stuck';
+import { BULK_MAX, bulkCancelTasks, bulkRequeueTasks, cancelTask, markWorkerOffline, requeueTask } from '@/lib/edits/tasks';
 
 const manifest = JSON.parse(readFileSync('db/demo/manifest.json', 'utf8')) as { kind: string; ids?: string[] }[];
 const idsOf = (kind: string) => manifest.find((d) => d.kind === kind)!.ids!;
@@ -61,6 +64,42 @@ async function oneWith(where: ReturnType<typeof sql>) {
   const { rows } = await sql<{ id: string }>`select id::text from public.tasks where ${where} order by id limit 1`.execute(f.db);
   return rows[0].id;
 }
+
+test('the pages offer what the edits allow: getTask and the stuck list return the actions a preview accepts', async () => {
+  const mapping = activeMapping();
+  const { rows } = await sql<{ id: string }>`
+    (select id::text from public.tasks where status = 'Failed' order by id limit 3)
+    union all (select id::text from public.tasks where status = 'Queued' order by id limit 3)
+    union all (select id::text from public.tasks where status = 'Complete' order by id limit 2)
+    union all (select id::text from public.tasks where status = 'Cancelled' order by id limit 2)
+    union all (select id::text from public.tasks where status = 'In Progress' and worker_id <> 'gpu-us-east-24' order by id limit 3)
+    union all (select id::text from public.tasks where id::text = any(${idsOf('task_on_dead_worker')}::text[]) order by id limit 3)
+    union all (select id::text from public.tasks where id::text = any(${idsOf('task_queued_for_hours')}::text[]) order by id limit 2)`.execute(f.db);
+  const stuck = await findStuckTasks(f.db, mapping, { now: TEST_ANCHOR, staleMinutes: 1 });
+  const fp = await snapshot();
+  const seen = { requeue: 0, cancel: 0, neither: 0, stuckChecked: 0 };
+  for (const { id } of rows) {
+    const task = await getTask(f.db, mapping, id);
+    assert.ok(task, id);
+    for (const [action, edit] of [['requeue', requeueTask], ['cancel', cancelTask]] as const) {
+      const allowed = await previewEdit(edit, f.staff.admin, { taskId: id }, f.opts).then(() => true, (err: GuardError) => {
+        assert.equal(err.kind, 'conflict', err.message);
+        return false;
+      });
+      assert.equal(task.actions[action], allowed, `${action} of ${task.status} task ${id}: the page offers ${task.actions[action]}, the edit says ${allowed}`);
+      if (allowed) seen[action] += 1;
+      // The stuck list, read with a stricter threshold of its own, offers the same (the edits' threshold decides).
+      const listed = stuck.find((t) => t.id === id);
+      if (listed) {
+        assert.equal(listed.actions[action], allowed, `stuck list, ${action} of ${id}`);
+        seen.stuckChecked += 1;
+      }
+    }
+    if (!task.actions.requeue && !task.actions.cancel) seen.neither += 1;
+  }
+  assert.ok(seen.requeue >= 4 && seen.cancel >= 4 && seen.neither >= 6 && seen.stuckChecked >= 2, JSON.stringify(seen));
+  assert.equal(await snapshot(), fp, 'previews write nothing');
+});
 
 test('requeue a failed task: queued again, its run cleared, one audit row', async () => {
   const id = await oneWith(sql`status = 'Failed' and task_type = 'image_upscale'`);
@@ -182,7 +221,7 @@ test('bad input gets a clear message and writes nothing', async () => {
 test('roles without the capability are refused server-side, whatever the input', async () => {
   const [queued] = idsOf('task_queued_for_hours').slice(1);
   const fp = await snapshot();
-  for (const edit of Object.values(TASK_EDITS)) {
+  for (const edit of [requeueTask, cancelTask, bulkRequeueTasks, bulkCancelTasks, markWorkerOffline]) {
     for (const role of STAFF_ROLES) {
       const staff = f.staff[role];
       if (staff.can(edit.capability)) {

@@ -10,7 +10,8 @@
 import 'server-only';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { defineEdit, GuardError } from '@/lib/guard';
+import { GuardError } from '@/lib/guard/errors';
+import { catalogEdit } from '@/lib/edits/define';
 import { maskedQuery } from '@/lib/inspect/mask';
 
 const input = z.strictObject({
@@ -28,10 +29,7 @@ interface SessionView {
   query: string;
 }
 
-export const signalBackend = defineEdit({
-  name: 'database.signalBackend',
-  label: 'cancel a query or terminate a database session',
-  capability: 'database.terminate',
+export const signalBackend = catalogEdit('database.signalBackend', {
   input,
   async load(trx, i) {
     // The version names this session (pids are reused) and, for a cancel, this query: a different

@@ -1,3 +1,4 @@
+/** What the edit actions return to the browser (types only: client components import them). */
 import type { ActionResult } from '@/lib/guard/action-result';
 import type { Change } from '@/lib/guard/diff';
 
@@ -12,10 +13,10 @@ export interface PreviewView {
 
 export type CommitView = { status: 'applied' | 'pending'; repeated: boolean };
 
-export type PreviewAction = (input: Record<string, unknown>) => Promise<ActionResult<{ preview: PreviewView; token: string }>>;
-export type CommitAction = (submission: {
+/** What ConfirmDialog sends to commitEditAction. */
+export interface EditSubmission {
   input: Record<string, unknown>;
   reason: string;
   token: string;
   idempotencyKey: string;
-}) => Promise<ActionResult<CommitView>>;
+}

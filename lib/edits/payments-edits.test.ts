@@ -5,12 +5,13 @@ import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { commitEdit, previewEdit } from '@/lib/guard/kernel';
 import { decideApproval } from '@/lib/guard/approvals';
+import { EDIT_REGISTRY } from '@/lib/edits/registry';
 import { GuardError } from '@/lib/guard/errors';
 import { count, guardFixture, type GuardFixture } from '@/lib/guard/testing';
-import { addUserNote } from '@/lib/domain/notes';
-import { refundPayment } from '@/lib/domain/refunds';
-import { grantMissingCredits } from '@/lib/domain/grants';
-import { disputePayment, DISPUTE_APPROVAL_ABOVE } from '@/lib/domain/payments-dispute';
+import { addUserNote } from '@/lib/edits/user-note';
+import { refundPayment } from '@/lib/edits/refund';
+import { grantMissingCredits } from '@/lib/edits/grant-credits';
+import { disputePayment, DISPUTE_APPROVAL_ABOVE } from '@/lib/edits/payment-dispute';
 import manifest from '@/db/demo/manifest.json' with { type: 'json' };
 
 let f: GuardFixture;
@@ -107,7 +108,7 @@ test('roles without the capability are refused server-side, and nothing is writt
   // A request support made cannot be approved by support (payments.refund) either.
   const { result } = await run(refundPayment, 'support', { paymentId: p.id, amount: '1.00', currency: p.currency });
   assert.equal(result.status, 'pending');
-  await refused(decideApproval(f.staff.support, (result as { approvalId: string }).approvalId, 'approve', REASON, f.opts), 'forbidden');
+  await refused(decideApproval(EDIT_REGISTRY, f.staff.support, (result as { approvalId: string }).approvalId, 'approve', REASON, f.opts), 'forbidden');
   assert.equal(await count(f.db, 'kontor.refunds'), 0);
   assert.notEqual(await snapshot(), fp, 'only the request and its audit row');
 });
@@ -121,7 +122,7 @@ test('refunds: a request, then finance approves: one refund row, one negative le
   const first = await run(refundPayment, 'support', { paymentId: p.id, amount: half, currency: p.currency });
   assert.equal(first.result.status, 'pending');
   assert.equal(await count(f.db, 'kontor.refunds'), 0, 'a request writes no refund');
-  const approved = await decideApproval(f.staff.finance, (first.result as { approvalId: string }).approvalId, 'approve', REASON, f.opts);
+  const approved = await decideApproval(EDIT_REGISTRY, f.staff.finance, (first.result as { approvalId: string }).approvalId, 'approve', REASON, f.opts);
   assert.equal(approved.status, 'approved');
   assert.equal(await count(f.db, 'kontor.refunds', sql`payment_id = ${p.id}`), 1);
   assert.equal(await count(f.db, 'public.credits_ledger') - ledger, 1);
@@ -136,9 +137,9 @@ test('refunds: a request, then finance approves: one refund row, one negative le
   // The rest, requested twice: both requests fit alone, together they exceed the payment.
   const a = await run(refundPayment, 'finance', { paymentId: p.id, amount: rest, currency: p.currency });
   const b = await run(refundPayment, 'support', { paymentId: p.id, amount: rest, currency: p.currency });
-  await decideApproval(f.staff.admin, (a.result as { approvalId: string }).approvalId, 'approve', REASON, f.opts);
+  await decideApproval(EDIT_REGISTRY, f.staff.admin, (a.result as { approvalId: string }).approvalId, 'approve', REASON, f.opts);
   const fp = await snapshot();
-  const late = await refused(decideApproval(f.staff.finance, (b.result as { approvalId: string }).approvalId, 'approve', REASON, f.opts), 'invalid');
+  const late = await refused(decideApproval(EDIT_REGISTRY, f.staff.finance, (b.result as { approvalId: string }).approvalId, 'approve', REASON, f.opts), 'invalid');
   assert.match(late.message, /refunded/);
   assert.equal(await snapshot(), fp, 'the refused approval writes nothing');
   const sum = await sql<{ s: string }>`select sum(amount)::text as s from kontor.refunds where payment_id = ${p.id}`.execute(f.db);
@@ -161,7 +162,7 @@ test('disputes: small ones apply, large ones wait for finance; resolve returns t
   const req = await run(disputePayment, 'support', { paymentId: large.id, action: 'open', amount: large.amount });
   assert.equal(req.result.status, 'pending');
   assert.equal((await sql<{ s: string }>`select status as s from public.payments where id = ${large.id}`.execute(f.db)).rows[0].s, 'completed');
-  await decideApproval(f.staff.finance, (req.result as { approvalId: string }).approvalId, 'approve', REASON, f.opts);
+  await decideApproval(EDIT_REGISTRY, f.staff.finance, (req.result as { approvalId: string }).approvalId, 'approve', REASON, f.opts);
   assert.equal((await sql<{ s: string }>`select status as s from public.payments where id = ${large.id}`.execute(f.db)).rows[0].s, 'disputed');
 });
 

@@ -12,13 +12,12 @@ import 'server-only';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { StaffContext } from '@/lib/auth';
-import { defineEdit, type Trx } from '@/lib/guard/define';
+import type { Trx } from '@/db/types';
+import { catalogEdit } from '@/lib/edits/define';
+import { MAX_SUPPRESSION_DAYS } from '@/lib/edits/catalog';
 import { GuardError, invalid } from '@/lib/guard/errors';
 import { safeText } from '@/lib/guard/text';
 import { ADVISOR_IDS, advisorById } from '@/lib/inspect/advisors';
-
-/** The longest a suppression may last: a year, so nothing is hidden for good by accident. */
-export const MAX_SUPPRESSION_DAYS = 366;
 
 const advisorId = z.enum(ADVISOR_IDS as [string, ...string[]], { error: 'Unknown advisor.' });
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Give the expiry as a date (YYYY-MM-DD).' });
@@ -50,10 +49,7 @@ async function activeFor(trx: Trx, advisor: string, object: string | null): Prom
   return rows[0];
 }
 
-export const suppressFinding = defineEdit({
-  name: 'advisors.suppress',
-  label: 'suppress an advisor finding',
-  capability: 'database.read',
+export const suppressFinding = catalogEdit('advisors.suppress', {
   input: z.strictObject({
     advisorId,
     /** null: every object of the advisor. */
@@ -88,10 +84,7 @@ export const suppressFinding = defineEdit({
   },
 });
 
-export const unsuppressFinding = defineEdit({
-  name: 'advisors.unsuppress',
-  label: 'end a suppression',
-  capability: 'database.read',
+export const unsuppressFinding = catalogEdit('advisors.unsuppress', {
   input: z.strictObject({ id: z.uuid({ error: 'Not a suppression id.' }) }),
   async load(trx, input, staff) {
     const { rows } = await sql<ActiveRow>`
@@ -113,5 +106,3 @@ export const unsuppressFinding = defineEdit({
   },
 });
 
-export const SUPPRESSION_EDITS = { suppress: suppressFinding, unsuppress: unsuppressFinding } as const;
-export type SuppressionEditKind = keyof typeof SUPPRESSION_EDITS;

@@ -9,41 +9,43 @@ import 'server-only';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { activeMapping, columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
-import { writeTableOf } from '@/lib/mapping/sql';
-import { defineEdit, type Trx } from '@/lib/guard/define';
+import type { Trx } from '@/db/types';
+import { catalogEdit } from '@/lib/edits/define';
+import { ADJUST_DAILY_LIMIT, ADJUST_MAX, ADJUST_APPROVAL_ABOVE } from '@/lib/edits/catalog';
 import { GuardError, invalid } from '@/lib/guard/errors';
-import { moveCachedBalance } from '@/lib/domain/balance';
+import { appendLedgerEntry } from '@/lib/domain/ledger-append';
 import { rowKeySchema } from '@/lib/mapping/keys';
-import { addDecimals, compareDecimals } from '@/lib/money';
+import { absDecimal, addDecimals, compareDecimals, decimalText, parseDecimal, rescale } from '@/lib/money';
 
-export const ADJUST_APPROVAL_ABOVE = 500;
-export const ADJUST_MAX = 10_000;
-export const ADJUST_DAILY_LIMIT = 20_000;
 /** Anything beyond this is a typo or an attack, not an adjustment: refused as invalid input. */
 const ABSURD = 1_000_000;
 
+/** Credits as typed: up to 9 digits and 2 decimals. */
+const AMOUNT = /^[+-]?\d{1,9}(\.\d{1,2})?$/;
+
+/**
+ * An exact decimal string ("25", "-5.5"). A number is read as the text JavaScript prints for it
+ * (12.5 -> "12.5"), so no float arithmetic touches the amount after this.
+ */
 const amount = z
   .union([z.number(), z.string()], { error: 'The amount must be a number of credits.' })
-  // Text is checked here rather than in a union member: a union reports only its own message, and
-  // "12.345" deserves to hear about the decimals.
   .transform((v, ctx) => {
-    if (typeof v === 'number') return v;
-    const text = v.trim();
-    if (/^[+-]?\d{1,9}(\.\d{1,2})?$/.test(text)) return Number(text);
-    const message = /^[+-]?\d{1,9}\.\d{3,}$/.test(text)
-      ? 'The amount can have at most 2 decimals.'
-      : 'The amount must be a number of credits with at most 2 decimals.';
-    ctx.issues.push({ code: 'custom', message, input: v });
-    return z.NEVER;
-  })
-  .pipe(
-    z
-      .number({ error: 'The amount must be a number of credits.' })
-      .refine(Number.isFinite, { error: 'The amount must be a finite number.' })
-      .refine((n) => n !== 0, { error: 'The amount cannot be zero.' })
-      .refine((n) => Math.abs(n) <= ABSURD, { error: `The amount is not plausible (more than ${ABSURD.toLocaleString('en')} credits).` })
-      .refine((n) => Math.abs(Math.round(n * 100) - n * 100) < 1e-6, { error: 'The amount can have at most 2 decimals.' }),
-  );
+    const fail = (message: string) => {
+      ctx.issues.push({ code: 'custom', message, input: v });
+      return z.NEVER;
+    };
+    if (typeof v === 'number' && !Number.isFinite(v)) return fail('The amount must be a finite number.');
+    const text = typeof v === 'number' ? String(v) : v.trim();
+    if (!AMOUNT.test(text)) {
+      if (/^[+-]?\d+\.\d{3,}$/.test(text)) return fail('The amount can have at most 2 decimals.');
+      if (/^[+-]?\d{10,}(\.\d*)?$/.test(text) || /e\+/.test(text)) return fail(`The amount is not plausible (more than ${ABSURD.toLocaleString('en')} credits).`);
+      return fail('The amount must be a number of credits with at most 2 decimals.');
+    }
+    const exact = decimalText(parseDecimal(text));
+    if (compareDecimals(exact, '0') === 0) return fail('The amount cannot be zero.');
+    if (compareDecimals(absDecimal(exact), String(ABSURD)) > 0) return fail(`The amount is not plausible (more than ${ABSURD.toLocaleString('en')} credits).`);
+    return exact;
+  });
 
 export const adjustCreditsInput = z.strictObject({
   userId: rowKeySchema('user'),
@@ -67,14 +69,10 @@ async function balanceOf(trx: Trx, mapping: Mapping, userId: string): Promise<st
   return rows[0]?.balance ?? '0';
 }
 
-export const adjustCredits = defineEdit({
-  name: 'credits.adjust',
-  label: 'adjust credits',
-  capability: 'credits.adjust',
-  approveCapability: 'credits.approve',
+export const adjustCredits = catalogEdit('credits.adjust', {
   input: adjustCreditsInput,
   limits: { amount: (i) => i.amount, maxAmount: ADJUST_MAX, dailyLimit: ADJUST_DAILY_LIMIT },
-  threshold: (i) => Math.abs(i.amount) > ADJUST_APPROVAL_ABOVE,
+  threshold: (i) => compareDecimals(absDecimal(i.amount), String(ADJUST_APPROVAL_ABOVE)) > 0,
   // The row lock comes first: the kernel's preview checks limits (an advisory lock) after apply and its
   // commit before, so without it a preview and a commit of the same user can deadlock.
   async load(trx, input) {
@@ -93,23 +91,18 @@ export const adjustCredits = defineEdit({
   },
   async apply(trx, input, loaded) {
     const mapping = activeMapping();
-    const { ledger, manual } = concepts(mapping);
+    const { manual } = concepts(mapping);
     const before = loaded.before as { email: string; balance: string };
-    // The amount has at most 2 decimals, so String() writes it exactly; the balance is the column's text.
-    const next = addDecimals(before.balance ?? '0', String(input.amount));
-    if (input.amount < 0 && compareDecimals(next, '0') < 0) {
+    const next = addDecimals(before.balance ?? '0', input.amount);
+    if (compareDecimals(input.amount, '0') < 0 && compareDecimals(next, '0') < 0) {
       throw invalid('amount', `This debit would take the balance below zero (it is ${before.balance}).`);
     }
-    const description = hasColumn(ledger, 'description') ? sql`, ${columnOf(ledger, 'description')}` : sql``;
-    const descriptionValue = hasColumn(ledger, 'description') ? sql`, ${'Manual adjustment (Kontor)'}` : sql``;
-    const { rows } = await sql<{ id: string }>`
-      insert into ${writeTableOf(ledger)} (${columnOf(ledger, 'userId')}, ${columnOf(ledger, 'amount')}, ${columnOf(ledger, 'type')}${description})
-      values (${loaded.target.id}, ${input.amount}, ${manual}${descriptionValue})
-      returning ${keyOf(ledger)}::text as id`.execute(trx);
-    await moveCachedBalance(trx, loaded.target.id, input.amount, mapping);
+    const ledgerId = await appendLedgerEntry(trx, mapping, {
+      userId: loaded.target.id, amount: input.amount, type: manual, description: 'Manual adjustment (Kontor)',
+    });
     return {
-      after: { email: before.email, balance: await balanceOf(trx, mapping, loaded.target.id), entry: { type: manual, amount: input.amount.toFixed(2) } },
-      result: { ledgerId: rows[0].id },
+      after: { email: before.email, balance: await balanceOf(trx, mapping, loaded.target.id), entry: { type: manual, amount: rescale(input.amount, 2) } },
+      result: { ledgerId },
     };
   },
 });

@@ -12,12 +12,13 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { columnOf, keyOf } from '@/lib/mapping';
 import { writeTableOf } from '@/lib/mapping/sql';
-import { defineEdit } from '@/lib/guard/define';
+import { catalogEdit } from '@/lib/edits/define';
+import { DISPUTE_APPROVAL_ABOVE } from '@/lib/edits/catalog';
 import { invalid } from '@/lib/guard/errors';
 import { lockPayment, moneySchema, paymentConcepts, paymentIdSchema } from '@/lib/domain/payments-common';
 import { compareDecimals } from '@/lib/money';
 
-export const DISPUTE_APPROVAL_ABOVE = 50;
+export { DISPUTE_APPROVAL_ABOVE };
 
 export const disputeInput = z.strictObject({
   paymentId: paymentIdSchema,
@@ -25,11 +26,7 @@ export const disputeInput = z.strictObject({
   amount: moneySchema,
 });
 
-export const disputePayment = defineEdit({
-  name: 'payments.dispute',
-  label: 'open or resolve a payment dispute',
-  capability: 'payments.dispute',
-  approveCapability: 'payments.approve',
+export const disputePayment = catalogEdit('payments.dispute', {
   input: disputeInput,
   threshold: (i) => compareDecimals(i.amount, String(DISPUTE_APPROVAL_ABOVE)) > 0,
   async load(trx, input) {

@@ -1,40 +1,37 @@
 /**
  * The queue's guarded edits: requeue or cancel one task, the same over a filter (bulk, capped), and
- * mark a silent worker offline. Each change is allowed only from the states where it makes sense,
- * checked in the transaction that writes it: load locks the rows (FOR UPDATE) and refuses a state that
+ * mark a silent worker offline. Each change is allowed only from the states where it makes sense
+ * (lib/domain/tasks/actions.ts, the rule the pages render too), checked in the transaction that writes it: load locks the rows (FOR UPDATE) and refuses a state that
  * no longer allows the edit, and the UPDATE repeats the condition and checks its row count. A worker
  * that finishes the task a moment before the commit therefore wins, and the edit says so.
  *
  * Capabilities: requeue needs tasks.requeue (it can cost the user credits again), cancel and marking a
  * worker offline need tasks.cancel (they stop work).
  */
+import 'server-only';
 import crypto from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
 import { z } from 'zod';
-import { defineEdit, type Trx } from '@/lib/guard/define';
+import type { Trx } from '@/db/types';
+import { catalogEdit } from '@/lib/edits/define';
+import { BULK_MAX } from '@/lib/edits/catalog';
 import { GuardError, invalid } from '@/lib/guard/errors';
 import { activeMapping, columnOf, hasColumn, keyOf, tableOf } from '@/lib/mapping';
 import { writeTableOf } from '@/lib/mapping/sql';
 import {
-  at, hasHeartbeats, joinWorker, queueModel, queueNow, rawStatus, statusIn, taskKey, taskTable, tcol, heldByCol, workerCol, workerDead, type QueueModel, type TaskState,
+  at, hasHeartbeats, joinWorker, queueModel, queueNow, rawStatus, statusIn, taskKey, taskTable, tcol, heldByCol, workerCol, type QueueModel, type TaskState,
 } from '@/lib/domain/tasks/model';
-import { STUCK_DEFAULTS } from '@/lib/domain/tasks/stuck';
+import { ALLOWED_TEXT, allowedSql, DIRECT_FROM, ORPHAN_AFTER_MINUTES, orphanedSql, taskActions, type TaskAction as Action } from '@/lib/domain/tasks/actions';
 import { rowKeySchema } from '@/lib/mapping/keys';
 import { creditScale } from '@/lib/domain/money-sql';
 import { rescale } from '@/lib/money';
 
-/** At most this many tasks per bulk edit. */
-export const BULK_MAX = 500;
+export { BULK_MAX };
 
-type Action = 'requeue' | 'cancel';
 const TO: Record<Action, TaskState> = { requeue: 'queued', cancel: 'cancelled' };
-/** Where each action may start; In Progress only when the worker holding it is dead. */
-const FROM: Record<Action, readonly TaskState[]> = { requeue: ['failed', 'inProgress'], cancel: ['queued', 'inProgress'] };
+/** The states a bulk edit may select; In Progress ones only when their worker is dead (allowedSql). */
+const BULK_FROM: Record<Action, readonly TaskState[]> = { requeue: [...DIRECT_FROM.requeue, 'inProgress'], cancel: [...DIRECT_FROM.cancel, 'inProgress'] };
 const VERB: Record<Action, string> = { requeue: 'requeued', cancel: 'cancelled' };
-const ALLOWED_TEXT: Record<Action, string> = {
-  requeue: 'only failed tasks, and tasks left In Progress on a dead worker, can be requeued',
-  cancel: 'only queued tasks, and tasks left In Progress on a dead worker, can be cancelled',
-};
 
 function model(): QueueModel {
   try {
@@ -50,12 +47,6 @@ function requireStatus(m: QueueModel, state: TaskState): string {
   return raw;
 }
 
-/** Allowed-state condition for the task `t` joined with its worker `w`, in SQL. */
-function allowedNow(m: QueueModel, action: Action, now: RawBuilder<unknown>): RawBuilder<unknown> {
-  const direct = FROM[action].filter((s) => s !== 'inProgress');
-  return sql`(${statusIn(m, direct)} or (${statusIn(m, ['inProgress'])} and ${workerDead(m, now, STUCK_DEFAULTS.staleMinutes)}))`;
-}
-
 interface TaskSnapshot {
   id: string;
   status: string;
@@ -69,11 +60,11 @@ async function lockTask(trx: Trx, m: QueueModel, id: string) {
   const now = at(await queueNow(trx));
   const { rows } = await sql<{
     id: string; status: string; task_type: string | null; worker_id: string | null; attempts: number | null; cost: string | null;
-    version: string; dead: boolean; heartbeat: Date | null; worker_status: string | null;
+    version: string; orphaned: boolean; heartbeat: Date | null; worker_status: string | null;
   }>`
     select ${taskKey(m)}::text as id, ${columnOf(m.tasks, 'status', 't')}::text as status, ${tcol(m, 'taskType')}::text as task_type,
            ${tcol(m, 'workerId')}::text as worker_id, ${tcol(m, 'attempts')}::int as attempts, ${tcol(m, 'cost')}::text as cost,
-           md5(t::text) as version, ${workerDead(m, now, STUCK_DEFAULTS.staleMinutes)} as dead,
+           md5(t::text) as version, ${orphanedSql(m, now)} as orphaned,
            ${heldByCol(m, 'lastHeartbeat')} as heartbeat, ${heldByCol(m, 'status')}::text as worker_status
       from ${taskTable(m)} t ${joinWorker(m)}
      where ${taskKey(m)} = ${id}
@@ -114,7 +105,7 @@ async function transition(trx: Trx, m: QueueModel, action: Action, ids: string[]
   const { rows } = await sql<{ id: string }>`
     update ${writeTableOf(m.tasks)} t set ${setList(m, action)}
       from (select ${taskKey(m)} as kid from ${taskTable(m)} t ${joinWorker(m)}
-             where ${taskKey(m)}::text = any(${ids}::text[]) and ${allowedNow(m, action, now)}) ok
+             where ${taskKey(m)}::text = any(${ids}::text[]) and ${allowedSql(m, action, now)}) ok
      where ${taskKey(m)} = ok.kid
     returning ${taskKey(m)}::text as id`.execute(trx);
   if (rows.length !== ids.length) {
@@ -125,18 +116,13 @@ async function transition(trx: Trx, m: QueueModel, action: Action, ids: string[]
 const taskId = rowKeySchema('task');
 
 function singleEdit(action: Action) {
-  return defineEdit({
-    name: `tasks.${action}`,
-    label: `${action} a task`,
-    capability: action === 'requeue' ? 'tasks.requeue' : 'tasks.cancel',
+  return catalogEdit(`tasks.${action}`, {
     input: z.strictObject({ taskId }),
     async load(trx, input) {
       const m = model();
       const row = await lockTask(trx, m, input.taskId);
       if (!row) throw invalid('taskId', 'No task has this id.');
-      const direct = FROM[action].filter((s) => s !== 'inProgress').map((s) => rawStatus(m, s));
-      const orphaned = row.status === rawStatus(m, 'inProgress') && row.dead;
-      if (!direct.includes(row.status) && !orphaned) refuseState(m, action, row);
+      if (!taskActions(m, row.status, row.orphaned)[action]) refuseState(m, action, row);
       const before: TaskSnapshot = { id: row.id, status: row.status, taskType: row.task_type, workerId: row.worker_id, attempts: row.attempts, cost: row.cost };
       return { target: { type: 'task', id: row.id }, rows: [{ key: `task:${row.id}`, version: row.version }], before };
     },
@@ -165,7 +151,7 @@ const isoTime = (label: string) =>
     .transform((s) => (s ? s : undefined));
 
 function bulkInput(action: Action) {
-  const states = FROM[action] as readonly [TaskState, ...TaskState[]];
+  const states = BULK_FROM[action] as readonly [TaskState, ...TaskState[]];
   return z.strictObject({
     status: z.enum(states, { error: `Choose which tasks to ${action}: ${states.join(' or ')}.` }),
     taskType: optionalText('The task type'),
@@ -178,7 +164,7 @@ function bulkInput(action: Action) {
 export type BulkInput = z.infer<ReturnType<typeof bulkInput>>;
 
 function bulkWhere(m: QueueModel, input: BulkInput, action: Action, now: RawBuilder<unknown>): RawBuilder<unknown> {
-  const parts: RawBuilder<unknown>[] = [statusIn(m, [input.status]), allowedNow(m, action, now)];
+  const parts: RawBuilder<unknown>[] = [statusIn(m, [input.status]), allowedSql(m, action, now)];
   if (input.taskType) parts.push(sql`${tcol(m, 'taskType')}::text = ${input.taskType}`);
   if (input.workerId) parts.push(sql`${tcol(m, 'workerId')}::text = ${input.workerId}`);
   if (input.userId) parts.push(sql`${tcol(m, 'userId')}::text = ${input.userId}`);
@@ -207,10 +193,7 @@ function rerunCost(m: QueueModel): RawBuilder<unknown> {
 }
 
 function bulkEdit(action: Action) {
-  return defineEdit({
-    name: `tasks.bulk${action === 'requeue' ? 'Requeue' : 'Cancel'}`,
-    label: `${action} tasks in bulk`,
-    capability: action === 'requeue' ? 'tasks.requeue' : 'tasks.cancel',
+  return catalogEdit(action === 'requeue' ? 'tasks.bulkRequeue' : 'tasks.bulkCancel', {
     input: bulkInput(action),
     async load(trx, input) {
       const m = model();
@@ -262,10 +245,7 @@ function bulkEdit(action: Action) {
 export const bulkRequeueTasks = bulkEdit('requeue');
 export const bulkCancelTasks = bulkEdit('cancel');
 
-export const markWorkerOffline = defineEdit({
-  name: 'workers.markOffline',
-  label: 'mark a worker offline',
-  capability: 'tasks.cancel',
+export const markWorkerOffline = catalogEdit('workers.markOffline', {
   input: z.strictObject({ workerId: z.string({ error: 'The worker must be named.' }).trim().min(1, { error: 'The worker must be named.' }).max(200) }),
   async load(trx, input) {
     const m = model();
@@ -278,7 +258,7 @@ export const markWorkerOffline = defineEdit({
     const now = at(await queueNow(trx));
     const { rows } = await sql<{ id: string; status: string; heartbeat: Date | null; silent: boolean; version: string }>`
       select ${keyOf(w, 'w')}::text as id, ${columnOf(w, 'status', 'w')}::text as status, ${workerCol(m, 'lastHeartbeat')} as heartbeat,
-             coalesce(${workerCol(m, 'lastHeartbeat')} < ${now} - make_interval(mins => ${STUCK_DEFAULTS.staleMinutes}), true) as silent,
+             coalesce(${workerCol(m, 'lastHeartbeat')} < ${now} - make_interval(mins => ${ORPHAN_AFTER_MINUTES}), true) as silent,
              md5(w::text) as version
         from ${tableOf(w)} w where ${keyOf(w, 'w')}::text = ${input.workerId} for update`.execute(trx);
     const row = rows[0];
@@ -306,11 +286,3 @@ export const markWorkerOffline = defineEdit({
   },
 });
 
-export const TASK_EDITS = {
-  requeue: requeueTask,
-  cancel: cancelTask,
-  bulkRequeue: bulkRequeueTasks,
-  bulkCancel: bulkCancelTasks,
-  markOffline: markWorkerOffline,
-} as const;
-export type TaskEditKind = keyof typeof TASK_EDITS;

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { commitEdit, previewEdit, GuardError } from '@/lib/guard';
 import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
-import { signalBackend } from '@/lib/inspect/terminate';
+import { signalBackend } from '@/lib/edits/signal-backend';
 import { asRole, OWNER } from '@/test/roles';
 
 async function alive(f: GuardFixture, pid: number) {

@@ -10,18 +10,14 @@
 import 'server-only';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { columnOf, hasColumn, keyOf } from '@/lib/mapping';
-import { writeTableOf } from '@/lib/mapping/sql';
-import { defineEdit } from '@/lib/guard/define';
-import { moveCachedBalance } from '@/lib/domain/balance';
+import { activeMapping, hasColumn } from '@/lib/mapping';
+import { catalogEdit } from '@/lib/edits/define';
+import { appendLedgerEntry } from '@/lib/domain/ledger-append';
 import { GuardError, invalid } from '@/lib/guard/errors';
 import { lockPayment, paymentConcepts, paymentIdSchema, purchaseCount, rawStatuses } from '@/lib/domain/payments-common';
 import { compareDecimals } from '@/lib/money';
 
-export const grantMissingCredits = defineEdit({
-  name: 'payments.grantCredits',
-  label: 'grant the missing credits of a payment',
-  capability: 'credits.adjust',
+export const grantMissingCredits = catalogEdit('payments.grantCredits', {
   input: z.strictObject({ paymentId: paymentIdSchema }),
   async load(trx, input) {
     const { payments } = paymentConcepts();
@@ -53,19 +49,16 @@ export const grantMissingCredits = defineEdit({
     if (!purchase || !hasColumn(ledger, 'type') || !hasColumn(ledger, 'paymentId')) {
       throw new GuardError('misconfigured', 'Granting credits needs the ledger\'s type and payment columns and its purchase type in the table mapping.');
     }
-    const description = hasColumn(ledger, 'description') ? sql`, ${columnOf(ledger, 'description')}` : sql``;
-    const descriptionValue = hasColumn(ledger, 'description') ? sql`, ${'Missing credits of a completed payment (Kontor)'}` : sql``;
-    const { rows } = await sql<{ id: string }>`
-      insert into ${writeTableOf(ledger)} (${columnOf(ledger, 'userId')}, ${columnOf(ledger, 'amount')}, ${columnOf(ledger, 'type')}, ${columnOf(ledger, 'paymentId')}${description})
-      values (${before.userId}, ${before.credits}, ${purchase}, ${loaded.target.id}${descriptionValue})
-      returning ${keyOf(ledger)}::text as id`.execute(trx);
-    await moveCachedBalance(trx, before.userId, before.credits);
+    const ledgerId = await appendLedgerEntry(trx, activeMapping(), {
+      userId: before.userId, amount: before.credits, type: purchase, paymentId: loaded.target.id,
+      description: 'Missing credits of a completed payment (Kontor)',
+    });
     await sql`
       insert into kontor.credit_grants (payment_id, user_id, credits, ledger_entry_id, created_by, created_by_email)
-      values (${loaded.target.id}, ${before.userId}, ${before.credits}, ${rows[0].id}, ${staff.userId}, ${staff.email})`.execute(trx);
+      values (${loaded.target.id}, ${before.userId}, ${before.credits}, ${ledgerId}, ${staff.userId}, ${staff.email})`.execute(trx);
     return {
       after: { userId: before.userId, credits: before.credits, purchaseEntries: 1 },
-      result: { ledgerId: rows[0].id },
+      result: { ledgerId },
     };
   },
 });

@@ -4,10 +4,10 @@ import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { commitEdit, previewEdit } from '@/lib/guard/kernel';
 import { GuardError } from '@/lib/guard/errors';
-import { editNamed } from '@/lib/guard/registry';
+import { editNamed } from '@/lib/edits/registry';
 import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
 import { runAdvisors } from '@/lib/inspect/advisors';
-import { suppressFinding, unsuppressFinding } from '@/lib/domain/suppressions';
+import { suppressFinding, unsuppressFinding } from '@/lib/edits/suppressions';
 
 let f: GuardFixture;
 before(async () => {

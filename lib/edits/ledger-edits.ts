@@ -16,12 +16,13 @@ import 'server-only';
 import { sql, type RawBuilder } from 'kysely';
 import { z } from 'zod';
 import { activeMapping, columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
-import { insertColumns, setColumnOf, writeTableOf } from '@/lib/mapping/sql';
-import { defineEdit, type Trx } from '@/lib/guard/define';
+import { setColumnOf, writeTableOf } from '@/lib/mapping/sql';
+import type { Trx } from '@/db/types';
+import { catalogEdit } from '@/lib/edits/define';
 import { GuardError, invalid, STALE_MESSAGE } from '@/lib/guard/errors';
-import { moveCachedBalance } from '@/lib/domain/balance';
-import { compareDecimals, negateDecimal, subtractDecimals } from '@/lib/money';
-import { ADJUST_APPROVAL_ABOVE, ADJUST_DAILY_LIMIT, ADJUST_MAX } from '@/lib/domain/credits-adjust';
+import { appendLedgerEntry, isProductRefusal, productRefusal } from '@/lib/domain/ledger-append';
+import { absDecimal, compareDecimals, negateDecimal, subtractDecimals } from '@/lib/money';
+import { ADJUST_APPROVAL_ABOVE, ADJUST_DAILY_LIMIT, ADJUST_MAX } from '@/lib/edits/catalog';
 import { rowKeySchema } from '@/lib/mapping/keys';
 
 /** An amount the person saw (a drift, an entry's amount): exact, at the ledger's scale, so up to 20 decimals. */
@@ -42,30 +43,6 @@ async function ledgerSum(trx: Trx, mapping: Mapping, userId: string): Promise<st
     select coalesce(sum(${columnOf(ledger, 'amount')}), 0)::text as sum
       from ${tableOf(ledger)} where ${columnOf(ledger, 'userId')} = ${userId}`.execute(trx);
   return rows[0].sum;
-}
-
-/**
- * A write to the product's tables whose refusal by the product's own trigger or constraint (a RAISE
- * in its trigger, a check) is shown as what it is, with the product's words, not as a generic failure.
- */
-async function productWrite(query: RawBuilder<unknown>, trx: Trx): Promise<void> {
-  try {
-    await query.execute(trx);
-  } catch (err) {
-    if (isProductRefusal(err)) throw productRefusal(err);
-    throw err;
-  }
-}
-
-const isProductRefusal = (err: unknown) => {
-  const code = (err as { code?: string }).code;
-  return code === 'P0001' || Boolean(code?.startsWith('23'));
-};
-
-function productRefusal(err: unknown): GuardError {
-  const e = err as { message?: string; where?: string };
-  const where = /function (\S+)/.exec(e.where ?? '')?.[1];
-  return new GuardError('conflict', `The product's database refused this${where ? ` (${where})` : ''}: ${e.message}. Nothing was written.`);
 }
 
 /** Runs `query` in a savepoint: the product's refusal (a trigger's RAISE, a constraint) is returned, not thrown. */
@@ -105,14 +82,10 @@ async function loadDrift(trx: Trx, userId: string, lock: boolean): Promise<{ bef
   return { before: { email: u.email, cachedBalance: u.cached, ledgerSum: sum, drift: subtractDecimals(u.cached, sum) }, version: u.version };
 }
 
-export const fixBalanceDrift = defineEdit({
-  name: 'credits.fixDrift',
-  label: 'fix a drifted balance',
-  capability: 'credits.adjust',
-  approveCapability: 'credits.approve',
+export const fixBalanceDrift = catalogEdit('credits.fixDrift', {
   input: fixBalanceDriftInput,
-  limits: { amount: (i) => Number(i.drift), amountField: 'drift', maxAmount: ADJUST_MAX, dailyLimit: ADJUST_DAILY_LIMIT },
-  threshold: (i) => Math.abs(Number(i.drift)) > ADJUST_APPROVAL_ABOVE,
+  limits: { amount: (i) => i.drift, amountField: 'drift', maxAmount: ADJUST_MAX, dailyLimit: ADJUST_DAILY_LIMIT },
+  threshold: (i) => compareDecimals(absDecimal(i.drift), String(ADJUST_APPROVAL_ABOVE)) > 0,
   async load(trx, input) {
     const found = await loadDrift(trx, input.userId, true);
     if (!found) throw invalid('userId', 'No user has this id.');
@@ -136,11 +109,10 @@ export const fixBalanceDrift = defineEdit({
     const refused = await savepointed(trx, direct);
     if (refused) {
       if (ledger.balanceUpdate !== 'trigger') throw productRefusal(refused);
-      const row = insertColumns(ledger, {
+      await appendLedgerEntry(trx, mapping, {
         userId: input.userId, amount: '0', type: ledger.types.manual ?? ledger.types.grant ?? null,
         description: `Balance re-synced to the ledger by Kontor (drift ${locked.before.drift})`,
       });
-      await productWrite(sql`insert into ${writeTableOf(ledger)} (${row.columns}) values (${row.values})`, trx);
       const after0 = await loadDrift(trx, input.userId, false);
       if (after0 && compareDecimals(after0.before.drift, '0') !== 0) throw productRefusal(refused);
     }
@@ -168,14 +140,10 @@ async function entry(trx: Trx, mapping: Mapping, id: string): Promise<(EntryView
   return rows[0];
 }
 
-export const reverseLedgerEntry = defineEdit({
-  name: 'credits.reverse',
-  label: 'reverse a ledger entry',
-  capability: 'credits.adjust',
-  approveCapability: 'credits.approve',
+export const reverseLedgerEntry = catalogEdit('credits.reverse', {
   input: reverseEntryInput,
-  limits: { amount: (i) => Number(i.amount), maxAmount: ADJUST_MAX, dailyLimit: ADJUST_DAILY_LIMIT },
-  threshold: (i) => Math.abs(Number(i.amount)) > ADJUST_APPROVAL_ABOVE,
+  limits: { amount: (i) => i.amount, maxAmount: ADJUST_MAX, dailyLimit: ADJUST_DAILY_LIMIT },
+  threshold: (i) => compareDecimals(absDecimal(i.amount), String(ADJUST_APPROVAL_ABOVE)) > 0,
   async load(trx, input) {
     const mapping = activeMapping();
     const e = await entry(trx, mapping, input.entryId);
@@ -201,24 +169,18 @@ export const reverseLedgerEntry = defineEdit({
   },
   async apply(trx, input, loaded, staff) {
     const mapping = activeMapping();
-    const { ledger } = concepts(mapping);
     const { entry: e, ledgerSum: sumBefore } = loaded.before as { entry: EntryView; ledgerSum: string };
-    // The reversal carries the entry's type and references (a JSON field goes inside its column).
-    const row = insertColumns(ledger, {
-      userId: e.userId, amount: sql`-(${e.amount}::numeric)`, type: e.type, paymentId: e.paymentId, taskId: e.taskId,
-      description: `Reversal of ${e.id} (Kontor)`,
-    });
-    const { rows: [rev] } = await sql<{ id: string }>`
-      insert into ${writeTableOf(ledger)} (${row.columns}) values (${row.values})
-      returning ${keyOf(ledger)}::text as id`.execute(trx);
-    await moveCachedBalance(trx, e.userId, negateDecimal(e.amount), mapping);
-    await trx.insertInto('kontor.ledger_reversals')
-      .values({ original_id: e.id, reversal_id: rev.id, audit_reason: 'credits.reverse', staff_id: staff.userId }).execute();
     const reversed = negateDecimal(e.amount);
+    // The reversal carries the entry's type and references.
+    const reversalId = await appendLedgerEntry(trx, mapping, {
+      userId: e.userId, amount: reversed, type: e.type, paymentId: e.paymentId, taskId: e.taskId, description: `Reversal of ${e.id} (Kontor)`,
+    });
+    await trx.insertInto('kontor.ledger_reversals')
+      .values({ original_id: e.id, reversal_id: reversalId, audit_reason: 'credits.reverse', staff_id: staff.userId }).execute();
     return {
       // No new ids or timestamps in `after`: the kernel compares previews by hash.
       after: { entry: e, reversal: { amount: reversed, type: e.type }, ledgerSum: subtractDecimals(sumBefore, e.amount) },
-      result: { reversalId: rev.id },
+      result: { reversalId },
     };
   },
 });
