@@ -15,7 +15,7 @@
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
-import type { Trx } from '@/lib/guard/define';
+import type { Trx } from '@/db/types';
 import { columnOf, tableOf, type Mapping } from '@/lib/mapping';
 import { ACTIVITY_COLUMNS, activitySums, ledgerOf } from '@/lib/domain/statement-figures';
 import {

@@ -15,7 +15,7 @@
 import 'server-only';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
-import type { Trx } from '@/lib/guard/define';
+import type { Trx } from '@/db/types';
 import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
 import { parseColumn } from '@/lib/mapping/sql';
 import { nextHorizon, readRollup, saveRollup, withRollupLock, type RollupState } from '@/lib/domain/finance-rollups';

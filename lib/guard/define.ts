@@ -11,9 +11,6 @@ import type { Trx } from '@/db/types';
 import type { Capability, StaffContext } from '@/lib/auth';
 import type { RowVersion } from '@/lib/guard/token';
 
-/** Re-exported for the modules that still import it from here; new code takes it from db/types. */
-export type { Trx };
-
 export interface Target {
   /** What kind of thing: 'staff', 'user', 'payment', ... (the audit log's filter). */
   type: string;

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import manifest from '@/db/demo/manifest.json' with { type: 'json' };
 import { activeMapping, validateMapping } from '@/lib/mapping';
-import type { Trx } from '@/lib/guard/define';
+import type { Trx } from '@/db/types';
 import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
 import { findingKey } from '@/lib/domain/reconcile/kinds';
 import { financeConcepts, paymentFindings, taskFindings, type Concepts } from '@/lib/domain/reconcile/checks';

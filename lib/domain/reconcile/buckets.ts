@@ -20,7 +20,7 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import { columnOf, hasColumn, keyOf, tableOf } from '@/lib/mapping';
-import type { Trx } from '@/lib/guard/define';
+import type { Trx } from '@/db/types';
 import type { Finding } from '@/lib/domain/reconcile/kinds';
 import { billableTask, keyType, paymentFindings, sampleQuantiles, taskFindings, type Concepts } from '@/lib/domain/reconcile/checks';
 

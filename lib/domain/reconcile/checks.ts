@@ -6,7 +6,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { columnOf, hasColumn, keyOf, tableOf, taskBillable, type Mapping } from '@/lib/mapping';
 import { parseColumn } from '@/lib/mapping/sql';
-import type { Trx } from '@/lib/guard/define';
+import type { Trx } from '@/db/types';
 import type { DiscrepancyKind, Finding } from '@/lib/domain/reconcile/kinds';
 import { compareDecimals, negateDecimal, rescale, subtractDecimals } from '@/lib/money';
 

@@ -6,7 +6,7 @@
  */
 import { sql } from 'kysely';
 import { columnOf, keyOf, tableOf } from '@/lib/mapping';
-import type { Trx } from '@/lib/guard/define';
+import type { Trx } from '@/db/types';
 import { balanceFindings, paymentFindings, taskFindings, type Concepts } from '@/lib/domain/reconcile/checks';
 import { usersFingerprints } from '@/lib/domain/reconcile/checkpoints';
 import { ledgerColumns, type RunContext, type RunOutcome } from '@/lib/domain/reconcile/steps';

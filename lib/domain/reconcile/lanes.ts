@@ -3,7 +3,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
-import type { Trx } from '@/lib/guard/define';
+import type { Trx } from '@/db/types';
 
 /** A lane at work: its result (await it before the run's transaction ends) and a way to stop it. */
 export interface Lane<T> {

@@ -28,7 +28,7 @@ import { sql, type Kysely } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
 import { withLocalSetting } from '@/db/index';
 import { tableOf } from '@/lib/mapping';
-import type { Trx } from '@/lib/guard/define';
+import type { Trx } from '@/db/types';
 import type { Finding } from '@/lib/domain/reconcile/kinds';
 import { balanceFindings, halves, inHalf, keyType, splitKey } from '@/lib/domain/reconcile/checks';
 import { checkpointsHash, writeCheckpoints } from '@/lib/domain/reconcile/checkpoints';

@@ -17,7 +17,7 @@ import { sql, type Kysely } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
 import { classifyDbError, KontorDbError } from '@/db/errors';
 import { activeMapping, validateMapping, type Mapping } from '@/lib/mapping';
-import type { Trx } from '@/lib/guard/define';
+import type { Trx } from '@/db/types';
 import { DISCREPANCY_KINDS, type DiscrepancyKind, type Finding } from '@/lib/domain/reconcile/kinds';
 import { financeConcepts, keyType } from '@/lib/domain/reconcile/checks';
 import { plainFullRun } from '@/lib/domain/reconcile/plain';

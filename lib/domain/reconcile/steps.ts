@@ -4,7 +4,7 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import { columnOf, tableOf } from '@/lib/mapping';
-import type { Trx } from '@/lib/guard/define';
+import type { Trx } from '@/db/types';
 import type { Finding } from '@/lib/domain/reconcile/kinds';
 import type { Concepts } from '@/lib/domain/reconcile/checks';
 import { usersFingerprints } from '@/lib/domain/reconcile/checkpoints';
