@@ -19,6 +19,7 @@ export function writePagesSection(results: PageResult[], o: { started: Date; loa
     return `| ${r.name.replace(/^http /, '').replace(/ \(5,000 tables\)$/, '')} | ${db} | ${ms(r.p50)} | ${ms(r.max)} | ${ms(r.sqlMs)} | ${r.statements} | ${r.load[0].toFixed(1)}–${r.load[1].toFixed(1)} | ${result}${r.sqlNote ? ` (SQL: ${r.sqlNote.replace(/\|/g, '\\|')})` : ''} |`;
   });
   const failed = results.filter((r) => r.failure);
+  const jobs = results.filter((r) => r.jobsMs > 0);
   const slowest = [...results].filter((r) => r.p50 !== null).sort((a, b) => b.p50! - a.p50!).slice(0, 3);
   const section = `${HEADING}
 
@@ -26,11 +27,13 @@ export function writePagesSection(results: PageResult[], o: { started: Date; loa
 
 - **Date:** ${date} (started ${o.started.toISOString().slice(11, 19)} UTC)
 - **Machine:** ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, Node ${process.version}; load average (1, 5, 15 min) ${o.load0.map((x) => x.toFixed(2)).join(', ')} at the start, ${o.load1.map((x) => x.toFixed(2)).join(', ')} at the end
-- **Method:** \`next start\` (the production build) signed in as admin; per page ${o.warmups} warm-ups, then ${o.runs} runs one after another, time to the last byte of the streamed HTML; p50 and max. The statements of the last run (logged by the server, \`KONTOR_QUERY_LOG\`) replayed alone by psql, connection by connection in one session, parameters inlined, reads in their read-only transactions with their settings, writes rolled back; timed on the second of two passes, median of ${o.sqlReps}. Sections run side by side on the pool: the page can take less than its SQL. Load: the 1-minute load average before and after the page's runs. A run ending in the error boundary, an error status or a shown timeout marks the page failed.
+- **Method:** \`next start\` (the production build) signed in as admin; per page ${o.warmups} warm-ups, then ${o.runs} runs one after another, time to the last byte of the streamed HTML; p50 and max. The statements of the last run (logged by the server, \`KONTOR_QUERY_LOG\`) replayed alone by psql, connection by connection in one session, parameters inlined, reads in their read-only transactions with their settings, writes rolled back; timed on the second of two passes, median of ${o.sqlReps}. Sections run side by side on the pool: the page can take less than its SQL. Load: the 1-minute load average before and after the page's runs. A run ending in the error boundary, an error status or a shown timeout marks the page failed. A page whose figures a background job computes and stores (the queue's snapshot, a day's statement lines, a custom period's usage) is opened once and its jobs waited for before the warm-ups: it is timed as staff see it once they are done, with the stored figures and their age.
 
 | page | database | p50 ms | max ms | its SQL alone ms | statements | load | result |
 |---|---|---:|---:|---:|---:|---|---|
 ${rows.join('\n')}
+
+Background jobs a first view started, waited for: ${jobs.length ? jobs.map((r) => `${r.name.replace(/^http /, '')} ${Math.round(r.jobsMs / 1000)} s`).join('; ') : 'none'}.
 
 Failed: ${failed.length ? failed.map((r) => `${r.name.replace(/^http /, '')} (${r.failure})`).join('; ') : 'none'}. Slowest: ${slowest.map((r) => `${r.name.replace(/^http /, '')} ${ms(r.p50)} ms`).join(', ')}.
 `;
