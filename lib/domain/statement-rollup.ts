@@ -233,3 +233,48 @@ async function usersMatch(db: QueryExecutorProvider, mapping: Mapping): Promise<
   }
   return sql`u.${keyOf(users)}::text = x.account`;
 }
+
+/**
+ * Every per-user line of a period the rollup holds whole (a month, or a period whose lines are stored),
+ * in the page's order, as one statement (the CSV streams it): the lines of the accounts untouched since,
+ * and the others from their line plus their entries since. The horizon is read in the statement itself,
+ * so a refresh between cannot count an entry twice. Null when the rollup does not hold the period whole:
+ * the whole-ledger query serves it.
+ */
+export async function statementUsersCsvQuery(
+  db: QueryExecutorProvider, mapping: Mapping, period: Period, st: RollupState,
+  q: { sort: StatementUserSort; desc: boolean; filter: string }, stored?: StoredPeriod | null,
+): Promise<RawBuilder<StatementUserSqlRow> | null> {
+  const plan = planUsers(period, st, stored);
+  if (plan.mode !== 'all') return null;
+  const ledger = ledgerOf(mapping);
+  const at = columnOf(ledger, 'createdAt', 'l');
+  const amount = columnOf(ledger, 'amount', 'l');
+  const readFrom = stored
+    ? sql`${stored.upto}::timestamptz`
+    : sql`greatest((select horizon from kontor.finance_rollups where name = 'statement'), ${period.from}::timestamptz)`;
+  const cols = (a: string) => sql.join(STATEMENT_COLUMNS.map((c) => sql.ref(`${a}.${c}`)));
+  const nonZero = sql`not (${sql.join(STATEMENT_COLUMNS.map((c) => sql`${sql.ref(`t.${c}`)} = 0`), sql` and `)})`;
+  const { users } = mapping;
+  const email = users ? sql`u.${columnOf(users, 'email')}::text` : sql`null::text`;
+  const join = users ? sql`left join ${tableOf(users)} u on ${await usersMatch(db, mapping)}` : sql``;
+  const like = `%${q.filter.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql<StatementUserSqlRow>`
+    with r as (
+      select ${accountSql(mapping)} as account, coalesce(sum(${amount}) filter (where ${at} < ${period.from}), 0) as pre,
+             ${activitySums(mapping, sql`${at} >= ${period.from}`)}, coalesce(sum(${amount}), 0) as upto
+        from ${tableOf(ledger)} l where ${at} >= ${readFrom} and ${at} < ${period.to} group by 1
+    ), t as (
+      select r.account, coalesce(b.opening, 0) + r.pre as opening,
+             ${sql.join(ACTIVITY_COLUMNS.map((c) => sql`coalesce(${sql.ref(`b.${c}`)}, 0) + ${sql.ref(`r.${c}`)} as ${sql.id(c)}`))},
+             coalesce(b.closing, 0) + r.upto as closing
+        from r left join ${plan.lines} b on ${plan.where} and b.account = r.account
+    ), x as (
+      select b.account, ${cols('b')} from ${plan.lines} b where ${plan.where} and not exists (select from r where r.account = b.account)
+      union all select t.account, ${cols('t')} from t where ${nonZero}
+    )
+    select nullif(x.account, '') as user_id, ${email} as email, ${cols('x')}
+      from x ${join}
+     where ${q.filter}::text = '' or ${email} ilike ${like} or x.account = ${q.filter}
+     order by ${q.sort === 'user' ? email : sql.ref(`x.${q.sort}`)} ${sql.raw(q.desc ? 'desc' : 'asc')} nulls last, nullif(x.account, '')`;
+}

@@ -17,8 +17,8 @@ import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping
 import { creditScale } from '@/lib/domain/money-sql';
 import { rescale, subtractDecimals } from '@/lib/money';
 import { ledgerOf, type Period, type StatementUserRow, type StatementUserSort } from '@/lib/domain/statement-figures';
-import { ledgerStatement, ledgerStatementUsers } from '@/lib/domain/statement-ledger';
-import { MOVED, rollupStatement, rollupStatementUsers } from '@/lib/domain/statement-rollup';
+import { ledgerStatement, ledgerStatementUsers, statementUsersQuery } from '@/lib/domain/statement-ledger';
+import { MOVED, rollupStatement, rollupStatementUsers, statementUsersCsvQuery } from '@/lib/domain/statement-rollup';
 import { refreshStatementRollup, statementSignature } from '@/lib/domain/statement-rollup-refresh';
 import { readRollup, refreshInBackground, type RollupState } from '@/lib/domain/finance-rollups';
 import { periodLines, type PeriodLines } from '@/lib/domain/statement-periods';
@@ -29,6 +29,23 @@ export {
   type Period, type StatementColumn, type StatementDay, type StatementFigures, type StatementUserRow, type StatementUserSort,
 } from '@/lib/domain/statement-figures';
 export { statementUsersQuery } from '@/lib/domain/statement-ledger';
+
+/**
+ * The per-user lines' query for the CSV: through the rollup when it holds the period whole (a month, or
+ * a period whose lines are stored), else over the whole ledger.
+ */
+export async function statementUsersExportQuery(
+  db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period, q: { sort: StatementUserSort; desc: boolean; filter: string },
+) {
+  assertCan(staff);
+  const st = await readRollup(db, 'statement', statementSignature(mapping));
+  if (st) {
+    const lines = await periodLines(db, mapping, period, st);
+    const query = await statementUsersCsvQuery(db, mapping, period, st, q, lines.kind === 'stored' ? lines.stored : null);
+    if (query) return query;
+  }
+  return statementUsersQuery(mapping, period, q);
+}
 export { readsTailOnly } from '@/lib/domain/statement-rollup';
 export { computeStatementPeriod, periodJobKind, type PeriodLines } from '@/lib/domain/statement-periods';
 

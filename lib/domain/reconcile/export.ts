@@ -13,7 +13,7 @@ import { findingsQuery, FINDING_SORTS, toFindingView, type FindingSort } from '@
 import { csvFromCursor, csvFromRows, type CsvConnect } from '@/lib/domain/reconcile/csv';
 import { creditScale } from '@/lib/domain/money-sql';
 import {
-  getStatement, parsePeriod, STATEMENT_COLUMNS, STATEMENT_USER_SORTS, statementUsersQuery, toStatementUserRow, type StatementUserSort,
+  getStatement, parsePeriod, STATEMENT_COLUMNS, STATEMENT_USER_SORTS, statementUsersExportQuery, toStatementUserRow, type StatementUserSort,
 } from '@/lib/domain/statement';
 import {
   assertCanReadUsage, getUsageByDay, getUsageByModel, USAGE_USER_SORTS, usageUsersQuery, toUsageUser, type UsageUserSort,
@@ -76,7 +76,7 @@ export async function financeCsv(
         filename: `statement-users-${span}.csv`,
         body: csvFromCursor({
           connect: ctx.connect,
-          query: statementUsersQuery(ctx.mapping, period, { sort: q.sort.id, desc: q.sort.desc, filter: q.q }).compile(ctx.db),
+          query: (await statementUsersExportQuery(ctx.db, staff, ctx.mapping, period, { sort: q.sort.id, desc: q.sort.desc, filter: q.q })).compile(ctx.db),
           header: ['user_id', 'email', ...STATEMENT_COLUMNS],
           toCells: (r) => { const u = toStatementUserRow(r, scale); return [u.userId, u.email, ...STATEMENT_COLUMNS.map((c) => u[c])]; },
         }),
