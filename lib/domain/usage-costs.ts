@@ -207,6 +207,21 @@ export function usageUsersQuery(mapping: Mapping, period: Period, q: UsageUserQu
      ${q.page ? sql`limit ${q.page.limit} offset ${q.page.offset}` : sql``}`;
 }
 
+/**
+ * The per-user query for the CSV: through the rollup when it serves the period (a month or a day whole, a
+ * custom period from its stored computation or its days), else over the product's tables.
+ */
+export async function usageUsersExportQuery(
+  db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period, q: Omit<UsageUserQuery, 'page'>,
+): Promise<RawBuilder<UsageUserSqlRow>> {
+  assertCanReadUsage(staff);
+  const st = servesPeriod(period) ? await usageRollupState(db, mapping) : null;
+  if (!st) return usageUsersQuery(mapping, period, q);
+  const lines = await usagePeriodLines(db, mapping, period, st);
+  const { query } = await rollupUsageUsersQuery(db, mapping, period, st, { ...q, allLines: true }, lines.kind === 'stored' ? lines.stored : null);
+  return query as unknown as RawBuilder<UsageUserSqlRow>;
+}
+
 export const toUsageUser = (r: UsageUserSqlRow, scale: number): UsageUser => ({ userId: r.uid, email: r.email, calls: Number(r.calls), ...figures(r, scale) });
 
 /** Per user: paged, sorted by a whitelisted key; `negativeOnly` keeps the users whose margin is below zero. */

@@ -113,16 +113,41 @@ test('the per-user statement CSV through the rollup (a month, a stored day) equa
   const day = { period: 'day', day: '2026-11-03' };
   await computeStatementPeriod(f.db, ctx.mapping, parsePeriod(day, TEST_ANCHOR));
   const setAside = (on: boolean) => sql`update kontor.finance_rollups set signature = ${on ? sql`signature || ' (set aside)'` : sql`replace(signature, ' (set aside)', '')`} where name = 'statement'`.execute(f.admin);
-  for (const params of [
+  const cases: Record<string, string>[] = [
     { period: 'month', month: '2026-11' }, { period: 'month', month: today.slice(0, 7), u_sort: 'user', u_dir: 'asc' },
     { ...day, u_sort: 'spends', u_dir: 'desc' }, { period: 'month', month: '2026-11', u_q: 'a' }, { ...day, u_sort: 'user', u_dir: 'desc' },
-  ]) {
-    const mine = await csv('statement-users', params as Record<string, string>);
+  ];
+  for (const params of cases) {
+    const mine = await csv('statement-users', params);
     await setAside(true);
     try {
-      const ledger = await csv('statement-users', params as Record<string, string>);
+      const ledger = await csv('statement-users', params);
       assert.ok(ledger.length > 10, `${JSON.stringify(params)}: ${ledger.length} rows`);
       assert.deepEqual(mine, ledger, JSON.stringify(params));
+    } finally {
+      await setAside(false);
+    }
+  }
+});
+
+test('the per-user usage CSV through the rollup (a month, a day, a stored custom period) equals the one over the product tables', async () => {
+  const { refreshUsageRollup } = await import('@/lib/domain/usage-rollup-refresh');
+  const { computeUsagePeriod } = await import('@/lib/domain/usage-periods');
+  await refreshUsageRollup(f.db, ctx.mapping);
+  const custom = { period: 'custom', from: '2026-10-25', to: '2026-11-06' };
+  await computeUsagePeriod(f.db, ctx.mapping, parsePeriod(custom, TEST_ANCHOR));
+  const setAside = (on: boolean) => sql`update kontor.finance_rollups set signature = ${on ? sql`signature || ' (set aside)'` : sql`replace(signature, ' (set aside)', '')`} where name = 'usage'`.execute(f.admin);
+  const cases: Record<string, string>[] = [
+    { period: 'month', month: '2026-11' }, { period: 'day', day: '2026-11-03', u_sort: 'user', u_dir: 'asc' },
+    { ...custom, u_sort: 'cost', u_dir: 'desc' }, { ...custom, negative: '1' }, { period: 'month', month: '2026-10', u_q: 'a' },
+  ];
+  for (const params of cases) {
+    const mine = await csv('usage-users', params);
+    await setAside(true);
+    try {
+      const reference = await csv('usage-users', params);
+      assert.ok(reference.length > 0, `${JSON.stringify(params)}: ${reference.length} rows`);
+      assert.deepEqual(mine, reference, JSON.stringify(params));
     } finally {
       await setAside(false);
     }

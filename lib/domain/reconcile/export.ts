@@ -16,7 +16,7 @@ import {
   getStatement, parsePeriod, STATEMENT_COLUMNS, STATEMENT_USER_SORTS, statementUsersExportQuery, toStatementUserRow, type StatementUserSort,
 } from '@/lib/domain/statement';
 import {
-  assertCanReadUsage, getUsageByDay, getUsageByModel, USAGE_USER_SORTS, usageUsersQuery, toUsageUser, type UsageUserSort,
+  assertCanReadUsage, getUsageByDay, getUsageByModel, USAGE_USER_SORTS, usageUsersExportQuery, toUsageUser, type UsageUserSort,
 } from '@/lib/domain/usage-costs';
 
 export const FINDINGS_SPEC: TableSpec<FindingSort> = { sortable: FINDING_SORTS, defaultSort: { id: 'n', desc: false }, pageSizes: [25, 50, 100] };
@@ -93,7 +93,7 @@ export async function financeCsv(
         filename: `usage-users-${span}.csv`,
         body: csvFromCursor({
           connect: ctx.connect,
-          query: usageUsersQuery(ctx.mapping, period, { sort: q.sort.id, desc: q.sort.desc, filter: q.q, negativeOnly: negativeParam(params) }).compile(ctx.db),
+          query: (await usageUsersExportQuery(ctx.db, staff, ctx.mapping, period, { sort: q.sort.id, desc: q.sort.desc, filter: q.q, negativeOnly: negativeParam(params) })).compile(ctx.db),
           header: ['user_id', 'email', 'calls', 'cost_usd', 'credits', 'revenue', 'margin'],
           toCells: (r) => { const u = toUsageUser(r, scale); return [u.userId, u.email, u.calls, u.cost, u.credits, u.revenue, u.margin]; },
         }),
