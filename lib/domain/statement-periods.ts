@@ -22,8 +22,8 @@ import { planUsers, type StoredPeriod } from '@/lib/domain/statement-rollup';
 
 /** Past this many entries to sum, a period's per-user lines are computed in the background and stored. */
 export const STORED_LINES_FROM = 500_000;
-/** How many computed periods are kept (the newest); each is up to a line per account. */
-export const KEEP_PERIODS = 8;
+/** How many computed periods are kept (the newest): each is a line per account, about 440 MB at a million accounts. */
+export const KEEP_PERIODS = 3;
 /** A stored period whose end is after its `upto` is computed again when older than this (the page adds the entries since meanwhile). */
 export const STORED_PERIOD_STALE_MS = 5 * 60_000;
 

@@ -163,9 +163,13 @@ describe('the statement rollup on the demo', () => {
     await assertSame(f.db, f.staff.finance, mapping, today, 'today, computed again', undefined, { ...stored, lines: 'stored' });
     const { rows: [n] } = await sql<{ n: string }>`select count(*)::text as n from kontor.statement_periods`.execute(f.admin);
     assert.equal(n.n, '3');
+    // A fourth period: the oldest computed (the day) makes room (KEEP_PERIODS).
+    await computeStatementPeriod(f.db, mapping, parsePeriod({ period: 'day', day: '2026-11-05' }, TEST_ANCHOR));
+    assert.equal((await listStatementUsers(f.db, f.staff.finance, mapping, day, q, stored)).lines.kind, 'missing');
+    assert.equal((await listStatementUsers(f.db, f.staff.finance, mapping, custom, q, stored)).lines.kind, 'stored');
     // A rebuild of the rollup drops them: computed again from the new build.
     await refreshStatementRollup(f.db, mapping, { rebuild: true });
-    assert.equal((await listStatementUsers(f.db, f.staff.finance, mapping, day, q, stored)).lines.kind, 'missing');
+    assert.equal((await listStatementUsers(f.db, f.staff.finance, mapping, custom, q, stored)).lines.kind, 'missing');
   });
 
   test('the runtime role reads and refreshes it, and a rebuild gives the same lines', async () => {

@@ -22,8 +22,8 @@ import { accountLines, usageSignature } from '@/lib/domain/usage-rollup-sql';
 
 /** Past about this many user-day rows to sum, a custom period is computed in the background and stored. */
 export const STORED_USAGE_FROM = 300_000;
-/** How many computed periods are kept (the newest). */
-export const KEEP_USAGE_PERIODS = 6;
+/** How many computed periods are kept (the newest): about 480 MB each at a million accounts. */
+export const KEEP_USAGE_PERIODS = 3;
 /** A stored period is computed again when the rollup has moved past it and it is older than this. */
 export const STORED_USAGE_STALE_MS = 5 * 60_000;
 
