@@ -54,7 +54,7 @@ const REQUEST_TIMEOUT_MS = 60_000;
 /** What a page shows when it could not be read: the error boundary, a read that failed or timed out. */
 // (Not "This page does not exist": every page's flight data carries the not-found boundary; a 404 is its status.
 // Not "timed out" alone: tasks' own error messages say it.)
-const FAILED = /This page could not be shown|could not be read|statement timeout|canceling statement|Product figures unavailable/i;
+const FAILED = /could not be shown|could not be read|statement timeout|canceling statement|Product figures unavailable/i;
 /** The console areas that are the product's pages (the Database, audit, approvals and staff pages are Kontor's own). */
 const DOMAIN = /^\/($|users|payments|tasks|workers|finance)/;
 
