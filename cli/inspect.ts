@@ -13,7 +13,7 @@ import { getStatsSince, INDEX_SORTS, listIndexes, listUnindexedForeignKeys, type
 import { blockingTrees, getWraparound, listBusySessions, listConnectionGroups, listSequencesNearMax, type BlockingNode } from '@/lib/inspect/activity';
 import { getStatementsSource, listTopQueries, QUERY_SORTS, type QuerySort } from '@/lib/inspect/queries';
 import { getDatabaseVitals } from '@/lib/inspect/overview';
-import { formatBytes, formatCount, formatRatio } from '@/components/ui/format';
+import { formatBytes, formatCount, formatRatio } from '@/lib/format';
 
 const SUBCOMMANDS = ['tables', 'indexes', 'activity', 'queries'] as const;
 

@@ -11,6 +11,7 @@ import { activeMapping, validateMapping } from '@/lib/mapping';
 import { refreshStatementRollup } from '@/lib/domain/statement-rollup-refresh';
 import { refreshUsageRollup } from '@/lib/domain/usage-rollup-refresh';
 import { out, type Command } from '@/cli/command';
+import { formatCount } from '@/lib/format';
 
 export const rollupCommand: Command = {
   summary: 'refresh the finance rollups the statement and usage costs read (`--rebuild` builds them again from the product\'s tables)',
@@ -29,12 +30,12 @@ export const rollupCommand: Command = {
     const r = await refreshStatementRollup(db as unknown as Kysely<KontorDatabase>, mapping, { rebuild });
     const statementText = r
       ? `Statement rollup ${r.full ? 'built' : 'refreshed'} up to ${r.horizon.toISOString()}: ` +
-        `${r.entries.toLocaleString('en')} entries in ${r.ms} ms${r.months.length ? ` (months ${r.months[0]} to ${r.months.at(-1)})` : ''}.`
+        `${formatCount(r.entries)} entries in ${r.ms} ms${r.months.length ? ` (months ${r.months[0]} to ${r.months.at(-1)})` : ''}.`
       : 'Another refresh of the statement rollup is running: it takes in what this one would have.';
     // Usage costs' rollup (0017) needs the API cost log too.
     const u = mapping.apiCosts ? await refreshUsageRollup(db as unknown as Kysely<KontorDatabase>, mapping, { rebuild }) : undefined;
     const usageText = u === undefined ? 'No usage rollup: the mapping has no API cost log.'
-      : u ? `Usage rollup ${u.full ? 'built' : 'refreshed'} up to ${u.horizon.toISOString()}: ${u.accounts.toLocaleString('en')} accounts in ${u.ms} ms.`
+      : u ? `Usage rollup ${u.full ? 'built' : 'refreshed'} up to ${u.horizon.toISOString()}: ${formatCount(u.accounts)} accounts in ${u.ms} ms.`
         : 'Another refresh of the usage rollup is running: it takes in what this one would have.';
     out(json, { ok: true, ...(r ?? { skipped: true }), usage: u === undefined ? null : u ?? { skipped: true } }, `${statementText}\n${usageText}`);
     return 0;

@@ -21,8 +21,8 @@ export interface TableSpec<S extends string> {
 
 export { DEFAULT_PAGE_SIZES, tableHref, type SearchParams, type TableQuery } from '@/components/data-table/href';
 import { DEFAULT_PAGE_SIZES, type SearchParams, type TableQuery } from '@/components/data-table/href';
+import { first } from '@/lib/format';
 
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 export function parseTableQuery<S extends string>(params: SearchParams, spec: TableSpec<S>): TableQuery<S> {
   const p = spec.prefix ?? '';

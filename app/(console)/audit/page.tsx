@@ -11,11 +11,11 @@ import { Notice } from '@/components/ui/notice';
 import { AuditTable } from '@/app/(console)/audit/_components/audit-table';
 import { ReadProblem } from '@/app/(console)/_components/section';
 import { attempt } from '@/app/(console)/_lib/attempt';
+import { first } from '@/lib/format';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
 const SPEC: TableSpec<(typeof AUDIT_SORTS)[number]> = { sortable: AUDIT_SORTS, defaultSort: { id: 'at', desc: true }, pageSizes: [25, 50, 100] };
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 const input = 'rounded-md border border-line bg-surface px-3 py-1.5 text-sm';
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {

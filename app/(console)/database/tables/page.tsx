@@ -6,7 +6,7 @@ import { TABLE_SORTS } from '@/lib/inspect/tables';
 import { getDatabaseHistory } from '@/lib/inspect/snapshots';
 import type { SearchParams } from '@/components/data-table/query';
 import { loadTablesPage } from '@/app/(console)/database/_lib/loaders';
-import { formatBytes } from '@/components/ui/format';
+import { formatBytes } from '@/lib/format';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { Section, SectionSkeleton } from '@/app/(console)/_components/section';

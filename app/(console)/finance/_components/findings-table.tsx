@@ -6,7 +6,7 @@ import type { TableQuery } from '@/components/data-table/query';
 import { KIND_LABELS } from '@/lib/domain/reconcile/kinds';
 import type { FindingView } from '@/lib/domain/reconcile/read';
 import { formatCredits } from '@/lib/money';
-import { shortId } from '@/components/ui/format';
+import { shortId } from '@/lib/format';
 
 const col = dataTableColumns<FindingView>();
 const link = 'font-mono text-accent underline-offset-2 hover:underline';

@@ -6,7 +6,7 @@ import type { TableQuery } from '@/components/data-table/query';
 import type { StatementDay, StatementUserRow } from '@/lib/domain/statement';
 import { STATEMENT_COLUMNS } from '@/lib/domain/statement-columns';
 import { formatCredits } from '@/lib/money';
-import { shortId } from '@/components/ui/format';
+import { shortId } from '@/lib/format';
 
 const HEADERS: Record<(typeof STATEMENT_COLUMNS)[number], string> = {
   opening: 'Opening', grants: '+ Grants', spends: '− Spends', adjustments: '± Adjustments', refunds: '− Refunds',

@@ -5,6 +5,7 @@ import { queueNow } from '@/lib/domain/tasks/model';
 import { getMappingCheck } from '@/app/(console)/_lib/mapping';
 import { periodSchema } from '@/lib/domain/statement';
 import { ignoredFilters } from '@/lib/filters';
+import { first } from '@/lib/format';
 
 /** The books' "today": the demo's anchor when this is the demo snapshot, else the database's clock. */
 export const financeToday = cache((): Promise<Date> => read((trx) => queueNow(trx)));
@@ -20,7 +21,7 @@ export const financeMapping = cache(async () => {
 export function queryString(params: Record<string, string | string[] | undefined>, extra: Record<string, string> = {}): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
-    const value = Array.isArray(v) ? v[0] : v;
+    const value = first(v);
     if (value !== undefined && value !== '') q.set(k, value);
   }
   for (const [k, v] of Object.entries(extra)) q.set(k, v);
@@ -30,6 +31,6 @@ export function queryString(params: Record<string, string | string[] | undefined
 
 /** What a period form's URL asked for that is not a date (a notice's text), or null. */
 export function periodProblem(params: Record<string, string | string[] | undefined>): string | null {
-  const raw = Object.fromEntries(['day', 'month', 'from', 'to'].map((k) => [k, Array.isArray(params[k]) ? params[k]![0] : params[k] as string | undefined]));
+  const raw = Object.fromEntries(['day', 'month', 'from', 'to'].map((k) => [k, first(params[k])]));
   return ignoredFilters(raw, periodSchema.parse(raw), { day: 'day', month: 'month', from: 'from', to: 'to' });
 }

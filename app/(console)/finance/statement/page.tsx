@@ -22,12 +22,11 @@ import { IssuedConsumedChart } from '@/app/(console)/finance/_components/issued-
 import { StatementDaysTable, StatementUsersTable } from '@/app/(console)/finance/_components/statement-tables';
 import { formatCredits } from '@/lib/money';
 import { anyRowKey } from '@/lib/mapping/keys';
-import { formatWhen } from '@/components/ui/format';
+import { formatWhen, first, formatCount } from '@/lib/format';
 
 export const metadata: Metadata = { title: 'Statement' };
 
 const DAYS_SPEC: TableSpec<'day'> = { sortable: ['day'], defaultSort: { id: 'day', desc: false }, pageSizes: [31, 100, 400], prefix: 'd_' };
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 function Equation({ t }: { t: StatementFigures }) {
   const terms: [string, string, string][] = [
@@ -63,9 +62,9 @@ function SourceNote({ source, refreshing }: { source: StatementSource; refreshin
   const { state, tail } = source;
   return (
     <p className="text-sm text-ink-muted" role="note">
-      Exact and current: Kontor&apos;s rollup of the ledger up to {formatWhen(state.horizon.toISOString())} (refreshed{' '}
-      {formatWhen(state.refreshedAt.toISOString())}{state.refreshMs !== null ? ` in ${state.refreshMs.toLocaleString('en')} ms` : ''}),
-      plus the {tail.toLocaleString('en')} {tail === 1 ? 'entry' : 'entries'} created since, read live from the ledger
+      Exact and current: Kontor&apos;s rollup of the ledger up to {formatWhen(state.horizon)} (refreshed{' '}
+      {formatWhen(state.refreshedAt)}{state.refreshMs !== null ? ` in ${formatCount(state.refreshMs)} ms` : ''}),
+      plus the {formatCount(tail)} {tail === 1 ? 'entry' : 'entries'} created since, read live from the ledger
       {refreshing ? '; a refresh is taking them in now' : ''}. An entry inserted with a creation time before that moment is counted
       at the next rebuild (<code>npm run kontor -- rollup --rebuild</code>).
     </p>
@@ -173,8 +172,8 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
         {asOf && !asOf.ok ? <Notice tone="warn" title="The balance could not be replayed">{asOf.message}</Notice> : null}
         {asOf?.ok && asOfUser ? (
           <p role="status" className="text-sm">
-            Balance at {formatWhen(asOfMoment.toISOString())}: <strong className="tabular-nums">{formatCredits(asOf.value.balance)}</strong> credits,
-            from {asOf.value.entries.toLocaleString('en')} entries.{' '}
+            Balance at {formatWhen(asOfMoment)}: <strong className="tabular-nums">{formatCredits(asOf.value.balance)}</strong> credits,
+            from {formatCount(asOf.value.entries)} entries.{' '}
             <Link href={`/finance/accounts/${asOfUser}?at=${asOfMoment.toISOString().slice(0, 19)}`} className="text-accent underline-offset-2 hover:underline">See the entries</Link>
           </p>
         ) : null}

@@ -5,7 +5,7 @@ import { requireStaff } from '@/lib/auth';
 import { negativeParam, USAGE_USERS_SPEC } from '@/lib/domain/reconcile/export';
 import { parsePeriod } from '@/lib/domain/statement';
 import { getUsageByDay, getUsageByModel, keepUsageRollupFresh, listUsageByUser, usageIndexHints, usageRollupState, type UsageSource } from '@/lib/domain/usage-costs';
-import { formatWhen } from '@/components/ui/format';
+import { formatWhen, formatCount } from '@/lib/format';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
 import { Notice } from '@/components/ui/notice';
@@ -36,8 +36,8 @@ function SourceNote({ source, refreshing }: { source: UsageSource | null; refres
   const { state } = source;
   return (
     <p className="text-sm text-ink-muted" role="note">
-      Exact and current: Kontor&apos;s rollup up to {formatWhen(state.horizon.toISOString())} (refreshed{' '}
-      {formatWhen(state.refreshedAt.toISOString())}{state.refreshMs !== null ? ` in ${state.refreshMs.toLocaleString('en')} ms` : ''}),
+      Exact and current: Kontor&apos;s rollup up to {formatWhen(state.horizon)} (refreshed{' '}
+      {formatWhen(state.refreshedAt)}{state.refreshMs !== null ? ` in ${formatCount(state.refreshMs)} ms` : ''}),
       with the users whose calls, spends or payments are newer read live{refreshing ? '; a refresh is taking them in now' : ''}.
       A payment whose status changed since counts at its price from the next refresh.
     </p>

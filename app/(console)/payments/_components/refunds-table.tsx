@@ -4,7 +4,7 @@ import { dataTableColumns } from '@/components/data-table/features';
 import type { TableQuery } from '@/components/data-table/query';
 import type { RefundRow } from '@/lib/domain/refunds';
 import { formatCredits, formatMoney } from '@/lib/money';
-import { formatWhen } from '@/components/ui/format';
+import { formatWhen } from '@/lib/format';
 
 const col = dataTableColumns<RefundRow>();
 const columns = col.columns([

@@ -14,8 +14,9 @@ import { parseTableQuery, type SearchParams, type TableSpec } from '@/components
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { Section } from '@/app/(console)/_components/section';
-import { PaymentsTable } from '@/app/(console)/payments/_components/payments-table';
-import { AuditTable, LedgerTable, NotesTable, TasksTable } from '@/app/(console)/users/_components/user-tables';
+import { PaymentsTable } from '@/components/tables/payments-table';
+import { AuditTable, NotesTable, TasksTable } from '@/app/(console)/users/_components/user-tables';
+import { LedgerTable } from '@/components/tables/ledger-table';
 import { AddNote } from '@/app/(console)/users/_components/add-note';
 import { UserFacts } from '@/app/(console)/users/_components/user-facts';
 

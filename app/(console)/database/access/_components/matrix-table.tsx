@@ -4,7 +4,7 @@ import { dataTableColumns } from '@/components/data-table/features';
 import type { TableQuery } from '@/components/data-table/query';
 import { COMMANDS } from '@/lib/inspect/policies/commands';
 import type { MatrixCell, MatrixRow } from '@/lib/inspect/policies/views';
-import { Tag } from '@/app/(console)/database/policies/_components/tag';
+import { Tag } from '@/components/ui/tag';
 
 const KIND = {
   all: { label: 'all rows', tone: 'ok' },
