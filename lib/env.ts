@@ -2,6 +2,7 @@
  * The one place that reads process.env. Everything else imports `env` (server) and never the raw
  * variables, so a misspelt or malformed setting fails at start with a message that names it.
  */
+import 'server-only';
 import { z } from 'zod';
 
 const schema = z.object({

@@ -1,7 +1,7 @@
 'use client';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import { Approx } from '@/components/ui/approx';
 import { formatBytes, formatCompact } from '@/lib/format';
 import type { LargestTableRow } from '@/lib/inspect/overview';

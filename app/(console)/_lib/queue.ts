@@ -9,7 +9,7 @@ import { queueClock } from '@/lib/domain/tasks/model';
 import { DEFAULT_STALE_MINUTES, DEFAULT_WINDOW_HOURS } from '@/lib/domain/tasks/health';
 import type { Mapping } from '@/lib/mapping';
 import { getMappingCheck } from '@/app/(console)/_lib/mapping';
-import type { SearchParams } from '@/components/data-table/query';
+import type { SearchParams } from '@/lib/table-query';
 import { first } from '@/lib/format';
 
 export type QueueContext =

@@ -5,7 +5,7 @@ import { requireStaff } from '@/lib/auth';
 import { EDITS } from '@/lib/guard/registry';
 import { AUDIT_FILTER_LABELS, AUDIT_SORTS, auditActions, auditFilterSchema, listAudit } from '@/lib/guard/audit-list';
 import { ignoredFilters } from '@/lib/filters';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { Button } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
 import { AuditTable } from '@/app/(console)/audit/_components/audit-table';

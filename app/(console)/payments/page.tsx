@@ -5,7 +5,7 @@ import { getDb, getLongReadPool, read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { canFlag, listPayments, parsePaymentFilters, paymentFacets, PAYMENT_SORTS, type PaymentSort } from '@/lib/domain/payments';
 import { liveIsBounded, PAYMENT_DAYS_MAX_AGE_MS, paymentsAreLarge, paymentTotalsView, refreshPaymentDays } from '@/lib/domain/payments-totals';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { formatCount, formatSeconds } from '@/lib/format';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { listTaskTypes, listTasks, parseTaskSearch, taskFilterSchema, TASK_SORTS, type TaskFilter, type TaskSort } from '@/lib/domain/tasks/list';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { ReadProblem } from '@/app/(console)/_components/section';

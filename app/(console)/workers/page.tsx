@@ -6,7 +6,7 @@ import { listWorkers, WORKER_SORTS, type WorkerHours, type WorkerSort } from '@/
 import { SNAPSHOTS } from '@/lib/domain/tasks/snapshot';
 import { storedFigure } from '@/app/(console)/_lib/stored-figure';
 import { SnapshotNote } from '@/app/(console)/_components/snapshot-note';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { ReadProblem } from '@/app/(console)/_components/section';

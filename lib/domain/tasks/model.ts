@@ -6,6 +6,7 @@
  * The clock: the demo database is a snapshot whose heartbeats and queue ages are fresh only at its
  * anchor (its comment says `kontor demo <v> built <iso>`); a real database uses now().
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import { columnOf, hasColumn, keyOf, tableOf, type Concept, type Mapping } from '@/lib/mapping';
 

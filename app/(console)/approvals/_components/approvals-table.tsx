@@ -2,7 +2,7 @@
 import Link from 'next/link';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import { DiffView } from '@/components/confirm/diff-view';
 import type { ApprovalView } from '@/lib/guard/approvals';
 import { auditHistoryHref } from '@/lib/guard/history';

@@ -20,7 +20,7 @@ import { countRowsExactly } from '@/lib/inspect/tables';
 import { blockingTrees, getWraparound, listBusySessions, listConnectionGroups, listSequencesNearMax } from '@/lib/inspect/activity';
 import { getStatementsSource, listTopQueries, QUERY_SORTS, type QuerySort } from '@/lib/inspect/queries';
 import { getDatabaseVitals } from '@/lib/inspect/overview';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { first } from '@/lib/format';
 
 

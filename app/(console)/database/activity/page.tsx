@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { requireStaff } from '@/lib/auth';
 import type { BlockingNode } from '@/lib/inspect/activity';
-import { parseTableQuery } from '@/components/data-table/query';
+import { parseTableQuery } from '@/lib/table-query';
 import { formatCount, formatRatio, formatSeconds } from '@/lib/format';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';

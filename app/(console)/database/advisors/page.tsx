@@ -3,7 +3,7 @@ import { requireStaff } from '@/lib/auth';
 import { CATEGORIES, LEVELS, runAdvisors, type Category } from '@/lib/inspect/advisors';
 import { FINDING_SORTS, pageFindings, parseCategory, parseLevel, type FindingSort } from '@/lib/inspect/advisors/page';
 import { MAX_SUPPRESSION_DAYS } from '@/lib/domain/suppressions';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { FindingsTable } from '@/app/(console)/database/advisors/_components/findings-table';

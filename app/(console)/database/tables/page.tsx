@@ -4,7 +4,7 @@ import { requireStaff } from '@/lib/auth';
 import { read } from '@/db/index';
 import { TABLE_SORTS } from '@/lib/inspect/tables';
 import { getDatabaseHistory } from '@/lib/inspect/snapshots';
-import type { SearchParams } from '@/components/data-table/query';
+import type { SearchParams } from '@/lib/table-query';
 import { loadTablesPage } from '@/app/(console)/database/_lib/loaders';
 import { formatBytes } from '@/lib/format';
 import { Notice } from '@/components/ui/notice';

@@ -2,7 +2,7 @@
 import Link from 'next/link';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import type { RunView } from '@/lib/domain/reconcile/read';
 import { When } from '@/components/ui/when';
 import { formatCount } from '@/lib/format';

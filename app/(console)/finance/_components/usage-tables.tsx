@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { clsx } from 'clsx';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import type { UsageDay, UsageModel, UsageUser } from '@/lib/domain/usage-costs';
 import { formatCredits, formatUsd } from '@/lib/money';
 import { shortId, formatCount } from '@/lib/format';

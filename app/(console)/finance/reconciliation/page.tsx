@@ -10,7 +10,7 @@ import { getRun, listFindings, listRuns } from '@/lib/domain/reconcile/read';
 import { latestReconcileJob } from '@/lib/domain/reconcile/job';
 import { incrementalScanHints } from '@/lib/domain/reconcile/hints';
 import { reconcileCoverage } from '@/lib/domain/reconcile/coverage';
-import { parseTableQuery, type SearchParams } from '@/components/data-table/query';
+import { parseTableQuery, type SearchParams } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
 import { attempt } from '@/app/(console)/_lib/attempt';

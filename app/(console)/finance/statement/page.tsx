@@ -8,7 +8,7 @@ import { STATEMENT_USERS_SPEC } from '@/lib/domain/reconcile/export';
 import {
   asOfBalance, getStatement, keepStatementRollupFresh, listStatementUsers, parsePeriod, readsTailOnly, statementRollupState, type StatementFigures, type StatementSource,
 } from '@/lib/domain/statement';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
 import { missingIndexes, oneDayOf, slowHints } from '@/app/(console)/_lib/speed-hints';
 import { financeMapping, financeToday, periodProblem } from '@/app/(console)/finance/_lib/context';

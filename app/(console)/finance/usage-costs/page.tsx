@@ -7,7 +7,7 @@ import { parsePeriod } from '@/lib/domain/statement';
 import { getUsageByDay, getUsageByModel, keepUsageRollupFresh, listUsageByUser, usageIndexHints, usageRollupState, type UsageSource } from '@/lib/domain/usage-costs';
 import { formatWhen, formatCount } from '@/lib/format';
 import { attempt } from '@/app/(console)/_lib/attempt';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
 import { sharedRead } from '@/lib/shared-read';
 import { Section } from '@/app/(console)/_components/section';

@@ -12,7 +12,7 @@ import { storedFigure } from '@/app/(console)/_lib/stored-figure';
 import { SnapshotNote } from '@/app/(console)/_components/snapshot-note';
 import { rawStatus, queueModel } from '@/lib/domain/tasks/model';
 import { auditHistoryHref } from '@/lib/guard/audit';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
 import { ReadProblem, Section, SectionSkeleton } from '@/app/(console)/_components/section';
 import { lastHourOf, missingIndexes, slowHints } from '@/app/(console)/_lib/speed-hints';

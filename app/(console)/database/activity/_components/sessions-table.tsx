@@ -1,7 +1,7 @@
 'use client';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import type { SessionRow } from '@/lib/inspect/activity';
 import { formatSeconds } from '@/lib/format';
 import { SignalBackend } from '@/app/(console)/database/activity/_components/signal-backend';

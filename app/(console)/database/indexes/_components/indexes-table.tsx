@@ -2,7 +2,7 @@
 import Link from 'next/link';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import { formatBytes, formatCount } from '@/lib/format';
 import { tableHrefOf } from '@/app/(console)/database/_components/table-href';
 import type { IndexRow } from '@/lib/inspect/indexes';

@@ -6,7 +6,7 @@ import { isCalendarDay } from '@/lib/filters';
 import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { asOfBalance, getAccountSummary, getEntries } from '@/lib/domain/statement';
-import type { SearchParams } from '@/components/data-table/query';
+import type { SearchParams } from '@/lib/table-query';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { StatCard } from '@/app/(console)/_components/stat-card';

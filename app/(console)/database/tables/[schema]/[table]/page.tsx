@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { requireStaff } from '@/lib/auth';
-import { parseTableQuery, type SearchParams } from '@/components/data-table/query';
+import { parseTableQuery, type SearchParams } from '@/lib/table-query';
 import { formatBytes, formatCompact, formatCount, formatRatio, formatWhen } from '@/lib/format';
 import { tableHrefOf } from '@/app/(console)/database/_components/table-href';
 import { Notice } from '@/components/ui/notice';
