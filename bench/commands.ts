@@ -4,6 +4,7 @@
  * terminal's.
  */
 import type { Kysely } from 'kysely';
+import type { KontorDatabase } from '@/db/types';
 import { inspectCommand } from '@/cli/inspect';
 import { snapshotCommand } from '@/cli/snapshot';
 
@@ -19,7 +20,7 @@ function quietly(run: () => Promise<number>) {
   };
 }
 
-type Run = (db: Kysely<unknown>) => Promise<number>;
+type Run = (db: Kysely<KontorDatabase>) => Promise<number>;
 
 /** [name, run, writes]: `snapshot` writes (to kontor.snapshots), the others only read. */
 export const COMMANDS_FOR_BENCH: [string, Run, boolean][] = [

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { KontorDatabase } from '@/db/types';
 
 export interface Command {
   summary: string;
-  run: (ctx: { db: Kysely<unknown>; json: boolean; args: string[] }) => Promise<number>;
+  run: (ctx: { db: Kysely<KontorDatabase>; json: boolean; args: string[] }) => Promise<number>;
 }
 
 /** Prints `data` as JSON for scripts, or `text` for people (a function: built only when printed). */

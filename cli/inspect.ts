@@ -4,9 +4,7 @@
  * Options: --limit N, --sort KEY (the page's whitelist), --schema NAME, --all (indexes: every index,
  * not only verdicts), --fail-on-findings (indexes: exit 1 when any verdict fires, for CI and cron).
  */
-import type { Kysely } from 'kysely';
 import { read } from '@/db/index';
-import type { KontorDatabase } from '@/db/types';
 import { out, type Command } from '@/cli/command';
 import { listTables, TABLE_SORTS, type TableSort } from '@/lib/inspect/tables';
 import { getStatsSince, INDEX_SORTS, listIndexes, listUnindexedForeignKeys, type IndexSort } from '@/lib/inspect/indexes';
@@ -54,8 +52,7 @@ export const inspectCommand: Command = {
     }
     const sort = option(rest, '--sort');
     const schema = option(rest, '--schema');
-    const kdb = db as unknown as Kysely<KontorDatabase>;
-    const r = <T>(fn: Parameters<typeof read<T>>[0]) => read(fn, {}, kdb);
+    const r = <T>(fn: Parameters<typeof read<T>>[0]) => read(fn, {}, db);
 
     if (sub === 'tables') {
       if (sort && !(TABLE_SORTS as readonly string[]).includes(sort)) {

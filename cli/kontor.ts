@@ -2,8 +2,6 @@
  * Kontor's command line: `npm run kontor -- <command> [--json]`. Works on the same database as the
  * console (DATABASE_URL, else the embedded demo). Exit codes: 0 ok, 1 failure or findings, 2 usage.
  */
-import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
 import { ensureDatabase } from '@/db/runtime';
 import { migrateToLatest, schemaStatus } from '@/db/migrate';
 import { staffCommand } from '@/cli/staff';
@@ -17,6 +15,7 @@ import { tasksCommand } from '@/cli/tasks';
 import { detectCommand } from '@/cli/detect';
 import { MappingConfigError, resolveActiveMapping } from '@/lib/mapping';
 import { out, type Command } from '@/cli/command';
+import { createDb } from '@/db/connect';
 
 export const COMMANDS: Record<string, Command> = {
   inspect: inspectCommand,
@@ -86,9 +85,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const resolved = await ensureDatabase({ log: (l) => console.error(`[kontor] ${l}`) });
   // Three connections: the work that splits over lanes (reconcile --full, lint) uses them at once.
-  const pool = new pg.Pool({ connectionString: resolved.url, max: 3, application_name: 'kontor-cli' });
-  pool.on('error', () => undefined);
-  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  const db = createDb(resolved.url, { max: 3, applicationName: 'kontor-cli' });
   try {
     // The mapping every command reads through: configured (and checked against the database), or detected.
     if (!MAPPING_FREE.has(name)) {

@@ -5,8 +5,6 @@
  * discrepancy with its kind and ids, and each check that could not run with why; exits 1 when any
  * discrepancy is found, 0 when the books agree.
  */
-import type { Kysely } from 'kysely';
-import type { KontorDatabase } from '@/db/types';
 import { KIND_LABELS } from '@/lib/domain/reconcile/kinds';
 import { runReconciliation } from '@/lib/domain/reconcile/run';
 import { describeHint, incrementalScanHints } from '@/lib/domain/reconcile/hints';
@@ -25,7 +23,7 @@ export const reconcileCommand: Command = {
     }
     const { mapping } = await validateMapping(db, activeMapping());
     const r = mapping.users && mapping.ledger
-      ? await runReconciliation(db as unknown as Kysely<KontorDatabase>, {
+      ? await runReconciliation(db, {
         mode: args.includes('--full') ? 'full' : 'incremental',
         startedBy: 'cli',
         lanes: 3, // the CLI's pool holds three connections

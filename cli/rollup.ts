@@ -5,8 +5,6 @@
  * the whole ledger: at ten million entries that is minutes, so run it once after `migrate`, then from
  * cron; the statement page also refreshes it in the background when it finds it stale.
  */
-import type { Kysely } from 'kysely';
-import type { KontorDatabase } from '@/db/types';
 import { activeMapping, validateMapping } from '@/lib/mapping';
 import { refreshStatementRollup } from '@/lib/domain/statement-rollup-refresh';
 import { refreshUsageRollup } from '@/lib/domain/usage-rollup-refresh';
@@ -27,13 +25,13 @@ export const rollupCommand: Command = {
       return 1;
     }
     const rebuild = args.includes('--rebuild');
-    const r = await refreshStatementRollup(db as unknown as Kysely<KontorDatabase>, mapping, { rebuild });
+    const r = await refreshStatementRollup(db, mapping, { rebuild });
     const statementText = r
       ? `Statement rollup ${r.full ? 'built' : 'refreshed'} up to ${r.horizon.toISOString()}: ` +
         `${formatCount(r.entries)} entries in ${r.ms} ms${r.months.length ? ` (months ${r.months[0]} to ${r.months.at(-1)})` : ''}.`
       : 'Another refresh of the statement rollup is running: it takes in what this one would have.';
     // Usage costs' rollup (0017) needs the API cost log too.
-    const u = mapping.apiCosts ? await refreshUsageRollup(db as unknown as Kysely<KontorDatabase>, mapping, { rebuild }) : undefined;
+    const u = mapping.apiCosts ? await refreshUsageRollup(db, mapping, { rebuild }) : undefined;
     const usageText = u === undefined ? 'No usage rollup: the mapping has no API cost log.'
       : u ? `Usage rollup ${u.full ? 'built' : 'refreshed'} up to ${u.horizon.toISOString()}: ${formatCount(u.accounts)} accounts in ${u.ms} ms.`
         : 'Another refresh of the usage rollup is running: it takes in what this one would have.';

@@ -3,9 +3,7 @@
  * kontor.snapshots (cheap: a few INSERT ... SELECT on the server). Run it from cron every few
  * minutes; the database pages turn consecutive snapshots into growth charts and deltas.
  */
-import type { Kysely } from 'kysely';
 import { write } from '@/db/index';
-import type { KontorDatabase } from '@/db/types';
 import { schemaStatus } from '@/db/migrate';
 import { out, type Command } from '@/cli/command';
 import { takeSnapshot } from '@/lib/inspect/snapshots';
@@ -25,7 +23,7 @@ export const snapshotCommand: Command = {
       return 1;
     }
     const started = Date.now();
-    const result = await write((trx) => takeSnapshot(trx, { keepDays }), { statementTimeoutMs: 60_000 }, db as unknown as Kysely<KontorDatabase>);
+    const result = await write((trx) => takeSnapshot(trx, { keepDays }), { statementTimeoutMs: 60_000 }, db);
     const ms = Date.now() - started;
     out(json, { ...result, ms }, `Snapshot ${result.id}: ${result.tables} tables, ${result.indexes} indexes, ${result.queries} statements in ${ms} ms` +
       (result.pruned ? `; ${result.pruned} older than ${keepDays} days removed` : ''));

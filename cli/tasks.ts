@@ -46,7 +46,7 @@ export const tasksCommand: Command = {
       console.error('kontor tasks health: --stale takes whole minutes between 1 and 1440');
       return 2;
     }
-    const r = await tasksHealth(db as unknown as Kysely<KontorDatabase>, stale);
+    const r = await tasksHealth(db, stale);
     const problems = r.stuck.length + r.silent.length + r.health.alerts.length;
     const text = [
       `Queue as of ${r.now}${r.snapshot ? ' (demo snapshot clock)' : ''}; live workers: ${r.health.liveWorkers ?? 'unknown'}`,

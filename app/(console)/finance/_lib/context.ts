@@ -1,20 +1,23 @@
 import 'server-only';
 import { cache } from 'react';
 import { read } from '@/db/index';
-import { queueNow } from '@/lib/domain/tasks/model';
+import { booksToday } from '@/lib/domain/clock';
 import { getMappingCheck } from '@/app/(console)/_lib/mapping';
 import { periodSchema } from '@/lib/domain/statement';
 import { ignoredFilters } from '@/lib/filters';
 import { first } from '@/lib/format';
-
-/** The books' "today": the demo's anchor when this is the demo snapshot, else the database's clock. */
-export const financeToday = cache((): Promise<Date> => read((trx) => queueNow(trx)));
 
 /** The validated mapping, and whether the finance pages can work on it (users and ledger are needed). */
 export const financeMapping = cache(async () => {
   const check = await getMappingCheck();
   const missing = (['users', 'ledger'] as const).filter((c) => !check.available.includes(c));
   return { mapping: check.mapping, check, missing };
+});
+
+/** The books' "today": the database's clock; the demo's anchor only for the demo (lib/domain/clock.ts). */
+export const financeToday = cache(async (): Promise<Date> => {
+  const { mapping } = await financeMapping();
+  return read((trx) => booksToday(trx, mapping));
 });
 
 /** The same URL parameters, for a CSV link or a form's hidden fields. */
