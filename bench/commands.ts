@@ -26,8 +26,8 @@ type Run = (db: Kysely<KontorDatabase>) => Promise<number>;
 export const COMMANDS_FOR_BENCH: [string, Run, boolean][] = [
   ...(['tables', 'indexes', 'activity', 'queries'] as const).map((sub): [string, Run, boolean] => [
     `inspect ${sub} --json`,
-    (db) => quietly(() => inspectCommand.run({ db, json: true, args: [sub] }))(),
+    (db) => quietly(() => inspectCommand.run({ db, json: true, args: [sub], values: {} }))(),
     false,
   ]),
-  ['snapshot --json', (db) => quietly(() => snapshotCommand.run({ db, json: true, args: [] }))(), true],
+  ['snapshot --json', (db) => quietly(() => snapshotCommand.run({ db, json: true, args: [], values: {} }))(), true],
 ];

@@ -15,11 +15,6 @@ import { formatBytes, formatCount, formatRatio } from '@/lib/format';
 
 const SUBCOMMANDS = ['tables', 'indexes', 'activity', 'queries'] as const;
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
 /** Left-aligned text columns; numbers right-aligned. */
 export function textTable(header: string[], rows: (string | number)[][]): string {
   const cells = [header, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? formatCount(c) : c)))];
@@ -39,19 +34,22 @@ function treeLines(nodes: BlockingNode[], depth = 0): string[] {
 
 export const inspectCommand: Command = {
   summary: 'inspect tables|indexes|activity|queries: the database pages, as text or --json',
-  async run({ db, json, args }) {
-    const [sub, ...rest] = args;
+  options: {
+    limit: { type: 'string' }, sort: { type: 'string' }, schema: { type: 'string' }, all: { type: 'boolean' }, 'fail-on-findings': { type: 'boolean' },
+  },
+  async run({ db, json, args, values }) {
+    const [sub] = args;
     if (!SUBCOMMANDS.includes(sub as (typeof SUBCOMMANDS)[number])) {
       console.error(`kontor inspect: say which: ${SUBCOMMANDS.join(', ')}`);
       return 2;
     }
-    const limit = Number(option(rest, '--limit') ?? 50);
+    const limit = Number(values.limit ?? 50);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
       console.error('kontor inspect: --limit must be a whole number from 1 to 1000');
       return 2;
     }
-    const sort = option(rest, '--sort');
-    const schema = option(rest, '--schema');
+    const sort = values.sort as string | undefined;
+    const schema = values.schema as string | undefined;
     const r = <T>(fn: Parameters<typeof read<T>>[0]) => read(fn, {}, db);
 
     if (sub === 'tables') {
@@ -73,7 +71,7 @@ export const inspectCommand: Command = {
         console.error(`kontor inspect indexes: --sort must be one of ${INDEX_SORTS.join(', ')}`);
         return 2;
       }
-      const all = rest.includes('--all');
+      const all = values.all === true;
       const [indexes, foreignKeys, statsSince] = await r((trx) => Promise.all([
         listIndexes(trx, { sort: sort as IndexSort | undefined, schema, limit, verdict: all ? undefined : 'any' }),
         listUnindexedForeignKeys(trx, { limit }),
@@ -88,7 +86,7 @@ export const inspectCommand: Command = {
         ...foreignKeys.map((f) => `\nunindexed foreign key: ${f.schema}.${f.table}.${f.constraint} (${f.columns.join(', ')}) -> ${f.references}\n  ${f.fix}`),
       ].join('\n');
       out(json, { statsSince, indexes: indexes.rows, total: indexes.total, unindexedForeignKeys: foreignKeys }, text);
-      return rest.includes('--fail-on-findings') && findings > 0 ? 1 : 0;
+      return values['fail-on-findings'] === true && findings > 0 ? 1 : 0;
     }
 
     if (sub === 'activity') {

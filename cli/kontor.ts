@@ -14,7 +14,7 @@ import { rollupCommand } from '@/cli/rollup';
 import { tasksCommand } from '@/cli/tasks';
 import { detectCommand } from '@/cli/detect';
 import { MappingConfigError, resolveActiveMapping } from '@/lib/mapping';
-import { out, type Command } from '@/cli/command';
+import { out, parseCommandArgs, type Command } from '@/cli/command';
 import { createDb } from '@/db/connect';
 
 export const COMMANDS: Record<string, Command> = {
@@ -71,9 +71,8 @@ function usage() {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const json = argv.includes('--json');
-  const args = argv.filter((a) => a !== '--json');
-  const name = args.shift();
+  const at = argv.findIndex((a) => a !== '--json');
+  const name = at < 0 ? undefined : argv[at];
   if (!name || name === 'help' || name === '--help') {
     console.log(usage());
     return name ? 0 : 2;
@@ -81,6 +80,12 @@ async function main(argv: string[]): Promise<number> {
   const command = COMMANDS[name];
   if (!command) {
     console.error(`kontor: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  // Options are parsed (node:util parseArgs) before anything connects: a usage error runs nothing.
+  const parsed = parseCommandArgs(command, argv.filter((_, i) => i !== at));
+  if ('error' in parsed) {
+    console.error(`kontor ${name}: ${parsed.error}`);
     return 2;
   }
   const resolved = await ensureDatabase({ log: (l) => console.error(`[kontor] ${l}`) });
@@ -97,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
         return 1;
       }
     }
-    return await command.run({ db, json, args });
+    return await command.run({ db, ...parsed });
   } finally {
     await db.destroy();
     await resolved.cluster?.stop();

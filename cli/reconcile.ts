@@ -15,16 +15,16 @@ import { out, type Command } from '@/cli/command';
 
 export const reconcileCommand: Command = {
   summary: 'reconcile credits: balances, payments, tasks (`--full` reads the whole ledger); exit 1 on discrepancies',
-  async run({ db, json, args }) {
-    const unknown = args.filter((a) => a !== '--full');
-    if (unknown.length) {
-      console.error(`kontor reconcile: unknown argument "${unknown[0]}" (--full, --json)`);
+  options: { full: { type: 'boolean' } },
+  async run({ db, json, args, values }) {
+    if (args.length) {
+      console.error(`kontor reconcile: unknown argument "${args[0]}" (--full, --json)`);
       return 2;
     }
     const { mapping } = await validateMapping(db, activeMapping());
     const r = mapping.users && mapping.ledger
       ? await runReconciliation(db, {
-        mode: args.includes('--full') ? 'full' : 'incremental',
+        mode: values.full === true ? 'full' : 'incremental',
         startedBy: 'cli',
         lanes: 3, // the CLI's pool holds three connections
       })

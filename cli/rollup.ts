@@ -13,10 +13,10 @@ import { formatCount } from '@/lib/format';
 
 export const rollupCommand: Command = {
   summary: 'refresh the finance rollups the statement and usage costs read (`--rebuild` builds them again from the product\'s tables)',
-  async run({ db, json, args }) {
-    const unknown = args.filter((a) => a !== '--rebuild');
-    if (unknown.length) {
-      console.error(`kontor rollup: unknown argument "${unknown[0]}" (--rebuild, --json)`);
+  options: { rebuild: { type: 'boolean' } },
+  async run({ db, json, args, values }) {
+    if (args.length) {
+      console.error(`kontor rollup: unknown argument "${args[0]}" (--rebuild, --json)`);
       return 2;
     }
     const { mapping } = await validateMapping(db, activeMapping());
@@ -24,7 +24,7 @@ export const rollupCommand: Command = {
       console.error(`kontor rollup: the statement's rollup needs the ledger: ${mapping.absent.ledger ?? 'the product keeps no credit ledger'}`);
       return 1;
     }
-    const rebuild = args.includes('--rebuild');
+    const rebuild = values.rebuild === true;
     const r = await refreshStatementRollup(db, mapping, { rebuild });
     const statementText = r
       ? `Statement rollup ${r.full ? 'built' : 'refreshed'} up to ${r.horizon.toISOString()}: ` +

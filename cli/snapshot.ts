@@ -10,9 +10,9 @@ import { takeSnapshot } from '@/lib/inspect/snapshots';
 
 export const snapshotCommand: Command = {
   summary: 'record table sizes, rows, index scans and query stats in kontor.snapshots (for history)',
-  async run({ db, json, args }) {
-    const at = args.indexOf('--keep-days');
-    const keepDays = at >= 0 ? Number(args[at + 1]) : 90;
+  options: { 'keep-days': { type: 'string' } },
+  async run({ db, json, values }) {
+    const keepDays = values['keep-days'] === undefined ? 90 : Number(values['keep-days']);
     if (!Number.isInteger(keepDays) || keepDays < 1) {
       console.error('kontor snapshot: --keep-days must be a whole number of days (1 or more)');
       return 2;

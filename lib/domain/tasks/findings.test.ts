@@ -244,8 +244,8 @@ describe('alerting faces: /metrics and kontor tasks health', () => {
       assert.equal(r.snapshot, true);
       assert.equal(r.stuck.length, 5);
       assert.deepEqual(r.silent.map((w) => w.id), idsOf('silent_worker'));
-      assert.equal(parseStale(['--stale', '0']), null);
-      assert.equal(parseStale([]), 5);
+      assert.equal(parseStale('0'), null);
+      assert.equal(parseStale(undefined), 5);
     } finally {
       await sql`comment on database ${sql.id(tdb.name)} is null`.execute(db);
     }
@@ -365,7 +365,7 @@ describe('task_running_too_long: far past its type\'s usual run time', () => {
     const r = await tasksHealth(odb, 5);
     assert.equal(r.stuck.filter((s) => s.kind === 'task_running_too_long').length, 4);
     const printed = t.mock.method(console, 'log', () => undefined);
-    assert.equal(await tasksCommand.run({ db: odb as never, json: false, args: ['health'] }), 1);
+    assert.equal(await tasksCommand.run({ db: odb, json: false, args: ['health'], values: {} }), 1);
     const text = String(printed.mock.calls[0].arguments[0]);
     assert.match(text, new RegExp(`^STUCK task_running_too_long ${ids.quickLong} \\(fixture_quick\\): In progress for 2 h;`, 'm'));
   });
