@@ -14,10 +14,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { runAdvisors, ADVISORS } from '@/lib/inspect/advisors';
 import type { BenchContext } from '@/bench/types';
+import { createDb } from '@/db/connect';
 
 const REPS = 5;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -49,7 +49,7 @@ export async function run(ctx: BenchContext) {
   end $$`);
   await admin.query(`alter database ${admin.escapeIdentifier(admin.database!)} set pgrst.db_schemas = ${admin.escapeLiteral(schemas)}`);
   // Connected after the setting, so that its sessions read it as PostgREST's would.
-  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: ctx.url, max: 2 }) }) });
+  const db = createDb<unknown>(ctx.url, { max: 2 });
   const bare = new pg.Client(ctx.url);
   await bare.connect();
   const runSplinter = async () => {

@@ -4,6 +4,7 @@
  * terminal's.
  */
 import type { Kysely } from 'kysely';
+import type { KontorDatabase } from '@/db/types';
 import { inspectCommand } from '@/cli/inspect';
 import { snapshotCommand } from '@/cli/snapshot';
 
@@ -19,14 +20,14 @@ function quietly(run: () => Promise<number>) {
   };
 }
 
-type Run = (db: Kysely<unknown>) => Promise<number>;
+type Run = (db: Kysely<KontorDatabase>) => Promise<number>;
 
 /** [name, run, writes]: `snapshot` writes (to kontor.snapshots), the others only read. */
 export const COMMANDS_FOR_BENCH: [string, Run, boolean][] = [
   ...(['tables', 'indexes', 'activity', 'queries'] as const).map((sub): [string, Run, boolean] => [
     `inspect ${sub} --json`,
-    (db) => quietly(() => inspectCommand.run({ db, json: true, args: [sub] }))(),
+    (db) => quietly(() => inspectCommand.run({ db, json: true, args: [sub], values: {} }))(),
     false,
   ]),
-  ['snapshot --json', (db) => quietly(() => snapshotCommand.run({ db, json: true, args: [] }))(), true],
+  ['snapshot --json', (db) => quietly(() => snapshotCommand.run({ db, json: true, args: [], values: {} }))(), true],
 ];

@@ -5,12 +5,12 @@
  * users, through the product's own trigger, so balances are unchanged and the database stays
  * comparable for the next run (it grows by 10,000 rows per benchmark run).
  */
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import pg from 'pg';
-import type { KontorDatabase } from '@/db/types';
 import { migrateToLatest } from '@/db/migrate';
 import { runReconciliation } from '@/lib/domain/reconcile/run';
 import type { BenchContext } from '@/bench/types';
+import { createDb } from '@/db/connect';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** Each full run over the bare run before it, as the range "1.12x-1.31x". */
@@ -24,7 +24,7 @@ export async function run(ctx: BenchContext) {
   const scaleModule = '@/bench/scale';
   const { scaleDemoUrl } = (await import(scaleModule)) as { scaleDemoUrl: () => Promise<string> };
   const url = await scaleDemoUrl();
-  const db = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 3 }) }) });
+  const db = createDb(url, { max: 3 });
   const raw = new pg.Client({ connectionString: url });
   await raw.connect();
   try {

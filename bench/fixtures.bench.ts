@@ -25,11 +25,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { sql } from 'kysely';
 import { freePort, startCluster, type Cluster } from '@/db/embedded';
 import { buildFixture, fixtureComment, getFixture } from '@/db/fixtures/build';
-import type { KontorDatabase } from '@/db/types';
 import { DEMO_SESSION_COOKIE, issueDemoSession } from '@/lib/auth/demo';
 import { openSession, SERVER_SESSION_COOKIE } from '@/lib/auth/server-sessions';
 import { bestVariant, readCatalog } from '@/lib/mapping/detect';
@@ -37,6 +35,7 @@ import { CONCEPTS, parseMapping } from '@/lib/mapping/schema';
 import { navFor } from '@/lib/nav';
 import type { BenchContext, BenchRow } from '@/bench/types';
 import { withClient } from '@/bench/scale';
+import { createDb } from '@/db/connect';
 
 /** One fixture per product: the newest schema of each. */
 export const BENCH_FIXTURES = ['reigh-2026', 'story-app-2026-02', 'aethercrown98-013b50c', 'ai-social-2025-08', 'seydam-fe43247'];
@@ -54,7 +53,7 @@ const REQUEST_TIMEOUT_MS = 60_000;
 /** What a page shows when it could not be read: the error boundary, a read that failed or timed out. */
 // (Not "This page does not exist": every page's flight data carries the not-found boundary; a 404 is its status.
 // Not "timed out" alone: tasks' own error messages say it.)
-const FAILED = /This page could not be shown|could not be read|statement timeout|canceling statement|Product figures unavailable/i;
+const FAILED = /could not be shown|could not be read|statement timeout|canceling statement|Product figures unavailable/i;
 /** The console areas that are the product's pages (the Database, audit, approvals and staff pages are Kontor's own). */
 const DOMAIN = /^\/($|users|payments|tasks|workers|finance)/;
 
@@ -89,7 +88,7 @@ export async function fixtureCluster(fixture: string, log: (line: string) => voi
   });
   // A cluster built by an earlier version of Kontor gets this version's migrations (the console refuses an old schema).
   const { migrateToLatest } = await import('@/db/migrate');
-  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: cluster.url(DB), max: 1 }) }) });
+  const db = createDb<unknown>(cluster.url(DB), { max: 1 });
   try {
     const { error } = await migrateToLatest(db);
     if (error) throw error;
@@ -101,7 +100,7 @@ export async function fixtureCluster(fixture: string, log: (line: string) => voi
 
 /** The pages to time: the product's domain areas an admin sees, and a detail page of each concept that has one. */
 async function pagesOf(url: string, presetName: string): Promise<string[]> {
-  const db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }) });
+  const db = createDb(url, { max: 1 });
   let preset;
   try {
     const variant = bestVariant(presetName, await readCatalog(db));
@@ -128,7 +127,7 @@ async function pagesOf(url: string, presetName: string): Promise<string[]> {
 
 /** An admin's cookies, minted as the demo sign-in mints them (signed cookie and kontor.sessions row). */
 async function adminCookie(url: string, secret: string): Promise<string> {
-  const db = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }) });
+  const db = createDb(url, { max: 1 });
   try {
     const { rows } = await sql<{ id: string; email: string }>`select user_id::text as id, email from kontor.staff where role = 'admin' order by email limit 1`.execute(db);
     if (!rows[0]) throw new Error('no admin in kontor.staff');

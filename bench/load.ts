@@ -14,13 +14,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { sql } from 'kysely';
 import { DEMO_STAFF } from '@/db/demo/accounts';
-import type { KontorDatabase } from '@/db/types';
 import { DEMO_SESSION_COOKIE, issueDemoSession } from '@/lib/auth/demo';
 import { openSession, SERVER_SESSION_COOKIE } from '@/lib/auth/server-sessions';
 import { navFor } from '@/lib/nav';
+import { createDb } from '@/db/connect';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -42,9 +41,7 @@ const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length 
 async function main() {
   const state = JSON.parse(fs.readFileSync(path.join(HOME, 'pg17.state.json'), 'utf8')) as { port: number };
   const secret = fs.readFileSync(path.join(HOME, 'secret'), 'utf8').trim();
-  const db = new Kysely<KontorDatabase>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: `postgres://postgres:postgres@127.0.0.1:${state.port}/kontor_demo`, max: 2 }) }),
-  });
+  const db = createDb(`postgres://postgres:postgres@127.0.0.1:${state.port}/kontor_demo`, { max: 2 });
   const clients: { role: string; cookie: string; pages: string[] }[] = [];
   try {
     const { rows } = await sql<{ id: string; email: string }>`

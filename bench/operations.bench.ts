@@ -4,9 +4,8 @@
  * statements with the same parameters on a bare pg client). Targets: 500 ms and 100 ms.
  * Needs bench/scale.ts (scaleDemoUrl), which builds the large demo once under .kontor/bench-scale.
  */
-import { Kysely, PostgresDialect, type CompiledQuery } from 'kysely';
+import { type CompiledQuery } from 'kysely';
 import pg from 'pg';
-import type { KontorDatabase } from '@/db/types';
 import { read } from '@/db/index';
 import { parseMapping } from '@/lib/mapping';
 import { demoPreset } from '@/lib/mapping/presets/demo';
@@ -14,6 +13,7 @@ import { queueNow } from '@/lib/domain/tasks/model';
 import { getQueueHealth } from '@/lib/domain/tasks/health';
 import { listTasks, parseTaskSearch } from '@/lib/domain/tasks/list';
 import { readReplay, type BenchContext } from '@/bench/types';
+import { createDb } from '@/db/connect';
 
 const REPS = 7;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -36,8 +36,8 @@ export async function run(ctx: BenchContext) {
   const url = await scaleDemoUrl();
   const captured: CompiledQuery[] = [];
   let capture = false;
-  const db = new Kysely<KontorDatabase>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) }),
+  const db = createDb(url, {
+    max: 2,
     log: (e) => {
       if (capture && e.level === 'query') captured.push(e.query);
     },

@@ -4,7 +4,7 @@
  * Read from the HTML the server streamed, so it counts what the person would have seen.
  */
 const SIGNS: [RegExp, string][] = [
-  [/This page could not be shown/, 'error boundary'],
+  [/could not be shown/, 'error boundary (an area\'s error.tsx)'],
   [/longer than the statement timeout/, 'statement timeout shown'],
   [/waited too long for a lock/, 'lock timeout shown'],
   [/Kontor is busy/, 'busy shown'],

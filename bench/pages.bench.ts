@@ -19,9 +19,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { sql } from 'kysely';
 import pg from 'pg';
-import type { KontorDatabase } from '@/db/types';
 import { freePort } from '@/db/embedded';
 import { DEMO_STAFF } from '@/db/demo/accounts';
 import { DEMO_SESSION_COOKIE, issueDemoSession } from '@/lib/auth/demo';
@@ -31,6 +30,7 @@ import type { BenchContext } from '@/bench/types';
 import { replayScript, type LoggedQuery } from '@/bench/pages-replay';
 import { psqlTimeAsync } from '@/bench/sql-replay';
 import { failureOf } from '@/bench/pages-failure';
+import { createDb } from '@/db/connect';
 
 // eslint-disable-next-line no-restricted-properties -- the benchmark's own options, and the environment it hands to next
 const ENV = process.env;
@@ -132,7 +132,7 @@ async function startServer(url: string, env: NodeJS.ProcessEnv, port: number, na
 
 /** The admin's cookies, minted as demo sign-in mints them (so the run times pages, not bcrypt). */
 async function adminCookie(url: string, secret: string, { addStaff }: { addStaff: boolean }): Promise<string> {
-  const db = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }) });
+  const db = createDb(url, { max: 1 });
   try {
     const admin = DEMO_STAFF.find((s) => s.role === 'admin')!;
     if (addStaff) {

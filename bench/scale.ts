@@ -9,6 +9,7 @@ import pg from 'pg';
 import { startCluster, type Cluster } from '@/db/embedded';
 import { buildDemo, DEMO_VERSION, parseDemoComment, warmUp } from '@/db/demo/build';
 import { KONTOR_DIR } from '@/db/runtime';
+import { withClient } from '@/db/connect';
 
 export const SCALE_DIR = path.join(KONTOR_DIR, 'bench-scale');
 export const SCALE_DB = 'kontor_bench';
@@ -18,16 +19,7 @@ export const SCALE_ANCHOR = new Date('2026-11-20T12:00:00Z');
 
 let cluster: Promise<Cluster> | undefined;
 
-/** One client for `fn`, always closed. */
-export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+export { withClient };
 
 /** Whether `db` holds a complete benchmark-size demo of this Kontor's demo version. */
 async function isBuilt(c: pg.Client): Promise<boolean> {

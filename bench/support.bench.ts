@@ -5,9 +5,8 @@
  * Targets: 100 ms for a search, 300 ms for the user page.
  * Needs bench/scale.ts (scaleDemoUrl), which builds the large demo once under .kontor/bench-scale.
  */
-import { Kysely, PostgresDialect, type CompiledQuery } from 'kysely';
+import { Kysely, type CompiledQuery } from 'kysely';
 import pg from 'pg';
-import type { KontorDatabase } from '@/db/types';
 import { read } from '@/db/index';
 import { migrateToLatest } from '@/db/migrate';
 import { loadStaff } from '@/lib/auth/staff';
@@ -16,6 +15,7 @@ import { getUserProfile, listUserAudit, listUserLedger, listUserTasks } from '@/
 import { listPayments } from '@/lib/domain/payments';
 import { listUserNotes } from '@/lib/domain/notes';
 import { readReplay, type BenchContext } from '@/bench/types';
+import { createDb } from '@/db/connect';
 
 const REPS = 7;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -38,8 +38,8 @@ export async function run(ctx: BenchContext) {
   const url = await scaleDemoUrl();
   const captured: CompiledQuery[] = [];
   let capture = false;
-  const db = new Kysely<KontorDatabase>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) }),
+  const db = createDb(url, {
+    max: 2,
     log: (e) => {
       if (capture && e.level === 'query') captured.push(e.query);
     },

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import { read } from '@/db/index';
 import { listIndexes } from '@/lib/inspect/indexes';
 import { listTables } from '@/lib/inspect/tables';
-import { warmDemo, type DemoCopy } from '@/lib/inspect/testing';
+import { warmDemo, type DemoCopy } from '@/test/warm-demo';
 
 function kontor(args: string[], url: string) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/kontor.ts', ...args], {

@@ -4,23 +4,16 @@
  * Options: --limit N, --sort KEY (the page's whitelist), --schema NAME, --all (indexes: every index,
  * not only verdicts), --fail-on-findings (indexes: exit 1 when any verdict fires, for CI and cron).
  */
-import type { Kysely } from 'kysely';
 import { read } from '@/db/index';
-import type { KontorDatabase } from '@/db/types';
 import { out, type Command } from '@/cli/command';
 import { listTables, TABLE_SORTS, type TableSort } from '@/lib/inspect/tables';
 import { getStatsSince, INDEX_SORTS, listIndexes, listUnindexedForeignKeys, type IndexSort } from '@/lib/inspect/indexes';
 import { blockingTrees, getWraparound, listBusySessions, listConnectionGroups, listSequencesNearMax, type BlockingNode } from '@/lib/inspect/activity';
 import { getStatementsSource, listTopQueries, QUERY_SORTS, type QuerySort } from '@/lib/inspect/queries';
 import { getDatabaseVitals } from '@/lib/inspect/overview';
-import { formatBytes, formatCount, formatRatio } from '@/components/ui/format';
+import { formatBytes, formatCount, formatRatio } from '@/lib/format';
 
 const SUBCOMMANDS = ['tables', 'indexes', 'activity', 'queries'] as const;
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
 
 /** Left-aligned text columns; numbers right-aligned. */
 export function textTable(header: string[], rows: (string | number)[][]): string {
@@ -41,21 +34,23 @@ function treeLines(nodes: BlockingNode[], depth = 0): string[] {
 
 export const inspectCommand: Command = {
   summary: 'inspect tables|indexes|activity|queries: the database pages, as text or --json',
-  async run({ db, json, args }) {
-    const [sub, ...rest] = args;
+  options: {
+    limit: { type: 'string' }, sort: { type: 'string' }, schema: { type: 'string' }, all: { type: 'boolean' }, 'fail-on-findings': { type: 'boolean' },
+  },
+  async run({ db, json, args, values }) {
+    const [sub] = args;
     if (!SUBCOMMANDS.includes(sub as (typeof SUBCOMMANDS)[number])) {
       console.error(`kontor inspect: say which: ${SUBCOMMANDS.join(', ')}`);
       return 2;
     }
-    const limit = Number(option(rest, '--limit') ?? 50);
+    const limit = Number(values.limit ?? 50);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
       console.error('kontor inspect: --limit must be a whole number from 1 to 1000');
       return 2;
     }
-    const sort = option(rest, '--sort');
-    const schema = option(rest, '--schema');
-    const kdb = db as unknown as Kysely<KontorDatabase>;
-    const r = <T>(fn: Parameters<typeof read<T>>[0]) => read(fn, {}, kdb);
+    const sort = values.sort as string | undefined;
+    const schema = values.schema as string | undefined;
+    const r = <T>(fn: Parameters<typeof read<T>>[0]) => read(fn, {}, db);
 
     if (sub === 'tables') {
       if (sort && !(TABLE_SORTS as readonly string[]).includes(sort)) {
@@ -76,7 +71,7 @@ export const inspectCommand: Command = {
         console.error(`kontor inspect indexes: --sort must be one of ${INDEX_SORTS.join(', ')}`);
         return 2;
       }
-      const all = rest.includes('--all');
+      const all = values.all === true;
       const [indexes, foreignKeys, statsSince] = await r((trx) => Promise.all([
         listIndexes(trx, { sort: sort as IndexSort | undefined, schema, limit, verdict: all ? undefined : 'any' }),
         listUnindexedForeignKeys(trx, { limit }),
@@ -91,7 +86,7 @@ export const inspectCommand: Command = {
         ...foreignKeys.map((f) => `\nunindexed foreign key: ${f.schema}.${f.table}.${f.constraint} (${f.columns.join(', ')}) -> ${f.references}\n  ${f.fix}`),
       ].join('\n');
       out(json, { statsSince, indexes: indexes.rows, total: indexes.total, unindexedForeignKeys: foreignKeys }, text);
-      return rest.includes('--fail-on-findings') && findings > 0 ? 1 : 0;
+      return values['fail-on-findings'] === true && findings > 0 ? 1 : 0;
     }
 
     if (sub === 'activity') {

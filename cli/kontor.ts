@@ -2,8 +2,6 @@
  * Kontor's command line: `npm run kontor -- <command> [--json]`. Works on the same database as the
  * console (DATABASE_URL, else the embedded demo). Exit codes: 0 ok, 1 failure or findings, 2 usage.
  */
-import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
 import { ensureDatabase } from '@/db/runtime';
 import { migrateToLatest, schemaStatus } from '@/db/migrate';
 import { staffCommand } from '@/cli/staff';
@@ -16,7 +14,8 @@ import { rollupCommand } from '@/cli/rollup';
 import { tasksCommand } from '@/cli/tasks';
 import { detectCommand } from '@/cli/detect';
 import { MappingConfigError, resolveActiveMapping } from '@/lib/mapping';
-import { out, type Command } from '@/cli/command';
+import { out, parseCommandArgs, type Command } from '@/cli/command';
+import { createDb } from '@/db/connect';
 
 export const COMMANDS: Record<string, Command> = {
   inspect: inspectCommand,
@@ -72,9 +71,8 @@ function usage() {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const json = argv.includes('--json');
-  const args = argv.filter((a) => a !== '--json');
-  const name = args.shift();
+  const at = argv.findIndex((a) => a !== '--json');
+  const name = at < 0 ? undefined : argv[at];
   if (!name || name === 'help' || name === '--help') {
     console.log(usage());
     return name ? 0 : 2;
@@ -84,11 +82,15 @@ async function main(argv: string[]): Promise<number> {
     console.error(`kontor: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
+  // Options are parsed (node:util parseArgs) before anything connects: a usage error runs nothing.
+  const parsed = parseCommandArgs(command, argv.filter((_, i) => i !== at));
+  if ('error' in parsed) {
+    console.error(`kontor ${name}: ${parsed.error}`);
+    return 2;
+  }
   const resolved = await ensureDatabase({ log: (l) => console.error(`[kontor] ${l}`) });
   // Three connections: the work that splits over lanes (reconcile --full, lint) uses them at once.
-  const pool = new pg.Pool({ connectionString: resolved.url, max: 3, application_name: 'kontor-cli' });
-  pool.on('error', () => undefined);
-  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  const db = createDb(resolved.url, { max: 3, applicationName: 'kontor-cli' });
   try {
     // The mapping every command reads through: configured (and checked against the database), or detected.
     if (!MAPPING_FREE.has(name)) {
@@ -100,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
         return 1;
       }
     }
-    return await command.run({ db, json, args });
+    return await command.run({ db, ...parsed });
   } finally {
     await db.destroy();
     await resolved.cluster?.stop();

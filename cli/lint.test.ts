@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
 import { demoDatabase, type TestDatabase } from '@/test/db';
 import { migrateToLatest } from '@/db/migrate';
 import { ADVISORS } from '@/lib/inspect/advisors';
+import { createDb } from '@/db/connect';
 
 function lint(args: string[], url: string) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/kontor.ts', 'lint', ...args], {
@@ -18,7 +18,7 @@ function lint(args: string[], url: string) {
 let tdb: TestDatabase;
 before(async () => {
   tdb = await demoDatabase();
-  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: tdb.url, max: 1 }) }) });
+  const db = createDb<unknown>(tdb.url, { max: 1 });
   const { error } = await migrateToLatest(db);
   await db.destroy();
   if (error) throw error;

@@ -8,17 +8,18 @@ import { out, type Command } from '@/cli/command';
 
 const RANK: Record<Level, number> = { error: 0, warning: 1, info: 2 };
 
-export function parseFailOn(args: string[]): Level | null {
-  const i = args.indexOf('--fail-on');
-  const inline = args.find((a) => a.startsWith('--fail-on='))?.slice('--fail-on='.length);
-  const value = inline ?? (i >= 0 ? args[i + 1] : 'error');
-  return value === 'error' || value === 'warning' ? value : null;
+/** --fail-on's level: error (the default) or warning; null for anything else. */
+export function parseFailOn(value: string | boolean | undefined): Level | null {
+  const level = value ?? 'error';
+  return level === 'error' || level === 'warning' ? level : null;
 }
 
 export const lintCommand: Command = {
   summary: 'run the advisors (security, performance, integrity); --fail-on error|warning sets the exit code',
-  async run({ db, json, args }) {
-    const failOn = parseFailOn(args);
+  options: { 'fail-on': { type: 'string' } },
+  usage: '--fail-on takes error or warning',
+  async run({ db, json, values }) {
+    const failOn = parseFailOn(values['fail-on']);
     if (!failOn) {
       console.error('kontor lint: --fail-on takes error or warning');
       return 2;

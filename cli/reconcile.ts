@@ -5,8 +5,6 @@
  * discrepancy with its kind and ids, and each check that could not run with why; exits 1 when any
  * discrepancy is found, 0 when the books agree.
  */
-import type { Kysely } from 'kysely';
-import type { KontorDatabase } from '@/db/types';
 import { KIND_LABELS } from '@/lib/domain/reconcile/kinds';
 import { runReconciliation } from '@/lib/domain/reconcile/run';
 import { describeHint, incrementalScanHints } from '@/lib/domain/reconcile/hints';
@@ -17,16 +15,16 @@ import { out, type Command } from '@/cli/command';
 
 export const reconcileCommand: Command = {
   summary: 'reconcile credits: balances, payments, tasks (`--full` reads the whole ledger); exit 1 on discrepancies',
-  async run({ db, json, args }) {
-    const unknown = args.filter((a) => a !== '--full');
-    if (unknown.length) {
-      console.error(`kontor reconcile: unknown argument "${unknown[0]}" (--full, --json)`);
+  options: { full: { type: 'boolean' } },
+  async run({ db, json, args, values }) {
+    if (args.length) {
+      console.error(`kontor reconcile: unknown argument "${args[0]}" (--full, --json)`);
       return 2;
     }
     const { mapping } = await validateMapping(db, activeMapping());
     const r = mapping.users && mapping.ledger
-      ? await runReconciliation(db as unknown as Kysely<KontorDatabase>, {
-        mode: args.includes('--full') ? 'full' : 'incremental',
+      ? await runReconciliation(db, {
+        mode: values.full === true ? 'full' : 'incremental',
         startedBy: 'cli',
         lanes: 3, // the CLI's pool holds three connections
       })

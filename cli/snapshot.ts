@@ -3,18 +3,16 @@
  * kontor.snapshots (cheap: a few INSERT ... SELECT on the server). Run it from cron every few
  * minutes; the database pages turn consecutive snapshots into growth charts and deltas.
  */
-import type { Kysely } from 'kysely';
 import { write } from '@/db/index';
-import type { KontorDatabase } from '@/db/types';
 import { schemaStatus } from '@/db/migrate';
 import { out, type Command } from '@/cli/command';
 import { takeSnapshot } from '@/lib/inspect/snapshots';
 
 export const snapshotCommand: Command = {
   summary: 'record table sizes, rows, index scans and query stats in kontor.snapshots (for history)',
-  async run({ db, json, args }) {
-    const at = args.indexOf('--keep-days');
-    const keepDays = at >= 0 ? Number(args[at + 1]) : 90;
+  options: { 'keep-days': { type: 'string' } },
+  async run({ db, json, values }) {
+    const keepDays = values['keep-days'] === undefined ? 90 : Number(values['keep-days']);
     if (!Number.isInteger(keepDays) || keepDays < 1) {
       console.error('kontor snapshot: --keep-days must be a whole number of days (1 or more)');
       return 2;
@@ -25,7 +23,7 @@ export const snapshotCommand: Command = {
       return 1;
     }
     const started = Date.now();
-    const result = await write((trx) => takeSnapshot(trx, { keepDays }), { statementTimeoutMs: 60_000 }, db as unknown as Kysely<KontorDatabase>);
+    const result = await write((trx) => takeSnapshot(trx, { keepDays }), { statementTimeoutMs: 60_000 }, db);
     const ms = Date.now() - started;
     out(json, { ...result, ms }, `Snapshot ${result.id}: ${result.tables} tables, ${result.indexes} indexes, ${result.queries} statements in ${ms} ms` +
       (result.pruned ? `; ${result.pruned} older than ${keepDays} days removed` : ''));

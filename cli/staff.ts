@@ -5,9 +5,9 @@
  * account that ran it (there is no staff member behind a shell).
  */
 import os from 'node:os';
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { z } from 'zod';
-import { STAFF_ROLES, type KontorDatabase } from '@/db/types';
+import { STAFF_ROLES } from '@/db/types';
 import { appendAudit } from '@/lib/guard/audit';
 import { out, type Command } from '@/cli/command';
 
@@ -30,7 +30,8 @@ const addArgs = z.object({
 
 export const staffCommand: Command = {
   summary: 'list staff, or `staff add EMAIL --role ROLE [--reason TEXT]` to add the first admin of a database (audited)',
-  async run({ db, json, args }) {
+  options: { role: { type: 'string' }, reason: { type: 'string' } },
+  async run({ db, json, args, values }) {
     const [sub, ...rest] = args;
     if (sub === 'list' || sub === undefined) {
       const rows = await sql<{ email: string; role: string; created_at: Date }>`
@@ -42,14 +43,8 @@ export const staffCommand: Command = {
       console.error(`kontor staff: unknown subcommand "${sub}" (list, add)`);
       return 2;
     }
-    const roleAt = rest.indexOf('--role');
-    const reasonAt = rest.indexOf('--reason');
-    const parsed = addArgs.safeParse({
-      email: rest.find((a, i) => !a.startsWith('--') && i !== roleAt + 1 && (reasonAt < 0 || i !== reasonAt + 1)),
-      role: rest[roleAt + 1],
-      reason: reasonAt < 0 ? undefined : rest[reasonAt + 1],
-    });
-    if (roleAt < 0 || !parsed.success) {
+    const parsed = addArgs.safeParse({ email: rest[0], role: values.role, reason: values.reason });
+    if (values.role === undefined || !parsed.success) {
       const message = parsed.success ? '--role is required' : parsed.error.issues.map((i) => i.message).join('; ');
       console.error(`kontor staff add: ${message}`);
       return 2;
@@ -57,7 +52,7 @@ export const staffCommand: Command = {
     const { email, role } = parsed.data;
     const actor = cliActor();
     const reason = parsed.data.reason ?? `Added from the command line (kontor staff add) by ${actor.email}`;
-    const done = await (db as Kysely<KontorDatabase>).transaction().execute(async (trx) => {
+    const done = await db.transaction().execute(async (trx) => {
       const user = await sql<{ id: string; email: string }>`
         select id, email from auth.users where lower(email) = lower(${email}) and deleted_at is null`.execute(trx);
       if (user.rows.length !== 1) return null;

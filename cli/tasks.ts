@@ -14,10 +14,10 @@ import { out, type Command } from '@/cli/command';
 
 const secs = (s: number | null) => (s === null ? '-' : s < 120 ? `${Math.round(s)}s` : s < 7200 ? `${Math.round(s / 60)}m` : `${(s / 3600).toFixed(1)}h`);
 
-export function parseStale(args: string[]): number | null {
-  const i = args.indexOf('--stale');
-  if (i < 0) return 5;
-  const n = Number(args[i + 1]);
+/** --stale's minutes (default 5), or null when it is not a whole number from 1 to 1440. */
+export function parseStale(value: string | boolean | undefined): number | null {
+  if (value === undefined) return 5;
+  const n = Number(value);
   return Number.isInteger(n) && n >= 1 && n <= 1440 ? n : null;
 }
 
@@ -35,18 +35,19 @@ export async function tasksHealth(db: Kysely<KontorDatabase>, staleMinutes: numb
 
 export const tasksCommand: Command = {
   summary: 'tasks health: queue depth, oldest wait, stuck and overlong tasks, silent workers; exit 1 when something needs a person',
-  async run({ db, json, args }) {
-    const [sub, ...rest] = args;
+  options: { stale: { type: 'string' } },
+  async run({ db, json, args, values }) {
+    const [sub] = args;
     if (sub !== 'health') {
       console.error('kontor tasks: the subcommand is `health` (kontor tasks health [--json] [--stale MINUTES])');
       return 2;
     }
-    const stale = parseStale(rest);
+    const stale = parseStale(values.stale);
     if (stale === null) {
       console.error('kontor tasks health: --stale takes whole minutes between 1 and 1440');
       return 2;
     }
-    const r = await tasksHealth(db as unknown as Kysely<KontorDatabase>, stale);
+    const r = await tasksHealth(db, stale);
     const problems = r.stuck.length + r.silent.length + r.health.alerts.length;
     const text = [
       `Queue as of ${r.now}${r.snapshot ? ' (demo snapshot clock)' : ''}; live workers: ${r.health.liveWorkers ?? 'unknown'}`,

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { read, readTransactionStart, write } from '@/db/index';
 import { KontorDbError } from '@/db/errors';
 import { emptyDatabase, type TestDatabase } from '@/test/db';
 import { freePort } from '@/db/embedded';
+import { createDb } from '@/db/connect';
 
 function kysely(url: string, max = 1) {
-  return new Kysely<never>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max }) }) });
+  return createDb<never>(url, { max });
 }
 
 describe('the read path', () => {

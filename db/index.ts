@@ -1,17 +1,20 @@
 /**
- * One connection pool per process, and the two ways Kontor touches the product database:
+ * createDb, the one way Kontor opens a database; the console's pools (one per process, and one for
+ * long reads); and the two ways Kontor touches the product database:
  * `read` (a read-only transaction with timeouts) and `write` (used only by the guarded-edit kernel).
  *
  * Settings are applied with set_config(..., is_local => true), i.e. SET LOCAL, so they hold for one
  * transaction and work through a transaction-mode pooler (Supavisor, pgbouncer).
  */
 import 'server-only';
-import { Kysely, PostgresDialect, sql, type QueryExecutorProvider, type Transaction } from 'kysely';
+import { sql, type Kysely, type QueryExecutorProvider, type Transaction } from 'kysely';
 import pg from 'pg';
-import { databaseUrl, env } from '@/lib/env';
+import { databaseUrl, dbSettings as env } from '@/db/settings';
 import { classifyDbError } from '@/db/errors';
 import type { KontorDatabase } from '@/db/types';
-import { logQueriesTo } from '@/db/query-log';
+import { createDb, poolOf } from '@/db/connect';
+
+export { createDb, kyselyOver, poolOf, type DbOptions } from '@/db/connect';
 
 // Postgres int8 and numeric come back as strings: money stays exact, counts are parsed where used.
 type AnyDb = Kysely<KontorDatabase>;
@@ -21,37 +24,9 @@ const globalForDb = globalThis as unknown as { kontorDb?: { url: string; db: Any
 export function getDb(): AnyDb {
   const url = databaseUrl();
   if (globalForDb.kontorDb?.url === url) return globalForDb.kontorDb.db;
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: env.KONTOR_POOL_SIZE,
-    connectionTimeoutMillis: 5000,
-    idleTimeoutMillis: 30_000,
-    application_name: 'kontor',
-  });
-  // An idle client losing its server (database restart) must not crash the process.
-  pool.on('error', () => undefined);
-  if (env.KONTOR_QUERY_LOG) logQueriesTo(pool, env.KONTOR_QUERY_LOG);
-  const db = kyselyOver(pool);
-  globalForDb.kontorDb = { url, db, pool };
+  const db = createDb(url, { max: env.KONTOR_POOL_SIZE, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000, applicationName: 'kontor', queryLog: env.KONTOR_QUERY_LOG });
+  globalForDb.kontorDb = { url, db, pool: poolOf(db)! };
   return db;
-}
-
-const pools = new WeakMap<AnyDb, pg.Pool>();
-
-/** A Kysely instance over `pool`, whose fullness read() and write() can see (a wait timeout is then "busy"). */
-export function kyselyOver(pool: pg.Pool): AnyDb {
-  const db = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool }) });
-  pools.set(db, pool);
-  return db;
-}
-
-export async function closeDb() {
-  const current = globalForDb.kontorDb;
-  const long = globalForLong.kontorLongReads;
-  globalForDb.kontorDb = undefined;
-  globalForLong.kontorLongReads = undefined;
-  await current?.db.destroy();
-  await long?.db.destroy();
 }
 
 const globalForLong = globalThis as unknown as { kontorLongReads?: { url: string; db: AnyDb; pool: pg.Pool } };
@@ -65,16 +40,10 @@ export function getLongReadPool(): { db: AnyDb; pool: pg.Pool } {
   const url = databaseUrl();
   const current = globalForLong.kontorLongReads;
   if (current?.url === url) return current;
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: env.KONTOR_LONG_READS,
-    connectionTimeoutMillis: env.KONTOR_LONG_READ_WAIT_MS,
-    idleTimeoutMillis: 30_000,
-    application_name: 'kontor long read',
+  const db = createDb(url, {
+    max: env.KONTOR_LONG_READS, connectionTimeoutMillis: env.KONTOR_LONG_READ_WAIT_MS, idleTimeoutMillis: 30_000, applicationName: 'kontor long read', queryLog: env.KONTOR_QUERY_LOG,
   });
-  pool.on('error', () => undefined);
-  if (env.KONTOR_QUERY_LOG) logQueriesTo(pool, env.KONTOR_QUERY_LOG);
-  const db = kyselyOver(pool);
+  const pool = poolOf(db)!;
   globalForLong.kontorLongReads = { url, db, pool };
   return { db, pool };
 }
@@ -159,7 +128,7 @@ export async function read<T>(
 
 /** Whether the pool behind `db` had every connection in use: a wait timeout is then "busy". */
 function poolState(db: AnyDb): { full: boolean } {
-  const pool = pools.get(db);
+  const pool = poolOf(db);
   if (!pool) return { full: false };
   return { full: pool.totalCount >= (pool.options.max ?? 10) && pool.idleCount === 0 };
 }
@@ -169,7 +138,7 @@ function poolState(db: AnyDb): { full: boolean } {
  * not known here): a page opens an optional extra lane of reads only while this is above 0.
  */
 export function spareConnections(db: AnyDb = getDb()): number {
-  const pool = pools.get(db);
+  const pool = poolOf(db);
   if (!pool) return 0;
   return (pool.options.max ?? 10) - pool.totalCount + pool.idleCount;
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { DEMO_CUSTOMER } from '@/db/demo/accounts';
 import { migrateToLatest } from '@/db/migrate';
@@ -19,6 +19,7 @@ import { commitEdit, previewEdit } from '@/lib/guard/kernel';
 import { TEST_SECRET, userIdOf } from '@/lib/guard/testing';
 import { demoDatabase, type TestDatabase } from '@/test/db';
 import { APP, OWNER, applyReadmeRoles, asRole } from '@/test/roles';
+import { createDb } from '@/db/connect';
 
 let tdb: TestDatabase;
 let app: Kysely<KontorDatabase>;
@@ -32,7 +33,7 @@ function kontor(args: string[], url: string) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const kysely = (url: string, max = 4) => new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max }) }) });
+const kysely = (url: string, max = 4) => createDb(url, { max });
 
 before(async () => {
   tdb = await demoDatabase();

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { Kysely, sql } from 'kysely';
 import { LATEST_MIGRATION, MIGRATIONS, migrateToLatest, schemaStatus } from '@/db/migrate';
 import { emptyDatabase, type TestDatabase } from '@/test/db';
+import { createDb } from '@/db/connect';
 
 let tdb: TestDatabase;
 let db: Kysely<unknown>;
 before(async () => {
   tdb = await emptyDatabase();
-  db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: tdb.url, max: 2 }) }) });
+  db = createDb(tdb.url, { max: 2 });
 });
 after(async () => {
   await db.destroy();

@@ -45,7 +45,7 @@ export const MIGRATIONS: Record<string, Migration> = {
 
 export const LATEST_MIGRATION = Object.keys(MIGRATIONS).sort().at(-1)!;
 
-export function migrator(db: Kysely<unknown>) {
+export function migrator<DB>(db: Kysely<DB>) {
   return new Migrator({
     db,
     provider: { getMigrations: async () => MIGRATIONS },
@@ -55,7 +55,7 @@ export function migrator(db: Kysely<unknown>) {
   });
 }
 
-export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {
+export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<MigrationResultSet> {
   await sql`create schema if not exists kontor`.execute(db);
   return migrator(db).migrateToLatest();
 }
@@ -67,7 +67,7 @@ export type SchemaStatus =
   | { state: 'ahead'; applied: string[]; unknown: string[] };
 
 /** Reads which migrations a database has, without creating anything. */
-export async function schemaStatus(db: Kysely<unknown>): Promise<SchemaStatus> {
+export async function schemaStatus<DB>(db: Kysely<DB>): Promise<SchemaStatus> {
   const exists = await sql<{ ok: boolean }>`
     select to_regclass('kontor.kysely_migration') is not null as ok`.execute(db);
   if (!exists.rows[0]?.ok) return { state: 'missing' };

@@ -5,12 +5,11 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
 import { migrateToLatest } from '@/db/migrate';
 import { startCluster, type Cluster } from '@/db/embedded';
 import { buildDemo, DEMO_VERSION, type DemoSize } from '@/db/demo/build';
 import { buildFixture, fixtureComment, getFixture } from '@/db/fixtures/build';
+import { createDb, withClient } from '@/db/connect';
 
 export const KONTOR_DIR = path.resolve(process.env.KONTOR_HOME ?? '.kontor');
 export const DEMO_DB = 'kontor_demo';
@@ -35,44 +34,25 @@ export function localSecret(): string {
 }
 
 export async function databaseExists(adminUrl: string, name: string) {
-  const client = new pg.Client(adminUrl);
-  await client.connect();
-  try {
-    const r = await client.query('select 1 from pg_database where datname = $1', [name]);
-    return r.rowCount === 1;
-  } finally {
-    await client.end();
-  }
+  return withClient(adminUrl, async (client) => (await client.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1);
 }
 
 export async function isDemoBuilt(url: string) {
-  const client = new pg.Client(url);
-  await client.connect();
-  try {
-    const r = await client.query(`select shobj_description(oid, 'pg_database') as note from pg_database where datname = current_database()`);
-    // A demo built by an older Kontor (another DEMO_VERSION) is rebuilt.
-    return String(r.rows[0]?.note ?? '').startsWith(`kontor demo ${DEMO_VERSION} `);
-  } finally {
-    await client.end();
-  }
+  // A demo built by an older Kontor (another DEMO_VERSION) is rebuilt.
+  return (await databaseComment(url)).startsWith(`kontor demo ${DEMO_VERSION} `);
 }
 
 export async function recreateDatabase(adminUrl: string, name: string) {
-  const client = new pg.Client(adminUrl);
-  await client.connect();
-  try {
+  await withClient(adminUrl, async (client) => {
     const id = client.escapeIdentifier(name);
     await client.query(`drop database if exists ${id} with (force)`);
     await client.query(`create database ${id}`);
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** The embedded demo is Kontor's own: bring its `kontor` schema up to date on every start. */
 async function migrateEmbedded(url: string, log: (line: string) => void) {
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
-  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  const db = createDb<unknown>(url);
   try {
     const { error, results = [] } = await migrateToLatest(db);
     if (error) throw error;
@@ -103,14 +83,10 @@ function fixtureOf(opts: EnsureOptions): string | undefined {
 }
 
 async function databaseComment(url: string): Promise<string> {
-  const client = new pg.Client(url);
-  await client.connect();
-  try {
+  return withClient(url, async (client) => {
     const r = await client.query(`select shobj_description(oid, 'pg_database') as note from pg_database where datname = current_database()`);
     return String(r.rows[0]?.note ?? '');
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 export async function ensureDatabase(opts: EnsureOptions = {}): Promise<Resolved> {

@@ -7,11 +7,11 @@ import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { freePort } from '@/db/embedded';
 import { e2eClusterUrl, startSecondServer } from './support/second-server';
 import { migrateToLatest } from '@/db/migrate';
+import { createDb } from '@/db/connect';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -61,7 +61,7 @@ test('a database without the kontor schema names the command, then recovers once
     expect(axe.violations).toEqual([]);
   }
 
-  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }) });
+  const db = createDb<unknown>(url, { max: 1 });
   await migrateToLatest(db);
   await db.destroy();
   // Same server, next request: the problem page is gone (the fake cookie is then refused: sign-in).

@@ -1,24 +1,18 @@
 /**
- * The one place that reads process.env. Everything else imports `env` (server) and never the raw
- * variables, so a misspelt or malformed setting fails at start with a message that names it.
+ * The one schema of the environment. Everything else imports `env` (server) and never the raw
+ * variables, so a misspelt or malformed setting fails at start with a message that names it. The
+ * database's variables are declared in db/settings.ts (db/ imports nothing from lib/) and extended here.
  */
+import 'server-only';
 import { z } from 'zod';
+import { databaseUrl, dbSettingsSchema, loadSettings } from '@/db/settings';
 
-const schema = z.object({
+export { databaseUrl };
+
+const schema = dbSettingsSchema.extend({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  /** The product database. Unset: the embedded demo that `npm run dev` starts. */
-  DATABASE_URL: z.url({ error: 'DATABASE_URL must be a postgres:// URL' }).optional(),
-  /** Set by the launcher for the embedded demo; not for users. */
-  KONTOR_EMBEDDED_URL: z.string().optional(),
   /** A name for the environment badge; guessed from the database host when unset. */
   KONTOR_ENV: z.enum(['local', 'development', 'staging', 'production']).optional(),
-  KONTOR_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
-  KONTOR_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
-  KONTOR_LOCK_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
-  /** Connections of the second pool, for CSV exports and reconciliations (db/index.ts, getLongReadPool). */
-  KONTOR_LONG_READS: z.coerce.number().int().min(1).max(50).default(3),
-  /** How long a long read waits for one of them before it is told Kontor is busy. */
-  KONTOR_LONG_READ_WAIT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   /** A console session unused this long ends (lib/auth/server-sessions.ts). */
   KONTOR_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   /** demo: passwords checked against auth.users here; supabase: Supabase Auth through @supabase/ssr. */
@@ -33,35 +27,13 @@ const schema = z.object({
   KONTOR_FIXTURE: z.string().regex(/^[a-z0-9-]+$/, { error: 'a fixture folder of db/fixtures, e.g. reigh-2025-08' }).optional(),
   /** Bearer token for /metrics (Prometheus); unset: /metrics answers 401 to everyone. */
   KONTOR_METRICS_TOKEN: z.string().min(16, { error: 'KONTOR_METRICS_TOKEN must be at least 16 characters' }).optional(),
-  /** Bench only: every statement the pools send is appended to this file (db/query-log.ts). Never in production. */
-  KONTOR_QUERY_LOG: z.string().min(1).optional(),
   NEXT_PUBLIC_SUPABASE_URL: z.url().optional(),
   NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema>;
 
-function load(): Env {
-  const parsed = schema.safeParse(process.env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Kontor's configuration is invalid:\n${lines.join('\n')}`);
-  }
-  return parsed.data;
-}
-
-export const env: Env = load();
-
-/** The database Kontor works on: the configured one, else the embedded demo. */
-export function databaseUrl(): string {
-  const url = env.DATABASE_URL ?? env.KONTOR_EMBEDDED_URL ?? process.env.KONTOR_EMBEDDED_URL;
-  if (!url) {
-    throw new Error(
-      'No database: set DATABASE_URL, or start Kontor with `npm run dev` / `npm start`, which run the embedded demo.',
-    );
-  }
-  return url;
-}
+export const env: Env = loadSettings(schema);
 
 export function isEmbedded(): boolean {
   return !env.DATABASE_URL;

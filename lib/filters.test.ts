@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { parseTableQuery } from '@/components/data-table/query';
+import { parseTableQuery } from '@/lib/table-query';
 import { read } from '@/db/index';
 import { periodSchema, parsePeriod } from '@/lib/domain/statement';
 import { ignoredFilters, isCalendarDay } from '@/lib/filters';

@@ -12,6 +12,7 @@
  *   back). The next claim of that kind marks it abandoned, and the page says so meanwhile.
  * - The outcome is recorded: succeeded with the work's result, or failed with a message for people.
  */
+import 'server-only';
 import os from 'node:os';
 import crypto from 'node:crypto';
 import { sql, type QueryExecutorProvider } from 'kysely';

@@ -18,12 +18,13 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Kysely, PostgresDialect, type CompiledQuery, type LogEvent } from 'kysely';
+import { type CompiledQuery, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { startCluster } from '@/db/embedded';
 import { isTransactionControl, type BenchRow } from '@/bench/types';
 import { BENCH_COMMENT, BENCH_SHAPE, generateBenchSchema } from '@/bench/generate';
 import { inline, oneQuery, psqlTime as psqlRun, PSQL, type SqlScript } from '@/bench/sql-replay';
+import { createDb, poolOf } from '@/db/connect';
 
 const REPS = Number(process.env.BENCH_REPS ?? 11);
 /** `BENCH_ONLY=<regex>`: only the cases (and bench/*.bench.ts files) whose name matches; BENCHMARKS.md is left as it is. */
@@ -53,7 +54,7 @@ async function prepare() {
     await admin.query(`create database ${DB}`);
     await generateBenchSchema(cluster.url(DB), log);
     const { migrateToLatest } = await import('@/db/migrate');
-    const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: cluster.url(DB), max: 1 }) }) });
+    const db = createDb<unknown>(cluster.url(DB), { max: 1 });
     const { error } = await migrateToLatest(db);
     await db.destroy();
     if (error) throw error;
@@ -101,10 +102,9 @@ async function main() {
   const captured: CompiledQuery[] = [];
   let capturing = false;
   const onLog = (e: LogEvent) => { if (capturing && e.level === 'query') captured.push(e.query); };
-  const pool = new pg.Pool({ connectionString: url, max: 2, application_name: 'kontor-bench' });
-  // pool.end() resolves before its sockets close: the cluster's stop may still reach one (as test/db.ts).
-  pool.on('error', () => undefined);
-  const db = new Kysely<import('@/db/types').KontorDatabase>({ dialect: new PostgresDialect({ pool }), log: onLog });
+  // createDb's pool ignores a socket error after its end: the cluster's stop may still reach one (as test/db.ts).
+  const db = createDb(url, { max: 2, applicationName: 'kontor-bench', log: onLog });
+  const pool = poolOf(db)!;
 
   const loaders = await import('@/app/(console)/database/_lib/loaders');
   const { COMMANDS_FOR_BENCH } = await import('@/bench/commands');
@@ -154,7 +154,7 @@ async function main() {
   await time('page /database/activity', 'page', () => loaders.loadActivityPage(db));
   await time('page /database/queries', 'page', () => loaders.loadQueriesPage({}, db));
   for (const [name, run, writes] of COMMANDS_FOR_BENCH) {
-    await time(`cli ${name} (in process)`, 'cli', () => run(db as unknown as Kysely<unknown>), { writes });
+    await time(`cli ${name} (in process)`, 'cli', () => run(db), { writes });
   }
   // The CLI as a user runs it: a fresh process (Node + tsx start-up included), a few times.
   // The schema-only database has no product tables: the CLI detects (finds none) rather than check the demo preset.

@@ -17,13 +17,14 @@ import type { AddressInfo } from 'node:net';
 import bcrypt from 'bcryptjs';
 import { SignJWT, exportJWK, generateKeyPair, jwtVerify, type CryptoKey, type JWK } from 'jose';
 import { createChunks, stringToBase64URL } from '@supabase/ssr';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { DEMO_CUSTOMER, DEMO_PASSWORD, DEMO_STAFF } from '@/db/demo/accounts';
 import { migrateToLatest } from '@/db/migrate';
 import type { KontorDatabase, StaffRole } from '@/db/types';
 import type { CookieJar, CookieToSet } from '@/lib/auth/supabase';
 import { demoDatabase, emptyDatabase, type TestDatabase } from '@/test/db';
+import { createDb } from '@/db/connect';
 
 export interface GoTrueUser {
   id: string;
@@ -330,7 +331,7 @@ export interface AuthDatabase extends TestDatabase {
  */
 export async function authDatabase({ demo = true }: { demo?: boolean } = {}): Promise<AuthDatabase> {
   const base = demo ? await demoDatabase() : await emptyDatabase();
-  const db = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: base.url, max: 3 }) }) });
+  const db = createDb(base.url, { max: 3 });
   if (demo) {
     // The demo template may predate the latest migration.
     const { error } = await migrateToLatest(db as unknown as Kysely<unknown>);

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { startCluster, type PgMajor } from '@/db/embedded';
 import { buildDemo, demoComment } from '@/db/demo/build';
 import { startPgbouncer } from '@/test/pgbouncer';
+import { withClient } from '@/db/connect';
 
 export const DEMO_TEMPLATE = 'kontor_demo_template';
 // The demo's clock is pinned in tests so that builds are comparable.
@@ -56,15 +57,7 @@ function withDatabase(url: string, name: string) {
   return u.toString();
 }
 
-async function admin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client(url);
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+const admin = withClient;
 
 export interface TestDatabase {
   url: string;

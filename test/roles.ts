@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
+import { withClient } from '@/db/connect';
 
 export const OWNER = { user: 'kontor_owner', password: 'owner-test-password' };
 export const APP = { user: 'kontor_app', password: 'app-test-password' };
@@ -29,16 +29,6 @@ export function asRole(url: string, who: { user: string; password: string }): st
   u.username = who.user;
   u.password = who.password;
   return u.toString();
-}
-
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client(url);
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Suspense } from 'react';
 import type { Metadata } from 'next';
 import { requireStaff } from '@/lib/auth';
-import type { SearchParams } from '@/components/data-table/query';
+import type { SearchParams } from '@/lib/table-query';
 import { Section, SectionSkeleton } from '@/app/(console)/_components/section';
 import { DatabaseVitals } from '@/app/(console)/_components/database-vitals';
 import { LargestTables } from '@/app/(console)/_components/largest-tables';

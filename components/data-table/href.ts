@@ -1,21 +1,8 @@
 /**
- * A list's state as the client shell needs it: its shape, the page sizes, and the URL for a change.
- * No imports: the parsing (zod) stays in query.ts, on the server.
+ * The URL for a change of a list's state (the client shell). Its shape is lib/table-state.ts; the
+ * parsing (zod) is lib/table-query.ts, on the server.
  */
-export interface TableQuery<S extends string = string> {
-  /** 1-based. */
-  page: number;
-  pageSize: number;
-  sort: { id: S; desc: boolean };
-  /** Free-text filter, trimmed; '' when none. */
-  q: string;
-  /** Offset for SQL: (page - 1) * pageSize. */
-  offset: number;
-}
-
-export const DEFAULT_PAGE_SIZES = [25, 50, 100] as const;
-
-export type SearchParams = Record<string, string | string[] | undefined>;
+export { DEFAULT_PAGE_SIZES, type SearchParams, type TableQuery } from '@/lib/table-state';
 
 /** The URL for a changed query, keeping unrelated parameters (other lists, filters) as they are. */
 export function tableHref(

@@ -10,11 +10,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import bcrypt from 'bcryptjs';
-import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { DEMO_CUSTOMER, DEMO_PASSWORD, DEMO_STAFF } from '@/db/demo/accounts';
 import { migrateToLatest } from '@/db/migrate';
 import { warmUp } from '@/db/demo/warm-up';
+import { createDb } from '@/db/connect';
 
 export { warmUp };
 
@@ -205,7 +205,7 @@ function stepTimer(log: ((line: string) => void) | undefined) {
 }
 
 async function migrateKontor(url: string) {
-  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }) });
+  const db = createDb<unknown>(url, { max: 1 });
   try {
     const { error } = await migrateToLatest(db);
     if (error) throw error;

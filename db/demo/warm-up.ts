@@ -152,9 +152,6 @@ const PROBES: Probe[] = [
     params: (s) => each(s.users, (u) => [u.id]) },
 ];
 
-/** The indexes warmUp scans (every product index but the planted unused one). */
-export const WARMED_INDEXES = PROBES.map((p) => p.index);
-
 async function samples(c: pg.Client): Promise<Samples> {
   const q = async (sql: string) => (await c.query<Row>(sql)).rows;
   const ids = (kind: string, n: number) => `(select ${demoId(`'${kind}:' || i`)} from generate_series(1, ${n}) i)`;

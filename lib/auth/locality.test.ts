@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import pg from 'pg';
 import { DEMO_PASSWORD, DEMO_STAFF } from '@/db/demo/accounts';
 import type { KontorDatabase } from '@/db/types';
@@ -13,6 +13,7 @@ import { signIn } from '@/lib/auth/session';
 import { driverHost, isLocalDatabase } from '@/lib/env';
 import { emptyDatabase, type TestDatabase } from '@/test/db';
 import { MemoryCookieJar } from '@/test/auth-standin';
+import { createDb } from '@/db/connect';
 
 const DECOYS = [
   'postgres://u:p@localhost/db?host=db.internal.example',
@@ -55,7 +56,7 @@ let tdb: TestDatabase;
 let db: Kysely<KontorDatabase>;
 before(async () => {
   tdb = await emptyDatabase();
-  db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: tdb.url, max: 1 }) }) });
+  db = createDb(tdb.url, { max: 1 });
 });
 after(async () => {
   await db?.destroy();

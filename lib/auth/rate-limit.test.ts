@@ -3,13 +3,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { Kysely, sql } from 'kysely';
 import { DEMO_PASSWORD } from '@/db/demo/accounts';
 import type { KontorDatabase } from '@/db/types';
 import { clientAddress, SIGN_IN_LIMITS } from '@/lib/auth/rate-limit';
 import { SIGN_IN_REFUSED, signIn, type AuthConfig } from '@/lib/auth/session';
 import { authDatabase, MemoryCookieJar, type AuthDatabase } from '@/test/auth-standin';
+import { createDb } from '@/db/connect';
 
 let t: AuthDatabase;
 let config: AuthConfig;
@@ -20,7 +20,7 @@ before(async () => {
   t = await authDatabase();
   config = { mode: 'demo', secret: 'a-test-secret-that-is-long-enough-0123456789', databaseUrl: t.url, secure: false };
   // Another console instance: its own pool on the same database.
-  second = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 2 }) }) });
+  second = createDb(t.url, { max: 2 });
 });
 after(async () => {
   await second?.destroy();

@@ -10,11 +10,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { Kysely, sql } from 'kysely';
 import type { MappingInput } from '@/lib/mapping/schema';
 import { emptyDatabase, type TestDatabase } from '@/test/db';
 import type { KontorDatabase } from '@/db/types';
+import { createDb } from '@/db/connect';
 
 /** The mapping of the document-based Reigh fixture (db/fixtures/reigh-document), which this test reads. */
 const documentReigh = {
@@ -79,7 +79,7 @@ let db: Kysely<KontorDatabase>;
 before(async () => {
   t = await emptyDatabase();
   await buildFixture(t.url, 'reigh-document', { anchor: new Date('2026-11-20T12:00:00Z') });
-  db = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 4 }) }) });
+  db = createDb(t.url, { max: 4 });
   await sql`drop trigger credits_ledger_apply on public.credits_ledger`.execute(db);
 });
 after(async () => {

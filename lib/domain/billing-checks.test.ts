@@ -5,8 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { Kysely, sql } from 'kysely';
 import { emptyDatabase, type TestDatabase } from '@/test/db';
 import {
   BILLING_JOB, BILLING_LIVE_BELOW_ROWS, billingRows, readStoredBilling, refreshBillingChecks, runBillingChecks, startBillingChecks,
@@ -15,13 +14,14 @@ import { latestJob } from '@/lib/jobs';
 import { up as jobsMigration } from '@/db/migrations/0014_jobs';
 import { parseMapping, type MappingInput } from '@/lib/mapping/schema';
 import { validateMapping } from '@/lib/mapping/validate';
+import { createDb } from '@/db/connect';
 
 let t: TestDatabase;
 let db: Kysely<unknown>;
 
 before(async () => {
   t = await emptyDatabase();
-  db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 2 }) }) });
+  db = createDb(t.url, { max: 2 });
   await sql`
     create table plans (id int primary key, name text not null);
     insert into plans values (1, 'free'), (2, 'pro');

@@ -9,6 +9,7 @@
  * sums and the new horizon together, under a transaction-level advisory lock (it holds behind a
  * transaction-mode pooler): a second refresher at the same moment skips, and no row is summed twice.
  */
+import 'server-only';
 import { sql, type Kysely, type QueryExecutorProvider } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
 import type { Trx } from '@/db/types';

@@ -9,10 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { Kysely, sql } from 'kysely';
 import { emptyDatabase } from '@/test/db';
-import type { KontorDatabase } from '@/db/types';
+import { createDb } from '@/db/connect';
 
 const file = path.join(os.tmpdir(), `kontor-money-${process.pid}.json`);
 process.env.KONTOR_MAPPING = file;
@@ -41,7 +40,7 @@ function useMapping(preset: string, version: string) {
 async function fixture(product: string) {
   const t = await emptyDatabase();
   await buildFixture(t.url, product, { anchor: ANCHOR });
-  const db = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 2 }) }) });
+  const db = createDb(t.url, { max: 2 });
   const admin = await db.selectFrom('kontor.staff').select(['user_id', 'email']).where('role', '=', 'admin').executeTakeFirstOrThrow();
   const staff = (await loadStaff(db, { userId: admin.user_id, email: admin.email }))!;
   return { t, db, staff, r: <T>(fn: Parameters<typeof read<T>>[0]) => read(fn, {}, db) };
@@ -192,7 +191,7 @@ describe('SQL: a minor-unit column divided by each row\'s currency exponent', ()
   let db: Kysely<unknown>;
   before(async () => {
     t = await emptyDatabase();
-    db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 1 }) }) });
+    db = createDb(t.url, { max: 1 });
     await sql`create table charges (id int primary key, amount bigint not null, currency text);
               insert into charges values (1, 2900, 'usd'), (2, 1234567, 'JPY'), (3, 1234, 'KWD'), (4, 499, null),
                                          (5, 900719925474099312, 'USD')`.execute(db);

@@ -1,7 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { Kysely, sql } from 'kysely';
 import { emptyDatabase, type TestDatabase } from '@/test/db';
 import { migrateToLatest } from '@/db/migrate';
 import type { KontorDatabase } from '@/db/types';
@@ -10,6 +9,7 @@ import { describeDetection, EXACT_LIMIT, getHeadlineFigure } from '@/lib/domain/
 import { detectFromCatalog } from '@/lib/mapping/detect';
 import { parseMapping, validateMapping, type MappingCheck } from '@/lib/mapping';
 import { demoPreset } from '@/lib/mapping/presets/demo';
+import { createDb } from '@/db/connect';
 
 const STAFF_ID = '00000000-0000-4000-8000-000000000001';
 
@@ -33,7 +33,7 @@ describe('overview headline figures', () => {
   let check: MappingCheck;
   before(async () => {
     t = await emptyDatabase();
-    db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 2 }) }) });
+    db = createDb(t.url, { max: 2 });
     await migrateToLatest(db as Kysely<unknown>);
     await sql`insert into kontor.staff (user_id, email, role) values (${STAFF_ID}, 'v@kontor.dev', 'viewer')`.execute(db);
     staff = (await loadStaff(db, { userId: STAFF_ID, email: 'v@kontor.dev' }))!;

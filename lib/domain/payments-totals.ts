@@ -10,6 +10,7 @@
  * Only the filters the stored rows hold (dates, currency, status, method) are answered this way; the
  * others (amounts, a user, the credit flags) and small tables are read live, as before.
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import { columnOf, hasColumn, tableOf } from '@/lib/mapping';
 import { majorAmount, paymentReadConcepts } from '@/lib/domain/payments-common';

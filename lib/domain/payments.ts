@@ -3,6 +3,7 @@
  * set, one payment with its credit grants from the ledger, and the payments whose credits are wrong:
  * paid with no purchase entry, or credited more than once.
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import { z } from 'zod';
 import type { StaffContext } from '@/lib/auth';

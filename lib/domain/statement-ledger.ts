@@ -5,6 +5,7 @@
  * export of every user streams the per-user query; the tests keep them as the reference the rollup's
  * figures must equal.
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
 import { creditScale } from '@/lib/domain/money-sql';

@@ -13,6 +13,7 @@
  * by month. An entry inserted later with a created-at before the horizon (back-dated) is not seen;
  * the statement says so, and a rebuild (`kontor rollup --rebuild`) counts it.
  */
+import 'server-only';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
 import type { Trx } from '@/db/types';

@@ -12,6 +12,7 @@
  * Each statement checks, in its own snapshot, that the rollup's horizon is still the one it read the
  * tail from; when a refresh moved it in between, the caller reads again ('moved').
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import { columnOf, keyOf, tableOf, type Mapping } from '@/lib/mapping';
 import { parseColumn } from '@/lib/mapping/sql';

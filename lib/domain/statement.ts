@@ -12,6 +12,7 @@ import 'server-only';
 import { sql, type Kysely, type QueryExecutorProvider } from 'kysely';
 import { z } from 'zod';
 import { isCalendarDay } from '@/lib/filters';
+import { first } from '@/lib/format';
 import type { StaffContext } from '@/lib/auth';
 import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
 import { creditScale } from '@/lib/domain/money-sql';
@@ -64,7 +65,6 @@ export const periodSchema = z
 
 /** The period a URL asks for; `today` (the demo's anchor, or the database's now) fills what it omits. Bounded to 3 years. */
 export function parsePeriod(params: Record<string, string | string[] | undefined>, today: Date): Period & { kind: 'day' | 'month' | 'custom' } {
-  const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
   const p = periodSchema.parse(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, first(v)])));
   const startOfDay = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
   if (p.period === 'day') {

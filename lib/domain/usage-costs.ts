@@ -12,6 +12,7 @@
  * it exists for this mapping; the queries below over the product's tables are the reference it equals,
  * and what is read until then.
  */
+import 'server-only';
 import { sql, type Kysely, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import type { StaffContext } from '@/lib/auth';
 import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';

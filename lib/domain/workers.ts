@@ -3,6 +3,7 @@
  * version, and the last hour's throughput and failure rate. Version and concurrency come from the
  * worker's metadata json when it has them (Reigh's workers do).
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { at, hasHeartbeats, queueModel, statusIn, taskTable, tcol, workerCol, workerMeta } from '@/lib/domain/tasks/model';
 import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';

@@ -6,7 +6,7 @@ import { read } from '@/db/index';
 import {
   blockingTrees, getWraparound, listBusySessions, listConnectionGroups, listSequencesNearMax, type SessionRow,
 } from '@/lib/inspect/activity';
-import { warmDemo, type DemoCopy } from '@/lib/inspect/testing';
+import { warmDemo, type DemoCopy } from '@/test/warm-demo';
 
 const session = (pid: number, blockedBy: number[] = []): SessionRow => ({
   pid, blockedBy, role: 'r', application: 'a', client: null, state: 'active', waitEvent: null,

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { sql } from 'kysely';
 import { read } from '@/db/index';
 import { INDEX_SORTS, listIndexPages, listIndexVerdicts, listIndexes, listUnindexedForeignKeys } from '@/lib/inspect/indexes';
-import { warmDemo, type DemoCopy } from '@/lib/inspect/testing';
+import { warmDemo, type DemoCopy } from '@/test/warm-demo';
 
 interface Planted { kind: string; objects: string[] }
 const manifest: Planted[] = JSON.parse(fs.readFileSync('db/demo/manifest.json', 'utf8'));

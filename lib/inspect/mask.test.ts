@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { read } from '@/db/index';
 import type { KontorDatabase } from '@/db/types';
@@ -14,6 +14,7 @@ import { listBusySessions } from '@/lib/inspect/activity';
 import { maskedQuery } from '@/lib/inspect/mask';
 import { getStatementsSource, listTopQueries } from '@/lib/inspect/queries';
 import { emptyDatabase, type TestDatabase } from '@/test/db';
+import { createDb } from '@/db/connect';
 
 let tdb: TestDatabase;
 let db: Kysely<KontorDatabase>;
@@ -22,7 +23,7 @@ const SECRET = 'hunter2-Sekr1t';
 
 before(async () => {
   tdb = await emptyDatabase();
-  db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: tdb.url, max: 3 }) }) });
+  db = createDb(tdb.url, { max: 3 });
   await sql`create extension if not exists pg_stat_statements`.execute(db);
 });
 after(async () => {

@@ -1,9 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { Kysely, sql } from 'kysely';
 import { emptyDatabase, type TestDatabase } from '@/test/db';
 import { getDatabaseIdentity, getDatabaseVitals, listLargestTables } from '@/lib/inspect/overview';
+import { createDb } from '@/db/connect';
 
 // The catalog queries must hold on both majors Kontor supports.
 for (const major of [17, 15] as const) {
@@ -12,7 +12,7 @@ for (const major of [17, 15] as const) {
     let db: Kysely<unknown>;
     before(async () => {
       t = await emptyDatabase(major);
-      db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 2 }) }) });
+      db = createDb(t.url, { max: 2 });
       await sql.raw(`
         create schema "App Data";
         create table "App Data"."big.one" (id int primary key, body text);

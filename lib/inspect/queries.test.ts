@@ -6,7 +6,7 @@ import { read, write } from '@/db/index';
 import { getStatementsSource, listTopQueries, QUERY_SORTS, statementColumnNames, versionAtLeast, type QueryList } from '@/lib/inspect/queries';
 import { getIdleSince, getTableHistory, getDatabaseHistory, takeSnapshot } from '@/lib/inspect/snapshots';
 import { listIndexes } from '@/lib/inspect/indexes';
-import { warmDemo, type DemoCopy } from '@/lib/inspect/testing';
+import { warmDemo, type DemoCopy } from '@/test/warm-demo';
 
 test('statement columns follow the extension version', () => {
   assert.equal(versionAtLeast('1.10', '1.9'), true);

@@ -38,11 +38,6 @@ export function isJudgedSchema(nsp: RawBuilder<unknown>): RawBuilder<boolean> {
   return sql<boolean>`(${isListedSchema(nsp)} and ${nsp} <> all (${sql.val([...MANAGED_SCHEMAS])}::text[]) and ${nsp} !~ '^supabase_')`;
 }
 
-export function isJudged(schema: string): boolean {
-  return !(MANAGED_SCHEMAS as readonly string[]).includes(schema) && !schema.startsWith('supabase_') &&
-    !['pg_catalog', 'information_schema'].includes(schema) && !/^pg_(toast|temp_)/.test(schema);
-}
-
 /** Escapes LIKE wildcards so a filter typed by a person matches literally. */
 export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { read } from '@/db/index';
 import { countRowsExactly, listTables, listTableSchemas, TABLE_SORTS } from '@/lib/inspect/tables';
 import { getTableDetail, MASK, sampleRows } from '@/lib/inspect/table-detail';
-import { warmDemo, type DemoCopy } from '@/lib/inspect/testing';
+import { warmDemo, type DemoCopy } from '@/test/warm-demo';
 
 for (const major of [17, 15] as const) {
   describe(`tables on PostgreSQL ${major}`, () => {

@@ -4,6 +4,8 @@
  * detection guessed from the database's catalog. A configured mapping that names a table or column the
  * database lacks is a configuration error, named in full; a detected one names only what exists.
  */
+import 'server-only';
+import fs from 'node:fs';
 import type { QueryExecutorProvider } from 'kysely';
 import { env, isEmbedded } from '@/lib/env';
 import { bestVariant, detectMapping, readCatalog, type Detection } from '@/lib/mapping/detect';
@@ -29,9 +31,6 @@ export class MappingConfigError extends Error {
 function readMappingFile(file: string): Mapping {
   let text: string;
   try {
-    // Not a static import: client components reach lib/mapping for its types and labels, and a
-    // browser bundle cannot hold node:fs. Only the server ever reads the file.
-    const fs = process.getBuiltinModule('node:fs');
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     throw new MappingConfigError(`KONTOR_MAPPING names ${file}, which cannot be read: ${(err as Error).message}`);

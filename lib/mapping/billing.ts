@@ -3,6 +3,7 @@
  * the task row `alias`. The finance and operations checks AND it into "should have been charged", so a
  * sub-task paid for by its parent, or a task of a product that charges per period, is never reported.
  */
+import 'server-only';
 import { sql, type RawBuilder } from 'kysely';
 import type { Concept } from '@/lib/mapping/schema';
 

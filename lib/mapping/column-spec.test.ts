@@ -1,12 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { Kysely, sql } from 'kysely';
 import { emptyDatabase, type TestDatabase } from '@/test/db';
 import { parseColumn, specColumns, specProblem } from '@/lib/mapping/column-spec';
 import { mappingSchema, parseMapping, type MappingInput } from '@/lib/mapping/schema';
 import { validateMapping } from '@/lib/mapping/validate';
 import { columnOf, displayColumn, insertColumns, isWritable, keyOf, tableOf, writeTableOf } from '@/lib/mapping/sql';
+import { createDb } from '@/db/connect';
 
 describe('column specs', () => {
   test('each form parses', () => {
@@ -99,7 +99,7 @@ describe('derived columns on a live database', () => {
   let db: Kysely<unknown>;
   before(async () => {
     t = await emptyDatabase();
-    db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 2 }) }) });
+    db = createDb(t.url, { max: 2 });
     await sql.raw(FIXTURE).execute(db);
   });
   after(async () => {

@@ -1,7 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { Kysely, sql } from 'kysely';
 import { emptyDatabase, type TestDatabase } from '@/test/db';
 import { bestVariant, detectFromCatalog, detectMapping, readCatalog, type CatalogColumn, type CatalogTable } from '@/lib/mapping/detect';
 import { PRESETS, PRESET_VARIANTS } from '@/lib/mapping/presets';
@@ -9,6 +8,7 @@ import { CONCEPTS, parseMapping, type MappingInput } from '@/lib/mapping/schema'
 import { parseColumn } from '@/lib/mapping/sql';
 import { validateMapping } from '@/lib/mapping/validate';
 import { assertMappingFits } from '@/lib/mapping/active';
+import { createDb } from '@/db/connect';
 
 /** A catalog holding exactly the tables and columns a preset names (a JSON field's column, no constants). */
 function catalogOf(preset: MappingInput): CatalogTable[] {
@@ -166,7 +166,7 @@ describe('detection on a live database', () => {
   let db: Kysely<unknown>;
   before(async () => {
     t = await emptyDatabase();
-    db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 2 }) }) });
+    db = createDb(t.url, { max: 2 });
   });
   after(async () => {
     await db.destroy();

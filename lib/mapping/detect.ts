@@ -6,6 +6,7 @@
  * the structure of the tables (discover.ts), with a score, reasons and the near misses, and the result
  * is a mapping file (`kontor detect`) the admin can adjust and pass with KONTOR_MAPPING.
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { PRESET_VARIANTS } from '@/lib/mapping/presets';
 import { CONCEPTS, parseMapping, requiredColumns, type ConceptName, type Mapping, type MappingInput } from '@/lib/mapping/schema';

@@ -3,6 +3,7 @@
  * demo, else detection's guess (active.ts). Callers validate it against the database they read
  * (validateMapping) before reading through it.
  */
+import 'server-only';
 import { currentMapping } from '@/lib/mapping/active';
 import type { Mapping } from '@/lib/mapping/schema';
 

@@ -11,6 +11,7 @@
  * the outer query, so expression indexes on the JSON fields still serve it. Writes go to the table
  * itself (writeTableOf, insertColumns), where a JSON field is written inside its column.
  */
+import 'server-only';
 import { sql, type RawBuilder } from 'kysely';
 import { parseColumn, type PartPath } from '@/lib/mapping/column-spec';
 import type { TableRef } from '@/lib/mapping/schema';

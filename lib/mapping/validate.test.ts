@@ -1,12 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { Kysely, sql } from 'kysely';
 import { demoDatabase, emptyDatabase, type TestDatabase } from '@/test/db';
 import { parseMapping, type MappingInput } from '@/lib/mapping/schema';
 import { validateMapping } from '@/lib/mapping/validate';
 import { columnOf, tableOf } from '@/lib/mapping/sql';
 import { demoPreset } from '@/lib/mapping/presets/demo';
+import { createDb } from '@/db/connect';
 
 // A fixture shaped like part of the demo, plus a table whose names need quoting.
 const FIXTURE = `
@@ -31,7 +31,7 @@ describe('validateMapping', () => {
   let db: Kysely<unknown>;
   before(async () => {
     t = await emptyDatabase();
-    db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 2 }) }) });
+    db = createDb(t.url, { max: 2 });
     await sql.raw(FIXTURE).execute(db);
   });
   after(async () => {
@@ -139,7 +139,7 @@ describe('parseMapping', () => {
 describe('the demo preset against the demo database', () => {
   test('every concept is available, with every column', async () => {
     const t = await demoDatabase();
-    const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 1 }) }) });
+    const db = createDb<unknown>(t.url, { max: 1 });
     try {
       const check = await validateMapping(db, parseMapping(demoPreset));
       // Every concept is there, or the preset says why the demo has none.

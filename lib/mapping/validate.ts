@@ -3,6 +3,7 @@
  * lacks a required column) is reported and left out, so the console hides it instead of failing;
  * a missing optional column is dropped from the concept with a note.
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { CONCEPTS, CONCEPT_LABELS, requiredColumns, type ConceptName, type Mapping, type TableRef } from '@/lib/mapping/schema';
 import { displayColumn, displayIdent, displayTable, parseColumn, specColumns } from '@/lib/mapping/sql';

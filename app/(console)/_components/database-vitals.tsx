@@ -1,6 +1,6 @@
 import { read } from '@/db/index';
 import { getDatabaseVitals } from '@/lib/inspect/overview';
-import { formatBytes, formatCount, formatRatio } from '@/components/ui/format';
+import { formatBytes, formatCount, formatRatio } from '@/lib/format';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { sharedRead } from '@/lib/shared-read';

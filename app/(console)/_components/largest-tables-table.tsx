@@ -1,9 +1,9 @@
 'use client';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import { Approx } from '@/components/ui/approx';
-import { formatBytes, formatCompact } from '@/components/ui/format';
+import { formatBytes, formatCompact } from '@/lib/format';
 import type { LargestTableRow } from '@/lib/inspect/overview';
 
 const col = dataTableColumns<LargestTableRow>();

@@ -1,6 +1,6 @@
 import { read } from '@/db/index';
 import { listLargestTables, LARGEST_TABLE_SORTS, type LargestTableSort } from '@/lib/inspect/overview';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { sharedRead } from '@/lib/shared-read';

@@ -5,7 +5,7 @@ import {
 } from '@/lib/domain/overview';
 import { CONCEPT_LABELS, currentMapping } from '@/lib/mapping';
 import { Approx } from '@/components/ui/approx';
-import { formatCompact, formatCount } from '@/components/ui/format';
+import { formatCompact, formatCount } from '@/lib/format';
 import { Notice } from '@/components/ui/notice';
 import { attempt, type Attempt } from '@/app/(console)/_lib/attempt';
 import { getMappingCheck } from '@/app/(console)/_lib/mapping';

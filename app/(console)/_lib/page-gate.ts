@@ -16,7 +16,7 @@ import { getPayment } from '@/lib/domain/payments';
 import { getUserProfile } from '@/lib/domain/users';
 import { getTask } from '@/lib/domain/tasks/list';
 import { getTableDetail } from '@/lib/inspect/table-detail';
-import { queueContext } from '@/app/(console)/tasks/_lib/queue';
+import { queueContext } from '@/app/(console)/_lib/queue';
 
 /** The capability each page's requireStaff asks for, by path (the most specific first). */
 export const PAGE_CAPABILITIES: readonly [RegExp, Capability][] = [

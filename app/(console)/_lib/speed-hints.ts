@@ -8,6 +8,7 @@ import { read } from '@/db/index';
 import { indexHints } from '@/lib/domain/reconcile/hints';
 import type { TableRef } from '@/lib/mapping';
 import type { SpeedHint } from '@/app/(console)/_lib/attempt';
+import { formatCount } from '@/lib/format';
 
 const DAY = 86_400_000;
 
@@ -28,7 +29,7 @@ export function missingIndexes(watched: Watched[]): () => Promise<SpeedHint[]> {
       kind: 'index',
       table: h.table,
       sql: h.sql,
-      why: `${wanted.find((w) => w.column === h.column)?.why ?? h.column}; it reads ~${h.rows.toLocaleString('en')} rows without one`,
+      why: `${wanted.find((w) => w.column === h.column)?.why ?? h.column}; it reads ~${formatCount(h.rows)} rows without one`,
     }));
   };
 }

@@ -3,7 +3,7 @@ import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { listApprovals } from '@/lib/guard';
 import { EDIT_REGISTRY } from '@/lib/edits/registry';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { ApprovalsTable } from '@/app/(console)/approvals/_components/approvals-table';

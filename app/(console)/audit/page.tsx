@@ -5,17 +5,17 @@ import { requireStaff } from '@/lib/auth';
 import { EDIT_CATALOG } from '@/lib/edits/catalog';
 import { AUDIT_FILTER_LABELS, AUDIT_SORTS, auditActions, auditFilterSchema, listAudit } from '@/lib/guard/audit-list';
 import { ignoredFilters } from '@/lib/filters';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { Button } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
 import { AuditTable } from '@/app/(console)/audit/_components/audit-table';
 import { ReadProblem } from '@/app/(console)/_components/section';
 import { attempt } from '@/app/(console)/_lib/attempt';
+import { first } from '@/lib/format';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
 const SPEC: TableSpec<(typeof AUDIT_SORTS)[number]> = { sortable: AUDIT_SORTS, defaultSort: { id: 'at', desc: true }, pageSizes: [25, 50, 100] };
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 const input = 'rounded-md border border-line bg-surface px-3 py-1.5 text-sm';
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {

@@ -5,17 +5,17 @@ import { getDb, getLongReadPool, read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { canFlag, listPayments, parsePaymentFilters, paymentFacets, PAYMENT_SORTS, type PaymentSort } from '@/lib/domain/payments';
 import { liveIsBounded, PAYMENT_DAYS_MAX_AGE_MS, paymentsAreLarge, paymentTotalsView, refreshPaymentDays } from '@/lib/domain/payments-totals';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
-import { formatCount } from '@/components/ui/format';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
+import { formatCount, formatSeconds } from '@/lib/format';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { Section } from '@/app/(console)/_components/section';
-import { PaymentsTable } from '@/app/(console)/payments/_components/payments-table';
+import { PaymentsTable } from '@/components/tables/payments-table';
 import { PaymentFiltersForm } from '@/app/(console)/payments/_components/payment-filters';
 import { getMappingCheck } from '@/app/(console)/_lib/mapping';
 import { formatMoney } from '@/lib/money';
-import { formatSeconds } from '@/app/(console)/tasks/_lib/format';
-import { RefreshWhile } from '@/app/(console)/tasks/_components/refresh-while';
+import { RefreshWhile } from '@/components/refresh-while';
+import { When } from '@/components/ui/when';
 
 export const metadata: Metadata = { title: 'Payments' };
 
@@ -89,7 +89,7 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
             </dl>
           {totals.value.stored ? (
             <p className="text-sm text-ink-muted">
-              Payments created before <time dateTime={totals.value.stored.horizon}>{totals.value.stored.horizon.slice(0, 16).replace('T', ' ')} UTC</time> as
+              Payments created before <When at={totals.value.stored.horizon} /> as
               counted {formatSeconds(totals.value.stored.ageSeconds)} ago (Kontor&apos;s stored count: a pass over every payment), plus the{' '}
               {formatCount(totals.value.stored.tail)} created since, read now; recounted in the background when older than {PAYMENT_DAYS_MAX_AGE_MS / 60_000} min
               {totals.value.stale ? ' (under way now)' : ''}.

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { listStaff, STAFF_SORTS, type StaffSort } from '@/lib/domain/staff';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { StaffTable } from '@/app/(console)/staff/_components/staff-table';

@@ -3,19 +3,19 @@ import Link from 'next/link';
 import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { listTaskTypes, listTasks, parseTaskSearch, taskFilterSchema, TASK_SORTS, type TaskFilter, type TaskSort } from '@/lib/domain/tasks/list';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { ReadProblem } from '@/app/(console)/_components/section';
-import { queueContext } from '@/app/(console)/tasks/_lib/queue';
+import { queueContext } from '@/app/(console)/_lib/queue';
 import { TasksTable } from '@/app/(console)/tasks/_components/tasks-table';
 import { BulkTaskEdit } from '@/app/(console)/tasks/_components/task-edit';
+import { first } from '@/lib/format';
 
 export const metadata: Metadata = { title: 'Tasks' };
 
 const SPEC: TableSpec<TaskSort> = { sortable: TASK_SORTS, defaultSort: { id: 'created', desc: true }, pageSizes: [25, 50, 100] };
 const STATUS_LABELS = { queued: 'Queued', inProgress: 'In progress', complete: 'Complete', failed: 'Failed', cancelled: 'Cancelled' } as const;
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 const field = 'rounded-md border border-line bg-surface px-2 py-1.5 text-sm';
 
 function Filters({ filter, types }: { filter: TaskFilter; types: string[] }) {

@@ -3,7 +3,7 @@ import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import Link from 'next/link';
 import { search, searchIndexes, searchQuerySchema, SEARCH_LABELS } from '@/lib/domain/search';
-import type { SearchParams } from '@/components/data-table/query';
+import type { SearchParams } from '@/lib/table-query';
 import { Button } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';

@@ -4,14 +4,14 @@ import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { listWorkers, WORKER_SORTS, type WorkerHours, type WorkerSort } from '@/lib/domain/workers';
 import { SNAPSHOTS } from '@/lib/domain/tasks/snapshot';
-import { storedFigure } from '@/app/(console)/tasks/_lib/snapshot';
-import { SnapshotNote } from '@/app/(console)/tasks/_components/snapshot-note';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { storedFigure } from '@/app/(console)/_lib/stored-figure';
+import { SnapshotNote } from '@/app/(console)/_components/snapshot-note';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { ReadProblem } from '@/app/(console)/_components/section';
 import { missingIndexes } from '@/app/(console)/_lib/speed-hints';
-import { parseThresholds, queueContext } from '@/app/(console)/tasks/_lib/queue';
+import { parseThresholds, queueContext } from '@/app/(console)/_lib/queue';
 import { WorkersTable } from '@/app/(console)/workers/_components/workers-table';
 
 export const metadata: Metadata = { title: 'Workers' };

@@ -18,6 +18,7 @@
  * than an eighth of its ranges differing (say, a product that charges when a task is queued), are
  * checked whole, as before.
  */
+import 'server-only';
 import { sql, type RawBuilder } from 'kysely';
 import { columnOf, hasColumn, keyOf, tableOf } from '@/lib/mapping';
 import type { Trx } from '@/db/types';

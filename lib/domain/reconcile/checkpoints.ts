@@ -2,6 +2,7 @@
  * A full run's per-account checkpoints and the users' fingerprint (run.ts): what lets the next,
  * incremental run read only the ledger entries since this one.
  */
+import 'server-only';
 import { sql, type RawBuilder } from 'kysely';
 import { columnOf, hasColumn, keyOf, tableOf } from '@/lib/mapping';
 import type { Trx } from '@/db/types';

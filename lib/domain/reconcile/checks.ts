@@ -3,6 +3,7 @@
  * candidate ids: a full run passes none (every row), an incremental run passes the rows that changed
  * since the last run plus the last run's findings, so both apply the very same predicate.
  */
+import 'server-only';
 import { sql, type RawBuilder } from 'kysely';
 import { columnOf, hasColumn, keyOf, tableOf, taskBillable, type Mapping } from '@/lib/mapping';
 import { parseColumn } from '@/lib/mapping/sql';

@@ -3,6 +3,7 @@
  * check that did not run is said to have not run, never shown as "0 discrepancies". Read from the
  * (validated) mapping alone, the same conditions financeConcepts applies.
  */
+import 'server-only';
 import { hasColumn, type Mapping } from '@/lib/mapping';
 
 export interface CheckCoverage {

@@ -4,6 +4,7 @@
  * memory. The connection comes from `connect` (the console's bounded long-read pool, never the pages'
  * pool): when every one is taken, the export is told Kontor is busy rather than opening one more.
  */
+import 'server-only';
 import pg from 'pg';
 import QueryStream from 'pg-query-stream';
 import type { CompiledQuery } from 'kysely';

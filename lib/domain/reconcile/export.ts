@@ -2,12 +2,14 @@
  * Every finance table as CSV, from the same queries and URL parameters as the pages (period, sort,
  * filter), without paging. Table specs live here so that a page and its export parse the URL alike.
  */
+import 'server-only';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { KontorDatabase } from '@/db/types';
 import type { StaffContext } from '@/lib/auth';
 import type { Mapping } from '@/lib/mapping';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
+import { first } from '@/lib/format';
 import { DISCREPANCY_KINDS } from '@/lib/domain/reconcile/kinds';
 import { findingsQuery, FINDING_SORTS, toFindingView, type FindingSort } from '@/lib/domain/reconcile/read';
 import { csvFromCursor, csvFromRows, type CsvConnect } from '@/lib/domain/reconcile/csv';
@@ -30,7 +32,6 @@ export const USAGE_USERS_SPEC: TableSpec<UsageUserSort> = {
 export const CSV_TABLES = ['findings', 'statement-days', 'statement-users', 'usage-days', 'usage-users', 'usage-models'] as const;
 export type CsvTable = (typeof CSV_TABLES)[number];
 
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 export const kindParam = (params: SearchParams) => z.enum(DISCREPANCY_KINDS).optional().catch(undefined).parse(first(params.kind));
 export const negativeParam = (params: SearchParams) => first(params.negative) === '1';
 

@@ -3,6 +3,7 @@
  * and tasks changed since the last run by their updated_at column, and without an index led by that
  * column each run reads those tables whole. Kontor runs no DDL: it names the index to create.
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { displayIdent, displayTable, type Mapping, type TableRef } from '@/lib/mapping';
 import { parseColumn } from '@/lib/mapping/sql';

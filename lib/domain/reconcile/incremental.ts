@@ -4,6 +4,7 @@
  * previous run's findings point at. It finds what a full run finds (run.test.ts holds it to that),
  * but for an entry inserted with a back-dated created_at (run.ts).
  */
+import 'server-only';
 import { sql } from 'kysely';
 import { columnOf, keyOf, tableOf } from '@/lib/mapping';
 import type { Trx } from '@/db/types';

@@ -4,6 +4,7 @@
  * polls that row. One at a time across every console instance (the job's slot) and with `kontor
  * reconcile` (the run's own table lock: a CLI run in progress makes the job fail with RUNNING_MESSAGE).
  */
+import 'server-only';
 import type { Kysely, QueryExecutorProvider } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
 import { latestJob, startJob, type JobView } from '@/lib/jobs';

@@ -1,6 +1,7 @@
 /**
  * Lanes: other connections of the pool working in one run's snapshot, beside it (parallel-lanes.ts).
  */
+import 'server-only';
 import { sql, type Kysely } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
 import type { Trx } from '@/db/types';

@@ -24,6 +24,7 @@
  *   samples: 0.09-0.16 s on the benchmark-size demo at load 10, before the accounts' pass), so
  *   a lane waits on another only for those two results, awaited where they are used.
  */
+import 'server-only';
 import { sql, type Kysely } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
 import { withLocalSetting } from '@/db/index';

@@ -3,6 +3,7 @@
  * over every row. The path to read first, and the oracle the tests hold the fast strategy to
  * (parallel-lanes.ts): on the same data both return the same result and leave the same checkpoints.
  */
+import 'server-only';
 import { sql } from 'kysely';
 import { tableOf } from '@/lib/mapping';
 import { balanceFindings, paymentFindings, taskFindings } from '@/lib/domain/reconcile/checks';

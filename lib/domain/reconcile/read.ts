@@ -1,4 +1,5 @@
 /** What the Reconciliation page and its CSV read: runs (history) and a run's findings. */
+import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import type { StaffContext } from '@/lib/auth';
 import { DISCREPANCY_KINDS, type DiscrepancyKind } from '@/lib/domain/reconcile/kinds';

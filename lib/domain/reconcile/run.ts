@@ -13,6 +13,7 @@
  * land behind a checkpoint. An entry inserted with a back-dated created_at is the one
  * thing an incremental run cannot see; a `--full` run (the nightly default is incremental) finds it.
  */
+import 'server-only';
 import { sql, type Kysely } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
 import { classifyDbError, KontorDbError } from '@/db/errors';

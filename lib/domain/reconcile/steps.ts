@@ -2,6 +2,7 @@
  * What every way of running a reconciliation shares (run.ts): the run's context, what a strategy
  * returns, and the steps over the summed accounts that a full run takes whichever its strategy.
  */
+import 'server-only';
 import { sql, type RawBuilder } from 'kysely';
 import { columnOf, tableOf } from '@/lib/mapping';
 import type { Trx } from '@/db/types';

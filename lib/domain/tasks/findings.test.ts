@@ -5,8 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { Kysely, sql } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
 import { demoPreset } from '@/lib/mapping/presets/demo';
 import { parseMapping } from '@/lib/mapping';
@@ -20,6 +19,7 @@ import { listWorkers } from '@/lib/domain/workers';
 import { bearerMatches, collectMetrics, formatMetrics } from '@/lib/domain/tasks/metrics';
 import { parseStale, tasksCommand, tasksHealth } from '@/cli/tasks';
 import { RUN_DEFAULT_MINUTES, RUN_FLOOR_MINUTES } from '@/lib/domain/tasks/running-long';
+import { createDb } from '@/db/connect';
 
 const manifest = JSON.parse(readFileSync('db/demo/manifest.json', 'utf8')) as { kind: string; ids?: string[] }[];
 const idsOf = (kind: string) => [...manifest.find((d) => d.kind === kind)!.ids!].sort();
@@ -31,7 +31,7 @@ let db: Kysely<KontorDatabase>;
 
 before(async () => {
   tdb = await demoDatabase();
-  db = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: tdb.url, max: 4 }) }) });
+  db = createDb(tdb.url, { max: 4 });
 });
 after(async () => {
   await db?.destroy();
@@ -244,8 +244,8 @@ describe('alerting faces: /metrics and kontor tasks health', () => {
       assert.equal(r.snapshot, true);
       assert.equal(r.stuck.length, 5);
       assert.deepEqual(r.silent.map((w) => w.id), idsOf('silent_worker'));
-      assert.equal(parseStale(['--stale', '0']), null);
-      assert.equal(parseStale([]), 5);
+      assert.equal(parseStale('0'), null);
+      assert.equal(parseStale(undefined), 5);
     } finally {
       await sql`comment on database ${sql.id(tdb.name)} is null`.execute(db);
     }
@@ -282,7 +282,7 @@ describe('task_running_too_long: far past its type\'s usual run time', () => {
 
   before(async () => {
     own = await demoDatabase();
-    odb = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: own.url, max: 2 }) }) });
+    odb = createDb(own.url, { max: 2 });
     await sql`insert into public.task_cost_configs (task_type, base_cost_per_second, billable)
               select t, 0.001, true from unnest(array['fixture_quick', 'fixture_slow', 'fixture_rare', 'fixture_new']) t`.execute(odb);
     await history('fixture_quick', 40, '60 + k * 1.5');   // 61.5 .. 120 s: p95 about 117 s
@@ -365,7 +365,7 @@ describe('task_running_too_long: far past its type\'s usual run time', () => {
     const r = await tasksHealth(odb, 5);
     assert.equal(r.stuck.filter((s) => s.kind === 'task_running_too_long').length, 4);
     const printed = t.mock.method(console, 'log', () => undefined);
-    assert.equal(await tasksCommand.run({ db: odb as never, json: false, args: ['health'] }), 1);
+    assert.equal(await tasksCommand.run({ db: odb, json: false, args: ['health'], values: {} }), 1);
     const text = String(printed.mock.calls[0].arguments[0]);
     assert.match(text, new RegExp(`^STUCK task_running_too_long ${ids.quickLong} \\(fixture_quick\\): In progress for 2 h;`, 'm'));
   });

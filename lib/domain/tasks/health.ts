@@ -4,6 +4,7 @@
  * finished, at p50/p95/p99). One statement per figure set, bounded by the (status, created_at) range
  * a task-queue table is always indexed on.
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { at, hasHeartbeats, queueModel, rawStatus, statusIn, tcol, taskTable, workerCol, type QueueModel } from '@/lib/domain/tasks/model';
 import { columnOf, tableOf, type Mapping } from '@/lib/mapping';

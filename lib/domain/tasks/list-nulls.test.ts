@@ -5,13 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { Kysely, sql } from 'kysely';
 import { emptyDatabase, type TestDatabase } from '@/test/db';
 import { listTasks, parseTaskSearch, type TaskFilter } from '@/lib/domain/tasks/list';
 import { createdOrderHint, createdOrderPlan } from '@/lib/domain/tasks/list-order';
 import { queueModel } from '@/lib/domain/tasks/model';
 import { parseMapping } from '@/lib/mapping/schema';
+import { createDb } from '@/db/connect';
 
 let t: TestDatabase;
 let db: Kysely<unknown>;
@@ -28,7 +28,7 @@ const mapping = parseMapping({
 
 before(async () => {
   t = await emptyDatabase();
-  db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 2 }) }) });
+  db = createDb(t.url, { max: 2 });
   // 300 rows: every 7th undated, created_at repeating (ties broken by id), four statuses.
   await sql`
     create table logs (id uuid primary key, user_id uuid, operation text not null, status text not null, created_at timestamptz);

@@ -8,6 +8,7 @@
  * NULL column the plain direction is used (the same rows, in the same order), and on a nullable one the
  * dated rows are read in the index's null order and the undated ones after them (list.ts).
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { displayIdent, displayTable, parseColumn } from '@/lib/mapping/sql';
 import { HINT_MIN_ROWS } from '@/lib/domain/reconcile/hints';

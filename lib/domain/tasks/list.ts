@@ -4,6 +4,7 @@
  * params (jsonb containment, which a GIN index on params serves); free text over all params would
  * scan the table, so it is refused with a hint.
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import { z } from 'zod';
 import { at, joinWorker, queueModel, queueNow, rawStatus, stateOf, statusIn, taskKey, taskTable, tcol, type QueueModel, type TaskState } from '@/lib/domain/tasks/model';

@@ -3,6 +3,7 @@
  * type, live and stale workers, stuck tasks by kind, and the last reconciliation's discrepancies by
  * kind (from kontor.reconcile_runs, which `kontor reconcile` and the finance page write).
  */
+import 'server-only';
 import crypto from 'node:crypto';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import type { Mapping } from '@/lib/mapping';

@@ -4,10 +4,12 @@
  * is named in lib/domain/tasks.
  *
  * The clock: the demo database is a snapshot whose heartbeats and queue ages are fresh only at its
- * anchor (its comment says `kontor demo <v> built <iso>`); a real database uses now().
+ * anchor (lib/domain/clock.ts); a real database uses now().
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import { columnOf, hasColumn, keyOf, tableOf, type Concept, type Mapping } from '@/lib/mapping';
+import { databaseClock } from '@/lib/domain/clock';
 
 export type TasksConcept = Concept<'tasks'>;
 export type WorkersConcept = Concept<'workers'>;
@@ -116,15 +118,10 @@ export function workerDead(m: QueueModel, now: RawBuilder<unknown>, staleMinutes
     or ${columnOf(m.workers!, 'lastHeartbeat', alias)} < ${now} - make_interval(mins => ${staleMinutes}))`;
 }
 
-const DEMO_COMMENT = /^kontor demo \S+ (?:bench )?built (\d{4}-\d\d-\d\dT[\d:.]+Z)$/; // default and bench sizes
-
 /** The queue's "now": the demo's anchor when this is the demo snapshot, else the database's clock. */
 export async function queueClock(db: QueryExecutorProvider): Promise<{ now: Date; snapshot: boolean }> {
-  const { rows } = await sql<{ comment: string | null; now: Date }>`
-    select shobj_description(d.oid, 'pg_database') as comment, now() as now
-      from pg_catalog.pg_database d where d.datname = current_database()`.execute(db);
-  const anchor = rows[0]?.comment?.match(DEMO_COMMENT)?.[1];
-  return anchor ? { now: new Date(anchor), snapshot: true } : { now: rows[0].now, snapshot: false };
+  const { now, anchor } = await databaseClock(db);
+  return anchor ? { now: anchor, snapshot: true } : { now, snapshot: false };
 }
 
 export async function queueNow(db: QueryExecutorProvider): Promise<Date> {

@@ -4,6 +4,7 @@
  * - completed_task_not_charged: a Complete task of a billable type with a cost, and no net debit.
  * The fix is a new ledger record (finance's edit), never a change to the task or the ledger in place.
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { HINT_MIN_ROWS, indexHints, type ScanHint } from '@/lib/domain/reconcile/hints';
 import { at, queueModel, rawStatus, statusIn, taskKey, taskTable, tcol } from '@/lib/domain/tasks/model';

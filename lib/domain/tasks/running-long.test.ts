@@ -5,14 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { Kysely, sql } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
 import { demoDatabase, TEST_ANCHOR, type TestDatabase } from '@/test/db';
 import { demoPreset } from '@/lib/mapping/presets/demo';
 import { parseMapping } from '@/lib/mapping';
 import { at, queueModel, taskKey } from '@/lib/domain/tasks/model';
 import { findRunningTooLong } from '@/lib/domain/tasks/running-long';
+import { createDb } from '@/db/connect';
 
 let t: TestDatabase;
 let db: Kysely<KontorDatabase>;
@@ -20,7 +20,7 @@ const now = TEST_ANCHOR;
 
 before(async () => {
   t = await demoDatabase();
-  db = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 2 }) }) });
+  db = createDb(t.url, { max: 2 });
   // A second type running far too long, on a live worker, and one of a type with no history.
   await sql`insert into public.task_cost_configs (task_type, base_cost_per_second, billable) values ('batch_fixture_unknown', 0.001, true)`.execute(db);
   await sql`

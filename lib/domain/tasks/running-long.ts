@@ -13,6 +13,7 @@
  * - none, and the task has no start time either (its age would include an unknown wait): not flagged.
  * A task on a dead worker is task_on_dead_worker, never this as well.
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import { joinWorker, rawStatus, taskTable, tcol, workerDead, type QueueModel } from '@/lib/domain/tasks/model';
 import { columnOf, hasColumn } from '@/lib/mapping';

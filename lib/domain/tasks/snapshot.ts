@@ -12,6 +12,7 @@
  * getThroughput, findMoneyIssues), as of the queue clock at the refresh: exact then, and as stale as the
  * page says. Each is stored as soon as it is computed, the quick ones first.
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import type { Mapping } from '@/lib/mapping';
 import { startJob, type JobView } from '@/lib/jobs';

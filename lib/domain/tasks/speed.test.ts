@@ -6,8 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { Kysely, sql } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
 import { migrateToLatest } from '@/db/migrate';
 import { demoPreset } from '@/lib/mapping/presets/demo';
@@ -22,6 +21,7 @@ import { getQueueHealth, getThroughput, type WindowRow } from '@/lib/domain/task
 import { findMoneyIssues } from '@/lib/domain/tasks/money';
 import { computeFigure, computeMoney, figureNames, queueIsSmall, readSnapshot, SNAPSHOTS, startOpsSnapshot, STORED_WINDOWS, windowSnapshot, type MoneySnapshot, type ThroughputSnapshot } from '@/lib/domain/tasks/snapshot';
 import { latestJob } from '@/lib/jobs';
+import { createDb } from '@/db/connect';
 
 const mapping = parseMapping(demoPreset);
 const m = queueModel(mapping);
@@ -31,7 +31,7 @@ let db: Kysely<KontorDatabase>;
 
 before(async () => {
   tdb = await demoDatabase();
-  db = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: tdb.url, max: 6 }) }) });
+  db = createDb(tdb.url, { max: 6 });
   const { error } = await migrateToLatest(db as unknown as Kysely<unknown>);
   if (error) throw error;
 });

@@ -10,6 +10,7 @@
  * - silent_worker: an active worker whose heartbeat is older than the threshold.
  * Slow is not stuck: a task a few times slower than usual, on a live worker or not, is none of these.
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import {
   at, hasHeartbeats, joinWorker, queueModel, statusIn, taskKey, taskTable, tcol, heldByCol, heldByMeta, workerCol, workerDead, workerMeta, type QueueModel,

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { demoDatabase, emptyDatabase, type TestDatabase } from '@/test/db';
 import { warmUp } from '@/db/demo/build';
@@ -13,6 +13,7 @@ import { bucketsAdmittedBy } from '@/lib/inspect/advisors/storage-policy';
 import { missingRequirements } from '@/lib/inspect/advisors/sql';
 import { quoteIdent } from '@/lib/inspect/advisors/index-facts';
 import { listIndexes, listUnindexedForeignKeys } from '@/lib/inspect/indexes';
+import { createDb } from '@/db/connect';
 
 const FIXTURE = fs.readFileSync(path.join(import.meta.dirname, 'fixture.sql'), 'utf8');
 
@@ -166,7 +167,7 @@ for (const major of [17, 15] as const) {
       await c.query('create unique index concurrently dupes_val_key on public.dupes (val)').catch(() => undefined);
       await c.query(`set enable_seqscan = off; select * from public.posts where slug = 'x'; set enable_seqscan = on`);
       await c.end();
-      db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 1 }) }) });
+      db = createDb(t.url, { max: 1 });
       await waitFor(async () => {
         const r = await sql<{ ok: boolean }>`select
             coalesce((select idx_scan > 0 from pg_stat_user_indexes where indexrelname = 'posts_slug_idx'), false)
@@ -229,7 +230,7 @@ describe('advisors on a plain Postgres', () => {
   let db: Kysely<unknown>;
   before(async () => {
     t = await emptyDatabase(17);
-    db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 1 }) }) });
+    db = createDb(t.url, { max: 1 });
   });
   after(async () => {
     await db?.destroy();
@@ -259,7 +260,7 @@ describe('advisors on the demo database', () => {
   before(async () => {
     t = await demoDatabase(17);
     await warmUp(t.url);
-    db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 1 }) }) });
+    db = createDb(t.url, { max: 1 });
     findings = (await runAdvisors(db)).findings;
   });
   after(async () => {

@@ -4,6 +4,7 @@
  * storage buckets whose policy lets clients list every file, and foreign keys onto auth's unique
  * constraints. Each needs Supabase's roles or schemas; on a plain Postgres it skips, saying so.
  */
+import 'server-only';
 import { sql } from 'kysely';
 import type { Advisor } from '@/lib/inspect/advisors/advisor';
 import type { ObjectRow } from '@/lib/inspect/advisors/types';

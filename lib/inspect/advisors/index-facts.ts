@@ -2,6 +2,7 @@
  * The index advisors read lib/inspect/indexes.ts, the same verdicts and unindexed foreign keys the
  * Indexes page shows: one query per fact, whichever face shows it.
  */
+import 'server-only';
 import type { QueryExecutorProvider } from 'kysely';
 import { listIndexVerdicts, listUnindexedForeignKeys, type IndexVerdictKind } from '@/lib/inspect/indexes';
 import type { RunContext } from '@/lib/inspect/advisors/advisor';

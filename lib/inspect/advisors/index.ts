@@ -2,6 +2,7 @@
  * The advisor catalogue: every check, run set-based against the catalog, grouped into findings, with
  * active suppressions applied. The console page and `kontor lint` both call runAdvisors.
  */
+import 'server-only';
 import type { QueryExecutorProvider } from 'kysely';
 import type { Advisor } from '@/lib/inspect/advisors/advisor';
 import { INTEGRITY_ADVISORS } from '@/lib/inspect/advisors/integrity';

@@ -1,4 +1,5 @@
 /** Data-integrity advisors: counters about to run out, constraints and indexes that do not hold. */
+import 'server-only';
 import { sql } from 'kysely';
 import type { Advisor } from '@/lib/inspect/advisors/advisor';
 import type { ObjectRow } from '@/lib/inspect/advisors/types';

@@ -8,6 +8,7 @@
  * from one of the trees: it differs by Postgres version), and only trees with a watched call left
  * come back to be walked; without a sample of the form, every tree with a call comes back.
  */
+import 'server-only';
 import { sql, type RawBuilder } from 'kysely';
 import type { Advisor } from '@/lib/inspect/advisors/advisor';
 import type { ObjectRow } from '@/lib/inspect/advisors/types';

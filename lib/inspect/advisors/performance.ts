@@ -3,6 +3,7 @@
  * Index verdicts are set-based over pg_index (keys compared as arrays, operator classes and
  * collations included), so 15,000 indexes take one pass each.
  */
+import 'server-only';
 import { sql } from 'kysely';
 import type { Advisor } from '@/lib/inspect/advisors/advisor';
 import type { ObjectRow } from '@/lib/inspect/advisors/types';

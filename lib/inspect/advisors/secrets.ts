@@ -8,6 +8,7 @@
  * A table whose SELECT policies for that role each restrict it to the user's own row (`user_id =
  * (select auth.uid())`) shows each user their own token only: not a leak.
  */
+import 'server-only';
 import { sql } from 'kysely';
 import type { Advisor } from '@/lib/inspect/advisors/advisor';
 import type { ObjectRow } from '@/lib/inspect/advisors/types';

@@ -3,6 +3,7 @@
  * Each is one catalog query over the product's schemas (sql.ts); none matches policy text with LIKE
  * except where the text itself is the risk (a key named user_metadata).
  */
+import 'server-only';
 import { sql } from 'kysely';
 import type { Advisor } from '@/lib/inspect/advisors/advisor';
 import type { ObjectRow } from '@/lib/inspect/advisors/types';

@@ -5,6 +5,7 @@
  * product team's to change. Lints that are precisely about them (auth.users exposed through a view)
  * look at them on purpose.
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 
 export const MANAGED_SCHEMAS = [

@@ -3,6 +3,7 @@
  * Stored in kontor.suppressions (migration 0004). The read side lives here; creating one is a guarded
  * edit (lib/edits/suppressions.ts).
  */
+import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 
 export interface Suppression {

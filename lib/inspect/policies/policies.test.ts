@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { demoDatabase, type TestDatabase } from '@/test/db';
 import type { KontorDatabase } from '@/db/types';
@@ -9,6 +9,7 @@ import { loadStaff, type StaffContext } from '@/lib/auth/staff';
 import { COMMANDS, listPolicyTables, type Command, type PolicyTable } from '@/lib/inspect/policies/catalog';
 import { decideAccess } from '@/lib/inspect/policies/access';
 import { testAsUser, whyNot, TestAsUserError } from '@/lib/inspect/policies/test-as-user';
+import { createDb } from '@/db/connect';
 
 // Tables of the demo that cover RLS off, RLS with no policy, always-true, owner policies, two permissive
 // policies, a sub-query policy, column-only UPDATE grants and a user_metadata policy.
@@ -25,7 +26,7 @@ describe('access matrix and "why not?" agree with Postgres (demo database)', () 
 
   before(async () => {
     t = await demoDatabase(17);
-    db = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 2 }) }) });
+    db = createDb(t.url, { max: 2 });
     const staff = await db.selectFrom('kontor.staff').select(['user_id', 'email']).where('email', 'in', ['engineer@kontor.dev', 'viewer@kontor.dev']).execute();
     const load = async (email: string) => (await loadStaff(db, { userId: staff.find((s) => s.email === email)!.user_id, email }))!;
     engineer = await load('engineer@kontor.dev');

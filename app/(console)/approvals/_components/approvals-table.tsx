@@ -2,10 +2,11 @@
 import Link from 'next/link';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import { DiffView } from '@/components/confirm/diff-view';
 import type { ApprovalView } from '@/lib/guard/approvals';
 import { auditHistoryHref } from '@/lib/guard/history';
+import { When } from '@/components/ui/when';
 import { DecisionForm } from '@/app/(console)/approvals/_components/decision-form';
 
 const col = dataTableColumns<ApprovalView>();
@@ -13,10 +14,10 @@ const col = dataTableColumns<ApprovalView>();
 const base = [
   col.accessor('createdAt', {
     id: 'created',
-    header: 'Requested (UTC)',
+    header: 'Requested',
     cell: (c) => (
       <span className="whitespace-nowrap tabular-nums">
-        <time dateTime={c.getValue()}>{c.getValue().slice(0, 16).replace('T', ' ')}</time>
+        <When at={c.getValue()} />
         <span className="block text-xs text-ink-muted">by {c.row.original.requestedBy.email}</span>
       </span>
     ),

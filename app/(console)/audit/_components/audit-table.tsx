@@ -2,22 +2,19 @@
 import Link from 'next/link';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import { DiffView } from '@/components/confirm/diff-view';
 import type { AuditRow } from '@/lib/guard/audit-list';
 import { auditHistoryHref } from '@/lib/guard/history';
+import { When } from '@/components/ui/when';
 
 const col = dataTableColumns<AuditRow>();
 
 const columns = col.columns([
   col.accessor('at', {
     id: 'at',
-    header: 'When (UTC)',
-    cell: (c) => (
-      <time dateTime={c.getValue()} className="whitespace-nowrap tabular-nums">
-        {c.getValue().slice(0, 19).replace('T', ' ')}
-      </time>
-    ),
+    header: 'When',
+    cell: (c) => <When at={c.getValue()} className="whitespace-nowrap tabular-nums" />,
   }),
   col.accessor('staffEmail', {
     id: 'staff',

@@ -4,9 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { kyselyOver } from '@/db/index';
+import type { KontorDatabase } from '@/db/types';
 import { emptyDatabase, type TestDatabase } from '@/test/db';
 import { readLanes } from '@/app/(console)/database/_lib/lanes';
 
@@ -22,7 +23,7 @@ after(async () => {
 });
 
 /** Each lane's backend and whether it is a read-only transaction. */
-const lanesOf = (db: ReturnType<typeof kyselyOver>, most: number) => readLanes(most, (lanes) => Promise.all(lanes.map(async (trx) => {
+const lanesOf = (db: Kysely<KontorDatabase>, most: number) => readLanes(most, (lanes) => Promise.all(lanes.map(async (trx) => {
   const { rows: [r] } = await sql<{ pid: number; ro: string }>`select pg_backend_pid() as pid, current_setting('transaction_read_only') as ro`.execute(trx);
   return r;
 })), db);
@@ -51,5 +52,5 @@ test('fewer lanes, without waiting, when the pool has no connection to spare', a
 test('a Kysely whose pool is not known here reads on one lane', async () => {
   const { Kysely, PostgresDialect } = await import('kysely');
   const db = new Kysely<never>({ dialect: new PostgresDialect({ pool }) });
-  assert.equal((await lanesOf(db as unknown as ReturnType<typeof kyselyOver>, 3)).length, 1);
+  assert.equal((await lanesOf(db as unknown as Kysely<KontorDatabase>, 3)).length, 1);
 });

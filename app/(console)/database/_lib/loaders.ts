@@ -20,9 +20,9 @@ import { countRowsExactly } from '@/lib/inspect/tables';
 import { blockingTrees, getWraparound, listBusySessions, listConnectionGroups, listSequencesNearMax } from '@/lib/inspect/activity';
 import { getStatementsSource, listTopQueries, QUERY_SORTS, type QuerySort } from '@/lib/inspect/queries';
 import { getDatabaseVitals } from '@/lib/inspect/overview';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
+import { first } from '@/lib/format';
 
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
 
 export const TABLES_SPEC: TableSpec<TableSort> = {
   sortable: TABLE_SORTS,
@@ -33,7 +33,7 @@ export const TABLES_SPEC: TableSpec<TableSort> = {
 /** The list's data: what the page and the benchmark time. */
 export async function loadTablesPage(params: SearchParams, db?: Db) {
   const query = parseTableQuery(params, TABLES_SPEC);
-  const wanted = first(params.schema);
+  const wanted = first(params.schema) ?? '';
   return read(async (trx) => {
     const schemas = await listTableSchemas(trx);
     // Only a schema that exists reaches the query, as a bound parameter.
@@ -52,9 +52,9 @@ export const INDEXES_SPEC: TableSpec<IndexSort> = {
 
 export async function loadIndexesPage(params: SearchParams, db?: Db) {
   const query = parseTableQuery(params, INDEXES_SPEC);
-  const v = first(params.verdict);
+  const v = first(params.verdict) ?? '';
   const verdict = v === 'any' || (INDEX_VERDICTS as readonly string[]).includes(v) ? (v as IndexVerdictKind | 'any') : undefined;
-  const wanted = first(params.schema);
+  const wanted = first(params.schema) ?? '';
   // Two read-only transactions when the pool has a connection to spare (readLanes): the verdicts'
   // statement on one, the small reads beside it on the other; else all of them on the one.
   return readLanes(2, async ([a, b = a]) => {

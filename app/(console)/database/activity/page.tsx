@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import { requireStaff } from '@/lib/auth';
 import type { BlockingNode } from '@/lib/inspect/activity';
-import { parseTableQuery } from '@/components/data-table/query';
-import { formatCount, formatRatio } from '@/components/ui/format';
+import { parseTableQuery } from '@/lib/table-query';
+import { formatCount, formatRatio, formatSeconds } from '@/lib/format';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { Section } from '@/app/(console)/_components/section';
@@ -10,7 +10,6 @@ import { StatCard } from '@/app/(console)/_components/stat-card';
 import { loadActivityPage } from '@/app/(console)/database/_lib/loaders';
 import { SessionsTable } from '@/app/(console)/database/activity/_components/sessions-table';
 import { StructureTable } from '@/app/(console)/database/tables/_components/structure-table';
-import { formatSeconds } from '@/app/(console)/database/_components/format';
 
 export const metadata: Metadata = { title: 'Activity' };
 

@@ -3,16 +3,16 @@ import { requireStaff } from '@/lib/auth';
 import { CATEGORIES, LEVELS, runAdvisors, type Category } from '@/lib/inspect/advisors';
 import { FINDING_SORTS, pageFindings, parseCategory, parseLevel, type FindingSort } from '@/lib/inspect/advisors/page';
 import { MAX_SUPPRESSION_DAYS } from '@/lib/edits/catalog';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { FindingsTable } from '@/app/(console)/database/advisors/_components/findings-table';
 import { readLanes } from '@/app/(console)/database/_lib/lanes';
+import { first } from '@/lib/format';
 
 export const metadata: Metadata = { title: 'Advisors' };
 
 const SPEC: TableSpec<FindingSort> = { sortable: FINDING_SORTS, defaultSort: { id: 'level', desc: false }, pageSizes: [25, 50, 100] };
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 const select = 'rounded-md border border-line bg-surface px-3 py-1.5 text-sm';
 const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 

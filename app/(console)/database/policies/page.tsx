@@ -4,7 +4,7 @@ import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { listPolicyTables, POLICY_SORTS, type PolicySort } from '@/lib/inspect/policies/catalog';
 import { toPolicyTableView } from '@/lib/inspect/policies/views';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { PoliciesTable } from '@/app/(console)/database/policies/_components/policies-table';

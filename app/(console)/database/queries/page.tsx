@@ -1,12 +1,12 @@
 import type { Metadata } from 'next';
 import { requireStaff } from '@/lib/auth';
 import { QUERY_SORTS } from '@/lib/inspect/queries';
-import type { SearchParams } from '@/components/data-table/query';
+import type { SearchParams } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { loadQueriesPage } from '@/app/(console)/database/_lib/loaders';
 import { QueriesTable } from '@/app/(console)/database/queries/_components/queries-table';
-import { formatWhen } from '@/app/(console)/database/_components/format';
+import { formatWhen } from '@/lib/format';
 
 export const metadata: Metadata = { title: 'Queries' };
 
@@ -24,7 +24,7 @@ export default async function QueriesPage({ searchParams }: { searchParams: Prom
       <div className="space-y-1">
         {heading}
         <p className="text-sm text-ink-muted">
-          From pg_stat_statements {source.version}, counting since {formatWhen(list.statsSince)}. Statements are
+          From pg_stat_statements {source.version}, counting since {formatWhen(list.statsSince, 'never')}. Statements are
           normalized (literals become $1, $2 …). Kontor never resets these statistics;{' '}
           {list.snapshotAt ? `“Since snapshot” counts from Kontor's snapshot of ${formatWhen(list.snapshotAt)}.` : 'take a snapshot (npm run kontor -- snapshot) to see what changed since.'}
         </p>

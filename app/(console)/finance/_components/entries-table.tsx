@@ -1,17 +1,17 @@
 'use client';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import type { ReplayEntry } from '@/lib/domain/statement';
 import { formatCredits } from '@/lib/money';
 import { ReverseEntry } from '@/app/(console)/finance/_components/ledger-edits';
-import { formatWhen } from '@/components/ui/format';
+import { When } from '@/components/ui/when';
 
 type Row = ReplayEntry & { canReverse: boolean };
 const col = dataTableColumns<Row>();
 
 const columns = col.columns([
-  col.accessor('at', { id: 'at', header: 'When', cell: (c) => <time dateTime={c.getValue()}>{formatWhen(c.getValue())}</time> }),
+  col.accessor('at', { id: 'at', header: 'When', cell: (c) => <When at={c.getValue()} /> }),
   col.accessor('type', { id: 'type', header: 'Type' }),
   col.accessor('amount', { id: 'amount', header: 'Amount', cell: (c) => formatCredits(c.getValue()), meta: { align: 'end' } }),
   col.accessor('balance', { id: 'balance', header: 'Balance after', cell: (c) => formatCredits(c.getValue()), meta: { align: 'end' } }),

@@ -2,11 +2,11 @@
 import Link from 'next/link';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import { KIND_LABELS } from '@/lib/domain/reconcile/kinds';
 import type { FindingView } from '@/lib/domain/reconcile/read';
 import { formatCredits } from '@/lib/money';
-import { shortId } from '@/components/ui/format';
+import { shortId } from '@/lib/format';
 
 const col = dataTableColumns<FindingView>();
 const link = 'font-mono text-accent underline-offset-2 hover:underline';

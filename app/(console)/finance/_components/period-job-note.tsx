@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { Notice } from '@/components/ui/notice';
-import { RefreshWhile } from '@/app/(console)/tasks/_components/refresh-while';
+import { formatCount } from '@/lib/format';
+import { RefreshWhile } from '@/components/refresh-while';
 import type { Attempt } from '@/app/(console)/_lib/attempt';
 import type { PeriodJob } from '@/app/(console)/finance/_lib/stored-period';
 
@@ -17,7 +18,7 @@ export function ComputingNote({ job, children }: { job: Attempt<PeriodJob> | nul
       {!failed || state?.computing ? (
         <>
           <Notice title="Being computed">
-            {children}{state?.runningFor ? ` Started ${state.runningFor.toLocaleString('en')} s ago.` : ''}
+            {children}{state?.runningFor ? ` Started ${formatCount(state.runningFor)} s ago.` : ''}
           </Notice>
           <RefreshWhile ms={3000} />
         </>

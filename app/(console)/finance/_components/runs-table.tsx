@@ -2,9 +2,10 @@
 import Link from 'next/link';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import type { RunView } from '@/lib/domain/reconcile/read';
-import { formatWhen } from '@/components/ui/format';
+import { When } from '@/components/ui/when';
+import { formatCount } from '@/lib/format';
 
 const col = dataTableColumns<RunView>();
 
@@ -14,10 +15,10 @@ const columns = col.columns([
     header: 'Run',
     cell: (c) => <Link href={`/finance/reconciliation?run=${c.getValue()}`} className="text-accent underline-offset-2 hover:underline">#{c.getValue()}</Link>,
   }),
-  col.accessor('startedAt', { id: 'when', header: 'When', cell: (c) => <time dateTime={c.getValue()}>{formatWhen(c.getValue())}</time> }),
+  col.accessor('startedAt', { id: 'when', header: 'When', cell: (c) => <When at={c.getValue()} /> }),
   col.accessor('startedBy', { id: 'by', header: 'By' }),
   col.accessor('mode', { id: 'mode', header: 'Mode' }),
-  col.accessor('entriesRead', { id: 'read', header: 'Entries read', cell: (c) => c.getValue()?.toLocaleString('en') ?? '–', meta: { align: 'end' } }),
+  col.accessor('entriesRead', { id: 'read', header: 'Entries read', cell: (c) => (c.getValue() === null ? '–' : formatCount(c.getValue()!)), meta: { align: 'end' } }),
   col.accessor('found', { id: 'found', header: 'Found', cell: (c) => c.getValue() ?? 'running', meta: { align: 'end' } }),
 ]);
 

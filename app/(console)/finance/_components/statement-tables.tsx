@@ -2,11 +2,11 @@
 import Link from 'next/link';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import type { StatementDay, StatementUserRow } from '@/lib/domain/statement';
 import { STATEMENT_COLUMNS } from '@/lib/domain/statement-columns';
 import { formatCredits } from '@/lib/money';
-import { shortId } from '@/components/ui/format';
+import { shortId } from '@/lib/format';
 
 const HEADERS: Record<(typeof STATEMENT_COLUMNS)[number], string> = {
   opening: 'Opening', grants: '+ Grants', spends: '− Spends', adjustments: '± Adjustments', refunds: '− Refunds',

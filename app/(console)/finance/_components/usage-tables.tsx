@@ -3,10 +3,10 @@ import Link from 'next/link';
 import { clsx } from 'clsx';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import type { UsageDay, UsageModel, UsageUser } from '@/lib/domain/usage-costs';
 import { formatCredits, formatUsd } from '@/lib/money';
-import { shortId } from '@/components/ui/format';
+import { shortId, formatCount } from '@/lib/format';
 
 const margin = (v: string) => <span className={clsx(Number(v) < 0 && 'font-medium text-danger')}>{formatUsd(v)}</span>;
 
@@ -30,8 +30,8 @@ const modelCol = dataTableColumns<UsageModel>();
 const modelColumns = modelCol.columns([
   modelCol.accessor('provider', { id: 'provider', header: 'Provider' }),
   modelCol.accessor('model', { id: 'model', header: 'Model', cell: (c) => <span className="font-mono">{c.getValue()}</span> }),
-  modelCol.accessor('calls', { id: 'calls', header: 'Calls', cell: (c) => c.getValue().toLocaleString('en'), meta: { align: 'end' } }),
-  modelCol.accessor('tokens', { id: 'tokens', header: 'Tokens', cell: (c) => c.getValue().toLocaleString('en'), meta: { align: 'end' } }),
+  modelCol.accessor('calls', { id: 'calls', header: 'Calls', cell: (c) => formatCount(c.getValue()), meta: { align: 'end' } }),
+  modelCol.accessor('tokens', { id: 'tokens', header: 'Tokens', cell: (c) => formatCount(c.getValue()), meta: { align: 'end' } }),
   modelCol.accessor('cost', { id: 'cost', header: 'Provider cost', cell: (c) => formatUsd(c.getValue()), meta: { align: 'end' } }),
   modelCol.accessor('revenue', { id: 'revenue', header: 'Revenue share', cell: (c) => formatUsd(c.getValue()), meta: { align: 'end' } }),
   modelCol.accessor('margin', { id: 'margin', header: 'Margin', cell: (c) => margin(c.getValue()), meta: { align: 'end' } }),
@@ -58,7 +58,7 @@ const userColumns = userCol.columns([
       </Link>
     ),
   }),
-  userCol.accessor('calls', { id: 'calls', header: 'Calls', cell: (c) => c.getValue().toLocaleString('en'), meta: { align: 'end' } }),
+  userCol.accessor('calls', { id: 'calls', header: 'Calls', cell: (c) => formatCount(c.getValue()), meta: { align: 'end' } }),
   userCol.accessor('cost', { id: 'cost', header: 'Provider cost', cell: (c) => formatUsd(c.getValue()), meta: { align: 'end' } }),
   userCol.accessor('credits', { id: 'credits', header: 'Credits consumed', cell: (c) => formatCredits(c.getValue()), meta: { align: 'end' } }),
   userCol.accessor('revenue', { id: 'revenue', header: 'Revenue', cell: (c) => formatUsd(c.getValue()), meta: { align: 'end' } }),

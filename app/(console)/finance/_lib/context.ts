@@ -1,13 +1,11 @@
 import 'server-only';
 import { cache } from 'react';
 import { read } from '@/db/index';
-import { queueNow } from '@/lib/domain/tasks/model';
+import { booksToday } from '@/lib/domain/clock';
 import { getMappingCheck } from '@/app/(console)/_lib/mapping';
 import { periodSchema } from '@/lib/domain/statement';
 import { ignoredFilters } from '@/lib/filters';
-
-/** The books' "today": the demo's anchor when this is the demo snapshot, else the database's clock. */
-export const financeToday = cache((): Promise<Date> => read((trx) => queueNow(trx)));
+import { first } from '@/lib/format';
 
 /** The validated mapping, and whether the finance pages can work on it (users and ledger are needed). */
 export const financeMapping = cache(async () => {
@@ -16,11 +14,17 @@ export const financeMapping = cache(async () => {
   return { mapping: check.mapping, check, missing };
 });
 
+/** The books' "today": the database's clock; the demo's anchor only for the demo (lib/domain/clock.ts). */
+export const financeToday = cache(async (): Promise<Date> => {
+  const { mapping } = await financeMapping();
+  return read((trx) => booksToday(trx, mapping));
+});
+
 /** The same URL parameters, for a CSV link or a form's hidden fields. */
 export function queryString(params: Record<string, string | string[] | undefined>, extra: Record<string, string> = {}): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
-    const value = Array.isArray(v) ? v[0] : v;
+    const value = first(v);
     if (value !== undefined && value !== '') q.set(k, value);
   }
   for (const [k, v] of Object.entries(extra)) q.set(k, v);
@@ -30,6 +34,6 @@ export function queryString(params: Record<string, string | string[] | undefined
 
 /** What a period form's URL asked for that is not a date (a notice's text), or null. */
 export function periodProblem(params: Record<string, string | string[] | undefined>): string | null {
-  const raw = Object.fromEntries(['day', 'month', 'from', 'to'].map((k) => [k, Array.isArray(params[k]) ? params[k]![0] : params[k] as string | undefined]));
+  const raw = Object.fromEntries(['day', 'month', 'from', 'to'].map((k) => [k, first(params[k])]));
   return ignoredFilters(raw, periodSchema.parse(raw), { day: 'day', month: 'month', from: 'from', to: 'to' });
 }

@@ -6,9 +6,10 @@ import { Notice } from '@/components/ui/notice';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { getMappingCheck } from '@/app/(console)/_lib/mapping';
-import { RefreshWhile } from '@/app/(console)/tasks/_components/refresh-while';
-import { formatSeconds } from '@/app/(console)/tasks/_lib/format';
+import { RefreshWhile } from '@/components/refresh-while';
+import { formatSeconds } from '@/lib/format';
 import { billingView, type BillingView } from '@/app/(console)/finance/billing/_lib/report';
+import { When } from '@/components/ui/when';
 
 export const metadata: Metadata = { title: 'Billing checks' };
 
@@ -64,7 +65,7 @@ function Freshness({ view }: { view: BillingView }) {
       {stored ? (
         <p className="text-sm text-ink-muted">
           The product is large: these are the findings of the last full run, {formatSeconds(stored.ageSeconds)} ago
-          (at <time dateTime={stored.computedAt}>{stored.computedAt.slice(0, 16).replace('T', ' ')} UTC</time>, in{' '}
+          (at <When at={stored.computedAt} />, in{' '}
           {formatSeconds(stored.ms / 1000)}), which read every row the checks compare. A new run starts in the
           background when the last is older than {BILLING_MAX_AGE_MS / 60_000} min{refreshing ? ' (under way now)' : ''};{' '}
           <code>kontor reconcile</code> runs the checks on demand.

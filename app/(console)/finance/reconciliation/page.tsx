@@ -10,7 +10,7 @@ import { getRun, listFindings, listRuns } from '@/lib/domain/reconcile/read';
 import { latestReconcileJob } from '@/lib/domain/reconcile/job';
 import { incrementalScanHints } from '@/lib/domain/reconcile/hints';
 import { reconcileCoverage } from '@/lib/domain/reconcile/coverage';
-import { parseTableQuery, type SearchParams } from '@/components/data-table/query';
+import { parseTableQuery, type SearchParams } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
 import { attempt } from '@/app/(console)/_lib/attempt';
@@ -20,7 +20,7 @@ import { RunsTable } from '@/app/(console)/finance/_components/runs-table';
 import { RunButtons } from '@/app/(console)/finance/_components/run-button';
 import { CsvLink } from '@/app/(console)/finance/_components/csv-link';
 import { MissingConcepts } from '@/app/(console)/finance/_components/missing';
-import { formatWhen } from '@/components/ui/format';
+import { formatWhen, formatCount } from '@/lib/format';
 
 export const metadata: Metadata = { title: 'Reconciliation' };
 
@@ -78,7 +78,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
           <Section
             id="totals"
             title={`Run #${run.id}: ${run.found ? `${run.found} discrepancies` : 'the books agree'}`}
-            description={`${run.mode === 'full' ? 'Full' : 'Incremental'} run by ${run.startedBy}, ${formatWhen(run.startedAt)}; ${run.entriesRead?.toLocaleString('en') ?? '?'} ledger entries read.`}
+            description={`${run.mode === 'full' ? 'Full' : 'Incremental'} run by ${run.startedBy}, ${formatWhen(run.startedAt)}; ${run.entriesRead === null ? '?' : formatCount(run.entriesRead)} ledger entries read.`}
           >
             <ul className="grid gap-2 sm:grid-cols-2 xl:grid-cols-3" aria-label="Discrepancies by kind">
               {DISCREPANCY_KINDS.map((k) => {
@@ -121,7 +121,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
           To find the rows changed since the last run, each incremental run reads{' '}
           {hints.map((h, i) => (
             <span key={h.table}>
-              {i > 0 && ' and '}all of {h.table} (~{h.rows.toLocaleString('en')} rows: no index on <code className="font-mono">{h.column}</code>)
+              {i > 0 && ' and '}all of {h.table} (~{formatCount(h.rows)} rows: no index on <code className="font-mono">{h.column}</code>)
             </span>
           ))}
           . An index makes that a range read (Kontor runs no DDL):

@@ -8,7 +8,7 @@ import { STATEMENT_USERS_SPEC } from '@/lib/domain/reconcile/export';
 import {
   asOfBalance, getStatement, keepStatementRollupFresh, listStatementUsers, parsePeriod, readsTailOnly, statementRollupState, type StatementFigures, type StatementSource,
 } from '@/lib/domain/statement';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
 import { missingIndexes, oneDayOf, slowHints } from '@/app/(console)/_lib/speed-hints';
 import { financeMapping, financeToday, periodProblem } from '@/app/(console)/finance/_lib/context';
@@ -22,7 +22,7 @@ import { IssuedConsumedChart } from '@/app/(console)/finance/_components/issued-
 import { StatementDaysTable, StatementUsersTable } from '@/app/(console)/finance/_components/statement-tables';
 import { formatCredits } from '@/lib/money';
 import { anyRowKey } from '@/lib/mapping/keys';
-import { formatWhen } from '@/components/ui/format';
+import { formatWhen, first, formatCount } from '@/lib/format';
 import { keepStoredPeriod, type PeriodJob } from '@/app/(console)/finance/_lib/stored-period';
 import { ComputingNote, RecomputeProblem } from '@/app/(console)/finance/_components/period-job-note';
 import { computeStatementPeriod, periodJobKind, type PeriodLines, type Period } from '@/lib/domain/statement';
@@ -31,7 +31,6 @@ import type { Attempt } from '@/app/(console)/_lib/attempt';
 export const metadata: Metadata = { title: 'Statement' };
 
 const DAYS_SPEC: TableSpec<'day'> = { sortable: ['day'], defaultSort: { id: 'day', desc: false }, pageSizes: [31, 100, 400], prefix: 'd_' };
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 function Equation({ t }: { t: StatementFigures }) {
   const terms: [string, string, string][] = [
@@ -67,9 +66,9 @@ function SourceNote({ source, refreshing }: { source: StatementSource; refreshin
   const { state, tail } = source;
   return (
     <p className="text-sm text-ink-muted" role="note">
-      Exact and current: Kontor&apos;s rollup of the ledger up to {formatWhen(state.horizon.toISOString())} (refreshed{' '}
-      {formatWhen(state.refreshedAt.toISOString())}{state.refreshMs !== null ? ` in ${state.refreshMs.toLocaleString('en')} ms` : ''}),
-      plus the {tail.toLocaleString('en')} {tail === 1 ? 'entry' : 'entries'} created since, read live from the ledger
+      Exact and current: Kontor&apos;s rollup of the ledger up to {formatWhen(state.horizon)} (refreshed{' '}
+      {formatWhen(state.refreshedAt)}{state.refreshMs !== null ? ` in ${formatCount(state.refreshMs)} ms` : ''}),
+      plus the {formatCount(tail)} {tail === 1 ? 'entry' : 'entries'} created since, read live from the ledger
       {refreshing ? '; a refresh is taking them in now' : ''}. An entry inserted with a creation time before that moment is counted
       at the next rebuild (<code>npm run kontor -- rollup --rebuild</code>).
     </p>
@@ -82,7 +81,7 @@ function PeriodLinesNote({ lines, job, period }: { lines: PeriodLines; job: Atte
   if (lines.kind === 'missing') {
     return (
       <ComputingNote job={job}>
-        The per-user lines of {periodLabel(period)} sum {lines.entries.toLocaleString('en')} ledger entries (each account&apos;s opening
+        The per-user lines of {periodLabel(period)} sum {formatCount(lines.entries)} ledger entries (each account&apos;s opening
         balance adds every entry of its month before the period): Kontor computes them once in the background and keeps them. They
         appear here when done; the totals and days above are complete already.
       </ComputingNote>
@@ -93,8 +92,8 @@ function PeriodLinesNote({ lines, job, period }: { lines: PeriodLines; job: Atte
     <>
       <RecomputeProblem job={job} />
       <p className="text-sm text-ink-muted" role="note">
-        Per-user lines computed {formatWhen(stored.computedAt.toISOString())} in {stored.ms.toLocaleString('en')} ms from{' '}
-        {stored.entries.toLocaleString('en')} entries created before {formatWhen(stored.upto.toISOString())}, plus the entries since, read live
+        Per-user lines computed {formatWhen(stored.computedAt)} in {formatCount(stored.ms)} ms from{' '}
+        {formatCount(stored.entries)} entries created before {formatWhen(stored.upto)}, plus the entries since, read live
         {job?.ok && job.value.computing ? '; being computed again now' : ''}.
       </p>
     </>
@@ -208,8 +207,8 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
         {asOf && !asOf.ok ? <Notice tone="warn" title="The balance could not be replayed">{asOf.message}</Notice> : null}
         {asOf?.ok && asOfUser ? (
           <p role="status" className="text-sm">
-            Balance at {formatWhen(asOfMoment.toISOString())}: <strong className="tabular-nums">{formatCredits(asOf.value.balance)}</strong> credits,
-            from {asOf.value.entries.toLocaleString('en')} entries.{' '}
+            Balance at {formatWhen(asOfMoment)}: <strong className="tabular-nums">{formatCredits(asOf.value.balance)}</strong> credits,
+            from {formatCount(asOf.value.entries)} entries.{' '}
             <Link href={`/finance/accounts/${asOfUser}?at=${asOfMoment.toISOString().slice(0, 19)}`} className="text-accent underline-offset-2 hover:underline">See the entries</Link>
           </p>
         ) : null}

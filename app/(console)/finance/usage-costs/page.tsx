@@ -12,9 +12,9 @@ import type { UsagePeriod } from '@/lib/domain/usage-rollup';
 import { keepStoredPeriod, type PeriodJob } from '@/app/(console)/finance/_lib/stored-period';
 import { ComputingNote, RecomputeProblem } from '@/app/(console)/finance/_components/period-job-note';
 import type { Attempt } from '@/app/(console)/_lib/attempt';
-import { formatWhen } from '@/components/ui/format';
+import { formatWhen, formatCount } from '@/lib/format';
 import { attempt } from '@/app/(console)/_lib/attempt';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
 import { sharedRead } from '@/lib/shared-read';
 import { Section } from '@/app/(console)/_components/section';
@@ -43,8 +43,8 @@ function SourceNote({ source, refreshing }: { source: UsageSource | null; refres
   const { state } = source;
   return (
     <p className="text-sm text-ink-muted" role="note">
-      Exact and current: Kontor&apos;s rollup up to {formatWhen(state.horizon.toISOString())} (refreshed{' '}
-      {formatWhen(state.refreshedAt.toISOString())}{state.refreshMs !== null ? ` in ${state.refreshMs.toLocaleString('en')} ms` : ''}),
+      Exact and current: Kontor&apos;s rollup up to {formatWhen(state.horizon)} (refreshed{' '}
+      {formatWhen(state.refreshedAt)}{state.refreshMs !== null ? ` in ${formatCount(state.refreshMs)} ms` : ''}),
       with the users whose calls, spends or payments are newer read live{refreshing ? '; a refresh is taking them in now' : ''}.
       A payment whose status changed since counts at its price from the next refresh.
     </p>
@@ -57,8 +57,8 @@ function StoredNote({ stored, job }: { stored: UsagePeriod; job: Attempt<PeriodJ
     <>
       <RecomputeProblem job={job} />
       <p className="text-sm text-ink-muted" role="note">
-        Figures per model and per user computed {formatWhen(stored.computedAt.toISOString())} in {stored.ms.toLocaleString('en')} ms from
-        Kontor&apos;s rollup as of {formatWhen(stored.horizon.toISOString())}, with the users whose calls, spends or payments are newer
+        Figures per model and per user computed {formatWhen(stored.computedAt)} in {formatCount(stored.ms)} ms from
+        Kontor&apos;s rollup as of {formatWhen(stored.horizon)}, with the users whose calls, spends or payments are newer
         read live{job?.ok && job.value.computing ? '; being computed again now' : ''}. A payment whose status changed since counts at
         its price from the next computation (within minutes of the rollup&apos;s next refresh).
       </p>
@@ -96,7 +96,7 @@ export default async function UsageCostsPage({ searchParams }: { searchParams: P
   ]);
   const computing = (
     <ComputingNote job={periodJob}>
-      This period&apos;s figures per model and per user add up its days for every user ({lines.kind === 'missing' ? `more than ${lines.rows.toLocaleString('en')} user-days` : 'many'}):
+      This period&apos;s figures per model and per user add up its days for every user ({lines.kind === 'missing' ? `more than ${formatCount(lines.rows)} user-days` : 'many'}):
       Kontor computes them once in the background and keeps them. They appear here when done; the totals and days are complete already.
     </ComputingNote>
   );

@@ -10,15 +10,15 @@ import { auditHistoryHref } from '@/lib/guard';
 import { getPayment } from '@/lib/domain/payments';
 import { getRefundSummary } from '@/lib/domain/refunds';
 import { paymentActions } from '@/lib/domain/payment-actions';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
-import { LedgerTable } from '@/app/(console)/users/_components/user-tables';
+import { LedgerTable } from '@/components/tables/ledger-table';
 import { RefundsTable } from '@/app/(console)/payments/_components/refunds-table';
 import { DisputeControl, GrantControl, RefundControl } from '@/app/(console)/payments/_components/payment-edits';
 import { formatCredits, formatMoney } from '@/lib/money';
 import { isDerived } from '@/lib/mapping/sql';
-import { formatWhen } from '@/components/ui/format';
+import { formatWhen } from '@/lib/format';
 import { attempt } from '@/app/(console)/_lib/attempt';
 
 export const metadata: Metadata = { title: 'Payment' };

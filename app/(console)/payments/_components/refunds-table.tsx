@@ -1,10 +1,10 @@
 'use client';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import type { RefundRow } from '@/lib/domain/refunds';
 import { formatCredits, formatMoney } from '@/lib/money';
-import { formatWhen } from '@/components/ui/format';
+import { formatWhen } from '@/lib/format';
 
 const col = dataTableColumns<RefundRow>();
 const columns = col.columns([

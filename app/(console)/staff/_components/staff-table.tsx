@@ -1,7 +1,7 @@
 'use client';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import type { StaffRow } from '@/lib/domain/staff';
 import { ChangeRole, RemoveStaff } from '@/app/(console)/staff/_components/staff-edit';
 

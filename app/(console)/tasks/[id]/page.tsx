@@ -8,17 +8,18 @@ import { actionsFor } from '@/lib/domain/tasks/actions';
 import { auditHistoryHref } from '@/lib/guard/audit';
 import { Notice } from '@/components/ui/notice';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
-import { queueContext } from '@/app/(console)/tasks/_lib/queue';
-import { formatSeconds } from '@/app/(console)/tasks/_lib/format';
+import { queueContext } from '@/app/(console)/_lib/queue';
+import { formatSeconds, formatCount } from '@/lib/format';
 import { TaskEdit } from '@/app/(console)/tasks/_components/task-edit';
 import { anyRowKey, keyCanHold } from '@/lib/mapping/keys';
 import { formatCredits } from '@/lib/money';
 import { attempt } from '@/app/(console)/_lib/attempt';
+import { When } from '@/components/ui/when';
 
 export const metadata: Metadata = { title: 'Task' };
 
 const link = 'text-accent underline underline-offset-4';
-const when = (iso: string | null) => (iso ? <time dateTime={iso}>{iso.slice(0, 19).replace('T', ' ')} UTC</time> : <span className="text-ink-muted">–</span>);
+const when = (iso: string | null) => <When at={iso} none="–" />;
 
 export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
   const staff = await requireStaff('tasks.read');
@@ -87,7 +88,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
         {task.ledgerHint ? (
           <Notice title="Only this task's user's entries were searched">
             {task.ledgerHint.table} has no index on {task.ledgerHint.column}: finding every entry that names this task reads all of it
-            (~{task.ledgerHint.rows.toLocaleString('en')} rows), so the entries listed are those of the task&apos;s user ({task.userId ?? 'none'}) that name it.
+            (~{formatCount(task.ledgerHint.rows)} rows), so the entries listed are those of the task&apos;s user ({task.userId ?? 'none'}) that name it.
             An entry naming it under another user is not shown. Kontor runs no DDL; run <code className="font-mono">{task.ledgerHint.sql}</code> yourself.
           </Notice>
         ) : null}

@@ -2,7 +2,7 @@
 import Link from 'next/link';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import type { MoneyIssue } from '@/lib/domain/tasks/money';
 import { compareDecimals, formatCredits } from '@/lib/money';
 

@@ -1,10 +1,9 @@
 'use client';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
-import { formatCount } from '@/components/ui/format';
+import type { TableQuery } from '@/lib/table-query';
+import { formatCount, formatRate, formatSeconds } from '@/lib/format';
 import type { QueueTypeHealth } from '@/lib/domain/tasks/health';
-import { formatRate, formatSeconds } from '@/app/(console)/tasks/_lib/format';
 
 const col = dataTableColumns<QueueTypeHealth>();
 const p = (x: { p50: number | null; p95: number | null; p99: number | null }) =>

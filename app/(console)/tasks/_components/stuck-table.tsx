@@ -2,10 +2,11 @@
 import Link from 'next/link';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import type { StuckTask } from '@/lib/domain/tasks/stuck';
-import { formatSeconds } from '@/app/(console)/tasks/_lib/format';
+import { formatSeconds } from '@/lib/format';
 import { TaskEdit } from '@/app/(console)/tasks/_components/task-edit';
+import { When } from '@/components/ui/when';
 
 export const STUCK_LABELS: Record<StuckTask['kind'], string> = {
   task_on_dead_worker: 'On a dead worker',
@@ -39,7 +40,7 @@ const columns = col.columns([
           <span className="font-mono">{c.getValue()}</span>
           <span className="text-xs text-ink-muted">
             {c.row.original.workerStatus ?? 'unknown'} · v{c.row.original.workerVersion ?? '?'} · beat{' '}
-            {c.row.original.lastHeartbeat ? <time dateTime={c.row.original.lastHeartbeat}>{c.row.original.lastHeartbeat.slice(0, 16).replace('T', ' ')}</time> : 'never'}
+            <When at={c.row.original.lastHeartbeat} none="never" />
           </span>
         </span>
       ) : (

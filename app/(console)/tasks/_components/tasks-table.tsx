@@ -2,11 +2,11 @@
 import Link from 'next/link';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import type { TaskRow } from '@/lib/domain/tasks/list';
+import { When } from '@/components/ui/when';
 
 const col = dataTableColumns<TaskRow>();
-const when = (iso: string | null) => (iso ? <time dateTime={iso}>{iso.slice(0, 19).replace('T', ' ')}</time> : '–');
 
 // Sortable column ids are the server's whitelist (TASK_SORTS).
 const columns = col.columns([
@@ -20,8 +20,8 @@ const columns = col.columns([
   col.accessor('workerId', { id: 'worker', header: 'Worker', cell: (c) => <span className="font-mono">{c.getValue() ?? '–'}</span> }),
   col.accessor('attempts', { id: 'attempts', header: 'Attempts', cell: (c) => c.getValue() ?? '–', meta: { align: 'end' } }),
   col.accessor('cost', { id: 'cost', header: 'Cost', cell: (c) => c.getValue() ?? '–', meta: { align: 'end' } }),
-  col.accessor('createdAt', { id: 'created', header: 'Created (UTC)', cell: (c) => when(c.getValue()) }),
-  col.accessor('updatedAt', { id: 'updated', header: 'Updated (UTC)', cell: (c) => when(c.getValue()) }),
+  col.accessor('createdAt', { id: 'created', header: 'Created', cell: (c) => <When at={c.getValue()} none="–" className="whitespace-nowrap" /> }),
+  col.accessor('updatedAt', { id: 'updated', header: 'Updated', cell: (c) => <When at={c.getValue()} none="–" className="whitespace-nowrap" /> }),
 ]);
 
 export function TasksTable(props: { rows: TaskRow[]; hasMore: boolean; query: TableQuery; sortable: readonly string[] }) {

@@ -9,16 +9,16 @@ import { actionsFor } from '@/lib/domain/tasks/actions';
 import { RUN_DEFAULT_MINUTES, RUN_FLOOR_MINUTES, RUN_P95_FACTOR } from '@/lib/domain/tasks/running-long';
 import { MONEY_DEFAULT_DAYS } from '@/lib/domain/tasks/money';
 import { SNAPSHOTS, windowSnapshot, type MoneySnapshot, type ThroughputSnapshot } from '@/lib/domain/tasks/snapshot';
-import { storedFigure } from '@/app/(console)/tasks/_lib/snapshot';
-import { SnapshotNote } from '@/app/(console)/tasks/_components/snapshot-note';
+import { storedFigure } from '@/app/(console)/_lib/stored-figure';
+import { SnapshotNote } from '@/app/(console)/_components/snapshot-note';
 import { auditHistoryHref } from '@/lib/guard/audit';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
 import { ReadProblem, Section, SectionSkeleton } from '@/app/(console)/_components/section';
 import { lastHourOf, missingIndexes, slowHints } from '@/app/(console)/_lib/speed-hints';
 import { attempt } from '@/app/(console)/_lib/attempt';
-import { queueContext, parseThresholds, STALE_CHOICES, WINDOW_CHOICES } from '@/app/(console)/tasks/_lib/queue';
-import { formatSeconds } from '@/app/(console)/tasks/_lib/format';
+import { queueContext, parseThresholds, STALE_CHOICES, WINDOW_CHOICES } from '@/app/(console)/_lib/queue';
+import { formatSeconds, formatCount } from '@/lib/format';
 import { QueueTable } from '@/app/(console)/tasks/_components/queue-table';
 import { StuckTable } from '@/app/(console)/tasks/_components/stuck-table';
 import { MoneyTable } from '@/app/(console)/tasks/_components/money-table';
@@ -26,6 +26,7 @@ import { ThroughputChart } from '@/app/(console)/tasks/_components/throughput-ch
 import { MarkWorkerOffline } from '@/app/(console)/tasks/_components/task-edit';
 import type { Mapping } from '@/lib/mapping';
 import { sharedRead } from '@/lib/shared-read';
+import { When } from '@/components/ui/when';
 
 export const metadata: Metadata = { title: 'Queue' };
 
@@ -84,10 +85,10 @@ async function Health({ mapping, now, params }: { mapping: Mapping; now: Date; p
       ))}
       <dl className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
         {[
-          ['Queued now', queued.toLocaleString('en')],
+          ['Queued now', formatCount(queued)],
           ['Oldest queued', formatSeconds(oldest || null)],
-          ['Running now', running.toLocaleString('en')],
-          ['Live workers', h.liveWorkers === null ? 'no heartbeats' : h.liveWorkers.toLocaleString('en')],
+          ['Running now', formatCount(running)],
+          ['Live workers', h.liveWorkers === null ? 'no heartbeats' : formatCount(h.liveWorkers)],
         ].map(([label, value]) => (
           <div key={label} className="rounded-lg border border-line bg-surface p-4">
             <dt className="text-sm text-ink-muted">{label}</dt>
@@ -178,7 +179,7 @@ async function Money({ mapping, now, params, canFix }: { mapping: Mapping; now: 
   if (!snapshot) return note;
   const hints = snapshot.value.hints.map((h) => (
     <Notice key={h.table} title="An index would spare a scan">
-      {h.table} has no index on {h.column}: this section reads all of it (~{h.rows.toLocaleString('en')} rows) to sum the
+      {h.table} has no index on {h.column}: this section reads all of it (~{formatCount(h.rows)} rows) to sum the
       window&apos;s tasks. Kontor runs no DDL; run <code className="font-mono">{h.sql}</code> yourself.
     </Notice>
   ));
@@ -239,7 +240,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
       <div className="space-y-3">
         <h1 className="text-2xl font-semibold tracking-tight">Queue</h1>
         <p className="text-sm text-ink-muted">
-          As of <time dateTime={now.toISOString()}>{now.toISOString().slice(0, 16).replace('T', ' ')} UTC</time>
+          As of <When at={now} />
           {ctx.snapshot ? ' (the demo snapshot\u2019s clock)' : ''}. Slow is not stuck: a running task is listed only
           when its worker is gone or it runs far past its type’s usual time. <Link href="/tasks" className="text-accent underline underline-offset-4">All tasks</Link> ·{' '}
           <Link href="/workers" className="text-accent underline underline-offset-4">Workers</Link>

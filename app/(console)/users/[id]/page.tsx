@@ -10,12 +10,13 @@ import { listUserNotes } from '@/lib/domain/notes';
 import { getMappingCheck } from '@/app/(console)/_lib/mapping';
 import { listPayments, paymentTotals, PAYMENT_SORTS, type PaymentSort } from '@/lib/domain/payments';
 import { getUserProfile, listUserAudit, listUserLedger, listUserTasks } from '@/lib/domain/users';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/components/data-table/query';
+import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { Section } from '@/app/(console)/_components/section';
-import { PaymentsTable } from '@/app/(console)/payments/_components/payments-table';
-import { AuditTable, LedgerTable, NotesTable, TasksTable } from '@/app/(console)/users/_components/user-tables';
+import { PaymentsTable } from '@/components/tables/payments-table';
+import { AuditTable, NotesTable, TasksTable } from '@/app/(console)/users/_components/user-tables';
+import { LedgerTable } from '@/components/tables/ledger-table';
 import { AddNote } from '@/app/(console)/users/_components/add-note';
 import { UserFacts } from '@/app/(console)/users/_components/user-facts';
 

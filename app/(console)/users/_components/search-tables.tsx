@@ -2,7 +2,7 @@
 import Link from 'next/link';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import type { KindIndex, SearchHit } from '@/lib/domain/search';
 
 const LABELS: Record<SearchHit['kind'], string> = {

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { UserProfile } from '@/lib/domain/users';
 import { formatCredits, formatUsd } from '@/lib/money';
-import { formatWhen } from '@/components/ui/format';
+import { formatWhen } from '@/lib/format';
 
 function Fact({ term, children }: { term: string; children: ReactNode }) {
   return (

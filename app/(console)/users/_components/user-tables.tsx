@@ -1,33 +1,13 @@
 'use client';
-import Link from 'next/link';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
-import type { LedgerEntryRow } from '@/lib/domain/payments';
+import type { TableQuery } from '@/lib/table-query';
 import type { AuditRow, UserTaskRow } from '@/lib/domain/users';
 import type { NoteRow } from '@/lib/domain/notes';
 import { formatCredits } from '@/lib/money';
-import { formatWhen } from '@/components/ui/format';
+import { When } from '@/components/ui/when';
 
-const when = (iso: string) => <span className="whitespace-nowrap">{formatWhen(iso)}</span>;
-
-const l = dataTableColumns<LedgerEntryRow>();
-const ledgerColumns = l.columns([
-  l.accessor('createdAt', { id: 'created', header: 'When', cell: (c) => when(c.getValue()) }),
-  l.accessor('type', { id: 'type', header: 'Type', cell: (c) => c.getValue() ?? '—' }),
-  l.accessor('amount', {
-    id: 'amount',
-    header: 'Credits',
-    cell: (c) => <span className={c.getValue().startsWith('-') ? 'text-danger' : undefined}>{formatCredits(c.getValue())}</span>,
-    meta: { align: 'end' },
-  }),
-  l.accessor('description', { id: 'description', header: 'Description', cell: (c) => c.getValue() ?? '' }),
-  l.accessor('paymentId', {
-    id: 'payment',
-    header: 'Payment',
-    cell: (c) => (c.getValue() ? <Link href={`/payments/${c.getValue()}`} className="font-mono text-accent underline underline-offset-4">{c.getValue()!.slice(0, 8)}</Link> : null),
-  }),
-]);
+const when = (iso: string) => <When at={iso} className="whitespace-nowrap" />;
 
 const t = dataTableColumns<UserTaskRow>();
 const taskColumns = t.columns([
@@ -56,10 +36,6 @@ const auditColumns = a.columns([
 ]);
 
 interface ListProps<R> { rows: R[]; total: number; query: TableQuery; prefix: string }
-
-export function LedgerTable(p: ListProps<LedgerEntryRow>) {
-  return <DataTable columns={ledgerColumns} rows={p.rows} rowCount={p.total} query={p.query} sortable={['created']} prefix={p.prefix} caption="Ledger entries, newest first" captionHidden getRowId={(r) => r.id} pageSizes={[10, 25, 100]} empty="No ledger entries." />;
-}
 
 export function TasksTable(p: ListProps<UserTaskRow>) {
   return <DataTable columns={taskColumns} rows={p.rows} rowCount={p.total} query={p.query} sortable={['created']} prefix={p.prefix} caption="Tasks, newest first" captionHidden getRowId={(r) => r.id} pageSizes={[10, 25, 100]} empty="No tasks." />;

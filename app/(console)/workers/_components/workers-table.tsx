@@ -2,9 +2,9 @@
 import { clsx } from 'clsx';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import type { WorkerRow } from '@/lib/domain/workers';
-import { formatRate, formatSeconds } from '@/app/(console)/tasks/_lib/format';
+import { formatRate, formatSeconds } from '@/lib/format';
 import { MarkWorkerOffline } from '@/app/(console)/tasks/_components/task-edit';
 
 type Row = WorkerRow & { canMarkOffline: boolean };

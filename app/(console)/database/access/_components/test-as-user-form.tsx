@@ -8,7 +8,8 @@ import type { ActionResult } from '@/lib/guard/action-result';
 import type { TestAsUserResult, WhyNotResult } from '@/lib/inspect/policies/test-as-user';
 import { testAsUserAction, whyNotAction } from '@/app/(console)/database/access/actions';
 import { WhyNotView } from '@/app/(console)/database/access/_components/why-not-view';
-import { Tag } from '@/app/(console)/database/policies/_components/tag';
+import { Tag } from '@/components/ui/tag';
+import { formatCount } from '@/lib/format';
 
 const field = 'rounded-md border border-line bg-surface px-3 py-1.5 text-sm';
 const KIND = { all: 'all rows', conditional: 'conditional', denied: 'denied' } as const;
@@ -146,7 +147,7 @@ function TestResult({ result }: { result: TestAsUserResult }) {
               <tr key={c.command}>
                 <th scope="row" className="px-4 py-2 text-start font-mono font-medium">{c.command}</th>
                 <td className="px-4 py-2"><Tag tone={c.access.kind === 'denied' ? 'muted' : c.access.kind === 'all' ? 'ok' : 'warn'}>{KIND[c.access.kind]}</Tag></td>
-                <td className="px-4 py-2 text-end tabular-nums">{c.rows === null ? 'new rows' : `${c.rows.toLocaleString('en')}${c.capped ? '+' : ''}`}</td>
+                <td className="px-4 py-2 text-end tabular-nums">{c.rows === null ? 'new rows' : `${formatCount(c.rows)}${c.capped ? '+' : ''}`}</td>
                 <td className="px-4 py-2 text-ink-muted">{c.access.reason}</td>
               </tr>
             ))}

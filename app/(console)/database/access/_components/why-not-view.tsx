@@ -1,5 +1,5 @@
 import type { WhyNotResult } from '@/lib/inspect/policies/test-as-user';
-import { Tag } from '@/app/(console)/database/policies/_components/tag';
+import { Tag } from '@/components/ui/tag';
 
 /** "Why not?" for one row: per command, the grant check, each policy part's result, and the verdict. */
 export function WhyNotView({ result }: { result: WhyNotResult }) {

@@ -1,9 +1,9 @@
 'use client';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import type { SessionRow } from '@/lib/inspect/activity';
-import { formatSeconds } from '@/app/(console)/database/_components/format';
+import { formatSeconds } from '@/lib/format';
 import { SignalBackend } from '@/app/(console)/database/activity/_components/signal-backend';
 
 const col = dataTableColumns<SessionRow>();

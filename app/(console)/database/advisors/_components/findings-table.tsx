@@ -1,10 +1,10 @@
 'use client';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import type { FindingRow } from '@/lib/inspect/advisors/page';
-import { Tag } from '@/app/(console)/database/policies/_components/tag';
-import { SqlBlock } from '@/app/(console)/database/advisors/_components/sql-block';
+import { Tag } from '@/components/ui/tag';
+import { CopySql } from '@/components/ui/copy-sql';
 import { EndSuppression, SuppressControls } from '@/app/(console)/database/advisors/_components/suppress-controls';
 
 type Row = FindingRow & { expiry: { defaultExpiry: string; minExpiry: string; maxExpiry: string } };
@@ -23,7 +23,7 @@ function Objects({ f }: { f: Row }) {
               <span className="font-mono text-xs font-medium">{o.object}</span>
               <span className="text-xs text-ink-muted"> — {o.detail}</span>
             </p>
-            <SqlBlock sql={o.sql} label={o.object} />
+            <CopySql sql={o.sql} label={o.object} wrap />
           </li>
         ))}
       </ul>

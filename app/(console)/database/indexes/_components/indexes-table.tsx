@@ -2,10 +2,10 @@
 import Link from 'next/link';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
-import { formatBytes, formatCount } from '@/components/ui/format';
+import type { TableQuery } from '@/lib/table-query';
+import { formatBytes, formatCount } from '@/lib/format';
+import { tableHrefOf } from '@/app/(console)/database/_components/table-href';
 import type { IndexRow } from '@/lib/inspect/indexes';
-import { tableHrefOf } from '@/app/(console)/database/_components/format';
 
 type Row = IndexRow & { idleDays: number | null };
 const col = dataTableColumns<Row>();

@@ -1,9 +1,9 @@
 'use client';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import type { PolicyTableView } from '@/lib/inspect/policies/views';
-import { Tag } from '@/app/(console)/database/policies/_components/tag';
+import { Tag } from '@/components/ui/tag';
 
 const col = dataTableColumns<PolicyTableView>();
 

@@ -1,10 +1,9 @@
 'use client';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
-import { formatCount, formatRatio } from '@/components/ui/format';
+import type { TableQuery } from '@/lib/table-query';
+import { formatCount, formatRatio, formatMs } from '@/lib/format';
 import type { QueryRow } from '@/lib/inspect/queries';
-import { formatMs } from '@/app/(console)/database/_components/format';
 
 const col = dataTableColumns<QueryRow>();
 

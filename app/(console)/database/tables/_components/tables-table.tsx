@@ -2,11 +2,11 @@
 import Link from 'next/link';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import { Approx } from '@/components/ui/approx';
-import { formatBytes, formatCompact, formatCount, formatRatio } from '@/components/ui/format';
+import { formatBytes, formatCompact, formatCount, formatRatio, formatWhen } from '@/lib/format';
+import { tableHrefOf } from '@/app/(console)/database/_components/table-href';
 import type { TableRow } from '@/lib/inspect/tables';
-import { formatWhen, tableHrefOf } from '@/app/(console)/database/_components/format';
 
 const col = dataTableColumns<TableRow>();
 const bytes = (n: number) => <span className="whitespace-nowrap">{formatBytes(n)}</span>;
@@ -66,8 +66,8 @@ const columns = col.columns([
     header: 'Last vacuum / analyze',
     cell: (c) => (
       <span className="whitespace-nowrap text-xs">
-        {formatWhen(c.getValue())}
-        <span className="block text-ink-muted">{formatWhen(latest(c.row.original.lastAnalyze, c.row.original.lastAutoanalyze))}</span>
+        {formatWhen(c.getValue(), 'never')}
+        <span className="block text-ink-muted">{formatWhen(latest(c.row.original.lastAnalyze, c.row.original.lastAutoanalyze), 'never')}</span>
       </span>
     ),
   }),

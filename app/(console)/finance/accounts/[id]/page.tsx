@@ -6,7 +6,7 @@ import { isCalendarDay } from '@/lib/filters';
 import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { asOfBalance, getAccountSummary, getEntries } from '@/lib/domain/statement';
-import type { SearchParams } from '@/components/data-table/query';
+import type { SearchParams } from '@/lib/table-query';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { StatCard } from '@/app/(console)/_components/stat-card';
@@ -16,11 +16,10 @@ import { EntriesTable } from '@/app/(console)/finance/_components/entries-table'
 import { AdjustCredits, FixDrift } from '@/app/(console)/finance/_components/ledger-edits';
 import { compareDecimals, formatCredits } from '@/lib/money';
 import { anyRowKey, keyCanHold } from '@/lib/mapping/keys';
-import { formatWhen } from '@/components/ui/format';
+import { formatWhen, first, formatCount } from '@/lib/format';
 
 export const metadata: Metadata = { title: 'Credit account' };
 
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 export default async function AccountPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
   const staff = await requireStaff('credits.read');
@@ -65,7 +64,7 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
       </div>
       <dl className="grid gap-4 sm:grid-cols-3">
         <StatCard label="Cached balance" value={account.cached === null ? 'not kept' : formatCredits(account.cached)} />
-        <StatCard label="Ledger sum" value={formatCredits(account.ledgerSum)} hint={`${account.entries.toLocaleString('en')} entries`} />
+        <StatCard label="Ledger sum" value={formatCredits(account.ledgerSum)} hint={`${formatCount(account.entries)} entries`} />
         <StatCard label="Drift" value={<span className={drifted ? 'text-danger' : undefined}>{account.drift === null ? '–' : formatCredits(account.drift)}</span>}
           hint={drifted ? 'The cached balance differs from the ledger.' : 'The cached balance equals the ledger.'} />
       </dl>
@@ -82,8 +81,8 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
           <EntriesTable rows={involved} caption="Entries involved" canReverse={canEdit} prefix="inv_" />
         </Section>
       ) : null}
-      <Section id="as-of" title={`Balance as of ${formatWhen(asOf.toISOString())}: ${formatCredits(replay.balance)}`}
-        description={`Replayed from the ledger: the ${replay.entries.toLocaleString('en')} entries created up to that moment. The latest 50 are below, newest first.`}>
+      <Section id="as-of" title={`Balance as of ${formatWhen(asOf)}: ${formatCredits(replay.balance)}`}
+        description={`Replayed from the ledger: the ${formatCount(replay.entries)} entries created up to that moment. The latest 50 are below, newest first.`}>
         <form method="get" className="flex flex-wrap items-end gap-2">
           <div className="flex flex-col gap-1">
             <label htmlFor="at" className="text-sm font-medium">As of (UTC)</label>

@@ -3,8 +3,9 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { requireStaff } from '@/lib/auth';
-import { parseTableQuery, type SearchParams } from '@/components/data-table/query';
-import { formatBytes, formatCompact, formatCount, formatRatio } from '@/components/ui/format';
+import { parseTableQuery, type SearchParams } from '@/lib/table-query';
+import { formatBytes, formatCompact, formatCount, formatRatio, formatWhen } from '@/lib/format';
+import { tableHrefOf } from '@/app/(console)/database/_components/table-href';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { Section } from '@/app/(console)/_components/section';
@@ -12,8 +13,7 @@ import { StatCard } from '@/app/(console)/_components/stat-card';
 import { INDEXES_SPEC, loadTableDetailPage } from '@/app/(console)/database/_lib/loaders';
 import { IndexesTable } from '@/app/(console)/database/indexes/_components/indexes-table';
 import { HistoryChart } from '@/app/(console)/database/_components/history-chart';
-import { CopySql } from '@/app/(console)/database/_components/copy-sql';
-import { formatWhen, tableHrefOf } from '@/app/(console)/database/_components/format';
+import { CopySql } from '@/components/ui/copy-sql';
 import { StructureTable } from '@/app/(console)/database/tables/_components/structure-table';
 
 // Postgres names are at most 63 bytes; anything else cannot name a table.
@@ -64,7 +64,7 @@ export default async function TableDetailPage({ params, searchParams }: { params
             value={exact !== null ? formatCount(exact) : stats.estimatedRows === null ? 'not analysed' : `≈ ${formatCompact(stats.estimatedRows)}`}
             hint={exact !== null ? 'exact, counted just now' : <Link href="?count=exact" className="text-accent hover:underline">Count exactly</Link>}
           />
-          <StatCard label="Dead tuples" value={formatCompact(stats.deadTuples)} hint={`last vacuum ${formatWhen(stats.lastAutovacuum ?? stats.lastVacuum)}`} />
+          <StatCard label="Dead tuples" value={formatCompact(stats.deadTuples)} hint={`last vacuum ${formatWhen(stats.lastAutovacuum ?? stats.lastVacuum, 'never')}`} />
           <StatCard label="Index scans" value={formatRatio(stats.idxShare)} hint={`${formatCount(stats.idxScans)} index, ${formatCount(stats.seqScans)} sequential`} />
         </dl>
       ) : null}

@@ -2,10 +2,13 @@
  * A list's state in the URL: ?sort=<key>&dir=asc|desc&page=<n>&size=<n>&q=<text>, optionally prefixed
  * when a page holds more than one list. The sort key is checked against the list's whitelist here,
  * so whatever reaches a query builder is one of the keys the list declared, never text from the URL.
- * Pure: used by server pages (parse) and the client shell (build hrefs).
+ * Pure: server pages and lib's read models parse with it; the client shell builds hrefs with
+ * components/data-table/href.ts.
  */
 import { z } from 'zod';
 import { withoutControl } from '@/lib/filters';
+import { first } from '@/lib/format';
+import { DEFAULT_PAGE_SIZES, type SearchParams, type TableQuery } from '@/lib/table-state';
 
 export interface TableSpec<S extends string> {
   /** Sort keys the server knows how to order by; anything else in the URL falls back to the default. */
@@ -19,10 +22,7 @@ export interface TableSpec<S extends string> {
   maxFilterLength?: number;
 }
 
-export { DEFAULT_PAGE_SIZES, tableHref, type SearchParams, type TableQuery } from '@/components/data-table/href';
-import { DEFAULT_PAGE_SIZES, type SearchParams, type TableQuery } from '@/components/data-table/href';
-
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+export { DEFAULT_PAGE_SIZES, type SearchParams, type TableQuery } from '@/lib/table-state';
 
 export function parseTableQuery<S extends string>(params: SearchParams, spec: TableSpec<S>): TableQuery<S> {
   const p = spec.prefix ?? '';

@@ -1,14 +1,15 @@
 /**
- * For this directory's tests: a private, warmed-up, migrated copy of the demo database, a Kysely on
+ * For the catalog tests (lib/inspect, cli/inspect): a private, warmed-up, migrated copy of the demo database, a Kysely on
  * it, and a way to run statements in a separate session whose statistics are flushed at once.
  */
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import pg from 'pg';
 import { demoDatabase, type TestDatabase } from '@/test/db';
 import { warmUp } from '@/db/demo/build';
 import { migrateToLatest } from '@/db/migrate';
 import type { KontorDatabase } from '@/db/types';
 import type { PgMajor } from '@/db/embedded';
+import { createDb } from '@/db/connect';
 
 export interface DemoCopy {
   t: TestDatabase;
@@ -21,7 +22,7 @@ export interface DemoCopy {
 export async function warmDemo(major: PgMajor = 17): Promise<DemoCopy> {
   const t = await demoDatabase(major);
   await warmUp(t.url);
-  const db = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 4 }) }) });
+  const db = createDb(t.url, { max: 4 });
   // The template may predate Kontor's newest migrations (snapshots).
   const { error } = await migrateToLatest(db as unknown as Kysely<unknown>);
   if (error) throw error;

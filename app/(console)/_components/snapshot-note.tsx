@@ -1,8 +1,9 @@
 import { Notice } from '@/components/ui/notice';
 import { SNAPSHOT_MAX_AGE_MS, type Snapshot } from '@/lib/domain/tasks/snapshot';
-import { formatSeconds } from '@/app/(console)/tasks/_lib/format';
-import { RefreshWhile } from '@/app/(console)/tasks/_components/refresh-while';
-import type { StoredFigure } from '@/app/(console)/tasks/_lib/snapshot';
+import { formatSeconds } from '@/lib/format';
+import { RefreshWhile } from '@/components/refresh-while';
+import type { StoredFigure } from '@/app/(console)/_lib/stored-figure';
+import { When } from '@/components/ui/when';
 
 /**
  * How fresh a stored operations figure is (lib/domain/tasks/snapshot.ts), a failed refresh, and while
@@ -37,7 +38,7 @@ function FreshnessLine({ snapshot, refreshing }: { snapshot: Snapshot<unknown>; 
   return (
     <p className="text-sm text-ink-muted">
       Computed {formatSeconds(snapshot.ageSeconds)} ago (in {formatSeconds(snapshot.ms / 1000)}), for the queue as of{' '}
-      <time dateTime={snapshot.asOf}>{snapshot.asOf.slice(0, 16).replace('T', ' ')} UTC</time>; recomputed in the background when older than{' '}
+      <When at={snapshot.asOf} />; recomputed in the background when older than{' '}
       {SNAPSHOT_MAX_AGE_MS / 60_000} min{refreshing ? ' (under way now)' : ''}.
     </p>
   );

@@ -9,7 +9,8 @@ import { queueClock } from '@/lib/domain/tasks/model';
 import { DEFAULT_STALE_MINUTES, DEFAULT_WINDOW_HOURS } from '@/lib/domain/tasks/health';
 import type { Mapping } from '@/lib/mapping';
 import { getMappingCheck } from '@/app/(console)/_lib/mapping';
-import type { SearchParams } from '@/components/data-table/query';
+import type { SearchParams } from '@/lib/table-query';
+import { first } from '@/lib/format';
 
 export type QueueContext =
   | { ok: true; mapping: Mapping; now: Date; snapshot: boolean; hasWorkers: boolean; hasLedger: boolean }
@@ -40,7 +41,6 @@ export async function queueContext(): Promise<QueueContext> {
   };
 }
 
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 export const STALE_CHOICES = [2, 5, 10, 30, 60] as const;
 export const WINDOW_CHOICES = [1, 6, 24, 72, 168] as const;

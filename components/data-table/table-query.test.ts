@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTableQuery, tableHref, type TableSpec } from '@/components/data-table/query';
+import { parseTableQuery, type TableSpec } from '@/lib/table-query';
+import { tableHref } from '@/components/data-table/href';
 
 const SPEC: TableSpec<'created' | 'email'> = {
   sortable: ['created', 'email'],

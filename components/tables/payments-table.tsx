@@ -2,10 +2,10 @@
 import Link from 'next/link';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
-import type { TableQuery } from '@/components/data-table/query';
+import type { TableQuery } from '@/lib/table-query';
 import type { PaymentRow } from '@/lib/domain/payments';
 import { formatCredits, formatMoney } from '@/lib/money';
-import { formatWhen } from '@/components/ui/format';
+import { formatWhen } from '@/lib/format';
 
 export const FLAG_TEXT = { none: 'Paid, no credits', twice: 'Credited twice' } as const;
 

@@ -1,0 +1,33 @@
+'use client';
+import Link from 'next/link';
+import { DataTable } from '@/components/data-table/data-table';
+import { dataTableColumns } from '@/components/data-table/features';
+import type { TableQuery } from '@/lib/table-query';
+import type { LedgerEntryRow } from '@/lib/domain/payments';
+import { formatCredits } from '@/lib/format';
+import { When } from '@/components/ui/when';
+
+/** Ledger entries, newest first: a user's (the user page) or a payment's (the payment page). */
+const l = dataTableColumns<LedgerEntryRow>();
+const ledgerColumns = l.columns([
+  l.accessor('createdAt', { id: 'created', header: 'When', cell: (c) => <When at={c.getValue()} className="whitespace-nowrap" /> }),
+  l.accessor('type', { id: 'type', header: 'Type', cell: (c) => c.getValue() ?? '—' }),
+  l.accessor('amount', {
+    id: 'amount',
+    header: 'Credits',
+    cell: (c) => <span className={c.getValue().startsWith('-') ? 'text-danger' : undefined}>{formatCredits(c.getValue())}</span>,
+    meta: { align: 'end' },
+  }),
+  l.accessor('description', { id: 'description', header: 'Description', cell: (c) => c.getValue() ?? '' }),
+  l.accessor('paymentId', {
+    id: 'payment',
+    header: 'Payment',
+    cell: (c) => (c.getValue() ? <Link href={`/payments/${c.getValue()}`} className="font-mono text-accent underline underline-offset-4">{c.getValue()!.slice(0, 8)}</Link> : null),
+  }),
+]);
+
+interface LedgerTableProps { rows: LedgerEntryRow[]; total: number; query: TableQuery; prefix: string }
+
+export function LedgerTable(p: LedgerTableProps) {
+  return <DataTable columns={ledgerColumns} rows={p.rows} rowCount={p.total} query={p.query} sortable={['created']} prefix={p.prefix} caption="Ledger entries, newest first" captionHidden getRowId={(r) => r.id} pageSizes={[10, 25, 100]} empty="No ledger entries." />;
+}

@@ -1,0 +1,40 @@
+/** The one formatter module: every page writes a moment, a duration and a count the same way. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { first, formatCount, formatDay, formatMs, formatRate, formatSeconds, formatWhen } from '@/lib/format';
+
+test('a moment reads to the minute in UTC, from an ISO string, Postgres text or a Date', () => {
+  assert.equal(formatWhen('2026-11-20T12:00:59.999Z'), '2026-11-20 12:00 UTC');
+  assert.equal(formatWhen('2026-11-20 13:30:05+01'), '2026-11-20 12:30 UTC');
+  assert.equal(formatWhen(new Date('2026-11-20T23:59:00Z')), '2026-11-20 23:59 UTC');
+  assert.equal(formatWhen(null), '—');
+  assert.equal(formatWhen(undefined, 'never'), 'never');
+  assert.equal(formatWhen('not a date'), 'not a date');
+  assert.equal(formatDay('2026-11-20T23:59:00Z'), 'Nov 20');
+});
+
+test('durations: seconds, then minutes and seconds, hours and minutes, days and hours', () => {
+  assert.equal(formatSeconds(null), '–');
+  assert.equal(formatSeconds(Number.NaN), '–');
+  assert.equal(formatSeconds(4.25), '4.3 s');
+  assert.equal(formatSeconds(42.5), '43 s');
+  assert.equal(formatSeconds(725), '12 min 5 s');
+  assert.equal(formatSeconds(3725), '1 h 2 min');
+  assert.equal(formatSeconds(183_600), '2 d 3 h');
+  assert.equal(formatMs(0.0123), '0.012 ms');
+  assert.equal(formatMs(12.34), '12.3 ms');
+  assert.equal(formatMs(90_000), '1 min 30 s');
+});
+
+test('counts and rates', () => {
+  assert.equal(formatCount(1234567), '1,234,567');
+  assert.equal(formatRate(0.042), '4.2 %');
+  assert.equal(formatRate(0.5), '50 %');
+  assert.equal(formatRate(null), '–');
+});
+
+test('a repeated search parameter counts by its first value', () => {
+  assert.equal(first(['a', 'b']), 'a');
+  assert.equal(first('a'), 'a');
+  assert.equal(first(undefined), undefined);
+});
