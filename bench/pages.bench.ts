@@ -192,6 +192,9 @@ async function jobsDone(url: string, name: string): Promise<number> {
   await client.connect();
   try {
     for (;;) {
+      // A database without Kontor's jobs table (the 5,000-table schema before its first page) runs none.
+      const { rows: [t] } = await client.query<{ jobs: string | null }>(`select to_regclass('kontor.jobs')::text as jobs`);
+      if (!t.jobs) break;
       const { rows: [r] } = await client.query<{ n: string; kinds: string | null }>(
         `select count(*)::text as n, string_agg(kind, ', ') as kinds from kontor.jobs where state = 'running' and heartbeat_at > clock_timestamp() - interval '30 seconds'`);
       if (r.n === '0') break;
