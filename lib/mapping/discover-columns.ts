@@ -2,7 +2,7 @@
  * What a catalog column is, for discovery by structure (discover.ts): its kind of type, the values it
  * holds, whether it refers to the users table, and which of a concept's columns it could be.
  */
-import type { CatalogColumn, CatalogTable } from '@/lib/mapping/detect';
+import type { CatalogColumn, CatalogTable } from '@/lib/mapping/catalog';
 
 export const isNumeric = (c: CatalogColumn) => /^(smallint|integer|bigint|numeric|decimal|real|double precision|money)\b/.test(c.type);
 export const isInteger = (c: CatalogColumn) => /^(smallint|integer|bigint)$/.test(c.type);

@@ -3,7 +3,7 @@
  * here, the money concepts in discover-money.ts; the tally itself in discover-score.ts.
  */
 import type { ConceptName } from '@/lib/mapping/schema';
-import type { CatalogColumn, CatalogTable } from '@/lib/mapping/detect';
+import type { CatalogColumn, CatalogTable } from '@/lib/mapping/catalog';
 import {
   createdColumn, findColumn, isBool, isInteger, isJson, isNumeric, isTextual, isTime, keyColumn, listed, matchValues,
   rawValuesOf, referenceTo, userReference, valuesOf,

@@ -1,7 +1,7 @@
 /**
  * The money concepts' scores (discover.ts): payments, a credit ledger, subscriptions and their tiers.
  */
-import type { CatalogColumn, CatalogTable } from '@/lib/mapping/detect';
+import type { CatalogColumn, CatalogTable } from '@/lib/mapping/catalog';
 import {
   createdColumn, findColumn, isInteger, isNumeric, isTextual, isTime, listed, matchValues,
   rawValuesOf, referenceTo, userReference, valuesOf,

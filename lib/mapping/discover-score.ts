@@ -4,7 +4,7 @@
  * would be; and the helpers every concept's scorer shares.
  */
 import type { ConceptName } from '@/lib/mapping/schema';
-import type { CatalogColumn, CatalogTable } from '@/lib/mapping/detect';
+import type { CatalogColumn, CatalogTable } from '@/lib/mapping/catalog';
 import { findColumn, isNumeric, isTextual, keyColumn } from '@/lib/mapping/discover-columns';
 
 export interface Context {

@@ -12,7 +12,7 @@
 import { CONCEPTS, type ConceptName, type MappingInput } from '@/lib/mapping/schema';
 import { scoreTable, type Context, type Tally } from '@/lib/mapping/discover-concepts';
 import { referencesIndex } from '@/lib/mapping/discover-columns';
-import type { CatalogTable } from '@/lib/mapping/detect';
+import type { CatalogTable } from '@/lib/mapping/catalog';
 
 /** A table scored for a concept. */
 export interface Candidate {
