@@ -71,17 +71,20 @@ export function BarChart({ title, series, bars, layout, peak, summary, bucket, s
         <span>{bars.at(-1)?.label}</span>
       </div>
       {showSummary ? <p className="mt-1 text-xs text-ink-muted" aria-hidden="true">{summary}</p> : null}
-      <table className="sr-only">
-        <caption>{title}: {summary}</caption>
-        <thead>
-          <tr><th scope="col">{bucket}</th><th scope="col">{series[0].name}</th><th scope="col">{series[1].name}</th></tr>
-        </thead>
-        <tbody>
-          {bars.map((b) => (
-            <tr key={b.key}><th scope="row">{b.label}</th><td>{b.texts[0]}</td><td>{b.texts[1]}</td></tr>
-          ))}
-        </tbody>
-      </table>
+      {/* A table ignores sr-only's 1px width and widened the page: the div clips it. */}
+      <div className="sr-only">
+        <table>
+          <caption>{title}: {summary}</caption>
+          <thead>
+            <tr><th scope="col">{bucket}</th><th scope="col">{series[0].name}</th><th scope="col">{series[1].name}</th></tr>
+          </thead>
+          <tbody>
+            {bars.map((b) => (
+              <tr key={b.key}><th scope="row">{b.label}</th><td>{b.texts[0]}</td><td>{b.texts[1]}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }
