@@ -9,7 +9,7 @@ import { read } from '@/db/index';
 import { periodSchema, parsePeriod } from '@/lib/domain/statement';
 import { ignoredFilters, isCalendarDay } from '@/lib/filters';
 import { AUDIT_FILTER_LABELS, auditFilterSchema, listAudit } from '@/lib/guard/audit-list';
-import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
+import { guardFixture, type GuardFixture } from '@/test/guard';
 import { periodProblem } from '@/app/(console)/finance/_lib/context';
 
 test('calendar days', () => {

@@ -16,7 +16,7 @@ import { loadStaff } from '@/lib/auth/staff';
 import { adjustCredits } from '@/lib/edits/credits-adjust';
 import { verifyAuditChain } from '@/lib/guard/audit';
 import { commitEdit, previewEdit } from '@/lib/guard/kernel';
-import { TEST_SECRET, userIdOf } from '@/lib/guard/testing';
+import { TEST_SECRET, userIdOf } from '@/test/guard';
 import { demoDatabase, type TestDatabase } from '@/test/db';
 import { APP, OWNER, applyReadmeRoles, asRole } from '@/test/roles';
 import { createDb } from '@/db/connect';

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { listRuns } from '@/lib/domain/reconcile/read';
 import { listAudit } from '@/lib/guard/audit-list';
-import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
+import { guardFixture, type GuardFixture } from '@/test/guard';
 
 let f: GuardFixture;
 before(async () => {

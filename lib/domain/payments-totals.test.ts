@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { read } from '@/db/index';
-import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
+import { guardFixture, type GuardFixture } from '@/test/guard';
 import { parsePaymentFilters, paymentTotals } from '@/lib/domain/payments';
 import { computePaymentDays, liveIsBounded, paymentTotalsView, readPaymentDays, storedCanAnswer, storedTotals, storePaymentDays, type PaymentDays } from '@/lib/domain/payments-totals';
 

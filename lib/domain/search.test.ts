@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { read } from '@/db/index';
-import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
+import { guardFixture, type GuardFixture } from '@/test/guard';
 import { kindsFor, search, searchIndexes } from '@/lib/domain/search';
 import { GuardError } from '@/lib/guard/errors';
 

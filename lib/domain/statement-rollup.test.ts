@@ -18,7 +18,7 @@ import { getStatement, listStatementUsers, parsePeriod, type Period, type Statem
 import { computeStatementPeriod, type PeriodLines } from '@/lib/domain/statement-periods';
 import { ledgerStatement, ledgerStatementUsers } from '@/lib/domain/statement-ledger';
 import { refreshStatementRollup } from '@/lib/domain/statement-rollup-refresh';
-import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
+import { guardFixture, type GuardFixture } from '@/test/guard';
 import { buildFixture } from '@/db/fixtures/build';
 import { emptyDatabase, TEST_ANCHOR, type TestDatabase } from '@/test/db';
 import type { StaffContext } from '@/lib/auth';

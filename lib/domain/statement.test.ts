@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { activeMapping } from '@/lib/mapping';
 import { asOfBalance, getStatement, listStatementUsers, parsePeriod, STATEMENT_COLUMNS } from '@/lib/domain/statement';
-import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
+import { guardFixture, type GuardFixture } from '@/test/guard';
 import { TEST_ANCHOR } from '@/test/db';
 
 let f: GuardFixture;

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { activeMapping } from '@/lib/mapping';
 import { parsePeriod } from '@/lib/domain/statement';
 import { getUsageByDay, getUsageByModel, listUsageByUser } from '@/lib/domain/usage-costs';
-import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
+import { guardFixture, type GuardFixture } from '@/test/guard';
 import { TEST_ANCHOR } from '@/test/db';
 
 let f: GuardFixture;

@@ -17,7 +17,7 @@ import { computeUsagePeriod, usagePeriodLines } from '@/lib/domain/usage-periods
 import { readRollup } from '@/lib/domain/finance-rollups';
 import { usageSignature } from '@/lib/domain/usage-rollup-sql';
 import type { UsagePeriod } from '@/lib/domain/usage-rollup';
-import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
+import { guardFixture, type GuardFixture } from '@/test/guard';
 import { TEST_ANCHOR } from '@/test/db';
 
 const month = (m: string) => parsePeriod({ period: 'month', month: m }, TEST_ANCHOR);

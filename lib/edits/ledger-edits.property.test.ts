@@ -11,7 +11,7 @@ import { adjustCredits } from '@/lib/edits/credits-adjust';
 import { reverseLedgerEntry } from '@/lib/edits/ledger-edits';
 import { commitEdit, previewEdit } from '@/lib/guard/kernel';
 import { GuardError } from '@/lib/guard/errors';
-import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
+import { guardFixture, type GuardFixture } from '@/test/guard';
 
 let f: GuardFixture;
 before(async () => {

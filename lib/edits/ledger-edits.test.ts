@@ -7,7 +7,7 @@ import { adjustCredits } from '@/lib/edits/credits-adjust';
 import { fixBalanceDrift, reverseLedgerEntry } from '@/lib/edits/ledger-edits';
 import { commitEdit, previewEdit } from '@/lib/guard/kernel';
 import { GuardError } from '@/lib/guard/errors';
-import { fingerprint, guardFixture, type GuardFixture } from '@/lib/guard/testing';
+import { fingerprint, guardFixture, type GuardFixture } from '@/test/guard';
 
 let f: GuardFixture;
 before(async () => {

@@ -7,7 +7,7 @@ import { commitEdit, previewEdit } from '@/lib/guard/kernel';
 import { decideApproval } from '@/lib/guard/approvals';
 import { EDIT_REGISTRY } from '@/lib/edits/registry';
 import { GuardError } from '@/lib/guard/errors';
-import { count, guardFixture, type GuardFixture } from '@/lib/guard/testing';
+import { count, guardFixture, type GuardFixture } from '@/test/guard';
 import { addUserNote } from '@/lib/edits/user-note';
 import { refundPayment } from '@/lib/edits/refund';
 import { grantMissingCredits } from '@/lib/edits/grant-credits';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { commitEdit, previewEdit, GuardError } from '@/lib/guard';
-import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
+import { guardFixture, type GuardFixture } from '@/test/guard';
 import { signalBackend } from '@/lib/edits/signal-backend';
 import { asRole, OWNER } from '@/test/roles';
 

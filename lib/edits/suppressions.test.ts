@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { commitEdit, previewEdit } from '@/lib/guard/kernel';
 import { GuardError } from '@/lib/guard/errors';
 import { editNamed } from '@/lib/edits/registry';
-import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
+import { guardFixture, type GuardFixture } from '@/test/guard';
 import { runAdvisors } from '@/lib/inspect/advisors';
 import { suppressFinding, unsuppressFinding } from '@/lib/edits/suppressions';
 

@@ -9,7 +9,7 @@ import { EDIT_REGISTRY } from '@/lib/edits/registry';
 import { decideApproval, listApprovals } from '@/lib/guard/approvals';
 import { GuardError } from '@/lib/guard/errors';
 import { commitEdit, previewEdit } from '@/lib/guard/kernel';
-import { count, fingerprint, guardFixture, userIdOf, type GuardFixture } from '@/lib/guard/testing';
+import { count, fingerprint, guardFixture, userIdOf, type GuardFixture } from '@/test/guard';
 
 let f: GuardFixture;
 let ada: string;

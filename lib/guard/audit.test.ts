@@ -7,7 +7,7 @@ import { DEMO_CUSTOMER } from '@/db/demo/accounts';
 import { adjustCredits } from '@/lib/edits/credits-adjust';
 import { auditHistoryHref, verifyAuditChain } from '@/lib/guard/audit';
 import { commitEdit, previewEdit } from '@/lib/guard/kernel';
-import { guardFixture, userIdOf, type GuardFixture } from '@/lib/guard/testing';
+import { guardFixture, userIdOf, type GuardFixture } from '@/test/guard';
 
 let f: GuardFixture;
 before(async () => {

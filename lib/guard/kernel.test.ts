@@ -12,7 +12,7 @@ import { EDITS } from '@/lib/edits/registry';
 import { editActions } from '@/lib/edits/wrapper';
 import type { StaffContext } from '@/lib/auth';
 import { signPreview } from '@/lib/guard/token';
-import { count, fingerprint, guardFixture, TEST_SECRET, userIdOf, writeMark, writtenSince, type GuardFixture } from '@/lib/guard/testing';
+import { count, fingerprint, guardFixture, TEST_SECRET, userIdOf, writeMark, writtenSince, type GuardFixture } from '@/test/guard';
 
 let f: GuardFixture;
 let ada: string;

@@ -11,7 +11,7 @@ import { MASK } from '@/lib/inspect/table-detail';
 import { testAsUser } from '@/lib/inspect/policies/test-as-user';
 import { countRowsExactly } from '@/lib/inspect/tables';
 import { read } from '@/db/index';
-import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
+import { guardFixture, type GuardFixture } from '@/test/guard';
 
 let f: GuardFixture;
 // name -> rows: each decoy has another count than its look-alike.

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import manifest from '@/db/demo/manifest.json' with { type: 'json' };
 import { activeMapping, validateMapping } from '@/lib/mapping';
 import type { Trx } from '@/db/types';
-import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
+import { guardFixture, type GuardFixture } from '@/test/guard';
 import { findingKey } from '@/lib/domain/reconcile/kinds';
 import { financeConcepts, paymentFindings, taskFindings, type Concepts } from '@/lib/domain/reconcile/checks';
 import {

@@ -11,9 +11,9 @@ import { connectLongRead, kyselyOver } from '@/db/index';
 import { roleCan } from '@/lib/auth/permissions';
 import { activeMapping } from '@/lib/mapping';
 import { openedCsv } from '@/lib/domain/reconcile/csv';
-import { financeCsv } from '@/lib/domain/reconcile/export';
+import { financeCsv } from '@/lib/domain/finance-csv';
 import { runReconciliation, RUNNING_MESSAGE } from '@/lib/domain/reconcile/run';
-import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
+import { guardFixture, type GuardFixture } from '@/test/guard';
 import { TEST_ANCHOR, throughPooler } from '@/test/db';
 import { APP, asRole } from '@/test/roles';
 

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { parseMapping } from '@/lib/mapping';
 import { demoPreset } from '@/lib/mapping/presets/demo';
 import { incrementalScanHints } from '@/lib/domain/reconcile/hints';
-import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
+import { guardFixture, type GuardFixture } from '@/test/guard';
 
 let f: GuardFixture;
 before(async () => {

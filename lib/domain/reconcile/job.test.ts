@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { KontorDatabase } from '@/db/types';
-import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
+import { guardFixture, type GuardFixture } from '@/test/guard';
 import { throughPooler } from '@/test/db';
 import { APP, asRole } from '@/test/roles';
 import { runReconciliation, RUNNING_MESSAGE } from '@/lib/domain/reconcile/run';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { runReconciliation } from '@/lib/domain/reconcile/run';
-import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
+import { guardFixture, type GuardFixture } from '@/test/guard';
 
 let f: GuardFixture;
 before(async () => {

@@ -8,7 +8,7 @@ import { DISCREPANCY_KINDS, findingKey, type Finding } from '@/lib/domain/reconc
 import { runReconciliation } from '@/lib/domain/reconcile/run';
 import { RUN_STEPS } from '@/lib/domain/reconcile/steps';
 import { forgetCheckpoints, runOutcome } from '@/test/reconcile';
-import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
+import { guardFixture, type GuardFixture } from '@/test/guard';
 import { adminUrl } from '@/test/db';
 
 let f: GuardFixture;

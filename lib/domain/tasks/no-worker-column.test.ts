@@ -17,7 +17,7 @@ process.env.KONTOR_MAPPING = file;
 
 const { demoPreset } = await import('@/lib/mapping/presets/demo');
 const { activeMapping } = await import('@/lib/mapping');
-const { guardFixture } = await import('@/lib/guard/testing');
+const { guardFixture } = await import('@/test/guard');
 const { commitEdit, previewEdit } = await import('@/lib/guard/kernel');
 const { TEST_ANCHOR } = await import('@/test/db');
 const { findSilentWorkers, findStuckTasks } = await import('@/lib/domain/tasks/stuck');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { DEMO_CUSTOMER } from '@/db/demo/accounts';
-import { guardFixture, userIdOf, type GuardFixture } from '@/lib/guard/testing';
+import { guardFixture, userIdOf, type GuardFixture } from '@/test/guard';
 import { testAsUserAudited, whyNotAudited, TEST_AS_USER_ACTION, WHY_NOT_ACTION } from '@/lib/inspect/policies/audited';
 import { TestAsUserError } from '@/lib/inspect/policies/test-as-user';
 import { listPolicyTables } from '@/lib/inspect/policies/catalog';

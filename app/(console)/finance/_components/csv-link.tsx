@@ -1,4 +1,4 @@
-import type { CsvTable } from '@/lib/domain/reconcile/export';
+import type { CsvTable } from '@/lib/domain/finance-csv';
 import { queryString } from '@/app/(console)/finance/_lib/context';
 
 /** Downloads the table as CSV with the page's own parameters (period, sort, filter), all rows. */

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { DISCREPANCY_KINDS, KIND_LABELS } from '@/lib/domain/reconcile/kinds';
-import { FINDINGS_SPEC, kindParam } from '@/lib/domain/reconcile/export';
+import { FINDINGS_SPEC, kindParam } from '@/lib/domain/finance-csv';
 import { getRun, listFindings, listRuns } from '@/lib/domain/reconcile/read';
 import { latestReconcileJob } from '@/lib/domain/reconcile/job';
 import { incrementalScanHints } from '@/lib/domain/reconcile/hints';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { isCalendarDay } from '@/lib/filters';
 import { getLongReadPool, read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
-import { STATEMENT_USERS_SPEC } from '@/lib/domain/reconcile/export';
+import { STATEMENT_USERS_SPEC } from '@/lib/domain/finance-csv';
 import {
   asOfBalance, getStatement, keepStatementRollupFresh, listStatementUsers, parsePeriod, readsTailOnly, statementRollupState, type StatementFigures, type StatementSource,
 } from '@/lib/domain/statement';

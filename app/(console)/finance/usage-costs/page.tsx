@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getLongReadPool, read } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
-import { negativeParam, USAGE_USERS_SPEC } from '@/lib/domain/reconcile/export';
+import { negativeParam, USAGE_USERS_SPEC } from '@/lib/domain/finance-csv';
 import { parsePeriod } from '@/lib/domain/statement';
 import {
   computeUsagePeriod, getUsageByDay, getUsageByModel, keepUsageRollupFresh, listUsageByUser, usageIndexHints, usagePeriodJobKind, usagePeriodState,

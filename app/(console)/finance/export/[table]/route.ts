@@ -8,7 +8,7 @@ import { KontorDbError } from '@/db/errors';
 import { connectLongRead, getDb, getLongReadPool } from '@/db/index';
 import { requireStaff } from '@/lib/auth';
 import { openedCsv } from '@/lib/domain/reconcile/csv';
-import { CSV_TABLES, financeCsv } from '@/lib/domain/reconcile/export';
+import { CSV_TABLES, financeCsv } from '@/lib/domain/finance-csv';
 import { financeMapping, financeToday } from '@/app/(console)/finance/_lib/context';
 
 export const dynamic = 'force-dynamic';

@@ -4,11 +4,11 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { activeMapping } from '@/lib/mapping';
 import { csvCell } from '@/lib/domain/reconcile/csv';
-import { financeCsv, type CsvContext } from '@/lib/domain/reconcile/export';
+import { financeCsv, type CsvContext } from '@/lib/domain/finance-csv';
 import { runReconciliation } from '@/lib/domain/reconcile/run';
 import { getStatement, parsePeriod, STATEMENT_COLUMNS } from '@/lib/domain/statement';
 import { getUsageByDay } from '@/lib/domain/usage-costs';
-import { guardFixture, type GuardFixture } from '@/lib/guard/testing';
+import { guardFixture, type GuardFixture } from '@/test/guard';
 import { TEST_ANCHOR, throughPooler } from '@/test/db';
 import { APP, asRole } from '@/test/roles';
 
