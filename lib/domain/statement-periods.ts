@@ -14,11 +14,11 @@
 import 'server-only';
 import { sql, type Kysely, type QueryExecutorProvider } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
-import { columnOf, tableOf, type Mapping } from '@/lib/mapping';
-import { ACTIVITY_COLUMNS, activitySums, ledgerOf, type Period } from '@/lib/domain/statement-figures';
+import type { Mapping } from '@/lib/mapping';
+import { ACTIVITY_COLUMNS, type Period } from '@/lib/domain/statement-figures';
 import { isoDay, readRollup, type RollupState } from '@/lib/domain/finance-rollups';
-import { accountSql, statementSignature } from '@/lib/domain/statement-rollup-refresh';
-import { planUsers, type StoredPeriod } from '@/lib/domain/statement-rollup';
+import { statementSignature } from '@/lib/domain/statement-rollup-refresh';
+import { accountEntries, planUsers, type StoredPeriod } from '@/lib/domain/statement-rollup';
 
 /** Past this many entries to sum, a period's per-user lines are computed in the background and stored. */
 export const STORED_LINES_FROM = 500_000;
@@ -82,16 +82,9 @@ export async function computeStatementPeriod(
     const { rows: [p] } = await sql<{ id: string }>`
       insert into kontor.statement_periods (period_from, period_to, signature, rollup_built_at, upto, lines, entries, ms)
       values (${period.from}, ${period.to}, ${signature}, ${st.builtAt}, ${upto}, 0, 0, 0) returning id::text`.execute(trx);
-    const ledger = ledgerOf(mapping);
-    const at = columnOf(ledger, 'createdAt', 'l');
-    const amount = columnOf(ledger, 'amount', 'l');
     const act = (c: string) => sql`coalesce(${sql.ref(`r.${c}`)}, 0)`;
     const { rows: [n] } = await sql<{ lines: string; entries: string }>`
-      with r as (
-        select ${accountSql(mapping)} as account, coalesce(sum(${amount}) filter (where ${at} < ${period.from}), 0) as pre,
-               ${activitySums(mapping, sql`${at} >= ${period.from}`)}, coalesce(sum(${amount}), 0) as upto, count(*) as n
-          from ${tableOf(ledger)} l where ${at} >= ${plan.readFrom} and ${at} < ${upto} group by 1
-      ), t as (
+      with r as (${accountEntries(mapping, period, plan.readFrom, upto)}), t as (
         select coalesce(r.account, b.account) as account, coalesce(b.opening, 0) + coalesce(r.pre, 0) as opening,
                ${sql.join(ACTIVITY_COLUMNS.map((c) => sql`${act(c)} as ${sql.id(c)}`))},
                coalesce(b.opening, 0) + coalesce(r.upto, 0) as closing

@@ -68,6 +68,21 @@ export async function rollupStatement(
   return { total, days, tail: Number(rows[0].tail) };
 }
 
+/**
+ * Per account, the ledger entries created in [from, to): `pre` the sum of those before the period,
+ * the period's figures, `upto` the sum of them all, `n` how many. What a line adds to the stored
+ * balance it starts from (a month's, a stored period's).
+ */
+export function accountEntries(mapping: Mapping, period: Period, from: Date | RawBuilder<unknown>, to: Date): RawBuilder<unknown> {
+  const ledger = ledgerOf(mapping);
+  const at = columnOf(ledger, 'createdAt', 'l');
+  const amount = columnOf(ledger, 'amount', 'l');
+  return sql`
+    select ${accountSql(mapping)} as account, coalesce(sum(${amount}) filter (where ${at} < ${period.from}), 0) as pre,
+           ${activitySums(mapping, sql`${at} >= ${period.from}`)}, coalesce(sum(${amount}), 0) as upto, count(*) as n
+      from ${tableOf(ledger)} l where ${at} >= ${from} and ${at} < ${to} group by 1`;
+}
+
 type Mode = 'all' | 'opening' | 'closing';
 
 /** A period's per-user lines computed once and stored (statement-periods.ts): every account as of `upto`. */
@@ -119,9 +134,6 @@ export async function rollupStatementUsers(
   db: QueryExecutorProvider, mapping: Mapping, period: Period, st: RollupState, scale: number,
   q: { sort: StatementUserSort; desc: boolean; limit: number; offset: number; filter: string }, stored?: StoredPeriod | null,
 ): Promise<{ rows: StatementUserRow[]; total: number } | typeof MOVED> {
-  const ledger = ledgerOf(mapping);
-  const at = columnOf(ledger, 'createdAt', 'l');
-  const amount = columnOf(ledger, 'amount', 'l');
   const plan = planUsers(period, st, stored);
   const col = (c: StatementColumn) => baseColumn(plan.mode, c) ?? sql`0`;
   const shown = plan.mode === 'all' ? sql`true` : sql`${sql.ref(`b.${plan.mode}`)} <> 0`;
@@ -138,11 +150,7 @@ export async function rollupStatementUsers(
   const email = users ? sql`u.${columnOf(users, 'email')}::text` : sql`null::text`;
   const join = users ? sql`left join ${tableOf(users)} u on ${await usersMatch(db, mapping)}` : sql``;
   const ctes = sql`
-    r as (
-      select ${accountSql(mapping)} as account, coalesce(sum(${amount}) filter (where ${at} < ${period.from}), 0) as pre,
-             ${activitySums(mapping, sql`${at} >= ${period.from}`)}, coalesce(sum(${amount}), 0) as upto
-        from ${tableOf(ledger)} l where ${at} >= ${plan.readFrom} and ${at} < ${period.to} group by 1
-    ), t as (
+    r as (${accountEntries(mapping, period, plan.readFrom, period.to)}), t as (
       select r.account, coalesce(${col('opening')}, 0) + r.pre as opening,
              ${sql.join(ACTIVITY_COLUMNS.map((c) => sql`coalesce(${col(c)}, 0) + ${sql.ref(`r.${c}`)} as ${sql.id(c)}`))},
              coalesce(${col('closing')}, 0) + r.upto as closing
@@ -248,9 +256,6 @@ export async function statementUsersCsvQuery(
 ): Promise<RawBuilder<StatementUserSqlRow> | null> {
   const plan = planUsers(period, st, stored);
   if (plan.mode !== 'all') return null;
-  const ledger = ledgerOf(mapping);
-  const at = columnOf(ledger, 'createdAt', 'l');
-  const amount = columnOf(ledger, 'amount', 'l');
   const readFrom = stored
     ? sql`${stored.upto}::timestamptz`
     : sql`greatest((select horizon from kontor.finance_rollups where name = 'statement'), ${period.from}::timestamptz)`;
@@ -261,11 +266,7 @@ export async function statementUsersCsvQuery(
   const join = users ? sql`left join ${tableOf(users)} u on ${await usersMatch(db, mapping)}` : sql``;
   const like = `%${q.filter.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   return sql<StatementUserSqlRow>`
-    with r as (
-      select ${accountSql(mapping)} as account, coalesce(sum(${amount}) filter (where ${at} < ${period.from}), 0) as pre,
-             ${activitySums(mapping, sql`${at} >= ${period.from}`)}, coalesce(sum(${amount}), 0) as upto
-        from ${tableOf(ledger)} l where ${at} >= ${readFrom} and ${at} < ${period.to} group by 1
-    ), t as (
+    with r as (${accountEntries(mapping, period, readFrom, period.to)}), t as (
       select r.account, coalesce(b.opening, 0) + r.pre as opening,
              ${sql.join(ACTIVITY_COLUMNS.map((c) => sql`coalesce(${sql.ref(`b.${c}`)}, 0) + ${sql.ref(`r.${c}`)} as ${sql.id(c)}`))},
              coalesce(b.closing, 0) + r.upto as closing
