@@ -16,6 +16,7 @@ import { listPayments } from '@/lib/domain/payments';
 import { listUserNotes } from '@/lib/domain/notes';
 import { readReplay, type BenchContext } from '@/bench/types';
 import { createDb } from '@/db/connect';
+import { activeMapping, validateMapping } from '@/lib/mapping';
 
 const REPS = 7;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -59,17 +60,18 @@ export async function run(ctx: BenchContext) {
          from public.users u order by u.id offset 500000 limit 1`,
     );
     const user = rows[0];
+    const read_ = { staff, mapping: (await validateMapping(db, activeMapping())).mapping };
     const page = { limit: 10, offset: 0 };
     const cases: [string, () => Promise<unknown>, number][] = [
-      ['page /users: search by email prefix', () => read((trx) => search(trx, staff, user.email.slice(0, 12)), {}, db), 100],
-      ['page /users: search by user id', () => read((trx) => search(trx, staff, user.id), {}, db), 100],
+      ['page /users: search by email prefix', () => read((trx) => search(trx, read_, user.email.slice(0, 12)), {}, db), 100],
+      ['page /users: search by user id', () => read((trx) => search(trx, read_, user.id), {}, db), 100],
       ['page /users/[id]: profile, payments, ledger, tasks, notes, audit', () => Promise.all([
-        read((trx) => getUserProfile(trx, staff, user.id), {}, db),
-        read((trx) => listPayments(trx, staff, { user: user.id }, { sort: 'created', desc: true, ...page }), {}, db),
-        read((trx) => listUserLedger(trx, staff, user.id, page), {}, db),
-        read((trx) => listUserTasks(trx, staff, user.id, page), {}, db),
-        read((trx) => listUserNotes(trx, staff, user.id, page), {}, db),
-        read((trx) => listUserAudit(trx, staff, user.id), {}, db),
+        read((trx) => getUserProfile(trx, read_, user.id), {}, db),
+        read((trx) => listPayments(trx, read_, { user: user.id }, { sort: 'created', desc: true, ...page }), {}, db),
+        read((trx) => listUserLedger(trx, read_, user.id, page), {}, db),
+        read((trx) => listUserTasks(trx, read_, user.id, page), {}, db),
+        read((trx) => listUserNotes(trx, read_, user.id, page), {}, db),
+        read((trx) => listUserAudit(trx, read_, user.id), {}, db),
       ]), 300],
     ];
     for (const [name, fn, target] of cases) {

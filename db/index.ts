@@ -60,6 +60,8 @@ export async function connectLongRead(pool: pg.Pool): Promise<pg.PoolClient> {
 export interface SessionSettings {
   statementTimeoutMs?: number;
   lockTimeoutMs?: number;
+  /** What pg_stat_activity shows for the connection: 'kontor', or what kind of Kontor work it is. */
+  applicationName?: 'kontor' | 'kontor csv';
 }
 
 /**
@@ -68,13 +70,17 @@ export interface SessionSettings {
  * at the start of a write. The values are integers checked here, never text from a request.
  */
 function settingsStatement(s: SessionSettings): string {
+  const name = (v: string) => {
+    if (!/^[a-z ]+$/.test(v)) throw new Error(`Not an application name: ${v}`);
+    return v;
+  };
   const ms = (v: number) => {
     if (!Number.isSafeInteger(v) || v < 0) throw new Error(`Not a duration in ms: ${v}`);
     return `'${v}'`;
   };
   return `select set_config('statement_timeout', ${ms(s.statementTimeoutMs ?? env.KONTOR_STATEMENT_TIMEOUT_MS)}, true), ` +
     `set_config('lock_timeout', ${ms(s.lockTimeoutMs ?? env.KONTOR_LOCK_TIMEOUT_MS)}, true), ` +
-    `set_config('idle_in_transaction_session_timeout', '60000', true), set_config('application_name', 'kontor', true)`;
+    `set_config('idle_in_transaction_session_timeout', '60000', true), set_config('application_name', '${name(s.applicationName ?? 'kontor')}', true)`;
 }
 
 /** A read transaction's BEGIN and its settings, as one query. */

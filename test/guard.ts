@@ -5,11 +5,13 @@
  * transaction mode, as a deployment behind Supavisor does; `admin` as the superuser, directly, for
  * what only a test does (tampering, planting rows).
  */
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { sql, type Kysely } from 'kysely';
+import { createDb, type DbOptions } from '@/db/connect';
 import { migrateToLatest } from '@/db/migrate';
 import type { KontorDatabase, StaffRole } from '@/db/types';
 import { loadStaff, type StaffContext } from '@/lib/auth/staff';
+import type { ReadContext } from '@/lib/context';
+import { activeMapping, validateMapping } from '@/lib/mapping';
 import { demoDatabase, throughPooler, type TestDatabase } from '@/test/db';
 import { APP, applyReadmeRoles, asRole } from '@/test/roles';
 
@@ -20,33 +22,34 @@ export interface GuardFixture {
   db: Kysely<KontorDatabase>;
   admin: Kysely<KontorDatabase>;
   staff: Record<StaffRole, StaffContext>;
+  /** Each role's read context: its staff and the active mapping validated on this database (as a page has). */
+  ctx: Record<StaffRole, ReadContext>;
   opts: { db: Kysely<KontorDatabase>; secret: string };
   close(): Promise<void>;
 }
 
 export async function guardFixture(major: 15 | 17 = 17): Promise<GuardFixture> {
   const tdb = await demoDatabase(major);
-  const admin = new Kysely<KontorDatabase>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: tdb.url, max: 4 }) }),
-  });
+  const admin = createDb(tdb.url, { max: 4 });
   // The demo template may predate this issue's migration.
   const { error } = await migrateToLatest(admin as unknown as Kysely<unknown>);
   if (error) throw error;
   await applyReadmeRoles(tdb.url);
-  const db = new Kysely<KontorDatabase>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: await throughPooler(asRole(tdb.url, APP), major), max: 24 }) }),
-  });
+  const db = createDb(await throughPooler(asRole(tdb.url, APP), major), { max: 24 });
   const rows = await db.selectFrom('kontor.staff').select(['user_id', 'email', 'role']).execute();
   const staff = {} as Record<StaffRole, StaffContext>;
   for (const r of rows) {
-    const ctx = await loadStaff(db, { userId: r.user_id, email: r.email });
-    if (ctx) staff[r.role] = ctx;
+    const loaded = await loadStaff(db, { userId: r.user_id, email: r.email });
+    if (loaded) staff[r.role] = loaded;
   }
+  const { mapping } = await validateMapping(db, activeMapping());
+  const ctx = Object.fromEntries(Object.entries(staff).map(([role, s]) => [role, { staff: s, mapping }])) as Record<StaffRole, ReadContext>;
   return {
     tdb,
     db,
     admin,
     staff,
+    ctx,
     opts: { db, secret: TEST_SECRET },
     async close() {
       await db.destroy();
@@ -106,4 +109,12 @@ export async function writtenSince(db: Kysely<KontorDatabase>, mark: Awaited<Ret
     if (Number(rows[0].n) !== mark.counts[name] || rows[0].fresh !== '0') changed.push(name);
   }
   return changed;
+}
+
+/**
+ * Another console instance on the fixture's database: its own pool, as the runtime role through the
+ * pooler (a second process, a bounded long-read pool, one connection to starve).
+ */
+export async function instanceDb(f: GuardFixture, opts: DbOptions): Promise<Kysely<KontorDatabase>> {
+  return createDb(await throughPooler(asRole(f.tdb.url, APP)), opts);
 }

@@ -13,7 +13,7 @@ import { gatePage } from '@/app/(console)/_lib/page-gate';
 import { getStaff } from '@/lib/auth';
 import { navFor } from '@/lib/nav';
 import { getConsoleHealth } from '@/app/(console)/_lib/health';
-import { getMappingCheck } from '@/app/(console)/_lib/mapping';
+import { getMappingCheck } from '@/app/(console)/_lib/context';
 import { DatabaseProblem } from '@/app/(console)/_components/database-problem';
 import { ConsoleHeader } from '@/app/(console)/_components/console-header';
 import { SidebarNav } from '@/app/(console)/_components/sidebar-nav';

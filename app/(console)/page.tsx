@@ -1,6 +1,6 @@
 import { Suspense } from 'react';
 import type { Metadata } from 'next';
-import { requireStaff } from '@/lib/auth';
+import { pageContext } from '@/app/(console)/_lib/context';
 import type { SearchParams } from '@/lib/table-query';
 import { Section, SectionSkeleton } from '@/app/(console)/_components/section';
 import { DatabaseVitals } from '@/app/(console)/_components/database-vitals';
@@ -10,7 +10,7 @@ import { ProductFigures } from '@/app/(console)/_components/product-figures';
 export const metadata: Metadata = { title: 'Overview' };
 
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const staff = await requireStaff('overview.read');
+  const ctx = await pageContext('overview.read');
   const params = await searchParams;
   return (
     <>
@@ -22,7 +22,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       </Section>
       <Section id="product" title="Product" description="Headline counts, read through the table mapping.">
         <Suspense fallback={<SectionSkeleton label="Counting…" />}>
-          <ProductFigures staff={staff} />
+          <ProductFigures ctx={ctx} />
         </Suspense>
       </Section>
       <Section id="tables" title="Largest tables" description="By total size (table, TOAST and indexes); choose another size with the column headers.">

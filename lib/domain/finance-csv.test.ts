@@ -1,28 +1,27 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { sql } from 'kysely';
-import pg from 'pg';
-import { activeMapping } from '@/lib/mapping';
-import { csvCell } from '@/lib/domain/reconcile/csv';
+import { sql, type Kysely } from 'kysely';
+import { poolOf } from '@/db/connect';
+import type { KontorDatabase } from '@/db/types';
+import { csvCell } from '@/lib/csv';
 import { financeCsv, type CsvContext } from '@/lib/domain/finance-csv';
 import { runReconciliation } from '@/lib/domain/reconcile/run';
 import { getStatement, parsePeriod, STATEMENT_COLUMNS } from '@/lib/domain/statement';
 import { getUsageByDay } from '@/lib/domain/usage-costs';
-import { guardFixture, type GuardFixture } from '@/test/guard';
-import { TEST_ANCHOR, throughPooler } from '@/test/db';
-import { APP, asRole } from '@/test/roles';
+import { guardFixture, instanceDb, type GuardFixture } from '@/test/guard';
+import { TEST_ANCHOR } from '@/test/db';
 
 let f: GuardFixture;
-let ctx: CsvContext;
-let longReads: pg.Pool;
+let io: CsvContext;
+let longReads: Kysely<KontorDatabase>;
 before(async () => {
   f = await guardFixture();
   // Cursors on a pool of their own, as the console's long-read pool (kontor_app, through pgbouncer).
-  longReads = new pg.Pool({ connectionString: await throughPooler(asRole(f.tdb.url, APP)), max: 2 });
-  ctx = { db: f.db, connect: () => longReads.connect(), mapping: activeMapping(), today: TEST_ANCHOR };
+  longReads = await instanceDb(f, { max: 2 });
+  io = { db: f.db, connect: () => poolOf(longReads)!.connect(), today: TEST_ANCHOR };
 });
 after(async () => {
-  await longReads?.end();
+  await longReads?.destroy();
   await f?.close();
 });
 
@@ -44,7 +43,7 @@ function parse(text: string): string[][] {
 }
 
 async function csv(table: Parameters<typeof financeCsv>[0], params: Record<string, string>) {
-  const { body } = await financeCsv(table, params, f.staff.finance, ctx);
+  const { body } = await financeCsv(table, params, f.ctx.finance, io);
   const [header, ...rows] = parse(await new Response(body).text());
   return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
 }
@@ -53,7 +52,7 @@ const cents = (s: string) => Math.round(Number(s) * 100);
 test('statement CSVs: per-user and per-day totals equal the page totals and a plain SQL sum', async () => {
   const params = { period: 'month', month: '2026-10' };
   const period = parsePeriod(params, TEST_ANCHOR);
-  const { total } = await getStatement(f.db, f.staff.finance, ctx.mapping, period);
+  const { total } = await getStatement(f.db, f.ctx.finance, period);
   const users = await csv('statement-users', params);
   assert.ok(users.length > 1000, `${users.length} rows: no cap`);
   for (const c of STATEMENT_COLUMNS) assert.equal(users.reduce((s, r) => s + cents(r[c]), 0), cents(total[c]), c);
@@ -70,7 +69,7 @@ test('statement CSVs: per-user and per-day totals equal the page totals and a pl
 test('usage CSVs equal the page totals and a plain SQL sum', async () => {
   const params = { period: 'month', month: '2026-10' };
   const period = parsePeriod(params, TEST_ANCHOR);
-  const { total } = await getUsageByDay(f.db, f.staff.finance, ctx.mapping, period);
+  const { total } = await getUsageByDay(f.db, f.ctx.finance, period);
   const users = await csv('usage-users', params);
   const { rows: [plain] } = await sql<{ cost: string }>`
     select sum(cost_usd)::text as cost from public.api_cost_logs where created_at >= ${period.from} and created_at < ${period.to}`.execute(f.db);
@@ -99,19 +98,19 @@ test('CSV cells: quoted when needed, formulas defused, numbers untouched', () =>
 });
 
 test('exports need credits.read', async () => {
-  await assert.rejects(() => financeCsv('statement-days', {}, f.staff.viewer, ctx));
+  await assert.rejects(() => financeCsv('statement-days', {}, f.ctx.viewer, io));
 });
 
 test('the per-user statement CSV through the rollup (a month, a stored day) equals the whole-ledger one, row for row', async () => {
   const { refreshStatementRollup } = await import('@/lib/domain/statement-rollup-refresh');
   const { computeStatementPeriod } = await import('@/lib/domain/statement-periods');
-  await refreshStatementRollup(f.db, ctx.mapping);
+  await refreshStatementRollup(f.db, f.ctx.finance.mapping);
   // An entry behind the rollup: the CSV adds it to its account's line.
   await sql`insert into public.credits_ledger (user_id, amount, type, description, created_at)
             select user_id, 3.5, 'grant', 'csv test', now() from public.credits_ledger where user_id is not null order by id limit 1`.execute(f.admin);
   const today = TEST_ANCHOR.toISOString().slice(0, 10);
   const day = { period: 'day', day: '2026-11-03' };
-  await computeStatementPeriod(f.db, ctx.mapping, parsePeriod(day, TEST_ANCHOR));
+  await computeStatementPeriod(f.db, f.ctx.finance.mapping, parsePeriod(day, TEST_ANCHOR));
   const setAside = (on: boolean) => sql`update kontor.finance_rollups set signature = ${on ? sql`signature || ' (set aside)'` : sql`replace(signature, ' (set aside)', '')`} where name = 'statement'`.execute(f.admin);
   const cases: Record<string, string>[] = [
     { period: 'month', month: '2026-11' }, { period: 'month', month: today.slice(0, 7), u_sort: 'user', u_dir: 'asc' },
@@ -133,9 +132,9 @@ test('the per-user statement CSV through the rollup (a month, a stored day) equa
 test('the per-user usage CSV through the rollup (a month, a day, a stored custom period) equals the one over the product tables', async () => {
   const { refreshUsageRollup } = await import('@/lib/domain/usage-rollup-refresh');
   const { computeUsagePeriod } = await import('@/lib/domain/usage-periods');
-  await refreshUsageRollup(f.db, ctx.mapping);
+  await refreshUsageRollup(f.db, f.ctx.finance.mapping);
   const custom = { period: 'custom', from: '2026-10-25', to: '2026-11-06' };
-  await computeUsagePeriod(f.db, ctx.mapping, parsePeriod(custom, TEST_ANCHOR));
+  await computeUsagePeriod(f.db, f.ctx.finance.mapping, parsePeriod(custom, TEST_ANCHOR));
   const setAside = (on: boolean) => sql`update kontor.finance_rollups set signature = ${on ? sql`signature || ' (set aside)'` : sql`replace(signature, ' (set aside)', '')`} where name = 'usage'`.execute(f.admin);
   const cases: Record<string, string>[] = [
     { period: 'month', month: '2026-11' }, { period: 'day', day: '2026-11-03', u_sort: 'user', u_dir: 'asc' },

@@ -6,13 +6,12 @@ import 'server-only';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { KontorDatabase } from '@/db/types';
-import type { StaffContext } from '@/lib/auth';
-import type { Mapping } from '@/lib/mapping';
+import type { ReadContext } from '@/lib/context';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { first } from '@/lib/format';
 import { DISCREPANCY_KINDS } from '@/lib/domain/reconcile/kinds';
 import { findingsQuery, FINDING_SORTS, toFindingView, type FindingSort } from '@/lib/domain/reconcile/read';
-import { csvFromCursor, csvFromRows, type CsvConnect } from '@/lib/domain/reconcile/csv';
+import { csvFromCursor, csvFromRows, type CsvConnect } from '@/lib/csv';
 import { creditScale } from '@/lib/domain/money-sql';
 import {
   getStatement, parsePeriod, STATEMENT_COLUMNS, STATEMENT_USER_SORTS, statementUsersExportQuery, toStatementUserRow, type StatementUserSort,
@@ -39,7 +38,6 @@ export interface CsvContext {
   db: Kysely<KontorDatabase>;
   /** A connection for a streamed cursor (the console's long-read pool). */
   connect: CsvConnect;
-  mapping: Mapping;
   /** The demo's anchor, or the database's now: what an omitted period defaults to. */
   today: Date;
 }
@@ -47,10 +45,10 @@ export interface CsvContext {
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
 export async function financeCsv(
-  table: CsvTable, params: SearchParams, staff: StaffContext, ctx: CsvContext,
+  table: CsvTable, params: SearchParams, ctx: ReadContext, io: CsvContext,
 ): Promise<{ filename: string; body: ReadableStream<Uint8Array> }> {
-  assertCanReadUsage(staff); // credits.read, for every finance table
-  const period = parsePeriod(params, ctx.today);
+  assertCanReadUsage(ctx.staff); // credits.read, for every finance table
+  const period = parsePeriod(params, io.today);
   const span = `${day(period.from)}_${day(new Date(period.to.getTime() - 1))}`;
   switch (table) {
     case 'findings': {
@@ -59,49 +57,49 @@ export async function financeCsv(
       return {
         filename: `reconciliation-${run}.csv`,
         body: csvFromCursor({
-          connect: ctx.connect,
-          query: findingsQuery(String(run), { kind: kindParam(params), sort: q.sort.id, desc: q.sort.desc }).compile(ctx.db),
+          connect: io.connect,
+          query: findingsQuery(String(run), { kind: kindParam(params), sort: q.sort.id, desc: q.sort.desc }).compile(io.db),
           header: ['n', 'kind', 'user_id', 'payment_id', 'task_id', 'expected', 'actual', 'detail', 'entry_ids'],
           toCells: (r) => { const f = toFindingView(r); return [f.n, f.kind, f.userId, f.paymentId, f.taskId, f.expected, f.actual, f.detail, f.entryIds]; },
         }),
       };
     }
     case 'statement-days': {
-      const { days } = await getStatement(ctx.db, staff, ctx.mapping, period);
+      const { days } = await getStatement(io.db, ctx, period);
       return { filename: `statement-days-${span}.csv`, body: csvFromRows(['day', ...STATEMENT_COLUMNS], days, (d) => [d.day, ...STATEMENT_COLUMNS.map((c) => d[c])]) };
     }
     case 'statement-users': {
       const q = parseTableQuery(params, STATEMENT_USERS_SPEC);
-      const scale = await creditScale(ctx.db, ctx.mapping);
+      const scale = await creditScale(io.db, ctx.mapping);
       return {
         filename: `statement-users-${span}.csv`,
         body: csvFromCursor({
-          connect: ctx.connect,
-          query: (await statementUsersExportQuery(ctx.db, staff, ctx.mapping, period, { sort: q.sort.id, desc: q.sort.desc, filter: q.q })).compile(ctx.db),
+          connect: io.connect,
+          query: (await statementUsersExportQuery(io.db, ctx, period, { sort: q.sort.id, desc: q.sort.desc, filter: q.q })).compile(io.db),
           header: ['user_id', 'email', ...STATEMENT_COLUMNS],
           toCells: (r) => { const u = toStatementUserRow(r, scale); return [u.userId, u.email, ...STATEMENT_COLUMNS.map((c) => u[c])]; },
         }),
       };
     }
     case 'usage-days': {
-      const { days } = await getUsageByDay(ctx.db, staff, ctx.mapping, period);
+      const { days } = await getUsageByDay(io.db, ctx, period);
       return { filename: `usage-days-${span}.csv`, body: csvFromRows(['day', 'cost_usd', 'credits', 'revenue', 'margin'], days, (d) => [d.day, d.cost, d.credits, d.revenue, d.margin]) };
     }
     case 'usage-users': {
       const q = parseTableQuery(params, USAGE_USERS_SPEC);
-      const scale = await creditScale(ctx.db, ctx.mapping);
+      const scale = await creditScale(io.db, ctx.mapping);
       return {
         filename: `usage-users-${span}.csv`,
         body: csvFromCursor({
-          connect: ctx.connect,
-          query: (await usageUsersExportQuery(ctx.db, staff, ctx.mapping, period, { sort: q.sort.id, desc: q.sort.desc, filter: q.q, negativeOnly: negativeParam(params) })).compile(ctx.db),
+          connect: io.connect,
+          query: (await usageUsersExportQuery(io.db, ctx, period, { sort: q.sort.id, desc: q.sort.desc, filter: q.q, negativeOnly: negativeParam(params) })).compile(io.db),
           header: ['user_id', 'email', 'calls', 'cost_usd', 'credits', 'revenue', 'margin'],
           toCells: (r) => { const u = toUsageUser(r, scale); return [u.userId, u.email, u.calls, u.cost, u.credits, u.revenue, u.margin]; },
         }),
       };
     }
     case 'usage-models': {
-      const models = await getUsageByModel(ctx.db, staff, ctx.mapping, period);
+      const models = await getUsageByModel(io.db, ctx, period);
       return {
         filename: `usage-models-${span}.csv`,
         body: csvFromRows(['provider', 'model', 'calls', 'tokens', 'cost_usd', 'credits', 'revenue', 'margin'], models,

@@ -21,7 +21,7 @@ test('reconciliation runs: newest first by number', async () => {
   await sql`
     insert into kontor.reconcile_runs (mode, started_by, finished_at, totals)
     select 'full', 'test', clock_timestamp(), '{}' from generate_series(1, 12)`.execute(f.db);
-  const ids = (await listRuns(f.db, f.staff.finance, 20)).map((r) => r.id);
+  const ids = (await listRuns(f.db, f.ctx.finance, 20)).map((r) => r.id);
   assert.ok(ids.length >= 12);
   assert.ok(descending(ids), ids.join(' '));
 });

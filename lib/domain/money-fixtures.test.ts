@@ -23,7 +23,7 @@ const { loadStaff } = await import('@/lib/auth/staff');
 const { listPayments, paymentTotals, getPayment } = await import('@/lib/domain/payments');
 const { getUserProfile } = await import('@/lib/domain/users');
 const { getAccountSummary } = await import('@/lib/domain/statement');
-const { activeMapping } = await import('@/lib/mapping');
+const { activeMapping, validateMapping } = await import('@/lib/mapping');
 const { compareDecimals, formatCredits, formatMoney, rescale } = await import('@/lib/money');
 const { creditScale, majorAmountSql, storedBoundSql } = await import('@/lib/domain/money-sql');
 const { parseMapping } = await import('@/lib/mapping/schema');
@@ -43,7 +43,9 @@ async function fixture(product: string) {
   const db = createDb(t.url, { max: 2 });
   const admin = await db.selectFrom('kontor.staff').select(['user_id', 'email']).where('role', '=', 'admin').executeTakeFirstOrThrow();
   const staff = (await loadStaff(db, { userId: admin.user_id, email: admin.email }))!;
-  return { t, db, staff, r: <T>(fn: Parameters<typeof read<T>>[0]) => read(fn, {}, db) };
+  // As a page has it: the active mapping (the preset's version) validated on this fixture.
+  const ctx = { staff, mapping: (await validateMapping(db, activeMapping())).mapping };
+  return { t, db, staff, ctx, r: <T>(fn: Parameters<typeof read<T>>[0]) => read(fn, {}, db) };
 }
 type Fixture = Awaited<ReturnType<typeof fixture>>;
 
@@ -72,7 +74,7 @@ describe('the story app (2026-02): story_purchases.amount_cents', () => {
     const { rows: expected } = await sql<{ id: string; cents: string }>`
       select id::text, amount_cents::text as cents from public.story_purchases`.execute(f.db);
     const byId = new Map(expected.map((e) => [e.id, e.cents]));
-    const rows = await f.r((trx) => listPayments(trx, f.staff, {}, ALL));
+    const rows = await f.r((trx) => listPayments(trx, f.ctx, {}, ALL));
     assert.ok(rows.length > 0);
     for (const p of rows) {
       assert.equal(p.currency, 'USD');
@@ -83,10 +85,10 @@ describe('the story app (2026-02): story_purchases.amount_cents', () => {
     assert.ok(p499, 'a $4.99 purchase');
     assert.equal(p499.amount, '4.99');
     assert.equal(formatMoney(p499.amount, p499.currency), '$4.99');
-    const detail = await f.r((trx) => getPayment(trx, f.staff, p499.id));
+    const detail = await f.r((trx) => getPayment(trx, f.ctx, p499.id));
     assert.equal(detail?.payment.amount, '4.99');
 
-    const totals = await f.r((trx) => paymentTotals(trx, f.staff, {}));
+    const totals = await f.r((trx) => paymentTotals(trx, f.ctx, {}));
     const { rows: [sum] } = await sql<{ n: string; s: string }>`
       select count(*)::text as n, (sum(amount_cents) / 100.0)::numeric(20, 2)::text as s from public.story_purchases`.execute(f.db);
     assert.equal(totals.count, Number(sum.n));
@@ -100,7 +102,7 @@ describe('the story app (2026-02): story_purchases.amount_cents', () => {
 
   test('the min/max filter is in dollars', async () => {
     const f = fx();
-    const rows = await f.r((trx) => listPayments(trx, f.staff, { min: '4.99', max: '4.99' }, ALL));
+    const rows = await f.r((trx) => listPayments(trx, f.ctx, { min: '4.99', max: '4.99' }, ALL));
     const { rows: [n] } = await sql<{ n: number }>`select count(*)::int as n from public.story_purchases where amount_cents = 499`.execute(f.db);
     assert.equal(rows.length, n.n);
     assert.ok(rows.every((p) => p.amount === '4.99'));
@@ -115,13 +117,13 @@ describe('Seydam (fe43247): seydam_payment.last_amount in kobo', () => {
     const { rows: expected } = await sql<{ id: string; naira: string }>`
       select id::text, (last_amount / 100.0)::numeric(20, 2)::text as naira from public.seydam_payment`.execute(f.db);
     const byId = new Map(expected.map((e) => [e.id, e.naira]));
-    const rows = await f.r((trx) => listPayments(trx, f.staff, {}, ALL));
+    const rows = await f.r((trx) => listPayments(trx, f.ctx, {}, ALL));
     assert.equal(rows.length, expected.length);
     for (const p of rows) assert.equal(p.amount, byId.get(p.id), p.id);
     assert.ok(rows.some((p) => p.amount === '30000.00'), 'a ₦30,000 report');
     assert.equal(formatMoney('30000.00', 'NGN'), 'NGN\u00a030,000.00');
 
-    const totals = await f.r((trx) => paymentTotals(trx, f.staff, {}));
+    const totals = await f.r((trx) => paymentTotals(trx, f.ctx, {}));
     const { rows: [sum] } = await sql<{ s: string }>`
       select (sum(last_amount) / 100.0)::numeric(20, 2)::text as s from public.seydam_payment`.execute(f.db);
     assert.deepEqual(totals.byCurrency.map((c) => [c.currency, c.amount]), [['NGN', sum.s]]);
@@ -133,7 +135,7 @@ describe('Reigh (2026): a cents ledger at numeric(10,3)', () => {
 
   test('a Stripe purchase of 2000 cents is $20.00', async () => {
     const f = fx();
-    const rows = await f.r((trx) => listPayments(trx, f.staff, {}, ALL));
+    const rows = await f.r((trx) => listPayments(trx, f.ctx, {}, ALL));
     assert.ok(rows.length > 0);
     const { rows: expected } = await sql<{ key: string; dollars: string }>`
       select distinct on (metadata->>'stripe_session_id') metadata->>'stripe_session_id' as key, (amount / 100)::numeric(20, 5)::text as dollars
@@ -150,7 +152,7 @@ describe('Reigh (2026): a cents ledger at numeric(10,3)', () => {
     const p20 = rows.find((p) => p.id === twenty.key)!;
     assert.equal(formatMoney(p20.amount, p20.currency), '$20.00');
     // The currency is a JSON field, so amounts sort by their major value (one currency here: the same order).
-    const sorted = await f.r((trx) => listPayments(trx, f.staff, {}, { ...ALL, sort: 'amount' }));
+    const sorted = await f.r((trx) => listPayments(trx, f.ctx, {}, { ...ALL, sort: 'amount' }));
     assert.equal(sorted.length, rows.length);
     assert.ok(sorted.every((p, i) => i === 0 || compareDecimals(sorted[i - 1].amount, p.amount) >= 0), 'sorted by amount, descending');
   });
@@ -162,8 +164,8 @@ describe('Reigh (2026): a cents ledger at numeric(10,3)', () => {
       select id::text, credits::text from public.users where credits <> round(credits, 2) order by id limit 5`.execute(f.db);
     assert.ok(users.length > 0, 'balances with a fraction of a cent');
     for (const u of users) {
-      const profile = await f.r((trx) => getUserProfile(trx, f.staff, u.id));
-      const account = await f.r((trx) => getAccountSummary(trx, f.staff, activeMapping(), u.id));
+      const profile = await f.r((trx) => getUserProfile(trx, f.ctx, u.id));
+      const account = await f.r((trx) => getAccountSummary(trx, f.ctx, u.id));
       assert.equal(profile?.cachedBalance, u.credits);
       assert.equal(account.cached, u.credits);
       assert.equal(profile?.ledgerBalance, account.ledgerSum);
@@ -180,7 +182,7 @@ describe('Reigh (2026): a cents ledger at numeric(10,3)', () => {
     assert.equal(await creditScale(f.db, four), 4);
     const { rows: [u] } = await sql<{ id: string; credits: string }>`
       select id::text, credits::text from public.users where credits <> round(credits, 2) order by id limit 1`.execute(f.db);
-    const account = await f.r((trx) => getAccountSummary(trx, f.staff, four, u.id));
+    const account = await f.r((trx) => getAccountSummary(trx, { staff: f.staff, mapping: four }, u.id));
     assert.equal(account.cached, rescale(u.credits, 4));
     assert.match(account.cached!, /\.\d{4}$/);
   });

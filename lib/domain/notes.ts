@@ -5,8 +5,8 @@
  */
 import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
-import type { StaffContext } from '@/lib/auth';
 import { GuardError } from '@/lib/guard/errors';
+import type { ReadContext } from '@/lib/context';
 
 export interface NoteRow {
   id: string;
@@ -18,7 +18,7 @@ export interface NoteRow {
 /** A user's notes, newest first, paged. */
 export async function listUserNotes(
   db: QueryExecutorProvider,
-  staff: StaffContext,
+  { staff }: ReadContext,
   userId: string,
   q: { limit: number; offset: number },
 ): Promise<{ rows: NoteRow[]; total: number }> {

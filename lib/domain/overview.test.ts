@@ -46,23 +46,23 @@ describe('overview headline figures', () => {
   });
 
   test('a concept whose table is missing yields nothing', async () => {
-    assert.equal(await getHeadlineFigure(db, staff, check, 'payments'), null);
+    assert.equal(await getHeadlineFigure(db, { staff, mapping: check.mapping }, check, 'payments'), null);
     assert.ok(!check.available.includes('payments'));
   });
 
   test('small tables are counted exactly', async () => {
-    assert.deepEqual(await getHeadlineFigure(db, staff, check, 'users'), {
+    assert.deepEqual(await getHeadlineFigure(db, { staff, mapping: check.mapping }, check, 'users'), {
       concept: 'users',
       count: { value: 42, estimated: false },
     });
-    assert.deepEqual(await getHeadlineFigure(db, staff, check, 'ledger'), {
+    assert.deepEqual(await getHeadlineFigure(db, { staff, mapping: check.mapping }, check, 'ledger'), {
       concept: 'ledger',
       count: { value: 0, estimated: false },
     });
   });
 
   test('statuses: mapped ones in order (zeros included), unknown ones after', async () => {
-    const f = await getHeadlineFigure(db, staff, check, 'workers');
+    const f = await getHeadlineFigure(db, { staff, mapping: check.mapping }, check, 'workers');
     assert.ok(f && 'total' in f.count);
     assert.deepEqual(f.count.total, { value: 3, estimated: false });
     assert.deepEqual(
@@ -72,7 +72,7 @@ describe('overview headline figures', () => {
   });
 
   test('large tables are estimated from planner statistics', async () => {
-    const f = await getHeadlineFigure(db, staff, check, 'tasks');
+    const f = await getHeadlineFigure(db, { staff, mapping: check.mapping }, check, 'tasks');
     assert.ok(f && 'total' in f.count);
     const total = EXACT_LIMIT + 50_000;
     assert.equal(f.count.total.estimated, true);

@@ -8,6 +8,7 @@ import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import type { StaffContext } from '@/lib/auth';
 import { CONCEPT_LABELS, columnOf, tableOf, type Concept, type MappingCheck, type MappingSource, type TableRef } from '@/lib/mapping';
+import type { ReadContext } from '@/lib/context';
 
 /** Above this many rows (by estimate) a count(*) is too slow to run on every page view. */
 export const EXACT_LIMIT = 200_000;
@@ -108,7 +109,7 @@ export type HeadlineFigure =
  */
 export async function getHeadlineFigure(
   db: QueryExecutorProvider,
-  staff: StaffContext,
+  { staff }: ReadContext,
   check: MappingCheck,
   concept: HeadlineConcept,
 ): Promise<HeadlineFigure | null> {

@@ -49,7 +49,7 @@ export function paymentConcepts(mapping: Mapping = activeMapping()) {
  * What the payment pages read: users and payments, and the ledger when the product keeps one (Seydam
  * and AetherCrown98 take payments without a credit ledger: their payments show without grant counts).
  */
-export function paymentReadConcepts(mapping: Mapping = activeMapping()) {
+export function paymentReadConcepts(mapping: Mapping) {
   const { payments, ledger, users } = mapping;
   if (!payments || !users) throw new GuardError('misconfigured', 'Payments need the users and payments concepts in the table mapping.');
   return { payments, users, ledger };

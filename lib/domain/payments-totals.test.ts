@@ -17,7 +17,7 @@ const r = <T>(fn: Parameters<typeof read<T>>[0]) => read(fn, {}, f.db);
 const FILTERS = [{}, { currency: 'eur' }, { status: 'completed' }, { status: 'refunded', method: 'card' }, { from: '2026-06-01' }, { from: '2026-03-01', to: '2026-09-30', currency: 'usd' }];
 
 test('stored days plus the payments since the horizon give the live totals, wherever the horizon falls', async () => {
-  const all = await r((trx) => computePaymentDays(trx));
+  const all = await r((trx) => computePaymentDays(trx, f.ctx.finance.mapping));
   assert.ok(all.days.length > 10);
   const days = all.days.map((d) => d.day).filter((d): d is string => d !== null).sort();
   // A horizon in the middle: the days before it stored, the rest read as the tail.
@@ -27,14 +27,14 @@ test('stored days plus the payments since the horizon give the live totals, wher
     const { filters, problems } = parsePaymentFilters(raw);
     assert.deepEqual(problems, []);
     assert.ok(storedCanAnswer(filters));
-    const live = await r((trx) => paymentTotals(trx, f.staff.finance, filters));
+    const live = await r((trx) => paymentTotals(trx, f.ctx.finance, filters));
     for (const stored of [all, half]) {
-      const { tail, ...totals } = await r((trx) => storedTotals(trx, stored, filters));
+      const { tail, ...totals } = await r((trx) => storedTotals(trx, f.ctx.finance.mapping, stored, filters));
       assert.deepEqual(totals, live, `${JSON.stringify(raw)} at ${stored.horizon}`);
       if (stored === all) assert.equal(tail, 0);
     }
   }
-  const withTail = await r((trx) => storedTotals(trx, half, {}));
+  const withTail = await r((trx) => storedTotals(trx, f.ctx.finance.mapping, half, {}));
   assert.ok(withTail.tail > 0 && withTail.tail < withTail.count);
 });
 
@@ -50,14 +50,14 @@ test('amounts, a user and the credit flags are not in the stored days: those tot
 });
 
 test('a stored count is read back for this mapping only; a small table is counted live', async () => {
-  const value = await r((trx) => computePaymentDays(trx));
+  const value = await r((trx) => computePaymentDays(trx, f.ctx.finance.mapping));
   await storePaymentDays(f.db, value, 5);
-  assert.deepEqual((await r((trx) => readPaymentDays(trx)))?.value, value);
+  assert.deepEqual((await r((trx) => readPaymentDays(trx, f.ctx.finance.mapping)))?.value, value);
   await storePaymentDays(f.db, { ...value, mapping: '{}' }, 5);
-  assert.equal(await r((trx) => readPaymentDays(trx)), null);
+  assert.equal(await r((trx) => readPaymentDays(trx, f.ctx.finance.mapping)), null);
   // The demo's payments are far below STORED_TOTALS_FROM_ROWS: live, and nothing to refresh.
-  const view = await r((trx) => paymentTotalsView(trx, f.staff.finance, {}));
+  const view = await r((trx) => paymentTotalsView(trx, f.ctx.finance, {}));
   assert.equal(view.stored, null);
   assert.equal(view.stale, false);
-  assert.deepEqual(view.totals, await r((trx) => paymentTotals(trx, f.staff.finance, {})));
+  assert.deepEqual(view.totals, await r((trx) => paymentTotals(trx, f.ctx.finance, {})));
 });

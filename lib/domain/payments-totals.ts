@@ -12,13 +12,13 @@
  */
 import 'server-only';
 import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
-import { columnOf, hasColumn, tableOf } from '@/lib/mapping';
+import { columnOf, hasColumn, tableOf, type Mapping } from '@/lib/mapping';
 import { majorAmount, paymentReadConcepts } from '@/lib/domain/payments-common';
 import { readSnapshot, type Snapshot } from '@/lib/domain/tasks/snapshot';
 import { addDecimals } from '@/lib/money';
 import { refreshInBackground } from '@/lib/domain/finance-rollups';
 import { assertCan, paymentTotals, whereOf, type PaymentFilters, type PaymentTotals } from '@/lib/domain/payments';
-import type { StaffContext } from '@/lib/auth';
+import type { ReadContext } from '@/lib/context';
 
 export const PAYMENT_DAYS = 'payment-days';
 export const PAYMENT_DAYS_MAX_AGE_MS = 10 * 60_000;
@@ -30,7 +30,7 @@ export interface PaymentDay { day: string | null; currency: string | null; statu
 /** `mapping`: the payments concept the groups were counted through (another mapping's are not read). */
 export interface PaymentDays { horizon: string; mapping: string; days: PaymentDay[] }
 
-const mappingOf = () => JSON.stringify(paymentReadConcepts().payments);
+const mappingOf = (mapping: Mapping) => JSON.stringify(paymentReadConcepts(mapping).payments);
 
 const STORED_FILTERS = new Set<keyof PaymentFilters>(['from', 'to', 'currency', 'status', 'method']);
 
@@ -39,8 +39,8 @@ export function storedCanAnswer(filters: PaymentFilters): boolean {
   return (Object.keys(filters) as (keyof PaymentFilters)[]).every((k) => filters[k] === undefined || STORED_FILTERS.has(k));
 }
 
-export async function paymentsAreLarge(db: QueryExecutorProvider): Promise<boolean> {
-  const t = paymentReadConcepts().payments.table;
+export async function paymentsAreLarge(db: QueryExecutorProvider, mapping: Mapping): Promise<boolean> {
+  const t = paymentReadConcepts(mapping).payments.table;
   const { rows } = await sql<{ n: number }>`
     select greatest(c.reltuples, 0)::float8 as n from pg_catalog.pg_class c join pg_catalog.pg_namespace s on s.oid = c.relnamespace
      where s.nspname = ${t.schema} and c.relname = ${t.name}`.execute(db);
@@ -48,8 +48,8 @@ export async function paymentsAreLarge(db: QueryExecutorProvider): Promise<boole
 }
 
 /** The groups of the payments matching `where` (over the relation aliased p). */
-async function groups(db: QueryExecutorProvider, where: RawBuilder<unknown>): Promise<PaymentDay[]> {
-  const { payments } = paymentReadConcepts();
+async function groups(db: QueryExecutorProvider, mapping: Mapping, where: RawBuilder<unknown>): Promise<PaymentDay[]> {
+  const { payments } = paymentReadConcepts(mapping);
   const opt = (c: 'currency' | 'method') => (hasColumn(payments, c) ? sql`p.${columnOf(payments, c)}::text` : sql`null::text`);
   const { rows } = await sql<{ day: string | null; currency: string | null; status: string | null; method: string | null; n: string; amount: string }>`
     select p.${columnOf(payments, 'createdAt')}::date::text as day, upper(${opt('currency')}) as currency,
@@ -64,18 +64,18 @@ async function groups(db: QueryExecutorProvider, where: RawBuilder<unknown>): Pr
  * Every payment created before the horizon (now, or the start of the oldest transaction still open,
  * whose rows may yet commit behind it), grouped. Run by the refresh, on a read with a long timeout.
  */
-export async function computePaymentDays(db: QueryExecutorProvider): Promise<PaymentDays> {
-  const { payments } = paymentReadConcepts();
+export async function computePaymentDays(db: QueryExecutorProvider, mapping: Mapping): Promise<PaymentDays> {
+  const { payments } = paymentReadConcepts(mapping);
   const { rows: [h] } = await sql<{ horizon: Date }>`
     select least(now(), coalesce((select min(xact_start) from pg_catalog.pg_stat_activity
                                    where xact_start is not null and pid <> pg_backend_pid() and datname = current_database()), now())) as horizon`.execute(db);
   const created = sql`p.${columnOf(payments, 'createdAt')}`;
-  const days = await groups(db, sql`(${created} < ${h.horizon} or ${created} is null)`);
-  return { horizon: h.horizon.toISOString(), mapping: mappingOf(), days };
+  const days = await groups(db, mapping, sql`(${created} < ${h.horizon} or ${created} is null)`);
+  return { horizon: h.horizon.toISOString(), mapping: mappingOf(mapping), days };
 }
 
-function matches(d: PaymentDay, f: PaymentFilters): boolean {
-  const { payments } = paymentReadConcepts();
+function matches(d: PaymentDay, f: PaymentFilters, mapping: Mapping): boolean {
+  const { payments } = paymentReadConcepts(mapping);
   if (f.status && (payments.statuses[f.status] === undefined || d.status !== payments.statuses[f.status])) return false;
   if (f.method && hasColumn(payments, 'method') && d.method !== f.method) return false;
   if (f.currency && hasColumn(payments, 'currency') && d.currency !== f.currency) return false;
@@ -85,11 +85,13 @@ function matches(d: PaymentDay, f: PaymentFilters): boolean {
 }
 
 /** The totals: the stored groups that match, plus the payments created since the horizon, read now. */
-export async function storedTotals(db: QueryExecutorProvider, stored: PaymentDays, filters: PaymentFilters): Promise<PaymentTotals & { tail: number }> {
-  const { payments } = paymentReadConcepts();
-  const tail = await groups(db, sql`p.${columnOf(payments, 'createdAt')} >= ${new Date(stored.horizon)} and ${whereOf(filters)}`);
+export async function storedTotals(
+  db: QueryExecutorProvider, mapping: Mapping, stored: PaymentDays, filters: PaymentFilters,
+): Promise<PaymentTotals & { tail: number }> {
+  const { payments } = paymentReadConcepts(mapping);
+  const tail = await groups(db, mapping, sql`p.${columnOf(payments, 'createdAt')} >= ${new Date(stored.horizon)} and ${whereOf(filters, mapping)}`);
   const per = new Map<string | null, { n: number; amount: string }>();
-  for (const d of [...stored.days.filter((x) => matches(x, filters)), ...tail]) {
+  for (const d of [...stored.days.filter((x) => matches(x, filters, mapping)), ...tail]) {
     const c = per.get(d.currency) ?? { n: 0, amount: '0' };
     per.set(d.currency, { n: c.n + d.n, amount: addDecimals(c.amount, d.amount) });
   }
@@ -99,18 +101,18 @@ export async function storedTotals(db: QueryExecutorProvider, stored: PaymentDay
 }
 
 /** The stored groups, or null when none are stored for this mapping. */
-export async function readPaymentDays(db: QueryExecutorProvider): Promise<Snapshot<PaymentDays> | null> {
+export async function readPaymentDays(db: QueryExecutorProvider, mapping: Mapping): Promise<Snapshot<PaymentDays> | null> {
   const s = await readSnapshot<PaymentDays>(db, PAYMENT_DAYS);
-  return s && s.value.mapping === mappingOf() ? s : null;
+  return s && s.value.mapping === mappingOf(mapping) ? s : null;
 }
 
 /** Recounts and stores, unless this process is at it already; never rejects (the page keeps the stored answer). */
 export function refreshPaymentDays(
-  db: QueryExecutorProvider, readLong: <T>(fn: (trx: QueryExecutorProvider) => Promise<T>) => Promise<T>,
+  db: QueryExecutorProvider, mapping: Mapping, readLong: <T>(fn: (trx: QueryExecutorProvider) => Promise<T>) => Promise<T>,
 ): Promise<unknown> {
   return refreshInBackground(PAYMENT_DAYS, async () => {
     const t0 = performance.now();
-    const value = await readLong(computePaymentDays);
+    const value = await readLong((trx) => computePaymentDays(trx, mapping));
     await storePaymentDays(db, value, performance.now() - t0);
   });
 }
@@ -150,17 +152,18 @@ export function liveIsBounded(f: PaymentFilters): boolean {
 }
 
 /** The totals the page shows: live on a small table or for filters the stored days do not hold, else stored plus the tail. */
-export async function paymentTotalsView(db: QueryExecutorProvider, staff: StaffContext, filters: PaymentFilters): Promise<TotalsView> {
-  assertCan(staff);
-  if (!(await paymentsAreLarge(db))) return { totals: await paymentTotals(db, staff, filters), stored: null, stale: false, facets: null, notCounted: false };
-  const s = await readPaymentDays(db);
+export async function paymentTotalsView(db: QueryExecutorProvider, ctx: ReadContext, filters: PaymentFilters): Promise<TotalsView> {
+  assertCan(ctx.staff);
+  const { mapping } = ctx;
+  if (!(await paymentsAreLarge(db, mapping))) return { totals: await paymentTotals(db, ctx, filters), stored: null, stale: false, facets: null, notCounted: false };
+  const s = await readPaymentDays(db, mapping);
   const facets = s ? { methods: distinct(s.value.days.map((d) => d.method)), currencies: distinct(s.value.days.map((d) => d.currency)) } : null;
   if (!storedCanAnswer(filters)) {
     // An amount or flag filter is a pass over every payment: counted only within a user.
     if (!liveIsBounded(filters)) return { totals: null, stored: null, stale: paymentDaysStale(s), facets, notCounted: true };
-    return { totals: await paymentTotals(db, staff, filters), stored: null, stale: paymentDaysStale(s), facets, notCounted: false };
+    return { totals: await paymentTotals(db, ctx, filters), stored: null, stale: paymentDaysStale(s), facets, notCounted: false };
   }
   if (!s) return { totals: null, stored: null, stale: true, facets, notCounted: false };
-  const { tail, ...totals } = await storedTotals(db, s.value, filters);
+  const { tail, ...totals } = await storedTotals(db, mapping, s.value, filters);
   return { totals, stored: { computedAt: s.computedAt, ageSeconds: s.ageSeconds, horizon: s.value.horizon, tail }, stale: paymentDaysStale(s), facets, notCounted: false };
 }

@@ -19,7 +19,7 @@ const idsOf = (kind: string) => manifest.find((d) => d.kind === kind)!.ids!;
 const r = <T>(fn: Parameters<typeof read<T>>[0]) => read(fn, {}, f.db);
 
 test('the planted "paid, no credits" and "granted twice" payments are flagged, and no other', async () => {
-  const flagged = await r((trx) => listFlaggedPayments(trx, f.staff.support, 1000));
+  const flagged = await r((trx) => listFlaggedPayments(trx, f.ctx.support, 1000));
   const none = flagged.filter((p) => p.flag === 'none').map((p) => p.id).sort();
   const twice = flagged.filter((p) => p.flag === 'twice').map((p) => p.id).sort();
   assert.deepEqual(none, [...idsOf('payment_without_grant')].sort());
@@ -27,25 +27,25 @@ test('the planted "paid, no credits" and "granted twice" payments are flagged, a
   assert.equal(flagged.length, 3);
   // The filter in the list agrees, and the detail page flags the same payment.
   const { filters } = parsePaymentFilters({ flag: 'twice' });
-  assert.deepEqual((await r((trx) => listPayments(trx, f.staff.finance, filters, { sort: 'created', desc: true, limit: 25, offset: 0 }))).map((p) => p.id), twice);
-  const detail = await r((trx) => getPayment(trx, f.staff.finance, twice[0]));
+  assert.deepEqual((await r((trx) => listPayments(trx, f.ctx.finance, filters, { sort: 'created', desc: true, limit: 25, offset: 0 }))).map((p) => p.id), twice);
+  const detail = await r((trx) => getPayment(trx, f.ctx.finance, twice[0]));
   assert.equal(detail?.grants.length, 2);
   assert.equal(detail?.payment.flag, 'twice');
-  const clean = await r((trx) => listPayments(trx, f.staff.finance, { status: 'completed' }, { sort: 'created', desc: false, limit: 5, offset: 0 }));
+  const clean = await r((trx) => listPayments(trx, f.ctx.finance, { status: 'completed' }, { sort: 'created', desc: false, limit: 5, offset: 0 }));
   for (const p of clean.filter((x) => !twice.includes(x.id) && !none.includes(x.id))) assert.equal(p.flag, null, p.id);
 });
 
 test('filters narrow the list and the totals agree with the database', async () => {
   const { filters, problems } = parsePaymentFilters({ status: 'completed', currency: 'eur', min: '20', max: '60', method: 'card' });
   assert.deepEqual(problems, []);
-  const totals = await r((trx) => paymentTotals(trx, f.staff.finance, filters));
+  const totals = await r((trx) => paymentTotals(trx, f.ctx.finance, filters));
   const expected = await sql<{ n: string; s: string }>`
     select count(*)::text as n, sum(amount)::text as s from public.payments
      where status = 'completed' and currency = 'EUR' and amount between 20 and 60 and method = 'card'`.execute(f.db);
   assert.equal(totals.count, Number(expected.rows[0].n));
   assert.ok(totals.count > 0);
   assert.deepEqual(totals.byCurrency.map((c) => [c.currency, Number(c.amount)]), [['EUR', Number(expected.rows[0].s)]]);
-  const page = await r((trx) => listPayments(trx, f.staff.finance, filters, { sort: 'amount', desc: true, limit: 10, offset: 0 }));
+  const page = await r((trx) => listPayments(trx, f.ctx.finance, filters, { sort: 'amount', desc: true, limit: 10, offset: 0 }));
   assert.ok(page.every((p) => p.currency === 'EUR' && p.statusKey === 'completed' && Number(p.amount) >= 20 && Number(p.amount) <= 60 && p.method === 'card'));
   assert.ok(page.every((p, i) => i === 0 || Number(page[i - 1].amount) >= Number(p.amount)), 'sorted by amount, descending');
 });
@@ -57,13 +57,13 @@ test('malformed filters are dropped with a message, never reach SQL', () => {
 });
 
 test('a payment is read by payments.read only', async () => {
-  await assert.rejects(r((trx) => listPayments(trx, f.staff.engineer, {}, { sort: 'created', desc: true, limit: 5, offset: 0 })), GuardError);
-  await assert.rejects(r((trx) => getPayment(trx, f.staff.viewer, idsOf('payment_granted_twice')[0])), GuardError);
+  await assert.rejects(r((trx) => listPayments(trx, f.ctx.engineer, {}, { sort: 'created', desc: true, limit: 5, offset: 0 })), GuardError);
+  await assert.rejects(r((trx) => getPayment(trx, f.ctx.viewer, idsOf('payment_granted_twice')[0])), GuardError);
 });
 
 test('the user page: cached balance beside the ledger sum, with the drift; no secrets', async () => {
   const [drifted] = idsOf('balance_drift');
-  const p = await r((trx) => getUserProfile(trx, f.staff.support, drifted));
+  const p = await r((trx) => getUserProfile(trx, f.ctx.support, drifted));
   assert.ok(p);
   assert.equal(p.drift, '50.00');
   assert.equal(Number(p.cachedBalance) - Number(p.ledgerBalance), 50);
@@ -72,17 +72,17 @@ test('the user page: cached balance beside the ledger sum, with the drift; no se
   const text = JSON.stringify(p);
   assert.doesNotMatch(text, /encrypted_password|\$2[aby]\$|token/i);
 
-  const negative = await r((trx) => getUserProfile(trx, f.staff.support, idsOf('negative_balance')[0]));
+  const negative = await r((trx) => getUserProfile(trx, f.ctx.support, idsOf('negative_balance')[0]));
   assert.equal(negative?.drift, null);
   assert.equal(negative?.cachedBalance, '-9.87');
 
-  const ledger = await r((trx) => listUserLedger(trx, f.staff.support, drifted, { limit: 5, offset: 0 }));
+  const ledger = await r((trx) => listUserLedger(trx, f.ctx.support, drifted, { limit: 5, offset: 0 }));
   const n = await sql<{ n: string }>`select count(*)::text as n from public.credits_ledger where user_id = ${drifted}`.execute(f.db);
   assert.equal(ledger.total, Number(n.rows[0].n));
   assert.ok(ledger.rows.length <= 5);
-  const tasks = await r((trx) => listUserTasks(trx, f.staff.support, drifted, { limit: 5, offset: 0 }));
+  const tasks = await r((trx) => listUserTasks(trx, f.ctx.support, drifted, { limit: 5, offset: 0 }));
   assert.ok(tasks.total >= tasks.rows.length);
-  assert.equal(await r((trx) => getUserProfile(trx, f.staff.support, '00000000-0000-4000-8000-000000000000')), null);
-  await assert.rejects(r((trx) => listUserAudit(trx, f.staff.support, drifted)), GuardError, 'support has no audit.read');
-  assert.deepEqual(await r((trx) => listUserAudit(trx, f.staff.finance, drifted)), []);
+  assert.equal(await r((trx) => getUserProfile(trx, f.ctx.support, '00000000-0000-4000-8000-000000000000')), null);
+  await assert.rejects(r((trx) => listUserAudit(trx, f.ctx.support, drifted)), GuardError, 'support has no audit.read');
+  assert.deepEqual(await r((trx) => listUserAudit(trx, f.ctx.finance, drifted)), []);
 });

@@ -6,8 +6,9 @@
 import 'server-only';
 import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import { z } from 'zod';
+import type { ReadContext } from '@/lib/context';
 import type { StaffContext } from '@/lib/auth';
-import { activeMapping, columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
+import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
 import { GuardError } from '@/lib/guard/errors';
 import { majorAmount, paymentConcepts, paymentReadConcepts, rawStatuses, statusKeyOf, type PaymentStatusKey } from '@/lib/domain/payments-common';
 import { looksLikeUuid, rowKeySchema } from '@/lib/mapping/keys';
@@ -85,8 +86,8 @@ function optional(present: boolean, expr: () => RawBuilder<unknown>) {
 }
 
 /** The payment columns every view shows, plus its purchase-entry count (one index probe per row). */
-function paymentSelect() {
-  const { payments, ledger, users } = paymentReadConcepts();
+function paymentSelect(mapping: Mapping) {
+  const { payments, ledger, users } = paymentReadConcepts(mapping);
   const p = (c: Parameters<typeof columnOf<typeof payments>>[1]) => columnOf(payments, c, 'p');
   const purchases = ledger && hasColumn(ledger, 'paymentId') && hasColumn(ledger, 'type') && ledger.types.purchase
     ? sql`(select count(*) from ${tableOf(ledger)} l where l.${columnOf(ledger, 'paymentId')} = p.${keyOf(payments)} and l.${columnOf(ledger, 'type')} = ${ledger.types.purchase})`
@@ -117,8 +118,8 @@ export function creditFlag(statusKey: PaymentStatusKey | null, purchaseEntries: 
   return purchaseEntries === 0 ? 'none' : purchaseEntries > 1 ? 'twice' : null;
 }
 
-function toRow(r: RawPayment, scale: number): PaymentRow {
-  const { payments } = paymentReadConcepts();
+function toRow(r: RawPayment, scale: number, mapping: Mapping): PaymentRow {
+  const { payments } = paymentReadConcepts(mapping);
   const statusKey = statusKeyOf(payments, r.status);
   return {
     id: r.id, userId: r.user_id, email: r.email, amount: majorAmount(payments, r.amount, r.currency), currency: r.currency, credits: r.credits === null ? null : rescale(r.credits, scale),
@@ -128,8 +129,8 @@ function toRow(r: RawPayment, scale: number): PaymentRow {
 }
 
 /** The filters as a condition on the payments relation aliased p. */
-export function whereOf(f: PaymentFilters): RawBuilder<unknown> {
-  const { payments, ledger } = paymentReadConcepts();
+export function whereOf(f: PaymentFilters, mapping: Mapping): RawBuilder<unknown> {
+  const { payments, ledger } = paymentReadConcepts(mapping);
   const p = (c: Parameters<typeof columnOf<typeof payments>>[1]) => columnOf(payments, c, 'p');
   // Bounds are major units; a minor-unit column is compared with the bound times its row's currency factor.
   const amount = (v: string) => storedBoundSql(payments, 'p', v);
@@ -162,8 +163,8 @@ const ORDER: Record<PaymentSort, 'createdAt' | 'amount' | 'status'> = { created:
  * 1000 and $9.99 is 999 in the column, yet the yen is worth less); one currency sorts by the bare
  * column, which an index can serve.
  */
-function sortKey(sort: PaymentSort): RawBuilder<unknown> {
-  const { payments } = paymentReadConcepts();
+function sortKey(sort: PaymentSort, mapping: Mapping): RawBuilder<unknown> {
+  const { payments } = paymentReadConcepts(mapping);
   const currency = payments.columns.currency;
   const mixed = payments.amountUnit === 'minor' && currency !== undefined && parseColumn(currency).kind !== 'constant';
   return sort === 'amount' && mixed ? majorAmountSql(payments, 'p') : columnOf(payments, ORDER[sort], 'p');
@@ -172,20 +173,21 @@ function sortKey(sort: PaymentSort): RawBuilder<unknown> {
 /** One page of payments (no count: totals come from paymentTotals, which may time out on its own). */
 export async function listPayments(
   db: QueryExecutorProvider,
-  staff: StaffContext,
+  ctx: ReadContext,
   filters: PaymentFilters,
   q: { sort: PaymentSort; desc: boolean; limit: number; offset: number },
 ): Promise<PaymentRow[]> {
-  assertCan(staff);
-  const { payments } = paymentReadConcepts();
+  assertCan(ctx.staff);
+  const { mapping } = ctx;
+  const { payments } = paymentReadConcepts(mapping);
   const dir = sql.raw(q.desc ? 'desc' : 'asc');
   const { rows } = await sql<RawPayment>`
-    select ${paymentSelect()} from ${tableOf(payments)} p
-     where ${whereOf(filters)}
-     order by ${sortKey(q.sort)} ${dir}, p.${keyOf(payments)} ${dir}
+    select ${paymentSelect(mapping)} from ${tableOf(payments)} p
+     where ${whereOf(filters, mapping)}
+     order by ${sortKey(q.sort, mapping)} ${dir}, p.${keyOf(payments)} ${dir}
      limit ${q.limit} offset ${q.offset}`.execute(db);
-  const scale = await creditScale(db, activeMapping());
-  return rows.map((r) => toRow(r, scale));
+  const scale = await creditScale(db, mapping);
+  return rows.map((r) => toRow(r, scale, mapping));
 }
 
 export interface PaymentTotals {
@@ -194,13 +196,13 @@ export interface PaymentTotals {
 }
 
 /** Count and sum per currency of the filtered set. */
-export async function paymentTotals(db: QueryExecutorProvider, staff: StaffContext, filters: PaymentFilters): Promise<PaymentTotals> {
-  assertCan(staff);
-  const { payments } = paymentReadConcepts();
+export async function paymentTotals(db: QueryExecutorProvider, ctx: ReadContext, filters: PaymentFilters): Promise<PaymentTotals> {
+  assertCan(ctx.staff);
+  const { payments } = paymentReadConcepts(ctx.mapping);
   const currency = hasColumn(payments, 'currency') ? sql`upper(p.${columnOf(payments, 'currency')}::text)` : sql`null::text`;
   const { rows } = await sql<{ currency: string | null; n: string; amount: string }>`
     select ${currency} as currency, count(*)::text as n, coalesce(sum(p.${columnOf(payments, 'amount')}), 0)::text as amount
-      from ${tableOf(payments)} p where ${whereOf(filters)}
+      from ${tableOf(payments)} p where ${whereOf(filters, ctx.mapping)}
      group by 1 order by count(*) desc, 1 limit 50`.execute(db);
   return {
     count: rows.reduce((n, r) => n + Number(r.n), 0),
@@ -209,8 +211,8 @@ export async function paymentTotals(db: QueryExecutorProvider, staff: StaffConte
 }
 
 /** Paid payments with no purchase entry, or more than one: the flags, bounded. */
-export async function listFlaggedPayments(db: QueryExecutorProvider, staff: StaffContext, limit = 100): Promise<PaymentRow[]> {
-  return listPayments(db, staff, { flag: 'any' }, { sort: 'created', desc: true, limit, offset: 0 });
+export async function listFlaggedPayments(db: QueryExecutorProvider, ctx: ReadContext, limit = 100): Promise<PaymentRow[]> {
+  return listPayments(db, ctx, { flag: 'any' }, { sort: 'created', desc: true, limit, offset: 0 });
 }
 
 export interface LedgerEntryRow {
@@ -232,28 +234,31 @@ export interface PaymentDetail {
   grants: LedgerEntryRow[];
 }
 
-export async function ledgerEntries(db: QueryExecutorProvider, where: RawBuilder<unknown>, order: RawBuilder<unknown>, limit: number, offset = 0) {
-  const { ledger } = paymentConcepts();
+export async function ledgerEntries(
+  db: QueryExecutorProvider, mapping: Mapping, where: RawBuilder<unknown>, order: RawBuilder<unknown>, limit: number, offset = 0,
+) {
+  const { ledger } = paymentConcepts(mapping);
   const l = (c: Parameters<typeof columnOf<typeof ledger>>[1]) => columnOf(ledger, c, 'l');
   const opt = (c: 'type' | 'paymentId' | 'taskId' | 'description') => (hasColumn(ledger, c) ? sql`${l(c)}::text` : sql`null::text`);
   const { rows } = await sql<{ id: string; user_id: string; amount: string; type: string | null; payment_id: string | null; task_id: string | null; description: string | null; created_at: Date }>`
     select l.${keyOf(ledger)}::text as id, ${l('userId')}::text as user_id, ${l('amount')}::text as amount, ${opt('type')} as type,
            ${opt('paymentId')} as payment_id, ${opt('taskId')} as task_id, ${opt('description')} as description, ${l('createdAt')} as created_at
       from ${tableOf(ledger)} l where ${where} order by ${order} limit ${limit} offset ${offset}`.execute(db);
-  const scale = await creditScale(db, activeMapping());
+  const scale = await creditScale(db, mapping);
   return rows.map((r): LedgerEntryRow => ({
     id: r.id, userId: r.user_id, amount: rescale(r.amount, scale), type: r.type, paymentId: r.payment_id, taskId: r.task_id, description: r.description,
     createdAt: r.created_at.toISOString(),
   }));
 }
 
-export async function getPayment(db: QueryExecutorProvider, staff: StaffContext, id: string): Promise<PaymentDetail | null> {
+export async function getPayment(db: QueryExecutorProvider, ctx: ReadContext, id: string): Promise<PaymentDetail | null> {
+  const { staff, mapping } = ctx;
   assertCan(staff);
-  const { payments, ledger } = paymentReadConcepts(activeMapping());
+  const { payments, ledger } = paymentReadConcepts(mapping);
   const { rows } = await sql<RawPayment>`
-    select ${paymentSelect()} from ${tableOf(payments)} p where p.${keyOf(payments)} = ${id}`.execute(db);
+    select ${paymentSelect(mapping)} from ${tableOf(payments)} p where p.${keyOf(payments)} = ${id}`.execute(db);
   if (!rows[0]) return null;
-  const payment = toRow(rows[0], await creditScale(db, activeMapping()));
+  const payment = toRow(rows[0], await creditScale(db, mapping), mapping);
   if (!ledger || !hasColumn(ledger, 'paymentId')) return { payment, entries: [], grants: [] };
   // The payment's user's entries that name it (refunds are written to the payment's user), and its
   // purchase entries whoever they credit: both through an index where the product has one (Reigh's
@@ -268,7 +273,7 @@ export async function getPayment(db: QueryExecutorProvider, staff: StaffContext,
                                           union ${named(sql`e.${columnOf(ledger, 'type')} = ${ledger.types.purchase}`)}))`
     : sql`l.${columnOf(ledger, 'paymentId')} = ${id}`;
   const entries = staff.can('credits.read')
-    ? await ledgerEntries(db, scoped, sql`l.${columnOf(ledger, 'createdAt')}, l.${keyOf(ledger)}`, 100)
+    ? await ledgerEntries(db, mapping, scoped, sql`l.${columnOf(ledger, 'createdAt')}, l.${keyOf(ledger)}`, 100)
     : [];
   return { payment, entries, grants: entries.filter((e) => e.type === ledger.types.purchase) };
 }
@@ -277,9 +282,9 @@ export async function getPayment(db: QueryExecutorProvider, staff: StaffContext,
  * The methods and currencies the filter form offers: the distinct values of a bounded sample (on Reigh's
  * 1.5M checkouts, 50,000 rows each checked for an earlier row of its session took 1.6 s).
  */
-export async function paymentFacets(db: QueryExecutorProvider, staff: StaffContext, sample = 50_000): Promise<{ methods: string[]; currencies: string[] }> {
-  assertCan(staff);
-  const { payments } = paymentReadConcepts();
+export async function paymentFacets(db: QueryExecutorProvider, ctx: ReadContext, sample = 50_000): Promise<{ methods: string[]; currencies: string[] }> {
+  assertCan(ctx.staff);
+  const { payments } = paymentReadConcepts(ctx.mapping);
   const distinct = async (c: 'method' | 'currency') => {
     if (!hasColumn(payments, c)) return [];
     // A loose index scan would be exact; a bounded sample is enough for a filter's options.

@@ -4,9 +4,9 @@
  */
 import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
-import type { StaffContext } from '@/lib/auth';
 import { GuardError } from '@/lib/guard/errors';
 import { compareDecimals, currencyDigits, rescale, subtractDecimals } from '@/lib/money';
+import type { ReadContext } from '@/lib/context';
 
 export async function refundedSoFar(trx: QueryExecutorProvider, paymentId: string): Promise<string> {
   const { rows } = await sql<{ sum: string }>`
@@ -35,9 +35,9 @@ export interface RefundSummary {
 
 /** A payment's refunds and what is left of it, for its page: the page renders, it does not subtract. */
 export async function getRefundSummary(
-  db: QueryExecutorProvider, staff: StaffContext, payment: { id: string; amount: string; currency: string | null; statusKey: string | null },
+  db: QueryExecutorProvider, ctx: ReadContext, payment: { id: string; amount: string; currency: string | null; statusKey: string | null },
 ): Promise<RefundSummary> {
-  const rows = await listRefunds(db, staff, payment.id);
+  const rows = await listRefunds(db, ctx, payment.id);
   const refunded = await refundedSoFar(db, payment.id);
   const remaining = rescale(subtractDecimals(payment.amount, refunded), currencyDigits(payment.currency));
   const refundable = (payment.statusKey === 'completed' || payment.statusKey === 'disputed') && compareDecimals(remaining, '0') > 0;
@@ -45,7 +45,7 @@ export async function getRefundSummary(
 }
 
 /** A payment's refunds recorded by Kontor, oldest first (bounded). */
-export async function listRefunds(db: QueryExecutorProvider, staff: StaffContext, paymentId: string): Promise<RefundRow[]> {
+export async function listRefunds(db: QueryExecutorProvider, { staff }: ReadContext, paymentId: string): Promise<RefundRow[]> {
   if (!staff.can('payments.read')) throw new GuardError('forbidden', 'payments.read is required to see refunds.');
   const { rows } = await sql<{ id: string; amount: string; currency: string | null; credits: string; ledger_entry_id: string | null; created_by_email: string; created_at: Date }>`
     select id::text, amount::text, currency, credits::text, ledger_entry_id, created_by_email, created_at

@@ -8,9 +8,9 @@ import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { z } from 'zod';
 import { keyCanHold, looksLikeUuid } from '@/lib/mapping/keys';
-import { validateMapping } from '@/lib/mapping/validate';
 import type { StaffContext } from '@/lib/auth';
-import { activeMapping, columnOf, displayIdent, displayTable, hasColumn, keyOf, tableOf, type Mapping, type TableRef } from '@/lib/mapping';
+import type { ReadContext } from '@/lib/context';
+import { columnOf, displayIdent, displayTable, hasColumn, keyOf, tableOf, type Mapping, type TableRef } from '@/lib/mapping';
 import { GuardError } from '@/lib/guard/errors';
 import { formatStoredMoney } from '@/lib/money';
 
@@ -71,18 +71,17 @@ export interface SearchResult {
   ms: number;
 }
 
-export async function search(db: QueryExecutorProvider, staff: StaffContext, raw: string, opts: { scan?: boolean } = {}): Promise<SearchResult> {
+export async function search(db: QueryExecutorProvider, ctx: ReadContext, raw: string, opts: { scan?: boolean } = {}): Promise<SearchResult> {
+  const { staff, mapping: m } = ctx;
   if (!staff.can('users.read')) throw new GuardError('forbidden', 'users.read is required to search.');
   const parsed = searchQuerySchema.safeParse(raw);
   if (!parsed.success) return { q: '', kinds: [], skipped: [], hits: [], ms: 0 };
   const started = performance.now();
   const q = parsed.data;
-  // Validated here: it says each key column's type, so an id is looked up only where it can be a key.
-  const { mapping: m } = await validateMapping(db, activeMapping());
   const wanted = kindsFor(q, m).filter((k) => available(m, k, staff));
   const skipped: SearchKind[] = [];
   if (!opts.scan) {
-    const unindexed = (await searchIndexes(db, staff)).filter((k) => k.indexed === false && wanted.includes(k.kind));
+    const unindexed = (await searchIndexes(db, ctx)).filter((k) => k.indexed === false && wanted.includes(k.kind));
     for (const k of unindexed) {
       const table = k.kind === 'email' || k.kind === 'userId' || k.kind === 'name' ? m.users!.table
         : k.kind === 'taskId' ? m.tasks!.table : m.payments!.table;
@@ -187,9 +186,9 @@ const isLower = (expr: string, column: string) => {
 };
 
 /** For each search kind: does an index serve it here? Read from pg_index, never assumed. */
-export async function searchIndexes(db: QueryExecutorProvider, staff: StaffContext): Promise<KindIndex[]> {
-  if (!staff.can('users.read')) throw new GuardError('forbidden', 'users.read is required to search.');
-  const m = activeMapping();
+export async function searchIndexes(db: QueryExecutorProvider, ctx: ReadContext): Promise<KindIndex[]> {
+  if (!ctx.staff.can('users.read')) throw new GuardError('forbidden', 'users.read is required to search.');
+  const m = ctx.mapping;
   const cache = new Map<string, CatalogIndex[]>();
   const of = async (t: TableRef) => {
     const k = displayTable(t);

@@ -2,8 +2,8 @@
 import 'server-only';
 import { sql } from 'kysely';
 import type { StaffRole, Trx } from '@/db/types';
-import type { StaffContext } from '@/lib/auth';
 import { GuardError } from '@/lib/guard/errors';
+import type { ReadContext } from '@/lib/context';
 
 export interface StaffRow {
   userId: string;
@@ -19,7 +19,7 @@ const ORDER: Record<StaffSort, string> = { email: 'lower(email)', role: 'role', 
 
 export async function listStaff(
   trx: Trx,
-  staff: StaffContext,
+  { staff }: ReadContext,
   q: { sort: StaffSort; desc: boolean; limit: number; offset: number; filter: string },
 ): Promise<{ rows: StaffRow[]; total: number }> {
   if (!staff.can('staff.manage')) throw new GuardError('forbidden', 'staff.manage is required to list staff.');

@@ -8,8 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { sql, type Kysely } from 'kysely';
+import { createDb } from '@/db/connect';
 import type { KontorDatabase } from '@/db/types';
 import { activeMapping, type Mapping } from '@/lib/mapping';
 import { parseMapping } from '@/lib/mapping/schema';
@@ -40,13 +40,13 @@ async function assertSame(
   db: Kysely<KontorDatabase>, staff: StaffContext, mapping: Mapping, period: Period, label: string, extraFilter?: string,
   opts: { storedFrom?: number; lines?: PeriodLines['kind'] } = {},
 ) {
-  const mine = await getStatement(db, staff, mapping, period);
+  const mine = await getStatement(db, { staff: staff, mapping }, period);
   assert.equal(mine.source.kind, 'rollup', `${label}: read through the rollup`);
   const ref = await ledgerStatement(db, mapping, period);
   assert.deepEqual({ total: mine.total, days: mine.days }, ref, `${label}: totals and days`);
   for (const q of [...USER_QUERIES, ...(extraFilter ? [{ sort: 'closing' as const, desc: true, offset: 0, filter: extraFilter }] : [])]) {
     const args = { ...q, limit: 25 };
-    const a = await listStatementUsers(db, staff, mapping, period, args, opts);
+    const a = await listStatementUsers(db, { staff: staff, mapping }, period, args, opts);
     assert.equal(a.source.kind, 'rollup');
     if (opts.lines) assert.equal(a.lines.kind, opts.lines, `${label}: lines ${opts.lines}`);
     const b = await ledgerStatementUsers(db, mapping, period, args);
@@ -69,7 +69,7 @@ describe('the statement rollup on the demo', () => {
   after(() => f?.close());
 
   test('without a rollup the statement reads the ledger', async () => {
-    const r = await getStatement(f.db, f.staff.finance, mapping, month('2026-10'));
+    const r = await getStatement(f.db, { staff: f.staff.finance, mapping }, month('2026-10'));
     assert.equal(r.source.kind, 'ledger');
   });
 
@@ -101,7 +101,7 @@ describe('the statement rollup on the demo', () => {
     const current = month(monthOf(now));
     await assertSame(f.db, f.staff.finance, mapping, current, 'new entries, rollup behind');
     await assertSame(f.db, f.staff.finance, mapping, month('2026-11'), 'November, rollup behind');
-    const tail = await getStatement(f.db, f.staff.finance, mapping, current);
+    const tail = await getStatement(f.db, { staff: f.staff.finance, mapping }, current);
     assert.equal(tail.source.kind === 'rollup' && tail.source.tail, 6);
 
     const second = await refreshStatementRollup(f.db, mapping);
@@ -130,14 +130,14 @@ describe('the statement rollup on the demo', () => {
     const custom = parsePeriod({ period: 'custom', from: '2026-10-20', to: '2026-11-20' }, TEST_ANCHOR);
     const today = parsePeriod({ period: 'day', day: now.toISOString().slice(0, 10) }, TEST_ANCHOR);
     const q = { sort: 'closing' as const, desc: true, offset: 0, filter: '', limit: 25 };
-    const missing = await listStatementUsers(f.db, f.staff.finance, mapping, day, q, stored);
+    const missing = await listStatementUsers(f.db, { staff: f.staff.finance, mapping }, day, q, stored);
     assert.equal(missing.lines.kind, 'missing', 'not computed yet: the page starts the job');
     assert.ok(missing.lines.kind === 'missing' && missing.lines.entries > 1000, 'it says how many entries the job sums');
     assert.deepEqual(missing.rows, []);
     // Under the threshold the page sums them itself.
-    assert.equal((await listStatementUsers(f.db, f.staff.finance, mapping, day, q)).lines.kind, 'live');
+    assert.equal((await listStatementUsers(f.db, { staff: f.staff.finance, mapping }, day, q)).lines.kind, 'live');
     // A whole month needs no job.
-    assert.equal((await listStatementUsers(f.db, f.staff.finance, mapping, month('2026-10'), q, stored)).lines.kind, 'live');
+    assert.equal((await listStatementUsers(f.db, { staff: f.staff.finance, mapping }, month('2026-10'), q, stored)).lines.kind, 'live');
     let lines = 0;
     for (const p of [day, custom, today]) {
       const r = await computeStatementPeriod(f.db, mapping, p);
@@ -165,11 +165,11 @@ describe('the statement rollup on the demo', () => {
     assert.equal(n.n, '3');
     // A fourth period: the oldest computed (the day) makes room (KEEP_PERIODS).
     await computeStatementPeriod(f.db, mapping, parsePeriod({ period: 'day', day: '2026-11-05' }, TEST_ANCHOR));
-    assert.equal((await listStatementUsers(f.db, f.staff.finance, mapping, day, q, stored)).lines.kind, 'missing');
-    assert.equal((await listStatementUsers(f.db, f.staff.finance, mapping, custom, q, stored)).lines.kind, 'stored');
+    assert.equal((await listStatementUsers(f.db, { staff: f.staff.finance, mapping }, day, q, stored)).lines.kind, 'missing');
+    assert.equal((await listStatementUsers(f.db, { staff: f.staff.finance, mapping }, custom, q, stored)).lines.kind, 'stored');
     // A rebuild of the rollup drops them: computed again from the new build.
     await refreshStatementRollup(f.db, mapping, { rebuild: true });
-    assert.equal((await listStatementUsers(f.db, f.staff.finance, mapping, custom, q, stored)).lines.kind, 'missing');
+    assert.equal((await listStatementUsers(f.db, { staff: f.staff.finance, mapping }, custom, q, stored)).lines.kind, 'missing');
   });
 
   test('the runtime role reads and refreshes it, and a rebuild gives the same lines', async () => {
@@ -191,7 +191,7 @@ describe('the statement rollup on Reigh 2026', () => {
   before(async () => {
     t = await emptyDatabase();
     await buildFixture(t.url, 'reigh-2026', { anchor: TEST_ANCHOR });
-    db = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: t.url, max: 4 }) }) });
+    db = createDb(t.url, { max: 4 });
     mapping = parseMapping(bestVariant('reigh', await readCatalog(db))!);
   });
   after(async () => {

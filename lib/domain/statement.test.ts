@@ -17,7 +17,7 @@ const mapping = activeMapping();
 
 test('opening + activity = closing for every day of the demo, and each closing is the ledger sum at that moment', async () => {
   const period = parsePeriod({ period: 'custom', from: '2026-09-15', to: '2026-11-20' }, TEST_ANCHOR);
-  const { total, days } = await getStatement(f.db, f.staff.finance, mapping, period);
+  const { total, days } = await getStatement(f.db, { staff: f.staff.finance, mapping }, period);
   assert.equal(days.length, 67);
   const { rows: sums } = await sql<{ day: string; sum: string }>`
     select d::date::text as day, (select coalesce(sum(amount), 0) from public.credits_ledger where created_at < d + interval '1 day')::text as sum
@@ -36,11 +36,11 @@ test('opening + activity = closing for every day of the demo, and each closing i
 
 test('per-user rows add up to the totals', async () => {
   const period = parsePeriod({ period: 'month', month: '2026-10' }, TEST_ANCHOR);
-  const { total } = await getStatement(f.db, f.staff.finance, mapping, period);
+  const { total } = await getStatement(f.db, { staff: f.staff.finance, mapping }, period);
   const sum = Object.fromEntries(STATEMENT_COLUMNS.map((c) => [c, 0]));
   let offset = 0;
   for (;;) {
-    const page = await listStatementUsers(f.db, f.staff.finance, mapping, period, { sort: 'closing', desc: true, limit: 500, offset, filter: '' });
+    const page = await listStatementUsers(f.db, { staff: f.staff.finance, mapping }, period, { sort: 'closing', desc: true, limit: 500, offset, filter: '' });
     for (const r of page.rows) for (const c of STATEMENT_COLUMNS) sum[c] += cents(r[c]);
     offset += 500;
     if (offset >= page.total) break;
@@ -55,14 +55,14 @@ test('as-of balances equal a replay of the ledger', async () => {
       select created_at as at, amount::text from public.credits_ledger where user_id = ${id} order by created_at, id`.execute(f.db);
     for (const at of [new Date('2026-10-01T00:00:00Z'), new Date('2026-11-01T12:34:56Z'), TEST_ANCHOR]) {
       const replay = entries.filter((e) => e.at <= at).reduce((s, e) => s + cents(e.amount), 0);
-      const r = await asOfBalance(f.db, f.staff.finance, mapping, id, at);
+      const r = await asOfBalance(f.db, { staff: f.staff.finance, mapping }, id, at);
       assert.equal(cents(r.balance), replay, `${id} at ${at.toISOString()}`);
     }
   }
 });
 
 test('the statement needs credits.read', async () => {
-  await assert.rejects(() => getStatement(f.db, f.staff.viewer, mapping, parsePeriod({}, TEST_ANCHOR)));
+  await assert.rejects(() => getStatement(f.db, { staff: f.staff.viewer, mapping }, parsePeriod({}, TEST_ANCHOR)));
 });
 
 test('periods from the URL are validated, with defaults for what is wrong', () => {

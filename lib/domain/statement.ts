@@ -24,6 +24,7 @@ import { refreshStatementRollup, statementSignature } from '@/lib/domain/stateme
 import { readRollup, refreshInBackground, type RollupState } from '@/lib/domain/finance-rollups';
 import { periodLines, type PeriodLines } from '@/lib/domain/statement-periods';
 import type { KontorDatabase } from '@/db/types';
+import type { ReadContext } from '@/lib/context';
 
 export {
   STATEMENT_COLUMNS, STATEMENT_USER_SORTS, toStatementUserRow,
@@ -36,7 +37,7 @@ export { statementUsersQuery } from '@/lib/domain/statement-ledger';
  * a period whose lines are stored), else over the whole ledger.
  */
 export async function statementUsersExportQuery(
-  db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period, q: { sort: StatementUserSort; desc: boolean; filter: string },
+  db: QueryExecutorProvider, { staff, mapping }: ReadContext, period: Period, q: { sort: StatementUserSort; desc: boolean; filter: string },
 ) {
   assertCan(staff);
   const st = await readRollup(db, 'statement', statementSignature(mapping));
@@ -129,7 +130,7 @@ export function keepStatementRollupFresh(db: Kysely<KontorDatabase>, mapping: Ma
 }
 
 /** Totals for the period and one row per UTC day (every day, with or without activity). */
-export async function getStatement(db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period) {
+export async function getStatement(db: QueryExecutorProvider, { staff, mapping }: ReadContext, period: Period) {
   assertCan(staff);
   const scale = await creditScale(db, mapping);
   return viaRollup(db, mapping, (st) => rollupStatement(db, mapping, period, st, scale), () => ledgerStatement(db, mapping, period));
@@ -141,7 +142,7 @@ export async function getStatement(db: QueryExecutorProvider, staff: StaffContex
  * in the background (statement-periods.ts; no rows until then).
  */
 export async function listStatementUsers(
-  db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period,
+  db: QueryExecutorProvider, { staff, mapping }: ReadContext, period: Period,
   q: { sort: StatementUserSort; desc: boolean; limit: number; offset: number; filter: string },
   opts: { storedFrom?: number } = {},
 ): Promise<{ rows: StatementUserRow[]; total: number; source: StatementSource; lines: PeriodLines }> {
@@ -162,7 +163,7 @@ const replayEntry = (r: { id: string; at: Date; type: string | null; amount: str
 });
 
 /** A user's balance at `at` (entries created at or before it) and the last entries that led there. */
-export async function asOfBalance(db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, userId: string, at: Date, limit = 50) {
+export async function asOfBalance(db: QueryExecutorProvider, { staff, mapping }: ReadContext, userId: string, at: Date, limit = 50) {
   assertCan(staff);
   const ledger = ledgerOf(mapping);
   const c = (k: 'amount' | 'createdAt' | 'userId') => columnOf(ledger, k, 'l');
@@ -185,7 +186,7 @@ export async function asOfBalance(db: QueryExecutorProvider, staff: StaffContext
 export interface AccountSummary { userId: string; email: string | null; cached: string | null; ledgerSum: string; drift: string | null; entries: number }
 
 /** One account: its cached balance (when the product keeps one), its ledger sum and the drift between them. */
-export async function getAccountSummary(db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, userId: string): Promise<AccountSummary> {
+export async function getAccountSummary(db: QueryExecutorProvider, { staff, mapping }: ReadContext, userId: string): Promise<AccountSummary> {
   assertCan(staff);
   const ledger = ledgerOf(mapping);
   const { users } = mapping;
@@ -205,7 +206,7 @@ export async function getAccountSummary(db: QueryExecutorProvider, staff: StaffC
 }
 
 /** Named ledger entries of one user (a finding's), at most 50, oldest first. */
-export async function getEntries(db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, userId: string, ids: string[]): Promise<ReplayEntry[]> {
+export async function getEntries(db: QueryExecutorProvider, { staff, mapping }: ReadContext, userId: string, ids: string[]): Promise<ReplayEntry[]> {
   assertCan(staff);
   if (!ids.length) return [];
   const ledger = ledgerOf(mapping);

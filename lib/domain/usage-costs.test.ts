@@ -18,7 +18,7 @@ const period = parsePeriod({ period: 'month', month: '2026-10' }, TEST_ANCHOR);
 const close = (a: number, b: number, label: string) => assert.ok(Math.abs(a - b) < 0.01, `${label}: ${a} vs ${b}`);
 
 test('usage per day, per user and per model add up to the same totals, and to plain SQL sums', async () => {
-  const { days, total } = await getUsageByDay(f.db, f.staff.finance, mapping, period);
+  const { days, total } = await getUsageByDay(f.db, { staff: f.staff.finance, mapping }, period);
   assert.equal(days.length, 31);
   const { rows: [plain] } = await sql<{ cost: string; credits: string }>`
     select (select sum(cost_usd) from public.api_cost_logs where created_at >= ${period.from} and created_at < ${period.to})::text as cost,
@@ -26,16 +26,16 @@ test('usage per day, per user and per model add up to the same totals, and to pl
   close(Number(total.cost), Number(plain.cost), 'cost');
   close(Number(total.credits), Number(plain.credits), 'credits');
 
-  const users = await listUsageByUser(f.db, f.staff.finance, mapping, period, { sort: 'margin', desc: false, limit: 5000, offset: 0, filter: '' });
+  const users = await listUsageByUser(f.db, { staff: f.staff.finance, mapping }, period, { sort: 'margin', desc: false, limit: 5000, offset: 0, filter: '' });
   const sum = (rows: { cost: string; credits: string; revenue: string }[], k: 'cost' | 'credits' | 'revenue') => rows.reduce((s, r) => s + Number(r[k]), 0);
   close(sum(users.rows, 'cost'), Number(total.cost), 'users cost');
   close(sum(users.rows, 'credits'), Number(total.credits), 'users credits');
   close(sum(users.rows, 'revenue'), Number(total.revenue), 'users revenue');
-  const models = await getUsageByModel(f.db, f.staff.finance, mapping, period);
+  const models = await getUsageByModel(f.db, { staff: f.staff.finance, mapping }, period);
   close(sum(models, 'cost'), Number(total.cost), 'models cost');
   assert.ok(models.length >= 5);
 
-  const negative = await listUsageByUser(f.db, f.staff.finance, mapping, period, { sort: 'margin', desc: false, limit: 5000, offset: 0, filter: '', negativeOnly: true });
+  const negative = await listUsageByUser(f.db, { staff: f.staff.finance, mapping }, period, { sort: 'margin', desc: false, limit: 5000, offset: 0, filter: '', negativeOnly: true });
   assert.equal(negative.total, users.rows.filter((r) => Number(r.margin) < 0).length);
   assert.ok(negative.total > 0, 'free-credit users cost money and bring no revenue');
 });

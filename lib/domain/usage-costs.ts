@@ -28,6 +28,7 @@ import { usagePeriodLines } from '@/lib/domain/usage-periods';
 
 export { computeUsagePeriod, usagePeriodJobKind, type UsagePeriodLines } from '@/lib/domain/usage-periods';
 import { usageSignature } from '@/lib/domain/usage-rollup-sql';
+import type { ReadContext } from '@/lib/context';
 
 export const USAGE_FIGURES = ['cost', 'credits', 'revenue', 'margin'] as const;
 export interface UsageFigures { cost: string; credits: string; revenue: string; margin: string }
@@ -137,7 +138,7 @@ async function viaRollup<T>(
  * Where a custom period's per-user and per-model figures come from (usage-periods.ts): summed on the
  * page, stored (pass `stored` to listUsageByUser and getUsageByModel), or missing (a job computes them).
  */
-export async function usagePeriodState(db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period, opts: { storedFrom?: number } = {}) {
+export async function usagePeriodState(db: QueryExecutorProvider, { staff, mapping }: ReadContext, period: Period, opts: { storedFrom?: number } = {}) {
   assertCanReadUsage(staff);
   return usagePeriodLines(db, mapping, period, await usageRollupState(db, mapping), opts);
 }
@@ -169,7 +170,7 @@ export async function referenceUsageDays(db: QueryExecutorProvider, mapping: Map
 }
 
 /** Per day of the period, and the period's totals (the sum of the days); `source`: rollup or live. */
-export async function getUsageByDay(db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period) {
+export async function getUsageByDay(db: QueryExecutorProvider, { staff, mapping }: ReadContext, period: Period) {
   assertCanReadUsage(staff);
   await roomy(db);
   const { value: rows, source } = await viaRollup(db, mapping, period, (st) => rollupUsageByDay(db, mapping, period, st), () => referenceUsageDays(db, mapping, period));
@@ -213,7 +214,7 @@ export function usageUsersQuery(mapping: Mapping, period: Period, q: UsageUserQu
  * custom period from its stored computation or its days), else over the product's tables.
  */
 export async function usageUsersExportQuery(
-  db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period, q: Omit<UsageUserQuery, 'page'>,
+  db: QueryExecutorProvider, { staff, mapping }: ReadContext, period: Period, q: Omit<UsageUserQuery, 'page'>,
 ): Promise<RawBuilder<UsageUserSqlRow>> {
   assertCanReadUsage(staff);
   const st = servesPeriod(period) ? await usageRollupState(db, mapping) : null;
@@ -227,7 +228,7 @@ export const toUsageUser = (r: UsageUserSqlRow, scale: number): UsageUser => ({ 
 
 /** Per user: paged, sorted by a whitelisted key; `negativeOnly` keeps the users whose margin is below zero. */
 export async function listUsageByUser(
-  db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period,
+  db: QueryExecutorProvider, { staff, mapping }: ReadContext, period: Period,
   q: { sort: UsageUserSort; desc: boolean; limit: number; offset: number; filter: string; negativeOnly?: boolean },
   opts: { stored?: UsagePeriod | null } = {},
 ): Promise<{ rows: UsageUser[]; total: number }> {
@@ -249,7 +250,7 @@ export async function listUsageByUser(
 
 /** Per provider and model (a few hundred at most), worst margin first. Revenue is shared by each user's cost. */
 export async function getUsageByModel(
-  db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period, opts: { stored?: UsagePeriod | null } = {},
+  db: QueryExecutorProvider, { staff, mapping }: ReadContext, period: Period, opts: { stored?: UsagePeriod | null } = {},
 ): Promise<UsageModel[]> {
   assertCanReadUsage(staff);
   await roomy(db);

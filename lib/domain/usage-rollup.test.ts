@@ -48,11 +48,11 @@ describe(name, () => {
   after(() => f?.close());
 
   async function everything(period: Period, extraFilter: string, stored?: UsagePeriod) {
-    const { source, ...byDay } = await getUsageByDay(f.db, f.staff.finance, mapping, period);
-    const models = await getUsageByModel(f.db, f.staff.finance, mapping, period, { stored });
+    const { source, ...byDay } = await getUsageByDay(f.db, { staff: f.staff.finance, mapping }, period);
+    const models = await getUsageByModel(f.db, { staff: f.staff.finance, mapping }, period, { stored });
     const users = [];
     for (const q of [...USER_QUERIES, { sort: 'margin' as const, desc: false, offset: 0, filter: extraFilter }]) {
-      users.push(await listUsageByUser(f.db, f.staff.finance, mapping, period, { ...q, limit: 25 }, { stored }));
+      users.push(await listUsageByUser(f.db, { staff: f.staff.finance, mapping }, period, { ...q, limit: 25 }, { stored }));
     }
     return { source: source.kind, byDay, models, users };
   }
@@ -83,7 +83,7 @@ describe(name, () => {
   ];
 
   if (full) test('without a rollup usage costs read the product tables', async () => {
-    assert.equal((await getUsageByDay(f.db, f.staff.finance, mapping, month('2026-10'))).source.kind, 'live');
+    assert.equal((await getUsageByDay(f.db, { staff: f.staff.finance, mapping }, month('2026-10'))).source.kind, 'live');
   });
 
   test('built by the runtime role through the pooler, it equals the reference', async () => {

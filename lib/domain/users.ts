@@ -6,7 +6,8 @@
 import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import type { StaffContext } from '@/lib/auth';
-import { activeMapping, columnOf, hasColumn, keyOf, tableOf } from '@/lib/mapping';
+import type { ReadContext } from '@/lib/context';
+import { columnOf, hasColumn, keyOf, tableOf } from '@/lib/mapping';
 import { GuardError } from '@/lib/guard/errors';
 import { ledgerEntries, type LedgerEntryRow } from '@/lib/domain/payments';
 import { creditScale } from '@/lib/domain/money-sql';
@@ -66,9 +67,9 @@ async function authIdentity(db: QueryExecutorProvider, id: string): Promise<Auth
   };
 }
 
-export async function getUserProfile(db: QueryExecutorProvider, staff: StaffContext, id: string): Promise<UserProfile | null> {
-  need(staff, 'users.read');
-  const { users, ledger, tiers, tasks, apiCosts } = activeMapping();
+export async function getUserProfile(db: QueryExecutorProvider, ctx: ReadContext, id: string): Promise<UserProfile | null> {
+  need(ctx.staff, 'users.read');
+  const { users, ledger, tiers, tasks, apiCosts } = ctx.mapping;
   if (!users) throw new GuardError('misconfigured', 'The users concept is not in the table mapping.');
   const u = (c: Parameters<typeof columnOf<typeof users>>[1]) => (hasColumn(users, c) ? sql`u.${columnOf(users, c)}::text` : sql`null::text`);
   const tier = tiers && hasColumn(users, 'tierId')
@@ -82,19 +83,19 @@ export async function getUserProfile(db: QueryExecutorProvider, staff: StaffCont
   if (!row) return null;
 
   // Balances at the credits scale, exactly as stored: the finance account page shows the same strings.
-  const scale = await creditScale(db, activeMapping());
+  const scale = await creditScale(db, ctx.mapping);
   let ledgerBalance: string | null = null;
-  if (ledger && staff.can('credits.read')) {
+  if (ledger && ctx.staff.can('credits.read')) {
     const r = await sql<{ s: string }>`
       select coalesce(sum(${columnOf(ledger, 'amount')}), 0)::text as s from ${tableOf(ledger)} where ${columnOf(ledger, 'userId')} = ${id}`.execute(db);
     ledgerBalance = rescale(r.rows[0].s, scale);
   }
-  const cachedBalance = row.credits === null || !staff.can('credits.read') ? null : rescale(row.credits, scale);
+  const cachedBalance = row.credits === null || !ctx.staff.can('credits.read') ? null : rescale(row.credits, scale);
   const drift = cachedBalance !== null && ledgerBalance !== null && compareDecimals(cachedBalance, ledgerBalance) !== 0
     ? rescale(subtractDecimals(cachedBalance, ledgerBalance), scale) : null;
 
   let taskTotals: UserProfile['tasks'] = null;
-  if (tasks && hasColumn(tasks, 'userId') && staff.can('tasks.read')) {
+  if (tasks && hasColumn(tasks, 'userId') && ctx.staff.can('tasks.read')) {
     const cost = hasColumn(tasks, 'cost') ? sql`coalesce(sum(${columnOf(tasks, 'cost')}), 0)::text` : sql`null::text`;
     const r = await sql<{ n: string; cost: string | null }>`
       select count(*)::text as n, ${cost} as cost from ${tableOf(tasks)} where ${columnOf(tasks, 'userId')} = ${id}`.execute(db);
@@ -102,7 +103,7 @@ export async function getUserProfile(db: QueryExecutorProvider, staff: StaffCont
   }
 
   let api: UserProfile['apiCosts'] = null;
-  if (apiCosts && hasColumn(apiCosts, 'userId') && staff.can('credits.read')) {
+  if (apiCosts && hasColumn(apiCosts, 'userId') && ctx.staff.can('credits.read')) {
     const prov = hasColumn(apiCosts, 'provider') ? sql`${columnOf(apiCosts, 'provider')}::text` : sql`null::text`;
     const model = hasColumn(apiCosts, 'model') ? sql`${columnOf(apiCosts, 'model')}::text` : sql`null::text`;
     const r = await sql<{ provider: string | null; model: string | null; n: string; cost: string }>`
@@ -126,12 +127,12 @@ export async function getUserProfile(db: QueryExecutorProvider, staff: StaffCont
   };
 }
 
-export async function listUserLedger(db: QueryExecutorProvider, staff: StaffContext, id: string, q: { limit: number; offset: number }) {
-  need(staff, 'credits.read');
-  const { ledger } = activeMapping();
+export async function listUserLedger(db: QueryExecutorProvider, ctx: ReadContext, id: string, q: { limit: number; offset: number }) {
+  need(ctx.staff, 'credits.read');
+  const { ledger } = ctx.mapping;
   if (!ledger) return { rows: [] as LedgerEntryRow[], total: 0 };
   const where = sql`l.${columnOf(ledger, 'userId')} = ${id}`;
-  const rows = await ledgerEntries(db, where, sql`l.${columnOf(ledger, 'createdAt')} desc, l.${keyOf(ledger)} desc`, q.limit, q.offset);
+  const rows = await ledgerEntries(db, ctx.mapping, where, sql`l.${columnOf(ledger, 'createdAt')} desc, l.${keyOf(ledger)} desc`, q.limit, q.offset);
   const total = await sql<{ n: string }>`select count(*)::text as n from ${tableOf(ledger)} l where ${where}`.execute(db);
   return { rows, total: Number(total.rows[0].n) };
 }
@@ -145,9 +146,9 @@ export interface UserTaskRow {
   createdAt: string;
 }
 
-export async function listUserTasks(db: QueryExecutorProvider, staff: StaffContext, id: string, q: { limit: number; offset: number }) {
-  need(staff, 'tasks.read');
-  const { tasks } = activeMapping();
+export async function listUserTasks(db: QueryExecutorProvider, ctx: ReadContext, id: string, q: { limit: number; offset: number }) {
+  need(ctx.staff, 'tasks.read');
+  const { tasks } = ctx.mapping;
   if (!tasks || !hasColumn(tasks, 'userId')) return { rows: [] as UserTaskRow[], total: 0 };
   const t = (c: 'taskType' | 'cost' | 'errorMessage') => (hasColumn(tasks, c) ? sql`t.${columnOf(tasks, c)}::text` : sql`null::text`);
   const where = sql`t.${columnOf(tasks, 'userId')} = ${id}`;
@@ -157,7 +158,7 @@ export async function listUserTasks(db: QueryExecutorProvider, staff: StaffConte
       from ${tableOf(tasks)} t where ${where}
      order by t.${columnOf(tasks, 'createdAt')} desc, t.${keyOf(tasks)} desc limit ${q.limit} offset ${q.offset}`.execute(db);
   const total = await sql<{ n: string }>`select count(*)::text as n from ${tableOf(tasks)} t where ${where}`.execute(db);
-  const scale = await creditScale(db, activeMapping());
+  const scale = await creditScale(db, ctx.mapping);
   return {
     rows: rows.map((r): UserTaskRow => ({ id: r.id, type: r.type, status: r.status, cost: r.cost === null ? null : rescale(r.cost, scale), error: r.error, createdAt: r.created_at.toISOString() })),
     total: Number(total.rows[0].n),
@@ -174,9 +175,9 @@ export interface AuditRow {
 }
 
 /** The latest audit rows about this user and their payments (the full history is the audit log's). */
-export async function listUserAudit(db: QueryExecutorProvider, staff: StaffContext, id: string, limit = 10): Promise<AuditRow[]> {
-  need(staff, 'audit.read');
-  const { payments } = activeMapping();
+export async function listUserAudit(db: QueryExecutorProvider, ctx: ReadContext, id: string, limit = 10): Promise<AuditRow[]> {
+  need(ctx.staff, 'audit.read');
+  const { payments } = ctx.mapping;
   const paymentIds = payments
     ? sql`(select p.${keyOf(payments)}::text from ${tableOf(payments)} p where p.${columnOf(payments, 'userId')} = ${id} limit 1000)`
     : sql`(select null::text where false)`;

@@ -1,14 +1,12 @@
 import { read } from '@/db/index';
-import type { StaffContext } from '@/lib/auth';
 import {
   describeDetection, getHeadlineFigure, HEADLINE_CONCEPTS, type Figure, type HeadlineConcept, type HeadlineFigure,
 } from '@/lib/domain/overview';
 import { CONCEPT_LABELS, currentMapping } from '@/lib/mapping';
 import { Approx } from '@/components/ui/approx';
 import { formatCompact, formatCount } from '@/lib/format';
-import { Notice } from '@/components/ui/notice';
 import { attempt, type Attempt } from '@/app/(console)/_lib/attempt';
-import { getMappingCheck } from '@/app/(console)/_lib/mapping';
+import type { PageContext } from '@/app/(console)/_lib/context';
 import { sharedRead } from '@/lib/shared-read';
 import { DetectedMapping } from '@/app/(console)/_components/detected-mapping';
 import { MissingConcepts } from '@/app/(console)/_components/missing-concepts';
@@ -66,16 +64,14 @@ function FigureCard({ concept, result }: { concept: HeadlineConcept; result: Att
   );
 }
 
-export async function ProductFigures({ staff }: { staff: StaffContext }) {
-  const checked = await attempt(getMappingCheck);
-  if (!checked.ok) return <Notice tone="warn" title="Product figures unavailable">{checked.message}</Notice>;
-  const check = checked.value;
+export async function ProductFigures({ ctx }: { ctx: PageContext }) {
+  const { staff, check } = ctx;
   const detection = describeDetection(currentMapping().source);
   const shown = HEADLINE_CONCEPTS.filter((c) => check.available.includes(c));
   // Each figure in its own read-only transaction: one slow table does not take the others down.
   const results = await Promise.all(
     // Shared by identical requests at the same moment; the role decides what a figure may show.
-    shown.map((c) => attempt(() => sharedRead(`overview-figure:${staff.role}:${c}`, () => read((trx) => getHeadlineFigure(trx, staff, check, c))))),
+    shown.map((c) => attempt(() => sharedRead(`overview-figure:${staff.role}:${c}`, () => read((trx) => getHeadlineFigure(trx, ctx, check, c))))),
   );
   const anyEstimate = results.some((r) => r.ok && r.value && JSON.stringify(r.value).includes('"estimated":true'));
   return (

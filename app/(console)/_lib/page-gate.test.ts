@@ -1,5 +1,5 @@
 /**
- * The layout's gate asks for the same capability as each page's own requireStaff, so that the 403 it
+ * The layout's gate asks for the same capability as each page's own pageContext, so that the 403 it
  * answers before streaming is the page's own verdict.
  */
 import assert from 'node:assert/strict';
@@ -17,13 +17,13 @@ function pages(dir: string, found: string[] = []): string[] {
   return found;
 }
 
-test('every console page\'s requireStaff capability is the one the gate asks for its path', () => {
+test('every console page\'s pageContext capability is the one the gate asks for its path', () => {
   const root = 'app/(console)';
   const all = pages(root);
   assert.ok(all.length > 20);
   for (const file of all) {
-    const asked = /requireStaff\('([a-z.]+)'\)/.exec(fs.readFileSync(file, 'utf8'))?.[1];
-    assert.ok(asked, `${file} calls requireStaff`);
+    const asked = /pageContext\('([a-z.]+)'\)/.exec(fs.readFileSync(file, 'utf8'))?.[1];
+    assert.ok(asked, `${file} calls pageContext`);
     const route = `/${path.relative(root, path.dirname(file))}`.replace(/\[[^\]]+\]/g, 'x').replace(/\/$/, '') || '/';
     assert.equal(pageCapability(route === '/.' ? '/' : route), asked, file);
   }

@@ -2,7 +2,7 @@
  * A page's 403 and 404, decided by the console's layout before its loading boundary streams: a status
  * goes out with the first byte, so a forbidden() or notFound() thrown by a page behind loading.tsx
  * answered 200 (uptime checks and scripts read the status). Pages still check for themselves
- * (requireStaff, notFound); this only makes the status right, from the same capabilities and lookups.
+ * (pageContext, notFound); this only makes the status right, from the same capabilities and lookups.
  */
 import 'server-only';
 import { forbidden, notFound } from 'next/navigation';
@@ -17,8 +17,9 @@ import { getUserProfile } from '@/lib/domain/users';
 import { getTask } from '@/lib/domain/tasks/list';
 import { getTableDetail } from '@/lib/inspect/table-detail';
 import { queueContext } from '@/app/(console)/_lib/queue';
+import { getMappingCheck, type PageContext } from '@/app/(console)/_lib/context';
 
-/** The capability each page's requireStaff asks for, by path (the most specific first). */
+/** The capability each page's pageContext asks for, by path (the most specific first). */
 export const PAGE_CAPABILITIES: readonly [RegExp, Capability][] = [
   [/^\/$/, 'overview.read'],
   [/^\/database\/access\/test(\/|$)/, 'security.impersonate'],
@@ -42,18 +43,18 @@ const orNull = <T,>(p: Promise<T>) => p.catch((err: unknown) => {
 });
 
 /** Detail pages: whether the thing the path names exists (the page's own lookup, by key). */
-const DETAILS: readonly [RegExp, (staff: StaffContext, parts: string[]) => Promise<boolean>][] = [
-  [/^\/users\/([^/]+)$/, async (staff, [id]) => urlKeySchema.safeParse(id).success && !!(await orNull(read((trx) => getUserProfile(trx, staff, id))))],
-  [/^\/payments\/([^/]+)$/, async (staff, [id]) => urlKeySchema.safeParse(id).success && !!(await orNull(read((trx) => getPayment(trx, staff, id))))],
-  [/^\/tasks\/([^/]+)$/, async (_staff, [id]) => {
+const DETAILS: readonly [RegExp, (ctx: PageContext, parts: string[]) => Promise<boolean>][] = [
+  [/^\/users\/([^/]+)$/, async (ctx, [id]) => urlKeySchema.safeParse(id).success && !!(await orNull(read((trx) => getUserProfile(trx, ctx, id))))],
+  [/^\/payments\/([^/]+)$/, async (ctx, [id]) => urlKeySchema.safeParse(id).success && !!(await orNull(read((trx) => getPayment(trx, ctx, id))))],
+  [/^\/tasks\/([^/]+)$/, async (ctx, [id]) => {
     if (id === 'queue') return true;
     // Any key the task key's column accepts (an integer, a uuid of any version, text).
     if (!anyRowKey.safeParse(id).success) return false;
-    const ctx = await queueContext();
-    return !ctx.ok || (keyCanHold(ctx.mapping.tasks!, id) && !!(await orNull(read((trx) => getTask(trx, ctx.mapping, id)))));
+    const queue = await queueContext(ctx.check);
+    return !queue.ok || (keyCanHold(queue.mapping.tasks!, id) && !!(await orNull(read((trx) => getTask(trx, queue.mapping, id)))));
   }],
-  [/^\/finance\/accounts\/([^/]+)$/, async (_staff, [id]) => anyRowKey.safeParse(id).success],
-  [/^\/database\/tables\/([^/]+)\/([^/]+)$/, async (_staff, [schema, table]) =>
+  [/^\/finance\/accounts\/([^/]+)$/, async (_ctx, [id]) => anyRowKey.safeParse(id).success],
+  [/^\/database\/tables\/([^/]+)\/([^/]+)$/, async (_ctx, [schema, table]) =>
     schema.length <= 63 && table.length <= 63 && !!(await read((trx) => getTableDetail(trx, schema, table)))],
 ];
 
@@ -67,7 +68,7 @@ function decodePart(part: string): string | null {
 
 /** Throws forbidden() or notFound() for the page at `path` (with its query), as its own checks would. */
 export async function gatePage(path: string | null, staff: StaffContext | null): Promise<void> {
-  if (!path || !staff) return; // signed out: the page's requireStaff sends them to /login
+  if (!path || !staff) return; // signed out: the page's pageContext sends them to /login
   const pathname = path.split('?')[0].replace(/\/+$/, '') || '/';
   const capability = pageCapability(pathname);
   if (capability && !staff.can(capability)) forbidden();
@@ -75,9 +76,11 @@ export async function gatePage(path: string | null, staff: StaffContext | null):
     const m = re.exec(pathname);
     if (!m) continue;
     const parts = m.slice(1).map(decodePart);
+    if (parts.includes(null)) notFound();
     let found: boolean;
     try {
-      found = !parts.includes(null) && (await exists(staff, parts as string[]));
+      const check = await getMappingCheck();
+      found = await exists({ staff, mapping: check.mapping, check }, parts as string[]);
     } catch {
       return; // the database failed: the page reports it (error.tsx), not a 404
     }

@@ -7,8 +7,7 @@ import { read } from '@/db/index';
 import { KontorDbError } from '@/db/errors';
 import { queueClock } from '@/lib/domain/tasks/model';
 import { DEFAULT_STALE_MINUTES, DEFAULT_WINDOW_HOURS } from '@/lib/domain/tasks/health';
-import type { Mapping } from '@/lib/mapping';
-import { getMappingCheck } from '@/app/(console)/_lib/mapping';
+import type { Mapping, MappingCheck } from '@/lib/mapping';
 import type { SearchParams } from '@/lib/table-query';
 import { first } from '@/lib/format';
 
@@ -16,8 +15,7 @@ export type QueueContext =
   | { ok: true; mapping: Mapping; now: Date; snapshot: boolean; hasWorkers: boolean; hasLedger: boolean }
   | { ok: false; message: string };
 
-export async function queueContext(): Promise<QueueContext> {
-  const check = await getMappingCheck();
+export async function queueContext(check: MappingCheck): Promise<QueueContext> {
   const tasks = check.concepts.find((c) => c.concept === 'tasks');
   if (!tasks?.available) {
     return { ok: false, message: `This database has no task queue Kontor can read (${tasks?.problems.join('; ') ?? 'not mapped'}).` };

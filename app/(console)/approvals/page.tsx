@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { read } from '@/db/index';
-import { requireStaff } from '@/lib/auth';
+import { pageContext } from '@/app/(console)/_lib/context';
 import { listApprovals } from '@/lib/guard';
 import { EDIT_REGISTRY } from '@/lib/edits/registry';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
@@ -14,7 +14,8 @@ const PENDING: TableSpec<'created'> = { sortable: ['created'], defaultSort: { id
 const DECIDED: TableSpec<'decided'> = { sortable: ['decided'], defaultSort: { id: 'decided', desc: true }, pageSizes: [25], prefix: 'd_' };
 
 export default async function ApprovalsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const staff = await requireStaff('approvals.read');
+  const ctx = await pageContext('approvals.read');
+  const { staff } = ctx;
   const params = await searchParams;
   const pq = parseTableQuery(params, PENDING);
   const dq = parseTableQuery(params, DECIDED);

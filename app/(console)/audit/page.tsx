@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { read } from '@/db/index';
-import { requireStaff } from '@/lib/auth';
+import { pageContext } from '@/app/(console)/_lib/context';
 import { EDIT_CATALOG } from '@/lib/edits/catalog';
 import { AUDIT_FILTER_LABELS, AUDIT_SORTS, auditActions, auditFilterSchema, listAudit } from '@/lib/guard/audit-list';
 import { ignoredFilters } from '@/lib/filters';
@@ -19,7 +19,8 @@ const SPEC: TableSpec<(typeof AUDIT_SORTS)[number]> = { sortable: AUDIT_SORTS, d
 const input = 'rounded-md border border-line bg-surface px-3 py-1.5 text-sm';
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const staff = await requireStaff('audit.read');
+  const ctx = await pageContext('audit.read');
+  const { staff } = ctx;
   const params = await searchParams;
   const query = parseTableQuery(params, SPEC);
   const raw = { staff: first(params.staff), action: first(params.action), target: first(params.target), from: first(params.from), to: first(params.to) };

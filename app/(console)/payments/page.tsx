@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { after } from 'next/server';
 import { getDb, getLongReadPool, read } from '@/db/index';
-import { requireStaff } from '@/lib/auth';
+import { pageContext } from '@/app/(console)/_lib/context';
 import { canFlag, listPayments, parsePaymentFilters, paymentFacets, PAYMENT_SORTS, type PaymentSort } from '@/lib/domain/payments';
 import { liveIsBounded, PAYMENT_DAYS_MAX_AGE_MS, paymentsAreLarge, paymentTotalsView, refreshPaymentDays } from '@/lib/domain/payments-totals';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
@@ -12,7 +12,6 @@ import { attempt } from '@/app/(console)/_lib/attempt';
 import { Section } from '@/app/(console)/_components/section';
 import { PaymentsTable } from '@/components/tables/payments-table';
 import { PaymentFiltersForm } from '@/app/(console)/payments/_components/payment-filters';
-import { getMappingCheck } from '@/app/(console)/_lib/mapping';
 import { formatMoney } from '@/lib/money';
 import { RefreshWhile } from '@/components/refresh-while';
 import { When } from '@/components/ui/when';
@@ -25,10 +24,10 @@ const RECOUNT_TIMEOUT_MS = 300_000;
 const SPEC: TableSpec<PaymentSort> = { sortable: PAYMENT_SORTS, defaultSort: { id: 'created', desc: true }, pageSizes: [25, 50, 100] };
 
 export default async function PaymentsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const staff = await requireStaff('payments.read');
+  const ctx = await pageContext('payments.read');
   const sp = await searchParams;
   const { filters, problems } = parsePaymentFilters(sp);
-  const { mapping } = await getMappingCheck();
+  const { mapping } = ctx;
   if (filters.flag && !canFlag(mapping.ledger)) {
     problems.push('flag: flags compare payments with the credit ledger, and this product keeps none.');
     delete filters.flag;
@@ -36,19 +35,19 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
   const query = parseTableQuery(sp, SPEC);
   // On a large table the credit flags and the amount order read every payment (no index serves them):
   // the list is read only within a user; the reconciliation finds the flagged payments incrementally.
-  const unbounded = (filters.flag || query.sort.id === 'amount') && !liveIsBounded(filters) && (await read((trx) => paymentsAreLarge(trx)));
+  const unbounded = (filters.flag || query.sort.id === 'amount') && !liveIsBounded(filters) && (await read((trx) => paymentsAreLarge(trx, mapping)));
   const [rows, totals] = await Promise.all([
-    unbounded ? null : attempt(() => read((trx) => listPayments(trx, staff, filters, { sort: query.sort.id, desc: query.sort.desc, limit: query.pageSize, offset: query.offset }))),
+    unbounded ? null : attempt(() => read((trx) => listPayments(trx, ctx, filters, { sort: query.sort.id, desc: query.sort.desc, limit: query.pageSize, offset: query.offset }))),
     // Totals scan the filtered set: on a large table, the stored days and the payments since (payments-totals.ts).
-    attempt(() => read((trx) => paymentTotalsView(trx, staff, filters))),
+    attempt(() => read((trx) => paymentTotalsView(trx, ctx, filters))),
   ]);
   // The filter form's choices: those the stored days hold, else a sample (a small one on a large table).
   const stored = totals.ok ? totals.value.facets : null;
   const large = totals.ok && (totals.value.stored !== null || totals.value.totals === null || totals.value.facets !== null);
-  const facets = stored ? { ok: true as const, value: stored } : await attempt(() => read((trx) => paymentFacets(trx, staff, large ? 5_000 : 50_000)));
+  const facets = stored ? { ok: true as const, value: stored } : await attempt(() => read((trx) => paymentFacets(trx, ctx, large ? 5_000 : 50_000)));
   if (totals.ok && totals.value.stale) {
     // The recount runs after the response, on the long-read pool: the page never waits for it.
-    const recount = refreshPaymentDays(getDb(), (fn) => read(fn, { statementTimeoutMs: RECOUNT_TIMEOUT_MS }, getLongReadPool().db));
+    const recount = refreshPaymentDays(getDb(), mapping, (fn) => read(fn, { statementTimeoutMs: RECOUNT_TIMEOUT_MS }, getLongReadPool().db));
     after(() => recount);
   }
   const t = totals.ok ? totals.value.totals : null;

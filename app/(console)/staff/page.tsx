@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { read } from '@/db/index';
-import { requireStaff } from '@/lib/auth';
+import { pageContext } from '@/app/(console)/_lib/context';
 import { listStaff, STAFF_SORTS, type StaffSort } from '@/lib/domain/staff';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
@@ -13,10 +13,11 @@ export const metadata: Metadata = { title: 'Staff' };
 const SPEC: TableSpec<StaffSort> = { sortable: STAFF_SORTS, defaultSort: { id: 'email', desc: false }, pageSizes: [25, 50, 100] };
 
 export default async function StaffPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const staff = await requireStaff('staff.manage');
+  const ctx = await pageContext('staff.manage');
+  const { staff } = ctx;
   const query = parseTableQuery(await searchParams, SPEC);
   const r = await attempt(() => read((trx) =>
-    listStaff(trx, staff, { sort: query.sort.id, desc: query.sort.desc, limit: query.pageSize, offset: query.offset, filter: query.q }),
+    listStaff(trx, ctx, { sort: query.sort.id, desc: query.sort.desc, limit: query.pageSize, offset: query.offset, filter: query.q }),
   ));
   return (
     <>

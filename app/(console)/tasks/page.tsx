@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { read } from '@/db/index';
-import { requireStaff } from '@/lib/auth';
+import { pageContext } from '@/app/(console)/_lib/context';
 import { listTaskTypes, listTasks, parseTaskSearch, taskFilterSchema, TASK_SORTS, type TaskFilter, type TaskSort } from '@/lib/domain/tasks/list';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
@@ -63,14 +63,15 @@ function Filters({ filter, types }: { filter: TaskFilter; types: string[] }) {
 const utc = (s: string | undefined) => (s && !/[zZ]|[+-]\d\d:\d\d$/.test(s) ? `${s}Z` : s);
 
 export default async function TasksPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const staff = await requireStaff('tasks.read');
+  const ctx = await pageContext('tasks.read');
+  const { staff } = ctx;
   const params = await searchParams;
-  const ctx = await queueContext();
-  if (!ctx.ok) {
+  const queue = await queueContext(ctx.check);
+  if (!queue.ok) {
     return (
       <>
         <h1 className="text-2xl font-semibold tracking-tight">Tasks</h1>
-        <Notice title="Not available for this database">{ctx.message}</Notice>
+        <Notice title="Not available for this database">{queue.message}</Notice>
       </>
     );
   }
@@ -81,8 +82,8 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
   const search = parseTaskSearch(query.q);
   const r = await attempt(() =>
     read(async (trx) => ({
-      types: await listTaskTypes(trx, ctx.mapping),
-      page: await listTasks(trx, ctx.mapping, { filter: { ...filter, from: utc(filter.from), to: utc(filter.to) }, search, sort: query.sort.id, desc: query.sort.desc, limit: query.pageSize, offset: query.offset }),
+      types: await listTaskTypes(trx, queue.mapping),
+      page: await listTasks(trx, queue.mapping, { filter: { ...filter, from: utc(filter.from), to: utc(filter.to) }, search, sort: query.sort.id, desc: query.sort.desc, limit: query.pageSize, offset: query.offset }),
     })),
   );
   const bulkKind = filter.status === 'failed' ? 'bulkRequeue' : filter.status === 'queued' ? 'bulkCancel' : filter.status === 'inProgress' ? 'bulkCancel' : null;

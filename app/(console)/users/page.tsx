@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { read } from '@/db/index';
-import { requireStaff } from '@/lib/auth';
+import { pageContext } from '@/app/(console)/_lib/context';
 import Link from 'next/link';
 import { search, searchIndexes, searchQuerySchema, SEARCH_LABELS } from '@/lib/domain/search';
 import type { SearchParams } from '@/lib/table-query';
@@ -13,15 +13,15 @@ import { SearchIndexTable, SearchResults } from '@/app/(console)/users/_componen
 export const metadata: Metadata = { title: 'Users' };
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const staff = await requireStaff('users.read');
+  const ctx = await pageContext('users.read');
   const sp = await searchParams;
   const raw = sp.q;
   const scan = sp.scan === '1';
   const parsed = searchQuerySchema.safeParse(Array.isArray(raw) ? raw[0] : (raw ?? ''));
   const q = parsed.success ? parsed.data : '';
   const [results, kinds] = await Promise.all([
-    q ? attempt(() => read((trx) => search(trx, staff, q, { scan }))) : Promise.resolve(null),
-    attempt(() => read((trx) => searchIndexes(trx, staff))),
+    q ? attempt(() => read((trx) => search(trx, ctx, q, { scan }))) : Promise.resolve(null),
+    attempt(() => read((trx) => searchIndexes(trx, ctx))),
   ]);
 
   return (

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { read } from '@/db/index';
-import { requireStaff } from '@/lib/auth';
+import { pageContext } from '@/app/(console)/_lib/context';
 import { listWorkers, WORKER_SORTS, type WorkerHours, type WorkerSort } from '@/lib/domain/workers';
 import { SNAPSHOTS } from '@/lib/domain/tasks/snapshot';
 import { storedFigure } from '@/app/(console)/_lib/stored-figure';
@@ -19,14 +19,15 @@ export const metadata: Metadata = { title: 'Workers' };
 const SPEC: TableSpec<WorkerSort> = { sortable: WORKER_SORTS, defaultSort: { id: 'heartbeat', desc: true }, pageSizes: [50, 100] };
 
 export default async function WorkersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const staff = await requireStaff('tasks.read');
+  const ctx = await pageContext('tasks.read');
+  const { staff } = ctx;
   const params = await searchParams;
-  const ctx = await queueContext();
-  if (!ctx.ok || !ctx.hasWorkers) {
+  const queue = await queueContext(ctx.check);
+  if (!queue.ok || !queue.hasWorkers) {
     return (
       <>
         <h1 className="text-2xl font-semibold tracking-tight">Workers</h1>
-        <Notice title="Not available for this database">{ctx.ok ? 'The table mapping has no workers for this database.' : ctx.message}</Notice>
+        <Notice title="Not available for this database">{queue.ok ? 'The table mapping has no workers for this database.' : queue.message}</Notice>
       </>
     );
   }
@@ -34,13 +35,13 @@ export default async function WorkersPage({ searchParams }: { searchParams: Prom
   const query = parseTableQuery(params, SPEC);
   // Each worker's last hour needs every task finished in it, which no index finds: a stored answer
   // (lib/domain/tasks/snapshot.ts); until there is one, its columns are blank and the note says why.
-  const hours = await attempt(() => storedFigure<WorkerHours>(SNAPSHOTS.workers, ctx.mapping, ctx.now));
+  const hours = await attempt(() => storedFigure<WorkerHours>(SNAPSHOTS.workers, queue.mapping, queue.now));
   const r = await attempt(() =>
-    read((trx) => listWorkers(trx, ctx.mapping, {
-      now: ctx.now, staleMinutes, sort: query.sort.id, desc: query.sort.desc, limit: query.pageSize, offset: query.offset, filter: query.q,
+    read((trx) => listWorkers(trx, queue.mapping, {
+      now: queue.now, staleMinutes, sort: query.sort.id, desc: query.sort.desc, limit: query.pageSize, offset: query.offset, filter: query.q,
       hours: hours.ok ? hours.value.snapshot?.value ?? null : null,
     })),
-    { whenSlow: missingIndexes([{ table: ctx.mapping.tasks?.table, column: ctx.mapping.tasks?.columns.workerId, why: "it counts each worker's tasks in flight" }]) },
+    { whenSlow: missingIndexes([{ table: queue.mapping.tasks?.table, column: queue.mapping.tasks?.columns.workerId, why: "it counts each worker's tasks in flight" }]) },
   );
   const silent = r.ok ? r.value.rows.filter((w) => w.stale).length : 0;
   return (

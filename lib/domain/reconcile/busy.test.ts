@@ -5,33 +5,36 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import pg from 'pg';
+import type pg from 'pg';
+import type { Kysely } from 'kysely';
+import { poolOf } from '@/db/connect';
+import type { KontorDatabase } from '@/db/types';
 import { KontorDbError } from '@/db/errors';
-import { connectLongRead, kyselyOver } from '@/db/index';
+import { connectLongRead } from '@/db/index';
 import { roleCan } from '@/lib/auth/permissions';
-import { activeMapping } from '@/lib/mapping';
-import { openedCsv } from '@/lib/domain/reconcile/csv';
+import { openedCsv } from '@/lib/csv';
 import { financeCsv } from '@/lib/domain/finance-csv';
 import { runReconciliation, RUNNING_MESSAGE } from '@/lib/domain/reconcile/run';
-import { guardFixture, type GuardFixture } from '@/test/guard';
-import { TEST_ANCHOR, throughPooler } from '@/test/db';
-import { APP, asRole } from '@/test/roles';
+import { guardFixture, instanceDb, type GuardFixture } from '@/test/guard';
+import { TEST_ANCHOR } from '@/test/db';
 
 let f: GuardFixture;
+let longReads: Kysely<KontorDatabase>;
 let pool: pg.Pool;
 before(async () => {
   f = await guardFixture();
-  pool = new pg.Pool({ connectionString: await throughPooler(asRole(f.tdb.url, APP)), max: 2, connectionTimeoutMillis: 300 });
+  longReads = await instanceDb(f, { max: 2, connectionTimeoutMillis: 300 });
+  pool = poolOf(longReads)!;
   await runReconciliation(f.db, { mode: 'full', startedBy: 'test' });
 });
 after(async () => {
-  await pool?.end();
+  await longReads?.destroy();
   await f?.close();
 });
 
 const exportFindings = async () => {
-  const { body } = await financeCsv('statement-users', {}, f.staff.finance, {
-    db: f.db, connect: () => connectLongRead(pool), mapping: activeMapping(), today: TEST_ANCHOR,
+  const { body } = await financeCsv('statement-users', {}, f.ctx.finance, {
+    db: f.db, connect: () => connectLongRead(pool), today: TEST_ANCHOR,
   });
   return openedCsv(body);
 };
@@ -51,7 +54,7 @@ test('exports beyond the pool\'s size are told Kontor is busy within the wait; o
 });
 
 test('a second reconciliation while one runs is refused at once, holding no connection', async () => {
-  const runs = kyselyOver(new pg.Pool({ connectionString: await throughPooler(asRole(f.tdb.url, APP)), max: 4 }));
+  const runs = await instanceDb(f, { max: 4 });
   try {
     const results = await Promise.allSettled([
       runReconciliation(runs, { mode: 'full', startedBy: 'test' }),

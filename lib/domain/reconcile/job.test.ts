@@ -6,12 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { sql, type Kysely } from 'kysely';
 import type { KontorDatabase } from '@/db/types';
-import { guardFixture, type GuardFixture } from '@/test/guard';
-import { throughPooler } from '@/test/db';
-import { APP, asRole } from '@/test/roles';
+import { guardFixture, instanceDb, type GuardFixture } from '@/test/guard';
+import { APP } from '@/test/roles';
 import { runReconciliation, RUNNING_MESSAGE } from '@/lib/domain/reconcile/run';
 import { findingKey } from '@/lib/domain/reconcile/kinds';
 import { latestReconcileJob, startReconcileJob } from '@/lib/domain/reconcile/job';
@@ -22,9 +20,7 @@ let other: Kysely<KontorDatabase>;
 before(async () => {
   f = await guardFixture();
   // A second console instance: its own pool, through the same pooler, as the same least-privilege role.
-  other = new Kysely<KontorDatabase>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: await throughPooler(asRole(f.tdb.url, APP)), max: 8 }) }),
-  });
+  other = await instanceDb(f, { max: 8 });
   const { rows: [r] } = await sql<{ u: string }>`select current_user as u`.execute(other);
   assert.equal(r.u, APP.user);
 });

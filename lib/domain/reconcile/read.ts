@@ -3,6 +3,7 @@ import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import type { StaffContext } from '@/lib/auth';
 import { DISCREPANCY_KINDS, type DiscrepancyKind } from '@/lib/domain/reconcile/kinds';
+import type { ReadContext } from '@/lib/context';
 
 export interface RunView {
   id: string;
@@ -42,7 +43,7 @@ const toRun = (r: RunRow): RunView => ({
 });
 
 /** The most recent runs, newest first (bounded). */
-export async function listRuns(db: QueryExecutorProvider, staff: StaffContext, limit = 20): Promise<RunView[]> {
+export async function listRuns(db: QueryExecutorProvider, { staff }: ReadContext, limit = 20): Promise<RunView[]> {
   assertCan(staff);
   const { rows } = await sql<RunRow>`
     select id::text, mode, started_at, finished_at, started_by, found, entries_read::text, totals
@@ -50,7 +51,7 @@ export async function listRuns(db: QueryExecutorProvider, staff: StaffContext, l
   return rows.map(toRun);
 }
 
-export async function getRun(db: QueryExecutorProvider, staff: StaffContext, id: string): Promise<RunView | null> {
+export async function getRun(db: QueryExecutorProvider, { staff }: ReadContext, id: string): Promise<RunView | null> {
   assertCan(staff);
   const { rows } = await sql<RunRow>`
     select id::text, mode, started_at, finished_at, started_by, found, entries_read::text, totals
@@ -75,7 +76,7 @@ export const toFindingView = (r: { n: number; kind: DiscrepancyKind; user_id: st
 });
 
 export async function listFindings(
-  db: QueryExecutorProvider, staff: StaffContext, runId: string,
+  db: QueryExecutorProvider, { staff }: ReadContext, runId: string,
   q: { kind?: DiscrepancyKind; sort: FindingSort; desc: boolean; limit: number; offset: number },
 ): Promise<{ rows: FindingView[]; total: number }> {
   assertCan(staff);

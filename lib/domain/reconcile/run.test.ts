@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { sql } from 'kysely';
 import pg from 'pg';
-import type { KontorDatabase } from '@/db/types';
+import { createDb } from '@/db/connect';
 import manifest from '@/db/demo/manifest.json' with { type: 'json' };
 import { DISCREPANCY_KINDS, findingKey, type Finding } from '@/lib/domain/reconcile/kinds';
 import { runReconciliation } from '@/lib/domain/reconcile/run';
@@ -181,9 +181,7 @@ test('the horizon waits for transactions open in this database only, not in the 
 
 test('a lane that cannot start fails the run, rather than leaving it waiting for what that lane owed', { timeout: 60_000 }, async () => {
   // One connection, held by the run itself: the other lanes time out waiting for theirs.
-  const pool = new pg.Pool({ connectionString: f.tdb.url, max: 1, connectionTimeoutMillis: 300 });
-  pool.on('error', () => undefined);
-  const one = new Kysely<KontorDatabase>({ dialect: new PostgresDialect({ pool }) });
+  const one = createDb(f.tdb.url, { max: 1, connectionTimeoutMillis: 300 });
   try {
     await assert.rejects(runReconciliation(one, { mode: 'full', startedBy: 'test', lanes: 3 }));
     const { rows: [open] } = await sql<{ n: number }>`select count(*)::int as n from kontor.reconcile_runs where finished_at is null`.execute(f.db);

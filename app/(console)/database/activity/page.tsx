@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { requireStaff } from '@/lib/auth';
+import { pageContext } from '@/app/(console)/_lib/context';
 import type { BlockingNode } from '@/lib/inspect/activity';
 import { parseTableQuery } from '@/lib/table-query';
 import { formatCount, formatRatio, formatSeconds } from '@/lib/format';
@@ -36,7 +36,8 @@ function LockTree({ nodes }: { nodes: BlockingNode[] }) {
 }
 
 export default async function ActivityPage() {
-  const staff = await requireStaff('database.read');
+  const ctx = await pageContext('database.read');
+  const { staff } = ctx;
   const result = await attempt(() => loadActivityPage());
   if (!result.ok) {
     return (

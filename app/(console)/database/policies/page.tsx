@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { read } from '@/db/index';
-import { requireStaff } from '@/lib/auth';
+import { pageContext } from '@/app/(console)/_lib/context';
 import { listPolicyTables, POLICY_SORTS, type PolicySort } from '@/lib/inspect/policies/catalog';
 import { toPolicyTableView } from '@/lib/inspect/policies/views';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
@@ -14,7 +14,8 @@ export const metadata: Metadata = { title: 'Policies' };
 const SPEC: TableSpec<PolicySort> = { sortable: POLICY_SORTS, defaultSort: { id: 'table', desc: false }, pageSizes: [25, 50, 100] };
 
 export default async function PoliciesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const staff = await requireStaff('database.read');
+  const ctx = await pageContext('database.read');
+  const { staff } = ctx;
   const query = parseTableQuery(await searchParams, SPEC);
   const result = await attempt(() =>
     read((trx) => listPolicyTables(trx, { q: query.q || undefined, sort: query.sort.id, desc: query.sort.desc, limit: query.pageSize, offset: query.offset })),

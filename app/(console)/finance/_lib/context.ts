@@ -2,23 +2,16 @@ import 'server-only';
 import { cache } from 'react';
 import { read } from '@/db/index';
 import { booksToday } from '@/lib/domain/clock';
-import { getMappingCheck } from '@/app/(console)/_lib/mapping';
+import type { Mapping } from '@/lib/mapping';
 import { periodSchema } from '@/lib/domain/statement';
 import { ignoredFilters } from '@/lib/filters';
 import { first } from '@/lib/format';
 
-/** The validated mapping, and whether the finance pages can work on it (users and ledger are needed). */
-export const financeMapping = cache(async () => {
-  const check = await getMappingCheck();
-  const missing = (['users', 'ledger'] as const).filter((c) => !check.available.includes(c));
-  return { mapping: check.mapping, check, missing };
-});
+/** What every finance page needs from the database (missingConcepts(ctx, FINANCE_CONCEPTS)). */
+export const FINANCE_CONCEPTS = ['users', 'ledger'] as const;
 
 /** The books' "today": the database's clock; the demo's anchor only for the demo (lib/domain/clock.ts). */
-export const financeToday = cache(async (): Promise<Date> => {
-  const { mapping } = await financeMapping();
-  return read((trx) => booksToday(trx, mapping));
-});
+export const financeToday = cache((mapping: Mapping): Promise<Date> => read((trx) => booksToday(trx, mapping)));
 
 /** The same URL parameters, for a CSV link or a form's hidden fields. */
 export function queryString(params: Record<string, string | string[] | undefined>, extra: Record<string, string> = {}): string {

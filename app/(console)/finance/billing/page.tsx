@@ -1,11 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { requireStaff } from '@/lib/auth';
+import { pageContext } from '@/app/(console)/_lib/context';
 import { BILLING_KINDS, BILLING_LABELS, BILLING_LIMIT, BILLING_MAX_AGE_MS, type BillingReport } from '@/lib/domain/billing-checks';
 import { Notice } from '@/components/ui/notice';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
 import { attempt } from '@/app/(console)/_lib/attempt';
-import { getMappingCheck } from '@/app/(console)/_lib/mapping';
 import { RefreshWhile } from '@/components/refresh-while';
 import { formatSeconds } from '@/lib/format';
 import { billingView, type BillingView } from '@/app/(console)/finance/billing/_lib/report';
@@ -22,8 +21,8 @@ function hrefOf(kind: string, id: string, userId: string | null): string | null 
 }
 
 export default async function BillingChecksPage() {
-  const staff = await requireStaff('credits.read');
-  const { mapping } = await getMappingCheck();
+  const ctx = await pageContext('credits.read');
+  const { staff, mapping } = ctx;
   const r = await attempt(() => billingView(mapping));
   if (!r.ok) {
     return (

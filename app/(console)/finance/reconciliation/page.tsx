@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { clsx } from 'clsx';
 import { z } from 'zod';
 import { read } from '@/db/index';
-import { requireStaff } from '@/lib/auth';
+import { missingConcepts, pageContext } from '@/app/(console)/_lib/context';
 import { DISCREPANCY_KINDS, KIND_LABELS } from '@/lib/domain/reconcile/kinds';
 import { FINDINGS_SPEC, kindParam } from '@/lib/domain/finance-csv';
 import { getRun, listFindings, listRuns } from '@/lib/domain/reconcile/read';
@@ -14,7 +14,7 @@ import { parseTableQuery, type SearchParams } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
 import { attempt } from '@/app/(console)/_lib/attempt';
-import { financeMapping } from '@/app/(console)/finance/_lib/context';
+import { FINANCE_CONCEPTS } from '@/app/(console)/finance/_lib/context';
 import { FindingsTable } from '@/app/(console)/finance/_components/findings-table';
 import { RunsTable } from '@/app/(console)/finance/_components/runs-table';
 import { RunButtons } from '@/app/(console)/finance/_components/run-button';
@@ -25,19 +25,20 @@ import { formatWhen, formatCount } from '@/lib/format';
 export const metadata: Metadata = { title: 'Reconciliation' };
 
 export default async function ReconciliationPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const staff = await requireStaff('credits.read');
+  const ctx = await pageContext('credits.read');
+  const { staff, mapping } = ctx;
   const params = await searchParams;
-  const { missing, mapping } = await financeMapping();
+  const missing = missingConcepts(ctx, FINANCE_CONCEPTS);
   if (missing.length) return <MissingConcepts title="Reconciliation" missing={missing} />;
   const runParam = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().catch(undefined)
     .parse(Array.isArray(params.run) ? params.run[0] : params.run);
   const kind = kindParam(params);
   const query = parseTableQuery(params, FINDINGS_SPEC);
   const data = await attempt(() => read(async (trx) => {
-    const runs = await listRuns(trx, staff, 20);
-    const run = runParam ? await getRun(trx, staff, String(runParam)) : runs.find((r) => r.finishedAt) ?? null;
+    const runs = await listRuns(trx, ctx, 20);
+    const run = runParam ? await getRun(trx, ctx, String(runParam)) : runs.find((r) => r.finishedAt) ?? null;
     const findings = run
-      ? await listFindings(trx, staff, run.id, { kind, sort: query.sort.id, desc: query.sort.desc, limit: query.pageSize, offset: query.offset })
+      ? await listFindings(trx, ctx, run.id, { kind, sort: query.sort.id, desc: query.sort.desc, limit: query.pageSize, offset: query.offset })
       : null;
     return { runs, run, findings, hints: await incrementalScanHints(trx, mapping), job: await latestReconcileJob(trx) };
   }));

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { z } from 'zod';
 import { isCalendarDay } from '@/lib/filters';
 import { getLongReadPool, read } from '@/db/index';
-import { requireStaff } from '@/lib/auth';
+import { missingConcepts, pageContext } from '@/app/(console)/_lib/context';
 import { STATEMENT_USERS_SPEC } from '@/lib/domain/finance-csv';
 import {
   asOfBalance, getStatement, keepStatementRollupFresh, listStatementUsers, parsePeriod, readsTailOnly, statementRollupState, type StatementFigures, type StatementSource,
@@ -11,7 +11,7 @@ import {
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
 import { missingIndexes, oneDayOf, slowHints } from '@/app/(console)/_lib/speed-hints';
-import { financeMapping, financeToday, periodProblem } from '@/app/(console)/finance/_lib/context';
+import { FINANCE_CONCEPTS, financeToday, periodProblem } from '@/app/(console)/finance/_lib/context';
 import { MissingConcepts } from '@/app/(console)/finance/_components/missing';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';
@@ -101,11 +101,12 @@ function PeriodLinesNote({ lines, job, period }: { lines: PeriodLines; job: Atte
 }
 
 export default async function StatementPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const staff = await requireStaff('credits.read');
+  const ctx = await pageContext('credits.read');
+  const { staff, mapping } = ctx;
   const params = await searchParams;
-  const { mapping, missing } = await financeMapping();
+  const missing = missingConcepts(ctx, FINANCE_CONCEPTS);
   if (missing.length) return <MissingConcepts title="Statement" missing={missing} />;
-  const today = await financeToday();
+  const today = await financeToday(mapping);
   const period = parsePeriod(params, today);
   const dq = parseTableQuery(params, DAYS_SPEC);
   const uq = parseTableQuery(params, STATEMENT_USERS_SPEC);
@@ -116,14 +117,14 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
   const userQuery = { sort: uq.sort.id, desc: uq.sort.desc, limit: uq.pageSize, offset: uq.offset, filter: uq.q };
   // Three reads, so a timeout in one (the per-user lines of a partial month) leaves the others standing.
   const [result, users, asOf] = await Promise.all([
-    attempt(() => sharedRead(base, () => read((trx) => getStatement(trx, staff, mapping, period))), {
+    attempt(() => sharedRead(base, () => read((trx) => getStatement(trx, ctx, period))), {
       whenSlow: slowHints(oneDayOf('/finance/statement', period), missingIndexes([
         { table: mapping.ledger?.table, column: mapping.ledger?.columns.createdAt, why: "it finds the period's entries by their time" },
       ])),
     }),
     attempt(() => sharedRead(`${base}:users:${JSON.stringify([uq.sort, uq.pageSize, uq.offset, uq.q])}`,
-      () => read((trx) => listStatementUsers(trx, staff, mapping, period, userQuery)))),
-    asOfUser ? attempt(() => read((trx) => asOfBalance(trx, staff, mapping, asOfUser, asOfMoment, 1))) : null,
+      () => read((trx) => listStatementUsers(trx, ctx, period, userQuery)))),
+    asOfUser ? attempt(() => read((trx) => asOfBalance(trx, ctx, asOfUser, asOfMoment, 1))) : null,
   ]);
   // Both reads failing say nothing of the rollup: its state row then says whether there is one.
   const known = result.ok ? result.value.source : users.ok ? users.value.source : null;

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getLongReadPool, read } from '@/db/index';
-import { requireStaff } from '@/lib/auth';
+import { missingConcepts, pageContext } from '@/app/(console)/_lib/context';
 import { negativeParam, USAGE_USERS_SPEC } from '@/lib/domain/finance-csv';
 import { parsePeriod } from '@/lib/domain/statement';
 import {
@@ -19,7 +19,7 @@ import { Notice } from '@/components/ui/notice';
 import { sharedRead } from '@/lib/shared-read';
 import { Section } from '@/app/(console)/_components/section';
 import { StatCard } from '@/app/(console)/_components/stat-card';
-import { financeMapping, financeToday, queryString, periodProblem } from '@/app/(console)/finance/_lib/context';
+import { FINANCE_CONCEPTS, financeToday, queryString, periodProblem } from '@/app/(console)/finance/_lib/context';
 import { MissingConcepts } from '@/app/(console)/finance/_components/missing';
 import { PeriodForm, periodLabel } from '@/app/(console)/finance/_components/period-form';
 import { CsvLink } from '@/app/(console)/finance/_components/csv-link';
@@ -67,18 +67,19 @@ function StoredNote({ stored, job }: { stored: UsagePeriod; job: Attempt<PeriodJ
 }
 
 export default async function UsageCostsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const staff = await requireStaff('credits.read');
+  const ctx = await pageContext('credits.read');
+  const { staff, mapping, check } = ctx;
   const params = await searchParams;
-  const { mapping, missing, check } = await financeMapping();
+  const missing = missingConcepts(ctx, FINANCE_CONCEPTS);
   const lacking = [...missing, ...(check.available.includes('apiCosts') ? [] : (['apiCosts'] as const))];
   if (lacking.length) return <MissingConcepts title="Usage costs" missing={lacking} />;
-  const period = parsePeriod(params, await financeToday());
+  const period = parsePeriod(params, await financeToday(mapping));
   const dq = parseTableQuery(params, DAYS_SPEC);
   const uq = parseTableQuery(params, USAGE_USERS_SPEC);
   const negative = negativeParam(params);
   const base = `usage:${JSON.stringify([period.from, period.to])}`;
   // A custom period of many rows is computed once in the background (usage-periods.ts): stored, or being computed.
-  const lines: UsagePeriodLines = await attempt(() => read((trx) => usagePeriodState(trx, staff, mapping, period)))
+  const lines: UsagePeriodLines = await attempt(() => read((trx) => usagePeriodState(trx, ctx, period)))
     .then((r) => (r.ok ? r.value : { kind: 'live' as const }));
   const stored = lines.kind === 'stored' ? lines.stored : null;
   const pending = lines.kind === 'missing';
@@ -88,9 +89,9 @@ export default async function UsageCostsPage({ searchParams }: { searchParams: P
   ));
   // One read per part, so a timeout in one (a month of millions of calls) leaves the others standing.
   const [byDayRead, modelsRead, usersRead] = await Promise.all([
-    attempt(() => sharedRead(base, () => read((trx) => getUsageByDay(trx, staff, mapping, period)))),
-    pending ? null : attempt(() => sharedRead(`${base}:models:${stored?.id}`, () => read((trx) => getUsageByModel(trx, staff, mapping, period, { stored })))),
-    pending ? null : attempt(() => sharedRead(`${base}:users:${stored?.id}:${JSON.stringify([uq.sort, uq.pageSize, uq.offset, uq.q, negative])}`, () => read((trx) => listUsageByUser(trx, staff, mapping, period, {
+    attempt(() => sharedRead(base, () => read((trx) => getUsageByDay(trx, ctx, period)))),
+    pending ? null : attempt(() => sharedRead(`${base}:models:${stored?.id}`, () => read((trx) => getUsageByModel(trx, ctx, period, { stored })))),
+    pending ? null : attempt(() => sharedRead(`${base}:users:${stored?.id}:${JSON.stringify([uq.sort, uq.pageSize, uq.offset, uq.q, negative])}`, () => read((trx) => listUsageByUser(trx, ctx, period, {
       sort: uq.sort.id, desc: uq.sort.desc, limit: uq.pageSize, offset: uq.offset, filter: uq.q, negativeOnly: negative,
     }, { stored })))),
   ]);

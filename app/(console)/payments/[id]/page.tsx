@@ -3,9 +3,8 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { read } from '@/db/index';
 import { urlKeySchema } from '@/lib/domain/payments-common';
-import { getMappingCheck } from '@/app/(console)/_lib/mapping';
 import { isKeyTypeMismatch } from '@/db/errors';
-import { requireStaff } from '@/lib/auth';
+import { pageContext } from '@/app/(console)/_lib/context';
 import { auditHistoryHref } from '@/lib/guard';
 import { getPayment } from '@/lib/domain/payments';
 import { getRefundSummary } from '@/lib/domain/refunds';
@@ -26,14 +25,15 @@ export const metadata: Metadata = { title: 'Payment' };
 const ALL: TableQuery = { page: 1, pageSize: 100, sort: { id: 'created', desc: false }, q: '', offset: 0 };
 
 export default async function PaymentPage({ params }: { params: Promise<{ id: string }> }) {
-  const staff = await requireStaff('payments.read');
+  const ctx = await pageContext('payments.read');
+  const { staff, mapping } = ctx;
   // uuid keys (Supabase), or integer ones (Django's, Seydam's payments).
   const id = urlKeySchema.safeParse((await params).id);
   if (!id.success) notFound();
   const r = await attempt(() => read(async (trx) => {
-    const detail = await getPayment(trx, staff, id.data);
+    const detail = await getPayment(trx, ctx, id.data);
     if (!detail) return null;
-    return { detail, refunds: await getRefundSummary(trx, staff, detail.payment) };
+    return { detail, refunds: await getRefundSummary(trx, ctx, detail.payment) };
   }).catch((err: unknown) => {
     if (isKeyTypeMismatch(err)) return null; // an integer id on a uuid-keyed product, or the reverse
     throw err;
@@ -52,7 +52,6 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
   const { detail: { payment: p, entries, grants }, refunds: { rows: refunds, refunded, remaining, refundable } } = data;
   // Grants and refunds write ledger entries; the guarded edits take uuid keys (the Supabase products').
   // A product without a ledger (Seydam's, AetherCrown98's) or with integer keys gets the facts, not the edits.
-  const { mapping } = await getMappingCheck();
   const ledgerKept = Boolean(mapping.ledger);
   const actions = paymentActions(staff, p, { refundable }, { writable: !isDerived(mapping.payments!), ledger: ledgerKept });
 

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { read } from '@/db/index';
-import { requireStaff } from '@/lib/auth';
+import { pageContext } from '@/app/(console)/_lib/context';
 import { getTask } from '@/lib/domain/tasks/list';
 import { actionsFor } from '@/lib/domain/tasks/actions';
 import { auditHistoryHref } from '@/lib/guard/audit';
@@ -22,13 +22,14 @@ const link = 'text-accent underline underline-offset-4';
 const when = (iso: string | null) => <When at={iso} none="–" />;
 
 export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
-  const staff = await requireStaff('tasks.read');
+  const ctx = await pageContext('tasks.read');
+  const { staff } = ctx;
   const id = anyRowKey.safeParse((await params).id);
   if (!id.success) notFound();
-  const ctx = await queueContext();
-  if (!ctx.ok) return <Notice title="Not available for this database">{ctx.message}</Notice>;
-  if (!keyCanHold(ctx.mapping.tasks!, id.data)) notFound();
-  const r = await attempt(() => read((trx) => getTask(trx, ctx.mapping, id.data)));
+  const queue = await queueContext(ctx.check);
+  if (!queue.ok) return <Notice title="Not available for this database">{queue.message}</Notice>;
+  if (!keyCanHold(queue.mapping.tasks!, id.data)) notFound();
+  const r = await attempt(() => read((trx) => getTask(trx, queue.mapping, id.data)));
   if (!r.ok) {
     return (
       <>

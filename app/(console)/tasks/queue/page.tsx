@@ -2,7 +2,8 @@ import { Suspense } from 'react';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { read } from '@/db/index';
-import { requireStaff, type StaffContext } from '@/lib/auth';
+import { type StaffContext } from '@/lib/auth';
+import { pageContext } from '@/app/(console)/_lib/context';
 import { getQueueHealth, type QueueTypeHealth, type WindowRow } from '@/lib/domain/tasks/health';
 import { findSilentWorkers, findStuckTasks, P95_DAYS, type UsualWaits } from '@/lib/domain/tasks/stuck';
 import { actionsFor } from '@/lib/domain/tasks/actions';
@@ -223,25 +224,26 @@ function Thresholds({ params }: { params: SearchParams }) {
 }
 
 export default async function QueuePage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const staff = await requireStaff('tasks.read');
+  const ctx = await pageContext('tasks.read');
+  const { staff } = ctx;
   const params = await searchParams;
-  const ctx = await queueContext();
-  if (!ctx.ok) {
+  const queue = await queueContext(ctx.check);
+  if (!queue.ok) {
     return (
       <>
         <h1 className="text-2xl font-semibold tracking-tight">Queue</h1>
-        <Notice title="Not available for this database">{ctx.message}</Notice>
+        <Notice title="Not available for this database">{queue.message}</Notice>
       </>
     );
   }
-  const { mapping, now } = ctx;
+  const { mapping, now } = queue;
   return (
     <>
       <div className="space-y-3">
         <h1 className="text-2xl font-semibold tracking-tight">Queue</h1>
         <p className="text-sm text-ink-muted">
           As of <When at={now} />
-          {ctx.snapshot ? ' (the demo snapshot\u2019s clock)' : ''}. Slow is not stuck: a running task is listed only
+          {queue.snapshot ? ' (the demo snapshot\u2019s clock)' : ''}. Slow is not stuck: a running task is listed only
           when its worker is gone or it runs far past its type’s usual time. <Link href="/tasks" className="text-accent underline underline-offset-4">All tasks</Link> ·{' '}
           <Link href="/workers" className="text-accent underline underline-offset-4">Workers</Link>
         </p>
@@ -262,7 +264,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
           <Stuck staff={staff} mapping={mapping} now={now} params={params} />
         </Suspense>
       </Section>
-      {ctx.hasLedger ? (
+      {queue.hasLedger ? (
         <Section id="money" title="Money on the queue" description={`Failed or cancelled tasks that were charged, and completed billable tasks that were not (last ${MONEY_DEFAULT_DAYS} days). Corrections are new ledger records, made in finance.`}>
           <Suspense fallback={<SectionSkeleton label="Checking charges…" />}>
             <Money mapping={mapping} now={now} params={params} canFix={staff.can('credits.adjust')} />

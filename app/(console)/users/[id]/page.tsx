@@ -4,10 +4,9 @@ import { notFound } from 'next/navigation';
 import { read } from '@/db/index';
 import { urlKeySchema } from '@/lib/domain/payments-common';
 import { isKeyTypeMismatch } from '@/db/errors';
-import { requireStaff } from '@/lib/auth';
+import { pageContext } from '@/app/(console)/_lib/context';
 import { auditHistoryHref } from '@/lib/guard';
 import { listUserNotes } from '@/lib/domain/notes';
-import { getMappingCheck } from '@/app/(console)/_lib/mapping';
 import { listPayments, paymentTotals, PAYMENT_SORTS, type PaymentSort } from '@/lib/domain/payments';
 import { getUserProfile, listUserAudit, listUserLedger, listUserTasks } from '@/lib/domain/users';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
@@ -26,13 +25,14 @@ const list = (prefix: string): TableSpec<'created'> => ({ sortable: ['created'],
 const PAYMENTS: TableSpec<PaymentSort> = { sortable: PAYMENT_SORTS, defaultSort: { id: 'created', desc: true }, pageSizes: [10, 25, 100], prefix: 'p_' };
 
 export default async function UserPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
-  const staff = await requireStaff('users.read');
+  const ctx = await pageContext('users.read');
+  const { staff } = ctx;
   // uuid keys (Supabase), or integer ones (Django's, Seydam's users).
   const id = urlKeySchema.safeParse((await params).id);
   if (!id.success) notFound();
   const userId = id.data;
   const sp = await searchParams;
-  const found = await attempt(() => read((trx) => getUserProfile(trx, staff, userId)).catch((err: unknown) => {
+  const found = await attempt(() => read((trx) => getUserProfile(trx, ctx, userId)).catch((err: unknown) => {
     if (isKeyTypeMismatch(err)) return null; // an integer id on a uuid-keyed product, or the reverse
     throw err;
   }));
@@ -47,18 +47,18 @@ export default async function UserPage({ params, searchParams }: { params: Promi
   const nq = parseTableQuery(sp, list('n_'));
   const page = (q: { pageSize: number; offset: number }) => ({ limit: q.pageSize, offset: q.offset });
   // Only the sections this product has (the mapping was resolved by the layout's health check).
-  const has = (await getMappingCheck()).mapping;
+  const has = ctx.mapping;
   const [payments, ledger, tasks, notes, audit] = await Promise.all([
     staff.can('payments.read') && has.payments
       ? attempt(() => read(async (trx) => ({
-          rows: await listPayments(trx, staff, { user: userId }, { sort: pq.sort.id, desc: pq.sort.desc, ...page(pq) }),
-          total: (await paymentTotals(trx, staff, { user: userId })).count,
+          rows: await listPayments(trx, ctx, { user: userId }, { sort: pq.sort.id, desc: pq.sort.desc, ...page(pq) }),
+          total: (await paymentTotals(trx, ctx, { user: userId })).count,
         })))
       : null,
-    staff.can('credits.read') && has.ledger ? attempt(() => read((trx) => listUserLedger(trx, staff, userId, page(lq)))) : null,
-    staff.can('tasks.read') && has.tasks?.columns.userId ? attempt(() => read((trx) => listUserTasks(trx, staff, userId, page(tq)))) : null,
-    attempt(() => read((trx) => listUserNotes(trx, staff, userId, page(nq)))),
-    staff.can('audit.read') ? attempt(() => read((trx) => listUserAudit(trx, staff, userId))) : null,
+    staff.can('credits.read') && has.ledger ? attempt(() => read((trx) => listUserLedger(trx, ctx, userId, page(lq)))) : null,
+    staff.can('tasks.read') && has.tasks?.columns.userId ? attempt(() => read((trx) => listUserTasks(trx, ctx, userId, page(tq)))) : null,
+    attempt(() => read((trx) => listUserNotes(trx, ctx, userId, page(nq)))),
+    staff.can('audit.read') ? attempt(() => read((trx) => listUserAudit(trx, ctx, userId))) : null,
   ]);
   const failed = (message: string) => <Notice tone="warn">{message}</Notice>;
   const historyHref = auditHistoryHref({ type: 'user', id: userId });

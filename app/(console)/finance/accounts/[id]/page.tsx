@@ -4,13 +4,13 @@ import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { isCalendarDay } from '@/lib/filters';
 import { read } from '@/db/index';
-import { requireStaff } from '@/lib/auth';
+import { missingConcepts, pageContext } from '@/app/(console)/_lib/context';
 import { asOfBalance, getAccountSummary, getEntries } from '@/lib/domain/statement';
 import type { SearchParams } from '@/lib/table-query';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { StatCard } from '@/app/(console)/_components/stat-card';
-import { financeMapping, financeToday } from '@/app/(console)/finance/_lib/context';
+import { FINANCE_CONCEPTS, financeToday } from '@/app/(console)/finance/_lib/context';
 import { MissingConcepts } from '@/app/(console)/finance/_components/missing';
 import { EntriesTable } from '@/app/(console)/finance/_components/entries-table';
 import { AdjustCredits, FixDrift } from '@/app/(console)/finance/_components/ledger-edits';
@@ -22,21 +22,22 @@ export const metadata: Metadata = { title: 'Credit account' };
 
 
 export default async function AccountPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
-  const staff = await requireStaff('credits.read');
+  const ctx = await pageContext('credits.read');
+  const { staff, mapping } = ctx;
   const id = anyRowKey.safeParse((await params).id);
   if (!id.success) notFound();
   const sp = await searchParams;
-  const { mapping, missing } = await financeMapping();
+  const missing = missingConcepts(ctx, FINANCE_CONCEPTS);
   if (missing.length) return <MissingConcepts title="Credit account" missing={missing} />;
   if (mapping.users && !keyCanHold(mapping.users, id.data)) notFound();
-  const today = await financeToday();
+  const today = await financeToday(mapping);
   const at = z.iso.datetime({ local: true }).refine((t) => isCalendarDay(t.slice(0, 10))).optional().catch(undefined).parse(first(sp.at));
   const asOf = at ? new Date(`${at.length === 16 ? `${at}:00` : at}Z`) : today;
   const wanted = (first(sp.entries) ?? '').split(',').filter((s) => anyRowKey.safeParse(s).success && (!mapping.ledger || keyCanHold(mapping.ledger, s))).slice(0, 50);
   const data = await attempt(() => read(async (trx) => ({
-    account: await getAccountSummary(trx, staff, mapping, id.data),
-    replay: await asOfBalance(trx, staff, mapping, id.data, asOf),
-    involved: await getEntries(trx, staff, mapping, id.data, wanted),
+    account: await getAccountSummary(trx, ctx, id.data),
+    replay: await asOfBalance(trx, ctx, id.data, asOf),
+    involved: await getEntries(trx, ctx, id.data, wanted),
   })));
   if (!data.ok) {
     return (

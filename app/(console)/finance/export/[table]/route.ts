@@ -6,24 +6,25 @@
 import { z } from 'zod';
 import { KontorDbError } from '@/db/errors';
 import { connectLongRead, getDb, getLongReadPool } from '@/db/index';
-import { requireStaff } from '@/lib/auth';
-import { openedCsv } from '@/lib/domain/reconcile/csv';
+import { missingConcepts, pageContext } from '@/app/(console)/_lib/context';
+import { openedCsv } from '@/lib/csv';
 import { CSV_TABLES, financeCsv } from '@/lib/domain/finance-csv';
-import { financeMapping, financeToday } from '@/app/(console)/finance/_lib/context';
+import { FINANCE_CONCEPTS, financeToday } from '@/app/(console)/finance/_lib/context';
 
 export const dynamic = 'force-dynamic';
 
 export async function GET(request: Request, { params }: { params: Promise<{ table: string }> }) {
-  const staff = await requireStaff('credits.read');
+  const ctx = await pageContext('credits.read');
   const table = z.enum(CSV_TABLES).safeParse((await params).table);
   if (!table.success) return new Response('Unknown table.', { status: 404 });
   const search = Object.fromEntries(new URL(request.url).searchParams);
-  const { mapping, missing } = await financeMapping();
+  const { mapping } = ctx;
+  const missing = missingConcepts(ctx, FINANCE_CONCEPTS);
   if (missing.length) return new Response(`This database lacks: ${missing.join(', ')}.`, { status: 404 });
   const { pool } = getLongReadPool();
   try {
-    const { filename, body } = await financeCsv(table.data, search, staff, {
-      db: getDb(), connect: () => connectLongRead(pool), mapping, today: await financeToday(),
+    const { filename, body } = await financeCsv(table.data, search, ctx, {
+      db: getDb(), connect: () => connectLongRead(pool), today: await financeToday(mapping),
     });
     return new Response(await openedCsv(body), {
       headers: {

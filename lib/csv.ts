@@ -8,6 +8,7 @@ import 'server-only';
 import pg from 'pg';
 import QueryStream from 'pg-query-stream';
 import type { CompiledQuery } from 'kysely';
+import { readTransactionStart } from '@/db/index';
 
 /** RFC 4180 quoting; text that a spreadsheet would run as a formula is prefixed with '. Numbers stay numbers. */
 export function csvCell(value: unknown): string {
@@ -65,9 +66,8 @@ export function csvFromCursor<R>(opts: CursorCsv<R>): ReadableStream<Uint8Array>
     async start(controller) {
       try {
         client = await opts.connect();
-        await client.query('begin read only');
-        await client.query(`select set_config('statement_timeout', $1, true), set_config('application_name', 'kontor csv', true)`,
-          [String(opts.statementTimeoutMs ?? 600_000)]);
+        // The console's read transaction and settings (db/index.ts), with an export's longer timeout.
+        await client.query(readTransactionStart({ statementTimeoutMs: opts.statementTimeoutMs ?? 600_000, applicationName: 'kontor csv' }));
         stream = client.query(new QueryStream(opts.query.sql, opts.query.parameters as unknown[], { batchSize: opts.batchSize ?? 1000 })) as unknown as QueryStream;
         rows = stream[Symbol.asyncIterator]() as AsyncIterator<R>;
         controller.enqueue(enc.encode(csvLine(opts.header)));
