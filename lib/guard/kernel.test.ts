@@ -274,8 +274,8 @@ test('tokens: another staff member\'s, a changed input, a tampered one and a mis
 test('limits: more than the per-edit maximum, or past the daily total, is refused on the amount', async () => {
   const over = await refusal(previewEdit(adjustCredits, f.staff.admin, { userId: ada, amount: 10_000.01 }, f.opts), 'limit');
   assert.ok(over.fieldErrors?.amount);
-  // Two requests of 9,000 (pending approval) count toward the day; a third 5,000 would pass 20,000.
-  for (const amount of [9000, 9000]) {
+  // Two requests of 9,000 (pending approval; not identical, which is refused) count toward the day; a third 5,000 would pass 20,000.
+  for (const amount of [9000, 9000.5]) {
     const { token } = await previewEdit(adjustCredits, f.staff.finance, { userId: ada, amount }, f.opts);
     const r = await commitEdit(adjustCredits, f.staff.finance, { userId: ada, amount, reason: REASON }, token, key(), f.opts);
     assert.equal(r.status, 'pending');
