@@ -1,6 +1,7 @@
 /** What the edit actions return to the browser (types only: client components import them). */
 import type { ActionResult } from '@/lib/guard/action-result';
 import type { Change } from '@/lib/guard/diff';
+import type { EditOutcome } from '@/lib/edits/outcome';
 
 export type { ActionResult };
 
@@ -11,7 +12,8 @@ export interface PreviewView {
   needsApproval: boolean;
 }
 
-export type CommitView = { status: 'applied' | 'pending'; repeated: boolean };
+/** What a commit did, and what staff are told of it ("Refunded $12.00", audit #123 / request #45). */
+export type CommitView = { status: 'applied' | 'pending'; repeated: boolean; outcome: EditOutcome };
 
 /** What ConfirmDialog sends to commitEditAction. */
 export interface EditSubmission {

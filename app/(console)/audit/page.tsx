@@ -22,7 +22,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const staff = await requireStaff('audit.read');
   const params = await searchParams;
   const query = parseTableQuery(params, SPEC);
-  const raw = { staff: first(params.staff), action: first(params.action), target: first(params.target), from: first(params.from), to: first(params.to) };
+  const raw = { staff: first(params.staff), action: first(params.action), target: first(params.target), entry: first(params.entry), from: first(params.from), to: first(params.to) };
   const filter = auditFilterSchema.parse(raw);
   const ignored = ignoredFilters(raw, filter, AUDIT_FILTER_LABELS);
   const r = await attempt(() => read((trx) => listAudit(trx, staff, filter, { limit: query.pageSize, offset: query.offset, desc: query.sort.desc })));
@@ -39,6 +39,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       {filter.target ? (
         <p className="text-sm">
           History of <span className="font-mono">{filter.target}</span>.{' '}
+          <Link href="/audit" className="text-accent underline underline-offset-4">Show every entry</Link>
+        </p>
+      ) : null}
+      {filter.entry ? (
+        <p className="text-sm">
+          Entry #{filter.entry}.{' '}
           <Link href="/audit" className="text-accent underline underline-offset-4">Show every entry</Link>
         </p>
       ) : null}
