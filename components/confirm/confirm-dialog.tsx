@@ -10,6 +10,7 @@ import { Button, type ButtonProps } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
 import { DiffView } from '@/components/confirm/diff-view';
 import { announceEdit } from '@/components/confirm/edit-status';
+import { TargetLabel } from '@/components/confirm/target-label';
 import { PendingRequestNote } from '@/components/confirm/pending-requests';
 import type { PendingRequest } from '@/lib/guard/pending';
 import { EDIT_CATALOG, type EditMeta, type EditName } from '@/lib/edits/catalog';
@@ -161,7 +162,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
             <div className="space-y-3">
               <section aria-label="Preview" className="rounded-lg border border-line p-3">
                 <h3 className="mb-2 text-sm font-semibold">
-                  Preview of {phase.preview.target.type} <span className="font-mono font-normal">{phase.preview.target.id}</span>
+                  Preview of <span className="font-normal"><TargetLabel target={phase.preview.target} name={phase.preview.targetName} /></span>
                 </h3>
                 <DiffView changes={phase.preview.changes} />
               </section>

@@ -3,7 +3,7 @@
  * (no server code): the edit actions compose it from the parsed input and the kernel's result, and the
  * console's status line (components/confirm/edit-status.tsx) shows it.
  */
-import type { EditName } from '@/lib/edits/catalog';
+import { EDIT_CATALOG, isEditName, type EditName } from '@/lib/edits/catalog';
 import { absDecimal, compareDecimals, formatCredits, formatMoney } from '@/lib/money';
 
 type Input = Record<string, unknown>;
@@ -60,4 +60,18 @@ export function editOutcome(
     message = `Done: ${label}`; // a message never fails an edit that was made
   }
   return { message, link: { href: `/audit?entry=${result.auditId}`, label: `audit #${result.auditId}` } };
+}
+
+/**
+ * An audit row's action in words: "credits.adjust" -> "Adjust credits", "payments.refund.request" ->
+ * "Refund a payment (requested)". The stored name stays the filter's value and the hover text.
+ */
+export function actionLabel(action: string): string {
+  const m = /^(.*?)(?:\.(request|reject))?$/.exec(action)!;
+  const name = m[1];
+  const base = isEditName(name) ? EDIT_CATALOG[name].label : isEditName(action) ? EDIT_CATALOG[action].label : null;
+  if (!base) return action;
+  const text = base.charAt(0).toUpperCase() + base.slice(1);
+  if (isEditName(action)) return text;
+  return m[2] === 'request' ? `${text} (requested)` : `${text} (rejected)`;
 }

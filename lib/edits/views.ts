@@ -2,12 +2,15 @@
 import type { ActionResult } from '@/lib/guard/action-result';
 import type { Change } from '@/lib/guard/diff';
 import type { EditOutcome } from '@/lib/edits/outcome';
+import type { TargetName } from '@/lib/edits/target-key';
 
 export type { ActionResult };
 
 /** The part of the kernel's preview the browser gets. */
 export interface PreviewView {
   target: { type: string; id: string };
+  /** What the target is called (an email, an order number), when it has a name. */
+  targetName?: TargetName;
   changes: Change[];
   needsApproval: boolean;
 }

@@ -14,6 +14,10 @@ import { editMeta, isEditName, type EditName } from '@/lib/edits/catalog';
 import { editOutcome } from '@/lib/edits/outcome';
 import { editNamed } from '@/lib/edits/registry';
 import type { CommitView, PreviewView } from '@/lib/edits/views';
+import { getDb, read } from '@/db/index';
+import { activeMapping } from '@/lib/mapping';
+import { nameTargets } from '@/lib/edits/target-names';
+import { targetKey } from '@/lib/edits/target-key';
 
 export interface EditActionDeps {
   /** The signed-in staff member, if their role has the capability (authorizeAction). */
@@ -52,7 +56,10 @@ export function editActions(deps: EditActionDeps) {
       if (!auth.ok) return auth;
       return guarded(async () => {
         const { preview, token } = await previewEdit(edit, auth.staff, input, { ...deps.guard });
-        return { preview: { target: preview.target, changes: preview.changes, needsApproval: preview.needsApproval }, token };
+        const names = await read((trx) => nameTargets(trx, activeMapping(), auth.staff, [preview.target]), {}, deps.guard?.db ?? getDb())
+          .catch(() => ({}) as Record<string, undefined>);
+        const targetName = names[targetKey(preview.target)];
+        return { preview: { target: preview.target, ...(targetName ? { targetName } : {}), changes: preview.changes, needsApproval: preview.needsApproval }, token };
       });
     },
 

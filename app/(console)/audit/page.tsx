@@ -12,6 +12,10 @@ import { AuditTable } from '@/app/(console)/audit/_components/audit-table';
 import { ReadProblem } from '@/app/(console)/_components/section';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { first } from '@/lib/format';
+import { getMappingCheck } from '@/app/(console)/_lib/mapping';
+import { nameTargets } from '@/lib/edits/target-names';
+import { actionLabel } from '@/lib/edits/outcome';
+import { targetKey } from '@/lib/edits/target-key';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
@@ -25,7 +29,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const raw = { staff: first(params.staff), action: first(params.action), target: first(params.target), entry: first(params.entry), from: first(params.from), to: first(params.to) };
   const filter = auditFilterSchema.parse(raw);
   const ignored = ignoredFilters(raw, filter, AUDIT_FILTER_LABELS);
-  const r = await attempt(() => read((trx) => listAudit(trx, staff, filter, { limit: query.pageSize, offset: query.offset, desc: query.sort.desc })));
+  const { mapping } = await getMappingCheck();
+  const r = await attempt(() => read(async (trx) => {
+    const page = await listAudit(trx, staff, filter, { limit: query.pageSize, offset: query.offset, desc: query.sort.desc });
+    const names = await nameTargets(trx, mapping, staff, page.rows.map((e) => e.target));
+    return { ...page, rows: page.rows.map((e) => ({ ...e, targetName: names[targetKey(e.target)] })) };
+  }));
   const actions = auditActions(Object.keys(EDIT_CATALOG));
   return (
     <>
@@ -59,7 +68,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <select name="action" defaultValue={filter.action ?? ''} className={input}>
             <option value="">any</option>
             {actions.map((a) => (
-              <option key={a} value={a}>{a}</option>
+              <option key={a} value={a}>{actionLabel(a)}</option>
             ))}
           </select>
         </label>
