@@ -16,10 +16,10 @@ const DONE: Partial<Record<EditName, (i: Input) => string>> = {
   'staff.remove': () => 'Staff member removed',
   'credits.adjust': (i) => {
     const amount = text(i.amount);
-    return compareDecimals(amount, '0') < 0 ? `Took ${formatCredits(absDecimal(amount))} credits` : `Added ${formatCredits(amount)} credits`;
+    return compareDecimals(amount, '0') < 0 ? `Took ${formatCredits(absDecimal(amount), 2)} credits` : `Added ${formatCredits(amount, 2)} credits`;
   },
   'credits.fixDrift': () => 'Cached balance set to the ledger sum',
-  'credits.reverse': (i) => `Entry reversed (${formatCredits(text(i.amount))} credits netted to zero)`,
+  'credits.reverse': (i) => `Entry reversed (${formatCredits(text(i.amount), 2)} credits netted to zero)`,
   'users.addNote': () => 'Note added',
   'payments.dispute': (i) => (i.action === 'resolve' ? 'Dispute resolved' : 'Payment marked disputed'),
   'payments.refund': (i) => `Refunded ${formatMoney(text(i.amount), text(i.currency))}`,
