@@ -184,8 +184,11 @@ test('the edit actions: an unknown name or a malformed submission is refused; a 
   assert.equal(await fingerprint(f.db), fp);
   const p = await actions.preview('credits.adjust', { userId: ada, amount: '2.50' });
   assert.ok(p.ok, !p.ok ? p.error : '');
+  assert.deepEqual(p.data.preview.targetName, { name: DEMO_CUSTOMER.email, href: `/users/${ada}` }, 'the preview names the user, linked');
   const c = await actions.commit('credits.adjust', { input: { userId: ada, amount: '2.50' }, reason: REASON, token: p.data.token, idempotencyKey: key() });
-  assert.deepEqual(c, { ok: true, data: { status: 'applied', repeated: false } });
+  assert.ok(c.ok);
+  const auditId = (await f.db.selectFrom('kontor.audit_log').select('id').where('action', '=', 'credits.adjust').orderBy('id', 'desc').executeTakeFirstOrThrow()).id;
+  assert.deepEqual(c.data, { status: 'applied', repeated: false, outcome: { message: 'Added 2.50 credits', link: { href: `/audit?entry=${auditId}`, label: `audit #${auditId}` } } });
   assert.deepEqual(actions.revalidated, ['/finance', '/users', '/audit', '/approvals']);
   // Every edit's name is its registry key and its catalog entry's (the dialog and the kernel agree).
   const { EDIT_CATALOG } = await import('@/lib/edits/catalog');
