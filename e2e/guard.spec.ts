@@ -40,7 +40,7 @@ test.describe('guarded edit as admin', () => {
 
     const dialog = page.getByRole('dialog', { name: `Change the role of ${NEWCOMER}` });
     const preview = dialog.getByRole('region', { name: 'Preview' });
-    await expect(preview.getByRole('row', { name: new RegExp(`role\\s+${from}\\s+${to}`) })).toBeVisible();
+    await expect(preview.getByRole('row', { name: new RegExp(`role\\s+${from}\\s+${to}`, 'i') })).toBeVisible();
 
     // Too short a reason is refused, naming the field; nothing is written.
     await dialog.getByLabel(/Reason/).fill('ok');
