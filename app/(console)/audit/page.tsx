@@ -15,7 +15,7 @@ import { first } from '@/lib/format';
 import { getMappingCheck } from '@/app/(console)/_lib/mapping';
 import { nameTargets } from '@/lib/edits/target-names';
 import { actionLabel } from '@/lib/edits/outcome';
-import { targetKey } from '@/lib/edits/target-key';
+import { targetKey, targetKind } from '@/lib/edits/target-key';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
@@ -47,7 +47,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </div>
       {filter.target ? (
         <p className="text-sm">
-          History of <span className="font-mono">{filter.target}</span>.{' '}
+          History of{' '}
+          {r.ok && r.value.rows[0]?.targetName ? (
+            <span title={filter.target}>{targetKind(r.value.rows[0].target.type)} {r.value.rows[0].targetName.name}</span>
+          ) : (
+            <span className="font-mono">{filter.target}</span>
+          )}
+          .{' '}
           <Link href="/audit" className="text-accent underline underline-offset-4">Show every entry</Link>
         </p>
       ) : null}
