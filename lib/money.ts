@@ -244,3 +244,17 @@ export function formatCredits(value: string | null | undefined, scale?: number |
 export function formatUsd(value: string | null | undefined): string {
   return value === null || value === undefined ? '–' : formatMoney(value, 'USD');
 }
+
+// Signs a keyboard, a word processor or a phone types for "minus": U+2212 MINUS SIGN, the dashes
+// (hyphen U+2010, figure U+2012, en U+2013, em U+2014), small and fullwidth hyphen-minus.
+const MINUS_LOOKALIKES = /^[\u2010\u2012\u2013\u2014\u2212\uFE63\uFF0D]/;
+
+/**
+ * An amount as a person typed it, made plain for the input schemas: spaces around it (any Unicode
+ * space: String.trim), a minus typed as "−" or "–", and a space between the sign and the digits
+ * ("- 5") become "-5". Nothing else changes: "1,5" or "5-" stay as typed, for the schema to refuse.
+ */
+export function typedAmountText(value: string | number): string {
+  if (typeof value === 'number') return String(value);
+  return value.trim().replace(MINUS_LOOKALIKES, '-').replace(/^([+-])\s+(?=\d|\.)/, '$1');
+}

@@ -19,6 +19,7 @@ import { ConsoleHeader } from '@/app/(console)/_components/console-header';
 import { SidebarNav } from '@/app/(console)/_components/sidebar-nav';
 import { CommandPalette } from '@/app/(console)/_components/command-palette';
 import { Notice } from '@/components/ui/notice';
+import { EditStatus } from '@/components/confirm/edit-status';
 
 /** The concepts this database has, so the sidebar hides what it cannot show; all areas if unknown. */
 async function availableConcepts() {
@@ -71,6 +72,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             ) : null}
             {children}
           </main>
+          {staff ? <EditStatus /> : null}
         </div>
       </div>
     </>

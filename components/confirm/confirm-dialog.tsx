@@ -5,11 +5,14 @@
  * Field names and the approval rule come from the edit's entry in lib/edits/catalog.ts. The idempotency key is made when the dialog opens and kept across
  * retries, so a double click or a resubmit after a timeout cannot apply the edit twice.
  */
-import { useId, useRef, useState, type ReactNode } from 'react';
-import { useRouter } from 'next/navigation';
+import { useEffect, useId, useRef, useState, useTransition, type ReactNode } from 'react';
 import { Button, type ButtonProps } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
 import { DiffView } from '@/components/confirm/diff-view';
+import { announceEdit } from '@/components/confirm/edit-status';
+import { TargetLabel } from '@/components/confirm/target-label';
+import { PendingRequestNote } from '@/components/confirm/pending-requests';
+import type { PendingRequest } from '@/lib/guard/pending';
 import { EDIT_CATALOG, type EditMeta, type EditName } from '@/lib/edits/catalog';
 import { commitEditAction, previewEditAction } from '@/lib/edits/actions';
 import type { CommitView, PreviewView } from '@/lib/edits/views';
@@ -34,6 +37,11 @@ export interface ConfirmDialogProps {
   input: Record<string, unknown>;
   onDone?: (result: CommitView) => void;
   disabled?: boolean;
+  /**
+   * A request of this edit for this target that waits for approval: another one cannot be filed
+   * (the kernel refuses an identical one), so the dialog says so and offers no "Request approval".
+   */
+  pendingRequest?: PendingRequest | null;
 }
 
 function newKey() {
@@ -45,10 +53,12 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
   const titleId = useId();
   const reasonId = useId();
   const reasonErrorId = useId();
-  const router = useRouter();
+  const waitingId = useId();
   const [phase, setPhase] = useState<Phase>({ step: 'loading' });
   const [reason, setReason] = useState('');
-  const [submitting, setSubmitting] = useState(false);
+  const [refreshing, startTransition] = useTransition();
+  const [committed, setCommitted] = useState(false);
+  const submitting = refreshing || committed;
   const [commitError, setCommitError] = useState<{ error: string; stale: boolean; reason?: string[] } | null>(null);
   const key = useRef(newKey());
   const meta: EditMeta = EDIT_CATALOG[props.edit];
@@ -61,37 +71,58 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
 
   function open() {
     key.current = newKey();
+    setCommitted(false);
     setReason('');
     setCommitError(null);
     ref.current?.showModal();
     void loadPreview();
   }
 
-  async function submit() {
+  /**
+   * Commits, then closes on the new state: the action's response carries the refreshed page (refresh()
+   * in lib/edits/actions.ts) and the transition stays pending until the router has rendered it, so the
+   * page behind the dialog never shows the old state after the dialog closes.
+   */
+  function submit() {
     if (phase.step !== 'ready' || submitting) return;
-    setSubmitting(true);
     setCommitError(null);
-    try {
-      const r = await commitEditAction(props.edit, { input: props.input, reason, token: phase.token, idempotencyKey: key.current });
+    const token = phase.token;
+    startTransition(async () => {
+      const r = await commitEditAction(props.edit, { input: props.input, reason, token, idempotencyKey: key.current });
       if (r.ok) {
-        ref.current?.close();
+        // Told at once, outside the dialog: this control may be gone from the refreshed page.
+        announceEdit(r.data.outcome);
         props.onDone?.(r.data);
-        router.refresh();
+        startTransition(() => setCommitted(true));
         return;
       }
-      setCommitError({ error: r.error, stale: r.kind === 'stale' || r.kind === 'token', reason: r.fieldErrors?.reason });
-    } finally {
-      setSubmitting(false);
-    }
+      startTransition(() => setCommitError({ error: r.error, stale: r.kind === 'stale' || r.kind === 'token', reason: r.fieldErrors?.reason }));
+    });
   }
+
+  // Closes once the refreshed page is rendered (`committed` is reset when the dialog opens again).
+  useEffect(() => {
+    if (committed && !refreshing) ref.current?.close();
+  }, [committed, refreshing]);
 
   const fieldErrors = phase.step === 'refused' ? Object.entries(phase.fieldErrors ?? {}).filter(([, v]) => v?.length) : [];
 
   return (
     <>
-      <Button variant={props.variant ?? 'secondary'} onClick={open} disabled={props.disabled} aria-label={props.triggerLabel}>
+      <Button
+        variant={props.variant ?? 'secondary'}
+        onClick={open}
+        disabled={props.disabled}
+        aria-label={props.triggerLabel}
+        aria-describedby={props.disabled && props.pendingRequest ? waitingId : undefined}
+      >
         {props.label}
       </Button>
+      {props.disabled && props.pendingRequest ? (
+        <span id={waitingId} className="self-center text-sm text-ink-muted">
+          Request <span className="whitespace-nowrap">#{props.pendingRequest.id}</span> is waiting for approval.
+        </span>
+      ) : null}
       <dialog
         ref={ref}
         aria-labelledby={titleId}
@@ -131,12 +162,16 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
             <div className="space-y-3">
               <section aria-label="Preview" className="rounded-lg border border-line p-3">
                 <h3 className="mb-2 text-sm font-semibold">
-                  Preview of {phase.preview.target.type} <span className="font-mono font-normal">{phase.preview.target.id}</span>
+                  Preview of <span className="font-normal"><TargetLabel target={phase.preview.target} name={phase.preview.targetName} /></span>
                 </h3>
                 <DiffView changes={phase.preview.changes} />
               </section>
               {phase.preview.needsApproval ? (
-                <Notice tone="warn">This is above the limit for one person: it becomes a request that another staff member approves.</Notice>
+                props.pendingRequest ? (
+                  <PendingRequestNote request={props.pendingRequest} what="A request for this" tone="warn" />
+                ) : (
+                  <Notice tone="warn">This is above the limit for one person: it becomes a request that another staff member approves.</Notice>
+                )
               ) : null}
               <div className="space-y-1">
                 <label htmlFor={reasonId} className="block text-sm font-medium">
@@ -177,7 +212,11 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
               </Button>
             ) : null}
             {phase.step === 'ready' ? (
-              <Button type="submit" disabled={submitting || commitError?.stale} aria-disabled={submitting || undefined}>
+              <Button
+                type="submit"
+                disabled={submitting || commitError?.stale || (phase.preview.needsApproval && Boolean(props.pendingRequest))}
+                aria-disabled={submitting || undefined}
+              >
                 {submitting ? 'Saving…' : phase.preview.needsApproval ? 'Request approval' : 'Confirm'}
               </Button>
             ) : null}

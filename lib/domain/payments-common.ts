@@ -11,7 +11,7 @@ import type { Trx } from '@/db/types';
 import { GuardError, invalid } from '@/lib/guard/errors';
 import { rowKeySchema } from '@/lib/mapping/keys';
 import { anyRowKey } from '@/lib/mapping/keys';
-import { compareDecimals, storedToMajor } from '@/lib/money';
+import { compareDecimals, storedToMajor, typedAmountText } from '@/lib/money';
 
 export type PaymentStatusKey = 'created' | 'pending' | 'completed' | 'failed' | 'refunded' | 'disputed';
 
@@ -26,7 +26,7 @@ const DECIMAL = /^\d{1,9}(\.\d{1,2})?$/;
 /** A positive amount of money in major units, as text with at most 2 decimals ("12.5", "12.50"). */
 export const moneySchema = z
   .union([z.string(), z.number()], { error: 'The amount must be a number.' })
-  .transform((v) => String(v).trim())
+  .transform(typedAmountText)
   .pipe(
     z
       .string()

@@ -1,6 +1,6 @@
 'use server';
 /** The server actions of every guarded edit: `previewEditAction(name, input)`, `commitEditAction(name, submission)` (lib/edits/wrapper.ts). */
-import { revalidatePath } from 'next/cache';
+import { refresh, revalidatePath } from 'next/cache';
 import { authorizeAction } from '@/lib/auth';
 import { requestId } from '@/lib/guard/request';
 import { editActions } from '@/lib/edits/wrapper';
@@ -11,6 +11,8 @@ const actions = editActions({
   requestId,
   revalidate: (paths) => {
     for (const path of paths) revalidatePath(path, 'layout');
+    // The action's own response carries the page as it is now: the dialog closes on the new state.
+    refresh();
   },
 });
 

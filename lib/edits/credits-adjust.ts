@@ -15,7 +15,7 @@ import { ADJUST_DAILY_LIMIT, ADJUST_MAX, ADJUST_APPROVAL_ABOVE } from '@/lib/edi
 import { GuardError, invalid } from '@/lib/guard/errors';
 import { appendLedgerEntry } from '@/lib/domain/ledger-append';
 import { rowKeySchema } from '@/lib/mapping/keys';
-import { absDecimal, addDecimals, compareDecimals, decimalText, parseDecimal, rescale } from '@/lib/money';
+import { absDecimal, addDecimals, compareDecimals, decimalText, parseDecimal, rescale, typedAmountText } from '@/lib/money';
 
 /** Anything beyond this is a typo or an attack, not an adjustment: refused as invalid input. */
 const ABSURD = 1_000_000;
@@ -35,7 +35,7 @@ const amount = z
       return z.NEVER;
     };
     if (typeof v === 'number' && !Number.isFinite(v)) return fail('The amount must be a finite number.');
-    const text = typeof v === 'number' ? String(v) : v.trim();
+    const text = typedAmountText(v);
     if (!AMOUNT.test(text)) {
       if (/^[+-]?\d+\.\d{3,}$/.test(text)) return fail('The amount can have at most 2 decimals.');
       if (/^[+-]?\d{10,}(\.\d*)?$/.test(text) || /e\+/.test(text)) return fail(`The amount is not plausible (more than ${ABSURD.toLocaleString('en')} credits).`);

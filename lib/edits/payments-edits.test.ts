@@ -134,9 +134,11 @@ test('refunds: a request, then finance approves: one refund row, one negative le
   assert.deepEqual(paid.rows[0], { amount: p.amount, status: 'completed' }, 'the payment is never edited by a partial refund');
   assert.equal(await count(f.db, 'kontor.audit_log', sql`target_type = 'payment' and target_id = ${p.id} and action like 'payments.refund%'`), 2);
 
-  // The rest, requested twice: both requests fit alone, together they exceed the payment.
+  // The rest, and nearly the rest: both requests fit alone, together they exceed the payment (the rest
+  // requested twice is refused at request time: an identical request is pending).
   const a = await run(refundPayment, 'finance', { paymentId: p.id, amount: rest, currency: p.currency });
-  const b = await run(refundPayment, 'support', { paymentId: p.id, amount: rest, currency: p.currency });
+  await refused(run(refundPayment, 'support', { paymentId: p.id, amount: rest, currency: p.currency }), 'conflict');
+  const b = await run(refundPayment, 'support', { paymentId: p.id, amount: (Number(rest) - 0.01).toFixed(2), currency: p.currency });
   await decideApproval(EDIT_REGISTRY, f.staff.admin, (a.result as { approvalId: string }).approvalId, 'approve', REASON, f.opts);
   const fp = await snapshot();
   const late = await refused(decideApproval(EDIT_REGISTRY, f.staff.finance, (b.result as { approvalId: string }).approvalId, 'approve', REASON, f.opts), 'invalid');

@@ -10,9 +10,14 @@ import type { StaffContext } from '@/lib/auth/staff';
 import type { Capability } from '@/lib/auth/permissions';
 import { commitEdit, previewEdit, type GuardOptions } from '@/lib/guard/kernel';
 import { guarded, type ActionResult } from '@/lib/guard/action-result';
-import { editMeta, isEditName } from '@/lib/edits/catalog';
+import { editMeta, isEditName, type EditName } from '@/lib/edits/catalog';
+import { editOutcome } from '@/lib/edits/outcome';
 import { editNamed } from '@/lib/edits/registry';
 import type { CommitView, PreviewView } from '@/lib/edits/views';
+import { getDb, read } from '@/db/index';
+import { activeMapping } from '@/lib/mapping';
+import { nameTargets } from '@/lib/edits/target-names';
+import { targetKey } from '@/lib/edits/target-key';
 
 export interface EditActionDeps {
   /** The signed-in staff member, if their role has the capability (authorizeAction). */
@@ -38,7 +43,7 @@ const ALWAYS = ['/audit', '/approvals'];
 function lookup(name: unknown) {
   if (!isEditName(name)) return undefined;
   const edit = editNamed(name);
-  return edit ? { edit, pages: editMeta(name).pages } : undefined;
+  return edit ? { name: name as EditName, edit, pages: editMeta(name).pages } : undefined;
 }
 
 export function editActions(deps: EditActionDeps) {
@@ -51,14 +56,17 @@ export function editActions(deps: EditActionDeps) {
       if (!auth.ok) return auth;
       return guarded(async () => {
         const { preview, token } = await previewEdit(edit, auth.staff, input, { ...deps.guard });
-        return { preview: { target: preview.target, changes: preview.changes, needsApproval: preview.needsApproval }, token };
+        const names = await read((trx) => nameTargets(trx, activeMapping(), auth.staff, [preview.target]), {}, deps.guard?.db ?? getDb())
+          .catch(() => ({}) as Record<string, undefined>);
+        const targetName = names[targetKey(preview.target)];
+        return { preview: { target: preview.target, ...(targetName ? { targetName } : {}), changes: preview.changes, needsApproval: preview.needsApproval }, token };
       });
     },
 
     async commit(name: unknown, submission: unknown): Promise<ActionResult<CommitView>> {
       const found = lookup(name);
       if (!found) return { ok: false, error: UNKNOWN };
-      const { edit, pages } = found;
+      const { name: editName, edit, pages } = found;
       const auth = await deps.authorize(edit.capability);
       if (!auth.ok) return auth;
       const s = submissionSchema.safeParse(submission);
@@ -69,7 +77,9 @@ export function editActions(deps: EditActionDeps) {
           ...deps.guard,
           requestId: await deps.requestId(),
         });
-        return { status: r.status, repeated: r.repeated } satisfies CommitView;
+        const parsed = edit.input.safeParse(input);
+        const outcome = editOutcome(editName, edit.label, parsed.success ? parsed.data : input, r);
+        return { status: r.status, repeated: r.repeated, outcome } satisfies CommitView;
       });
       if (result.ok) deps.revalidate([...pages, ...ALWAYS]);
       return result;

@@ -103,7 +103,7 @@ test('an approval after the target changed is refused, and nothing is written', 
 });
 
 test('an expired request cannot be approved; a decision needs a reason', async () => {
-  const r = await request(600);
+  const r = await request(610); // 600 is pending already (the first test): an identical request is refused
   const id = r.status === 'pending' ? r.approvalId : '';
   assert.equal(await kindOf(decideApproval(EDIT_REGISTRY, f.staff.admin, id, 'approve', 'ok', f.opts)), 'invalid');
   await sql`update kontor.approvals set expires_at = now() - interval '1 minute' where id = ${id}`.execute(f.db);

@@ -25,11 +25,13 @@ export const auditFilterSchema = z.object({
   staff: urlText(320),
   action: urlText(100),
   target: z.string().regex(/^[\w.-]{1,40}:[^\s\u0000-\u001f]{1,200}$/).optional().catch(undefined),
+  /** One entry by its number (the link an edit's confirmation gives). */
+  entry: z.string().regex(/^\d{1,18}$/).optional().catch(undefined),
   from: urlDay,
   to: urlDay,
 });
 
-export const AUDIT_FILTER_LABELS = { staff: 'staff email', action: 'action', target: 'target', from: 'from', to: 'to' };
+export const AUDIT_FILTER_LABELS = { staff: 'staff email', action: 'action', target: 'target', entry: 'entry', from: 'from', to: 'to' };
 export type AuditFilter = z.infer<typeof auditFilterSchema>;
 
 export const AUDIT_SORTS = ['at'] as const;
@@ -47,6 +49,7 @@ export async function listAudit(
     (${filter.staff ?? null}::text is null or staff_email ilike ${`%${(filter.staff ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%`})
     and (${filter.action ?? null}::text is null or action = ${filter.action ?? null} or action like ${`${filter.action ?? ''}.%`})
     and (${targetType ?? null}::text is null or (target_type = ${targetType ?? null} and target_id = ${targetId}))
+    and (${filter.entry ?? null}::bigint is null or id = ${filter.entry ?? null}::bigint)
     and (${filter.from ?? null}::date is null or at >= ${filter.from ?? null}::date)
     and (${filter.to ?? null}::date is null or at < ${filter.to ?? null}::date + 1)`;
   const { rows } = await sql<{

@@ -6,3 +6,4 @@ export { appendAudit, auditHistoryHref, verifyAuditChain, type ChainReport } fro
 export { GuardError, STALE_MESSAGE, type GuardErrorKind, type FieldErrors } from '@/lib/guard/errors';
 export { computeChanges, type Change } from '@/lib/guard/diff';
 export { safeText, reasonSchema } from '@/lib/guard/text';
+export { listPendingRequests, type PendingRequest } from '@/lib/guard/pending';

@@ -184,8 +184,11 @@ test('the edit actions: an unknown name or a malformed submission is refused; a 
   assert.equal(await fingerprint(f.db), fp);
   const p = await actions.preview('credits.adjust', { userId: ada, amount: '2.50' });
   assert.ok(p.ok, !p.ok ? p.error : '');
+  assert.deepEqual(p.data.preview.targetName, { name: DEMO_CUSTOMER.email, href: `/users/${ada}` }, 'the preview names the user, linked');
   const c = await actions.commit('credits.adjust', { input: { userId: ada, amount: '2.50' }, reason: REASON, token: p.data.token, idempotencyKey: key() });
-  assert.deepEqual(c, { ok: true, data: { status: 'applied', repeated: false } });
+  assert.ok(c.ok);
+  const auditId = (await f.db.selectFrom('kontor.audit_log').select('id').where('action', '=', 'credits.adjust').orderBy('id', 'desc').executeTakeFirstOrThrow()).id;
+  assert.deepEqual(c.data, { status: 'applied', repeated: false, outcome: { message: 'Added 2.50 credits', link: { href: `/audit?entry=${auditId}`, label: `audit #${auditId}` } } });
   assert.deepEqual(actions.revalidated, ['/finance', '/users', '/audit', '/approvals']);
   // Every edit's name is its registry key and its catalog entry's (the dialog and the kernel agree).
   const { EDIT_CATALOG } = await import('@/lib/edits/catalog');
@@ -274,8 +277,8 @@ test('tokens: another staff member\'s, a changed input, a tampered one and a mis
 test('limits: more than the per-edit maximum, or past the daily total, is refused on the amount', async () => {
   const over = await refusal(previewEdit(adjustCredits, f.staff.admin, { userId: ada, amount: 10_000.01 }, f.opts), 'limit');
   assert.ok(over.fieldErrors?.amount);
-  // Two requests of 9,000 (pending approval) count toward the day; a third 5,000 would pass 20,000.
-  for (const amount of [9000, 9000]) {
+  // Two requests of 9,000 (pending approval; not identical, which is refused) count toward the day; a third 5,000 would pass 20,000.
+  for (const amount of [9000, 9000.5]) {
     const { token } = await previewEdit(adjustCredits, f.staff.finance, { userId: ada, amount }, f.opts);
     const r = await commitEdit(adjustCredits, f.staff.finance, { userId: ada, amount, reason: REASON }, token, key(), f.opts);
     assert.equal(r.status, 'pending');

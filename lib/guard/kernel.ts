@@ -17,6 +17,7 @@ import { GuardError, invalid, STALE_MESSAGE, USED_MESSAGE } from '@/lib/guard/er
 import { parseEditInput } from '@/lib/guard/input';
 import { checkLimits } from '@/lib/guard/limits';
 import { appendAudit } from '@/lib/guard/audit';
+import { refuseDuplicateRequest } from '@/lib/guard/pending';
 import { hashOf } from '@/lib/guard/canonical';
 import { idempotencyKeySchema } from '@/lib/guard/text';
 import { signPreview, verifyPreview, type RowVersion } from '@/lib/guard/token';
@@ -188,6 +189,7 @@ export async function commitEdit(
 
     let result: CommitResult;
     if (edit.threshold?.(input)) {
+      await refuseDuplicateRequest(trx, edit.name, current.target, inputHash);
       await sql`savepoint kontor_request_preview`.execute(trx);
       const { preview } = await simulate(trx, edit, input, staff);
       await sql`rollback to savepoint kontor_request_preview`.execute(trx);

@@ -6,6 +6,8 @@ import { EDIT_REGISTRY } from '@/lib/edits/registry';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
 import { attempt } from '@/app/(console)/_lib/attempt';
+import { nameTargets } from '@/lib/edits/target-names';
+import { targetKey } from '@/lib/edits/target-key';
 import { ApprovalsTable } from '@/app/(console)/approvals/_components/approvals-table';
 
 export const metadata: Metadata = { title: 'Approvals' };
@@ -15,14 +17,17 @@ const DECIDED: TableSpec<'decided'> = { sortable: ['decided'], defaultSort: { id
 
 export default async function ApprovalsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const ctx = await pageContext('approvals.read');
-  const { staff } = ctx;
+  const { staff, mapping } = ctx;
   const params = await searchParams;
   const pq = parseTableQuery(params, PENDING);
   const dq = parseTableQuery(params, DECIDED);
-  const r = await attempt(() => read(async (trx) => [
-    await listApprovals(trx, EDIT_REGISTRY, staff, { status: 'pending', limit: pq.pageSize, offset: pq.offset }),
-    await listApprovals(trx, EDIT_REGISTRY, staff, { status: 'decided', limit: dq.pageSize, offset: dq.offset }),
-  ] as const));
+  const r = await attempt(() => read(async (trx) => {
+    const pending = await listApprovals(trx, EDIT_REGISTRY, staff, { status: 'pending', limit: pq.pageSize, offset: pq.offset });
+    const decided = await listApprovals(trx, EDIT_REGISTRY, staff, { status: 'decided', limit: dq.pageSize, offset: dq.offset });
+    const names = await nameTargets(trx, mapping, staff, [...pending.rows, ...decided.rows].map((a) => a.target));
+    const named = (rows: typeof pending.rows) => rows.map((a) => ({ ...a, targetName: names[targetKey(a.target)] }));
+    return [{ ...pending, rows: named(pending.rows) }, { ...decided, rows: named(decided.rows) }] as const;
+  }));
   if (!r.ok) {
     return (
       <>

@@ -12,6 +12,9 @@ import { AuditTable } from '@/app/(console)/audit/_components/audit-table';
 import { ReadProblem } from '@/app/(console)/_components/section';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { first } from '@/lib/format';
+import { nameTargets } from '@/lib/edits/target-names';
+import { actionLabel } from '@/lib/edits/outcome';
+import { targetKey, targetKind } from '@/lib/edits/target-key';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
@@ -20,13 +23,17 @@ const input = 'rounded-md border border-line bg-surface px-3 py-1.5 text-sm';
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const ctx = await pageContext('audit.read');
-  const { staff } = ctx;
+  const { staff, mapping } = ctx;
   const params = await searchParams;
   const query = parseTableQuery(params, SPEC);
-  const raw = { staff: first(params.staff), action: first(params.action), target: first(params.target), from: first(params.from), to: first(params.to) };
+  const raw = { staff: first(params.staff), action: first(params.action), target: first(params.target), entry: first(params.entry), from: first(params.from), to: first(params.to) };
   const filter = auditFilterSchema.parse(raw);
   const ignored = ignoredFilters(raw, filter, AUDIT_FILTER_LABELS);
-  const r = await attempt(() => read((trx) => listAudit(trx, staff, filter, { limit: query.pageSize, offset: query.offset, desc: query.sort.desc })));
+  const r = await attempt(() => read(async (trx) => {
+    const page = await listAudit(trx, staff, filter, { limit: query.pageSize, offset: query.offset, desc: query.sort.desc });
+    const names = await nameTargets(trx, mapping, staff, page.rows.map((e) => e.target));
+    return { ...page, rows: page.rows.map((e) => ({ ...e, targetName: names[targetKey(e.target)] })) };
+  }));
   const actions = auditActions(Object.keys(EDIT_CATALOG));
   return (
     <>
@@ -39,7 +46,19 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </div>
       {filter.target ? (
         <p className="text-sm">
-          History of <span className="font-mono">{filter.target}</span>.{' '}
+          History of{' '}
+          {r.ok && r.value.rows[0]?.targetName ? (
+            <span title={filter.target}>{targetKind(r.value.rows[0].target.type)} {r.value.rows[0].targetName.name}</span>
+          ) : (
+            <span className="font-mono">{filter.target}</span>
+          )}
+          .{' '}
+          <Link href="/audit" className="text-accent underline underline-offset-4">Show every entry</Link>
+        </p>
+      ) : null}
+      {filter.entry ? (
+        <p className="text-sm">
+          Entry #{filter.entry}.{' '}
           <Link href="/audit" className="text-accent underline underline-offset-4">Show every entry</Link>
         </p>
       ) : null}
@@ -54,7 +73,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <select name="action" defaultValue={filter.action ?? ''} className={input}>
             <option value="">any</option>
             {actions.map((a) => (
-              <option key={a} value={a}>{a}</option>
+              <option key={a} value={a}>{actionLabel(a)}</option>
             ))}
           </select>
         </label>

@@ -7,9 +7,14 @@ import { DiffView } from '@/components/confirm/diff-view';
 import type { ApprovalView } from '@/lib/guard/approvals';
 import { auditHistoryHref } from '@/lib/guard/history';
 import { When } from '@/components/ui/when';
+import { TargetLabel } from '@/components/confirm/target-label';
+import type { TargetName } from '@/lib/edits/target-key';
 import { DecisionForm } from '@/app/(console)/approvals/_components/decision-form';
 
-const col = dataTableColumns<ApprovalView>();
+/** A request with its target's name (the page names them: lib/edits/target-names.ts). */
+export type ApprovalRow = ApprovalView & { targetName?: TargetName };
+
+const col = dataTableColumns<ApprovalRow>();
 
 const base = [
   col.accessor('createdAt', {
@@ -25,14 +30,18 @@ const base = [
   col.accessor('label', {
     id: 'edit',
     header: 'Edit',
-    cell: (c) => (
-      <span>
-        {c.getValue()}
-        <Link href={auditHistoryHref(c.row.original.target)} className="block font-mono text-xs text-accent underline underline-offset-4 break-all">
-          {c.row.original.target.type}:{c.row.original.target.id}
-        </Link>
-      </span>
-    ),
+    cell: (c) => {
+      const r = c.row.original;
+      return (
+        <span className="block space-y-0.5">
+          <span className="block">
+            {c.getValue()} <span className="whitespace-nowrap text-xs text-ink-muted">request #{r.id}</span>
+          </span>
+          <span className="block text-xs"><TargetLabel target={r.target} name={r.targetName} /></span>
+          <Link href={auditHistoryHref(r.target)} className="block text-xs text-accent underline underline-offset-4">History</Link>
+        </span>
+      );
+    },
   }),
   col.accessor('reason', { id: 'reason', header: 'Reason', cell: (c) => <p className="max-w-xs whitespace-pre-wrap">{c.getValue()}</p> }),
   col.accessor((r) => r.preview.changes, {
@@ -72,7 +81,7 @@ const decidedColumns = col.columns([
   }),
 ]);
 
-export function ApprovalsTable(props: { rows: ApprovalView[]; total: number; query: TableQuery; prefix: string; mode: 'pending' | 'decided' }) {
+export function ApprovalsTable(props: { rows: ApprovalRow[]; total: number; query: TableQuery; prefix: string; mode: 'pending' | 'decided' }) {
   return (
     <DataTable
       columns={props.mode === 'pending' ? pendingColumns : decidedColumns}

@@ -7,8 +7,14 @@ import { DiffView } from '@/components/confirm/diff-view';
 import type { AuditRow } from '@/lib/guard/audit-list';
 import { auditHistoryHref } from '@/lib/guard/history';
 import { When } from '@/components/ui/when';
+import { TargetLabel } from '@/components/confirm/target-label';
+import { actionLabel } from '@/lib/edits/outcome';
+import type { TargetName } from '@/lib/edits/target-key';
 
-const col = dataTableColumns<AuditRow>();
+/** An entry with its target's name (the page names them: lib/edits/target-names.ts). */
+export type AuditEntryRow = AuditRow & { targetName?: TargetName };
+
+const col = dataTableColumns<AuditEntryRow>();
 
 const columns = col.columns([
   col.accessor('at', {
@@ -30,9 +36,12 @@ const columns = col.columns([
     id: 'action',
     header: 'Action',
     cell: (c) => (
-      <span className="font-mono">
-        {c.getValue()}
-        {c.row.original.approvalId ? <span className="block text-xs text-ink-muted">approval #{c.row.original.approvalId}</span> : null}
+      <span title={c.getValue()}>
+        {actionLabel(c.getValue())}
+        <span className="block text-xs text-ink-muted">
+          entry #{c.row.original.id}
+          {c.row.original.approvalId ? <>, request #{c.row.original.approvalId}</> : null}
+        </span>
       </span>
     ),
   }),
@@ -40,9 +49,10 @@ const columns = col.columns([
     id: 'target',
     header: 'Target',
     cell: (c) => (
-      <Link href={auditHistoryHref(c.row.original.target)} className="font-mono text-accent underline underline-offset-4 break-all">
-        {c.getValue()}
-      </Link>
+      <span className="block space-y-0.5">
+        <TargetLabel target={c.row.original.target} name={c.row.original.targetName} />
+        <Link href={auditHistoryHref(c.row.original.target)} className="block text-xs text-accent underline underline-offset-4">History</Link>
+      </span>
     ),
   }),
   col.accessor('reason', { id: 'reason', header: 'Reason', cell: (c) => <p className="max-w-xs whitespace-pre-wrap">{c.getValue()}</p> }),
@@ -57,7 +67,7 @@ const columns = col.columns([
   }),
 ]);
 
-export function AuditTable(props: { rows: AuditRow[]; total: number | null; query: TableQuery; sortable: readonly string[] }) {
+export function AuditTable(props: { rows: AuditEntryRow[]; total: number | null; query: TableQuery; sortable: readonly string[] }) {
   return (
     <DataTable
       columns={columns}

@@ -3,8 +3,9 @@
 import { useId, useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm/confirm-dialog';
 import { formatCredits, negateDecimal } from '@/lib/money';
+import type { PendingRequest } from '@/lib/guard/pending';
 
-export function AdjustCredits({ userId, email }: { userId: string; email: string | null }) {
+export function AdjustCredits({ userId, email, pendingRequest }: { userId: string; email: string | null; pendingRequest?: PendingRequest | null }) {
   const [amount, setAmount] = useState('');
   const id = useId();
   return (
@@ -20,6 +21,7 @@ export function AdjustCredits({ userId, email }: { userId: string; email: string
         description="A new ledger entry of kind manual, with your reason; the balance is never edited in place."
         input={{ userId, amount: amount.trim() }}
         disabled={!amount.trim()}
+        pendingRequest={pendingRequest}
         edit="credits.adjust"
       />
     </div>

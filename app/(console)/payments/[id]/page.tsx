@@ -5,12 +5,13 @@ import { read } from '@/db/index';
 import { urlKeySchema } from '@/lib/domain/payments-common';
 import { isKeyTypeMismatch } from '@/db/errors';
 import { pageContext } from '@/app/(console)/_lib/context';
-import { auditHistoryHref } from '@/lib/guard';
+import { auditHistoryHref, listPendingRequests } from '@/lib/guard';
 import { getPayment } from '@/lib/domain/payments';
 import { getRefundSummary } from '@/lib/domain/refunds';
 import { paymentActions } from '@/lib/domain/payment-actions';
 import type { TableQuery } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
+import { PendingRequests } from '@/components/confirm/pending-requests';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
 import { LedgerTable } from '@/components/tables/ledger-table';
 import { RefundsTable } from '@/app/(console)/payments/_components/refunds-table';
@@ -33,7 +34,8 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
   const r = await attempt(() => read(async (trx) => {
     const detail = await getPayment(trx, ctx, id.data);
     if (!detail) return null;
-    return { detail, refunds: await getRefundSummary(trx, ctx, detail.payment) };
+    const pending = await listPendingRequests(trx, [{ type: 'payment', id: detail.payment.id }]);
+    return { detail, refunds: await getRefundSummary(trx, ctx, detail.payment), pending };
   }).catch((err: unknown) => {
     if (isKeyTypeMismatch(err)) return null; // an integer id on a uuid-keyed product, or the reverse
     throw err;
@@ -49,7 +51,8 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
   }
   const data = r.value;
   if (!data) notFound();
-  const { detail: { payment: p, entries, grants }, refunds: { rows: refunds, refunded, remaining, refundable } } = data;
+  const { detail: { payment: p, entries, grants }, refunds: { rows: refunds, refunded, remaining, refundable }, pending } = data;
+  const pendingOf = (edit: string) => pending.find((r) => r.edit === edit) ?? null;
   // Grants and refunds write ledger entries; the guarded edits take uuid keys (the Supabase products').
   // A product without a ledger (Seydam's, AetherCrown98's) or with integer keys gets the facts, not the edits.
   const ledgerKept = Boolean(mapping.ledger);
@@ -65,6 +68,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
           {staff.can('audit.read') ? <> · <Link href={auditHistoryHref({ type: 'payment', id: p.id })} className="text-accent underline underline-offset-4">Audit history</Link></> : null}
         </p>
       </div>
+      <PendingRequests requests={pending} />
       <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-1 rounded-lg border border-line bg-surface p-4 text-sm sm:grid-cols-[auto_1fr_auto_1fr]">
         <dt className="text-ink-muted">Amount</dt><dd className="tabular-nums">{formatMoney(p.amount, p.currency)}</dd>
         <dt className="text-ink-muted">Status</dt><dd>{p.status}</dd>
@@ -97,12 +101,12 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
 
       <Section id="refunds" title="Refunds" description="Each refund is a new record and a negative ledger entry; partial refunds add up to at most the payment.">
         <RefundsTable rows={refunds} />
-        {actions.refund && p.currency ? <RefundControl paymentId={p.id} currency={p.currency} remaining={remaining} /> : null}
+        {actions.refund && p.currency ? <RefundControl paymentId={p.id} currency={p.currency} remaining={remaining} pendingRequest={pendingOf('payments.refund')} /> : null}
       </Section>
 
       {actions.dispute ? (
         <Section id="dispute" title="Dispute" description={actions.dispute === 'resolve' ? 'This payment is disputed.' : 'Mark the payment disputed when the customer contests it with their bank or provider.'}>
-          <DisputeControl paymentId={p.id} amount={p.amount} action={actions.dispute} />
+          <DisputeControl paymentId={p.id} amount={p.amount} action={actions.dispute} pendingRequest={pendingOf('payments.dispute')} />
         </Section>
       ) : null}
     </>

@@ -3,8 +3,9 @@
 import { useId, useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm/confirm-dialog';
 import { formatMoney } from '@/lib/money';
+import type { PendingRequest } from '@/lib/guard/pending';
 
-export function RefundControl({ paymentId, currency, remaining }: { paymentId: string; currency: string; remaining: string }) {
+export function RefundControl({ paymentId, currency, remaining, pendingRequest }: { paymentId: string; currency: string; remaining: string; pendingRequest?: PendingRequest | null }) {
   const [amount, setAmount] = useState(remaining);
   const id = useId();
   return (
@@ -24,14 +25,15 @@ export function RefundControl({ paymentId, currency, remaining }: { paymentId: s
         title="Refund this payment"
         description={`A refund record and a negative ledger entry for the same share of the credits; the payment's amount is never changed. At most ${formatMoney(remaining, currency)} remains refundable.`}
         input={{ paymentId, amount: amount.trim(), currency }}
-        disabled={!amount.trim()}
+        disabled={!amount.trim() || Boolean(pendingRequest)}
+        pendingRequest={pendingRequest}
         edit="payments.refund"
       />
     </div>
   );
 }
 
-export function DisputeControl({ paymentId, amount, action }: { paymentId: string; amount: string; action: 'open' | 'resolve' }) {
+export function DisputeControl({ paymentId, amount, action, pendingRequest }: { paymentId: string; amount: string; action: 'open' | 'resolve'; pendingRequest?: PendingRequest | null }) {
   return (
     <ConfirmDialog
       label={action === 'open' ? 'Mark disputed' : 'Resolve dispute'}
@@ -41,6 +43,8 @@ export function DisputeControl({ paymentId, amount, action }: { paymentId: strin
         ? 'The customer contests this payment.'
         : 'The payment returns to completed. Money going back is a refund, recorded separately.'}
       input={{ paymentId, action, amount }}
+      disabled={Boolean(pendingRequest)}
+      pendingRequest={pendingRequest}
       edit="payments.dispute"
     />
   );

@@ -5,12 +5,13 @@ import { read } from '@/db/index';
 import { urlKeySchema } from '@/lib/domain/payments-common';
 import { isKeyTypeMismatch } from '@/db/errors';
 import { pageContext } from '@/app/(console)/_lib/context';
-import { auditHistoryHref } from '@/lib/guard';
+import { auditHistoryHref, listPendingRequests } from '@/lib/guard';
 import { listUserNotes } from '@/lib/domain/notes';
 import { listPayments, paymentTotals, PAYMENT_SORTS, type PaymentSort } from '@/lib/domain/payments';
 import { getUserProfile, listUserAudit, listUserLedger, listUserTasks } from '@/lib/domain/users';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
+import { PendingRequests } from '@/components/confirm/pending-requests';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { Section } from '@/app/(console)/_components/section';
 import { PaymentsTable } from '@/components/tables/payments-table';
@@ -48,7 +49,7 @@ export default async function UserPage({ params, searchParams }: { params: Promi
   const page = (q: { pageSize: number; offset: number }) => ({ limit: q.pageSize, offset: q.offset });
   // Only the sections this product has (the mapping was resolved by the layout's health check).
   const has = ctx.mapping;
-  const [payments, ledger, tasks, notes, audit] = await Promise.all([
+  const [payments, ledger, tasks, notes, audit, pending] = await Promise.all([
     staff.can('payments.read') && has.payments
       ? attempt(() => read(async (trx) => ({
           rows: await listPayments(trx, ctx, { user: userId }, { sort: pq.sort.id, desc: pq.sort.desc, ...page(pq) }),
@@ -59,6 +60,7 @@ export default async function UserPage({ params, searchParams }: { params: Promi
     staff.can('tasks.read') && has.tasks?.columns.userId ? attempt(() => read((trx) => listUserTasks(trx, ctx, userId, page(tq)))) : null,
     attempt(() => read((trx) => listUserNotes(trx, ctx, userId, page(nq)))),
     staff.can('audit.read') ? attempt(() => read((trx) => listUserAudit(trx, ctx, userId))) : null,
+    attempt(() => read((trx) => listPendingRequests(trx, [{ type: 'user', id: profile.id }]))),
   ]);
   const failed = (message: string) => <Notice tone="warn">{message}</Notice>;
   const historyHref = auditHistoryHref({ type: 'user', id: userId });
@@ -72,6 +74,7 @@ export default async function UserPage({ params, searchParams }: { params: Promi
           {profile.name ?? 'No name'} · <span className="font-mono">{profile.id}</span>
         </p>
       </div>
+      {pending.ok ? <PendingRequests requests={pending.value} /> : null}
       <UserFacts profile={profile} />
 
       {payments ? (

@@ -6,6 +6,7 @@ import type { AuditRow, UserTaskRow } from '@/lib/domain/users';
 import type { NoteRow } from '@/lib/domain/notes';
 import { formatCredits } from '@/lib/money';
 import { When } from '@/components/ui/when';
+import { actionLabel } from '@/lib/edits/outcome';
 
 const when = (iso: string) => <When at={iso} className="whitespace-nowrap" />;
 
@@ -30,7 +31,7 @@ const a = dataTableColumns<AuditRow>();
 const auditColumns = a.columns([
   a.accessor('at', { id: 'at', header: 'When', cell: (c) => when(c.getValue()) }),
   a.accessor('staff', { id: 'staff', header: 'Staff' }),
-  a.accessor('action', { id: 'action', header: 'Edit', cell: (c) => <span className="font-mono">{c.getValue()}</span> }),
+  a.accessor('action', { id: 'action', header: 'Edit', cell: (c) => <span title={c.getValue()}>{actionLabel(c.getValue())}</span> }),
   a.accessor('target', { id: 'target', header: 'On', cell: (c) => <span className="font-mono text-xs">{c.getValue()}</span> }),
   a.accessor('reason', { id: 'reason', header: 'Reason' }),
 ]);

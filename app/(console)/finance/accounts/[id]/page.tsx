@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { isCalendarDay } from '@/lib/filters';
 import { read } from '@/db/index';
 import { missingConcepts, pageContext } from '@/app/(console)/_lib/context';
+import { listPendingRequests } from '@/lib/guard';
+import { PendingRequests } from '@/components/confirm/pending-requests';
 import { asOfBalance, getAccountSummary, getEntries } from '@/lib/domain/statement';
 import type { SearchParams } from '@/lib/table-query';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
@@ -38,6 +40,7 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
     account: await getAccountSummary(trx, ctx, id.data),
     replay: await asOfBalance(trx, ctx, id.data, asOf),
     involved: await getEntries(trx, ctx, id.data, wanted),
+    pending: await listPendingRequests(trx, [{ type: 'user', id: id.data }]),
   })));
   if (!data.ok) {
     return (
@@ -48,7 +51,7 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
       </>
     );
   }
-  const { account, replay, involved } = data.value;
+  const { account, replay, involved, pending } = data.value;
   if (!account.email && account.entries === 0) notFound();
   const canEdit = staff.can('credits.adjust');
   const drifted = account.drift !== null && compareDecimals(account.drift, '0') !== 0;
@@ -63,6 +66,7 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
         <h1 className="text-2xl font-semibold tracking-tight">{account.email ?? 'Deleted user'}</h1>
         <p className="font-mono text-xs text-ink-muted">{account.userId}</p>
       </div>
+      <PendingRequests requests={pending} />
       <dl className="grid gap-4 sm:grid-cols-3">
         <StatCard label="Cached balance" value={account.cached === null ? 'not kept' : formatCredits(account.cached)} />
         <StatCard label="Ledger sum" value={formatCredits(account.ledgerSum)} hint={`${formatCount(account.entries)} entries`} />
@@ -72,7 +76,7 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
       {canEdit && account.email ? (
         <Section id="corrections" title="Corrections" description="Every correction is previewed, needs a reason, and is kept in the audit log.">
           <div className="flex flex-wrap items-end gap-4">
-            <AdjustCredits userId={account.userId} email={account.email} />
+            <AdjustCredits userId={account.userId} email={account.email} pendingRequest={pending.find((r) => r.edit === 'credits.adjust') ?? null} />
             {drifted ? <FixDrift userId={account.userId} drift={account.drift!} /> : null}
           </div>
         </Section>
