@@ -12,11 +12,11 @@
  */
 import 'server-only';
 import { sql, type RawBuilder } from 'kysely';
-import { columnOf, hasColumn, tableOf, type Concept } from '@/lib/mapping';
+import { columnOf, hasColumn, keyOf, tableOf, type Concept } from '@/lib/mapping';
 import type { Trx } from '@/db/types';
 import { GuardError } from '@/lib/guard/errors';
 import type { DiscrepancyKind } from '@/lib/domain/reconcile/kinds';
-import { paymentConcepts, rawStatuses, type PaymentStatusKey } from '@/lib/domain/payments-common';
+import { majorAmount, paymentConcepts, rawStatuses, statusKeyOf, type PaymentStatusKey } from '@/lib/domain/payments-common';
 
 export const PAYMENT_CREDIT_KINDS = ['payment_without_grant', 'payment_granted_twice', 'grant_without_payment'] as const satisfies readonly DiscrepancyKind[];
 export type PaymentCreditKind = (typeof PAYMENT_CREDIT_KINDS)[number];
@@ -69,4 +69,42 @@ export async function paymentNetGrants(trx: Trx, paymentId: string): Promise<num
   }
   const { rows } = await sql<{ n: number | null }>`select ${netGrantsOf(ledger, sql`${paymentId}`)} as n`.execute(trx);
   return rows[0].n ?? 0;
+}
+
+export interface PaymentCreditState {
+  id: string;
+  /** The order number where the product keeps one, else the id. */
+  name: string;
+  /** Major units. */
+  amount: string;
+  currency: string | null;
+  status: string;
+  statusKey: PaymentStatusKey | null;
+  netGrants: number;
+  verdict: PaymentCreditKind | null;
+  /** The verdict once `change` more grants stand (-1: one reversed). */
+  verdictAfter: PaymentCreditKind | null;
+}
+
+/** One payment's credits now and after `change` grants more or fewer: what a ledger edit would leave. */
+export async function paymentCreditState(trx: Trx, paymentId: string, change: number): Promise<PaymentCreditState | null> {
+  const { payments, ledger } = paymentConcepts();
+  if (!hasColumn(ledger, 'paymentId') || !hasColumn(ledger, 'type') || !ledger.types.purchase) return null;
+  const p = (c: 'orderId' | 'currency') => (hasColumn(payments, c) ? sql`p.${columnOf(payments, c)}::text` : sql`null::text`);
+  const status = columnOf(payments, 'status', 'p');
+  const { rows: [r] } = await sql<{
+    id: string; order_id: string | null; amount: string; currency: string | null; status: string; net: number | null;
+    verdict: PaymentCreditKind | null; after: PaymentCreditKind | null;
+  }>`
+    select p.${keyOf(payments)}::text as id, ${p('orderId')} as order_id, p.${columnOf(payments, 'amount')}::text as amount,
+           ${p('currency')} as currency, ${status}::text as status, g.net,
+           ${creditVerdict(payments, { exists: sql`true`, status, net: sql`g.net` })} as verdict,
+           ${creditVerdict(payments, { exists: sql`true`, status, net: sql`coalesce(g.net, 0) + ${change}::int` })} as after
+      from ${tableOf(payments)} p cross join lateral (select ${netGrantsOf(ledger, sql`p.${keyOf(payments)}`)} as net) g
+     where p.${keyOf(payments)} = ${paymentId}`.execute(trx);
+  if (!r) return null;
+  return {
+    id: r.id, name: r.order_id ?? r.id, amount: majorAmount(payments, r.amount, r.currency), currency: r.currency,
+    status: r.status, statusKey: statusKeyOf(payments, r.status), netGrants: r.net ?? 0, verdict: r.verdict, verdictAfter: r.after,
+  };
 }

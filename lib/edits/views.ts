@@ -1,6 +1,7 @@
 /** What the edit actions return to the browser (types only: client components import them). */
 import type { ActionResult } from '@/lib/guard/action-result';
 import type { Change } from '@/lib/guard/diff';
+import type { EditNote } from '@/lib/guard/note';
 
 export type { ActionResult };
 
@@ -9,6 +10,7 @@ export interface PreviewView {
   target: { type: string; id: string };
   changes: Change[];
   needsApproval: boolean;
+  notes?: EditNote[];
 }
 
 export type CommitView = { status: 'applied' | 'pending'; repeated: boolean };

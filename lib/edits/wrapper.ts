@@ -51,7 +51,7 @@ export function editActions(deps: EditActionDeps) {
       if (!auth.ok) return auth;
       return guarded(async () => {
         const { preview, token } = await previewEdit(edit, auth.staff, input, { ...deps.guard });
-        return { preview: { target: preview.target, changes: preview.changes, needsApproval: preview.needsApproval }, token };
+        return { preview: { target: preview.target, changes: preview.changes, needsApproval: preview.needsApproval, notes: preview.notes }, token };
       });
     },
 
