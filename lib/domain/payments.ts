@@ -154,7 +154,8 @@ export function whereOf(f: PaymentFilters): RawBuilder<unknown> {
   // Without a ledger to compare with, no payment can be flagged: the filter matches none, never all.
   if (f.flag && !canFlag(ledger)) parts.push(sql`false`);
   if (f.flag && canFlag(ledger)) {
-    const verdict = verdictOf(payments, netGrantsOf(ledger, sql`p.${keyOf(payments)}`));
+    // The grants counted once per row (the verdict names its count three times).
+    const verdict = sql`(select ${verdictOf(payments, sql`n.net`)} from (select ${netGrantsOf(ledger, sql`p.${keyOf(payments)}`)} as net) n)`;
     // Only a completed payment can lack its grant: the status narrows the rows probed.
     if (f.flag === 'none') parts.push(sql`${p('status')} = any(${rawStatuses(payments, ['completed'])}::text[])`);
     parts.push(f.flag === 'any' ? sql`${verdict} is not null` : sql`${verdict} = ${CREDIT_FILTERS[f.flag]}`);
