@@ -6,6 +6,7 @@
  * retries, so a double click or a resubmit after a timeout cannot apply the edit twice.
  */
 import { useEffect, useId, useRef, useState, useTransition, type ReactNode } from 'react';
+import Link from 'next/link';
 import { Button, type ButtonProps } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
 import { DiffView } from '@/components/confirm/diff-view';
@@ -17,11 +18,12 @@ import { EDIT_CATALOG, type EditMeta, type EditName } from '@/lib/edits/catalog'
 import { commitEditAction, previewEditAction } from '@/lib/edits/actions';
 import type { CommitView, PreviewView } from '@/lib/edits/views';
 import { REASON_MAX_CHARS } from '@/lib/guard/text-limits';
+import type { EditLink } from '@/lib/guard/note';
 
 type Phase =
   | { step: 'loading' }
   | { step: 'ready'; preview: PreviewView; token: string }
-  | { step: 'refused'; error: string; fieldErrors?: Record<string, string[] | undefined> };
+  | { step: 'refused'; error: string; fieldErrors?: Record<string, string[] | undefined>; next?: EditLink };
 
 export interface ConfirmDialogProps {
   /** The guarded edit, by its catalog name: 'credits.adjust'. */
@@ -66,7 +68,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
   async function loadPreview() {
     setPhase({ step: 'loading' });
     const r = await previewEditAction(props.edit, props.input);
-    setPhase(r.ok ? { step: 'ready', ...r.data } : { step: 'refused', error: r.error, fieldErrors: r.fieldErrors });
+    setPhase(r.ok ? { step: 'ready', ...r.data } : { step: 'refused', error: r.error, fieldErrors: r.fieldErrors, next: r.next });
   }
 
   function open() {
@@ -157,9 +159,16 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
               ) : (
                 phase.error
               )}
+              {phase.next ? <p className="mt-2"><NextLink link={phase.next} /></p> : null}
             </Notice>
           ) : (
             <div className="space-y-3">
+              {phase.preview.notes?.map((n) => (
+                <Notice key={n.text} tone={n.tone}>
+                  {n.text}
+                  {n.link ? <> <NextLink link={n.link} /></> : null}
+                </Notice>
+              ))}
               <section aria-label="Preview" className="rounded-lg border border-line p-3">
                 <h3 className="mb-2 text-sm font-semibold">
                   Preview of <span className="font-normal"><TargetLabel target={phase.preview.target} name={phase.preview.targetName} /></span>
@@ -225,4 +234,9 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
       </dialog>
     </>
   );
+}
+
+/** A link out of the dialog to what the person may mean instead (the page's own action there). */
+function NextLink({ link }: { link: EditLink }) {
+  return <Link href={link.href} className="font-medium text-accent underline underline-offset-4">{link.label}</Link>;
 }

@@ -6,14 +6,14 @@ import type { TableQuery } from '@/lib/table-query';
 import type { PaymentRow } from '@/lib/domain/payments';
 import { formatCredits, formatMoney } from '@/lib/money';
 import { formatWhen } from '@/lib/format';
+import { CREDIT_FLAG_TEXT } from '@/lib/domain/payment-credit-labels';
 
-export const FLAG_TEXT = { none: 'Paid, no credits', twice: 'Credited twice' } as const;
 
 export function CreditFlagBadge({ flag }: { flag: PaymentRow['flag'] }) {
   if (!flag) return null;
   return (
     <span className="inline-block rounded border border-danger/40 bg-danger-surface px-1.5 py-0.5 text-xs font-semibold text-danger">
-      {FLAG_TEXT[flag]}
+      {CREDIT_FLAG_TEXT[flag]}
     </span>
   );
 }

@@ -7,14 +7,14 @@ import { paymentActions } from '@/lib/domain/payment-actions';
 const as = (role: StaffRole) => ({ can: (c: Capability) => roleCan(role, c) });
 const payment = (over: Partial<PaymentRow>): PaymentRow => ({
   id: 'p1', userId: 'u1', email: null, amount: '20.00', currency: 'USD', credits: '100', status: 'paid', statusKey: 'completed',
-  method: null, provider: null, providerRef: null, orderId: null, createdAt: '2026-01-01T00:00:00Z', purchaseEntries: 1, flag: null, ...over,
+  method: null, provider: null, providerRef: null, orderId: null, createdAt: '2026-01-01T00:00:00Z', netGrants: 1, flag: null, ...over,
 });
 const kept = { writable: true, ledger: true };
 
 test('a completed payment: refund while refundable, open a dispute; a grant only when the ledger never credited it', () => {
   assert.deepEqual(paymentActions(as('finance'), payment({}), { refundable: true }, kept), { refund: true, dispute: 'open', grant: false });
-  assert.deepEqual(paymentActions(as('finance'), payment({ flag: 'none', purchaseEntries: 0 }), { refundable: false }, kept), { refund: false, dispute: 'open', grant: true });
-  assert.equal(paymentActions(as('finance'), payment({ flag: 'none', userId: null }), { refundable: true }, kept).grant, false, 'a deleted user gets no grant');
+  assert.deepEqual(paymentActions(as('finance'), payment({ flag: 'payment_without_grant', netGrants: 0 }), { refundable: false }, kept), { refund: false, dispute: 'open', grant: true });
+  assert.equal(paymentActions(as('finance'), payment({ flag: 'payment_without_grant', userId: null }), { refundable: true }, kept).grant, false, 'a deleted user gets no grant');
 });
 
 test('a disputed payment is resolved; a refunded or failed one offers nothing', () => {
@@ -25,8 +25,8 @@ test('a disputed payment is resolved; a refunded or failed one offers nothing', 
 });
 
 test('capabilities and the mapping: support may not grant, a viewer nothing, a derived or ledgerless payment no writes', () => {
-  assert.equal(paymentActions(as('support'), payment({ flag: 'none' }), { refundable: true }, kept).grant, false);
-  assert.deepEqual(paymentActions(as('viewer'), payment({ flag: 'none' }), { refundable: true }, kept), { refund: false, dispute: null, grant: false });
-  assert.deepEqual(paymentActions(as('admin'), payment({ flag: 'none' }), { refundable: true }, { writable: false, ledger: true }), { refund: false, dispute: null, grant: false });
-  assert.deepEqual(paymentActions(as('admin'), payment({ flag: 'none' }), { refundable: true }, { writable: true, ledger: false }), { refund: false, dispute: 'open', grant: false });
+  assert.equal(paymentActions(as('support'), payment({ flag: 'payment_without_grant' }), { refundable: true }, kept).grant, false);
+  assert.deepEqual(paymentActions(as('viewer'), payment({ flag: 'payment_without_grant' }), { refundable: true }, kept), { refund: false, dispute: null, grant: false });
+  assert.deepEqual(paymentActions(as('admin'), payment({ flag: 'payment_without_grant' }), { refundable: true }, { writable: false, ledger: true }), { refund: false, dispute: null, grant: false });
+  assert.deepEqual(paymentActions(as('admin'), payment({ flag: 'payment_without_grant' }), { refundable: true }, { writable: true, ledger: false }), { refund: false, dispute: 'open', grant: false });
 });

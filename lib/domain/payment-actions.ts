@@ -26,7 +26,7 @@ export function paymentActions(
   return {
     refund: disputable && ledger && refunds.refundable && payment.currency !== null,
     dispute: !disputable ? null : payment.statusKey === 'completed' ? 'open' : payment.statusKey === 'disputed' ? 'resolve' : null,
-    grant: writable && ledger && staff.can('credits.adjust') && payment.flag === 'none' && payment.statusKey === 'completed'
+    grant: writable && ledger && staff.can('credits.adjust') && payment.flag === 'payment_without_grant'
       && payment.credits !== null && payment.userId !== null,
   };
 }

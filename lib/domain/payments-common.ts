@@ -106,18 +106,6 @@ export async function lockPayment(trx: Trx, paymentId: string): Promise<LockedPa
   };
 }
 
-/** How many ledger rows of the mapping's purchase type credit this payment. */
-export async function purchaseCount(trx: Trx, paymentId: string): Promise<number> {
-  const { ledger } = paymentConcepts();
-  if (!hasColumn(ledger, 'paymentId') || !hasColumn(ledger, 'type') || !ledger.types.purchase) {
-    throw new GuardError('misconfigured', 'Checking a payment\'s credits needs the ledger\'s payment and type columns and its purchase type in the table mapping.');
-  }
-  const { rows } = await sql<{ n: string }>`
-    select count(*)::text as n from ${tableOf(ledger)}
-     where ${columnOf(ledger, 'paymentId')} = ${paymentId} and ${columnOf(ledger, 'type')} = ${ledger.types.purchase}`.execute(trx);
-  return Number(rows[0].n);
-}
-
 /**
  * A row key from a URL: a uuid (the Supabase products') or an integer (Django's, Seydam's). Which one
  * the product uses is the database's to say: a key its column cannot hold reads as "not found"

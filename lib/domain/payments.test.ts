@@ -20,8 +20,8 @@ const r = <T>(fn: Parameters<typeof read<T>>[0]) => read(fn, {}, f.db);
 
 test('the planted "paid, no credits" and "granted twice" payments are flagged, and no other', async () => {
   const flagged = await r((trx) => listFlaggedPayments(trx, f.ctx.support, 1000));
-  const none = flagged.filter((p) => p.flag === 'none').map((p) => p.id).sort();
-  const twice = flagged.filter((p) => p.flag === 'twice').map((p) => p.id).sort();
+  const none = flagged.filter((p) => p.flag === 'payment_without_grant').map((p) => p.id).sort();
+  const twice = flagged.filter((p) => p.flag === 'payment_granted_twice').map((p) => p.id).sort();
   assert.deepEqual(none, [...idsOf('payment_without_grant')].sort());
   assert.deepEqual(twice, idsOf('payment_granted_twice'));
   assert.equal(flagged.length, 3);
@@ -30,7 +30,8 @@ test('the planted "paid, no credits" and "granted twice" payments are flagged, a
   assert.deepEqual((await r((trx) => listPayments(trx, f.ctx.finance, filters, { sort: 'created', desc: true, limit: 25, offset: 0 }))).map((p) => p.id), twice);
   const detail = await r((trx) => getPayment(trx, f.ctx.finance, twice[0]));
   assert.equal(detail?.grants.length, 2);
-  assert.equal(detail?.payment.flag, 'twice');
+  assert.equal(detail?.payment.flag, 'payment_granted_twice');
+  assert.equal(detail?.payment.netGrants, 2);
   const clean = await r((trx) => listPayments(trx, f.ctx.finance, { status: 'completed' }, { sort: 'created', desc: false, limit: 5, offset: 0 }));
   for (const p of clean.filter((x) => !twice.includes(x.id) && !none.includes(x.id))) assert.equal(p.flag, null, p.id);
 });

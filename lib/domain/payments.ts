@@ -1,14 +1,15 @@
 /**
  * Payments as support and finance read them: a filtered, paged list with totals for the filtered
- * set, one payment with its credit grants from the ledger, and the payments whose credits are wrong:
- * paid with no purchase entry, or credited more than once.
+ * set, one payment with its credit grants from the ledger, and the payments whose credits are wrong,
+ * judged as the reconciliation judges them (payment-credit.ts: grants net of reversals).
  */
 import 'server-only';
 import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import { z } from 'zod';
 import type { ReadContext } from '@/lib/context';
 import type { StaffContext } from '@/lib/auth';
-import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
+import { columnOf, hasColumn, keyOf, tableOf, type Concept, type Mapping } from '@/lib/mapping';
+import { creditVerdict, netGrantsOf, type PaymentCreditKind } from '@/lib/domain/payment-credit';
 import { GuardError } from '@/lib/guard/errors';
 import { majorAmount, paymentConcepts, paymentReadConcepts, rawStatuses, statusKeyOf, type PaymentStatusKey } from '@/lib/domain/payments-common';
 import { looksLikeUuid, rowKeySchema } from '@/lib/mapping/keys';
@@ -19,10 +20,10 @@ import { compareDecimals, rescale } from '@/lib/money';
 export const PAYMENT_SORTS = ['created', 'amount', 'status'] as const;
 export type PaymentSort = (typeof PAYMENT_SORTS)[number];
 export const PAYMENT_STATUS_KEYS = ['created', 'pending', 'completed', 'failed', 'refunded', 'disputed'] as const satisfies readonly PaymentStatusKey[];
-/** Statuses whose payment was paid, and so must have exactly one purchase entry. */
-export const PAID: PaymentStatusKey[] = ['completed', 'refunded', 'disputed'];
-
-export type CreditFlag = 'none' | 'twice';
+/** The list's credit filter, from the URL, and the verdicts each keeps ('any': every wrong one). */
+export const CREDIT_FILTERS = {
+  none: 'payment_without_grant', twice: 'payment_granted_twice', unpaid: 'grant_without_payment',
+} as const satisfies Record<string, PaymentCreditKind>;
 
 const decimal = z.string().trim().regex(/^\d{1,9}(\.\d{1,2})?$/, { error: 'Amounts are positive numbers with at most 2 decimals.' });
 const blank = (v: unknown) => (v === '' || v === undefined ? undefined : Array.isArray(v) ? v[0] : v);
@@ -43,7 +44,7 @@ export const paymentFiltersSchema = z.object({
   to: z.preprocess(blank, z.iso.date({ error: 'Dates are YYYY-MM-DD.' }).optional()),
   // A user filter is a uuid (any version) or an integer: the users keys of the products Kontor knows.
   user: z.preprocess(blank, rowKeySchema('user').refine((s) => looksLikeUuid(s) || /^\d{1,19}$/.test(s), { error: 'The user is not a valid id.' }).optional()),
-  flag: z.preprocess(blank, z.enum(['none', 'twice', 'any']).optional()),
+  flag: z.preprocess(blank, z.enum(['none', 'twice', 'unpaid', 'any']).optional()),
 });
 export type PaymentFilters = z.infer<typeof paymentFiltersSchema>;
 
@@ -73,8 +74,10 @@ export interface PaymentRow {
   providerRef: string | null;
   orderId: string | null;
   createdAt: string;
-  purchaseEntries: number;
-  flag: CreditFlag | null;
+  /** Its grants net of reversals (null: no ledger to count them in). */
+  netGrants: number | null;
+  /** What is wrong with its credits, as the reconciliation would report it; null when nothing is (or no ledger). */
+  flag: PaymentCreditKind | null;
 }
 
 export function assertCan(staff: StaffContext) {
@@ -85,13 +88,14 @@ function optional(present: boolean, expr: () => RawBuilder<unknown>) {
   return present ? expr() : sql`null`;
 }
 
-/** The payment columns every view shows, plus its purchase-entry count (one index probe per row). */
+/** The verdict on the credits of the payment aliased p, given its grants net of reversals. */
+const verdictOf = (payments: Concept<'payments'>, net: RawBuilder<unknown>) =>
+  creditVerdict(payments, { exists: sql`true`, status: columnOf(payments, 'status', 'p'), net });
+
+/** The payment columns every view shows, plus its grants and their verdict (one index probe per row). */
 function paymentSelect(mapping: Mapping) {
   const { payments, ledger, users } = paymentReadConcepts(mapping);
   const p = (c: Parameters<typeof columnOf<typeof payments>>[1]) => columnOf(payments, c, 'p');
-  const purchases = ledger && hasColumn(ledger, 'paymentId') && hasColumn(ledger, 'type') && ledger.types.purchase
-    ? sql`(select count(*) from ${tableOf(ledger)} l where l.${columnOf(ledger, 'paymentId')} = p.${keyOf(payments)} and l.${columnOf(ledger, 'type')} = ${ledger.types.purchase})`
-    : sql`null::bigint`;
   return sql`
     p.${keyOf(payments)}::text as id, ${p('userId')}::text as user_id,
     (select u.${columnOf(users, 'email')}::text from ${tableOf(users)} u where u.${keyOf(users)} = ${p('userId')}) as email,
@@ -104,18 +108,20 @@ function paymentSelect(mapping: Mapping) {
     ${optional(hasColumn(payments, 'providerRef'), () => sql`${p('providerRef')}::text`)} as provider_ref,
     ${optional(hasColumn(payments, 'orderId'), () => sql`${p('orderId')}::text`)} as order_id,
     ${p('createdAt')} as created_at,
-    ${purchases}::int as purchase_entries`;
+    ${canFlag(ledger) ? sql`g.net` : sql`null::int`} as net_grants, ${canFlag(ledger) ? verdictOf(payments, sql`g.net`) : sql`null::text`} as flag`;
+}
+
+/** The lateral join paymentSelect() reads its grants from (nothing without a ledger). */
+function creditJoin(mapping: Mapping) {
+  const { payments, ledger } = paymentReadConcepts(mapping);
+  if (!canFlag(ledger)) return sql``;
+  return sql`cross join lateral (select ${netGrantsOf(ledger, sql`p.${keyOf(payments)}`)} as net) g`;
 }
 
 interface RawPayment {
   id: string; user_id: string | null; email: string | null; amount: string; currency: string | null; credits: string | null;
   status: string; method: string | null; provider: string | null; provider_ref: string | null; order_id: string | null;
-  created_at: Date; purchase_entries: number | null;
-}
-
-export function creditFlag(statusKey: PaymentStatusKey | null, purchaseEntries: number | null): CreditFlag | null {
-  if (purchaseEntries === null || !statusKey || !PAID.includes(statusKey)) return null;
-  return purchaseEntries === 0 ? 'none' : purchaseEntries > 1 ? 'twice' : null;
+  created_at: Date; net_grants: number | null; flag: PaymentCreditKind | null;
 }
 
 function toRow(r: RawPayment, scale: number, mapping: Mapping): PaymentRow {
@@ -124,7 +130,7 @@ function toRow(r: RawPayment, scale: number, mapping: Mapping): PaymentRow {
   return {
     id: r.id, userId: r.user_id, email: r.email, amount: majorAmount(payments, r.amount, r.currency), currency: r.currency, credits: r.credits === null ? null : rescale(r.credits, scale),
     status: r.status, statusKey, method: r.method, provider: r.provider, providerRef: r.provider_ref, orderId: r.order_id,
-    createdAt: r.created_at.toISOString(), purchaseEntries: r.purchase_entries ?? 0, flag: creditFlag(statusKey, r.purchase_entries),
+    createdAt: r.created_at.toISOString(), netGrants: r.net_grants, flag: r.flag,
   };
 }
 
@@ -149,9 +155,11 @@ export function whereOf(f: PaymentFilters, mapping: Mapping): RawBuilder<unknown
   // Without a ledger to compare with, no payment can be flagged: the filter matches none, never all.
   if (f.flag && !canFlag(ledger)) parts.push(sql`false`);
   if (f.flag && canFlag(ledger)) {
-    const n = sql`(select count(*) from ${tableOf(ledger)} l where l.${columnOf(ledger, 'paymentId')} = p.${keyOf(payments)} and l.${columnOf(ledger, 'type')} = ${ledger.types.purchase})`;
-    parts.push(sql`${p('status')} = any(${rawStatuses(payments, PAID)}::text[])`);
-    parts.push(f.flag === 'none' ? sql`${n} = 0` : f.flag === 'twice' ? sql`${n} > 1` : sql`${n} <> 1`);
+    // The grants counted once per row (the verdict names its count three times).
+    const verdict = sql`(select ${verdictOf(payments, sql`n.net`)} from (select ${netGrantsOf(ledger, sql`p.${keyOf(payments)}`)} as net) n)`;
+    // Only a completed payment can lack its grant: the status narrows the rows probed.
+    if (f.flag === 'none') parts.push(sql`${p('status')} = any(${rawStatuses(payments, ['completed'])}::text[])`);
+    parts.push(f.flag === 'any' ? sql`${verdict} is not null` : sql`${verdict} = ${CREDIT_FILTERS[f.flag]}`);
   }
   return sql.join(parts, sql` and `);
 }
@@ -182,7 +190,7 @@ export async function listPayments(
   const { payments } = paymentReadConcepts(mapping);
   const dir = sql.raw(q.desc ? 'desc' : 'asc');
   const { rows } = await sql<RawPayment>`
-    select ${paymentSelect(mapping)} from ${tableOf(payments)} p
+    select ${paymentSelect(mapping)} from ${tableOf(payments)} p ${creditJoin(mapping)}
      where ${whereOf(filters, mapping)}
      order by ${sortKey(q.sort, mapping)} ${dir}, p.${keyOf(payments)} ${dir}
      limit ${q.limit} offset ${q.offset}`.execute(db);
@@ -256,7 +264,7 @@ export async function getPayment(db: QueryExecutorProvider, ctx: ReadContext, id
   assertCan(staff);
   const { payments, ledger } = paymentReadConcepts(mapping);
   const { rows } = await sql<RawPayment>`
-    select ${paymentSelect(mapping)} from ${tableOf(payments)} p where p.${keyOf(payments)} = ${id}`.execute(db);
+    select ${paymentSelect(mapping)} from ${tableOf(payments)} p ${creditJoin(mapping)} where p.${keyOf(payments)} = ${id}`.execute(db);
   if (!rows[0]) return null;
   const payment = toRow(rows[0], await creditScale(db, mapping), mapping);
   if (!ledger || !hasColumn(ledger, 'paymentId')) return { payment, entries: [], grants: [] };

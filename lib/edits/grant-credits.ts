@@ -14,7 +14,8 @@ import { activeMapping, hasColumn } from '@/lib/mapping';
 import { catalogEdit } from '@/lib/edits/define';
 import { appendLedgerEntry } from '@/lib/domain/ledger-append';
 import { GuardError, invalid } from '@/lib/guard/errors';
-import { lockPayment, paymentConcepts, paymentIdSchema, purchaseCount, rawStatuses } from '@/lib/domain/payments-common';
+import { lockPayment, paymentConcepts, paymentIdSchema, rawStatuses } from '@/lib/domain/payments-common';
+import { paymentNetGrants } from '@/lib/domain/payment-credit';
 import { compareDecimals } from '@/lib/money';
 
 export const grantMissingCredits = catalogEdit('payments.grantCredits', {
@@ -32,9 +33,10 @@ export const grantMissingCredits = catalogEdit('payments.grantCredits', {
     if (granted.rows[0]) {
       throw invalid('paymentId', `Kontor granted these credits already (${granted.rows[0].by}, ${granted.rows[0].at.toISOString()}).`);
     }
-    const purchases = await purchaseCount(trx, payment.id);
-    if (purchases > 0) {
-      throw invalid('paymentId', `This payment has its credits already (${purchases} purchase ${purchases === 1 ? 'entry' : 'entries'} in the ledger).`);
+    // Grants net of reversals, as the reconciliation counts them: a reversed grant is no grant.
+    const grants = await paymentNetGrants(trx, payment.id);
+    if (grants > 0) {
+      throw invalid('paymentId', `This payment has its credits already (${grants} ${grants === 1 ? 'grant' : 'grants'} standing in the ledger).`);
     }
     return {
       target: { type: 'payment', id: payment.id },

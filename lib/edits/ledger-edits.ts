@@ -10,7 +10,12 @@
  *   The input carries the drift the person saw; if it changed, nothing is written.
  * - Reverse an entry: a new entry of the same type, user, payment and task with the opposite amount;
  *   the original stays untouched. Each entry is reversed at most once (kontor.ledger_reversals), and a
- *   reversal is not itself reversed (make an adjustment instead).
+ *   reversal is not itself reversed (make an adjustment instead). A payment's grant (a purchase entry)
+ *   is judged as the reconciliation judges its payment (payment-credit.ts): the preview names the
+ *   payment and what the reversal leaves, and a reversal that would leave a payment wrong is refused.
+ *   Reversing the only grant of a completed payment is what a refund or a dispute is for: the payment
+ *   would stay "completed" with its credits gone, the reconciliation's "completed payment with no
+ *   grant", and the page would then offer to grant them again. The refusal links the refund.
  */
 import 'server-only';
 import { sql, type RawBuilder } from 'kysely';
@@ -21,9 +26,12 @@ import type { Trx } from '@/db/types';
 import { catalogEdit } from '@/lib/edits/define';
 import { GuardError, invalid, STALE_MESSAGE } from '@/lib/guard/errors';
 import { appendLedgerEntry, isProductRefusal, productRefusal } from '@/lib/domain/ledger-append';
-import { absDecimal, compareDecimals, negateDecimal, subtractDecimals } from '@/lib/money';
+import { absDecimal, compareDecimals, formatMoney, negateDecimal, subtractDecimals } from '@/lib/money';
 import { ADJUST_APPROVAL_ABOVE, ADJUST_DAILY_LIMIT, ADJUST_MAX } from '@/lib/edits/catalog';
 import { rowKeySchema } from '@/lib/mapping/keys';
+import { paymentCreditState } from '@/lib/domain/payment-credit';
+import { KIND_LABELS } from '@/lib/domain/reconcile/kinds';
+import type { EditNote } from '@/lib/guard/note';
 
 /** An amount the person saw (a drift, an entry's amount): exact, at the ledger's scale, so up to 20 decimals. */
 const credits = z
@@ -140,6 +148,38 @@ async function entry(trx: Trx, mapping: Mapping, id: string): Promise<(EntryView
   return rows[0];
 }
 
+/**
+ * What reversing `e` does to the payment it grants, if it is a grant: notes for the preview, or a
+ * refusal when the payment would be left wrong (a completed payment with no grant, above all).
+ */
+async function paymentNotes(trx: Trx, mapping: Mapping, e: EntryView): Promise<EditNote[]> {
+  if (!e.paymentId || !mapping.payments || !mapping.ledger?.types.purchase || e.type !== mapping.ledger.types.purchase) return [];
+  const change = compareDecimals(e.amount, '0') > 0 ? -1 : 1;
+  const p = await paymentCreditState(trx, e.paymentId, change);
+  if (!p) return [];
+  const what = `payment ${p.name} (${formatMoney(p.amount, p.currency)}, ${p.status})`;
+  const page = `/payments/${encodeURIComponent(p.id)}`;
+  if (p.verdictAfter === 'payment_without_grant' && p.verdict !== p.verdictAfter) {
+    throw invalid('entryId', `This entry is the grant of ${what}. Reversing it would leave a completed payment with no grant, which the `
+      + 'reconciliation reports. If the customer should get their money back, refund the payment: the refund takes the credits back '
+      + 'with it. If they contest the charge, open a dispute on the payment first.', { href: `${page}#refunds`, label: `Refund payment ${p.name}` });
+  }
+  if (p.verdictAfter && p.verdict !== p.verdictAfter) {
+    throw invalid('entryId', `This entry is a grant of ${what}; reversing it would leave: ${KIND_LABELS[p.verdictAfter].toLowerCase()}.`, { href: page, label: `Open payment ${p.name}` });
+  }
+  const after = p.netGrants + change;
+  const notes: EditNote[] = [{
+    tone: p.verdictAfter ? 'warn' : 'info',
+    text: `This entry is a grant of ${what}: ${p.netGrants} ${p.netGrants === 1 ? 'grant stands' : 'grants stand'} now, ${after} after the reversal`
+      + (p.verdict && !p.verdictAfter ? ', as it should be.' : p.verdictAfter ? ` (still: ${KIND_LABELS[p.verdictAfter].toLowerCase()}).` : '.'),
+    link: { href: page, label: `Open payment ${p.name}` },
+  }];
+  if (p.statusKey === 'refunded' && change < 0) {
+    notes.push({ tone: 'warn', text: 'The payment was refunded: its refund entries took credits back already, and reversing its grant takes them again.', link: { href: `${page}#refunds`, label: 'Its refunds' } });
+  }
+  return notes;
+}
+
 export const reverseLedgerEntry = catalogEdit('credits.reverse', {
   input: reverseEntryInput,
   limits: { amount: (i) => i.amount, maxAmount: ADJUST_MAX, dailyLimit: ADJUST_DAILY_LIMIT },
@@ -165,6 +205,7 @@ export const reverseLedgerEntry = catalogEdit('credits.reverse', {
       target: { type: 'ledger_entry', id: e.id },
       rows: [{ key: `ledger:${e.id}`, version }],
       before: { entry: view, ledgerSum: await ledgerSum(trx, mapping, e.userId) },
+      notes: await paymentNotes(trx, mapping, e),
     };
   },
   async apply(trx, input, loaded, staff) {

@@ -3,6 +3,7 @@ import type { ActionResult } from '@/lib/guard/action-result';
 import type { Change } from '@/lib/guard/diff';
 import type { EditOutcome } from '@/lib/edits/outcome';
 import type { TargetName } from '@/lib/edits/target-key';
+import type { EditNote } from '@/lib/guard/note';
 
 export type { ActionResult };
 
@@ -13,6 +14,7 @@ export interface PreviewView {
   targetName?: TargetName;
   changes: Change[];
   needsApproval: boolean;
+  notes?: EditNote[];
 }
 
 /** What a commit did, and what staff are told of it ("Refunded $12.00", audit #123 / request #45). */

@@ -59,7 +59,7 @@ export function editActions(deps: EditActionDeps) {
         const names = await read((trx) => nameTargets(trx, activeMapping(), auth.staff, [preview.target]), {}, deps.guard?.db ?? getDb())
           .catch(() => ({}) as Record<string, undefined>);
         const targetName = names[targetKey(preview.target)];
-        return { preview: { target: preview.target, ...(targetName ? { targetName } : {}), changes: preview.changes, needsApproval: preview.needsApproval }, token };
+        return { preview: { target: preview.target, ...(targetName ? { targetName } : {}), changes: preview.changes, needsApproval: preview.needsApproval, notes: preview.notes }, token };
       });
     },
 

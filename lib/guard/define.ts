@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import type { Trx } from '@/db/types';
 import type { Capability, StaffContext } from '@/lib/auth';
 import type { RowVersion } from '@/lib/guard/token';
+import type { EditNote } from '@/lib/guard/note';
 
 export interface Target {
   /** What kind of thing: 'staff', 'user', 'payment', ... (the audit log's filter). */
@@ -22,6 +23,8 @@ export interface Loaded<B = unknown> {
   /** Every row the edit will change or depends on, with its version (a version column or md5 of the row). */
   rows: RowVersion[];
   before: B;
+  /** Shown with the preview: what the row is tied to, what the edit leaves behind (part of the preview's hash). */
+  notes?: EditNote[];
 }
 
 export interface Applied<A = unknown, R = unknown> {

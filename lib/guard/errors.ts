@@ -1,3 +1,5 @@
+import type { EditLink } from '@/lib/guard/note';
+
 /** Why the kernel refused an edit; `message` is written for the person who tried it. */
 export type GuardErrorKind =
   | 'forbidden' // the role lacks the capability
@@ -18,6 +20,8 @@ export class GuardError extends Error {
     readonly kind: GuardErrorKind,
     message: string,
     readonly fieldErrors?: FieldErrors,
+    /** Where to go instead, when another edit is what the person means (a refund rather than a reversal). */
+    readonly next?: EditLink,
   ) {
     super(message);
   }
@@ -27,6 +31,6 @@ export const USED_MESSAGE = 'This preview was committed already: preview the edi
 export const STALE_MESSAGE =
   'This changed since you looked: someone else edited it after your preview. Nothing was written; review the new values and try again.';
 
-export function invalid(field: string, message: string): GuardError {
-  return new GuardError('invalid', message, { [field]: [message] });
+export function invalid(field: string, message: string, next?: EditLink): GuardError {
+  return new GuardError('invalid', message, { [field]: [message] }, next);
 }

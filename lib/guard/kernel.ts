@@ -19,6 +19,7 @@ import { checkLimits } from '@/lib/guard/limits';
 import { appendAudit } from '@/lib/guard/audit';
 import { refuseDuplicateRequest } from '@/lib/guard/pending';
 import { hashOf } from '@/lib/guard/canonical';
+import type { EditNote } from '@/lib/guard/note';
 import { idempotencyKeySchema } from '@/lib/guard/text';
 import { signPreview, verifyPreview, type RowVersion } from '@/lib/guard/token';
 
@@ -39,6 +40,7 @@ export interface Preview {
   changes: Change[];
   /** True when committing creates a request for a second person instead of applying. */
   needsApproval: boolean;
+  notes?: EditNote[];
 }
 
 export type CommitResult =
@@ -85,6 +87,7 @@ export async function simulate(
     after: applied.after ?? null,
     changes: computeChanges(loaded.before, applied.after),
     needsApproval: Boolean(edit.threshold?.(input)),
+    ...(loaded.notes?.length ? { notes: loaded.notes } : {}),
   };
   // Through JSON, as the browser and kontor.approvals will see it, so hashes compare like for like.
   return { loaded, applied, preview: JSON.parse(JSON.stringify(preview)) as Preview };

@@ -10,6 +10,8 @@ import { parseColumn } from '@/lib/mapping/sql';
 import type { Trx } from '@/db/types';
 import type { DiscrepancyKind, Finding } from '@/lib/domain/reconcile/kinds';
 import { compareDecimals, negateDecimal, rescale, subtractDecimals } from '@/lib/money';
+import { rawStatuses } from '@/lib/domain/payments-common';
+import { creditVerdict, isPurchase, PAID, netGrantsAggregate, type PaymentCreditKind } from '@/lib/domain/payment-credit';
 
 export type Concepts = ReturnType<typeof financeConcepts>;
 
@@ -18,9 +20,7 @@ export function financeConcepts(mapping: Mapping) {
   const { users, ledger, payments, tasks, taskCostConfigs } = mapping;
   if (!users || !ledger) throw new Error('Reconciliation needs the users and ledger concepts in the table mapping.');
   const typed = hasColumn(ledger, 'type');
-  const paid = payments
-    ? (['completed', 'refunded', 'disputed'] as const).map((s) => payments.statuses[s]).filter((s): s is string => Boolean(s))
-    : [];
+  const paid = payments ? rawStatuses(payments, PAID) : [];
   return {
     users,
     ledger,
@@ -165,54 +165,54 @@ export async function balanceFindings(trx: Trx, c: Concepts, accounts: RawBuilde
   return out;
 }
 
-/** Payments against their purchase entries. `candidates`: payment keys (as text) to look at, or all. */
+/**
+ * Payments against their purchase entries, judged by creditVerdict (payment-credit.ts: the payment
+ * pages use the same). `candidates`: payment keys (as text) to look at, or all.
+ */
 export async function paymentFindings(trx: Trx, c: Concepts, candidates?: string[]): Promise<Finding[]> {
-  const { payments, ledger, paid } = c;
+  const { payments, ledger } = c;
   if (!payments) return [];
   const pKey = await keyType(trx, payments.table, payments.key);
   const lp = columnOf(ledger, 'paymentId', 'l');
   const only = candidates ? sql`and ${lp} = any(${candidates}::text[]::${pKey}[])` : sql``;
   const onlyP = candidates ? sql`and p.${keyOf(payments)} = any(${candidates}::text[]::${pKey}[])` : sql``;
-  const completed = payments.statuses.completed!;
   const credits = hasColumn(payments, 'credits') ? sql`p.${columnOf(payments, 'credits')}::text` : sql`null::text`;
+  const verdict = creditVerdict(payments, {
+    exists: sql`(p.${keyOf(payments)} is not null)`, status: sql`p.${columnOf(payments, 'status')}`, net: sql`g.net`,
+  });
   const { rows } = await sql<{
     payment_id: string | null; pid: string | null; user_id: string | null; status: string | null;
-    credits: string | null; net: number | null; credited: string | null;
+    credits: string | null; net: number | null; credited: string | null; kind: PaymentCreditKind;
   }>`
     with g as (
-      select ${lp} as pid,
-             (count(*) filter (where l.${columnOf(ledger, 'amount')} > 0) - count(*) filter (where l.${columnOf(ledger, 'amount')} < 0))::int as net,
-             sum(l.${columnOf(ledger, 'amount')}) as credited
+      select ${lp} as pid, ${netGrantsAggregate(ledger)} as net, sum(l.${columnOf(ledger, 'amount')}) as credited
         from ${tableOf(ledger)} l
-       where l.${columnOf(ledger, 'type')} = ${ledger.types.purchase!} and ${lp} is not null ${only}
+       where ${isPurchase(ledger)} and ${lp} is not null ${only}
        group by ${lp}
     ), p as (
       select p.* from ${tableOf(payments)} p where true ${onlyP}
     )
-    select p.${keyOf(payments)}::text as payment_id, g.pid::text as pid, p.${columnOf(payments, 'userId')}::text as user_id,
-           p.${columnOf(payments, 'status')}::text as status, ${credits} as credits, g.net, g.credited::text as credited
-      from p full join g on g.pid = p.${keyOf(payments)}
-     where (p.${columnOf(payments, 'status')} = ${completed} and coalesce(g.net, 0) <= 0)
-        or coalesce(g.net, 0) > 1
-        or (g.net > 0 and (p.${keyOf(payments)} is null or not (p.${columnOf(payments, 'status')}::text = any(${paid}::text[]))))`.execute(trx);
+    select * from (
+      select p.${keyOf(payments)}::text as payment_id, g.pid::text as pid, p.${columnOf(payments, 'userId')}::text as user_id,
+             p.${columnOf(payments, 'status')}::text as status, ${credits} as credits, g.net, g.credited::text as credited,
+             ${verdict} as kind
+        from p full join g on g.pid = p.${keyOf(payments)}
+    ) j where kind is not null`.execute(trx);
   const ids = await entryIds(trx, c, 'paymentId', ledger.types.purchase!, pKey, rows.flatMap((r) => (r.pid ? [r.pid] : [])));
-  const out: Finding[] = [];
-  for (const r of rows) {
+  return rows.map((r) => {
     const id = r.payment_id ?? r.pid!;
     const base = { paymentId: id, userId: r.user_id ?? (r.pid && ids.get(r.pid)?.userId) ?? null, entryIds: (r.pid && ids.get(r.pid)?.ids) || [] };
-    const net = r.net ?? 0;
-    if (r.payment_id && r.status === completed && net <= 0) {
-      out.push(row('payment_without_grant', { ...base, expected: r.credits, actual: r.credited ?? '0', detail: `Payment ${r.status}; no purchase entry grants its credits.` }));
-    } else if (net > 1) {
-      out.push(row('payment_granted_twice', { ...base, expected: r.credits, actual: r.credited, detail: `Granted ${net} times (${r.credited} credits in all).` }));
-    } else if (net > 0) {
-      out.push(row('grant_without_payment', {
-        ...base, expected: '0', actual: r.credited,
-        detail: r.payment_id ? `Credits granted for a payment that is ${r.status}.` : 'Credits granted for a payment that does not exist.',
-      }));
+    if (r.kind === 'payment_without_grant') {
+      return row(r.kind, { ...base, expected: r.credits, actual: r.credited ?? '0', detail: `Payment ${r.status}; no purchase entry grants its credits.` });
     }
-  }
-  return out;
+    if (r.kind === 'payment_granted_twice') {
+      return row(r.kind, { ...base, expected: r.credits, actual: r.credited, detail: `Granted ${r.net} times (${r.credited} credits in all).` });
+    }
+    return row(r.kind, {
+      ...base, expected: '0', actual: r.credited,
+      detail: r.payment_id ? `Credits granted for a payment that is ${r.status}.` : 'Credits granted for a payment that does not exist.',
+    });
+  });
 }
 
 /**

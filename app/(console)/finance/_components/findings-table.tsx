@@ -11,7 +11,8 @@ import { shortId } from '@/lib/format';
 const col = dataTableColumns<FindingView>();
 const link = 'font-mono text-accent underline-offset-2 hover:underline';
 
-const columns = col.columns([
+/** `tasks`: whether the viewer may open a task's page (tasks.read); without it the task is named, not linked. */
+const columnsFor = (tasks: boolean) => col.columns([
   col.accessor('n', { id: 'n', header: '#', meta: { align: 'end' } }),
   col.accessor('kind', { id: 'kind', header: 'Kind', cell: (c) => KIND_LABELS[c.getValue()] }),
   col.accessor('userId', {
@@ -27,7 +28,8 @@ const columns = col.columns([
       return (
         <span className="space-x-2">
           {f.paymentId ? <Link href={`/payments/${f.paymentId}`} className={link} aria-label={`Payment ${f.paymentId}`}>pay {shortId(f.paymentId)}</Link> : null}
-          {f.taskId ? <Link href={`/tasks/${f.taskId}`} className={link} aria-label={`Task ${f.taskId}`}>task {shortId(f.taskId)}</Link> : null}
+          {f.taskId && tasks ? <Link href={`/tasks/${f.taskId}`} className={link} aria-label={`Task ${f.taskId}`}>task {shortId(f.taskId)}</Link> : null}
+          {f.taskId && !tasks ? <span className="font-mono" title={f.taskId}>task {shortId(f.taskId)}</span> : null}
         </span>
       );
     },
@@ -50,10 +52,15 @@ const columns = col.columns([
   }),
 ]);
 
-export function FindingsTable(props: { rows: FindingView[]; total: number; query: TableQuery; sortable: readonly string[]; caption: string }) {
+const WITH_TASKS = columnsFor(true);
+const WITHOUT_TASKS = columnsFor(false);
+
+export function FindingsTable(props: {
+  rows: FindingView[]; total: number; query: TableQuery; sortable: readonly string[]; caption: string; canOpenTasks: boolean;
+}) {
   return (
     <DataTable
-      columns={columns}
+      columns={props.canOpenTasks ? WITH_TASKS : WITHOUT_TASKS}
       rows={props.rows}
       rowCount={props.total}
       query={props.query}

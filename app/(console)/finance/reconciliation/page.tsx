@@ -1,3 +1,4 @@
+import { Suspense } from 'react';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { clsx } from 'clsx';
@@ -12,7 +13,9 @@ import { incrementalScanHints } from '@/lib/domain/reconcile/hints';
 import { reconcileCoverage } from '@/lib/domain/reconcile/coverage';
 import { parseTableQuery, type SearchParams } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
-import { ReadProblem, Section } from '@/app/(console)/_components/section';
+import { ReadProblem, Section, SectionSkeleton } from '@/app/(console)/_components/section';
+import { queueContext } from '@/app/(console)/_lib/queue';
+import { MONEY_DESCRIPTION, MoneyOnQueue } from '@/app/(console)/tasks/_components/money-on-queue';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { FINANCE_CONCEPTS } from '@/app/(console)/finance/_lib/context';
 import { FindingsTable } from '@/app/(console)/finance/_components/findings-table';
@@ -53,6 +56,8 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
   }
   const { runs, run, findings, hints, job } = data.value;
   const coverage = reconcileCoverage(mapping);
+  // The queue's money findings are finance's to correct: shown here too, where finance can see them.
+  const queue = await queueContext(ctx.check);
 
   return (
     <>
@@ -113,10 +118,17 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
               {kind ? <Link href={`/finance/reconciliation?run=${run.id}`} className="self-center text-sm text-accent underline-offset-2 hover:underline">Show every kind</Link> : null}
             </div>
             <FindingsTable rows={findings!.rows} total={findings!.total} query={query} sortable={FINDINGS_SPEC.sortable}
-              caption={kind ? KIND_LABELS[kind] : 'Discrepancies found by the run'} />
+              caption={kind ? KIND_LABELS[kind] : 'Discrepancies found by the run'} canOpenTasks={staff.can('tasks.read')} />
           </Section>
         </>
       )}
+      {queue.ok && queue.hasLedger ? (
+        <Section id="money" title="Money on the queue" description={MONEY_DESCRIPTION}>
+          <Suspense fallback={<SectionSkeleton label="Checking charges…" />}>
+            <MoneyOnQueue staff={staff} mapping={queue.mapping} now={queue.now} params={params} />
+          </Suspense>
+        </Section>
+      ) : null}
       {hints.length > 0 && (
         <Notice title="Incremental runs read whole tables">
           To find the rows changed since the last run, each incremental run reads{' '}

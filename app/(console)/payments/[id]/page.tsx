@@ -14,6 +14,7 @@ import { Notice } from '@/components/ui/notice';
 import { PendingRequests } from '@/components/confirm/pending-requests';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
 import { LedgerTable } from '@/components/tables/ledger-table';
+import { CREDIT_FLAG_TEXT } from '@/lib/domain/payment-credit-labels';
 import { RefundsTable } from '@/app/(console)/payments/_components/refunds-table';
 import { DisputeControl, GrantControl, RefundControl } from '@/app/(console)/payments/_components/payment-edits';
 import { formatCredits, formatMoney } from '@/lib/money';
@@ -82,13 +83,15 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
       </dl>
 
       {ledgerKept ? (
-      <Section id="grants" title="Credit grant" description="A paid payment has exactly one purchase entry in the ledger.">
-        {p.flag === 'none' ? (
-          <Notice tone="danger" title="Paid, no credits">This payment is {p.status} but the ledger has no purchase entry for it: the customer never received {p.credits ?? 'its'} credits.</Notice>
-        ) : p.flag === 'twice' ? (
-          <Notice tone="danger" title="Credited twice">The ledger has {grants.length} purchase entries for this payment: the customer received its credits {grants.length} times. Reverse the extra entry (Finance).</Notice>
-        ) : grants.length === 1 ? (
-          <p className="text-sm">One purchase entry: correct.</p>
+      <Section id="grants" title="Credit grant" description="A paid payment has exactly one grant standing in the ledger: its purchase entries net of their reversals, counted as the reconciliation counts them.">
+        {p.flag === 'payment_without_grant' ? (
+          <Notice tone="danger" title={CREDIT_FLAG_TEXT[p.flag]}>This payment is {p.status} but no purchase entry grants its credits (net of reversals): the customer never received {p.credits ?? 'its'} credits.</Notice>
+        ) : p.flag === 'payment_granted_twice' ? (
+          <Notice tone="danger" title={CREDIT_FLAG_TEXT[p.flag]}>The ledger grants this payment&apos;s credits {p.netGrants} times (purchase entries net of reversals): the customer received them {p.netGrants} times. Reverse the extra entry (Finance).</Notice>
+        ) : p.flag === 'grant_without_payment' ? (
+          <Notice tone="danger" title={CREDIT_FLAG_TEXT[p.flag]}>This payment is {p.status}, yet the ledger grants its credits. Reverse the grant (Finance).</Notice>
+        ) : p.netGrants === 1 ? (
+          <p className="text-sm">One grant standing: correct.{grants.length > 1 ? ` (${grants.length} purchase entries, reversals included.)` : ''}</p>
         ) : (
           <p className="text-sm text-ink-muted">Not paid, so no credits are owed.</p>
         )}

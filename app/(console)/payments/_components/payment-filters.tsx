@@ -56,6 +56,7 @@ export function PaymentFiltersForm({ filters, methods, currencies }: { filters: 
           <option value="any">flagged</option>
           <option value="none">paid, no credits</option>
           <option value="twice">credited twice</option>
+          <option value="unpaid">credited, not paid</option>
         </select>
       </Field>
       <Button type="submit">Apply</Button>

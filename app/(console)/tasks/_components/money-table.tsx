@@ -12,7 +12,8 @@ export const MONEY_LABELS: Record<MoneyIssue['kind'], string> = {
   completed_task_not_charged: 'Completed, never charged',
 };
 
-export type MoneyRow = MoneyIssue & { auditHref: string; fixHref: string | null };
+/** Each link null where the viewer's role may not open it. */
+export type MoneyRow = MoneyIssue & { taskHref: string | null; userHref: string | null; auditHref: string | null; fixHref: string | null };
 const col = dataTableColumns<MoneyRow>();
 const link = 'text-accent underline underline-offset-4';
 
@@ -23,7 +24,9 @@ const columns = col.columns([
     header: 'Task',
     cell: (c) => (
       <span className="flex flex-col">
-        <Link href={`/tasks/${c.getValue()}`} className={`font-mono ${link}`}>{c.getValue().slice(0, 8)}…</Link>
+        {c.row.original.taskHref
+          ? <Link href={c.row.original.taskHref} className={`font-mono ${link}`}>{c.getValue().slice(0, 8)}…</Link>
+          : <span className="font-mono" title={c.getValue()}>{c.getValue().slice(0, 8)}…</span>}
         <span className="text-xs text-ink-muted">{c.row.original.taskType} · {c.row.original.createdAt.slice(0, 10)}</span>
       </span>
     ),
@@ -31,7 +34,12 @@ const columns = col.columns([
   col.accessor('userId', {
     id: 'user',
     header: 'User',
-    cell: (c) => (c.getValue() ? <Link href={`/users/${c.getValue()}`} className={`font-mono ${link}`}>{c.getValue()!.slice(0, 8)}…</Link> : '–'),
+    cell: (c) => {
+      const id = c.getValue();
+      if (!id) return '–';
+      const href = c.row.original.userHref;
+      return href ? <Link href={href} className={`font-mono ${link}`}>{id.slice(0, 8)}…</Link> : <span className="font-mono" title={id}>{id.slice(0, 8)}…</span>;
+    },
   }),
   col.accessor('cost', { id: 'cost', header: 'Task cost', cell: (c) => formatCredits(c.getValue()), meta: { align: 'end' } }),
   col.accessor('charged', { id: 'charged', header: 'Charged (net)', cell: (c) => formatCredits(c.getValue()), meta: { align: 'end' } }),
@@ -51,7 +59,7 @@ const columns = col.columns([
             Fix in finance<span className="sr-only"> (credit adjustment for this user)</span>
           </Link>
         ) : null}
-        <Link href={c.row.original.auditHref} className={link}>Audit log</Link>
+        {c.row.original.auditHref ? <Link href={c.row.original.auditHref} className={link}>Audit log</Link> : null}
       </span>
     ),
   }),

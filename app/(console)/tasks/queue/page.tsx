@@ -8,11 +8,9 @@ import { getQueueHealth, type QueueTypeHealth, type WindowRow } from '@/lib/doma
 import { findSilentWorkers, findStuckTasks, P95_DAYS, type UsualWaits } from '@/lib/domain/tasks/stuck';
 import { actionsFor } from '@/lib/domain/tasks/actions';
 import { RUN_DEFAULT_MINUTES, RUN_FLOOR_MINUTES, RUN_P95_FACTOR } from '@/lib/domain/tasks/running-long';
-import { MONEY_DEFAULT_DAYS } from '@/lib/domain/tasks/money';
-import { SNAPSHOTS, windowSnapshot, type MoneySnapshot, type ThroughputSnapshot } from '@/lib/domain/tasks/snapshot';
+import { SNAPSHOTS, windowSnapshot, type ThroughputSnapshot } from '@/lib/domain/tasks/snapshot';
 import { storedFigure } from '@/app/(console)/_lib/stored-figure';
 import { SnapshotNote } from '@/app/(console)/_components/snapshot-note';
-import { auditHistoryHref } from '@/lib/guard/audit';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
 import { ReadProblem, Section, SectionSkeleton } from '@/app/(console)/_components/section';
@@ -22,7 +20,7 @@ import { queueContext, parseThresholds, STALE_CHOICES, WINDOW_CHOICES } from '@/
 import { formatSeconds, formatCount } from '@/lib/format';
 import { QueueTable } from '@/app/(console)/tasks/_components/queue-table';
 import { StuckTable } from '@/app/(console)/tasks/_components/stuck-table';
-import { MoneyTable } from '@/app/(console)/tasks/_components/money-table';
+import { MONEY_DESCRIPTION, MoneyOnQueue } from '@/app/(console)/tasks/_components/money-on-queue';
 import { ThroughputChart } from '@/app/(console)/tasks/_components/throughput-chart';
 import { MarkWorkerOffline } from '@/app/(console)/tasks/_components/task-edit';
 import type { Mapping } from '@/lib/mapping';
@@ -35,7 +33,6 @@ const QUEUE_SORTS = ['type', 'queued', 'oldest', 'running', 'throughput', 'wait'
 type QueueSort = (typeof QUEUE_SORTS)[number];
 const QUEUE_SPEC: TableSpec<QueueSort> = { sortable: QUEUE_SORTS, defaultSort: { id: 'queued', desc: true }, pageSizes: [100], prefix: 'q_' };
 const STUCK_SPEC: TableSpec<'age'> = { sortable: ['age'], defaultSort: { id: 'age', desc: true }, pageSizes: [50], prefix: 's_' };
-const MONEY_SPEC: TableSpec<'created'> = { sortable: ['created'], defaultSort: { id: 'created', desc: true }, pageSizes: [50], prefix: 'm_' };
 
 const STUCK_DESCRIPTION =
   `Running on a worker that is gone; running far past its type's usual time (${RUN_P95_FACTOR} x its p95 run, at least ` +
@@ -169,36 +166,6 @@ async function Stuck({ staff, mapping, now, params }: { staff: StaffContext; map
   );
 }
 
-async function Money({ mapping, now, params, canFix }: { mapping: Mapping; now: Date; params: SearchParams; canFix: boolean }) {
-  const query = parseTableQuery(params, MONEY_SPEC);
-  // Every task of the window and its ledger entries: seconds on a large queue, so a stored answer,
-  // refreshed in the background (lib/domain/tasks/snapshot.ts).
-  const r = await attempt(() => storedFigure<MoneySnapshot>(SNAPSHOTS.money, mapping, now));
-  if (!r.ok) return <ReadProblem title="Money on the queue unavailable" problem={r} />;
-  const snapshot = r.value.snapshot;
-  const note = <SnapshotNote figure={r.value} what={`Money on the queue (every task of the last ${MONEY_DEFAULT_DAYS} days and their ledger entries)`} />;
-  if (!snapshot) return note;
-  const hints = snapshot.value.hints.map((h) => (
-    <Notice key={h.table} title="An index would spare a scan">
-      {h.table} has no index on {h.column}: this section reads all of it (~{formatCount(h.rows)} rows) to sum the
-      window&apos;s tasks. Kontor runs no DDL; run <code className="font-mono">{h.sql}</code> yourself.
-    </Notice>
-  ));
-  const rows = sortRows(snapshot.value.issues, (x) => x.createdAt, query.sort.desc).map((x) => ({
-    ...x,
-    auditHref: auditHistoryHref({ type: 'task', id: x.taskId }),
-    // The correction is a credit adjustment on the finance account page, for those who may make one.
-    fixHref: canFix && x.userId ? `/finance/accounts/${encodeURIComponent(x.userId)}` : null,
-  }));
-  return (
-    <>
-      {note}
-      {hints}
-      <MoneyTable rows={rows.slice(query.offset, query.offset + query.pageSize)} rowCount={rows.length} query={query} sortable={MONEY_SPEC.sortable} />
-    </>
-  );
-}
-
 function Thresholds({ params }: { params: SearchParams }) {
   const { staleMinutes, windowHours } = parseThresholds(params);
   const select = 'rounded-md border border-line bg-surface px-2 py-1.5 text-sm';
@@ -265,9 +232,9 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
         </Suspense>
       </Section>
       {queue.hasLedger ? (
-        <Section id="money" title="Money on the queue" description={`Failed or cancelled tasks that were charged, and completed billable tasks that were not (last ${MONEY_DEFAULT_DAYS} days). Corrections are new ledger records, made in finance.`}>
+        <Section id="money" title="Money on the queue" description={MONEY_DESCRIPTION}>
           <Suspense fallback={<SectionSkeleton label="Checking charges…" />}>
-            <Money mapping={mapping} now={now} params={params} canFix={staff.can('credits.adjust')} />
+            <MoneyOnQueue staff={staff} mapping={mapping} now={now} params={params} />
           </Suspense>
         </Section>
       ) : null}
