@@ -4,7 +4,7 @@
  * paged; changing the sort or page changes the URL, and the server component reads it again.
  * Column definitions live in each list's own client file.
  */
-import { useTransition } from 'react';
+import { useTransition, type ReactNode } from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useTable, type PaginationState, type SortingState, type Updater, type RowData } from '@tanstack/react-table';
 import { clsx } from 'clsx';
@@ -34,6 +34,8 @@ export interface DataTableProps<Row extends RowData> {
   empty?: string;
   /** For top-N lists ("largest by …"): a header picks the key, the order stays descending. */
   descendingOnly?: boolean;
+  /** Replaces the numbered pager: a keyset list (no offsets) brings its own previous/next links. */
+  pager?: ReactNode;
 }
 
 const apply = <T,>(updater: Updater<T>, old: T): T =>
@@ -148,7 +150,7 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
           </tbody>
         </table>
       </div>
-      <DataTablePager table={table} query={query} rowCount={props.rowCount} shown={rows.length} pageSizes={props.pageSizes} />
+      {props.pager !== undefined ? props.pager : <DataTablePager table={table} query={query} rowCount={props.rowCount} shown={rows.length} pageSizes={props.pageSizes} />}
     </div>
   );
 }
