@@ -41,9 +41,9 @@ test.describe('row browser as admin', () => {
     await expect(table).toContainText('admin@kontor.dev');
   });
 
-  test('a hostile or unknown name is a 404, not a query', async ({ page }) => {
-    const res = await page.goto(`/database/tables/auth/${encodeURIComponent('users"; drop table auth.users; --')}/rows`);
-    expect(res?.status()).toBe(404);
+  test('a hostile or unknown name is not found, not a query', async ({ page }) => {
+    await page.goto(`/database/tables/auth/${encodeURIComponent('users"; drop table auth.users; --')}/rows`);
+    await expect(page.getByRole('heading', { name: 'This page does not exist' })).toBeVisible();
     await page.goto(`${ROWS}?col=${encodeURIComponent('id" or true --')}&val=1&sort=pg_sleep(5)`);
     await expect(page.getByText('No such column: the filter was ignored.')).toBeVisible();
   });
