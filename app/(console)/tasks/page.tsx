@@ -119,7 +119,7 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
         </Notice>
       ) : null}
       {r.ok ? (
-        <TasksTable rows={r.value.page.rows} hasMore={r.value.page.hasMore} query={query} sortable={TASK_SORTS} />
+        <TasksTable rows={r.value.page.rows} hasMore={r.value.page.hasMore} query={query} sortable={TASK_SORTS} can={{ requeue: staff.can('tasks.requeue'), cancel: staff.can('tasks.cancel') }} />
       ) : (
         <ReadProblem title="Tasks unavailable" problem={r} />
       )}
