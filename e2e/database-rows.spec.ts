@@ -19,7 +19,7 @@ test.describe('row browser as admin', () => {
     // bcrypt hashes begin $2a$/$2b$: none reaches the page, not even in its payload.
     expect(await page.content()).not.toMatch(/\$2[aby]\$\d\d\$/);
 
-    const firstPage = await table.getByRole('row').nth(1).innerText();
+    const firstPage = (await table.getByRole('row').nth(1).textContent())!;
     await page.getByRole('link', { name: 'Next' }).click();
     await expect(page).toHaveURL(/after=/);
     await expect(table.getByRole('row').nth(1)).not.toHaveText(firstPage);

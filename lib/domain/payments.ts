@@ -106,7 +106,7 @@ function paymentSelect() {
     ${purchases}::int as purchase_entries`;
 }
 
-interface RawPayment {
+export interface RawPayment {
   id: string; user_id: string | null; email: string | null; amount: string; currency: string | null; credits: string | null;
   status: string; method: string | null; provider: string | null; provider_ref: string | null; order_id: string | null;
   created_at: Date; purchase_entries: number | null;
@@ -117,7 +117,7 @@ export function creditFlag(statusKey: PaymentStatusKey | null, purchaseEntries: 
   return purchaseEntries === 0 ? 'none' : purchaseEntries > 1 ? 'twice' : null;
 }
 
-function toRow(r: RawPayment, scale: number): PaymentRow {
+export function toPaymentRow(r: RawPayment, scale: number): PaymentRow {
   const { payments } = paymentReadConcepts();
   const statusKey = statusKeyOf(payments, r.status);
   return {
@@ -169,6 +169,17 @@ function sortKey(sort: PaymentSort): RawBuilder<unknown> {
   return sort === 'amount' && mixed ? majorAmountSql(payments, 'p') : columnOf(payments, ORDER[sort], 'p');
 }
 
+/** Every payment the filters match, in the list's order, unpaged: the CSV export streams it through a cursor. */
+export function paymentsExportQuery(staff: StaffContext, filters: PaymentFilters, q: { sort: PaymentSort; desc: boolean }) {
+  assertCan(staff);
+  const { payments } = paymentReadConcepts();
+  const dir = sql.raw(q.desc ? 'desc' : 'asc');
+  return sql<RawPayment>`
+    select ${paymentSelect()} from ${tableOf(payments)} p
+     where ${whereOf(filters)}
+     order by ${sortKey(q.sort)} ${dir}, p.${keyOf(payments)} ${dir}`;
+}
+
 /** One page of payments (no count: totals come from paymentTotals, which may time out on its own). */
 export async function listPayments(
   db: QueryExecutorProvider,
@@ -185,7 +196,7 @@ export async function listPayments(
      order by ${sortKey(q.sort)} ${dir}, p.${keyOf(payments)} ${dir}
      limit ${q.limit} offset ${q.offset}`.execute(db);
   const scale = await creditScale(db, activeMapping());
-  return rows.map((r) => toRow(r, scale));
+  return rows.map((r) => toPaymentRow(r, scale));
 }
 
 export interface PaymentTotals {
@@ -253,7 +264,7 @@ export async function getPayment(db: QueryExecutorProvider, staff: StaffContext,
   const { rows } = await sql<RawPayment>`
     select ${paymentSelect()} from ${tableOf(payments)} p where p.${keyOf(payments)} = ${id}`.execute(db);
   if (!rows[0]) return null;
-  const payment = toRow(rows[0], await creditScale(db, activeMapping()));
+  const payment = toPaymentRow(rows[0], await creditScale(db, activeMapping()));
   if (!ledger || !hasColumn(ledger, 'paymentId')) return { payment, entries: [], grants: [] };
   // The payment's user's entries that name it (refunds are written to the payment's user), and its
   // purchase entries whoever they credit: both through an index where the product has one (Reigh's

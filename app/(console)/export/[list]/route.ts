@@ -1,0 +1,38 @@
+/**
+ * GET /export/<payments|tasks|audit>?<the page's parameters>: the list as CSV, streamed from a
+ * server-side cursor with no row cap, on the bounded long-read pool (all its connections exporting:
+ * 503, try again), as the finance exports. The page's capability, checked here.
+ */
+import { z } from 'zod';
+import { KontorDbError } from '@/db/errors';
+import { connectLongRead, getDb, getLongReadPool } from '@/db/index';
+import { requireStaff } from '@/lib/auth';
+import { activeMapping } from '@/lib/mapping';
+import { openedCsv } from '@/lib/domain/reconcile/csv';
+import { LIST_CSV_CAPABILITY, LIST_CSVS, listCsv } from '@/lib/domain/list-csv';
+
+export const dynamic = 'force-dynamic';
+
+export async function GET(request: Request, { params }: { params: Promise<{ list: string }> }) {
+  const list = z.enum(LIST_CSVS).safeParse((await params).list);
+  if (!list.success) return new Response('Unknown list.', { status: 404 });
+  const staff = await requireStaff(LIST_CSV_CAPABILITY[list.data]);
+  const search = Object.fromEntries(new URL(request.url).searchParams);
+  const { pool } = getLongReadPool();
+  try {
+    const { filename, body } = await listCsv(list.data, search, staff, { db: getDb(), connect: () => connectLongRead(pool), mapping: activeMapping() });
+    return new Response(await openedCsv(body), {
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${filename}"`,
+        'cache-control': 'no-store',
+      },
+    });
+  } catch (err) {
+    if (err instanceof KontorDbError) {
+      const busy = err.kind === 'busy' || err.kind === 'unreachable';
+      return new Response(err.message, { status: busy ? 503 : 500, headers: busy ? { 'retry-after': '10', 'cache-control': 'no-store' } : {} });
+    }
+    throw err;
+  }
+}
