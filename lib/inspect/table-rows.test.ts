@@ -168,3 +168,21 @@ test('a filter no index serves runs within the read\'s timeout, and a timeout is
   assert.equal(p.filter?.indexed, false);
   assert.equal(p.rows.length, 0);
 });
+
+test('a view has no key: one page, no next; a partitioned table without one pages by partition and ctid', async () => {
+  await sql`create view public.browse_view as select id, v from public.browse_bigint`.execute(f.admin);
+  await sql`create table public.browse_parts (k int not null, v text) partition by range (k)`.execute(f.admin);
+  await sql`create table public.browse_parts_a partition of public.browse_parts for values from (0) to (100)`.execute(f.admin);
+  await sql`create table public.browse_parts_b partition of public.browse_parts for values from (100) to (1000)`.execute(f.admin);
+  await sql`insert into public.browse_parts select i, 'p' || i from generate_series(0, ${N - 1}) i`.execute(f.admin);
+  await sql`grant select on public.browse_view, public.browse_parts to kontor_runtime`.execute(f.admin);
+  const view = (await spec('public', 'browse_view'))!;
+  assert.equal(view.keyKind, 'none');
+  const p = await page(view, { pageSize: 20 });
+  assert.equal(p.rows.length, 20);
+  assert.equal(p.next, null);
+  const parts = (await spec('public', 'browse_parts'))!;
+  assert.deepEqual(parts.key, ['tableoid', 'ctid']);
+  const ks = await walk(parts, {}, 'k');
+  assert.deepEqual([...ks].sort((a, b) => Number(a) - Number(b)), Array.from({ length: N }, (_, i) => String(i)));
+});

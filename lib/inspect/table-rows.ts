@@ -53,9 +53,13 @@ export interface BrowseSpec {
   schema: string;
   name: string;
   columns: CatalogColumn[];
-  /** The columns a page continues after; `['ctid']` when the table has no usable key. */
+  /**
+   * The columns a page continues after: `['ctid']` for a table without a usable key (a partitioned one:
+   * `['tableoid', 'ctid']`, as a ctid is only unique within a partition); none for a view or foreign
+   * table without one (no row position at all: only the first page is shown).
+   */
   key: string[];
-  keyKind: 'primary key' | 'unique index' | 'ctid';
+  keyKind: 'primary key' | 'unique index' | 'ctid' | 'none';
   /** reltuples: -1 when never analysed. */
   estimatedRows: number;
 }
@@ -67,8 +71,8 @@ export const BROWSE_PAGE_SIZE = 50;
 
 /** The table's columns, key and indexes from the catalog; null when no such table (or view) exists. */
 export async function getBrowseSpec(db: QueryExecutorProvider, schema: string, name: string, masked: readonly string[] = []): Promise<BrowseSpec | null> {
-  const { rows: found } = await sql<{ oid: number; reltuples: number }>`
-    select c.oid::int as oid, c.reltuples::float8 as reltuples
+  const { rows: found } = await sql<{ oid: number; reltuples: number; relkind: string }>`
+    select c.oid::int as oid, c.reltuples::float8 as reltuples, c.relkind::text as relkind
       from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
      where n.nspname = ${schema} and c.relname = ${name} and c.relkind in ('r', 'p', 'm', 'v', 'f') limit 1`.execute(db);
   const t = found[0];
@@ -100,8 +104,9 @@ export async function getBrowseSpec(db: QueryExecutorProvider, schema: string, n
 
   const usable = (i: (typeof indexes)[number]) => i.btree && i.keys.every((k) => byNum.get(k)?.not_null && !secret(byNum.get(k)!));
   const keyIndex = indexes.find((i) => i.primary && usable(i)) ?? indexes.find((i) => i.unique && usable(i));
-  const key = keyIndex ? keyIndex.keys.map((k) => byNum.get(k)!.name) : ['ctid'];
-  const keyKind = !keyIndex ? 'ctid' : keyIndex.primary ? 'primary key' : 'unique index';
+  const positional = t.relkind === 'v' || t.relkind === 'f' ? [] : t.relkind === 'p' ? ['tableoid', 'ctid'] : ['ctid'];
+  const key = keyIndex ? keyIndex.keys.map((k) => byNum.get(k)!.name) : positional;
+  const keyKind = keyIndex ? (keyIndex.primary ? 'primary key' : 'unique index') : key.length ? 'ctid' : 'none';
 
   const columns = cols.slice(0, MAX_COLUMNS).map((c): CatalogColumn => {
     const isSecret = secret(c);
@@ -165,6 +170,7 @@ interface OrderColumn { ref: RawBuilder<unknown>; cast: (v: string | null) => Ra
 
 function orderColumn(spec: BrowseSpec, name: string): OrderColumn {
   if (name === 'ctid') return { ref: sql`ctid`, cast: (v) => sql`cast(${v} as pg_catalog.tid)` };
+  if (name === 'tableoid') return { ref: sql`tableoid`, cast: (v) => sql`cast(${v} as pg_catalog.oid)` };
   const c = spec.columns.find((x) => x.name === name)!;
   return { ref: sql.id(c.name), cast: (v) => sql`cast(${v} as ${sql.id(c.typeSchema, c.typeName)})` };
 }
@@ -177,10 +183,11 @@ export async function browseRows(db: QueryExecutorProvider, spec: BrowseSpec, q:
   const problems: string[] = [];
   const sortCol = q.sort && spec.columns.find((c) => c.name === q.sort && c.sortable);
   if (q.sort && !sortCol) problems.push('The rows can be sorted only by the key or an indexed column that is never null; they are in key order.');
-  const sortName = sortCol ? sortCol.name : spec.key[0];
+  // Undefined only for a view without a key: its rows come in no defined order, one page of them.
+  const sortName: string | undefined = sortCol ? sortCol.name : spec.key[0];
   const desc = q.desc ?? false;
   // The order: the sort column, then the key (without repeating a column).
-  const order = [sortName, ...spec.key.filter((k) => k !== sortName)];
+  const order = sortName ? [sortName, ...spec.key.filter((k) => k !== sortName)] : [];
   const orderCols = order.map((n) => orderColumn(spec, n));
 
   let filter: BrowsePage['filter'] = null;
@@ -200,7 +207,7 @@ export async function browseRows(db: QueryExecutorProvider, spec: BrowseSpec, q:
   }
 
   const backwards = !!q.before && !q.after;
-  const cursor = decodeCursor(q.after ?? q.before, order.length);
+  const cursor = order.length ? decodeCursor(q.after ?? q.before, order.length) : null;
   if ((q.after || q.before) && !cursor) problems.push('The page position in the address is not valid: showing the first page.');
   // Walking backwards flips the comparison and the order; the rows are put back in order after.
   const ascending = desc === backwards;
@@ -223,7 +230,7 @@ export async function browseRows(db: QueryExecutorProvider, spec: BrowseSpec, q:
   ]);
   const result: BrowsePage = {
     columns: spec.columns.map((c) => ({ name: c.name, type: c.type, secret: c.secret })),
-    rows: [], next: null, prev: null, sort: { column: sortName, desc }, filter, problem: null, timedOut: false,
+    rows: [], next: null, prev: null, sort: { column: sortName ?? '', desc }, filter, problem: null, timedOut: false,
   };
   let rows: Record<string, string | boolean | null>[];
   // A savepoint, so that a refused value or a timeout leaves the caller's read transaction usable.
@@ -232,7 +239,7 @@ export async function browseRows(db: QueryExecutorProvider, spec: BrowseSpec, q:
     ({ rows } = await sql<Record<string, string | boolean | null>>`
       select ${list} from ${sql.id(spec.schema, spec.name)}
        ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``}
-       order by ${sql.join(orderCols.map((o) => sql`${o.ref} ${dir}`))}
+       ${orderCols.length ? sql`order by ${sql.join(orderCols.map((o) => sql`${o.ref} ${dir}`))}` : sql``}
        limit ${pageSize + 1}`.execute(db));
     await sql`release savepoint browse_rows`.execute(db);
   } catch (err) {
@@ -265,8 +272,9 @@ export async function browseRows(db: QueryExecutorProvider, spec: BrowseSpec, q:
   const first = result.rows[0];
   const last = result.rows[result.rows.length - 1];
   // Forwards: a next page when more came; a previous one when this page began at a cursor. Backwards: the mirror.
-  result.next = last && (backwards ? !!cursor : more) ? last.id : null;
-  result.prev = first && (backwards ? more : !!cursor) ? first.id : null;
+  const paged = orderCols.length > 0;
+  result.next = paged && last && (backwards ? !!cursor : more) ? last.id : null;
+  result.prev = paged && first && (backwards ? more : !!cursor) ? first.id : null;
   result.problem = problems.join(' ') || null;
   return result;
 }

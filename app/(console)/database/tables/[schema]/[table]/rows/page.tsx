@@ -76,10 +76,17 @@ export default async function TableRowsPage({ params, searchParams }: { params: 
     <>
       {heading}
       <p className="text-sm text-ink-muted">
-        Read-only, {page.rows.length} rows a page, in order of {page.sort.column} {page.sort.desc ? 'descending' : 'ascending'}
-        {spec.keyKind === 'ctid' ? '' : `, then the ${spec.keyKind} (${spec.key.join(', ')})`}. Sortable by an indexed column that is never null:{' '}
+        Read-only, {page.rows.length} rows a page
+        {spec.keyKind === 'none' ? '' : `, in order of ${page.sort.column} ${page.sort.desc ? 'descending' : 'ascending'}`}
+        {spec.keyKind === 'ctid' || spec.keyKind === 'none' ? '' : `, then the ${spec.keyKind} (${spec.key.join(', ')})`}. Sortable by an indexed column that is never null:{' '}
         {sortable.length ? sortable.join(', ') : 'none'}. Columns marked masked are never read from the database.
       </p>
+      {spec.keyKind === 'none' ? (
+        <Notice tone="info" title="Only the first page">
+          A view (or foreign table) has no key and no row position to continue from: Kontor shows the first rows it returns. Filter to
+          find others.
+        </Notice>
+      ) : null}
       {spec.keyKind === 'ctid' ? (
         <Notice tone="info" title="This table has no primary key">
           Nor a unique index over columns that are never null: pages follow where rows lie on disk (ctid). A row updated or
