@@ -2,10 +2,20 @@
  * The row browser (issue 19): keyset pages forwards and back, a sort by an indexed column, a filter,
  * secrets masked before they reach the browser; refused to roles without database.read.
  */
-import { expect, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
 import { expectRefused, rolesWithout, storageStateOf } from './roles';
 
 const ROWS = '/database/tables/auth/users/rows';
+
+/** axe's WCAG 2 A/AA check of the page as it is, light then dark. */
+async function expectAccessible(page: Page) {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+    expect(results.violations.map((v) => `${colorScheme} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  }
+}
 
 test.describe('row browser as admin', () => {
   test.use({ storageState: storageStateOf('admin') });
@@ -18,6 +28,7 @@ test.describe('row browser as admin', () => {
     await expect(table.getByRole('columnheader', { name: 'encrypted_password (masked)' })).toBeVisible();
     // bcrypt hashes begin $2a$/$2b$: none reaches the page, not even in its payload.
     expect(await page.content()).not.toMatch(/\$2[aby]\$\d\d\$/);
+    await expectAccessible(page);
 
     const firstPage = (await table.getByRole('row').nth(1).textContent())!;
     await page.getByRole('link', { name: 'Next' }).click();

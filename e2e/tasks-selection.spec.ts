@@ -2,8 +2,18 @@
  * Row checkboxes on the task list (issue 19): two ticked tasks requeued in one guarded edit whose
  * preview lists each; a role that may change no task sees no checkboxes.
  */
-import { expect, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
 import { storageStateOf } from './roles';
+
+/** axe's WCAG 2 A/AA check of the page as it is, light then dark. */
+async function expectAccessible(page: Page) {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+    expect(results.violations.map((v) => `${colorScheme} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  }
+}
 
 test.describe('ticked tasks as engineer', () => {
   test.use({ storageState: storageStateOf('engineer') });
@@ -20,6 +30,7 @@ test.describe('ticked tasks as engineer', () => {
     }
     const toolbar = page.getByRole('toolbar', { name: 'Ticked rows' });
     await expect(toolbar).toContainText('2 tasks ticked.');
+    await expectAccessible(page);
     await toolbar.getByRole('button', { name: 'Requeue 2 ticked' }).click();
     const dialog = page.getByRole('dialog');
     const preview = dialog.getByRole('region', { name: 'Preview' });
