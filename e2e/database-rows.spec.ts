@@ -28,7 +28,6 @@ test.describe('row browser as admin', () => {
     await expect(table.getByRole('columnheader', { name: 'encrypted_password (masked)' })).toBeVisible();
     // bcrypt hashes begin $2a$/$2b$: none reaches the page, not even in its payload.
     expect(await page.content()).not.toMatch(/\$2[aby]\$\d\d\$/);
-    await expectAccessible(page);
 
     const firstPage = (await table.getByRole('row').nth(1).textContent())!;
     await page.getByRole('link', { name: 'Next' }).click();
@@ -50,6 +49,8 @@ test.describe('row browser as admin', () => {
     await expect(page).toHaveURL(/col=email/);
     await expect(table.getByRole('row')).toHaveCount(2);
     await expect(table).toContainText('admin@kontor.dev');
+    // On one row: axe over 50 rows of ~35 columns takes minutes on a loaded machine; the chrome is the same.
+    await expectAccessible(page);
   });
 
   test('a hostile or unknown name is not found, not a query', async ({ page }) => {
