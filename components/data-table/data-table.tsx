@@ -4,9 +4,9 @@
  * paged; changing the sort or page changes the URL, and the server component reads it again.
  * Column definitions live in each list's own client file.
  */
-import { useTransition } from 'react';
+import { useState, useTransition, type ReactNode } from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useTable, type PaginationState, type SortingState, type Updater, type RowData } from '@tanstack/react-table';
+import { useTable, type PaginationState, type RowSelectionState, type SortingState, type Updater, type RowData } from '@tanstack/react-table';
 import { clsx } from 'clsx';
 import { dataTableFeatures, type DataTableColumn } from '@/components/data-table/features';
 import { tableHref, type TableQuery } from '@/components/data-table/href';
@@ -34,7 +34,20 @@ export interface DataTableProps<Row extends RowData> {
   empty?: string;
   /** For top-N lists ("largest by …"): a header picks the key, the order stays descending. */
   descendingOnly?: boolean;
+  /** Replaces the numbered pager: a keyset list (no offsets) brings its own previous/next links. */
+  pager?: ReactNode;
+  /**
+   * Row checkboxes: each row's accessible name ("Select task 9e52…"), and the toolbar shown above the
+   * table while some rows are ticked (the ids of those rows, and a way to untick them all). The
+   * selection covers this page's rows and is cleared when the rows change (another page, a filter).
+   */
+  selection?: {
+    rowLabel: (row: Row) => string;
+    toolbar: (selectedIds: string[], clear: () => void) => ReactNode;
+  };
 }
+
+const checkbox = 'size-4 accent-accent focus-visible:outline-2 focus-visible:outline-focus';
 
 const apply = <T,>(updater: Updater<T>, old: T): T =>
   typeof updater === 'function' ? (updater as (old: T) => T)(old) : updater;
@@ -53,9 +66,15 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
     startTransition(() => router.push(href, { scroll: false }));
   };
 
+  // Derived from the rows it belongs to: new rows (a page change, a filter, a refresh) start unticked.
+  const [picked, setPicked] = useState<{ rows: Row[]; state: RowSelectionState }>({ rows: props.rows, state: {} });
+  const rowSelection = picked.rows === props.rows ? picked.state : {};
+  const selection = props.selection;
+  const columns = selection ? [selectColumn<Row>(selection.rowLabel), ...props.columns] : props.columns;
+
   const table = useTable({
     features: dataTableFeatures,
-    columns: props.columns,
+    columns,
     data: props.rows,
     getRowId: props.getRowId,
     manualSorting: true,
@@ -65,7 +84,9 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
     sortDescFirst: props.descendingOnly,
     rowCount: props.rowCount ?? undefined,
     pageCount: props.rowCount === null ? -1 : undefined,
-    state: { sorting, pagination },
+    state: { sorting, pagination, rowSelection },
+    enableRowSelection: !!selection,
+    onRowSelectionChange: (updater) => setPicked({ rows: props.rows, state: apply(updater, rowSelection) }),
     onSortingChange: (updater) => {
       const next = apply(updater, sorting)[0];
       if (next) navigate({ sort: next.id, desc: props.descendingOnly ? true : next.desc });
@@ -80,8 +101,15 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
   const rows = table.getRowModel().rows;
   const colCount = table.getAllLeafColumns().length;
 
+  const selectedIds = selection ? Object.keys(rowSelection).filter((id) => rowSelection[id]) : [];
+
   return (
     <div className="space-y-3">
+      {selection && selectedIds.length ? (
+        <div role="toolbar" aria-label="Ticked rows" className="flex flex-wrap items-center gap-3 rounded-lg border border-line bg-surface p-3 text-sm">
+          {selection.toolbar(selectedIds, () => setPicked({ rows: props.rows, state: {} }))}
+        </div>
+      ) : null}
       {props.filterLabel ? (
         <DataTableFilter label={props.filterLabel} value={query.q} onSubmit={(q) => navigate({ q })} />
       ) : null}
@@ -148,7 +176,35 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
           </tbody>
         </table>
       </div>
-      <DataTablePager table={table} query={query} rowCount={props.rowCount} shown={rows.length} pageSizes={props.pageSizes} />
+      {props.pager !== undefined ? props.pager : <DataTablePager table={table} query={query} rowCount={props.rowCount} shown={rows.length} pageSizes={props.pageSizes} />}
     </div>
   );
+}
+
+/** The checkbox column: ticks this page's rows (the header ticks them all). */
+function selectColumn<Row extends RowData>(rowLabel: (row: Row) => string): DataTableColumn<Row> {
+  return {
+    id: '_select',
+    header: ({ table }) => (
+      <input
+        type="checkbox"
+        className={checkbox}
+        aria-label="Select every row on this page"
+        checked={table.getIsAllPageRowsSelected()}
+        ref={(el) => { if (el) el.indeterminate = table.getIsSomePageRowsSelected(); }}
+        onChange={table.getToggleAllPageRowsSelectedHandler()}
+      />
+    ),
+    cell: ({ row }) => (
+      <input
+        type="checkbox"
+        className={checkbox}
+        aria-label={`Select ${rowLabel(row.original)}`}
+        checked={row.getIsSelected()}
+        disabled={!row.getCanSelect()}
+        onChange={row.getToggleSelectedHandler()}
+      />
+    ),
+    meta: { label: 'Select' },
+  };
 }

@@ -1,9 +1,9 @@
 /**
- * The feature set every Kontor list shares: sorting and paging, both done by the server
+ * The feature set every Kontor list shares: sorting and paging, both done by the server, and row selection
  * (manualSorting/manualPagination in the shell). Column files build their columns with
  * `dataTableColumns<Row>()` so their types match the shell's.
  */
-import { createColumnHelper, rowPaginationFeature, rowSortingFeature, tableFeatures, type ColumnDef, type RowData } from '@tanstack/react-table';
+import { createColumnHelper, rowPaginationFeature, rowSelectionFeature, rowSortingFeature, tableFeatures, type ColumnDef, type RowData } from '@tanstack/react-table';
 
 export interface DataTableColumnMeta {
   /** Numbers read best right-aligned with tabular figures. */
@@ -15,6 +15,8 @@ export interface DataTableColumnMeta {
 export const dataTableFeatures = tableFeatures({
   rowSortingFeature,
   rowPaginationFeature,
+  // Row checkboxes for bulk actions; a list opts in with DataTable's `selection` prop.
+  rowSelectionFeature,
   columnMeta: {} as DataTableColumnMeta,
 });
 

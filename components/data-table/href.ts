@@ -23,6 +23,8 @@ export function tableHref(
   // A new order, size or filter starts again at page 1.
   const page = change.page ?? (change.sort !== undefined || change.pageSize !== undefined || change.q !== undefined ? 1 : undefined);
   if (page !== undefined) set('page', page > 1 ? String(page) : undefined);
+  // A keyset list's position (after/before a row) means nothing in a new order or filter either.
+  if (page !== undefined) { set('after', undefined); set('before', undefined); }
   const qs = next.toString();
   return qs ? `${pathname}?${qs}` : pathname;
 }

@@ -42,4 +42,9 @@ describe('tableHref', () => {
     assert.equal(tableHref('/u', new URLSearchParams('sort=email'), { page: 2 }), '/u?sort=email&page=2');
     assert.equal(tableHref('/u', new URLSearchParams('page=2'), { page: 1 }), '/u');
   });
+
+  test('a new sort also drops a keyset position (the row browser\'s after/before)', () => {
+    assert.equal(tableHref('/r', new URLSearchParams('after=abc&col=x'), { sort: 'id', desc: true }), '/r?col=x&sort=id&dir=desc');
+    assert.equal(tableHref('/r', new URLSearchParams('before=abc'), { sort: 'id', desc: false }), '/r?sort=id&dir=asc');
+  });
 });

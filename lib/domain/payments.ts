@@ -118,13 +118,13 @@ function creditJoin(mapping: Mapping) {
   return sql`cross join lateral (select ${netGrantsOf(ledger, sql`p.${keyOf(payments)}`)} as net) g`;
 }
 
-interface RawPayment {
+export interface RawPayment {
   id: string; user_id: string | null; email: string | null; amount: string; currency: string | null; credits: string | null;
   status: string; method: string | null; provider: string | null; provider_ref: string | null; order_id: string | null;
   created_at: Date; net_grants: number | null; flag: PaymentCreditKind | null;
 }
 
-function toRow(r: RawPayment, scale: number, mapping: Mapping): PaymentRow {
+export function toPaymentRow(r: RawPayment, scale: number, mapping: Mapping): PaymentRow {
   const { payments } = paymentReadConcepts(mapping);
   const statusKey = statusKeyOf(payments, r.status);
   return {
@@ -178,6 +178,17 @@ function sortKey(sort: PaymentSort, mapping: Mapping): RawBuilder<unknown> {
   return sort === 'amount' && mixed ? majorAmountSql(payments, 'p') : columnOf(payments, ORDER[sort], 'p');
 }
 
+/** Every payment the filters match, in the list's order, unpaged: the CSV export streams it through a cursor. */
+export function paymentsExportQuery({ staff, mapping }: ReadContext, filters: PaymentFilters, q: { sort: PaymentSort; desc: boolean }) {
+  assertCan(staff);
+  const { payments } = paymentReadConcepts(mapping);
+  const dir = sql.raw(q.desc ? 'desc' : 'asc');
+  return sql<RawPayment>`
+    select ${paymentSelect(mapping)} from ${tableOf(payments)} p ${creditJoin(mapping)}
+     where ${whereOf(filters, mapping)}
+     order by ${sortKey(q.sort, mapping)} ${dir}, p.${keyOf(payments)} ${dir}`;
+}
+
 /** One page of payments (no count: totals come from paymentTotals, which may time out on its own). */
 export async function listPayments(
   db: QueryExecutorProvider,
@@ -195,7 +206,7 @@ export async function listPayments(
      order by ${sortKey(q.sort, mapping)} ${dir}, p.${keyOf(payments)} ${dir}
      limit ${q.limit} offset ${q.offset}`.execute(db);
   const scale = await creditScale(db, mapping);
-  return rows.map((r) => toRow(r, scale, mapping));
+  return rows.map((r) => toPaymentRow(r, scale, mapping));
 }
 
 export interface PaymentTotals {
@@ -266,7 +277,7 @@ export async function getPayment(db: QueryExecutorProvider, ctx: ReadContext, id
   const { rows } = await sql<RawPayment>`
     select ${paymentSelect(mapping)} from ${tableOf(payments)} p ${creditJoin(mapping)} where p.${keyOf(payments)} = ${id}`.execute(db);
   if (!rows[0]) return null;
-  const payment = toRow(rows[0], await creditScale(db, mapping), mapping);
+  const payment = toPaymentRow(rows[0], await creditScale(db, mapping), mapping);
   if (!ledger || !hasColumn(ledger, 'paymentId')) return { payment, entries: [], grants: [] };
   // The payment's user's entries that name it (refunds are written to the payment's user), and its
   // purchase entries whoever they credit: both through an index where the product has one (Reigh's

@@ -53,7 +53,7 @@ const PAYMENT = {
 const TASKS = {
   fields: {
     ...COMMON, taskId: 'Task', workerId: 'Worker', status: 'Tasks', taskType: 'Type', userId: 'User',
-    createdAfter: 'Created after', createdBefore: 'Created before',
+    createdAfter: 'Created after', createdBefore: 'Created before', taskIds: 'Ticked tasks',
   },
   pages: ['/tasks', '/workers'],
 } as const;
@@ -90,6 +90,8 @@ export const EDIT_CATALOG = {
   'tasks.cancel': { ...TASKS, name: 'tasks.cancel', label: 'cancel a task', capability: 'tasks.cancel' },
   'tasks.bulkRequeue': { ...TASKS, name: 'tasks.bulkRequeue', label: 'requeue tasks in bulk', capability: 'tasks.requeue' },
   'tasks.bulkCancel': { ...TASKS, name: 'tasks.bulkCancel', label: 'cancel tasks in bulk', capability: 'tasks.cancel' },
+  'tasks.requeueSelected': { ...TASKS, name: 'tasks.requeueSelected', label: 'requeue the ticked tasks', capability: 'tasks.requeue' },
+  'tasks.cancelSelected': { ...TASKS, name: 'tasks.cancelSelected', label: 'cancel the ticked tasks', capability: 'tasks.cancel' },
   'workers.markOffline': { ...TASKS, name: 'workers.markOffline', label: 'mark a worker offline', capability: 'tasks.cancel' },
   'advisors.suppress': { ...ADVISORS, name: 'advisors.suppress', label: 'suppress an advisor finding' },
   'advisors.unsuppress': { ...ADVISORS, name: 'advisors.unsuppress', label: 'end a suppression' },

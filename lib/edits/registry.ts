@@ -13,7 +13,7 @@ import { addUserNote } from '@/lib/edits/user-note';
 import { disputePayment } from '@/lib/edits/payment-dispute';
 import { refundPayment } from '@/lib/edits/refund';
 import { grantMissingCredits } from '@/lib/edits/grant-credits';
-import { bulkCancelTasks, bulkRequeueTasks, cancelTask, markWorkerOffline, requeueTask } from '@/lib/edits/tasks';
+import { bulkCancelTasks, bulkRequeueTasks, cancelSelectedTasks, cancelTask, markWorkerOffline, requeueSelectedTasks, requeueTask } from '@/lib/edits/tasks';
 import { suppressFinding, unsuppressFinding } from '@/lib/edits/suppressions';
 import { signalBackend } from '@/lib/edits/signal-backend';
 
@@ -34,6 +34,8 @@ const BY_NAME = {
   'tasks.cancel': cancelTask,
   'tasks.bulkRequeue': bulkRequeueTasks,
   'tasks.bulkCancel': bulkCancelTasks,
+  'tasks.requeueSelected': requeueSelectedTasks,
+  'tasks.cancelSelected': cancelSelectedTasks,
   'workers.markOffline': markWorkerOffline,
   'advisors.suppress': suppressFinding,
   'advisors.unsuppress': unsuppressFinding,

@@ -245,6 +245,84 @@ function bulkEdit(action: Action) {
 export const bulkRequeueTasks = bulkEdit('requeue');
 export const bulkCancelTasks = bulkEdit('cancel');
 
+/**
+ * The tasks ticked on the task list, requeued or cancelled in one edit: one preview listing each task
+ * (its status before and after), one reason, and one audit row for the whole set (its before/after name
+ * every task). Ticked tasks the action does not apply to (a finished one, one In Progress on a live
+ * worker, one deleted since) are listed under `skipped`: their status before, why they are left alone after. Like the single
+ * edit it repeats, it needs no second approver; the set is capped at BULK_MAX.
+ */
+interface SelectedState {
+  /** Task id -> status: raw before, the target status after. */
+  status: Record<string, string>;
+  /** Ticked task id -> its status before (NO_TASK when there is none), why it is left as it is after. */
+  skipped?: Record<string, string>;
+  tasksChanged: number;
+}
+
+const NO_TASK = 'no such task';
+
+function whySkipped(m: QueueModel, action: Action, status: string): string {
+  if (status === NO_TASK) return 'left alone: no task has this id (deleted since?)';
+  if (status === rawStatus(m, 'inProgress')) return `left alone: In Progress on a worker that is alive, not ${VERB[action]}`;
+  return `left alone: it is ${status}, not ${VERB[action]}`;
+}
+
+function selectedEdit(action: Action) {
+  return catalogEdit(action === 'requeue' ? 'tasks.requeueSelected' : 'tasks.cancelSelected', {
+    input: z.strictObject({
+      taskIds: z.array(taskId, { error: 'Tick the tasks to change.' }).min(1, { error: 'Tick at least one task.' })
+        .max(BULK_MAX, { error: `At most ${BULK_MAX} tasks per edit.` })
+        .transform((ids) => [...new Set(ids)].sort()),
+    }),
+    limits: { maxRows: BULK_MAX },
+    async load(trx, input) {
+      const m = model();
+      const now = at(await queueNow(trx));
+      const { rows } = await sql<{ id: string; status: string; orphaned: boolean; version: string }>`
+        select ${taskKey(m)}::text as id, ${columnOf(m.tasks, 'status', 't')}::text as status,
+               ${orphanedSql(m, now)} as orphaned, md5(t::text) as version
+          from ${taskTable(m)} t ${joinWorker(m)}
+         where ${taskKey(m)}::text = any(${input.taskIds}::text[])
+         order by ${taskKey(m)}::text for update of t`.execute(trx);
+      const found = new Map(rows.map((r) => [r.id, r]));
+      const status: Record<string, string> = {};
+      const skipped: Record<string, string> = {};
+      for (const id of input.taskIds) {
+        const r = found.get(id);
+        if (!r) skipped[id] = NO_TASK;
+        else if (taskActions(m, r.status, r.orphaned)[action]) status[id] = r.status;
+        else skipped[id] = r.status;
+      }
+      const ids = Object.keys(status);
+      if (ids.length === 0) {
+        throw new GuardError('conflict', `None of the ${input.taskIds.length} ticked task(s) can be ${VERB[action]}: ${ALLOWED_TEXT[action]}. Nothing was changed.`);
+      }
+      // One version for the whole set, skipped tasks included: one that became eligible since the preview changes the outcome.
+      const setVersion = crypto.createHash('md5').update(rows.map((r) => `${r.id}:${r.version}`).join(',')).digest('hex');
+      const before: SelectedState = { status, tasksChanged: 0, ...(Object.keys(skipped).length ? { skipped } : {}) };
+      return {
+        target: { type: 'tasks', id: `${action}:${ids.length}:${ids[0]}` },
+        rows: [{ key: `tasks:${action}:selected:${input.taskIds.length}`, version: setVersion }],
+        before,
+      };
+    },
+    async apply(trx, _input, loaded) {
+      const m = model();
+      const before = loaded.before as SelectedState;
+      const ids = Object.keys(before.status);
+      await transition(trx, m, action, ids);
+      const to = requireStatus(m, TO[action]);
+      const skipped = before.skipped && Object.fromEntries(Object.entries(before.skipped).map(([id, was]) => [id, whySkipped(m, action, was)]));
+      const after: SelectedState = { status: Object.fromEntries(ids.map((id) => [id, to])), tasksChanged: ids.length, ...(skipped ? { skipped } : {}) };
+      return { after, result: { count: ids.length, taskIds: ids, skipped: Object.keys(before.skipped ?? {}) } };
+    },
+  });
+}
+
+export const requeueSelectedTasks = selectedEdit('requeue');
+export const cancelSelectedTasks = selectedEdit('cancel');
+
 export const markWorkerOffline = catalogEdit('workers.markOffline', {
   input: z.strictObject({ workerId: z.string({ error: 'The worker must be named.' }).trim().min(1, { error: 'The worker must be named.' }).max(200) }),
   async load(trx, input) {

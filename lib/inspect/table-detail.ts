@@ -64,8 +64,8 @@ export interface TableDetail {
 }
 
 // Names and types that usually carry secrets in Supabase products (GoTrue's hashes and tokens,
-// API keys, provider secrets, pgsodium/encrypted columns).
-const SECRET_NAME = /(pass(word)?|passwd|secret|token|api_?key|private_?key|hash|salt|encrypted|credential|otp|recovery|signature|nonce)/i;
+// API keys and anything named key, provider secrets, pgsodium/encrypted columns).
+const SECRET_NAME = /(pass(word)?|passwd|secret|token|api_?key|private_?key|hash|salt|encrypted|credential|otp|recovery|signature|nonce|(^|_)keys?($|_))/i;
 
 // Codes that are redeemed for something (promo codes, coupons, invitations): whoever reads one can use it.
 const REDEEMABLE_TABLE = /promo|coupon|voucher|gift|invit|referral|discount|redeem/i;

@@ -196,6 +196,11 @@ export const mappingSchema = z.object({
   tiers: tiersConcept.optional(),
   subscriptions: subscriptionsConcept.optional(),
   usageCounters: usageCountersConcept.optional(),
+  /**
+   * Columns the row browser masks beside those whose names look secret: 'schema.table.column', or
+   * 'table.column' in public (e.g. a column of personal data the product's policy keeps from staff).
+   */
+  masked: z.array(z.string().min(3).max(200)).optional(),
   /** Why the product has no such concept, in a sentence for the Overview (e.g. "Seydam keeps no ledger"). */
   absent: z.partialRecord(z.enum(['users', 'payments', 'ledger', 'taskCostConfigs', 'tasks', 'workers', 'apiCosts', 'tiers', 'subscriptions', 'usageCounters']), z.string()).default({}),
 });

@@ -5,7 +5,8 @@ import { pageContext } from '@/app/(console)/_lib/context';
 import { EDIT_CATALOG } from '@/lib/edits/catalog';
 import { AUDIT_FILTER_LABELS, AUDIT_SORTS, auditActions, auditFilterSchema, listAudit } from '@/lib/guard/audit-list';
 import { ignoredFilters } from '@/lib/filters';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
+import { parseTableQuery, type SearchParams } from '@/lib/table-query';
+import { AUDIT_SPEC, csvHref } from '@/lib/domain/list-csv';
 import { Button } from '@/components/ui/button';
 import { Notice } from '@/components/ui/notice';
 import { AuditTable } from '@/app/(console)/audit/_components/audit-table';
@@ -18,7 +19,7 @@ import { targetKey, targetKind } from '@/lib/edits/target-key';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
-const SPEC: TableSpec<(typeof AUDIT_SORTS)[number]> = { sortable: AUDIT_SORTS, defaultSort: { id: 'at', desc: true }, pageSizes: [25, 50, 100] };
+const SPEC = AUDIT_SPEC;
 const input = 'rounded-md border border-line bg-surface px-3 py-1.5 text-sm';
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
@@ -41,7 +42,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <h1 className="text-2xl font-semibold tracking-tight">Audit log</h1>
         <p className="text-sm text-ink-muted">
           Every guarded edit, with who made it, why, and what it changed. Append-only and hash-chained: check it with{' '}
-          <code>npm run kontor -- audit verify</code>.
+          <code>npm run kontor -- audit verify</code>.{' '}
+          <a href={csvHref('audit', params)} className="text-accent underline underline-offset-4" download>Download CSV</a> (every entry the filters match)
         </p>
       </div>
       {filter.target ? (

@@ -3,9 +3,10 @@ import Link from 'next/link';
 import { after } from 'next/server';
 import { getDb, getLongReadPool, read } from '@/db/index';
 import { pageContext } from '@/app/(console)/_lib/context';
-import { canFlag, listPayments, parsePaymentFilters, paymentFacets, PAYMENT_SORTS, type PaymentSort } from '@/lib/domain/payments';
+import { canFlag, listPayments, parsePaymentFilters, paymentFacets, PAYMENT_SORTS } from '@/lib/domain/payments';
+import { csvHref, PAYMENTS_SPEC } from '@/lib/domain/list-csv';
 import { liveIsBounded, PAYMENT_DAYS_MAX_AGE_MS, paymentsAreLarge, paymentTotalsView, refreshPaymentDays } from '@/lib/domain/payments-totals';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
+import { parseTableQuery, type SearchParams } from '@/lib/table-query';
 import { formatCount, formatSeconds } from '@/lib/format';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';
@@ -21,7 +22,7 @@ export const metadata: Metadata = { title: 'Payments' };
 /** The recount reads every payment: its own timeout, on the long-read pool. */
 const RECOUNT_TIMEOUT_MS = 300_000;
 
-const SPEC: TableSpec<PaymentSort> = { sortable: PAYMENT_SORTS, defaultSort: { id: 'created', desc: true }, pageSizes: [25, 50, 100] };
+const SPEC = PAYMENTS_SPEC;
 
 export default async function PaymentsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const ctx = await pageContext('payments.read');
@@ -97,7 +98,10 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
           </div>
         ) : !totals.ok ? <Notice tone="warn" title="Totals unavailable">{totals.message} Narrow the filters (a date range) and try again.</Notice> : null}
       </Section>
-      <Section id="list" title="Payments" description="Newest first; choose another order with the column headers.">
+      <Section
+        id="list" title="Payments"
+        description={<>Newest first; choose another order with the column headers. <a href={csvHref('payments', sp)} className="text-accent underline underline-offset-4" download>Download CSV</a> (every payment the filters match, in this order).</>}
+      >
         {rows === null ? (
           <Notice title="Not listed on a table this size">
             {filters.flag ? 'Finding the payments whose credits are wrong' : 'Ordering by amount'} reads every payment (no index serves it), longer than a page may

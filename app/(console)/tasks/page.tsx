@@ -2,19 +2,19 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { read } from '@/db/index';
 import { pageContext } from '@/app/(console)/_lib/context';
-import { listTaskTypes, listTasks, parseTaskSearch, taskFilterSchema, TASK_SORTS, type TaskFilter, type TaskSort } from '@/lib/domain/tasks/list';
-import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
+import { listTaskTypes, listTasks, parseTaskSearch, TASK_SORTS, type TaskFilter } from '@/lib/domain/tasks/list';
+import { csvHref, taskFilterOf, TASKS_SPEC, utcInput as utc } from '@/lib/domain/list-csv';
+import { parseTableQuery, type SearchParams } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { ReadProblem } from '@/app/(console)/_components/section';
 import { queueContext } from '@/app/(console)/_lib/queue';
 import { TasksTable } from '@/app/(console)/tasks/_components/tasks-table';
 import { BulkTaskEdit } from '@/app/(console)/tasks/_components/task-edit';
-import { first } from '@/lib/format';
 
 export const metadata: Metadata = { title: 'Tasks' };
 
-const SPEC: TableSpec<TaskSort> = { sortable: TASK_SORTS, defaultSort: { id: 'created', desc: true }, pageSizes: [25, 50, 100] };
+const SPEC = TASKS_SPEC;
 const STATUS_LABELS = { queued: 'Queued', inProgress: 'In progress', complete: 'Complete', failed: 'Failed', cancelled: 'Cancelled' } as const;
 const field = 'rounded-md border border-line bg-surface px-2 py-1.5 text-sm';
 
@@ -59,8 +59,6 @@ function Filters({ filter, types }: { filter: TaskFilter; types: string[] }) {
   );
 }
 
-/** A datetime-local value (no zone) is taken as UTC, as the page shows times. */
-const utc = (s: string | undefined) => (s && !/[zZ]|[+-]\d\d:\d\d$/.test(s) ? `${s}Z` : s);
 
 export default async function TasksPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const ctx = await pageContext('tasks.read');
@@ -76,9 +74,7 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
     );
   }
   const query = parseTableQuery(params, SPEC);
-  const raw = Object.fromEntries(['status', 'type', 'worker', 'user', 'from', 'to'].map((k) => [k, first(params[k]) || undefined]));
-  const filter = taskFilterSchema.parse(raw);
-  const dropped = Object.entries(raw).filter(([k, v]) => v && !filter[k as keyof TaskFilter]).map(([k]) => k);
+  const { filter, dropped } = taskFilterOf(params);
   const search = parseTaskSearch(query.q);
   const r = await attempt(() =>
     read(async (trx) => ({
@@ -98,7 +94,8 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
         <h1 className="text-2xl font-semibold tracking-tight">Tasks</h1>
         <p className="text-sm text-ink-muted">
           Every task, newest first. Filter, then search by id or by a value inside params (<code>model=flux-dev</code>,{' '}
-          <code>seed=1001</code>). <Link href="/tasks/queue" className="text-accent underline underline-offset-4">Queue health</Link>
+          <code>seed=1001</code>). <Link href="/tasks/queue" className="text-accent underline underline-offset-4">Queue health</Link>.{' '}
+          <a href={csvHref('tasks', params)} className="text-accent underline underline-offset-4" download>Download CSV</a> (every task these filters match)
         </p>
       </div>
       <Filters filter={filter} types={r.ok ? r.value.types : []} />
@@ -120,7 +117,7 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
         </Notice>
       ) : null}
       {r.ok ? (
-        <TasksTable rows={r.value.page.rows} hasMore={r.value.page.hasMore} query={query} sortable={TASK_SORTS} />
+        <TasksTable rows={r.value.page.rows} hasMore={r.value.page.hasMore} query={query} sortable={TASK_SORTS} can={{ requeue: staff.can('tasks.requeue'), cancel: staff.can('tasks.cancel') }} />
       ) : (
         <ReadProblem title="Tasks unavailable" problem={r} />
       )}

@@ -102,9 +102,7 @@ export async function listTasks(
   let indexHint: string | null = null;
   let dir = sql.raw(q.desc ? 'desc nulls last' : 'asc nulls first');
   const where = taskWhere(m, q.filter, q.search);
-  const columns = sql`${taskKey(m)}::text as id, ${tcol(m, 'taskType')}::text as task_type, ${columnOf(m.tasks, 'status', 't')}::text as status,
-           ${tcol(m, 'userId')}::text as user_id, ${tcol(m, 'workerId')}::text as worker_id, ${tcol(m, 'attempts')}::int as attempts,
-           ${tcol(m, 'cost')}::text as cost, ${tcol(m, 'createdAt')} as created_at, ${tcol(m, 'updatedAt')} as updated_at`;
+  const columns = taskColumns(m);
   let statement = sql`
     select ${columns} from ${taskTable(m)} t where ${where}
      order by ${orderBy(m, q.sort)} ${dir}, ${taskKey(m)} ${dir}
@@ -150,19 +148,38 @@ export async function listTasks(
         ) x order by created_at ${key}, sort_key ${key} limit ${q.limit + 1} offset ${q.offset}`;
     }
   }
-  const { rows } = await statement.execute(db) as { rows: {
-    id: string; task_type: string | null; status: string; user_id: string | null; worker_id: string | null;
-    attempts: number | null; cost: string | null; created_at: Date; updated_at: Date | null;
-  }[] };
+  const { rows } = await statement.execute(db) as { rows: RawTask[] };
+  return { hasMore: rows.length > q.limit, indexHint, rows: rows.slice(0, q.limit).map((r) => toTaskRow(m, r)) };
+}
+
+export interface RawTask {
+  id: string; task_type: string | null; status: string; user_id: string | null; worker_id: string | null;
+  attempts: number | null; cost: string | null; created_at: Date; updated_at: Date | null;
+}
+
+export function toTaskRow(m: QueueModel, r: RawTask): TaskRow {
   return {
-    hasMore: rows.length > q.limit,
-    indexHint,
-    rows: rows.slice(0, q.limit).map((r) => ({
-      id: r.id, taskType: r.task_type, status: r.status, state: stateOf(m, r.status), userId: r.user_id, workerId: r.worker_id,
-      attempts: r.attempts, cost: r.cost, createdAt: new Date(r.created_at).toISOString(),
-      updatedAt: r.updated_at ? new Date(r.updated_at).toISOString() : null,
-    })),
+    id: r.id, taskType: r.task_type, status: r.status, state: stateOf(m, r.status), userId: r.user_id, workerId: r.worker_id,
+    attempts: r.attempts, cost: r.cost, createdAt: new Date(r.created_at).toISOString(),
+    updatedAt: r.updated_at ? new Date(r.updated_at).toISOString() : null,
   };
+}
+
+/**
+ * Every task the filters and search match, in the list's order, unpaged: the CSV export streams it
+ * through a cursor (the plain order; listTasks' index-shaped variants return the same rows in it).
+ */
+export function tasksExportQuery(m: QueueModel, q: { filter: TaskFilter; search: TaskSearch; sort: TaskSort; desc: boolean }) {
+  const dir = sql.raw(q.desc ? 'desc nulls last' : 'asc nulls first');
+  return sql<RawTask>`
+    select ${taskColumns(m)} from ${taskTable(m)} t where ${taskWhere(m, q.filter, q.search)}
+     order by ${orderBy(m, q.sort)} ${dir}, ${taskKey(m)} ${dir}`;
+}
+
+function taskColumns(m: QueueModel) {
+  return sql`${taskKey(m)}::text as id, ${tcol(m, 'taskType')}::text as task_type, ${columnOf(m.tasks, 'status', 't')}::text as status,
+           ${tcol(m, 'userId')}::text as user_id, ${tcol(m, 'workerId')}::text as worker_id, ${tcol(m, 'attempts')}::int as attempts,
+           ${tcol(m, 'cost')}::text as cost, ${tcol(m, 'createdAt')} as created_at, ${tcol(m, 'updatedAt')} as updated_at`;
 }
 
 /** The distinct task types, for the filter's choices (from the cost configuration when mapped). */

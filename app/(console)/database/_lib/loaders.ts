@@ -16,6 +16,7 @@ import { listTables, listTableSchemas, TABLE_SORTS, type TableSort } from '@/lib
 import { getStatsSince, INDEX_SORTS, INDEX_VERDICTS, listIndexes, listIndexPages, listUnindexedForeignKeys, type IndexSort, type IndexVerdictKind } from '@/lib/inspect/indexes';
 import { getIdleSince, getTableHistory } from '@/lib/inspect/snapshots';
 import { getTableDetail, sampleRows } from '@/lib/inspect/table-detail';
+import { browseRows, getBrowseSpec, type BrowseQuery } from '@/lib/inspect/table-rows';
 import { countRowsExactly } from '@/lib/inspect/tables';
 import { blockingTrees, getWraparound, listBusySessions, listConnectionGroups, listSequencesNearMax } from '@/lib/inspect/activity';
 import { getStatementsSource, listTopQueries, QUERY_SORTS, type QuerySort } from '@/lib/inspect/queries';
@@ -95,6 +96,15 @@ export async function loadTableDetailPage(schema: string, name: string, opts: { 
     ]);
     const row = stats.rows.find((r) => r.schema === schema && r.name === name) ?? null;
     return { detail, indexes: indexes.rows, foreignKeys, history, sample, exact, stats: row };
+  }, {}, db);
+}
+
+/** One page of the row browser, with the table's key and sortable columns; null when no such table. */
+export async function loadTableRowsPage(schema: string, name: string, query: BrowseQuery, masked: readonly string[], db?: Db) {
+  return read(async (trx) => {
+    const spec = await getBrowseSpec(trx, schema, name, masked);
+    if (!spec) return null;
+    return { spec, page: await browseRows(trx, spec, query) };
   }, {}, db);
 }
 

@@ -35,6 +35,22 @@ export function BulkTaskEdit({ kind, input, summary }: { kind: 'bulkRequeue' | '
   );
 }
 
+/** The tasks ticked on the list, in one edit; the preview lists each and which are skipped. */
+export function SelectedTasksEdit({ kind, taskIds }: { kind: 'requeue' | 'cancel'; taskIds: string[] }) {
+  const requeue = kind === 'requeue';
+  const n = taskIds.length;
+  return (
+    <ConfirmDialog
+      label={requeue ? `Requeue ${n} ticked` : `Cancel ${n} ticked`}
+      variant="secondary"
+      title={requeue ? `Requeue ${n} ticked task${n === 1 ? '' : 's'}` : `Cancel ${n} ticked task${n === 1 ? '' : 's'}`}
+      description={`The preview lists each task; ticked tasks that cannot be ${requeue ? 'requeued (only failed ones, or ones left on a dead worker)' : 'cancelled (only queued ones, or ones left on a dead worker)'} are listed as skipped and left as they are. One audit row names every task.`}
+      input={{ taskIds }}
+      edit={requeue ? 'tasks.requeueSelected' : 'tasks.cancelSelected'}
+    />
+  );
+}
+
 export function MarkWorkerOffline({ workerId }: { workerId: string }) {
   return (
     <ConfirmDialog

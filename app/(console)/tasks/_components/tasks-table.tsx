@@ -5,6 +5,7 @@ import { dataTableColumns } from '@/components/data-table/features';
 import type { TableQuery } from '@/lib/table-query';
 import type { TaskRow } from '@/lib/domain/tasks/list';
 import { When } from '@/components/ui/when';
+import { SelectedTasksEdit } from '@/app/(console)/tasks/_components/task-edit';
 
 const col = dataTableColumns<TaskRow>();
 
@@ -24,8 +25,24 @@ const columns = col.columns([
   col.accessor('updatedAt', { id: 'updated', header: 'Updated', cell: (c) => <When at={c.getValue()} none="–" className="whitespace-nowrap" /> }),
 ]);
 
-export function TasksTable(props: { rows: TaskRow[]; hasMore: boolean; query: TableQuery; sortable: readonly string[] }) {
+export function TasksTable(props: {
+  rows: TaskRow[]; hasMore: boolean; query: TableQuery; sortable: readonly string[];
+  /** What the staff member may do to ticked tasks; neither: no checkboxes. */
+  can?: { requeue: boolean; cancel: boolean };
+}) {
   const known = props.hasMore ? null : props.query.offset + props.rows.length;
+  const can = props.can;
+  const selection = can && (can.requeue || can.cancel) ? {
+    rowLabel: (r: TaskRow) => `task ${r.id}`,
+    toolbar: (ids: string[], clear: () => void) => (
+      <>
+        <span>{ids.length} task{ids.length === 1 ? '' : 's'} ticked.</span>
+        {can.requeue ? <SelectedTasksEdit kind="requeue" taskIds={ids} /> : null}
+        {can.cancel ? <SelectedTasksEdit kind="cancel" taskIds={ids} /> : null}
+        <button type="button" onClick={clear} className="text-accent underline underline-offset-4">Untick all</button>
+      </>
+    ),
+  } : undefined;
   return (
     <DataTable
       columns={columns}
@@ -38,6 +55,7 @@ export function TasksTable(props: { rows: TaskRow[]; hasMore: boolean; query: Ta
       getRowId={(r) => r.id}
       filterLabel="Search: task id, or key=value inside params"
       empty="No task matches."
+      selection={selection}
     />
   );
 }

@@ -54,6 +54,7 @@ export default async function TableDetailPage({ params, searchParams }: { params
           {t.kind}; row level security {t.rls ? (t.forceRls ? 'on (forced for the owner too)' : 'on') : 'off'}
           {t.comment ? ` — ${t.comment}` : ''}
         </p>
+        <p className="text-sm"><Link href={`${tableHrefOf(schema.data, table.data)}/rows`} className="text-accent hover:underline">Browse rows</Link></p>
       </div>
 
       {stats ? (
