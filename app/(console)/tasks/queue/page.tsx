@@ -14,6 +14,7 @@ import { SnapshotNote } from '@/app/(console)/_components/snapshot-note';
 import { auditHistoryHref } from '@/lib/guard/audit';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
+import { AutoRefresh } from '@/components/auto-refresh';
 import { ReadProblem, Section, SectionSkeleton } from '@/app/(console)/_components/section';
 import { lastHourOf, missingIndexes, slowHints } from '@/app/(console)/_lib/speed-hints';
 import { attempt } from '@/app/(console)/_lib/attempt';
@@ -239,6 +240,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
     <>
       <div className="space-y-3">
         <h1 className="text-2xl font-semibold tracking-tight">Queue</h1>
+        <AutoRefresh />
         <p className="text-sm text-ink-muted">
           As of <When at={now} />
           {ctx.snapshot ? ' (the demo snapshot\u2019s clock)' : ''}. Slow is not stuck: a running task is listed only
