@@ -24,6 +24,7 @@ async function refreshesWithin(page: Page, path: string, ms: number): Promise<nu
 
 for (const path of ['/database/activity', '/tasks/queue', '/workers']) {
   test(`${path} refreshes every 5 s, visibly, until paused`, async ({ page }) => {
+    test.setTimeout(120_000); // three 7 s windows on a busy machine
     await page.goto(path);
     const control = page.getByRole('group', { name: 'Auto-refresh' });
     await expect(control).toContainText('Refreshing every 5 s');
@@ -56,6 +57,7 @@ test('a worker added to the database appears on the Workers page without a reloa
 });
 
 test('the lock tree terminates its blocker; the refresh holds while the dialog is open', async ({ page }) => {
+  test.setTimeout(120_000);
   // A holds a lock; B waits for it: A is the root of a lock tree.
   const table = `e2e_lock_${Date.now()}`;
   const [a, b] = [new pg.Client(e2eClusterUrl('kontor_demo')), new pg.Client(e2eClusterUrl('kontor_demo'))];

@@ -63,7 +63,7 @@ for (const width of WIDTHS) {
       if (width >= 1440 && !route.includes('[')) {
         // A list's last column is in sight at desktop width (detail pages may show wide sample rows).
         const cut = await page.locator('main table').evaluateAll((tables) => tables
-          .filter((t) => t.parentElement && t.scrollWidth > t.parentElement.clientWidth + 1)
+          .filter((t) => !t.closest('.sr-only') && t.parentElement && t.scrollWidth > t.parentElement.clientWidth + 1)
           .map((t) => t.querySelector('caption')?.textContent ?? 'a table'));
         for (const caption of cut) problems.push(`${url}: "${caption}" is wider than its container`);
       }

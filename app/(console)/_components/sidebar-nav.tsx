@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { clsx } from 'clsx';
@@ -32,16 +32,23 @@ export function SidebarNav({ areas }: { areas: NavArea[] }) {
     setShownFor(pathname);
     setOpen(false);
   }
+  const button = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     if (!open) return;
-    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') setOpen(false); };
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      setOpen(false);
+      // Focus was in the closing list: give it back to the button rather than to the page's start.
+      if (document.activeElement?.closest(`[id="${listId}"]`)) button.current?.focus();
+    };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [open]);
+  }, [open, listId]);
 
   return (
     <nav aria-label="Areas" className="ms-auto md:ms-0">
       <button
+        ref={button}
         type="button"
         aria-expanded={open}
         aria-controls={listId}
