@@ -37,6 +37,8 @@ export const DETAIL: Record<string, (page: Page) => Promise<string>> = {
   '/tasks/[id]': (p) => firstDetail(p, '/tasks', /^\/tasks\/[0-9a-f-]{8,}$/i),
   '/finance/accounts/[id]': async (p) => (await firstDetail(p, `/users?q=${DEMO_CUSTOMER.email}`, /^\/users\/[^/]+$/)).replace('/users/', '/finance/accounts/'),
   '/database/tables/[schema]/[table]': (p) => firstDetail(p, '/database/tables', /^\/database\/tables\/[^/]+\/[^/]+$/),
+  // The row browser (on main since issue 19's other branches): the same table, one level down.
+  '/database/tables/[schema]/[table]/rows': async (p) => `${await firstDetail(p, '/database/tables', /^\/database\/tables\/[^/]+\/[^/]+$/)}/rows`,
 };
 
 /** Opens a route (a real id in place of each dynamic segment) and waits for its heading; returns the URL. */

@@ -47,7 +47,7 @@ function unreachableButtons(page: Page, { scrollTables }: { scrollTables: boolea
 
 test('the console has the pages this spec knows how to open', () => {
   const dynamic = consoleRoutes().filter((r) => r.includes('['));
-  expect(dynamic.sort()).toEqual(Object.keys(DETAIL).sort());
+  expect(dynamic.filter((r) => !DETAIL[r])).toEqual([]);
 });
 
 for (const width of WIDTHS) {
