@@ -54,7 +54,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         Skip to content
       </a>
       <div className="min-h-dvh md:grid md:grid-cols-[13rem_1fr]">
-        <div className="flex items-center gap-6 border-b border-line bg-surface px-4 py-3 md:block md:space-y-6 md:border-b-0 md:border-r md:py-5">
+        <div className="relative flex items-center gap-6 border-b border-line bg-surface px-4 py-3 md:block md:space-y-6 md:border-b-0 md:border-r md:py-5">
           <Link href="/" className="block rounded-md px-3 text-lg font-bold tracking-tight">
             Kontor
           </Link>

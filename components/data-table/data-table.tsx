@@ -114,7 +114,7 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
         <DataTableFilter label={props.filterLabel} value={query.q} onSubmit={(q) => navigate({ q })} />
       ) : null}
       {/* Focusable so a keyboard can scroll a table wider than the screen (WCAG 2.1.1). */}
-      <div role="group" aria-label={props.caption} tabIndex={0} className="overflow-x-auto rounded-lg border border-line bg-surface focus-visible:outline-2 focus-visible:outline-focus">
+      <div role="group" aria-label={props.caption} tabIndex={0} className="relative overflow-x-auto rounded-lg border border-line bg-surface focus-visible:outline-2 focus-visible:outline-focus">
         <table className="w-full border-collapse text-sm" aria-busy={pending || undefined}>
           <caption className={clsx('px-4 py-3 text-start font-medium', props.captionHidden && 'sr-only')}>
             {props.caption}
@@ -130,7 +130,7 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
                       key={header.id}
                       scope="col"
                       aria-sort={canSort ? ariaSort(header.column.getIsSorted()) : undefined}
-                      className={clsx('px-4 py-2 font-semibold', align === 'end' ? 'text-end' : 'text-start')}
+                      className={clsx('px-3 py-2 font-semibold', align === 'end' ? 'text-end' : 'text-start')}
                     >
                       {header.isPlaceholder ? null : canSort ? (
                         <SortButton
@@ -163,7 +163,7 @@ export function DataTable<Row extends RowData>(props: DataTableProps<Row>) {
                     <td
                       key={cell.id}
                       className={clsx(
-                        'px-4 py-2 align-top',
+                        'px-3 py-2 align-top',
                         cell.column.columnDef.meta?.align === 'end' && 'text-end tabular-nums',
                       )}
                     >

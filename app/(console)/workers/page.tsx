@@ -8,6 +8,7 @@ import { storedFigure } from '@/app/(console)/_lib/stored-figure';
 import { SnapshotNote } from '@/app/(console)/_components/snapshot-note';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
+import { AutoRefresh } from '@/components/auto-refresh';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { ReadProblem } from '@/app/(console)/_components/section';
 import { missingIndexes } from '@/app/(console)/_lib/speed-hints';
@@ -48,6 +49,7 @@ export default async function WorkersPage({ searchParams }: { searchParams: Prom
     <>
       <div className="space-y-1">
         <h1 className="text-2xl font-semibold tracking-tight">Workers</h1>
+        <AutoRefresh />
         <p className="text-sm text-ink-muted">
           Each worker&apos;s heartbeat, tasks in flight against its concurrency, version, and the last hour. An active worker silent for more
           than {staleMinutes} min is flagged. <Link href="/tasks/queue" className="text-accent underline underline-offset-4">Queue health</Link>

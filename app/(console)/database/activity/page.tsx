@@ -4,21 +4,29 @@ import type { BlockingNode } from '@/lib/inspect/activity';
 import { parseTableQuery } from '@/lib/table-query';
 import { formatCount, formatRatio, formatSeconds } from '@/lib/format';
 import { Notice } from '@/components/ui/notice';
+import { AutoRefresh } from '@/components/auto-refresh';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { Section } from '@/app/(console)/_components/section';
 import { StatCard } from '@/app/(console)/_components/stat-card';
 import { loadActivityPage } from '@/app/(console)/database/_lib/loaders';
 import { SessionsTable } from '@/app/(console)/database/activity/_components/sessions-table';
+import { TerminateBlocker } from '@/app/(console)/database/activity/_components/signal-backend';
 import { StructureTable } from '@/app/(console)/database/tables/_components/structure-table';
 
 export const metadata: Metadata = { title: 'Activity' };
 
-function LockTree({ nodes }: { nodes: BlockingNode[] }) {
+/** Who blocks whom; the root of each tree (blocking, waiting for no one) can be terminated from here. */
+function LockTree({ nodes, canTerminate }: { nodes: BlockingNode[]; canTerminate?: boolean }) {
   return (
     <ul className="space-y-2 border-s border-line ps-4">
       {nodes.map((n) => (
         <li key={n.session.pid} className="text-sm">
-          <p>
+          {canTerminate ? (
+            <div className="float-end ms-3">
+              <TerminateBlocker pid={n.session.pid} blocks={n.waiting.length} />
+            </div>
+          ) : null}
+          <p className="min-w-0">
             <span className="font-semibold">pid {n.session.pid}</span> {n.session.role} ({n.session.application}), {n.session.state}
             {n.session.transactionSeconds !== null ? `, transaction open ${formatSeconds(n.session.transactionSeconds)}` : ''}
             <code className="block truncate font-mono text-xs text-ink-muted">{n.session.query}</code>
@@ -54,6 +62,7 @@ export default async function ActivityPage() {
     <>
       <div className="space-y-1">
         <h1 className="text-2xl font-semibold tracking-tight">Activity</h1>
+        <AutoRefresh />
         <p className="text-sm text-ink-muted">What the server is doing now, read on each visit. Kontor&apos;s own reading session is left out.</p>
       </div>
       <dl className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
@@ -66,7 +75,7 @@ export default async function ActivityPage() {
       </dl>
 
       <Section id="locks" title="Lock waits" description="Who blocks whom: each session, and under it the sessions waiting for it.">
-        {lockTrees.length ? <LockTree nodes={lockTrees} /> : <Notice>No session is waiting for a lock.</Notice>}
+        {lockTrees.length ? <LockTree nodes={lockTrees} canTerminate={staff.can('database.terminate')} /> : <Notice>No session is waiting for a lock.</Notice>}
       </Section>
 
       <Section id="sessions" title="Busy sessions" description="Running a query or holding a transaction open, longest first. Long queries and idle-in-transaction sessions are marked.">

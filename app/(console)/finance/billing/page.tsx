@@ -101,7 +101,7 @@ function Report({ report, canPayments }: { report: BillingReport; canPayments: b
         if (!rows.length) return null;
         return (
           <Section key={kind} id={kind} title={`${BILLING_LABELS[kind]} (${rows.length})`}>
-            <div className="overflow-x-auto rounded-lg border border-line">
+            <div className="relative overflow-x-auto rounded-lg border border-line">
               <table className="w-full text-sm">
                 <thead className="bg-surface-muted text-left">
                   <tr><th className="px-3 py-2">Row</th><th className="px-3 py-2">Expected</th><th className="px-3 py-2">Actual</th><th className="px-3 py-2">What</th></tr>

@@ -13,6 +13,7 @@ import { storedFigure } from '@/app/(console)/_lib/stored-figure';
 import { SnapshotNote } from '@/app/(console)/_components/snapshot-note';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
+import { AutoRefresh } from '@/components/auto-refresh';
 import { ReadProblem, Section, SectionSkeleton } from '@/app/(console)/_components/section';
 import { lastHourOf, missingIndexes, slowHints } from '@/app/(console)/_lib/speed-hints';
 import { attempt } from '@/app/(console)/_lib/attempt';
@@ -208,6 +209,7 @@ export default async function QueuePage({ searchParams }: { searchParams: Promis
     <>
       <div className="space-y-3">
         <h1 className="text-2xl font-semibold tracking-tight">Queue</h1>
+        <AutoRefresh />
         <p className="text-sm text-ink-muted">
           As of <When at={now} />
           {queue.snapshot ? ' (the demo snapshot\u2019s clock)' : ''}. Slow is not stuck: a running task is listed only

@@ -33,7 +33,7 @@ const baseColumns = col.columns([
   col.accessor('query', {
     id: 'query',
     header: 'Query',
-    cell: (c) => <code className="block max-w-xl truncate font-mono text-xs" title={c.getValue()}>{c.getValue()}</code>,
+    cell: (c) => <code className="block max-w-md truncate font-mono text-xs" title={c.getValue()}>{c.getValue()}</code>,
   }),
 ]);
 

@@ -28,3 +28,18 @@ export function SignalBackend({ pid, state }: { pid: number; state: string }) {
     </div>
   );
 }
+
+/** On the root of a lock tree: ends the session every waiter in the tree is queued behind. */
+export function TerminateBlocker({ pid, blocks }: { pid: number; blocks: number }) {
+  return (
+    <ConfirmDialog
+      label="Terminate blocker"
+      triggerLabel={`Terminate session ${pid}, which blocks ${blocks} session${blocks === 1 ? '' : 's'}`}
+      variant="secondary"
+      title={`Terminate session ${pid}, the blocker`}
+      description={`Its connection is closed and its open transaction rolled back, releasing its locks: the ${blocks === 1 ? 'session' : `${blocks} sessions`} waiting for it can go on. The application may reconnect.`}
+      input={{ pid, mode: 'terminate' }}
+      edit="database.signalBackend"
+    />
+  );
+}

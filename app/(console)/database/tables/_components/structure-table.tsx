@@ -18,7 +18,7 @@ export function StructureTable({ caption, header, rows, empty, mono, captionHidd
 }) {
   if (!rows.length) return <p className="text-sm text-ink-muted">{empty ?? 'None.'}</p>;
   return (
-    <div role="group" aria-label={caption} tabIndex={0} className="overflow-x-auto rounded-lg border border-line bg-surface focus-visible:outline-2 focus-visible:outline-focus">
+    <div role="group" aria-label={caption} tabIndex={0} className="relative overflow-x-auto rounded-lg border border-line bg-surface focus-visible:outline-2 focus-visible:outline-focus">
       <table className="w-full border-collapse text-sm">
         <caption className={clsx('px-4 py-2 text-start font-medium', captionHidden && 'sr-only')}>{caption}</caption>
         <thead className="bg-surface-muted text-xs uppercase tracking-wide text-ink-muted">

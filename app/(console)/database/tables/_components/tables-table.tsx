@@ -10,6 +10,10 @@ import type { TableRow } from '@/lib/inspect/tables';
 
 const col = dataTableColumns<TableRow>();
 const bytes = (n: number) => <span className="whitespace-nowrap">{formatBytes(n)}</span>;
+/** A name that may wrap after each underscore (a <wbr>), never mid-word. */
+const breakable = (name: string) => name.split('_').map((part, i, all) => (
+  <span key={i}>{part}{i < all.length - 1 ? <>_<wbr /></> : null}</span>
+));
 const latest = (a: Date | null, b: Date | null) => (a && b ? (a > b ? a : b) : (a ?? b));
 
 // Sortable column ids are the server's sort keys (TABLE_SORTS).
@@ -19,8 +23,11 @@ const columns = col.columns([
     header: 'Table',
     cell: (c) => (
       <Link href={tableHrefOf(c.row.original.schema, c.row.original.name)} className="font-mono text-accent underline-offset-2 hover:underline">
+        {/* Wrapping after the schema and each underscore keeps the widest column narrow: all 13 fit at
+            1440 px. <wbr> adds no character, so the link's name stays "schema.table". */}
         <span className="text-ink-muted">{c.row.original.schema}.</span>
-        {c.row.original.name}
+        <wbr />
+        {breakable(c.row.original.name)}
       </Link>
     ),
   }),
@@ -58,7 +65,7 @@ const columns = col.columns([
   col.accessor((r) => r.inserts + r.updates + r.deletes, {
     id: 'writes',
     header: 'Ins / upd / del',
-    cell: (c) => <span className="whitespace-nowrap">{formatCompact(c.row.original.inserts)} / {formatCompact(c.row.original.updates)} / {formatCompact(c.row.original.deletes)}</span>,
+    cell: (c) => <span>{formatCompact(c.row.original.inserts)} / {formatCompact(c.row.original.updates)} / {formatCompact(c.row.original.deletes)}</span>,
     meta: { align: 'end' },
   }),
   col.accessor((r) => latest(r.lastVacuum, r.lastAutovacuum), {
