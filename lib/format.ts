@@ -4,12 +4,18 @@
  * and credits keep their exact decimal arithmetic in lib/money.ts; their formatters are re-exported here
  * so that a page takes every formatter from one module.
  */
-export { formatCredits, formatMoney, formatStoredMoney, formatUsd } from '@/lib/money';
+import { groupDigits } from '@/lib/money';
+export { columnScale, formatCredits, formatMoney, formatStoredMoney, formatUsd } from '@/lib/money';
 
 const integer = new Intl.NumberFormat('en');
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
 
-export function formatCount(n: number): string {
+/**
+ * A count with its digits grouped. A bigint column's value arrives as text or a BigInt and is written
+ * exactly (9,223,372,036,854,775,807), never through a float (which reads 9,223,372,036,854,776,000).
+ */
+export function formatCount(n: number | bigint | string): string {
+  if (typeof n === 'string') return /^-?\d+$/.test(n.trim()) ? groupDigits(n.trim()) : n;
   return integer.format(n);
 }
 
