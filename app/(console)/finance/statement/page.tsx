@@ -111,7 +111,7 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
   const uq = parseTableQuery(params, STATEMENT_USERS_SPEC);
   const asOfUser = anyRowKey.optional().catch(undefined).parse(first(params.asof_user));
   const asOfAt = z.iso.datetime({ local: true }).refine((t) => isCalendarDay(t.slice(0, 10))).optional().catch(undefined).parse(first(params.asof_at));
-  const asOfMoment = asOfAt ? new Date(`${asOfAt.length === 16 ? `${asOfAt}:00` : asOfAt}Z`) : today;
+  const asOfAsked = asOfAt ? new Date(`${asOfAt.length === 16 ? `${asOfAt}:00` : asOfAt}Z`) : null; // none: the database's now
   const base = `statement:${JSON.stringify([period.from, period.to])}`;
   const userQuery = { sort: uq.sort.id, desc: uq.sort.desc, limit: uq.pageSize, offset: uq.offset, filter: uq.q };
   // Three reads, so a timeout in one (the per-user lines of a partial month) leaves the others standing.
@@ -123,8 +123,9 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
     }),
     attempt(() => sharedRead(`${base}:users:${JSON.stringify([uq.sort, uq.pageSize, uq.offset, uq.q])}`,
       () => read((trx) => listStatementUsers(trx, staff, mapping, period, userQuery)))),
-    asOfUser ? attempt(() => read((trx) => asOfBalance(trx, staff, mapping, asOfUser, asOfMoment, 1))) : null,
+    asOfUser ? attempt(() => read((trx) => asOfBalance(trx, staff, mapping, asOfUser, asOfAsked, 1))) : null,
   ]);
+  const asOfMoment = asOf?.ok ? asOf.value.at : asOfAsked ?? today;
   // Both reads failing say nothing of the rollup: its state row then says whether there is one.
   const known = result.ok ? result.value.source : users.ok ? users.value.source : null;
   const state = known ? null : await attempt(() => read((trx) => statementRollupState(trx, mapping)));

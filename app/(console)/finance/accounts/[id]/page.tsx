@@ -10,7 +10,7 @@ import type { SearchParams } from '@/lib/table-query';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { StatCard } from '@/app/(console)/_components/stat-card';
-import { financeMapping, financeToday } from '@/app/(console)/finance/_lib/context';
+import { financeMapping } from '@/app/(console)/finance/_lib/context';
 import { MissingConcepts } from '@/app/(console)/finance/_components/missing';
 import { EntriesTable } from '@/app/(console)/finance/_components/entries-table';
 import { AdjustCredits, FixDrift } from '@/app/(console)/finance/_components/ledger-edits';
@@ -29,13 +29,13 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
   const { mapping, missing } = await financeMapping();
   if (missing.length) return <MissingConcepts title="Credit account" missing={missing} />;
   if (mapping.users && !keyCanHold(mapping.users, id.data)) notFound();
-  const today = await financeToday();
   const at = z.iso.datetime({ local: true }).refine((t) => isCalendarDay(t.slice(0, 10))).optional().catch(undefined).parse(first(sp.at));
-  const asOf = at ? new Date(`${at.length === 16 ? `${at}:00` : at}Z`) : today;
+  // No moment asked: the database's now (asOfBalance), so that the entry just made is listed.
+  const asked = at ? new Date(`${at.length === 16 ? `${at}:00` : at}Z`) : null;
   const wanted = (first(sp.entries) ?? '').split(',').filter((s) => anyRowKey.safeParse(s).success && (!mapping.ledger || keyCanHold(mapping.ledger, s))).slice(0, 50);
   const data = await attempt(() => read(async (trx) => ({
     account: await getAccountSummary(trx, staff, mapping, id.data),
-    replay: await asOfBalance(trx, staff, mapping, id.data, asOf),
+    replay: await asOfBalance(trx, staff, mapping, id.data, asked),
     involved: await getEntries(trx, staff, mapping, id.data, wanted),
   })));
   if (!data.ok) {
@@ -48,6 +48,7 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
     );
   }
   const { account, replay, involved } = data.value;
+  const asOf = replay.at;
   if (!account.email && account.entries === 0) notFound();
   const canEdit = staff.can('credits.adjust');
   const drifted = account.drift !== null && compareDecimals(account.drift, '0') !== 0;
