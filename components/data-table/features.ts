@@ -47,3 +47,8 @@ export function cellScale(c: CellContext<DataTableFeatures, any, any>, min = 0):
   }
   return scale;
 }
+
+/** A caption for a list ordered by time, saying the order it is in: "Ledger entries, oldest first". */
+export function timeOrderCaption(what: string, query: { sort: { desc: boolean } }): string {
+  return `${what}, ${query.sort.desc ? 'newest' : 'oldest'} first`;
+}
