@@ -80,6 +80,17 @@ test('as of no moment is the database\'s now: an entry just made is counted, tho
   }), (e) => e === rollback);
 });
 
+test('a month in progress (and a custom period past today) lists its days through today only', async () => {
+  const month = parsePeriod({ period: 'month', month: '2026-11' }, TEST_ANCHOR);
+  const { days, total } = await getStatement(f.db, f.staff.finance, mapping, month);
+  assert.deepEqual([days.length, days[0].day, days.at(-1)?.day], [20, '2026-11-01', '2026-11-20']);
+  assert.equal(days.at(-1)?.closing, total.closing);
+  const custom = parsePeriod({ period: 'custom', from: '2026-11-15', to: '2026-12-31' }, TEST_ANCHOR);
+  assert.equal((await getStatement(f.db, f.staff.finance, mapping, custom)).days.at(-1)?.day, '2026-11-20');
+  const past = await getStatement(f.db, f.staff.finance, mapping, parsePeriod({ period: 'month', month: '2026-10' }, TEST_ANCHOR));
+  assert.equal(past.days.length, 31);
+});
+
 test('the statement needs credits.read', async () => {
   await assert.rejects(() => getStatement(f.db, f.staff.viewer, mapping, parsePeriod({}, TEST_ANCHOR)));
 });

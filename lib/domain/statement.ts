@@ -18,7 +18,7 @@ import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping
 import { creditScale } from '@/lib/domain/money-sql';
 import { rescale, subtractDecimals } from '@/lib/money';
 import { databaseClock } from '@/lib/domain/clock';
-import { ledgerOf, type Period, type StatementUserRow, type StatementUserSort } from '@/lib/domain/statement-figures';
+import { daysShown, ledgerOf, type Period, type StatementUserRow, type StatementUserSort } from '@/lib/domain/statement-figures';
 import { ledgerStatement, ledgerStatementUsers, statementUsersQuery } from '@/lib/domain/statement-ledger';
 import { MOVED, rollupStatement, rollupStatementUsers, statementUsersCsvQuery } from '@/lib/domain/statement-rollup';
 import { refreshStatementRollup, statementSignature } from '@/lib/domain/statement-rollup-refresh';
@@ -77,10 +77,15 @@ export function parsePeriod(params: Record<string, string | string[] | undefined
     let to = new Date(new Date(`${p.to}T00:00:00Z`).getTime() + DAY); // inclusive end day
     if (to <= from) to = new Date(from.getTime() + DAY);
     if (to.getTime() - from.getTime() > 3 * 366 * DAY) to = new Date(from.getTime() + 3 * 366 * DAY);
-    return { kind: 'custom', from, to };
+    return runningThrough({ kind: 'custom', from, to }, startOfDay(today));
   }
   const [y, m] = p.month ? p.month.split('-').map(Number) : [today.getUTCFullYear(), today.getUTCMonth() + 1];
-  return { kind: 'month', from: new Date(Date.UTC(y, m - 1, 1)), to: new Date(Date.UTC(y, m, 1)) };
+  return runningThrough({ kind: 'month', from: new Date(Date.UTC(y, m - 1, 1)), to: new Date(Date.UTC(y, m, 1)) }, startOfDay(today));
+}
+
+/** A period that runs past today lists its days through today only (its figures still cover it whole). */
+function runningThrough<P extends Period>(period: P, today: Date): P {
+  return period.from <= today && today.getTime() + DAY < period.to.getTime() ? { ...period, through: today } : period;
 }
 
 function assertCan(staff: StaffContext) {
@@ -133,7 +138,8 @@ export function keepStatementRollupFresh(db: Kysely<KontorDatabase>, mapping: Ma
 export async function getStatement(db: QueryExecutorProvider, staff: StaffContext, mapping: Mapping, period: Period) {
   assertCan(staff);
   const scale = await creditScale(db, mapping);
-  return viaRollup(db, mapping, (st) => rollupStatement(db, mapping, period, st, scale), () => ledgerStatement(db, mapping, period));
+  const statement = await viaRollup(db, mapping, (st) => rollupStatement(db, mapping, period, st, scale), () => ledgerStatement(db, mapping, period));
+  return { ...statement, days: daysShown(statement.days, period) };
 }
 
 /**
