@@ -5,7 +5,7 @@ import { dataTableColumns } from '@/components/data-table/features';
 import type { TableQuery } from '@/lib/table-query';
 import type { PaymentRow } from '@/lib/domain/payments';
 import { formatCredits, formatMoney } from '@/lib/money';
-import { formatWhen } from '@/lib/format';
+import { When } from '@/components/ui/when';
 
 export const FLAG_TEXT = { none: 'Paid, no credits', twice: 'Credited twice' } as const;
 
@@ -22,7 +22,7 @@ const col = dataTableColumns<PaymentRow>();
 
 function columns(showUser: boolean) {
   return col.columns([
-    col.accessor('createdAt', { id: 'created', header: 'Created', cell: (c) => <span className="whitespace-nowrap">{formatWhen(c.getValue())}</span> }),
+    col.accessor('createdAt', { id: 'created', header: 'Created', cell: (c) => <When at={c.getValue()} className="whitespace-nowrap" /> }),
     col.accessor('orderId', {
       id: 'order',
       header: 'Payment',

@@ -18,8 +18,8 @@ import { RefundsTable } from '@/app/(console)/payments/_components/refunds-table
 import { DisputeControl, GrantControl, RefundControl } from '@/app/(console)/payments/_components/payment-edits';
 import { formatCredits, formatMoney } from '@/lib/money';
 import { isDerived } from '@/lib/mapping/sql';
-import { formatWhen } from '@/lib/format';
 import { attempt } from '@/app/(console)/_lib/attempt';
+import { When } from '@/components/ui/when';
 
 export const metadata: Metadata = { title: 'Payment' };
 
@@ -73,7 +73,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
         <dt className="text-ink-muted">Refunded</dt><dd className="tabular-nums">{formatMoney(refunded, p.currency)}</dd>
         <dt className="text-ink-muted">User</dt>
         <dd>{p.userId ? <Link href={`/users/${p.userId}`} className="text-accent underline underline-offset-4">{p.email ?? p.userId}</Link> : 'deleted user'}</dd>
-        <dt className="text-ink-muted">Created</dt><dd>{formatWhen(p.createdAt)}</dd>
+        <dt className="text-ink-muted">Created</dt><dd><When at={p.createdAt} /></dd>
         <dt className="text-ink-muted">Provider</dt><dd>{p.provider ?? '—'} <span className="font-mono">{p.providerRef ?? ''}</span></dd>
         <dt className="text-ink-muted">Method</dt><dd>{p.method ?? '—'}</dd>
       </dl>
