@@ -1,7 +1,7 @@
 /** An id prefix finds its rows through the key's index: uuid keys and text keys; integer keys take whole numbers only. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql, type Kysely } from 'kysely';
+import { sql, type QueryExecutorProvider } from 'kysely';
 import { activeMapping, type Mapping } from '@/lib/mapping';
 import { validateMapping } from '@/lib/mapping/validate';
 import { findByIdPrefix, prefixQuery, prefixRange } from '@/lib/domain/id-prefix';
@@ -15,7 +15,7 @@ before(async () => {
 });
 after(() => d?.close());
 
-const plan = async (db: Kysely<unknown>, q: NonNullable<ReturnType<typeof prefixQuery>>) =>
+const plan = async (db: QueryExecutorProvider, q: NonNullable<ReturnType<typeof prefixQuery>>) =>
   (await sql<{ 'QUERY PLAN': string }>`explain ${q}`.execute(db)).rows.map((r) => r['QUERY PLAN']).join('\n');
 
 test('the range a prefix stands for', () => {
