@@ -10,7 +10,7 @@
  * - an integer key has no prefix: only the whole number finds it.
  */
 import 'server-only';
-import { sql, type QueryExecutorProvider } from 'kysely';
+import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
 import { keyOf, tableOf, type Mapping } from '@/lib/mapping';
 
 /** Shorter prefixes match too much of a table to mean one row. */
@@ -64,15 +64,26 @@ export async function findByIdPrefix(
   return { ids: rows.slice(0, limit).map((r) => r.id), more: rows.length > limit };
 }
 
+/**
+ * The condition on a concept's key (aliased) that `text` asks for: the range of its prefix where it can
+ * be one (a whole uuid is a one-row range), else the key equal to it (an integer, a short text key).
+ */
+export function keyMatches(c: NonNullable<Mapping[PrefixConcept]>, alias: string, text: string): RawBuilder<unknown> {
+  const range = prefixRange(c.keyType, text);
+  const k = keyOf(c, alias);
+  if (!range) return sql`${k} = ${text}`;
+  return range.kind === 'uuid'
+    ? sql`${k} between ${range.from}::uuid and ${range.to}::uuid`
+    : sql`${k} >= ${range.from} and ${k} < ${range.below} and starts_with(${k}::text, ${range.from})`;
+}
+
 /** The query findByIdPrefix runs (its plan is tested: a range on the key's index), or null. */
 export function prefixQuery(mapping: Pick<Mapping, PrefixConcept>, concept: PrefixConcept, text: string, limit: number) {
   const c = mapping[concept];
   const range = c ? prefixRange(c.keyType, text) : null;
   if (!c || !range) return null;
   const k = keyOf(c, 'x');
-  const where = range.kind === 'uuid'
-    ? sql`${k} between ${range.from}::uuid and ${range.to}::uuid`
-    : sql`${k} >= ${range.from} and ${k} < ${range.below} and starts_with(${k}::text, ${range.from})`;
+  const where = keyMatches(c, 'x', text);
   // A derived concept (a subset, one row per key) may list a key more than once: distinct, in key order.
   return sql<{ id: string }>`
     select distinct ${k}::text as id, ${k} from ${tableOf(c)} x where ${where} order by ${k} limit ${limit}`;
