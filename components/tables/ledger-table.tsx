@@ -1,11 +1,11 @@
 'use client';
-import Link from 'next/link';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns, timeOrderCaption } from '@/components/data-table/features';
 import type { TableQuery } from '@/lib/table-query';
 import type { LedgerEntryRow } from '@/lib/domain/payments';
 import { formatCredits } from '@/lib/format';
 import { When } from '@/components/ui/when';
+import { IdRef } from '@/components/ui/id-ref';
 
 /** Ledger entries: a user's (the user page, newest first) or a payment's (the payment page, oldest first). */
 const l = dataTableColumns<LedgerEntryRow>();
@@ -22,7 +22,7 @@ const ledgerColumns = l.columns([
   l.accessor('paymentId', {
     id: 'payment',
     header: 'Payment',
-    cell: (c) => (c.getValue() ? <Link href={`/payments/${c.getValue()}`} className="font-mono text-accent underline underline-offset-4">{c.getValue()!.slice(0, 8)}</Link> : null),
+    cell: (c) => (c.getValue() ? <IdRef id={c.getValue()!} href={`/payments/${c.getValue()}`} noun="payment" /> : null),
   }),
 ]);
 

@@ -2,19 +2,25 @@ import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
 import { read } from '@/db/index';
 import { getMappingCheck } from '@/app/(console)/_lib/mapping';
-import { findByIdPrefix, type PrefixConcept } from '@/lib/domain/id-prefix';
+import { findByIdPrefix, type PrefixConcept, type PrefixMatches } from '@/lib/domain/id-prefix';
 
 const NOUN: Record<PrefixConcept, string> = { users: 'user', payments: 'payment', tasks: 'task' };
 
 /**
  * A detail URL whose id is no key but may be the start of one (/users/9e5266ea): one match redirects to
- * its page, none is "not found", several are listed to choose from.
+ * its page, none is "not found", several are listed to choose from (the page renders WhichId). Called
+ * by the page itself, before it renders anything, so that the redirect is an HTTP one.
  */
-export async function ByIdPrefix({ concept, prefix }: { concept: PrefixConcept; prefix: string }) {
+export async function resolveIdPrefix(concept: PrefixConcept, prefix: string): Promise<PrefixMatches> {
   const { mapping } = await getMappingCheck();
   const found = await read((trx) => findByIdPrefix(trx, mapping, concept, prefix, 20));
   if (found.ids.length === 0) notFound();
   if (found.ids.length === 1) redirect(`/${concept}/${encodeURIComponent(found.ids[0])}`);
+  return found;
+}
+
+/** The rows whose id starts with the prefix, to choose from. */
+export function WhichId({ concept, prefix, found }: { concept: PrefixConcept; prefix: string; found: PrefixMatches }) {
   return (
     <>
       <h1 className="text-2xl font-semibold tracking-tight">Which {NOUN[concept]}?</h1>

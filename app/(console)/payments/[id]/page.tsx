@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { read } from '@/db/index';
 import { urlKeySchema } from '@/lib/domain/payments-common';
 import { getMappingCheck } from '@/app/(console)/_lib/mapping';
-import { ByIdPrefix } from '@/app/(console)/_components/by-id-prefix';
+import { resolveIdPrefix, WhichId } from '@/app/(console)/_components/by-id-prefix';
 import { isKeyTypeMismatch } from '@/db/errors';
 import { requireStaff } from '@/lib/auth';
 import { auditHistoryHref } from '@/lib/guard';
@@ -49,7 +49,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
     );
   }
   const data = r.value;
-  if (!data) return <ByIdPrefix concept="payments" prefix={id.data} />; // the start of an id, or not found
+  if (!data) return <WhichId concept="payments" prefix={id.data} found={await resolveIdPrefix('payments', id.data)} />; // the start of an id, or not found
   const { detail: { payment: p, entries, grants }, refunds: { rows: refunds, refunded, remaining, refundable } } = data;
   // Grants and refunds write ledger entries; the guarded edits take uuid keys (the Supabase products').
   // A product without a ledger (Seydam's, AetherCrown98's) or with integer keys gets the facts, not the edits.

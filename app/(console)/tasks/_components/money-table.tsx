@@ -5,6 +5,7 @@ import { dataTableColumns } from '@/components/data-table/features';
 import type { TableQuery } from '@/lib/table-query';
 import type { MoneyIssue } from '@/lib/domain/tasks/money';
 import { compareDecimals, formatCredits } from '@/lib/money';
+import { IdRef } from '@/components/ui/id-ref';
 
 export const MONEY_LABELS: Record<MoneyIssue['kind'], string> = {
   failed_task_charged: 'Failed, but charged',
@@ -23,7 +24,7 @@ const columns = col.columns([
     header: 'Task',
     cell: (c) => (
       <span className="flex flex-col">
-        <Link href={`/tasks/${c.getValue()}`} className={`font-mono ${link}`}>{c.getValue().slice(0, 8)}…</Link>
+        <IdRef id={c.getValue()} href={`/tasks/${c.getValue()}`} noun="task" />
         <span className="text-xs text-ink-muted">{c.row.original.taskType} · {c.row.original.createdAt.slice(0, 10)}</span>
       </span>
     ),
@@ -31,7 +32,7 @@ const columns = col.columns([
   col.accessor('userId', {
     id: 'user',
     header: 'User',
-    cell: (c) => (c.getValue() ? <Link href={`/users/${c.getValue()}`} className={`font-mono ${link}`}>{c.getValue()!.slice(0, 8)}…</Link> : '–'),
+    cell: (c) => (c.getValue() ? <IdRef id={c.getValue()!} href={`/users/${c.getValue()}`} noun="user" /> : '–'),
   }),
   col.accessor('cost', { id: 'cost', header: 'Task cost', cell: (c) => formatCredits(c.getValue()), meta: { align: 'end' } }),
   col.accessor('charged', { id: 'charged', header: 'Charged (net)', cell: (c) => formatCredits(c.getValue()), meta: { align: 'end' } }),

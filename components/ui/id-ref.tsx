@@ -1,0 +1,35 @@
+'use client';
+import { useState } from 'react';
+import Link from 'next/link';
+import { shortId } from '@/lib/format';
+
+/**
+ * A row another row refers to: its name where there is one (an email, an order number, a task type),
+ * else the first 8 characters of its id (which search and detail URLs take as a prefix); the full id on
+ * hover, and a button that copies it. `label` names the link for screen readers and tests ("Account <id>").
+ */
+export function IdRef({ id, href, name, noun, label, className }: {
+  id: string; href: string; name?: string | null; noun: string; label?: string; className?: string;
+}) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <span className="inline-flex items-center gap-1 whitespace-nowrap">
+      <Link href={href} title={id} aria-label={label} className={className ?? 'font-mono text-accent underline underline-offset-4'}>
+        {name || shortId(id)}
+      </Link>
+      <button
+        type="button"
+        title={copied ? 'Copied' : `Copy the ${noun} id`}
+        aria-label={copied ? `Copied the ${noun} id` : `Copy the ${noun} id ${id}`}
+        className="rounded px-0.5 text-xs text-ink-muted hover:text-ink focus-visible:outline-2 focus-visible:outline-focus"
+        onClick={async () => {
+          await navigator.clipboard?.writeText(id);
+          setCopied(true);
+          setTimeout(() => setCopied(false), 1500);
+        }}
+      >
+        <span aria-hidden="true">{copied ? '✓' : '⧉'}</span>
+      </button>
+    </span>
+  );
+}
