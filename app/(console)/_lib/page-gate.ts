@@ -5,7 +5,7 @@
  * (requireStaff, notFound); this only makes the status right, from the same capabilities and lookups.
  */
 import 'server-only';
-import { forbidden, notFound } from 'next/navigation';
+import { forbidden, notFound, redirect } from 'next/navigation';
 import { anyRowKey, keyCanHold } from '@/lib/mapping/keys';
 import { read } from '@/db/index';
 import { isKeyTypeMismatch } from '@/db/errors';
@@ -17,6 +17,8 @@ import { getUserProfile } from '@/lib/domain/users';
 import { getTask } from '@/lib/domain/tasks/list';
 import { getTableDetail } from '@/lib/inspect/table-detail';
 import { queueContext } from '@/app/(console)/_lib/queue';
+import { getMappingCheck } from '@/app/(console)/_lib/mapping';
+import { findByIdPrefix, type PrefixConcept } from '@/lib/domain/id-prefix';
 
 /** The capability each page's requireStaff asks for, by path (the most specific first). */
 export const PAGE_CAPABILITIES: readonly [RegExp, Capability][] = [
@@ -41,16 +43,29 @@ const orNull = <T,>(p: Promise<T>) => p.catch((err: unknown) => {
   throw err;
 });
 
-/** Detail pages: whether the thing the path names exists (the page's own lookup, by key). */
-const DETAILS: readonly [RegExp, (staff: StaffContext, parts: string[]) => Promise<boolean>][] = [
-  [/^\/users\/([^/]+)$/, async (staff, [id]) => urlKeySchema.safeParse(id).success && !!(await orNull(read((trx) => getUserProfile(trx, staff, id))))],
-  [/^\/payments\/([^/]+)$/, async (staff, [id]) => urlKeySchema.safeParse(id).success && !!(await orNull(read((trx) => getPayment(trx, staff, id))))],
+/**
+ * Whether the start of an id names rows (resolveIdPrefix): one redirects to its page from here, before
+ * the loading boundary streams, so that the answer is an HTTP redirect; several are listed by the page.
+ */
+async function byPrefix(concept: PrefixConcept, id: string): Promise<boolean | string> {
+  if (!anyRowKey.safeParse(id).success) return false;
+  const { mapping } = await getMappingCheck();
+  const found = await read((trx) => findByIdPrefix(trx, mapping, concept, id, 1));
+  if (found.ids.length === 1 && !found.more) return `/${concept}/${encodeURIComponent(found.ids[0])}`;
+  return found.ids.length > 0;
+}
+
+/** Detail pages: whether the thing the path names exists (the page's own lookup, by key, then as an id's start). */
+/** true: it exists; a string: where the one row an id's start names is. */
+const DETAILS: readonly [RegExp, (staff: StaffContext, parts: string[]) => Promise<boolean | string>][] = [
+  [/^\/users\/([^/]+)$/, async (staff, [id]) => (urlKeySchema.safeParse(id).success && !!(await orNull(read((trx) => getUserProfile(trx, staff, id))))) || byPrefix('users', id)],
+  [/^\/payments\/([^/]+)$/, async (staff, [id]) => (urlKeySchema.safeParse(id).success && !!(await orNull(read((trx) => getPayment(trx, staff, id))))) || byPrefix('payments', id)],
   [/^\/tasks\/([^/]+)$/, async (_staff, [id]) => {
     if (id === 'queue') return true;
     // Any key the task key's column accepts (an integer, a uuid of any version, text).
     if (!anyRowKey.safeParse(id).success) return false;
     const ctx = await queueContext();
-    return !ctx.ok || (keyCanHold(ctx.mapping.tasks!, id) && !!(await orNull(read((trx) => getTask(trx, ctx.mapping, id)))));
+    return !ctx.ok || (keyCanHold(ctx.mapping.tasks!, id) && !!(await orNull(read((trx) => getTask(trx, ctx.mapping, id))))) || byPrefix('tasks', id);
   }],
   [/^\/finance\/accounts\/([^/]+)$/, async (_staff, [id]) => anyRowKey.safeParse(id).success],
   [/^\/database\/tables\/([^/]+)\/([^/]+)$/, async (_staff, [schema, table]) =>
@@ -75,12 +90,13 @@ export async function gatePage(path: string | null, staff: StaffContext | null):
     const m = re.exec(pathname);
     if (!m) continue;
     const parts = m.slice(1).map(decodePart);
-    let found: boolean;
+    let found: boolean | string;
     try {
       found = !parts.includes(null) && (await exists(staff, parts as string[]));
     } catch {
       return; // the database failed: the page reports it (error.tsx), not a 404
     }
+    if (typeof found === 'string') redirect(found);
     if (!found) notFound();
     return;
   }
