@@ -28,7 +28,12 @@ export function IdRef({ id, href, name, noun, label, className }: {
           setTimeout(() => setCopied(false), 1500);
         }}
       >
-        <span aria-hidden="true">{copied ? '✓' : '⧉'}</span>
+        {copied ? <span aria-hidden="true">✓</span> : (
+          // Two sheets: the copy sign (an SVG, as not every system font has U+29C9).
+          <svg aria-hidden="true" viewBox="0 0 16 16" width="12" height="12" fill="none" stroke="currentColor" strokeWidth="1.5">
+            <rect x="5.5" y="5.5" width="8" height="8" rx="1.5" /><path d="M10.5 3.5v-1a1 1 0 0 0-1-1h-6a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h1" />
+          </svg>
+        )}
       </button>
     </span>
   );
