@@ -1,7 +1,7 @@
 /** The one formatter module: every page writes a moment, a duration and a count the same way. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { first, formatCount, formatDay, formatMs, formatRate, formatSeconds, formatWhen } from '@/lib/format';
+import { columnScale, first, formatCount, formatUsd, formatWhenIn, formatDay, formatMs, formatRate, formatSeconds, formatWhen } from '@/lib/format';
 
 test('a moment reads to the minute in UTC, from an ISO string, Postgres text or a Date', () => {
   assert.equal(formatWhen('2026-11-20T12:00:59.999Z'), '2026-11-20 12:00 UTC');
@@ -37,4 +37,28 @@ test('a repeated search parameter counts by its first value', () => {
   assert.equal(first(['a', 'b']), 'a');
   assert.equal(first('a'), 'a');
   assert.equal(first(undefined), undefined);
+});
+
+test('a bigint count is written exactly, never through a float', () => {
+  assert.equal(formatCount('9223372036854775807'), '9,223,372,036,854,775,807');
+  assert.equal(formatCount(9223372036854775807n), '9,223,372,036,854,775,807');
+  assert.equal(formatCount('-2147483648'), '-2,147,483,648');
+  assert.equal(formatCount('n/a'), 'n/a');
+});
+
+test('one precision per money column: every row at the most decimals any needs, none rounded away', () => {
+  const column = ['256.228', '8.1857', '3', null];
+  const scale = columnScale(column, 2);
+  assert.equal(scale, 4);
+  assert.deepEqual(column.map((v) => formatUsd(v, scale)), ['$256.2280', '$8.1857', '$3.0000', '–']);
+  assert.equal(columnScale(['1.50', '2.000000'], 2), 2);
+  assert.equal(formatUsd('1.5', columnScale(['1.5'], 2)), '$1.50');
+});
+
+test('a moment in the viewer\'s zone, named; UTC as formatWhen writes it; an unknown zone falls back to UTC', () => {
+  assert.equal(formatWhenIn('2026-11-20T12:00:00Z', 'Asia/Tokyo'), '2026-11-20 21:00 GMT+9');
+  assert.equal(formatWhenIn('2026-11-20T23:30:00Z', 'America/New_York'), '2026-11-20 18:30 EST');
+  assert.equal(formatWhenIn('2026-11-20T12:00:00Z', 'UTC'), '2026-11-20 12:00 UTC');
+  assert.equal(formatWhenIn('2026-11-20T12:00:00Z', 'Not/AZone'), '2026-11-20 12:00 UTC');
+  assert.equal(formatWhenIn(null, 'Asia/Tokyo', 'never'), 'never');
 });

@@ -4,12 +4,18 @@
  * and credits keep their exact decimal arithmetic in lib/money.ts; their formatters are re-exported here
  * so that a page takes every formatter from one module.
  */
-export { formatCredits, formatMoney, formatStoredMoney, formatUsd } from '@/lib/money';
+import { groupDigits } from '@/lib/money';
+export { columnScale, formatCredits, formatMoney, formatStoredMoney, formatUsd } from '@/lib/money';
 
 const integer = new Intl.NumberFormat('en');
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
 
-export function formatCount(n: number): string {
+/**
+ * A count with its digits grouped. A bigint column's value arrives as text or a BigInt and is written
+ * exactly (9,223,372,036,854,775,807), never through a float (which reads 9,223,372,036,854,776,000).
+ */
+export function formatCount(n: number | bigint | string): string {
+  if (typeof n === 'string') return /^-?\d+$/.test(n.trim()) ? groupDigits(n.trim()) : n;
   return integer.format(n);
 }
 
@@ -53,6 +59,33 @@ export function formatWhen(at: Date | string | null | undefined, none = '—'): 
   if (Number.isNaN(d.getTime())) return String(at);
   const iso = d.toISOString();
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+const zoned = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A moment to the minute in a time zone, with the zone's name: ("2026-11-20T12:00Z", "Asia/Tokyo") ->
+ * "2026-11-20 21:00 GMT+9". The browser's zone for the viewer (components/ui/when.tsx); UTC reads as
+ * formatWhen does. An unknown zone falls back to UTC.
+ */
+export function formatWhenIn(at: Date | string | null | undefined, timeZone: string, none = '—'): string {
+  if (at === null || at === undefined || at === '') return none;
+  const d = typeof at === 'string' ? new Date(at) : at;
+  if (Number.isNaN(d.getTime())) return String(at);
+  if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return formatWhen(d);
+  let f = zoned.get(timeZone);
+  if (!f) {
+    try {
+      f = new Intl.DateTimeFormat('en-CA', {
+        timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short',
+      });
+    } catch {
+      return formatWhen(d);
+    }
+    zoned.set(timeZone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(d).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} ${p.timeZoneName}`;
 }
 
 /** The calendar day of a moment, in UTC: "Nov 20" (chart axes). */

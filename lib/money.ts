@@ -217,11 +217,11 @@ function pattern(code: string, negative: boolean): Intl.NumberFormatPart[] {
  * "-¥1,234,567", ("30000", "NGN") -> "NGN 30,000.00" (a no-break space, as Intl writes it). No currency: the grouped amount; a currency
  * Intl does not know: "12.50 XBT".
  */
-export function formatMoney(amount: string | null | undefined, currency: string | null | undefined): string {
+export function formatMoney(amount: string | null | undefined, currency: string | null | undefined, scale?: number): string {
   if (amount === null || amount === undefined) return '—';
   if (!isDecimal(amount)) return currency ? `${amount} ${currency}` : amount;
   const code = currencyCode(currency);
-  const text = rescale(amount, currencyDigits(code));
+  const text = rescale(amount, Math.max(currencyDigits(code), scale ?? 0));
   if (!code) return currency ? `${groupDigits(text)} ${currency}` : groupDigits(text);
   const negative = text.startsWith('-') && /[1-9]/.test(text);
   const digits = groupDigits(text.replace(/^-/, ''));
@@ -240,9 +240,30 @@ export function formatCredits(value: string | null | undefined, scale?: number |
   return groupDigits(rescale(value, scale ?? parseDecimal(value).scale));
 }
 
-/** A provider's cost in US dollars, as exact as it is stored ("0.0123" -> "$0.0123"). */
-export function formatUsd(value: string | null | undefined): string {
-  return value === null || value === undefined ? '–' : formatMoney(value, 'USD');
+/**
+ * A provider's cost in US dollars, as exact as it is stored ("0.0123" -> "$0.0123"); `scale` pads it to
+ * its column's decimals (columnScale), so that "$8.1857" and "$256.2280" line up.
+ */
+export function formatUsd(value: string | null | undefined, scale?: number): string {
+  return value === null || value === undefined ? '–' : formatMoney(value, 'USD', scale);
+}
+
+/** How many decimals a decimal string carries once its trailing zeros go ("1.2300" -> 2, "5" -> 0). */
+export function significantScale(value: string): number {
+  if (!isDecimal(value)) return 0;
+  let d = parseDecimal(value);
+  while (d.scale > 0 && d.units % 10n === 0n) d = { units: d.units / 10n, scale: d.scale - 1 };
+  return d.scale;
+}
+
+/**
+ * One precision for a column: the most decimals any of its values needs (at least `min`), so that every
+ * row shows the same number of digits and none is rounded away.
+ */
+export function columnScale(values: readonly (string | null | undefined)[], min = 0): number {
+  let scale = min;
+  for (const v of values) if (v !== null && v !== undefined) scale = Math.max(scale, significantScale(v));
+  return scale;
 }
 
 // Signs a keyboard, a word processor or a phone types for "minus": U+2212 MINUS SIGN, the dashes

@@ -1,13 +1,13 @@
 'use client';
-import Link from 'next/link';
 import { DataTable } from '@/components/data-table/data-table';
-import { dataTableColumns } from '@/components/data-table/features';
+import { dataTableColumns, timeOrderCaption } from '@/components/data-table/features';
 import type { TableQuery } from '@/lib/table-query';
 import type { LedgerEntryRow } from '@/lib/domain/payments';
 import { formatCredits } from '@/lib/format';
 import { When } from '@/components/ui/when';
+import { IdRef } from '@/components/ui/id-ref';
 
-/** Ledger entries, newest first: a user's (the user page) or a payment's (the payment page). */
+/** Ledger entries: a user's (the user page, newest first) or a payment's (the payment page, oldest first). */
 const l = dataTableColumns<LedgerEntryRow>();
 const ledgerColumns = l.columns([
   l.accessor('createdAt', { id: 'created', header: 'When', cell: (c) => <When at={c.getValue()} className="whitespace-nowrap" /> }),
@@ -22,12 +22,12 @@ const ledgerColumns = l.columns([
   l.accessor('paymentId', {
     id: 'payment',
     header: 'Payment',
-    cell: (c) => (c.getValue() ? <Link href={`/payments/${c.getValue()}`} className="font-mono text-accent underline underline-offset-4">{c.getValue()!.slice(0, 8)}</Link> : null),
+    cell: (c) => (c.getValue() ? <IdRef id={c.getValue()!} href={`/payments/${c.getValue()}`} noun="payment" /> : null),
   }),
 ]);
 
 interface LedgerTableProps { rows: LedgerEntryRow[]; total: number; query: TableQuery; prefix: string }
 
 export function LedgerTable(p: LedgerTableProps) {
-  return <DataTable columns={ledgerColumns} rows={p.rows} rowCount={p.total} query={p.query} sortable={['created']} prefix={p.prefix} caption="Ledger entries, newest first" captionHidden getRowId={(r) => r.id} pageSizes={[10, 25, 100]} empty="No ledger entries." />;
+  return <DataTable columns={ledgerColumns} rows={p.rows} rowCount={p.total} query={p.query} sortable={['created']} prefix={p.prefix} caption={timeOrderCaption('Ledger entries', p.query)} captionHidden getRowId={(r) => r.id} pageSizes={[10, 25, 100]} empty="No ledger entries." />;
 }

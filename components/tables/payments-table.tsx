@@ -5,8 +5,8 @@ import { dataTableColumns } from '@/components/data-table/features';
 import type { TableQuery } from '@/lib/table-query';
 import type { PaymentRow } from '@/lib/domain/payments';
 import { formatCredits, formatMoney } from '@/lib/money';
-import { formatWhen } from '@/lib/format';
 import { CREDIT_FLAG_TEXT } from '@/lib/domain/payment-credit-labels';
+import { When } from '@/components/ui/when';
 
 
 export function CreditFlagBadge({ flag }: { flag: PaymentRow['flag'] }) {
@@ -22,7 +22,7 @@ const col = dataTableColumns<PaymentRow>();
 
 function columns(showUser: boolean) {
   return col.columns([
-    col.accessor('createdAt', { id: 'created', header: 'Created', cell: (c) => <span className="whitespace-nowrap">{formatWhen(c.getValue())}</span> }),
+    col.accessor('createdAt', { id: 'created', header: 'Created', cell: (c) => <When at={c.getValue()} className="whitespace-nowrap" /> }),
     col.accessor('orderId', {
       id: 'order',
       header: 'Payment',

@@ -76,3 +76,18 @@ test('the catalog says which kinds have an index: name has none in the demo, unt
   const none = await r((trx) => searchIndexes(trx, f.ctx.support));
   assert.equal(none.find((k) => k.kind === 'email')?.indexed, false);
 });
+
+test('the 8 characters a screen shows find the user, the payment and the task they start', async () => {
+  const p = (await sql<{ id: string; user_id: string }>`
+    select id::text, user_id::text from public.payments where user_id is not null order by id offset 7 limit 1`.execute(f.db)).rows[0];
+  const t = (await sql<{ id: string }>`select id::text from public.tasks order by id offset 7 limit 1`.execute(f.db)).rows[0];
+  const byUser = await r((trx) => search(trx, f.ctx.support, p.user_id.slice(0, 8)));
+  assert.deepEqual(byUser.hits.filter((h) => h.kind === 'userId').map((h) => h.href), [`/users/${p.user_id}`]);
+  const byPayment = await r((trx) => search(trx, f.ctx.support, p.id.slice(0, 8).toUpperCase()));
+  assert.deepEqual(byPayment.hits.filter((h) => h.kind === 'paymentId').map((h) => h.href), [`/payments/${p.id}`]);
+  const byTask = await r((trx) => search(trx, f.ctx.support, t.id.slice(0, 13)));
+  assert.deepEqual(byTask.hits.filter((h) => h.kind === 'taskId').map((h) => h.title), [`Task ${t.id}`]);
+  // Fewer than 4 characters are no prefix: no id kind is searched.
+  const short = (await r((trx) => search(trx, f.ctx.support, p.user_id.slice(0, 3)))).kinds;
+  assert.ok(!short.includes('userId') && !short.includes('paymentId') && !short.includes('taskId'), short.join());
+});

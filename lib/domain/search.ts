@@ -1,6 +1,6 @@
 /**
  * The one search box: email prefix (case-insensitive), user id, name, payment provider reference or
- * order id, payment id, task id. Each kind is one bounded query written so that the index it names
+ * order id, payment id, task id (an id or any 4+ characters it starts with: lib/domain/id-prefix.ts). Each kind is one bounded query written so that the index it names
  * can serve it; searchIndexes reads the catalog to say which kinds this database can answer from an
  * index and which would scan the table (with the CREATE INDEX to copy; Kontor never runs it).
  */
@@ -8,6 +8,7 @@ import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import { z } from 'zod';
 import { keyCanHold, looksLikeUuid } from '@/lib/mapping/keys';
+import { keyMatches, MIN_PREFIX, prefixRange } from '@/lib/domain/id-prefix';
 import type { StaffContext } from '@/lib/auth';
 import type { ReadContext } from '@/lib/context';
 import { columnOf, displayIdent, displayTable, hasColumn, keyOf, tableOf, type Mapping, type TableRef } from '@/lib/mapping';
@@ -50,7 +51,7 @@ export function kindsFor(q: string, m?: Pick<Mapping, 'users' | 'payments' | 'ta
   if (looksLikeUuid(q) && !m) return ['userId', 'paymentId', 'taskId'];
   const ids: SearchKind[] = m && !/\s/.test(q)
     ? ([['userId', m.users], ['paymentId', m.payments], ['taskId', m.tasks]] as const)
-      .filter(([, c]) => c && keyCanHold(c, q) && (c.keyType !== 'text' || q.length >= 4)).map(([k]) => k)
+      .filter(([, c]) => c && ((keyCanHold(c, q) && (c.keyType !== 'text' || q.length >= MIN_PREFIX)) || prefixRange(c.keyType, q))).map(([k]) => k)
     : [];
   if (looksLikeUuid(q)) return ids;
   const kinds: SearchKind[] = [...ids];
@@ -120,7 +121,7 @@ async function searchKind(db: QueryExecutorProvider, m: Mapping, kind: SearchKin
     // Written as the index is: lower(email) text_pattern_ops serves the prefix, a trigram index on lower(name) the name.
     const where = kind === 'email' ? sql`lower(${email}) like ${`${escapeLike(q.toLowerCase())}%`}`
       : kind === 'name' ? sql`lower(${columnOf(users, 'name', 'u')}) like ${`%${escapeLike(q.toLowerCase())}%`}`
-      : sql`u.${keyOf(users)} = ${q}`;
+      : keyMatches(users, 'u', q);
     const order = kind === 'email' ? sql`lower(${email})` : sql`u.${keyOf(users)}`;
     const { rows } = await sql<{ id: string; email: string; name: string | null }>`
       select u.${keyOf(users)}::text as id, ${email}::text as email, ${name} as name
@@ -129,14 +130,14 @@ async function searchKind(db: QueryExecutorProvider, m: Mapping, kind: SearchKin
   }
   if (kind === 'providerRef' || kind === 'orderId' || kind === 'paymentId') {
     const payments = m.payments!;
-    const where = kind === 'paymentId' ? sql`p.${keyOf(payments)} = ${q}` : sql`${columnOf(payments, kind, 'p')} = ${q}`;
+    const where = kind === 'paymentId' ? keyMatches(payments, 'p', q) : sql`${columnOf(payments, kind, 'p')} = ${q}`;
     const ref = hasColumn(payments, 'providerRef') ? sql`${columnOf(payments, 'providerRef', 'p')}::text` : sql`null::text`;
     const order = hasColumn(payments, 'orderId') ? sql`${columnOf(payments, 'orderId', 'p')}::text` : sql`null::text`;
     const currency = hasColumn(payments, 'currency') ? sql`${columnOf(payments, 'currency', 'p')}::text` : sql`null::text`;
     const { rows } = await sql<{ id: string; ref: string | null; order_id: string | null; amount: string; currency: string | null; status: string }>`
       select p.${keyOf(payments)}::text as id, ${ref} as ref, ${order} as order_id, ${columnOf(payments, 'amount', 'p')}::text as amount,
              ${currency} as currency, ${columnOf(payments, 'status', 'p')}::text as status
-        from ${tableOf(payments)} p where ${where} limit ${PER_KIND}`.execute(db);
+        from ${tableOf(payments)} p where ${where} order by p.${keyOf(payments)} limit ${PER_KIND}`.execute(db);
     return rows.map((r) => ({
       kind, href: `/payments/${r.id}`, title: `Payment ${r.order_id ?? r.id}`, detail: `${formatStoredMoney(r.amount, payments.amountUnit, r.currency)} · ${r.status}${r.ref ? ` · ${r.ref}` : ''}`,
     }));
@@ -145,7 +146,7 @@ async function searchKind(db: QueryExecutorProvider, m: Mapping, kind: SearchKin
   const type = hasColumn(tasks, 'taskType') ? sql`${columnOf(tasks, 'taskType', 't')}::text` : sql`'task'`;
   const { rows } = await sql<{ id: string; user_id: string; type: string; status: string }>`
     select t.${keyOf(tasks)}::text as id, ${columnOf(tasks, 'userId', 't')}::text as user_id, ${type} as type, ${columnOf(tasks, 'status', 't')}::text as status
-      from ${tableOf(tasks)} t where t.${keyOf(tasks)} = ${q} limit ${PER_KIND}`.execute(db);
+      from ${tableOf(tasks)} t where ${keyMatches(tasks, 't', q)} order by t.${keyOf(tasks)} limit ${PER_KIND}`.execute(db);
   return rows.map((r) => ({ kind, href: `/users/${r.user_id}?task=${r.id}#tasks`, title: `Task ${r.id}`, detail: `${r.type} · ${r.status}` }));
 }
 

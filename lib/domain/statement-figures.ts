@@ -18,7 +18,19 @@ export type StatementFigures = Record<StatementColumn, string>;
 export const ACTIVITY_COLUMNS = ['grants', 'spends', 'adjustments', 'refunds', 'expiries', 'other'] as const;
 export type ActivityColumn = (typeof ACTIVITY_COLUMNS)[number];
 
-export interface Period { from: Date; to: Date }
+export interface Period {
+  from: Date;
+  to: Date;
+  /** The last day a per-day view lists: today, when the period runs past it (a month in progress). */
+  through?: Date;
+}
+
+/** The days of a per-day view up to the period's `through` (a month view stops at today, never lists tomorrow). */
+export function daysShown<T extends { day: string }>(days: T[], period: Period): T[] {
+  if (!period.through) return days;
+  const last = period.through.toISOString().slice(0, 10);
+  return days.filter((d) => d.day.slice(0, 10) <= last);
+}
 
 export function ledgerOf(mapping: Mapping) {
   const { ledger } = mapping;

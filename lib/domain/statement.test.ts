@@ -5,6 +5,7 @@ import { activeMapping } from '@/lib/mapping';
 import { asOfBalance, getStatement, listStatementUsers, parsePeriod, STATEMENT_COLUMNS } from '@/lib/domain/statement';
 import { guardFixture, type GuardFixture } from '@/test/guard';
 import { TEST_ANCHOR } from '@/test/db';
+import { booksToday } from '@/lib/domain/clock';
 
 let f: GuardFixture;
 before(async () => {
@@ -59,6 +60,35 @@ test('as-of balances equal a replay of the ledger', async () => {
       assert.equal(cents(r.balance), replay, `${id} at ${at.toISOString()}`);
     }
   }
+});
+
+test('as of no moment is the database\'s now: an entry just made is counted, though the demo\'s anchor is earlier', async () => {
+  const { rows: [user] } = await sql<{ id: string }>`select id::text from public.users order by id limit 1`.execute(f.admin);
+  const rollback = new Error('rollback');
+  // In a transaction rolled back: the ledger is append-only, so the entry is never left behind.
+  await assert.rejects(f.admin.transaction().execute(async (trx) => {
+    const before = await asOfBalance(trx, { staff: f.staff.finance, mapping }, user.id, null);
+    const { rows: [made] } = await sql<{ id: string; at: Date }>`
+      insert into public.credits_ledger (user_id, amount, type, description) values (${user.id}, 7.25, 'manual', 'as-of test')
+      returning id::text, clock_timestamp() as at`.execute(trx);
+    // The default the page used (the books' today: the demo's anchor) is before the entry.
+    assert.ok((await booksToday(trx, mapping)) < made.at);
+    const after = await asOfBalance(trx, { staff: f.staff.finance, mapping }, user.id, null);
+    assert.ok(after.recent.some((e) => e.id === made.id));
+    assert.equal(cents(after.balance) - cents(before.balance), 725);
+    throw rollback;
+  }), (e) => e === rollback);
+});
+
+test('a month in progress (and a custom period past today) lists its days through today only', async () => {
+  const month = parsePeriod({ period: 'month', month: '2026-11' }, TEST_ANCHOR);
+  const { days, total } = await getStatement(f.db, { staff: f.staff.finance, mapping }, month);
+  assert.deepEqual([days.length, days[0].day, days.at(-1)?.day], [20, '2026-11-01', '2026-11-20']);
+  assert.equal(days.at(-1)?.closing, total.closing);
+  const custom = parsePeriod({ period: 'custom', from: '2026-11-15', to: '2026-12-31' }, TEST_ANCHOR);
+  assert.equal((await getStatement(f.db, { staff: f.staff.finance, mapping }, custom)).days.at(-1)?.day, '2026-11-20');
+  const past = await getStatement(f.db, { staff: f.staff.finance, mapping }, parsePeriod({ period: 'month', month: '2026-10' }, TEST_ANCHOR));
+  assert.equal(past.days.length, 31);
 });
 
 test('the statement needs credits.read', async () => {

@@ -17,7 +17,8 @@ import type { StaffContext } from '@/lib/auth';
 import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
 import { creditScale } from '@/lib/domain/money-sql';
 import { rescale, subtractDecimals } from '@/lib/money';
-import { ledgerOf, type Period, type StatementUserRow, type StatementUserSort } from '@/lib/domain/statement-figures';
+import { databaseClock } from '@/lib/domain/clock';
+import { daysShown, ledgerOf, type Period, type StatementUserRow, type StatementUserSort } from '@/lib/domain/statement-figures';
 import { ledgerStatement, ledgerStatementUsers, statementUsersQuery } from '@/lib/domain/statement-ledger';
 import { MOVED, rollupStatement, rollupStatementUsers, statementUsersCsvQuery } from '@/lib/domain/statement-rollup';
 import { refreshStatementRollup, statementSignature } from '@/lib/domain/statement-rollup-refresh';
@@ -77,10 +78,15 @@ export function parsePeriod(params: Record<string, string | string[] | undefined
     let to = new Date(new Date(`${p.to}T00:00:00Z`).getTime() + DAY); // inclusive end day
     if (to <= from) to = new Date(from.getTime() + DAY);
     if (to.getTime() - from.getTime() > 3 * 366 * DAY) to = new Date(from.getTime() + 3 * 366 * DAY);
-    return { kind: 'custom', from, to };
+    return runningThrough({ kind: 'custom', from, to }, startOfDay(today));
   }
   const [y, m] = p.month ? p.month.split('-').map(Number) : [today.getUTCFullYear(), today.getUTCMonth() + 1];
-  return { kind: 'month', from: new Date(Date.UTC(y, m - 1, 1)), to: new Date(Date.UTC(y, m, 1)) };
+  return runningThrough({ kind: 'month', from: new Date(Date.UTC(y, m - 1, 1)), to: new Date(Date.UTC(y, m, 1)) }, startOfDay(today));
+}
+
+/** A period that runs past today lists its days through today only (its figures still cover it whole). */
+function runningThrough<P extends Period>(period: P, today: Date): P {
+  return period.from <= today && today.getTime() + DAY < period.to.getTime() ? { ...period, through: today } : period;
 }
 
 function assertCan(staff: StaffContext) {
@@ -133,7 +139,8 @@ export function keepStatementRollupFresh(db: Kysely<KontorDatabase>, mapping: Ma
 export async function getStatement(db: QueryExecutorProvider, { staff, mapping }: ReadContext, period: Period) {
   assertCan(staff);
   const scale = await creditScale(db, mapping);
-  return viaRollup(db, mapping, (st) => rollupStatement(db, mapping, period, st, scale), () => ledgerStatement(db, mapping, period));
+  const statement = await viaRollup(db, mapping, (st) => rollupStatement(db, mapping, period, st, scale), () => ledgerStatement(db, mapping, period));
+  return { ...statement, days: daysShown(statement.days, period) };
 }
 
 /**
@@ -162,9 +169,15 @@ const replayEntry = (r: { id: string; at: Date; type: string | null; amount: str
   id: r.id, at: r.at.toISOString(), type: r.type, amount: rescale(r.amount, scale), balance: rescale(r.balance, scale),
 });
 
-/** A user's balance at `at` (entries created at or before it) and the last entries that led there. */
-export async function asOfBalance(db: QueryExecutorProvider, { staff, mapping }: ReadContext, userId: string, at: Date, limit = 50) {
+/**
+ * A user's balance replayed from the ledger up to a moment, with its latest entries. No moment: the
+ * database's now(), so that an entry just made is counted (never the demo's anchor, which is in the past).
+ */
+export async function asOfBalance(db: QueryExecutorProvider, { staff, mapping }: ReadContext, userId: string, asked: Date | null, limit = 50) {
   assertCan(staff);
+  const at = asked ?? (await databaseClock(db)).now;
+  // now() itself, not its value through a JavaScript Date (milliseconds): an entry of this very moment counts.
+  const upto = asked ? sql`${asked}` : sql`now()`;
   const ledger = ledgerOf(mapping);
   const c = (k: 'amount' | 'createdAt' | 'userId') => columnOf(ledger, k, 'l');
   const type = hasColumn(ledger, 'type') ? sql`${columnOf(ledger, 'type', 'l')}::text` : sql`null::text`;
@@ -173,10 +186,11 @@ export async function asOfBalance(db: QueryExecutorProvider, { staff, mapping }:
       select ${keyOf(ledger, 'l')}::text as id, ${c('createdAt')} as at, ${type} as type, ${c('amount')}::text as amount,
              sum(${c('amount')}) over (order by ${c('createdAt')}, ${keyOf(ledger, 'l')})::text as balance,
              count(*) over ()::text as n
-        from ${tableOf(ledger)} l where ${c('userId')} = ${userId} and ${c('createdAt')} <= ${at}
+        from ${tableOf(ledger)} l where ${c('userId')} = ${userId} and ${c('createdAt')} <= ${upto}
     ) r order by at desc, id desc limit ${limit}`.execute(db);
   const scale = await creditScale(db, mapping);
   return {
+    at,
     balance: rescale(rows[0]?.balance ?? '0', scale),
     entries: rows.length ? Number(rows[0].n) : 0,
     recent: rows.map((r) => replayEntry(r, scale)),

@@ -39,3 +39,12 @@ test('usage per day, per user and per model add up to the same totals, and to pl
   assert.equal(negative.total, users.rows.filter((r) => Number(r.margin) < 0).length);
   assert.ok(negative.total > 0, 'free-credit users cost money and bring no revenue');
 });
+
+test('the month in progress lists its days through today, never a future day', async () => {
+  // TEST_ANCHOR is the demo's today: 2026-11-20.
+  const { days } = await getUsageByDay(f.db, { staff: f.staff.finance, mapping }, parsePeriod({ period: 'month', month: '2026-11' }, TEST_ANCHOR));
+  assert.equal(days.length, 20);
+  assert.equal(days.at(-1)?.day, '2026-11-20');
+  const past = await getUsageByDay(f.db, { staff: f.staff.finance, mapping }, parsePeriod({ period: 'month', month: '2026-10' }, TEST_ANCHOR));
+  assert.equal(past.days.length, 31);
+});

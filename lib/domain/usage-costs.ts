@@ -17,6 +17,7 @@ import { sql, type Kysely, type QueryExecutorProvider, type RawBuilder } from 'k
 import type { StaffContext } from '@/lib/auth';
 import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
 import type { Period } from '@/lib/domain/statement';
+import { daysShown } from '@/lib/domain/statement-figures';
 import { creditScale, majorAmountSql } from '@/lib/domain/money-sql';
 import { addDecimals, rescale, roundDecimal, subtractDecimals } from '@/lib/money';
 import { indexHints, type ScanHint } from '@/lib/domain/reconcile/hints';
@@ -175,7 +176,7 @@ export async function getUsageByDay(db: QueryExecutorProvider, { staff, mapping 
   await roomy(db);
   const { value: rows, source } = await viaRollup(db, mapping, period, (st) => rollupUsageByDay(db, mapping, period, st), () => referenceUsageDays(db, mapping, period));
   const scale = await creditScale(db, mapping);
-  const days: UsageDay[] = rows.map((r) => ({ day: r.day, ...figures(r, scale) }));
+  const days: UsageDay[] = daysShown(rows, period).map((r) => ({ day: r.day, ...figures(r, scale) }));
   // The totals add the days as shown, so the screen and the CSV add up.
   const sum = (k: 'cost' | 'credits' | 'revenue') => addDecimals('0', ...days.map((d) => d[k]));
   return { days, total: figures({ cost: sum('cost'), credits: sum('credits'), revenue: sum('revenue') }, scale), source };

@@ -68,11 +68,26 @@ for (const major of [17, 15] as const) {
     test('the planted sequence is the one nearest its maximum', async () => {
       const seqs = await r((trx) => listSequencesNearMax(trx, { limit: 5 }));
       assert.equal(`${seqs[0].schema}.${seqs[0].name}`, 'public.payments_order_number_seq');
-      assert.equal(seqs[0].maxValue, 2147483647);
+      assert.equal(seqs[0].maxValue, '2147483647');
       assert.ok(seqs[0].used > 0.95 && seqs[0].used < 0.97);
       assert.ok(seqs.slice(1).every((s) => s.used < 0.5));
       const near = await r((trx) => listSequencesNearMax(trx, { minUsed: 0.75 }));
       assert.equal(near.length, 1);
+    });
+
+    test('a bigint limit reads exactly; a full-range bigint sequence is not read at all', async () => {
+      await sql`create sequence public.t_seq_near_max as bigint maxvalue 9223372036854775806 start 9223372036854775000`.execute(d.db);
+      await sql`create sequence public.t_seq_full as bigint`.execute(d.db);
+      try {
+        await sql`select nextval('public.t_seq_near_max'), nextval('public.t_seq_full')`.execute(d.db);
+        const seqs = await r((trx) => listSequencesNearMax(trx, { limit: 200 }));
+        const near = seqs.find((s) => s.name === 't_seq_near_max');
+        assert.equal(near?.maxValue, '9223372036854775806');
+        assert.equal(near?.lastValue, '9223372036854775000');
+        assert.equal(seqs.find((s) => s.name === 't_seq_full'), undefined);
+      } finally {
+        await sql`drop sequence public.t_seq_near_max, public.t_seq_full`.execute(d.db);
+      }
     });
 
     test('wraparound headroom matches age(datfrozenxid)', async () => {

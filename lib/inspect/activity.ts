@@ -110,8 +110,9 @@ export interface SequenceRow {
   schema: string;
   name: string;
   type: string;
-  lastValue: number;
-  maxValue: number;
+  /** Exact, as Postgres writes a bigint (a float would print 2^63 - 1 as 9,223,372,036,854,776,000). */
+  lastValue: string;
+  maxValue: string;
   /** Share of the range in the sequence's direction already used, 0..1. */
   used: number;
 }
@@ -134,7 +135,10 @@ export async function listSequencesNearMax(
         join pg_catalog.pg_namespace n on n.oid = c.relnamespace
        where ${isListedSchema(sql.ref('n.nspname'))}
          and not pg_catalog.pg_is_other_temp_schema(n.oid)
-         and (q.seqtypid <> 'bigint'::regtype or q.seqmax < 9223372036854775807 or q.seqmin > -9223372036854775808)
+         -- the limit in the sequence's direction: an ascending bigint sequence's minimum is 1, not -2^63
+         and (q.seqtypid <> 'bigint'::regtype
+              or (q.seqincrement > 0 and q.seqmax < 9223372036854775807)
+              or (q.seqincrement < 0 and q.seqmin > -9223372036854775808))
     ), read as (
       select narrow.*,
              case when has_sequence_privilege(oid, 'SELECT,USAGE') then pg_catalog.pg_sequence_last_value(oid::regclass) end as last_value
@@ -151,7 +155,7 @@ export async function listSequencesNearMax(
      limit ${Math.min(Math.max(opts.limit ?? 10, 1), 200)}`.execute(db);
   return rows
     .filter((r) => r.used >= (opts.minUsed ?? 0))
-    .map((r) => ({ schema: r.schema, name: r.name, type: r.type, lastValue: Number(r.last), maxValue: Number(r.max), used: r.used }));
+    .map((r) => ({ schema: r.schema, name: r.name, type: r.type, lastValue: r.last, maxValue: r.max, used: r.used }));
 }
 
 export interface WraparoundRow {

@@ -5,7 +5,7 @@
  * (pageContext, notFound); this only makes the status right, from the same capabilities and lookups.
  */
 import 'server-only';
-import { forbidden, notFound } from 'next/navigation';
+import { forbidden, notFound, redirect } from 'next/navigation';
 import { anyRowKey, keyCanHold } from '@/lib/mapping/keys';
 import { read } from '@/db/index';
 import { isKeyTypeMismatch } from '@/db/errors';
@@ -18,6 +18,7 @@ import { getTask } from '@/lib/domain/tasks/list';
 import { getTableDetail } from '@/lib/inspect/table-detail';
 import { queueContext } from '@/app/(console)/_lib/queue';
 import { getMappingCheck, type PageContext } from '@/app/(console)/_lib/context';
+import { findByIdPrefix, type PrefixConcept } from '@/lib/domain/id-prefix';
 
 /** The capability each page's pageContext asks for, by path (the most specific first). */
 export const PAGE_CAPABILITIES: readonly [RegExp, Capability][] = [
@@ -42,16 +43,28 @@ const orNull = <T,>(p: Promise<T>) => p.catch((err: unknown) => {
   throw err;
 });
 
-/** Detail pages: whether the thing the path names exists (the page's own lookup, by key). */
-const DETAILS: readonly [RegExp, (ctx: PageContext, parts: string[]) => Promise<boolean>][] = [
-  [/^\/users\/([^/]+)$/, async (ctx, [id]) => urlKeySchema.safeParse(id).success && !!(await orNull(read((trx) => getUserProfile(trx, ctx, id))))],
-  [/^\/payments\/([^/]+)$/, async (ctx, [id]) => urlKeySchema.safeParse(id).success && !!(await orNull(read((trx) => getPayment(trx, ctx, id))))],
+/**
+ * Whether the start of an id names rows (resolveIdPrefix): one redirects to its page from here, before
+ * the loading boundary streams, so that the answer is an HTTP redirect; several are listed by the page.
+ */
+async function byPrefix(ctx: PageContext, concept: PrefixConcept, id: string): Promise<boolean | string> {
+  if (!anyRowKey.safeParse(id).success) return false;
+  const found = await read((trx) => findByIdPrefix(trx, ctx.mapping, concept, id, 1));
+  if (found.ids.length === 1 && !found.more) return `/${concept}/${encodeURIComponent(found.ids[0])}`;
+  return found.ids.length > 0;
+}
+
+/** Detail pages: whether the thing the path names exists (the page's own lookup, by key, then as an id's start). */
+/** true: it exists; a string: where the one row an id's start names is. */
+const DETAILS: readonly [RegExp, (ctx: PageContext, parts: string[]) => Promise<boolean | string>][] = [
+  [/^\/users\/([^/]+)$/, async (ctx, [id]) => (urlKeySchema.safeParse(id).success && !!(await orNull(read((trx) => getUserProfile(trx, ctx, id))))) || byPrefix(ctx, 'users', id)],
+  [/^\/payments\/([^/]+)$/, async (ctx, [id]) => (urlKeySchema.safeParse(id).success && !!(await orNull(read((trx) => getPayment(trx, ctx, id))))) || byPrefix(ctx, 'payments', id)],
   [/^\/tasks\/([^/]+)$/, async (ctx, [id]) => {
     if (id === 'queue') return true;
     // Any key the task key's column accepts (an integer, a uuid of any version, text).
     if (!anyRowKey.safeParse(id).success) return false;
     const queue = await queueContext(ctx.check);
-    return !queue.ok || (keyCanHold(queue.mapping.tasks!, id) && !!(await orNull(read((trx) => getTask(trx, queue.mapping, id)))));
+    return !queue.ok || (keyCanHold(queue.mapping.tasks!, id) && !!(await orNull(read((trx) => getTask(trx, queue.mapping, id))))) || byPrefix(ctx, 'tasks', id);
   }],
   [/^\/finance\/accounts\/([^/]+)$/, async (_ctx, [id]) => anyRowKey.safeParse(id).success],
   [/^\/database\/tables\/([^/]+)\/([^/]+)$/, async (_ctx, [schema, table]) =>
@@ -77,13 +90,14 @@ export async function gatePage(path: string | null, staff: StaffContext | null):
     if (!m) continue;
     const parts = m.slice(1).map(decodePart);
     if (parts.includes(null)) notFound();
-    let found: boolean;
+    let found: boolean | string;
     try {
       const check = await getMappingCheck();
       found = await exists({ staff, mapping: check.mapping, check }, parts as string[]);
     } catch {
       return; // the database failed: the page reports it (error.tsx), not a 404
     }
+    if (typeof found === 'string') redirect(found);
     if (!found) notFound();
     return;
   }

@@ -9,8 +9,8 @@ import { Section } from '@/app/(console)/_components/section';
 import { loadIndexesPage } from '@/app/(console)/database/_lib/loaders';
 import { IndexesTable } from '@/app/(console)/database/indexes/_components/indexes-table';
 import { CopySql } from '@/components/ui/copy-sql';
-import { formatWhen } from '@/lib/format';
 import { tableHrefOf } from '@/app/(console)/database/_components/table-href';
+import { When } from '@/components/ui/when';
 
 export const metadata: Metadata = { title: 'Indexes' };
 
@@ -34,7 +34,7 @@ export default async function IndexesPage({ searchParams }: { searchParams: Prom
       <div className="space-y-1">
         <h1 className="text-2xl font-semibold tracking-tight">Indexes</h1>
         <p className="text-sm text-ink-muted">
-          Scan counts since {formatWhen(v.statsSince, 'never')} (the last statistics reset or server start). Verdicts judge your
+          Scan counts since <When at={v.statsSince} none="never" /> (the last statistics reset or server start). Verdicts judge your
           schemas only: Kontor&apos;s and Supabase&apos;s own schemas are listed but left to their owners.
         </p>
       </div>

@@ -6,7 +6,7 @@ import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { loadQueriesPage } from '@/app/(console)/database/_lib/loaders';
 import { QueriesTable } from '@/app/(console)/database/queries/_components/queries-table';
-import { formatWhen } from '@/lib/format';
+import { When } from '@/components/ui/when';
 
 export const metadata: Metadata = { title: 'Queries' };
 
@@ -24,9 +24,9 @@ export default async function QueriesPage({ searchParams }: { searchParams: Prom
       <div className="space-y-1">
         {heading}
         <p className="text-sm text-ink-muted">
-          From pg_stat_statements {source.version}, counting since {formatWhen(list.statsSince, 'never')}. Statements are
+          From pg_stat_statements {source.version}, counting since <When at={list.statsSince} none="never" />. Statements are
           normalized (literals become $1, $2 …). Kontor never resets these statistics;{' '}
-          {list.snapshotAt ? `“Since snapshot” counts from Kontor's snapshot of ${formatWhen(list.snapshotAt)}.` : 'take a snapshot (npm run kontor -- snapshot) to see what changed since.'}
+          {list.snapshotAt ? <>“Since snapshot” counts from Kontor&apos;s snapshot of <When at={list.snapshotAt} />.</> : 'take a snapshot (npm run kontor -- snapshot) to see what changed since.'}
         </p>
       </div>
       <QueriesTable rows={list.rows} total={list.total} query={query} sortable={QUERY_SORTS} />

@@ -6,7 +6,7 @@ import type { TableQuery } from '@/lib/table-query';
 import { KIND_LABELS } from '@/lib/domain/reconcile/kinds';
 import type { FindingView } from '@/lib/domain/reconcile/read';
 import { formatCredits } from '@/lib/money';
-import { shortId } from '@/lib/format';
+import { IdRef } from '@/components/ui/id-ref';
 
 const col = dataTableColumns<FindingView>();
 const link = 'font-mono text-accent underline-offset-2 hover:underline';
@@ -18,7 +18,7 @@ const columnsFor = (tasks: boolean) => col.columns([
   col.accessor('userId', {
     id: 'user',
     header: 'User',
-    cell: (c) => (c.getValue() ? <Link href={`/finance/accounts/${c.getValue()}`} className={link} aria-label={`Account ${c.getValue()}`}>{shortId(c.getValue())}</Link> : null),
+    cell: (c) => (c.getValue() ? <IdRef id={c.getValue()!} href={`/finance/accounts/${c.getValue()}`} noun="user" label={`Account ${c.getValue()}`} className={link} /> : null),
   }),
   col.display({
     id: 'involved',
@@ -27,9 +27,9 @@ const columnsFor = (tasks: boolean) => col.columns([
       const f = c.row.original;
       return (
         <span className="space-x-2">
-          {f.paymentId ? <Link href={`/payments/${f.paymentId}`} className={link} aria-label={`Payment ${f.paymentId}`}>pay {shortId(f.paymentId)}</Link> : null}
-          {f.taskId && tasks ? <Link href={`/tasks/${f.taskId}`} className={link} aria-label={`Task ${f.taskId}`}>task {shortId(f.taskId)}</Link> : null}
-          {f.taskId && !tasks ? <span className="font-mono" title={f.taskId}>task {shortId(f.taskId)}</span> : null}
+          {f.paymentId ? <>pay <IdRef id={f.paymentId} href={`/payments/${f.paymentId}`} noun="payment" label={`Payment ${f.paymentId}`} className={link} /></> : null}
+          {f.taskId && tasks ? <>task <IdRef id={f.taskId} href={`/tasks/${f.taskId}`} noun="task" label={`Task ${f.taskId}`} className={link} /></> : null}
+          {f.taskId && !tasks ? <>task <IdRef id={f.taskId} noun="task" label={`Task ${f.taskId}`} /></> : null}
         </span>
       );
     },

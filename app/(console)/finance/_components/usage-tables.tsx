@@ -2,21 +2,21 @@
 import Link from 'next/link';
 import { clsx } from 'clsx';
 import { DataTable } from '@/components/data-table/data-table';
-import { dataTableColumns } from '@/components/data-table/features';
+import { cellScale, dataTableColumns } from '@/components/data-table/features';
 import type { TableQuery } from '@/lib/table-query';
 import type { UsageDay, UsageModel, UsageUser } from '@/lib/domain/usage-costs';
 import { formatCredits, formatUsd } from '@/lib/money';
 import { shortId, formatCount } from '@/lib/format';
 
-const margin = (v: string) => <span className={clsx(Number(v) < 0 && 'font-medium text-danger')}>{formatUsd(v)}</span>;
+const margin = (v: string, scale: number) => <span className={clsx(Number(v) < 0 && 'font-medium text-danger')}>{formatUsd(v, scale)}</span>;
 
 const dayCol = dataTableColumns<UsageDay>();
 const dayColumns = dayCol.columns([
   dayCol.accessor('day', { id: 'day', header: 'Day' }),
-  dayCol.accessor('cost', { id: 'cost', header: 'Provider cost', cell: (c) => formatUsd(c.getValue()), meta: { align: 'end' } }),
+  dayCol.accessor('cost', { id: 'cost', header: 'Provider cost', cell: (c) => formatUsd(c.getValue(), cellScale(c, 2)), meta: { align: 'end' } }),
   dayCol.accessor('credits', { id: 'credits', header: 'Credits consumed', cell: (c) => formatCredits(c.getValue()), meta: { align: 'end' } }),
-  dayCol.accessor('revenue', { id: 'revenue', header: 'Revenue', cell: (c) => formatUsd(c.getValue()), meta: { align: 'end' } }),
-  dayCol.accessor('margin', { id: 'margin', header: 'Margin', cell: (c) => margin(c.getValue()), meta: { align: 'end' } }),
+  dayCol.accessor('revenue', { id: 'revenue', header: 'Revenue', cell: (c) => formatUsd(c.getValue(), cellScale(c, 2)), meta: { align: 'end' } }),
+  dayCol.accessor('margin', { id: 'margin', header: 'Margin', cell: (c) => margin(c.getValue(), cellScale(c, 2)), meta: { align: 'end' } }),
 ]);
 
 export function UsageDaysTable(props: { rows: UsageDay[]; total: number; query: TableQuery }) {
@@ -32,9 +32,9 @@ const modelColumns = modelCol.columns([
   modelCol.accessor('model', { id: 'model', header: 'Model', cell: (c) => <span className="font-mono">{c.getValue()}</span> }),
   modelCol.accessor('calls', { id: 'calls', header: 'Calls', cell: (c) => formatCount(c.getValue()), meta: { align: 'end' } }),
   modelCol.accessor('tokens', { id: 'tokens', header: 'Tokens', cell: (c) => formatCount(c.getValue()), meta: { align: 'end' } }),
-  modelCol.accessor('cost', { id: 'cost', header: 'Provider cost', cell: (c) => formatUsd(c.getValue()), meta: { align: 'end' } }),
-  modelCol.accessor('revenue', { id: 'revenue', header: 'Revenue share', cell: (c) => formatUsd(c.getValue()), meta: { align: 'end' } }),
-  modelCol.accessor('margin', { id: 'margin', header: 'Margin', cell: (c) => margin(c.getValue()), meta: { align: 'end' } }),
+  modelCol.accessor('cost', { id: 'cost', header: 'Provider cost', cell: (c) => formatUsd(c.getValue(), cellScale(c, 2)), meta: { align: 'end' } }),
+  modelCol.accessor('revenue', { id: 'revenue', header: 'Revenue share', cell: (c) => formatUsd(c.getValue(), cellScale(c, 2)), meta: { align: 'end' } }),
+  modelCol.accessor('margin', { id: 'margin', header: 'Margin', cell: (c) => margin(c.getValue(), cellScale(c, 2)), meta: { align: 'end' } }),
 ]);
 
 export function UsageModelsTable({ rows }: { rows: UsageModel[] }) {
@@ -59,10 +59,10 @@ const userColumns = userCol.columns([
     ),
   }),
   userCol.accessor('calls', { id: 'calls', header: 'Calls', cell: (c) => formatCount(c.getValue()), meta: { align: 'end' } }),
-  userCol.accessor('cost', { id: 'cost', header: 'Provider cost', cell: (c) => formatUsd(c.getValue()), meta: { align: 'end' } }),
+  userCol.accessor('cost', { id: 'cost', header: 'Provider cost', cell: (c) => formatUsd(c.getValue(), cellScale(c, 2)), meta: { align: 'end' } }),
   userCol.accessor('credits', { id: 'credits', header: 'Credits consumed', cell: (c) => formatCredits(c.getValue()), meta: { align: 'end' } }),
-  userCol.accessor('revenue', { id: 'revenue', header: 'Revenue', cell: (c) => formatUsd(c.getValue()), meta: { align: 'end' } }),
-  userCol.accessor('margin', { id: 'margin', header: 'Margin', cell: (c) => margin(c.getValue()), meta: { align: 'end' } }),
+  userCol.accessor('revenue', { id: 'revenue', header: 'Revenue', cell: (c) => formatUsd(c.getValue(), cellScale(c, 2)), meta: { align: 'end' } }),
+  userCol.accessor('margin', { id: 'margin', header: 'Margin', cell: (c) => margin(c.getValue(), cellScale(c, 2)), meta: { align: 'end' } }),
 ]);
 
 export function UsageUsersTable(props: { rows: UsageUser[]; total: number; query: TableQuery; sortable: readonly string[] }) {

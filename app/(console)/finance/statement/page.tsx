@@ -22,11 +22,12 @@ import { IssuedConsumedChart } from '@/app/(console)/finance/_components/issued-
 import { StatementDaysTable, StatementUsersTable } from '@/app/(console)/finance/_components/statement-tables';
 import { formatCredits } from '@/lib/money';
 import { anyRowKey } from '@/lib/mapping/keys';
-import { formatWhen, first, formatCount } from '@/lib/format';
+import { first, formatCount } from '@/lib/format';
 import { keepStoredPeriod, type PeriodJob } from '@/app/(console)/finance/_lib/stored-period';
 import { ComputingNote, RecomputeProblem } from '@/app/(console)/finance/_components/period-job-note';
 import { computeStatementPeriod, periodJobKind, type PeriodLines, type Period } from '@/lib/domain/statement';
 import type { Attempt } from '@/app/(console)/_lib/attempt';
+import { When } from '@/components/ui/when';
 
 export const metadata: Metadata = { title: 'Statement' };
 
@@ -66,8 +67,8 @@ function SourceNote({ source, refreshing }: { source: StatementSource; refreshin
   const { state, tail } = source;
   return (
     <p className="text-sm text-ink-muted" role="note">
-      Exact and current: Kontor&apos;s rollup of the ledger up to {formatWhen(state.horizon)} (refreshed{' '}
-      {formatWhen(state.refreshedAt)}{state.refreshMs !== null ? ` in ${formatCount(state.refreshMs)} ms` : ''}),
+      Exact and current: Kontor&apos;s rollup of the ledger up to <When at={state.horizon} /> (refreshed{' '}
+      <When at={state.refreshedAt} />{state.refreshMs !== null ? ` in ${formatCount(state.refreshMs)} ms` : ''}),
       plus the {formatCount(tail)} {tail === 1 ? 'entry' : 'entries'} created since, read live from the ledger
       {refreshing ? '; a refresh is taking them in now' : ''}. An entry inserted with a creation time before that moment is counted
       at the next rebuild (<code>npm run kontor -- rollup --rebuild</code>).
@@ -92,8 +93,8 @@ function PeriodLinesNote({ lines, job, period }: { lines: PeriodLines; job: Atte
     <>
       <RecomputeProblem job={job} />
       <p className="text-sm text-ink-muted" role="note">
-        Per-user lines computed {formatWhen(stored.computedAt)} in {formatCount(stored.ms)} ms from{' '}
-        {formatCount(stored.entries)} entries created before {formatWhen(stored.upto)}, plus the entries since, read live
+        Per-user lines computed <When at={stored.computedAt} /> in {formatCount(stored.ms)} ms from{' '}
+        {formatCount(stored.entries)} entries created before <When at={stored.upto} />, plus the entries since, read live
         {job?.ok && job.value.computing ? '; being computed again now' : ''}.
       </p>
     </>
@@ -112,7 +113,7 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
   const uq = parseTableQuery(params, STATEMENT_USERS_SPEC);
   const asOfUser = anyRowKey.optional().catch(undefined).parse(first(params.asof_user));
   const asOfAt = z.iso.datetime({ local: true }).refine((t) => isCalendarDay(t.slice(0, 10))).optional().catch(undefined).parse(first(params.asof_at));
-  const asOfMoment = asOfAt ? new Date(`${asOfAt.length === 16 ? `${asOfAt}:00` : asOfAt}Z`) : today;
+  const asOfAsked = asOfAt ? new Date(`${asOfAt.length === 16 ? `${asOfAt}:00` : asOfAt}Z`) : null; // none: the database's now
   const base = `statement:${JSON.stringify([period.from, period.to])}`;
   const userQuery = { sort: uq.sort.id, desc: uq.sort.desc, limit: uq.pageSize, offset: uq.offset, filter: uq.q };
   // Three reads, so a timeout in one (the per-user lines of a partial month) leaves the others standing.
@@ -124,8 +125,9 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
     }),
     attempt(() => sharedRead(`${base}:users:${JSON.stringify([uq.sort, uq.pageSize, uq.offset, uq.q])}`,
       () => read((trx) => listStatementUsers(trx, ctx, period, userQuery)))),
-    asOfUser ? attempt(() => read((trx) => asOfBalance(trx, ctx, asOfUser, asOfMoment, 1))) : null,
+    asOfUser ? attempt(() => read((trx) => asOfBalance(trx, ctx, asOfUser, asOfAsked, 1))) : null,
   ]);
+  const asOfMoment = asOf?.ok ? asOf.value.at : asOfAsked ?? today;
   // Both reads failing say nothing of the rollup: its state row then says whether there is one.
   const known = result.ok ? result.value.source : users.ok ? users.value.source : null;
   const state = known ? null : await attempt(() => read((trx) => statementRollupState(trx, mapping)));
@@ -208,7 +210,7 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
         {asOf && !asOf.ok ? <Notice tone="warn" title="The balance could not be replayed">{asOf.message}</Notice> : null}
         {asOf?.ok && asOfUser ? (
           <p role="status" className="text-sm">
-            Balance at {formatWhen(asOfMoment)}: <strong className="tabular-nums">{formatCredits(asOf.value.balance)}</strong> credits,
+            Balance at <When at={asOfMoment} />: <strong className="tabular-nums">{formatCredits(asOf.value.balance)}</strong> credits,
             from {formatCount(asOf.value.entries)} entries.{' '}
             <Link href={`/finance/accounts/${asOfUser}?at=${asOfMoment.toISOString().slice(0, 19)}`} className="text-accent underline-offset-2 hover:underline">See the entries</Link>
           </p>

@@ -12,7 +12,7 @@ import type { UsagePeriod } from '@/lib/domain/usage-rollup';
 import { keepStoredPeriod, type PeriodJob } from '@/app/(console)/finance/_lib/stored-period';
 import { ComputingNote, RecomputeProblem } from '@/app/(console)/finance/_components/period-job-note';
 import type { Attempt } from '@/app/(console)/_lib/attempt';
-import { formatWhen, formatCount } from '@/lib/format';
+import { formatCount } from '@/lib/format';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
@@ -25,6 +25,7 @@ import { PeriodForm, periodLabel } from '@/app/(console)/finance/_components/per
 import { CsvLink } from '@/app/(console)/finance/_components/csv-link';
 import { UsageDaysTable, UsageModelsTable, UsageUsersTable } from '@/app/(console)/finance/_components/usage-tables';
 import { formatCredits, formatUsd } from '@/lib/money';
+import { When } from '@/components/ui/when';
 
 export const metadata: Metadata = { title: 'Usage costs' };
 
@@ -43,8 +44,8 @@ function SourceNote({ source, refreshing }: { source: UsageSource | null; refres
   const { state } = source;
   return (
     <p className="text-sm text-ink-muted" role="note">
-      Exact and current: Kontor&apos;s rollup up to {formatWhen(state.horizon)} (refreshed{' '}
-      {formatWhen(state.refreshedAt)}{state.refreshMs !== null ? ` in ${formatCount(state.refreshMs)} ms` : ''}),
+      Exact and current: Kontor&apos;s rollup up to <When at={state.horizon} /> (refreshed{' '}
+      <When at={state.refreshedAt} />{state.refreshMs !== null ? ` in ${formatCount(state.refreshMs)} ms` : ''}),
       with the users whose calls, spends or payments are newer read live{refreshing ? '; a refresh is taking them in now' : ''}.
       A payment whose status changed since counts at its price from the next refresh.
     </p>
@@ -57,8 +58,8 @@ function StoredNote({ stored, job }: { stored: UsagePeriod; job: Attempt<PeriodJ
     <>
       <RecomputeProblem job={job} />
       <p className="text-sm text-ink-muted" role="note">
-        Figures per model and per user computed {formatWhen(stored.computedAt)} in {formatCount(stored.ms)} ms from
-        Kontor&apos;s rollup as of {formatWhen(stored.horizon)}, with the users whose calls, spends or payments are newer
+        Figures per model and per user computed <When at={stored.computedAt} /> in {formatCount(stored.ms)} ms from
+        Kontor&apos;s rollup as of <When at={stored.horizon} />, with the users whose calls, spends or payments are newer
         read live{job?.ok && job.value.computing ? '; being computed again now' : ''}. A payment whose status changed since counts at
         its price from the next computation (within minutes of the rollup&apos;s next refresh).
       </p>

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { read } from '@/db/index';
 import { urlKeySchema } from '@/lib/domain/payments-common';
+import { resolveIdPrefix, WhichId } from '@/app/(console)/_components/by-id-prefix';
 import { isKeyTypeMismatch } from '@/db/errors';
 import { pageContext } from '@/app/(console)/_lib/context';
 import { auditHistoryHref, listPendingRequests } from '@/lib/guard';
@@ -19,8 +20,8 @@ import { RefundsTable } from '@/app/(console)/payments/_components/refunds-table
 import { DisputeControl, GrantControl, RefundControl } from '@/app/(console)/payments/_components/payment-edits';
 import { formatCredits, formatMoney } from '@/lib/money';
 import { isDerived } from '@/lib/mapping/sql';
-import { formatWhen } from '@/lib/format';
 import { attempt } from '@/app/(console)/_lib/attempt';
+import { When } from '@/components/ui/when';
 
 export const metadata: Metadata = { title: 'Payment' };
 
@@ -51,7 +52,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
     );
   }
   const data = r.value;
-  if (!data) notFound();
+  if (!data) return <WhichId concept="payments" prefix={id.data} found={await resolveIdPrefix(ctx, 'payments', id.data)} />; // the start of an id, or not found
   const { detail: { payment: p, entries, grants }, refunds: { rows: refunds, refunded, remaining, refundable }, pending } = data;
   const pendingOf = (edit: string) => pending.find((r) => r.edit === edit) ?? null;
   // Grants and refunds write ledger entries; the guarded edits take uuid keys (the Supabase products').
@@ -77,7 +78,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
         <dt className="text-ink-muted">Refunded</dt><dd className="tabular-nums">{formatMoney(refunded, p.currency)}</dd>
         <dt className="text-ink-muted">User</dt>
         <dd>{p.userId ? <Link href={`/users/${p.userId}`} className="text-accent underline underline-offset-4">{p.email ?? p.userId}</Link> : 'deleted user'}</dd>
-        <dt className="text-ink-muted">Created</dt><dd>{formatWhen(p.createdAt)}</dd>
+        <dt className="text-ink-muted">Created</dt><dd><When at={p.createdAt} /></dd>
         <dt className="text-ink-muted">Provider</dt><dd>{p.provider ?? '—'} <span className="font-mono">{p.providerRef ?? ''}</span></dd>
         <dt className="text-ink-muted">Method</dt><dd>{p.method ?? '—'}</dd>
       </dl>

@@ -4,11 +4,11 @@ import { dataTableColumns } from '@/components/data-table/features';
 import type { TableQuery } from '@/lib/table-query';
 import type { RefundRow } from '@/lib/domain/refunds';
 import { formatCredits, formatMoney } from '@/lib/money';
-import { formatWhen } from '@/lib/format';
+import { When } from '@/components/ui/when';
 
 const col = dataTableColumns<RefundRow>();
 const columns = col.columns([
-  col.accessor('createdAt', { id: 'created', header: 'When', cell: (c) => formatWhen(c.getValue()) }),
+  col.accessor('createdAt', { id: 'created', header: 'When', cell: (c) => <When at={c.getValue()} /> }),
   col.accessor('amount', { id: 'amount', header: 'Amount', cell: (c) => formatMoney(c.getValue(), c.row.original.currency), meta: { align: 'end' } }),
   col.accessor('credits', { id: 'credits', header: 'Credits taken back', cell: (c) => formatCredits(c.getValue()), meta: { align: 'end' } }),
   col.accessor('by', { id: 'by', header: 'Recorded by' }),

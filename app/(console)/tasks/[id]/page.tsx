@@ -12,6 +12,7 @@ import { queueContext } from '@/app/(console)/_lib/queue';
 import { formatSeconds, formatCount } from '@/lib/format';
 import { TaskEdit } from '@/app/(console)/tasks/_components/task-edit';
 import { anyRowKey, keyCanHold } from '@/lib/mapping/keys';
+import { resolveIdPrefix, WhichId } from '@/app/(console)/_components/by-id-prefix';
 import { formatCredits } from '@/lib/money';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { When } from '@/components/ui/when';
@@ -28,7 +29,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
   if (!id.success) notFound();
   const queue = await queueContext(ctx.check);
   if (!queue.ok) return <Notice title="Not available for this database">{queue.message}</Notice>;
-  if (!keyCanHold(queue.mapping.tasks!, id.data)) notFound();
+  if (!keyCanHold(queue.mapping.tasks!, id.data)) return <WhichId concept="tasks" prefix={id.data} found={await resolveIdPrefix(ctx, 'tasks', id.data)} />;
   const r = await attempt(() => read((trx) => getTask(trx, queue.mapping, id.data)));
   if (!r.ok) {
     return (
@@ -40,7 +41,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
     );
   }
   const task = r.value;
-  if (!task) notFound();
+  if (!task) return <WhichId concept="tasks" prefix={id.data} found={await resolveIdPrefix(ctx, 'tasks', id.data)} />; // the start of an id, or not found
   const actions = actionsFor(staff, task.actions);
   const settled = task.state === 'failed' || task.state === 'cancelled';
   const moneyNote =

@@ -5,6 +5,7 @@ import { dataTableColumns } from '@/components/data-table/features';
 import type { TableQuery } from '@/lib/table-query';
 import type { MoneyIssue } from '@/lib/domain/tasks/money';
 import { compareDecimals, formatCredits } from '@/lib/money';
+import { IdRef } from '@/components/ui/id-ref';
 
 export const MONEY_LABELS: Record<MoneyIssue['kind'], string> = {
   failed_task_charged: 'Failed, but charged',
@@ -24,9 +25,7 @@ const columns = col.columns([
     header: 'Task',
     cell: (c) => (
       <span className="flex flex-col">
-        {c.row.original.taskHref
-          ? <Link href={c.row.original.taskHref} className={`font-mono ${link}`}>{c.getValue().slice(0, 8)}…</Link>
-          : <span className="font-mono" title={c.getValue()}>{c.getValue().slice(0, 8)}…</span>}
+        <IdRef id={c.getValue()} href={c.row.original.taskHref} noun="task" />
         <span className="text-xs text-ink-muted">{c.row.original.taskType} · {c.row.original.createdAt.slice(0, 10)}</span>
       </span>
     ),
@@ -34,12 +33,7 @@ const columns = col.columns([
   col.accessor('userId', {
     id: 'user',
     header: 'User',
-    cell: (c) => {
-      const id = c.getValue();
-      if (!id) return '–';
-      const href = c.row.original.userHref;
-      return href ? <Link href={href} className={`font-mono ${link}`}>{id.slice(0, 8)}…</Link> : <span className="font-mono" title={id}>{id.slice(0, 8)}…</span>;
-    },
+    cell: (c) => (c.getValue() ? <IdRef id={c.getValue()!} href={c.row.original.userHref} noun="user" /> : '–'),
   }),
   col.accessor('cost', { id: 'cost', header: 'Task cost', cell: (c) => formatCredits(c.getValue()), meta: { align: 'end' } }),
   col.accessor('charged', { id: 'charged', header: 'Charged (net)', cell: (c) => formatCredits(c.getValue()), meta: { align: 'end' } }),

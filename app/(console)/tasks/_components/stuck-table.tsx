@@ -1,5 +1,4 @@
 'use client';
-import Link from 'next/link';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
 import type { TableQuery } from '@/lib/table-query';
@@ -7,6 +6,7 @@ import type { StuckTask } from '@/lib/domain/tasks/stuck';
 import { formatSeconds } from '@/lib/format';
 import { TaskEdit } from '@/app/(console)/tasks/_components/task-edit';
 import { When } from '@/components/ui/when';
+import { IdRef } from '@/components/ui/id-ref';
 
 export const STUCK_LABELS: Record<StuckTask['kind'], string> = {
   task_on_dead_worker: 'On a dead worker',
@@ -25,7 +25,7 @@ const columns = col.columns([
     header: 'Task',
     cell: (c) => (
       <span className="flex flex-col">
-        <Link href={`/tasks/${c.getValue()}`} className="font-mono text-accent underline underline-offset-4">{c.getValue().slice(0, 8)}…</Link>
+        <IdRef id={c.getValue()} href={`/tasks/${c.getValue()}`} noun="task" />
         <span className="text-xs text-ink-muted">{c.row.original.taskType} · {c.row.original.status}</span>
       </span>
     ),

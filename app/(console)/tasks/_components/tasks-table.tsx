@@ -1,11 +1,11 @@
 'use client';
-import Link from 'next/link';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
 import type { TableQuery } from '@/lib/table-query';
 import type { TaskRow } from '@/lib/domain/tasks/list';
 import { When } from '@/components/ui/when';
 import { SelectedTasksEdit } from '@/app/(console)/tasks/_components/task-edit';
+import { IdRef } from '@/components/ui/id-ref';
 
 const col = dataTableColumns<TaskRow>();
 
@@ -14,7 +14,7 @@ const columns = col.columns([
   col.accessor('id', {
     id: 'id',
     header: 'Task',
-    cell: (c) => <Link href={`/tasks/${c.getValue()}`} className="font-mono text-accent underline underline-offset-4">{c.getValue().slice(0, 8)}…</Link>,
+    cell: (c) => <IdRef id={c.getValue()} href={`/tasks/${c.getValue()}`} noun="task" />,
   }),
   col.accessor('taskType', { id: 'type', header: 'Type', cell: (c) => <span className="font-mono">{c.getValue() ?? '–'}</span> }),
   col.accessor('status', { id: 'status', header: 'Status' }),

@@ -7,6 +7,7 @@ import { isKeyTypeMismatch } from '@/db/errors';
 import { pageContext } from '@/app/(console)/_lib/context';
 import { auditHistoryHref, listPendingRequests } from '@/lib/guard';
 import { listUserNotes } from '@/lib/domain/notes';
+import { resolveIdPrefix, WhichId } from '@/app/(console)/_components/by-id-prefix';
 import { listPayments, paymentTotals, PAYMENT_SORTS, type PaymentSort } from '@/lib/domain/payments';
 import { getUserProfile, listUserAudit, listUserLedger, listUserTasks } from '@/lib/domain/users';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
@@ -40,7 +41,7 @@ export default async function UserPage({ params, searchParams }: { params: Promi
   // A timeout or a busy pool is said as such (an error page would only show a digest).
   if (!found.ok) return <Notice tone="warn" title="This user could not be read">{found.message}</Notice>;
   const profile = found.value;
-  if (!profile) notFound();
+  if (!profile) return <WhichId concept="users" prefix={userId} found={await resolveIdPrefix(ctx, 'users', userId)} />; // the start of an id, or not found
 
   const pq = parseTableQuery(sp, PAYMENTS);
   const lq = parseTableQuery(sp, list('l_'));

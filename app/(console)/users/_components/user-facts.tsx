@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { UserProfile } from '@/lib/domain/users';
 import { formatCredits, formatUsd } from '@/lib/money';
-import { formatWhen } from '@/lib/format';
+import { When } from '@/components/ui/when';
 
 function Fact({ term, children }: { term: string; children: ReactNode }) {
   return (
@@ -28,16 +28,16 @@ export function UserFacts({ profile: p }: { profile: UserProfile }) {
       <Card id="fact-profile" title="Profile">
         <Fact term="Status">{p.status ?? '—'}</Fact>
         <Fact term="Tier">{p.tier ?? '—'}</Fact>
-        <Fact term="Created">{formatWhen(p.createdAt)}</Fact>
+        <Fact term="Created"><When at={p.createdAt} /></Fact>
       </Card>
       <Card id="fact-auth" title="Sign-in">
         {p.auth ? (
           <>
-            <Fact term="Signed up">{formatWhen(p.auth.signedUpAt)}</Fact>
-            <Fact term="Last sign-in">{formatWhen(p.auth.lastSignInAt)}</Fact>
+            <Fact term="Signed up"><When at={p.auth.signedUpAt} /></Fact>
+            <Fact term="Last sign-in"><When at={p.auth.lastSignInAt} /></Fact>
             <Fact term="Providers">{p.auth.providers.join(', ') || '—'}</Fact>
-            <Fact term="Confirmed">{p.auth.confirmedAt ? formatWhen(p.auth.confirmedAt) : 'no'}</Fact>
-            <Fact term="Banned">{p.auth.banned ? `until ${formatWhen(p.auth.bannedUntil)}` : 'no'}</Fact>
+            <Fact term="Confirmed">{p.auth.confirmedAt ? <When at={p.auth.confirmedAt} /> : 'no'}</Fact>
+            <Fact term="Banned">{p.auth.banned ? <>until <When at={p.auth.bannedUntil} /></> : 'no'}</Fact>
           </>
         ) : (
           <Fact term="Auth">no auth.users row</Fact>

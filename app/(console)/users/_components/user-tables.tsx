@@ -1,6 +1,6 @@
 'use client';
 import { DataTable } from '@/components/data-table/data-table';
-import { dataTableColumns } from '@/components/data-table/features';
+import { dataTableColumns, timeOrderCaption } from '@/components/data-table/features';
 import type { TableQuery } from '@/lib/table-query';
 import type { AuditRow, UserTaskRow } from '@/lib/domain/users';
 import type { NoteRow } from '@/lib/domain/notes';
@@ -39,11 +39,11 @@ const auditColumns = a.columns([
 interface ListProps<R> { rows: R[]; total: number; query: TableQuery; prefix: string }
 
 export function TasksTable(p: ListProps<UserTaskRow>) {
-  return <DataTable columns={taskColumns} rows={p.rows} rowCount={p.total} query={p.query} sortable={['created']} prefix={p.prefix} caption="Tasks, newest first" captionHidden getRowId={(r) => r.id} pageSizes={[10, 25, 100]} empty="No tasks." />;
+  return <DataTable columns={taskColumns} rows={p.rows} rowCount={p.total} query={p.query} sortable={['created']} prefix={p.prefix} caption={timeOrderCaption('Tasks', p.query)} captionHidden getRowId={(r) => r.id} pageSizes={[10, 25, 100]} empty="No tasks." />;
 }
 
 export function NotesTable(p: ListProps<NoteRow>) {
-  return <DataTable columns={noteColumns} rows={p.rows} rowCount={p.total} query={p.query} sortable={['created']} prefix={p.prefix} caption="Staff notes, newest first" captionHidden getRowId={(r) => r.id} pageSizes={[10, 25, 100]} empty="No notes yet." />;
+  return <DataTable columns={noteColumns} rows={p.rows} rowCount={p.total} query={p.query} sortable={['created']} prefix={p.prefix} caption={timeOrderCaption('Staff notes', p.query)} captionHidden getRowId={(r) => r.id} pageSizes={[10, 25, 100]} empty="No notes yet." />;
 }
 
 const AUDIT_QUERY: TableQuery = { page: 1, pageSize: 10, sort: { id: 'at', desc: true }, q: '', offset: 0 };

@@ -7,6 +7,7 @@ import { Approx } from '@/components/ui/approx';
 import { formatBytes, formatCompact, formatCount, formatRatio, formatWhen } from '@/lib/format';
 import { tableHrefOf } from '@/app/(console)/database/_components/table-href';
 import type { TableRow } from '@/lib/inspect/tables';
+import { When } from '@/components/ui/when';
 
 const col = dataTableColumns<TableRow>();
 const bytes = (n: number) => <span className="whitespace-nowrap">{formatBytes(n)}</span>;
@@ -74,7 +75,7 @@ const columns = col.columns([
     cell: (c) => (
       <span className="whitespace-nowrap text-xs">
         {formatWhen(c.getValue(), 'never')}
-        <span className="block text-ink-muted">{formatWhen(latest(c.row.original.lastAnalyze, c.row.original.lastAutoanalyze), 'never')}</span>
+        <span className="block text-ink-muted"><When at={latest(c.row.original.lastAnalyze, c.row.original.lastAutoanalyze)} none="never" /></span>
       </span>
     ),
   }),

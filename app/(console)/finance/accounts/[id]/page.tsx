@@ -12,7 +12,7 @@ import type { SearchParams } from '@/lib/table-query';
 import { ReadProblem, Section } from '@/app/(console)/_components/section';
 import { attempt } from '@/app/(console)/_lib/attempt';
 import { StatCard } from '@/app/(console)/_components/stat-card';
-import { FINANCE_CONCEPTS, financeToday } from '@/app/(console)/finance/_lib/context';
+import { FINANCE_CONCEPTS } from '@/app/(console)/finance/_lib/context';
 import { MissingConcepts } from '@/app/(console)/finance/_components/missing';
 import { EntriesTable } from '@/app/(console)/finance/_components/entries-table';
 import { AdjustCredits, FixDrift } from '@/app/(console)/finance/_components/ledger-edits';
@@ -32,13 +32,13 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
   const missing = missingConcepts(ctx, FINANCE_CONCEPTS);
   if (missing.length) return <MissingConcepts title="Credit account" missing={missing} />;
   if (mapping.users && !keyCanHold(mapping.users, id.data)) notFound();
-  const today = await financeToday(mapping);
   const at = z.iso.datetime({ local: true }).refine((t) => isCalendarDay(t.slice(0, 10))).optional().catch(undefined).parse(first(sp.at));
-  const asOf = at ? new Date(`${at.length === 16 ? `${at}:00` : at}Z`) : today;
+  // No moment asked: the database's now (asOfBalance), so that the entry just made is listed.
+  const asked = at ? new Date(`${at.length === 16 ? `${at}:00` : at}Z`) : null;
   const wanted = (first(sp.entries) ?? '').split(',').filter((s) => anyRowKey.safeParse(s).success && (!mapping.ledger || keyCanHold(mapping.ledger, s))).slice(0, 50);
   const data = await attempt(() => read(async (trx) => ({
     account: await getAccountSummary(trx, ctx, id.data),
-    replay: await asOfBalance(trx, ctx, id.data, asOf),
+    replay: await asOfBalance(trx, ctx, id.data, asked),
     involved: await getEntries(trx, ctx, id.data, wanted),
     pending: await listPendingRequests(trx, [{ type: 'user', id: id.data }]),
   })));
@@ -52,6 +52,7 @@ export default async function AccountPage({ params, searchParams }: { params: Pr
     );
   }
   const { account, replay, involved, pending } = data.value;
+  const asOf = replay.at;
   if (!account.email && account.entries === 0) notFound();
   const canEdit = staff.can('credits.adjust');
   const drifted = account.drift !== null && compareDecimals(account.drift, '0') !== 0;
