@@ -9,6 +9,7 @@ import pg from 'pg';
 import QueryStream from 'pg-query-stream';
 import type { CompiledQuery } from 'kysely';
 import { readTransactionStart } from '@/db/index';
+import { KontorDbError } from '@/db/errors';
 
 /** RFC 4180 quoting; text that a spreadsheet would run as a formula is prefixed with '. Numbers stay numbers. */
 export function csvCell(value: unknown): string {
@@ -124,4 +125,27 @@ export async function openedCsv(body: ReadableStream<Uint8Array>): Promise<Reada
       return reader.cancel(reason);
     },
   });
+}
+
+/**
+ * An export as a download: its first rows read before the answer (openedCsv), so that a busy long-read
+ * pool or a dead database is a 503 "try again" and a failed read a 500, never a download cut short.
+ */
+export async function csvDownload(open: () => Promise<{ filename: string; body: ReadableStream<Uint8Array> }>): Promise<Response> {
+  try {
+    const { filename, body } = await open();
+    return new Response(await openedCsv(body), {
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${filename}"`,
+        'cache-control': 'no-store',
+      },
+    });
+  } catch (err) {
+    if (err instanceof KontorDbError) {
+      const busy = err.kind === 'busy' || err.kind === 'unreachable';
+      return new Response(err.message, { status: busy ? 503 : 500, headers: busy ? { 'retry-after': '10', 'cache-control': 'no-store' } : {} });
+    }
+    throw err;
+  }
 }

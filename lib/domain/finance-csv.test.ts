@@ -9,6 +9,7 @@ import { runReconciliation } from '@/lib/domain/reconcile/run';
 import { getStatement, parsePeriod, STATEMENT_COLUMNS } from '@/lib/domain/statement';
 import { getUsageByDay } from '@/lib/domain/usage-costs';
 import { guardFixture, instanceDb, type GuardFixture } from '@/test/guard';
+import { parseCsv } from '@/test/csv';
 import { TEST_ANCHOR } from '@/test/db';
 
 let f: GuardFixture;
@@ -25,26 +26,10 @@ after(async () => {
   await f?.close();
 });
 
-/** A small RFC 4180 reader for the test (quoted cells, doubled quotes). */
-function parse(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(cell); cell = ''; } else if (ch === '\r') continue;
-    else if (ch === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; } else cell += ch;
-  }
-  return rows;
-}
 
 async function csv(table: Parameters<typeof financeCsv>[0], params: Record<string, string>) {
   const { body } = await financeCsv(table, params, f.ctx.finance, io);
-  const [header, ...rows] = parse(await new Response(body).text());
+  const [header, ...rows] = parseCsv(await new Response(body).text());
   return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
 }
 const cents = (s: string) => Math.round(Number(s) * 100);

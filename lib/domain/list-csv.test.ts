@@ -17,6 +17,7 @@ import { commitEdit, previewEdit } from '@/lib/guard/kernel';
 import { requeueTask } from '@/lib/edits/tasks';
 import { parseTableQuery } from '@/lib/table-query';
 import { guardFixture, instanceDb, type GuardFixture } from '@/test/guard';
+import { parseCsv } from '@/test/csv';
 import { TEST_ANCHOR } from '@/test/db';
 
 let f: GuardFixture;
@@ -33,26 +34,10 @@ after(async () => {
   await f?.close();
 });
 
-/** A small RFC 4180 reader (quoted cells, doubled quotes). */
-function parse(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(cell); cell = ''; } else if (ch === '\r') continue;
-    else if (ch === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; } else cell += ch;
-  }
-  return rows;
-}
 
 async function csv(list: Parameters<typeof listCsv>[0], params: Record<string, string>, ctx = f.ctx.admin) {
   const { body } = await listCsv(list, params, ctx, io);
-  const [header, ...rows] = parse(await new Response(body).text());
+  const [header, ...rows] = parseCsv(await new Response(body).text());
   return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
 }
 

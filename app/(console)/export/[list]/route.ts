@@ -4,10 +4,9 @@
  * 503, try again), as the finance exports. The page's capability, checked here.
  */
 import { z } from 'zod';
-import { KontorDbError } from '@/db/errors';
 import { connectLongRead, getDb, getLongReadPool } from '@/db/index';
 import { pageContext } from '@/app/(console)/_lib/context';
-import { openedCsv } from '@/lib/csv';
+import { csvDownload } from '@/lib/csv';
 import { LIST_CSV_CAPABILITY, LIST_CSVS, listCsv } from '@/lib/domain/list-csv';
 
 export const dynamic = 'force-dynamic';
@@ -20,20 +19,5 @@ export async function GET(request: Request, { params }: { params: Promise<{ list
   if (list.data === 'tasks' && !ctx.check.available.includes('tasks')) return new Response('This database has no task queue Kontor can read.', { status: 404 });
   const search = Object.fromEntries(new URL(request.url).searchParams);
   const { pool } = getLongReadPool();
-  try {
-    const { filename, body } = await listCsv(list.data, search, ctx, { db: getDb(), connect: () => connectLongRead(pool) });
-    return new Response(await openedCsv(body), {
-      headers: {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="${filename}"`,
-        'cache-control': 'no-store',
-      },
-    });
-  } catch (err) {
-    if (err instanceof KontorDbError) {
-      const busy = err.kind === 'busy' || err.kind === 'unreachable';
-      return new Response(err.message, { status: busy ? 503 : 500, headers: busy ? { 'retry-after': '10', 'cache-control': 'no-store' } : {} });
-    }
-    throw err;
-  }
+  return csvDownload(() => listCsv(list.data, search, ctx, { db: getDb(), connect: () => connectLongRead(pool) }));
 }

@@ -4,10 +4,9 @@
  * bounded long-read pool: when all its connections are exporting, the answer is 503 "busy, try again".
  */
 import { z } from 'zod';
-import { KontorDbError } from '@/db/errors';
 import { connectLongRead, getDb, getLongReadPool } from '@/db/index';
 import { missingConcepts, pageContext } from '@/app/(console)/_lib/context';
-import { openedCsv } from '@/lib/csv';
+import { csvDownload } from '@/lib/csv';
 import { CSV_TABLES, financeCsv } from '@/lib/domain/finance-csv';
 import { FINANCE_CONCEPTS, financeToday } from '@/app/(console)/finance/_lib/context';
 
@@ -23,22 +22,10 @@ export async function GET(request: Request, { params }: { params: Promise<{ tabl
   if (missing.length) return new Response(`This database lacks: ${missing.join(', ')}.`, { status: 404 });
   const { pool } = getLongReadPool();
   try {
-    const { filename, body } = await financeCsv(table.data, search, ctx, {
-      db: getDb(), connect: () => connectLongRead(pool), today: await financeToday(mapping),
-    });
-    return new Response(await openedCsv(body), {
-      headers: {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="${filename}"`,
-        'cache-control': 'no-store',
-      },
-    });
+    // Parsed before the download starts: a malformed run id is a 400, not a broken file.
+    return await csvDownload(async () => financeCsv(table.data, search, ctx, { db: getDb(), connect: () => connectLongRead(pool), today: await financeToday(mapping) }));
   } catch (err) {
     if (err instanceof z.ZodError) return new Response('Check the parameters: a run id is a positive number.', { status: 400 });
-    if (err instanceof KontorDbError) {
-      const busy = err.kind === 'busy' || err.kind === 'unreachable';
-      return new Response(err.message, { status: busy ? 503 : 500, headers: busy ? { 'retry-after': '10', 'cache-control': 'no-store' } : {} });
-    }
     throw err;
   }
 }
