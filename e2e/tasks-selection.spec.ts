@@ -34,7 +34,7 @@ test.describe('ticked tasks as engineer', () => {
     await toolbar.getByRole('button', { name: 'Requeue 2 ticked' }).click();
     const dialog = page.getByRole('dialog');
     const preview = dialog.getByRole('region', { name: 'Preview' });
-    for (const id of ids) await expect(preview).toContainText(`status.${id}`);
+    for (const id of ids) await expect(preview).toContainText(`Status ${id}`);
     await expect(preview).toContainText('Queued');
     await dialog.getByLabel(/Reason/).fill('Provider outage made these two fail; rerun them');
     await dialog.getByRole('button', { name: 'Confirm' }).click();

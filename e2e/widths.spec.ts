@@ -67,8 +67,10 @@ for (const width of WIDTHS) {
           .map((t) => t.querySelector('caption')?.textContent ?? 'a table'));
         for (const caption of cut) problems.push(`${url}: "${caption}" is wider than its container`);
       }
-      // From 1440 px up a table's actions are in sight without scrolling it sideways.
-      for (const u of await unreachableButtons(page, { scrollTables: width < 1440 })) problems.push(`${url}: "${u.button}" ${u.why}`);
+      // From 1440 px up a table's actions are in sight without scrolling it sideways; the row browser's
+      // grid has as many columns as the table it shows, so its headers are reached by scrolling it.
+      const grid = route.endsWith('/rows');
+      for (const u of await unreachableButtons(page, { scrollTables: width < 1440 || grid })) problems.push(`${url}: "${u.button}" ${u.why}`);
     }
     expect(problems).toEqual([]);
     await context.close();

@@ -22,7 +22,7 @@ test('every console page\'s pageContext capability is the one the gate asks for 
   const all = pages(root);
   assert.ok(all.length > 20);
   for (const file of all) {
-    const asked = /pageContext\('([a-z.]+)'\)/.exec(fs.readFileSync(file, 'utf8'))?.[1];
+    const asked = /(?:pageContext|catalogContext)\('([a-z.]+)'\)/.exec(fs.readFileSync(file, 'utf8'))?.[1];
     assert.ok(asked, `${file} calls pageContext`);
     const route = `/${path.relative(root, path.dirname(file))}`.replace(/\[[^\]]+\]/g, 'x').replace(/\/$/, '') || '/';
     assert.equal(pageCapability(route === '/.' ? '/' : route), asked, file);

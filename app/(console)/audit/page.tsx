@@ -70,9 +70,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           Staff email
           <input name="staff" type="search" defaultValue={filter.staff ?? ''} className={`${input} w-56`} />
         </label>
-        <label className="flex flex-col gap-1 text-sm font-medium">
+        <label className="flex min-w-0 max-w-full flex-col gap-1 text-sm font-medium">
           Action
-          <select name="action" defaultValue={filter.action ?? ''} className={input}>
+          <select name="action" defaultValue={filter.action ?? ''} className={`${input} w-full max-w-72`}>
             <option value="">any</option>
             {actions.map((a) => (
               <option key={a} value={a}>{actionLabel(a)}</option>

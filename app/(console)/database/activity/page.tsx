@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { pageContext } from '@/app/(console)/_lib/context';
+import { catalogContext } from '@/app/(console)/_lib/context';
 import type { BlockingNode } from '@/lib/inspect/activity';
 import { parseTableQuery } from '@/lib/table-query';
 import { formatCount, formatRatio, formatSeconds } from '@/lib/format';
@@ -44,7 +44,7 @@ function LockTree({ nodes, canTerminate }: { nodes: BlockingNode[]; canTerminate
 }
 
 export default async function ActivityPage() {
-  const ctx = await pageContext('database.read');
+  const ctx = await catalogContext('database.read');
   const { staff } = ctx;
   const result = await attempt(() => loadActivityPage());
   if (!result.ok) {

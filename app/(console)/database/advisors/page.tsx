@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { pageContext } from '@/app/(console)/_lib/context';
+import { catalogContext } from '@/app/(console)/_lib/context';
 import { CATEGORIES, LEVELS, runAdvisors, type Category } from '@/lib/inspect/advisors';
 import { FINDING_SORTS, pageFindings, parseCategory, parseLevel, type FindingSort } from '@/lib/inspect/advisors/page';
 import { MAX_SUPPRESSION_DAYS } from '@/lib/edits/catalog';
@@ -17,7 +17,7 @@ const select = 'rounded-md border border-line bg-surface px-3 py-1.5 text-sm';
 const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 
 export default async function AdvisorsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const ctx = await pageContext('database.read');
+  const ctx = await catalogContext('database.read');
   const { staff } = ctx;
   const params = await searchParams;
   const query = parseTableQuery(params, SPEC);

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { pageContext } from '@/app/(console)/_lib/context';
+import { catalogContext } from '@/app/(console)/_lib/context';
 import { INDEX_SORTS, INDEX_VERDICTS } from '@/lib/inspect/indexes';
 import type { SearchParams } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
@@ -17,7 +17,7 @@ export const metadata: Metadata = { title: 'Indexes' };
 const VERDICT_FILTERS = [{ value: '', label: 'All indexes' }, { value: 'any', label: 'With a verdict' }, ...INDEX_VERDICTS.map((v) => ({ value: v, label: v }))];
 
 export default async function IndexesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  await pageContext('database.read');
+  await catalogContext('database.read');
   const result = await attempt(async () => loadIndexesPage(await searchParams));
   if (!result.ok) {
     return (

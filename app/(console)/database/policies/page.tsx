@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { read } from '@/db/index';
-import { pageContext } from '@/app/(console)/_lib/context';
+import { catalogContext } from '@/app/(console)/_lib/context';
 import { listPolicyTables, POLICY_SORTS, type PolicySort } from '@/lib/inspect/policies/catalog';
 import { toPolicyTableView } from '@/lib/inspect/policies/views';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
@@ -14,7 +14,7 @@ export const metadata: Metadata = { title: 'Policies' };
 const SPEC: TableSpec<PolicySort> = { sortable: POLICY_SORTS, defaultSort: { id: 'table', desc: false }, pageSizes: [25, 50, 100] };
 
 export default async function PoliciesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const ctx = await pageContext('database.read');
+  const ctx = await catalogContext('database.read');
   const { staff } = ctx;
   const query = parseTableQuery(await searchParams, SPEC);
   const result = await attempt(() =>

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { pageContext } from '@/app/(console)/_lib/context';
+import { catalogContext } from '@/app/(console)/_lib/context';
 import { QUERY_SORTS } from '@/lib/inspect/queries';
 import type { SearchParams } from '@/lib/table-query';
 import { Notice } from '@/components/ui/notice';
@@ -11,7 +11,7 @@ import { When } from '@/components/ui/when';
 export const metadata: Metadata = { title: 'Queries' };
 
 export default async function QueriesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  await pageContext('database.read');
+  await catalogContext('database.read');
   const result = await attempt(async () => loadQueriesPage(await searchParams));
   const heading = <h1 className="text-2xl font-semibold tracking-tight">Queries</h1>;
   if (!result.ok) return <>{heading}<Notice tone="warn" title="Query statistics unavailable">{result.message}</Notice></>;

@@ -1,6 +1,6 @@
 import { Suspense } from 'react';
 import type { Metadata } from 'next';
-import { pageContext } from '@/app/(console)/_lib/context';
+import { catalogContext } from '@/app/(console)/_lib/context';
 import { read } from '@/db/index';
 import { TABLE_SORTS } from '@/lib/inspect/tables';
 import { getDatabaseHistory } from '@/lib/inspect/snapshots';
@@ -23,7 +23,7 @@ async function DatabaseGrowth() {
 }
 
 export default async function TablesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  await pageContext('database.read');
+  await catalogContext('database.read');
   const params = await searchParams;
   const result = await attempt(() => loadTablesPage(params));
   return (

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { read } from '@/db/index';
-import { pageContext } from '@/app/(console)/_lib/context';
+import { catalogContext } from '@/app/(console)/_lib/context';
 import { listPolicyTables } from '@/lib/inspect/policies/catalog';
 import { Notice } from '@/components/ui/notice';
 import { attempt } from '@/app/(console)/_lib/attempt';
@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: 'Test as a user' };
 const TABLE_CHOICES = 500;
 
 export default async function TestAsUserPage() {
-  await pageContext('security.impersonate');
+  await catalogContext('security.impersonate');
   const result = await attempt(() => read((trx) => listPolicyTables(trx, { limit: TABLE_CHOICES, offset: 0 })));
   return (
     <>

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
-import { pageContext } from '@/app/(console)/_lib/context';
+import { catalogContext } from '@/app/(console)/_lib/context';
 import { parseTableQuery, type SearchParams } from '@/lib/table-query';
 import { formatBytes, formatCompact, formatCount, formatRatio, formatWhen } from '@/lib/format';
 import { tableHrefOf } from '@/app/(console)/database/_components/table-href';
@@ -26,7 +26,7 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 }
 
 export default async function TableDetailPage({ params, searchParams }: { params: Params; searchParams: Promise<SearchParams> }) {
-  await pageContext('database.read');
+  await catalogContext('database.read');
   const p = await params;
   const schema = name.safeParse(decodeURIComponent(p.schema));
   const table = name.safeParse(decodeURIComponent(p.table));

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
-import { pageContext } from '@/app/(console)/_lib/context';
+import { catalogContext } from '@/app/(console)/_lib/context';
 import { activeMapping } from '@/lib/mapping';
 import { dbSettings } from '@/db/settings';
 import { first } from '@/lib/format';
@@ -47,7 +47,7 @@ function browseQuery(sp: SearchParams): BrowseQuery {
 }
 
 export default async function TableRowsPage({ params, searchParams }: { params: Params; searchParams: Promise<SearchParams> }) {
-  await pageContext('database.read');
+  await catalogContext('database.read');
   const p = await params;
   const schema = name.safeParse(decodeURIComponent(p.schema));
   const table = name.safeParse(decodeURIComponent(p.table));
