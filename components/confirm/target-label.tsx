@@ -29,7 +29,8 @@ export function TargetLabel({ target, name }: { target: { type: string; id: stri
   const kind = targetKind(target.type);
   const label = name?.name ?? target.id;
   const shown = (
-    <span className="whitespace-nowrap" title={`${kind} ${target.id}`} data-target-id={target.id}>
+    // A name stays whole; a bare id (a bulk edit's "requeue:2:<uuid>") may break, or it widens the audit log.
+    <span className={name?.name ? 'whitespace-nowrap' : 'break-all'} title={`${kind} ${target.id}`} data-target-id={target.id}>
       {label}
     </span>
   );

@@ -60,7 +60,9 @@ const columns = col.columns([
     id: 'changes',
     header: 'Changes',
     cell: (c) => (
-      <div className="min-w-56">
+      // At most 28rem: a long value (a bulk edit's list, never broken mid-token) scrolls in its own box
+      // rather than widening the log past its container.
+      <div className="min-w-56 max-w-md">
         <DiffView changes={c.getValue()} caption={`Changes of entry ${c.row.original.id}`} />
       </div>
     ),
