@@ -60,7 +60,10 @@ for (const width of WIDTHS) {
       const url = await openConsolePage(page, route);
       const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
       if (scrollWidth > width) problems.push(`${url}: the page is ${scrollWidth} px wide`);
-      if (width >= 1440 && !route.includes('[')) {
+      // The audit log shows every value whole (issue 19: never broken mid-token), so a long change list or
+      // bulk target makes it wider than 1440 px allows: it scrolls in its own box, as the row browser does.
+      const wide = route.endsWith('/rows') || route === '/audit';
+      if (width >= 1440 && !route.includes('[') && !wide) {
         // A list's last column is in sight at desktop width (detail pages may show wide sample rows).
         const cut = await page.locator('main table').evaluateAll((tables) => tables
           .filter((t) => !t.closest('.sr-only') && t.parentElement && t.scrollWidth > t.parentElement.clientWidth + 1)
@@ -68,9 +71,8 @@ for (const width of WIDTHS) {
         for (const caption of cut) problems.push(`${url}: "${caption}" is wider than its container`);
       }
       // From 1440 px up a table's actions are in sight without scrolling it sideways; the row browser's
-      // grid has as many columns as the table it shows, so its headers are reached by scrolling it.
-      const grid = route.endsWith('/rows');
-      for (const u of await unreachableButtons(page, { scrollTables: width < 1440 || grid })) problems.push(`${url}: "${u.button}" ${u.why}`);
+      // grid (as many columns as the table it shows) and the audit log are scrolled to reach theirs.
+      for (const u of await unreachableButtons(page, { scrollTables: width < 1440 || wide })) problems.push(`${url}: "${u.button}" ${u.why}`);
     }
     expect(problems).toEqual([]);
     await context.close();
