@@ -215,6 +215,20 @@ export interface LedgerReversalsTable {
   created_at: ColumnType<Date, string | undefined, never>;
 }
 
+/** One alert notification to deliver (migration 0021): the rules write, delivery reads. */
+export interface AlertEventsTable {
+  id: Generated<string>;
+  rule: string;
+  subject: ColumnType<string, string | undefined, never>;
+  event: 'opened' | 'renotified' | 'resolved' | 'test';
+  severity: 'info' | 'warning' | 'error';
+  title: string;
+  body: ColumnType<string, string | undefined, never>;
+  url: string | null;
+  alert_id: string | null;
+  created_at: ColumnType<Date, string | undefined, never>;
+}
+
 export interface KontorDatabase {
   'kontor.staff': StaffTable;
   'kontor.kysely_migration': MigrationTable;
@@ -233,6 +247,7 @@ export interface KontorDatabase {
   'kontor.reconcile_findings': ReconcileFindingsTable;
   'kontor.reconcile_checkpoints': ReconcileCheckpointsTable;
   'kontor.ledger_reversals': LedgerReversalsTable;
+  'kontor.alert_events': AlertEventsTable;
 }
 
 export type { Generated };

@@ -6,7 +6,7 @@ const REQUIRED = [
   'overview.read', 'database.read', 'database.terminate', 'security.read', 'security.impersonate',
   'users.read', 'users.note', 'payments.read', 'payments.dispute', 'payments.refund', 'payments.approve',
   'credits.read', 'credits.adjust', 'credits.approve', 'credits.reconcile', 'tasks.read', 'tasks.requeue', 'tasks.cancel',
-  'audit.read', 'approvals.read', 'staff.manage',
+  'audit.read', 'approvals.read', 'staff.manage', 'jobs.read', 'jobs.run', 'alerts.read', 'alerts.manage',
 ];
 
 test('the table defines exactly the issue\'s capabilities', () => {

@@ -41,6 +41,12 @@ export const PERMISSIONS = {
   'audit.read': ['finance', 'engineer', 'admin'],
   'approvals.read': ['support', 'finance', 'engineer', 'admin'],
   'staff.manage': ['admin'],
+  // Kontor's own schedule (snapshots, reconciliations, checks) and its alerts: they run with Kontor's
+  // rights over the whole database and post to outside webhooks, so they are the admin's.
+  'jobs.read': ['admin'],
+  'jobs.run': ['admin'],
+  'alerts.read': ['admin'],
+  'alerts.manage': ['admin'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Capability = keyof typeof PERMISSIONS;
