@@ -40,3 +40,14 @@ test('moments read in the viewer\'s zone, UTC on hover, with no hydration mismat
   await expect(created).toHaveAttribute('title', /^\d{4}-\d\d-\d\d \d\d:\d\d UTC \(/);
   expect(problems.filter((p) => /hydrat|did not match|didn't match/i.test(p))).toEqual([]);
 });
+
+test('a user\'s tasks are links to their task pages, the id short with the whole on hover', async ({ page }) => {
+  await page.goto(`/users/${USER_ID}`);
+  const tasks = page.getByRole('table', { name: 'Tasks' });
+  const first = tasks.getByRole('link', { name: /^Task / }).first();
+  await expect(first).toHaveText(/^[0-9a-f]{8}$/);
+  const id = await first.getAttribute('title');
+  expect(id).toMatch(/^[0-9a-f-]{36}$/);
+  await first.click();
+  await expect(page).toHaveURL(new RegExp(`/tasks/${id}$`));
+});

@@ -1,7 +1,7 @@
 /** The one formatter module: every page writes a moment, a duration and a count the same way. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { columnScale, first, formatCount, formatUsd, formatWhenIn, formatDay, formatMs, formatRate, formatSeconds, formatWhen } from '@/lib/format';
+import { columnScale, first, formatCount, formatUsd, formatWhenIn, formatDay, formatMs, shortId, formatRate, formatSeconds, formatWhen } from '@/lib/format';
 
 test('a moment reads to the minute in UTC, from an ISO string, Postgres text or a Date', () => {
   assert.equal(formatWhen('2026-11-20T12:00:59.999Z'), '2026-11-20 12:00 UTC');
@@ -61,4 +61,16 @@ test('a moment in the viewer\'s zone, named; UTC as formatWhen writes it; an unk
   assert.equal(formatWhenIn('2026-11-20T12:00:00Z', 'UTC'), '2026-11-20 12:00 UTC');
   assert.equal(formatWhenIn('2026-11-20T12:00:00Z', 'Not/AZone'), '2026-11-20 12:00 UTC');
   assert.equal(formatWhenIn(null, 'Asia/Tokyo', 'never'), 'never');
+});
+
+test('a short id is 8 characters after a type prefix every id of its kind shares, and still a prefix of the id', () => {
+  const uuid = '0f76ba97-3bd9-4ac3-881c-32a487af5784';
+  assert.equal(shortId(uuid), '0f76ba97');
+  assert.equal(shortId('cs_live_a1B2c3D4e5F6g7H8'), 'cs_live_a1B2c3D4');
+  assert.equal(shortId('pi_3Nf9x2LkdjfQ'), 'pi_3Nf9x2Lk');
+  assert.equal(shortId('12345'), '12345');
+  assert.equal(shortId(null), '');
+  // Two checkout sessions read apart (8 characters alone gave both "cs_live_").
+  assert.notEqual(shortId('cs_live_aaaa1111'), shortId('cs_live_bbbb2222'));
+  for (const id of [uuid, 'cs_live_a1B2c3D4e5F6g7H8', 'pi_3Nf9x2LkdjfQ']) assert.ok(id.startsWith(shortId(id)));
 });

@@ -110,9 +110,16 @@ export function formatMs(ms: number): string {
   return formatSeconds(ms / 1000);
 }
 
-/** The first 8 characters of an id, for narrow columns (the full id is in the link). */
+/**
+ * The start of an id, for narrow columns (the full id is on hover and in the link): 8 characters, after
+ * a type prefix such as Stripe's `cs_live_` or `pi_`, which every id of its kind shares (8 characters of
+ * `cs_live_a1b2…` would name every checkout session alike). Still a prefix of the id, so search and
+ * detail URLs take it as one.
+ */
 export function shortId(id: string | null): string {
-  return id ? id.slice(0, 8) : '';
+  if (!id) return '';
+  const typePrefix = /^(?:[A-Za-z]{1,10}_){1,3}/.exec(id)?.[0] ?? '';
+  return id.slice(0, typePrefix.length + 8);
 }
 
 /** A search parameter's one value: Next gives a repeated one as an array, of which the first counts. */

@@ -7,6 +7,7 @@ import type { PaymentRow } from '@/lib/domain/payments';
 import { formatCredits, formatMoney } from '@/lib/money';
 import { CREDIT_FLAG_TEXT } from '@/lib/domain/payment-credit-labels';
 import { When } from '@/components/ui/when';
+import { shortId } from '@/lib/format';
 
 
 export function CreditFlagBadge({ flag }: { flag: PaymentRow['flag'] }) {
@@ -28,7 +29,7 @@ function columns(showUser: boolean) {
       header: 'Payment',
       cell: (c) => (
         <Link href={`/payments/${c.row.original.id}`} className="whitespace-nowrap font-mono text-accent underline underline-offset-4">
-          {c.getValue() ?? c.row.original.id.slice(0, 8)}
+          {c.getValue() ?? shortId(c.row.original.id)}
         </Link>
       ),
     }),

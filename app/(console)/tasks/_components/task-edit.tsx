@@ -1,6 +1,7 @@
 'use client';
 /** The queue's edit controls: each opens the shared confirm dialog bound to one task edit. */
 import { ConfirmDialog } from '@/components/confirm/confirm-dialog';
+import { shortId } from '@/lib/format';
 
 export function TaskEdit({ kind, taskId }: { kind: 'requeue' | 'cancel'; taskId: string }) {
   const requeue = kind === 'requeue';
@@ -9,7 +10,7 @@ export function TaskEdit({ kind, taskId }: { kind: 'requeue' | 'cancel'; taskId:
       label={requeue ? 'Requeue' : 'Cancel task'}
       triggerLabel={`${requeue ? 'Requeue' : 'Cancel'} task ${taskId}`}
       variant={requeue ? 'secondary' : 'ghost'}
-      title={`${requeue ? 'Requeue' : 'Cancel'} task ${taskId.slice(0, 8)}…`}
+      title={`${requeue ? 'Requeue' : 'Cancel'} task ${shortId(taskId)}…`}
       description={
         requeue
           ? 'It goes back to the queue with its run cleared (worker, times, error); a worker will pick it up and, if its type is billable, charge it when it completes.'

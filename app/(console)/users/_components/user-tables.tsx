@@ -6,6 +6,7 @@ import type { AuditRow, UserTaskRow } from '@/lib/domain/users';
 import type { NoteRow } from '@/lib/domain/notes';
 import { formatCredits } from '@/lib/money';
 import { When } from '@/components/ui/when';
+import { IdRef } from '@/components/ui/id-ref';
 import { actionLabel } from '@/lib/edits/outcome';
 
 const when = (iso: string) => <When at={iso} className="whitespace-nowrap" />;
@@ -13,7 +14,8 @@ const when = (iso: string) => <When at={iso} className="whitespace-nowrap" />;
 const t = dataTableColumns<UserTaskRow>();
 const taskColumns = t.columns([
   t.accessor('createdAt', { id: 'created', header: 'Created', cell: (c) => when(c.getValue()) }),
-  t.accessor('id', { id: 'id', header: 'Task', cell: (c) => <span className="font-mono text-xs">{c.getValue()}</span> }),
+  // Shown only to roles that may open tasks (the page asks for tasks.read), so the id is a link.
+  t.accessor('id', { id: 'id', header: 'Task', cell: (c) => <IdRef id={c.getValue()} href={`/tasks/${encodeURIComponent(c.getValue())}`} noun="task" label={`Task ${c.getValue()}`} /> }),
   t.accessor('type', { id: 'type', header: 'Type', cell: (c) => c.getValue() ?? '—' }),
   t.accessor('status', { id: 'status', header: 'Status' }),
   t.accessor('cost', { id: 'cost', header: 'Cost', cell: (c) => (c.getValue() === null ? '—' : formatCredits(c.getValue())), meta: { align: 'end' } }),
