@@ -8,7 +8,12 @@ import { sql, type QueryExecutorProvider } from 'kysely';
 import { at, hasHeartbeats, queueModel, statusIn, taskTable, tcol, workerCol, workerMeta } from '@/lib/domain/tasks/model';
 import { columnOf, hasColumn, keyOf, tableOf, type Mapping } from '@/lib/mapping';
 
-export const WORKER_SORTS = ['heartbeat', 'id', 'status', 'inFlight', 'failures'] as const;
+/**
+ * `attention` (the page's default): active workers first, the most silent at the top, then the others
+ * most recently seen first. A product keeps its terminated workers (Reigh: 101 of 111), which sorted by
+ * heartbeat alone filled the first pages and hid the live ones and the silent ones.
+ */
+export const WORKER_SORTS = ['attention', 'heartbeat', 'id', 'status', 'inFlight', 'failures'] as const;
 export type WorkerSort = (typeof WORKER_SORTS)[number];
 
 export interface WorkerRow {
@@ -27,8 +32,9 @@ export interface WorkerRow {
   failureRate: number | null;
 }
 
-const ORDER: Record<WorkerSort, string> = {
-  heartbeat: 'heartbeat_age', id: 'id', status: 'status', inFlight: 'in_flight', failures: 'failed_hour',
+const ORDER: Record<Exclude<WorkerSort, 'attention'>, string> = {
+  // By the moment, as the column reads: descending is the most recent heartbeat first.
+  heartbeat: 'heartbeat', id: 'id', status: 'status', inFlight: 'in_flight', failures: 'failed_hour',
 };
 
 /** Completed and failed tasks per worker in the hour before `now` (by when they finished). */
@@ -79,7 +85,9 @@ export async function listWorkers(
   // of 33k workers (Reigh at 1M users). The metadata (concurrency, version) is read for the page's rows
   // only, and the total counted apart: a window count over every wide row spilled to disk (0.6 s).
   // Sort keys come from the whitelist above (ORDER), never from the URL as text.
-  const order = sql`order by ${sql.raw(ORDER[q.sort])} ${sql.raw(q.desc ? 'desc nulls last' : 'asc nulls first')}, id`;
+  const order = q.sort === 'attention'
+    ? sql`order by kontor_live desc, case when kontor_live then heartbeat_age else -heartbeat_age end desc nulls first, id`
+    : sql`order by ${sql.raw(ORDER[q.sort])} ${sql.raw(q.desc ? 'desc nulls last' : 'asc nulls first')}, id`;
   const { rows } = await sql<{
     id: string; status: string; heartbeat: Date | null; heartbeat_age: number | null; in_flight: string; concurrency: string | null;
     version: string | null; done_hour: string; failed_hour: string; total: string;
@@ -89,13 +97,14 @@ export async function listWorkers(
          listed as (
            select ${keyOf(w, 'w')} as key, ${keyOf(w, 'w')}::text as id, ${columnOf(w, 'status', 'w')}::text as status, ${workerCol(m, 'lastHeartbeat')} as heartbeat,
                   extract(epoch from (${now} - ${workerCol(m, 'lastHeartbeat')}))::float8 as heartbeat_age,
+                  coalesce(${columnOf(w, 'status', 'w')}::text = ${active}, false) as kontor_live,
                   coalesce(f.n, 0) as in_flight, coalesce(h.done, 0) as done_hour, coalesce(h.failed, 0) as failed_hour
              from ${tableOf(w)} w
              left join in_flight f on f.id = ${keyOf(w, 'w')}::text
              left join hours h on h.id = ${keyOf(w, 'w')}::text
             where ${q.filter}::text = '' or ${keyOf(w, 'w')}::text ilike ${like} or ${columnOf(w, 'status', 'w')}::text = ${q.filter}
          )
-    select x.id, x.status, x.heartbeat, x.heartbeat_age, x.in_flight::text, x.done_hour::text, x.failed_hour::text,
+    select x.id, x.status, x.heartbeat, x.heartbeat_age, x.kontor_live, x.in_flight::text, x.done_hour::text, x.failed_hour::text,
            ${workerMeta(m, 'concurrency')} as concurrency, ${workerMeta(m, 'version')} as version,
            (select count(*) from listed)::text as total
       from (select * from listed ${order} limit ${q.limit} offset ${q.offset}) x

@@ -17,7 +17,7 @@ import { WorkersTable } from '@/app/(console)/workers/_components/workers-table'
 
 export const metadata: Metadata = { title: 'Workers' };
 
-const SPEC: TableSpec<WorkerSort> = { sortable: WORKER_SORTS, defaultSort: { id: 'heartbeat', desc: true }, pageSizes: [50, 100] };
+const SPEC: TableSpec<WorkerSort> = { sortable: WORKER_SORTS, defaultSort: { id: 'attention', desc: true }, pageSizes: [50, 100] };
 
 export default async function WorkersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const ctx = await pageContext('tasks.read');

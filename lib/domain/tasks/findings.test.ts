@@ -211,6 +211,20 @@ describe('task list, detail and workers', () => {
     const filtered = await listWorkers(db, mapping, { now, staleMinutes: 5, sort: 'id', desc: false, limit: 50, offset: 0, filter: 'terminated' });
     assert.ok(filtered.rows.every((w) => w.status === 'terminated') && filtered.total >= 1);
   });
+
+  test('workers by attention (the page\'s default): active first, the silent one at the top; by heartbeat, the most recent first', async () => {
+    const first = await listWorkers(db, mapping, { now, staleMinutes: 5, sort: 'attention', desc: true, limit: 3, offset: 0, filter: '' });
+    assert.deepEqual([first.rows[0].id], idsOf('silent_worker'));
+    assert.ok(first.rows.every((w) => w.status === 'active'));
+    const all = await listWorkers(db, mapping, { now, staleMinutes: 5, sort: 'attention', desc: true, limit: 50, offset: 0, filter: '' });
+    const firstOther = all.rows.findIndex((w) => w.status !== 'active');
+    assert.equal(all.rows.slice(firstOther).some((w) => w.status === 'active'), false, 'no active worker after the others');
+    const ages = all.rows.slice(firstOther).map((w) => w.heartbeatAgeSeconds ?? -1);
+    assert.deepEqual(ages, [...ages].sort((a, b) => a - b), 'the others: the most recently seen first');
+    const recent = await listWorkers(db, mapping, { now, staleMinutes: 5, sort: 'heartbeat', desc: true, limit: 50, offset: 0, filter: '' });
+    const seen = recent.rows.map((w) => w.heartbeatAgeSeconds ?? Infinity);
+    assert.deepEqual(seen, [...seen].sort((a, b) => a - b), 'Last heartbeat, descending: the newest first');
+  });
 });
 
 describe('alerting faces: /metrics and kontor tasks health', () => {
