@@ -184,10 +184,17 @@ export function createWatchdog(opts: WatchdogOptions & { db: Db }): Watchdog {
 
 const globalForWatchdog = globalThis as unknown as { kontorWatchdog?: Watchdog };
 
-/** Starts this process's watchdog once (instrumentation.ts register(); a second call is a no-op). */
-export async function startWatchdog(opts: WatchdogOptions = {}): Promise<Watchdog> {
+/**
+ * Starts this process's watchdog once (instrumentation.ts register(); a second call is a no-op), on the
+ * console's pool, every KONTOR_WATCHDOG_SECONDS (0: off), alerting after KONTOR_WATCHDOG_FAILURES.
+ */
+export async function startWatchdog(opts: WatchdogOptions = {}): Promise<Watchdog | null> {
   if (globalForWatchdog.kontorWatchdog) return globalForWatchdog.kontorWatchdog;
+  const { env } = await import('@/lib/env');
+  if (env.KONTOR_WATCHDOG_SECONDS === 0) return null;
   const db = opts.db ?? (await import('@/db/index')).getDb();
-  globalForWatchdog.kontorWatchdog = createWatchdog({ ...opts, db });
+  globalForWatchdog.kontorWatchdog = createWatchdog({
+    intervalMs: env.KONTOR_WATCHDOG_SECONDS * 1000, failures: env.KONTOR_WATCHDOG_FAILURES, ...opts, db,
+  });
   return globalForWatchdog.kontorWatchdog;
 }
