@@ -4,6 +4,7 @@ import { ConfirmDialog } from '@/components/confirm/confirm-dialog';
 import { Tag } from '@/components/ui/tag';
 import type { WebhookRow } from '@/lib/alerts/webhooks-read';
 import { deliverNowAction } from '@/app/(console)/alerts/webhooks/actions';
+import { WebhookForm } from '@/app/(console)/alerts/webhooks/_components/add-webhook';
 
 export function WebhookList({ hooks, canManage }: { hooks: WebhookRow[]; canManage: boolean }) {
   if (hooks.length === 0) return <p className="text-sm text-ink-muted">No webhook yet: alerts are recorded but sent nowhere.</p>;
@@ -57,6 +58,14 @@ export function WebhookList({ hooks, canManage }: { hooks: WebhookRow[]; canMana
                 edit="webhooks.remove"
               />
             </div>
+          ) : null}
+          {canManage ? (
+            <details className="text-sm">
+              <summary className="cursor-pointer text-accent underline-offset-4 hover:underline">Change {h.name}…</summary>
+              <div className="mt-2 rounded-md border border-line p-3">
+                <WebhookForm existing={h} />
+              </div>
+            </details>
           ) : null}
         </li>
       ))}
