@@ -53,9 +53,9 @@ test('the watchdog alerts once when the database stops, and resolves (recorded) 
     await cluster.stop();
     await until('the unreachable alert', () => rx.received.length >= 1);
     assert.ok(dog.state().failures >= 3);
-    // Once per outage: more failed pings send nothing more.
-    await new Promise((r) => setTimeout(r, 1000));
-    assert.ok(dog.state().failures >= 8, `pings went on failing: ${dog.state().failures}`);
+    // Once per outage: more failed pings send nothing more (counted, not timed: the machine may be slow).
+    const failed = dog.state().failures;
+    await until('five more failed pings', () => dog.state().failures >= failed + 5);
     assert.equal(rx.received.length, 1);
     const first = rx.received[0];
     assert.ok(verifySignature(SECRET, first.body, String(first.headers[SIGNATURE_HEADER.toLowerCase()])));
