@@ -219,7 +219,14 @@ test('two instances delivering at once send each delivery exactly once', async (
   await addHook('slack');
   const ids: string[] = [];
   for (let i = 0; i < 40; i++) ids.push(await addEvent());
-  rx.respond = () => new Promise((resolve) => setTimeout(() => resolve(200), 50));
+  // Answers wait until more requests are in flight than one instance's batch (25) can hold: both send at once.
+  let overlapped = false;
+  rx.respond = async () => {
+    const end = Date.now() + 10_000;
+    while (!overlapped && rx.received.length <= 25 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    overlapped = true;
+    return 200;
+  };
   const other: Kysely<KontorDatabase> = await instanceDb(f, { max: 4 });
   try {
     const now = new Date(Date.now() + 1000);
