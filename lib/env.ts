@@ -27,6 +27,10 @@ const schema = dbSettingsSchema.extend({
   KONTOR_FIXTURE: z.string().regex(/^[a-z0-9-]+$/, { error: 'a fixture folder of db/fixtures, e.g. reigh-2025-08' }).optional(),
   /** Bearer token for /metrics (Prometheus); unset: /metrics answers 401 to everyone. */
   KONTOR_METRICS_TOKEN: z.string().min(16, { error: 'KONTOR_METRICS_TOKEN must be at least 16 characters' }).optional(),
+  /** The database-unreachable watchdog pings this often (lib/alerts/watchdog.ts); 0 switches it off. */
+  KONTOR_WATCHDOG_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
+  /** Failed pings in a row that make an outage (and its alert). */
+  KONTOR_WATCHDOG_FAILURES: z.coerce.number().int().min(1).max(100).default(3),
   NEXT_PUBLIC_SUPABASE_URL: z.url().optional(),
   NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: z.string().optional(),
 });

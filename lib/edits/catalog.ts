@@ -57,6 +57,14 @@ const TASKS = {
   },
   pages: ['/tasks', '/workers'],
 } as const;
+const WEBHOOKS = {
+  capability: 'alerts.manage',
+  fields: {
+    ...COMMON, id: 'Webhook', name: 'Name', url: 'URL', format: 'Format', secret: 'Secret', clearSecret: 'Remove the secret',
+    enabled: 'Enabled', severities: 'Severities', rules: 'Rules',
+  },
+  pages: ['/alerts/webhooks'],
+} as const;
 const ADVISORS = {
   capability: 'database.read',
   fields: { ...COMMON, advisorId: 'Advisor', object: 'Object', note: 'Why it is accepted', expiresOn: 'Expires on', id: 'Suppression' },
@@ -95,6 +103,10 @@ export const EDIT_CATALOG = {
   'workers.markOffline': { ...TASKS, name: 'workers.markOffline', label: 'mark a worker offline', capability: 'tasks.cancel' },
   'advisors.suppress': { ...ADVISORS, name: 'advisors.suppress', label: 'suppress an advisor finding' },
   'advisors.unsuppress': { ...ADVISORS, name: 'advisors.unsuppress', label: 'end a suppression' },
+  'webhooks.add': { ...WEBHOOKS, name: 'webhooks.add', label: 'add a webhook' },
+  'webhooks.update': { ...WEBHOOKS, name: 'webhooks.update', label: 'change a webhook' },
+  'webhooks.remove': { ...WEBHOOKS, name: 'webhooks.remove', label: 'remove a webhook' },
+  'webhooks.test': { ...WEBHOOKS, name: 'webhooks.test', label: 'send a test to a webhook' },
   'database.signalBackend': {
     name: 'database.signalBackend', label: 'cancel a query or terminate a database session', capability: 'database.terminate',
     fields: { ...COMMON, pid: 'Session', mode: 'Action' }, pages: ['/database/activity'],

@@ -31,6 +31,10 @@ const DONE: Partial<Record<EditName, (i: Input) => string>> = {
   'workers.markOffline': () => 'Worker marked offline',
   'advisors.suppress': () => 'Finding suppressed',
   'advisors.unsuppress': () => 'Suppression ended',
+  'webhooks.add': (i) => `Webhook ${text(i.name)} added`,
+  'webhooks.update': (i) => `Webhook ${text(i.name)} saved`,
+  'webhooks.remove': () => 'Webhook removed',
+  'webhooks.test': () => 'Test queued; it is being sent',
   'database.signalBackend': (i) => (i.mode === 'terminate' ? `Session ${text(i.pid)} terminated` : `Query of session ${text(i.pid)} cancelled`),
 };
 
