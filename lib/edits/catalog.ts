@@ -95,6 +95,10 @@ export const EDIT_CATALOG = {
   'workers.markOffline': { ...TASKS, name: 'workers.markOffline', label: 'mark a worker offline', capability: 'tasks.cancel' },
   'advisors.suppress': { ...ADVISORS, name: 'advisors.suppress', label: 'suppress an advisor finding' },
   'advisors.unsuppress': { ...ADVISORS, name: 'advisors.unsuppress', label: 'end a suppression' },
+  'alerts.updateRule': {
+    name: 'alerts.updateRule', label: 'change an alert rule', capability: 'alerts.manage',
+    fields: { ...COMMON, rule: 'Rule', enabled: 'On', threshold: 'Threshold', renotifyMinutes: 'Re-notify every (minutes)' }, pages: ['/alerts'],
+  },
   'database.signalBackend': {
     name: 'database.signalBackend', label: 'cancel a query or terminate a database session', capability: 'database.terminate',
     fields: { ...COMMON, pid: 'Session', mode: 'Action' }, pages: ['/database/activity'],
