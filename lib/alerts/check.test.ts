@@ -23,6 +23,8 @@ import type { AnyEdit } from '@/lib/guard/define';
 import type { StaffContext } from '@/lib/auth';
 import { guardFixture, type GuardFixture } from '@/test/guard';
 import { TEST_ANCHOR } from '@/test/db';
+import { collectMetrics, formatMetrics } from '@/lib/domain/tasks/metrics';
+import { alertsList } from '@/cli/alerts';
 
 let f: GuardFixture;
 let base: Date;
@@ -105,6 +107,18 @@ test('each rule fires on its planted condition, once', async () => {
   assert.equal(sum(second, 'resolved'), 0);
   const { rows: [m] } = await sql<{ n: number }>`select count(*)::int as n from kontor.alert_events`.execute(f.db);
   assert.equal(m.n, n.n, 'a second check writes no event');
+});
+
+test('/metrics and `kontor alerts list` show the open incidents', async () => {
+  const text = formatMetrics(await collectMetrics(f.db, f.ctx.admin.mapping, { now: TEST_ANCHOR }));
+  assert.match(text, /^kontor_alerts_open\{rule="payment_granted_twice"\} 1$/m);
+  assert.match(text, /^kontor_alerts_open\{rule="queue_no_worker"\} 0$/m);
+  assert.match(text, /^kontor_alert_open\{rule="worker_silent",subject="gpu-eu-west-23",severity="warning"\} 1$/m);
+  const list = await alertsList(f.db, false);
+  assert.ok(list.open.some((a) => a.rule === 'sequence_near_max' && a.subject === SEQ && a.href === '/database/advisors'));
+  assert.equal(list.open[0].severity, 'error', 'most severe first');
+  assert.equal(list.rules.length, 9);
+  assert.deepEqual(list.resolved, []);
 });
 
 test('an open incident is told again after its interval, not before', async () => {

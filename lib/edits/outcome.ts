@@ -31,6 +31,7 @@ const DONE: Partial<Record<EditName, (i: Input) => string>> = {
   'workers.markOffline': () => 'Worker marked offline',
   'advisors.suppress': () => 'Finding suppressed',
   'advisors.unsuppress': () => 'Suppression ended',
+  'alerts.updateRule': (i) => (i.enabled === false ? `Rule ${text(i.rule)} switched off` : `Rule ${text(i.rule)} updated`),
   'database.signalBackend': (i) => (i.mode === 'terminate' ? `Session ${text(i.pid)} terminated` : `Query of session ${text(i.pid)} cancelled`),
 };
 
