@@ -1,7 +1,7 @@
 /**
  * Changing an alert rule: whether it is on, its threshold and how often an open incident is told
  * again. A guarded edit (alerts.manage, admins): previewed, given a reason, audited. The next check
- * applies it: an incident whose condition no longer holds at the new threshold resolves by itself, and
+ * applies it (the rule is due at once, however seldom it is evaluated): an incident whose condition no longer holds at the new threshold resolves by itself, and
  * switching a rule off resolves its open incidents.
  */
 import 'server-only';
@@ -42,7 +42,7 @@ export const updateAlertRule = catalogEdit('alerts.updateRule', {
   async apply(trx, input, _loaded, staff) {
     await sql`
       update kontor.alert_rules set enabled = ${input.enabled}, threshold = ${input.threshold}, renotify_minutes = ${input.renotifyMinutes},
-             updated_at = now(), updated_by = ${staff.email}
+             updated_at = now(), updated_by = ${staff.email}, evaluated_at = null
        where rule = ${input.rule}`.execute(trx);
     return { after: { enabled: input.enabled, threshold: input.threshold, renotifyMinutes: input.renotifyMinutes }, result: { rule: input.rule } };
   },
