@@ -31,7 +31,7 @@ export const alertsCommand: Command = {
       const { mapping } = await read((trx) => validateMapping(trx, activeMapping()), {}, db);
       const r = await checkAlerts(db, mapping);
       out(json, r, () => r.rules.map((x) =>
-        `${x.rule.padEnd(24)}${x.evaluated ? 'checked' : 'skipped'}  open ${x.open}, opened ${x.opened}, re-notified ${x.renotified}, resolved ${x.resolved}${x.error ? `  (failed: ${x.error})` : ''}`,
+        `${x.rule.padEnd(24)}${x.evaluated ? 'checked' : 'skipped'}  open ${x.open}, opened ${x.opened}, re-notified ${x.renotified}, resolved ${x.resolved}${x.evaluated ? ` (${x.ms} ms)` : ''}${x.error ? `  (failed: ${x.error})` : ''}`,
       ).join('\n'));
       return 0;
     }

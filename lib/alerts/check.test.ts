@@ -97,7 +97,7 @@ test('each rule fires on its planted condition, once', async () => {
   assert.deepEqual(await events('worker_silent', 'gpu-eu-west-23'), ['opened']);
   const { rows: [e] } = await sql<{ severity: string; url: string; title: string; alert_id: string }>`
     select severity, url, title, alert_id::text from kontor.alert_events where rule = 'payment_granted_twice'`.execute(f.db);
-  assert.deepEqual({ severity: e.severity, url: e.url }, { severity: 'error', url: '/finance/reconciliation' });
+  assert.deepEqual({ severity: e.severity, url: e.url }, { severity: 'error', url: `/payments/${twice}` });
   assert.match(e.title, new RegExp(`Payment ${twice} was credited more than once`));
 
   const { rows: [n] } = await sql<{ n: number }>`select count(*)::int as n from kontor.alert_events`.execute(f.db);

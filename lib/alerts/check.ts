@@ -22,7 +22,7 @@ import type { KontorDatabase, Trx } from '@/db/types';
 import { read, write } from '@/db/index';
 import type { Mapping } from '@/lib/mapping';
 import { queueNow } from '@/lib/domain/tasks/model';
-import { ALERT_RULES, ALERT_RULE_IDS, type AlertRuleId } from '@/lib/alerts/rule-meta';
+import { ALERT_RULES, ALERT_RULE_IDS, alertHref, type AlertRuleId } from '@/lib/alerts/rule-meta';
 import { evaluateRule, type Condition } from '@/lib/alerts/conditions';
 import { readRuleSettings, type RuleSettings } from '@/lib/alerts/settings';
 
@@ -36,6 +36,8 @@ export interface RuleOutcome {
   renotified: number;
   resolved: number;
   open: number;
+  /** Milliseconds the condition's read took (0 when not read). */
+  ms: number;
 }
 
 export interface CheckResult {
@@ -62,6 +64,7 @@ export async function checkAlerts(db: Kysely<KontorDatabase>, mapping: Mapping, 
     if (!s) continue;
     let conditions: Condition[] | null = null;
     let error: string | undefined;
+    const started = performance.now();
     if (s.enabled && due(s, now)) {
       try {
         conditions = await read((trx) => evaluateRule(id, trx, mapping, { threshold: s.threshold, now, productNow }), { statementTimeoutMs: 30_000 }, db);
@@ -69,20 +72,21 @@ export async function checkAlerts(db: Kysely<KontorDatabase>, mapping: Mapping, 
         error = err instanceof Error ? err.message : String(err);
       }
     }
-    rules.push(await record(db, s, conditions, now, error));
+    const ms = conditions === null && !error ? 0 : Math.round(performance.now() - started);
+    rules.push({ ...(await record(db, s, conditions, now, error)), ms });
   }
   return { now: now.toISOString(), rules };
 }
 
 interface OpenRow { id: string; subject: string; title: string; last_notified_at: Date }
 
-async function record(db: Kysely<KontorDatabase>, s: RuleSettings, conditions: Condition[] | null, now: Date, error?: string): Promise<RuleOutcome> {
+async function record(db: Kysely<KontorDatabase>, s: RuleSettings, conditions: Condition[] | null, now: Date, error?: string): Promise<Omit<RuleOutcome, 'ms'>> {
   const meta = ALERT_RULES[s.rule];
   return write(async (trx) => {
     const { rows: [rule] } = await sql<{ enabled: boolean; renotify_minutes: number }>`
       select enabled, renotify_minutes from kontor.alert_rules where rule = ${s.rule} for update`.execute(trx);
     const at = now.toISOString();
-    const outcome: RuleOutcome = { rule: s.rule, evaluated: conditions !== null, ...(error ? { error } : {}), opened: 0, renotified: 0, resolved: 0, open: 0 };
+    const outcome: Omit<RuleOutcome, 'ms'> = { rule: s.rule, evaluated: conditions !== null, ...(error ? { error } : {}), opened: 0, renotified: 0, resolved: 0, open: 0 };
     if (conditions !== null) await sql`update kontor.alert_rules set evaluated_at = ${at}::timestamptz where rule = ${s.rule}`.execute(trx);
     const { rows: open } = await sql<OpenRow>`
       select id::text, subject, title, last_notified_at from kontor.alerts where rule = ${s.rule} and resolved_at is null`.execute(trx);
@@ -146,5 +150,5 @@ async function event(trx: Trx, rule: AlertRuleId, subject: string, kind: 'opened
   const meta = ALERT_RULES[rule];
   await sql`
     insert into kontor.alert_events (rule, subject, event, severity, title, body, url, alert_id)
-    values (${rule}, ${subject}, ${kind}, ${kind === 'resolved' ? 'info' : meta.severity}, ${title}, ${body}, ${meta.href}, ${alertId}::bigint)`.execute(trx);
+    values (${rule}, ${subject}, ${kind}, ${kind === 'resolved' ? 'info' : meta.severity}, ${title}, ${body}, ${alertHref(rule, subject)}, ${alertId}::bigint)`.execute(trx);
 }

@@ -6,7 +6,7 @@
 import 'server-only';
 import { sql, type QueryExecutorProvider } from 'kysely';
 import type { ReadContext } from '@/lib/context';
-import { ALERT_RULES, ALERT_RULE_IDS, isAlertRuleId, type AlertRuleId, type AlertSeverity } from '@/lib/alerts/rule-meta';
+import { ALERT_RULES, ALERT_RULE_IDS, alertHref, isAlertRuleId, type AlertRuleId, type AlertSeverity } from '@/lib/alerts/rule-meta';
 import { readRuleSettings, type RuleView } from '@/lib/alerts/settings';
 
 export interface AlertView {
@@ -52,7 +52,7 @@ export async function alertRows(db: QueryExecutorProvider, q: { state: 'open' | 
       return {
         id: r.id, rule, ruleLabel: ALERT_RULES[rule].label, subject: r.subject, severity: r.severity, title: r.title, details: r.details,
         openedAt: r.opened_at.toISOString(), lastNotifiedAt: r.last_notified_at.toISOString(), notified: r.notified,
-        resolvedAt: r.resolved_at?.toISOString() ?? null, resolution: r.resolution, href: ALERT_RULES[rule].href,
+        resolvedAt: r.resolved_at?.toISOString() ?? null, resolution: r.resolution, href: alertHref(rule, r.subject),
       };
     }),
   };

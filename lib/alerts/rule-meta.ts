@@ -89,3 +89,10 @@ export const ALERT_RULES: Readonly<Record<AlertRuleId, AlertRuleMeta>> = {
 export function isAlertRuleId(v: unknown): v is AlertRuleId {
   return typeof v === 'string' && (ALERT_RULE_IDS as readonly string[]).includes(v);
 }
+
+/** Where an incident is looked into: the subject's own page where it has one (an admin may open each), else the rule's area. */
+export function alertHref(rule: AlertRuleId, subject: string): string {
+  if (rule === 'balance_drift' && subject) return `/finance/accounts/${encodeURIComponent(subject)}`;
+  if (rule === 'payment_granted_twice' && subject) return `/payments/${encodeURIComponent(subject)}`;
+  return ALERT_RULES[rule].href;
+}
