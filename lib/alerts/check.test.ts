@@ -77,13 +77,14 @@ test('the rules are seeded with their defaults', async () => {
   assert.deepEqual(rows.find((r) => r.rule === 'queue_oldest_task'), { rule: 'queue_oldest_task', enabled: true, threshold: '60', renotify_minutes: 60 });
 });
 
-test('each rule fires on its planted condition, once', async () => {
+test('each rule fires on its planted condition, once', async (t) => {
   await reconcile();
   const r = await edit(adjustCredits, f.staff.finance, { userId: drifted, amount: 900 }, 'A goodwill credit above the limit');
   assert.equal(r.status, 'pending');
   approvalId = r.status === 'pending' ? r.approvalId : '';
 
   const first = await check(0);
+  t.diagnostic(`read ms per rule: ${first.rules.map((x) => `${x.rule} ${x.ms}`).join(', ')}`);
   assert.ok(first.rules.every((x) => !x.error), JSON.stringify(first.rules.filter((x) => x.error)));
   assert.ok((await openSubjects('balance_drift')).includes(drifted));
   assert.deepEqual(await openSubjects('payment_granted_twice'), [twice]);

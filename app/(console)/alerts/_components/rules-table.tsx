@@ -8,7 +8,8 @@ const every = (m: number) => (m % 1440 === 0 ? `${m / 1440} d` : m % 60 === 0 ? 
 
 export function RulesTable({ rules }: { rules: RuleView[] }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-line">
+    // Focusable so a keyboard can scroll it at phone width; relative, so that the labels' sr-only parts stay inside its box.
+    <div role="group" aria-label="Alert rules" tabIndex={0} className="relative overflow-x-auto rounded-lg border border-line bg-surface focus-visible:outline-2 focus-visible:outline-focus">
       <table className="w-full text-sm">
         <caption className="sr-only">Alert rules</caption>
         <thead className="bg-surface-muted text-left">
