@@ -12,6 +12,7 @@ import { snapshotCommand } from '@/cli/snapshot';
 import { reconcileCommand } from '@/cli/reconcile';
 import { rollupCommand } from '@/cli/rollup';
 import { tasksCommand } from '@/cli/tasks';
+import { alertsCommand } from '@/cli/alerts';
 import { detectCommand } from '@/cli/detect';
 import { MappingConfigError, resolveActiveMapping } from '@/lib/mapping';
 import { out, parseCommandArgs, type Command } from '@/cli/command';
@@ -21,6 +22,7 @@ export const COMMANDS: Record<string, Command> = {
   inspect: inspectCommand,
   snapshot: snapshotCommand,
   tasks: tasksCommand,
+  alerts: alertsCommand,
   detect: detectCommand,
   reconcile: reconcileCommand,
   rollup: rollupCommand,

@@ -149,7 +149,7 @@ export function spareConnections(db: AnyDb = getDb()): number {
   return (pool.options.max ?? 10) - pool.totalCount + pool.idleCount;
 }
 
-/** A read-write transaction with the same timeouts: for the guarded-edit kernel and migrations only. */
+/** A read-write transaction with the same timeouts: for the guarded-edit kernel, migrations and the alert checks' incident writes only. */
 export async function write<T>(
   fn: (trx: Transaction<KontorDatabase>) => Promise<T>,
   settings: SessionSettings = {},

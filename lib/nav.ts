@@ -36,6 +36,7 @@ export const NAV_AREAS: readonly NavArea[] = [
   { href: '/finance/billing', label: 'Billing checks', capability: 'credits.read', group: 'Finance', anyConcepts: ['payments', 'subscriptions', 'usageCounters'] },
   { href: '/finance/usage-costs', label: 'Usage costs', capability: 'credits.read', group: 'Finance', concepts: ['apiCosts', 'ledger'] },
   { href: '/approvals', label: 'Approvals', capability: 'approvals.read' },
+  { href: '/alerts', label: 'Alerts', capability: 'alerts.read' },
   { href: '/audit', label: 'Audit log', capability: 'audit.read' },
   { href: '/staff', label: 'Staff', capability: 'staff.manage' },
   { href: '/alerts/webhooks', label: 'Webhooks', capability: 'alerts.read', group: 'Alerts' },

@@ -107,6 +107,10 @@ export const EDIT_CATALOG = {
   'webhooks.update': { ...WEBHOOKS, name: 'webhooks.update', label: 'change a webhook' },
   'webhooks.remove': { ...WEBHOOKS, name: 'webhooks.remove', label: 'remove a webhook' },
   'webhooks.test': { ...WEBHOOKS, name: 'webhooks.test', label: 'send a test to a webhook' },
+  'alerts.updateRule': {
+    name: 'alerts.updateRule', label: 'change an alert rule', capability: 'alerts.manage',
+    fields: { ...COMMON, rule: 'Rule', enabled: 'On', threshold: 'Threshold', renotifyMinutes: 'Re-notify every (minutes)' }, pages: ['/alerts'],
+  },
   'database.signalBackend': {
     name: 'database.signalBackend', label: 'cancel a query or terminate a database session', capability: 'database.terminate',
     fields: { ...COMMON, pid: 'Session', mode: 'Action' }, pages: ['/database/activity'],

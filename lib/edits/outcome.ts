@@ -35,6 +35,7 @@ const DONE: Partial<Record<EditName, (i: Input) => string>> = {
   'webhooks.update': (i) => `Webhook ${text(i.name)} saved`,
   'webhooks.remove': () => 'Webhook removed',
   'webhooks.test': () => 'Test queued; it is being sent',
+  'alerts.updateRule': (i) => (i.enabled === false ? `Rule ${text(i.rule)} switched off` : `Rule ${text(i.rule)} updated`),
   'database.signalBackend': (i) => (i.mode === 'terminate' ? `Session ${text(i.pid)} terminated` : `Query of session ${text(i.pid)} cancelled`),
 };
 

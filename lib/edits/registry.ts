@@ -17,6 +17,7 @@ import { bulkCancelTasks, bulkRequeueTasks, cancelSelectedTasks, cancelTask, mar
 import { suppressFinding, unsuppressFinding } from '@/lib/edits/suppressions';
 import { signalBackend } from '@/lib/edits/signal-backend';
 import { addWebhook, removeWebhook, testWebhook, updateWebhook } from '@/lib/edits/webhooks';
+import { updateAlertRule } from '@/lib/edits/alert-rules';
 
 export type EditRegistry = ReadonlyMap<string, AnyEdit>;
 
@@ -45,6 +46,7 @@ const BY_NAME = {
   'webhooks.update': updateWebhook,
   'webhooks.remove': removeWebhook,
   'webhooks.test': testWebhook,
+  'alerts.updateRule': updateAlertRule,
 } as const satisfies Record<EditName, AnyEdit>;
 
 export const EDIT_REGISTRY: EditRegistry = new Map(Object.entries(BY_NAME));

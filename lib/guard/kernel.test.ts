@@ -101,6 +101,7 @@ function sampleInput(name: string, ids: { ada: string; support: string; newcomer
     case 'staff.changeRole': return { userId: ids.support, role: 'engineer' };
     case 'staff.remove': return { userId: ids.support };
     case 'credits.adjust': return { userId: ids.ada, amount: 10 };
+    case 'alerts.updateRule': return { rule: 'worker_silent', enabled: true, threshold: 15, renotifyMinutes: 60 };
     default: return undefined;
   }
 }

@@ -30,6 +30,7 @@ export const PAGE_CAPABILITIES: readonly [RegExp, Capability][] = [
   [/^\/(tasks|workers)(\/|$)/, 'tasks.read'],
   [/^\/finance(\/|$)/, 'credits.read'],
   [/^\/approvals(\/|$)/, 'approvals.read'],
+  [/^\/alerts(\/|$)/, 'alerts.read'],
   [/^\/audit(\/|$)/, 'audit.read'],
   [/^\/staff(\/|$)/, 'staff.manage'],
   [/^\/alerts(\/|$)/, 'alerts.read'],

@@ -1,7 +1,8 @@
 /**
  * /metrics in Prometheus' text exposition format (version 0.0.4): queue depth and oldest age per
  * type, live and stale workers, stuck tasks by kind, and the last reconciliation's discrepancies by
- * kind (from kontor.reconcile_runs, which `kontor reconcile` and the finance page write).
+ * kind (from kontor.reconcile_runs, which `kontor reconcile` and the finance page write), and the alert
+ * rules' open incidents (kontor.alerts: a count per rule, and 1 per open rule and subject).
  */
 import 'server-only';
 import crypto from 'node:crypto';
@@ -9,6 +10,8 @@ import { sql, type QueryExecutorProvider } from 'kysely';
 import type { Mapping } from '@/lib/mapping';
 import { getQueueHealth } from '@/lib/domain/tasks/health';
 import { findSilentWorkers, findStuckTasks, STUCK_KINDS } from '@/lib/domain/tasks/stuck';
+import { openAlertStates } from '@/lib/alerts/read';
+import { ALERT_RULE_IDS } from '@/lib/alerts/rule-meta';
 
 type Labels = Record<string, string>;
 interface Metric {
@@ -83,8 +86,25 @@ export async function collectMetrics(db: QueryExecutorProvider, mapping: Mapping
       samples: STUCK_KINDS.map((kind) => ({ labels: { kind }, value: stuck.filter((s) => s.kind === kind).length })),
     });
   }
-  metrics.push(...(await reconciliation(db)));
+  metrics.push(...(await reconciliation(db)), ...(await alerts(db)));
   return metrics;
+}
+
+async function alerts(db: QueryExecutorProvider): Promise<Metric[]> {
+  const open = await openAlertStates(db);
+  if (!open) return [];
+  return [
+    {
+      name: 'kontor_alerts_open',
+      help: 'Open alert incidents, by rule (0 when none is open).',
+      samples: ALERT_RULE_IDS.map((rule) => ({ labels: { rule }, value: open.filter((a) => a.rule === rule).length })),
+    },
+    {
+      name: 'kontor_alert_open',
+      help: 'One sample per open alert incident, by rule, subject and severity (at most 1000).',
+      samples: open.map((a) => ({ labels: { rule: a.rule, subject: a.subject, severity: a.severity }, value: 1 })),
+    },
+  ];
 }
 
 const digest = (s: string) => crypto.createHash('sha256').update(s).digest();

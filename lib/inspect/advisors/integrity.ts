@@ -12,16 +12,12 @@ const rows = async (db: Db, q: ReturnType<typeof sql<ObjectRow>>) => (await q.ex
 /** Share of the sequence's range used at which it is reported. */
 export const SEQUENCE_THRESHOLD = 0.75;
 
-export const INTEGRITY_ADVISORS: Advisor[] = [
-  {
-    id: 'sequence_near_max',
-    name: 'Sequence near its maximum',
-    level: 'error',
-    category: 'integrity',
-    why: 'When the sequence reaches its maximum, every insert that needs a value fails.',
-    fix: 'ALTER SEQUENCE … AS bigint (and the column to bigint) before it runs out.',
-    costly: true,
-    run: (db) => rows(db, sql<ObjectRow>`
+/**
+ * The product's sequences that have used at least `share` (0..1) of their range: the advisor's check
+ * at SEQUENCE_THRESHOLD, and the alert rule's at its own threshold (lib/alerts).
+ */
+export function sequencesUsed(db: Db, share: number): Promise<ObjectRow[]> {
+  return rows(db, sql<ObjectRow>`
       select quote_ident(v.nspname) || '.' || quote_ident(v.relname) as object, null::text as "table", null::text[] as related,
              format_type(v.seqtypid, null) || ' at ' || round(100 * v.used, 1) || '% (' || v.last || ' of ' || v.seqmax || ')' as detail
         from (select n.nspname, c.relname, s.seqtypid, s.seqmax, l.last,
@@ -33,8 +29,20 @@ export const INTEGRITY_ADVISORS: Advisor[] = [
                cross join lateral (select case when c.relkind = 'S' and has_sequence_privilege(c.oid, 'SELECT')
                                                then pg_catalog.pg_sequence_last_value(c.oid) end as last) l
                where not s.seqcycle and ${productSchema()}) v
-       where v.last is not null and v.used >= ${SEQUENCE_THRESHOLD}
-       order by 1`),
+       where v.last is not null and v.used >= ${share}
+       order by 1`);
+}
+
+export const INTEGRITY_ADVISORS: Advisor[] = [
+  {
+    id: 'sequence_near_max',
+    name: 'Sequence near its maximum',
+    level: 'error',
+    category: 'integrity',
+    why: 'When the sequence reaches its maximum, every insert that needs a value fails.',
+    fix: 'ALTER SEQUENCE … AS bigint (and the column to bigint) before it runs out.',
+    costly: true,
+    run: (db) => sequencesUsed(db, SEQUENCE_THRESHOLD),
   },
   {
     id: 'not_valid_constraint',
