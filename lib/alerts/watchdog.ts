@@ -18,7 +18,7 @@ import { deliverDue } from '@/lib/alerts/deliver';
 import { postWebhook } from '@/lib/alerts/send';
 import { webhookRequest, type AlertEvent, type WebhookFormat } from '@/lib/alerts/webhook-format';
 
-export const WATCHDOG_RULE = 'database.unreachable';
+export const WATCHDOG_RULE = 'database_unreachable';
 const SEND_TRIES = 5;
 const RELOAD_MS = 60_000;
 
