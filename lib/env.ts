@@ -27,6 +27,10 @@ const schema = dbSettingsSchema.extend({
   KONTOR_FIXTURE: z.string().regex(/^[a-z0-9-]+$/, { error: 'a fixture folder of db/fixtures, e.g. reigh-2025-08' }).optional(),
   /** Bearer token for /metrics (Prometheus); unset: /metrics answers 401 to everyone. */
   KONTOR_METRICS_TOKEN: z.string().min(16, { error: 'KONTOR_METRICS_TOKEN must be at least 16 characters' }).optional(),
+  /** off: this process runs no scheduled job (another instance, or nobody, does). README "The schedule". */
+  KONTOR_SCHEDULE: z.enum(['on', 'off']).default('on'),
+  /** Per-job cron overrides, `name=cron` separated by `;` (e.g. `snapshot=0,10,20,30,40,50 * * * *;advisors=off`). */
+  KONTOR_SCHEDULE_JOBS: z.string().default(''),
   NEXT_PUBLIC_SUPABASE_URL: z.url().optional(),
   NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: z.string().optional(),
 });

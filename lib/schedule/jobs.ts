@@ -1,0 +1,52 @@
+/**
+ * Kontor's scheduled jobs: one entry each. `every` is a cron expression (minute resolution, UTC), the
+ * default an admin overrides with KONTOR_SCHEDULE_JOBS; `kind` is the kontor.jobs kind its runs are
+ * recorded under (the one-running-per-kind slot: a scheduled reconciliation and one started from the
+ * finance page never overlap). A new job needs its queue in a migration (0022 made these and reserved
+ * `check-alerts` and `deliver-webhooks`).
+ */
+import 'server-only';
+import { read, write } from '@/db/index';
+import { takeSnapshot } from '@/lib/inspect/snapshots';
+import { runAdvisors } from '@/lib/inspect/advisors';
+import { runReconciliation } from '@/lib/domain/reconcile/run';
+import { RECONCILE_JOB } from '@/lib/domain/reconcile/job';
+import { OPS_SNAPSHOT_JOB, refreshOpsSnapshots } from '@/lib/domain/tasks/snapshot';
+import { summarizeAdvisors } from '@/lib/schedule/advisors';
+import type { RunContext, ScheduledJob } from '@/lib/schedule/types';
+
+export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
+  {
+    name: 'snapshot', title: 'Database snapshot', kind: 'snapshot', every: '*/5 * * * *', expireSeconds: 600, catchUp: true,
+    // What `kontor snapshot` does: the database pages' growth charts and "unused for N days".
+    run: ({ db }) => write((trx) => takeSnapshot(trx, { keepDays: 90 }), { statementTimeoutMs: 60_000 }, db),
+  },
+  {
+    name: 'ops-snapshot', title: 'Queue and worker health', kind: OPS_SNAPSHOT_JOB, every: '* * * * *', expireSeconds: 600,
+    run: async ({ db, longReads, mapping, progress }) =>
+      refreshOpsSnapshots(db, (fn) => read(fn, { statementTimeoutMs: 120_000 }, longReads), mapping, new Date(), progress),
+  },
+  {
+    name: 'reconcile-incremental', title: 'Reconciliation (incremental)', kind: RECONCILE_JOB, every: '17 * * * *', expireSeconds: 1800,
+    run: ({ longReads, mapping, progress }) => reconcile(longReads, mapping, 'incremental', progress),
+  },
+  {
+    name: 'reconcile-full', title: 'Reconciliation (full)', kind: RECONCILE_JOB, every: '30 2 * * *', expireSeconds: 7200,
+    run: ({ longReads, mapping, progress }) => reconcile(longReads, mapping, 'full', progress),
+  },
+  {
+    name: 'advisors', title: 'Advisors', kind: 'advisors', every: '0 4 * * *', expireSeconds: 1800,
+    // The latest findings stay in this job's outcome (kontor.jobs): latestAdvisorSummary reads them.
+    run: async ({ longReads }) => summarizeAdvisors(await read((trx) => runAdvisors(trx), { statementTimeoutMs: 120_000 }, longReads)),
+  },
+];
+
+async function reconcile(runs: RunContext['longReads'], mapping: RunContext['mapping'], mode: 'full' | 'incremental', progress: RunContext['progress']) {
+  let last = Promise.resolve();
+  const r = await runReconciliation(runs, {
+    mode, startedBy: 'schedule', mapping, lanes: 1,
+    onProgress: (step, done, total) => { last = last.then(() => progress(step, done, total)); },
+  });
+  await last;
+  return { runId: r.runId, mode: r.mode, found: r.findings.length, entriesRead: r.entriesRead, ms: r.ms };
+}
