@@ -16,6 +16,7 @@ import { grantMissingCredits } from '@/lib/edits/grant-credits';
 import { bulkCancelTasks, bulkRequeueTasks, cancelSelectedTasks, cancelTask, markWorkerOffline, requeueSelectedTasks, requeueTask } from '@/lib/edits/tasks';
 import { suppressFinding, unsuppressFinding } from '@/lib/edits/suppressions';
 import { signalBackend } from '@/lib/edits/signal-backend';
+import { runJobNow } from '@/lib/edits/jobs-run';
 
 export type EditRegistry = ReadonlyMap<string, AnyEdit>;
 
@@ -40,6 +41,7 @@ const BY_NAME = {
   'advisors.suppress': suppressFinding,
   'advisors.unsuppress': unsuppressFinding,
   'database.signalBackend': signalBackend,
+  'jobs.run': runJobNow,
 } as const satisfies Record<EditName, AnyEdit>;
 
 export const EDIT_REGISTRY: EditRegistry = new Map(Object.entries(BY_NAME));
