@@ -38,6 +38,7 @@ export const NAV_AREAS: readonly NavArea[] = [
   { href: '/approvals', label: 'Approvals', capability: 'approvals.read' },
   { href: '/audit', label: 'Audit log', capability: 'audit.read' },
   { href: '/staff', label: 'Staff', capability: 'staff.manage' },
+  { href: '/jobs', label: 'Jobs', capability: 'jobs.read' },
 ];
 
 /**

@@ -32,6 +32,7 @@ export const PAGE_CAPABILITIES: readonly [RegExp, Capability][] = [
   [/^\/approvals(\/|$)/, 'approvals.read'],
   [/^\/audit(\/|$)/, 'audit.read'],
   [/^\/staff(\/|$)/, 'staff.manage'],
+  [/^\/jobs(\/|$)/, 'jobs.read'],
 ];
 
 export function pageCapability(pathname: string): Capability | null {
