@@ -13,6 +13,7 @@ import { reconcileCommand } from '@/cli/reconcile';
 import { rollupCommand } from '@/cli/rollup';
 import { tasksCommand } from '@/cli/tasks';
 import { detectCommand } from '@/cli/detect';
+import { jobsCommand } from '@/cli/jobs';
 import { MappingConfigError, resolveActiveMapping } from '@/lib/mapping';
 import { out, parseCommandArgs, type Command } from '@/cli/command';
 import { createDb } from '@/db/connect';
@@ -27,6 +28,7 @@ export const COMMANDS: Record<string, Command> = {
   staff: staffCommand,
   audit: auditCommand,
   lint: lintCommand,
+  jobs: jobsCommand,
   migrate: {
     summary: "create or update Kontor's own schema `kontor` (Kysely migrations)",
     async run({ db, json }) {

@@ -118,6 +118,16 @@ export async function runScheduled(db: QueryExecutorProvider, job: ScheduledJob,
   return { jobId: ended.id, state: ended.state };
 }
 
+/**
+ * Runs `job` in this process without the queue (`kontor jobs run`): the same claim and record as a
+ * scheduled run, so it never overlaps one; resolves with the run as it ended, or the one that runs.
+ */
+export async function runHere(db: QueryExecutorProvider, job: ScheduledJob, by: string, context: Omit<RunContext, 'progress'>) {
+  const claim = await claimJob(db, job.kind, { startedBy: by, params: { job: job.name } });
+  if (!claim.claimed) return { ran: false as const, job: claim.job };
+  return { ran: true as const, job: await runJob(db, claim.job, (jc) => job.run({ ...context, progress: jc.progress })) };
+}
+
 async function ranSince(db: QueryExecutorProvider, name: string, since: Date): Promise<boolean> {
   const { rows } = await sql<{ n: number }>`
     select count(*)::int as n from kontor.jobs where params->>'job' = ${name} and state in ('running', 'succeeded') and started_at >= ${since}`.execute(db);
