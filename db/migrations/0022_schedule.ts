@@ -15,7 +15,7 @@ import PgBoss from 'pg-boss';
  * Frozen once landed: a change is a new migration.
  */
 export const SCHEDULE_QUEUES = [
-  'snapshot', 'ops-snapshot', 'reconcile-incremental', 'reconcile-full', 'advisors', 'check-alerts', 'deliver-webhooks',
+  'snapshot', 'ops-snapshot', 'stored-figures', 'reconcile-incremental', 'reconcile-full', 'advisors', 'check-alerts', 'deliver-webhooks',
 ] as const;
 
 export async function up(db: Kysely<unknown>) {

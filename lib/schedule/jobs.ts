@@ -12,7 +12,9 @@ import { runAdvisors } from '@/lib/inspect/advisors';
 import { runReconciliation } from '@/lib/domain/reconcile/run';
 import { RECONCILE_JOB } from '@/lib/domain/reconcile/job';
 import { OPS_SNAPSHOT_JOB, refreshOpsSnapshots } from '@/lib/domain/tasks/snapshot';
+import { queueClock } from '@/lib/domain/tasks/model';
 import { summarizeAdvisors } from '@/lib/schedule/advisors';
+import { refreshStoredFigures } from '@/lib/schedule/stored-figures';
 import type { RunContext, ScheduledJob } from '@/lib/schedule/types';
 
 export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
@@ -23,8 +25,14 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
   },
   {
     name: 'ops-snapshot', title: 'Queue and worker health', kind: OPS_SNAPSHOT_JOB, every: '* * * * *', expireSeconds: 600,
-    run: async ({ db, longReads, mapping, progress }) =>
-      refreshOpsSnapshots(db, (fn) => read(fn, { statementTimeoutMs: 120_000 }, longReads), mapping, new Date(), progress),
+    // As of the queue's clock, as the pages read them (the demo's pinned clock, else now).
+    run: async ({ db, longReads, mapping, progress }) => refreshOpsSnapshots(
+      db, (fn) => read(fn, { statementTimeoutMs: 120_000 }, longReads), mapping, (await read((trx) => queueClock(trx), {}, db)).now, progress),
+  },
+  {
+    name: 'stored-figures', title: 'Stored finance figures', kind: 'stored-figures', every: '*/5 * * * *', expireSeconds: 1800,
+    // Billing checks and payment totals a large product's pages read stored: kept fresh here, not on a view.
+    run: refreshStoredFigures,
   },
   {
     name: 'reconcile-incremental', title: 'Reconciliation (incremental)', kind: RECONCILE_JOB, every: '17 * * * *', expireSeconds: 1800,
