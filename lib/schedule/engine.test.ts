@@ -14,7 +14,7 @@ import type { KontorDatabase } from '@/db/types';
 import { demoDatabase, throughPooler, type TestDatabase } from '@/test/db';
 import { APP, OWNER, applyReadmeRoles, asRole } from '@/test/roles';
 import { SLOW_JOB, testMapping } from '@/test/schedule-runner';
-import { parseOverrides, runScheduled, startSchedule, type Schedule } from '@/lib/schedule/engine';
+import { parseOverrides, pruneRuns, runScheduled, startSchedule, type Schedule } from '@/lib/schedule/engine';
 import type { ScheduledJob } from '@/lib/schedule/types';
 
 let tdb: TestDatabase;
@@ -140,4 +140,16 @@ test('KONTOR_SCHEDULE_JOBS: name=cron pairs; an unknown name or a bad cron is re
   assert.deepEqual(parseOverrides(' snapshot = off ; ', jobs), { snapshot: 'off' });
   assert.throws(() => parseOverrides('snapshots=off', jobs), /snapshots=off/);
   assert.throws(() => parseOverrides('snapshot=every minute', jobs), /every minute/);
+});
+
+test('finished runs older than KEEP_RUNS_DAYS are pruned; newer ones and other jobs stay', async () => {
+  const job: ScheduledJob = { name: 'snapshot', title: 'x', kind: 'test-prune', every: '0 0 1 1 *', expireSeconds: 60, run: async () => ({}) };
+  await sql`
+    insert into kontor.jobs (kind, started_by, runner, params, state, started_at, finished_at)
+    values ('test-prune', 'schedule', 'r', '{"job":"snapshot"}', 'succeeded', now() - interval '20 days', now() - interval '20 days'),
+           ('test-prune', 'schedule', 'r', '{"job":"snapshot"}', 'succeeded', now() - interval '2 days', now() - interval '2 days'),
+           ('test-prune', 'schedule', 'r', '{"job":"other"}', 'succeeded', now() - interval '20 days', now() - interval '20 days')`.execute(app);
+  assert.equal(await pruneRuns(app, job), 1);
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from kontor.jobs where kind = 'test-prune'`.execute(app);
+  assert.equal(rows[0].n, 2);
 });

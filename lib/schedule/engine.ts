@@ -115,7 +115,20 @@ export async function runScheduled(db: QueryExecutorProvider, job: ScheduledJob,
   const claim = await claimJob(db, job.kind, { startedBy: data.by ?? 'schedule', staffId: data.staffId ?? null, params: { job: job.name, bossId } });
   if (!claim.claimed) return { skipped: `job #${claim.job.id} of this kind was running` };
   const ended = await runJob(db, claim.job, (jc) => job.run({ ...context, progress: jc.progress }));
+  await pruneRuns(db, job).catch(() => undefined);
   return { jobId: ended.id, state: ended.state };
+}
+
+/** How long a scheduled job's finished runs are kept (a minute's job leaves 1,440 rows a day). */
+export const KEEP_RUNS_DAYS = 14;
+
+/** Deletes `job`'s runs that finished more than KEEP_RUNS_DAYS ago, a batch at a time (oldest first). */
+export async function pruneRuns(db: QueryExecutorProvider, job: ScheduledJob): Promise<number> {
+  const r = await sql`
+    delete from kontor.jobs where id in (
+      select id from kontor.jobs where kind = ${job.kind} and params->>'job' = ${job.name} and state <> 'running'
+         and finished_at < clock_timestamp() - make_interval(days => ${KEEP_RUNS_DAYS}) order by id limit 500)`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
 }
 
 /**
