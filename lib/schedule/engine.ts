@@ -158,6 +158,14 @@ export function onTransaction(trx: Transaction<unknown> | QueryExecutorProvider)
   return { executeSql: async (text: string, values: unknown[]) => ({ rows: (await exec.executeQuery(CompiledQuery.raw(text, values))).rows }) };
 }
 
+/**
+ * Asks for a run of the job named `name` soon (within a poll of whichever instance is free), e.g. right
+ * after an event that it handles; on `db`, which may be a transaction. Null when one is waiting already.
+ */
+export function requestRun(db: QueryExecutorProvider, job: ScheduledJob, by = 'schedule'): Promise<string | null> {
+  return sendRun(sender(), job, { by }, { db: onTransaction(db) });
+}
+
 /** A pg-boss that only sends (never started: no pool, no polling), for queuing a run inside a transaction. */
 export function sender(): PgBoss {
   const g = globalThis as unknown as { kontorScheduleSender?: PgBoss };
