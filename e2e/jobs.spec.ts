@@ -10,6 +10,8 @@ test.describe('as admin', () => {
   test.use({ storageState: storageStateOf('admin') });
 
   test('each scheduled job is listed; Run now queues a run that appears with its outcome', async ({ page }) => {
+    // A commit, a poll of the queue and a snapshot: on a loaded machine that is more than the default 30 s.
+    test.setTimeout(180_000);
     await page.goto('/jobs');
     await expect(page.getByRole('heading', { level: 1, name: 'Jobs' })).toBeVisible();
     await expect(page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Jobs' })).toBeVisible();
@@ -26,7 +28,7 @@ test.describe('as admin', () => {
     await expect(dialog.getByRole('region', { name: 'Preview' })).toBeVisible();
     await dialog.getByLabel(/Reason/).fill('e2e: a fresh point for the growth charts');
     await dialog.getByRole('button', { name: 'Confirm' }).click();
-    await expect(dialog).toBeHidden();
+    await expect(dialog).toBeHidden({ timeout: 30_000 });
 
     const runs = card.getByRole('table', { name: 'Recent runs of Database snapshot' });
     const newest = runs.getByRole('row').nth(1);
