@@ -3,7 +3,10 @@
  * default an admin overrides with KONTOR_SCHEDULE_JOBS; `kind` is the kontor.jobs kind its runs are
  * recorded under (the one-running-per-kind slot: a scheduled reconciliation and one started from the
  * finance page never overlap). A new job needs its queue in a migration (0022 made these and reserved
- * `check-alerts` and `deliver-webhooks`).
+ * `check-alerts` and `deliver-webhooks`), e.g. for the alert rules and webhook delivery:
+ *   { name: 'check-alerts', title: 'Alert rules', kind: 'check-alerts', every: '* * * * *', expireSeconds: 300, run: (ctx) => checkAlerts(ctx.db) },
+ *   { name: 'deliver-webhooks', title: 'Webhook delivery', kind: 'deliver-webhooks', every: '* * * * *', expireSeconds: 300, run: (ctx) => deliverDue(ctx.db) },
+ * and "soon after an event": requestRun(db, job) (lib/schedule/engine.ts), in the event's transaction.
  */
 import 'server-only';
 import { read, write } from '@/db/index';
