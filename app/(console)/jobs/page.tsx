@@ -34,7 +34,7 @@ export default async function JobsPage() {
       ) : null}
       <Section id="jobs" title="Scheduled jobs" description="Times are in your time zone; crons are in UTC.">
         {r.ok ? (
-          <div className="grid gap-4 xl:grid-cols-2">
+          <div className="grid gap-4">
             {r.value.map((job) => <JobCard key={job.name} job={job} canRun={canRun} />)}
             {r.value.some((j) => j.waiting || j.running) ? <RefreshWhile ms={2000} /> : null}
           </div>
