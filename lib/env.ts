@@ -31,6 +31,10 @@ const schema = dbSettingsSchema.extend({
   KONTOR_WATCHDOG_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
   /** Failed pings in a row that make an outage (and its alert). */
   KONTOR_WATCHDOG_FAILURES: z.coerce.number().int().min(1).max(100).default(3),
+  /** off: this process runs no scheduled job (another instance, or nobody, does). README "The schedule". */
+  KONTOR_SCHEDULE: z.enum(['on', 'off']).default('on'),
+  /** Per-job cron overrides, `name=cron` separated by `;` (e.g. `snapshot=0,10,20,30,40,50 * * * *;advisors=off`). */
+  KONTOR_SCHEDULE_JOBS: z.string().default(''),
   NEXT_PUBLIC_SUPABASE_URL: z.url().optional(),
   NEXT_PUBLIC_SUPABASE_PUBLISHABLE_KEY: z.string().optional(),
 });

@@ -36,10 +36,11 @@ export const NAV_AREAS: readonly NavArea[] = [
   { href: '/finance/billing', label: 'Billing checks', capability: 'credits.read', group: 'Finance', anyConcepts: ['payments', 'subscriptions', 'usageCounters'] },
   { href: '/finance/usage-costs', label: 'Usage costs', capability: 'credits.read', group: 'Finance', concepts: ['apiCosts', 'ledger'] },
   { href: '/approvals', label: 'Approvals', capability: 'approvals.read' },
-  { href: '/alerts', label: 'Alerts', capability: 'alerts.read' },
   { href: '/audit', label: 'Audit log', capability: 'audit.read' },
   { href: '/staff', label: 'Staff', capability: 'staff.manage' },
-  { href: '/alerts/webhooks', label: 'Webhooks', capability: 'alerts.read', group: 'Alerts' },
+  { href: '/alerts', label: 'Alerts', capability: 'alerts.read', group: 'Watch' },
+  { href: '/alerts/webhooks', label: 'Webhooks', capability: 'alerts.read', group: 'Watch' },
+  { href: '/jobs', label: 'Jobs', capability: 'jobs.read', group: 'Watch' },
 ];
 
 /**

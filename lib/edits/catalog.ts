@@ -115,6 +115,9 @@ export const EDIT_CATALOG = {
     name: 'database.signalBackend', label: 'cancel a query or terminate a database session', capability: 'database.terminate',
     fields: { ...COMMON, pid: 'Session', mode: 'Action' }, pages: ['/database/activity'],
   },
+  'jobs.run': {
+    name: 'jobs.run', label: 'run a scheduled job now', capability: 'jobs.run', fields: { ...COMMON, job: 'Job' }, pages: ['/jobs'],
+  },
 } as const satisfies Record<string, EditMeta>;
 
 export type EditName = keyof typeof EDIT_CATALOG;

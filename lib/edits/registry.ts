@@ -18,6 +18,7 @@ import { suppressFinding, unsuppressFinding } from '@/lib/edits/suppressions';
 import { signalBackend } from '@/lib/edits/signal-backend';
 import { addWebhook, removeWebhook, testWebhook, updateWebhook } from '@/lib/edits/webhooks';
 import { updateAlertRule } from '@/lib/edits/alert-rules';
+import { runJobNow } from '@/lib/edits/jobs-run';
 
 export type EditRegistry = ReadonlyMap<string, AnyEdit>;
 
@@ -47,6 +48,7 @@ const BY_NAME = {
   'webhooks.remove': removeWebhook,
   'webhooks.test': testWebhook,
   'alerts.updateRule': updateAlertRule,
+  'jobs.run': runJobNow,
 } as const satisfies Record<EditName, AnyEdit>;
 
 export const EDIT_REGISTRY: EditRegistry = new Map(Object.entries(BY_NAME));

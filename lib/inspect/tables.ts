@@ -93,8 +93,11 @@ const ORDER: Record<Exclude<TableSort, 'total' | 'table' | 'index' | 'toast'>, R
 
 function where(opts: TableListOptions) {
   const q = opts.q?.trim();
+  // The schedule's queue (pg-boss, migration 0022) keeps one partition of kontor.job per job, named by a
+  // 56-character hash: engine internals, listed once as their parent.
   return sql`c.relkind in ('r', 'p', 'm')
      and ${isListedSchema(sql.ref('n.nspname'))}
+     and not (c.relispartition and n.nspname = 'kontor')
      ${q ? sql`and (n.nspname || '.' || c.relname) ilike ${likePattern(q)}` : sql``}
      ${opts.schema ? sql`and n.nspname = ${opts.schema}` : sql``}`;
 }

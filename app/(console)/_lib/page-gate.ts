@@ -34,6 +34,7 @@ export const PAGE_CAPABILITIES: readonly [RegExp, Capability][] = [
   [/^\/audit(\/|$)/, 'audit.read'],
   [/^\/staff(\/|$)/, 'staff.manage'],
   [/^\/alerts(\/|$)/, 'alerts.read'],
+  [/^\/jobs(\/|$)/, 'jobs.read'],
 ];
 
 export function pageCapability(pathname: string): Capability | null {
