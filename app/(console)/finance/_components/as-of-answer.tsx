@@ -14,7 +14,7 @@ function withUser(params: SearchParams, id: string): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) for (const x of [v ?? []].flat()) if (k !== 'asof_user') q.append(k, x);
   q.set('asof_user', id);
-  return `?${q.toString()}#as-of`;
+  return `?${q.toString()}#as-of-title`;
 }
 
 /** The balance form's answer: the user it meant (named, with the id), the candidates, or why none. */

@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { z } from 'zod';
 import { isCalendarDay } from '@/lib/filters';
 import { getLongReadPool, read } from '@/db/index';
