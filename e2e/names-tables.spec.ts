@@ -62,7 +62,8 @@ test('the balance form takes the start of an id or an email and names the user; 
   await form.getByLabel('User', { exact: true }).fill(CUSTOMER.slice(0, 8));
   await form.getByRole('button', { name: 'Replay' }).click();
   const answer = page.getByRole('region', { name: 'Balance of a user at any moment' }).getByRole('status');
-  await expect(answer).toContainText('found by the start of its id');
+  // Each submit reloads the whole statement (its totals and days first): seconds on a loaded machine.
+  await expect(answer).toContainText('found by the start of its id', { timeout: 30_000 });
   await expect(answer).toContainText(CUSTOMER);
   const email = (await answer.locator('strong').first().textContent())!;
   expect(email).toMatch(EMAIL);
@@ -70,10 +71,10 @@ test('the balance form takes the start of an id or an email and names the user; 
 
   await form.getByLabel('User', { exact: true }).fill(email.toUpperCase());
   await form.getByRole('button', { name: 'Replay' }).click();
-  await expect(page.getByRole('region', { name: 'Balance of a user at any moment' }).getByRole('status')).toContainText('found by email');
+  await expect(page.getByRole('region', { name: 'Balance of a user at any moment' }).getByRole('status')).toContainText('found by email', { timeout: 30_000 });
   await expect(page.getByRole('region', { name: 'Balance of a user at any moment' }).getByRole('status')).toContainText(CUSTOMER);
 
   await form.getByLabel('User', { exact: true }).fill('cus_not_ours');
   await form.getByRole('button', { name: 'Replay' }).click();
-  await expect(page.getByRole('region', { name: 'Balance of a user at any moment' })).toContainText('cus_not_ours is not a user id here: type a uuid');
+  await expect(page.getByRole('region', { name: 'Balance of a user at any moment' })).toContainText('cus_not_ours is not a user id here: type a uuid', { timeout: 30_000 });
 });
