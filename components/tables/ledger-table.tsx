@@ -22,7 +22,7 @@ const ledgerColumns = l.columns([
   l.accessor('paymentId', {
     id: 'payment',
     header: 'Payment',
-    cell: (c) => (c.getValue() ? <IdRef id={c.getValue()!} href={`/payments/${c.getValue()}`} noun="payment" /> : null),
+    cell: (c) => (c.getValue() ? <IdRef id={c.getValue()!} name={c.row.original.paymentName} href={`/payments/${encodeURIComponent(c.getValue()!)}`} noun="payment" /> : null),
   }),
 ]);
 

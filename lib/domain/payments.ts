@@ -15,6 +15,7 @@ import { majorAmount, paymentConcepts, paymentReadConcepts, rawStatuses, statusK
 import { looksLikeUuid, rowKeySchema } from '@/lib/mapping/keys';
 import { creditScale, majorAmountSql, storedBoundSql } from '@/lib/domain/money-sql';
 import { parseColumn } from '@/lib/mapping/sql';
+import { namesByKey } from '@/lib/domain/names';
 import { compareDecimals, rescale } from '@/lib/money';
 
 export const PAYMENT_SORTS = ['created', 'amount', 'status'] as const;
@@ -240,6 +241,8 @@ export interface LedgerEntryRow {
   amount: string;
   type: string | null;
   paymentId: string | null;
+  /** The payment's order number (nameSql in names.ts); null where the product keeps none, or the payment is gone. */
+  paymentName: string | null;
   taskId: string | null;
   description: string | null;
   createdAt: string;
@@ -264,8 +267,12 @@ export async function ledgerEntries(
            ${opt('paymentId')} as payment_id, ${opt('taskId')} as task_id, ${opt('description')} as description, ${l('createdAt')} as created_at
       from ${tableOf(ledger)} l where ${where} order by ${order} limit ${limit} offset ${offset}`.execute(db);
   const scale = await creditScale(db, mapping);
+  // The page's payments named in one lookup by their key (a join would compare the ledger's reference
+  // with the payments key as whatever type each has; the lookup takes the key's own).
+  const names = await namesByKey(db, mapping, 'payments', rows.map((r) => r.payment_id));
   return rows.map((r): LedgerEntryRow => ({
-    id: r.id, userId: r.user_id, amount: rescale(r.amount, scale), type: r.type, paymentId: r.payment_id, taskId: r.task_id, description: r.description,
+    id: r.id, userId: r.user_id, amount: rescale(r.amount, scale), type: r.type,
+    paymentId: r.payment_id, paymentName: r.payment_id ? names.get(r.payment_id) ?? null : null, taskId: r.task_id, description: r.description,
     createdAt: r.created_at.toISOString(),
   }));
 }

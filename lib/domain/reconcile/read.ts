@@ -4,6 +4,7 @@ import { sql, type QueryExecutorProvider } from 'kysely';
 import type { StaffContext } from '@/lib/auth';
 import { DISCREPANCY_KINDS, type DiscrepancyKind } from '@/lib/domain/reconcile/kinds';
 import type { ReadContext } from '@/lib/context';
+import { namesByKey } from '@/lib/domain/names';
 
 export interface RunView {
   id: string;
@@ -20,6 +21,8 @@ export interface FindingView {
   n: number;
   kind: DiscrepancyKind;
   userId: string | null;
+  /** The user's email, looked up for the page's rows (listFindings); null in the CSV, or where the user is gone. */
+  userEmail: string | null;
   paymentId: string | null;
   taskId: string | null;
   entryIds: string[];
@@ -71,15 +74,20 @@ export function findingsQuery(runId: string, q: { kind?: DiscrepancyKind; sort: 
 }
 
 export const toFindingView = (r: { n: number; kind: DiscrepancyKind; user_id: string | null; payment_id: string | null; task_id: string | null; entry_ids: string[]; expected: string | null; actual: string | null; detail: string }): FindingView => ({
-  n: r.n, kind: r.kind, userId: r.user_id, paymentId: r.payment_id, taskId: r.task_id, entryIds: r.entry_ids,
+  n: r.n, kind: r.kind, userId: r.user_id, userEmail: null, paymentId: r.payment_id, taskId: r.task_id, entryIds: r.entry_ids,
   expected: r.expected, actual: r.actual, detail: r.detail,
 });
 
 export async function listFindings(
-  db: QueryExecutorProvider, { staff }: ReadContext, runId: string,
+  db: QueryExecutorProvider, { staff, mapping }: ReadContext, runId: string,
   q: { kind?: DiscrepancyKind; sort: FindingSort; desc: boolean; limit: number; offset: number },
 ): Promise<{ rows: FindingView[]; total: number }> {
   assertCan(staff);
   const { rows } = await findingsQuery(runId, { ...q, page: { limit: q.limit, offset: q.offset } }).execute(db);
-  return { rows: rows.map(toFindingView), total: Number(rows[0]?.total ?? 0) };
+  // A finding keeps the user's id as text: the page's users are named in one lookup by the users key.
+  const emails = await namesByKey(db, mapping, 'users', rows.map((r) => r.user_id));
+  return {
+    rows: rows.map((r) => ({ ...toFindingView(r), userEmail: r.user_id ? emails.get(r.user_id) ?? null : null })),
+    total: Number(rows[0]?.total ?? 0),
+  };
 }

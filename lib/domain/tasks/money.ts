@@ -9,6 +9,7 @@ import { sql, type QueryExecutorProvider } from 'kysely';
 import { HINT_MIN_ROWS, indexHints, type ScanHint } from '@/lib/domain/reconcile/hints';
 import { at, queueModel, rawStatus, statusIn, taskKey, taskTable, tcol } from '@/lib/domain/tasks/model';
 import { columnOf, hasColumn, tableOf, taskBillable, type Mapping } from '@/lib/mapping';
+import { namesByKey } from '@/lib/domain/names';
 import { addDecimals, negateDecimal, rescale } from '@/lib/money';
 
 export const MONEY_KINDS = ['failed_task_charged', 'cancelled_task_charged', 'completed_task_not_charged'] as const;
@@ -89,6 +90,17 @@ export async function findMoneyIssues(
       createdAt: new Date(r.created_at).toISOString(), cost: r.cost, charged: rescale(r.charged, 2), correction,
     };
   });
+}
+
+export type NamedMoneyIssue = MoneyIssue & { userEmail: string | null };
+
+/**
+ * The issues with their users' emails, for the rows a page shows: one lookup by the users key. Apart
+ * from findMoneyIssues, whose answer is stored (kontor.ops_snapshots) and so keeps ids, not emails.
+ */
+export async function nameMoneyIssues(db: QueryExecutorProvider, mapping: Mapping, issues: readonly MoneyIssue[]): Promise<NamedMoneyIssue[]> {
+  const emails = await namesByKey(db, mapping, 'users', issues.map((i) => i.userId));
+  return issues.map((i) => ({ ...i, userEmail: i.userId ? emails.get(i.userId) ?? null : null }));
 }
 
 /**

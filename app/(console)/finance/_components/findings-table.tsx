@@ -10,6 +10,7 @@ import { IdRef } from '@/components/ui/id-ref';
 
 const col = dataTableColumns<FindingView>();
 const link = 'font-mono text-accent underline-offset-2 hover:underline';
+const nameLink = 'text-accent underline-offset-2 hover:underline';
 
 /** `tasks`: whether the viewer may open a task's page (tasks.read); without it the task is named, not linked. */
 const columnsFor = (tasks: boolean) => col.columns([
@@ -18,7 +19,12 @@ const columnsFor = (tasks: boolean) => col.columns([
   col.accessor('userId', {
     id: 'user',
     header: 'User',
-    cell: (c) => (c.getValue() ? <IdRef id={c.getValue()!} href={`/finance/accounts/${c.getValue()}`} noun="user" label={`Account ${c.getValue()}`} className={link} /> : null),
+    cell: (c) => {
+      const id = c.getValue();
+      const email = c.row.original.userEmail;
+      // The email shown, the id on hover and copy; the link's name keeps both (its visible text first).
+      return id ? <IdRef id={id} name={email} href={`/finance/accounts/${encodeURIComponent(id)}`} noun="user" label={email ? `${email}, account ${id}` : `Account ${id}`} className={email ? nameLink : link} /> : null;
+    },
   }),
   col.display({
     id: 'involved',

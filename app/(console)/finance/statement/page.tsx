@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { z } from 'zod';
 import { isCalendarDay } from '@/lib/filters';
 import { getLongReadPool, read } from '@/db/index';
@@ -21,13 +20,14 @@ import { CsvLink } from '@/app/(console)/finance/_components/csv-link';
 import { IssuedConsumedChart } from '@/app/(console)/finance/_components/issued-consumed-chart';
 import { StatementDaysTable, StatementUsersTable } from '@/app/(console)/finance/_components/statement-tables';
 import { formatCredits } from '@/lib/money';
-import { anyRowKey } from '@/lib/mapping/keys';
 import { first, formatCount } from '@/lib/format';
 import { keepStoredPeriod, type PeriodJob } from '@/app/(console)/finance/_lib/stored-period';
 import { ComputingNote, RecomputeProblem } from '@/app/(console)/finance/_components/period-job-note';
 import { computeStatementPeriod, periodJobKind, type PeriodLines, type Period } from '@/lib/domain/statement';
 import type { Attempt } from '@/app/(console)/_lib/attempt';
 import { When } from '@/components/ui/when';
+import { keyWords, pickUser } from '@/lib/domain/user-pick';
+import { AsOfAnswer } from '@/app/(console)/finance/_components/as-of-answer';
 
 export const metadata: Metadata = { title: 'Statement' };
 
@@ -111,7 +111,8 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
   const period = parsePeriod(params, today);
   const dq = parseTableQuery(params, DAYS_SPEC);
   const uq = parseTableQuery(params, STATEMENT_USERS_SPEC);
-  const asOfUser = anyRowKey.optional().catch(undefined).parse(first(params.asof_user));
+  // What was typed (an id, its start, an email); the balance is replayed for the one user it means.
+  const asOfText = z.string().trim().min(1).max(200).optional().catch(undefined).parse(first(params.asof_user));
   const asOfAt = z.iso.datetime({ local: true }).refine((t) => isCalendarDay(t.slice(0, 10))).optional().catch(undefined).parse(first(params.asof_at));
   const asOfAsked = asOfAt ? new Date(`${asOfAt.length === 16 ? `${asOfAt}:00` : asOfAt}Z`) : null; // none: the database's now
   const base = `statement:${JSON.stringify([period.from, period.to])}`;
@@ -125,9 +126,12 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
     }),
     attempt(() => sharedRead(`${base}:users:${JSON.stringify([uq.sort, uq.pageSize, uq.offset, uq.q])}`,
       () => read((trx) => listStatementUsers(trx, ctx, period, userQuery)))),
-    asOfUser ? attempt(() => read((trx) => asOfBalance(trx, ctx, asOfUser, asOfAsked, 1))) : null,
+    asOfText ? attempt(() => read(async (trx) => {
+      const pick = await pickUser(trx, ctx, asOfText);
+      return { pick, balance: pick.kind === 'one' ? await asOfBalance(trx, ctx, pick.user.id, asOfAsked, 1) : null };
+    })) : null,
   ]);
-  const asOfMoment = asOf?.ok ? asOf.value.at : asOfAsked ?? today;
+  const asOfMoment = asOf?.ok && asOf.value.balance ? asOf.value.balance.at : asOfAsked ?? today;
   // Both reads failing say nothing of the rollup: its state row then says whether there is one.
   const known = result.ok ? result.value.source : users.ok ? users.value.source : null;
   const state = known ? null : await attempt(() => read((trx) => statementRollupState(trx, mapping)));
@@ -154,6 +158,7 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
     );
   }
   const statement = result.value;
+  const asOfHint = `${keyWords(mapping.users?.keyType).replace(/^./, (c) => c.toUpperCase())}.`;
   const days = dq.sort.desc ? [...statement.days].reverse() : statement.days;
 
   return (
@@ -195,10 +200,11 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
       </Section>
       <Section id="as-of" title="Balance of a user at any moment" description="Replayed from the ledger: the sum of the user's entries created up to that moment.">
         <form method="get" className="flex flex-wrap items-end gap-2">
-          <div className="flex flex-col gap-1">
-            <label htmlFor="asof_user" className="text-sm font-medium">User id</label>
-            <input id="asof_user" name="asof_user" defaultValue={asOfUser ?? ''} required pattern="[0-9a-fA-F-]{36}"
-              className="w-80 rounded-md border border-line bg-surface px-2 py-1.5 font-mono text-sm" />
+          <div className="flex min-w-0 flex-col gap-1">
+            <label htmlFor="asof_user" className="text-sm font-medium">User</label>
+            <input id="asof_user" name="asof_user" defaultValue={asOfText ?? ''} required maxLength={200} aria-describedby="asof_user_hint"
+              className="w-80 max-w-full rounded-md border border-line bg-surface px-2 py-1.5 font-mono text-sm" />
+            <span id="asof_user_hint" className="text-xs text-ink-muted">{asOfHint}</span>
           </div>
           <div className="flex flex-col gap-1">
             <label htmlFor="asof_at" className="text-sm font-medium">Moment (UTC)</label>
@@ -208,13 +214,7 @@ export default async function StatementPage({ searchParams }: { searchParams: Pr
           <button type="submit" className="rounded-md border border-line bg-surface px-3 py-1.5 text-sm font-medium hover:bg-surface-muted focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-focus">Replay</button>
         </form>
         {asOf && !asOf.ok ? <Notice tone="warn" title="The balance could not be replayed">{asOf.message}</Notice> : null}
-        {asOf?.ok && asOfUser ? (
-          <p role="status" className="text-sm">
-            Balance at <When at={asOfMoment} />: <strong className="tabular-nums">{formatCredits(asOf.value.balance)}</strong> credits,
-            from {formatCount(asOf.value.entries)} entries.{' '}
-            <Link href={`/finance/accounts/${asOfUser}?at=${asOfMoment.toISOString().slice(0, 19)}`} className="text-accent underline-offset-2 hover:underline">See the entries</Link>
-          </p>
-        ) : null}
+        {asOf?.ok ? <AsOfAnswer pick={asOf.value.pick} balance={asOf.value.balance} moment={asOfMoment} params={params} /> : null}
       </Section>
     </>
   );

@@ -5,7 +5,8 @@
  */
 import type { StaffContext } from '@/lib/auth';
 import type { Mapping } from '@/lib/mapping';
-import { MONEY_DEFAULT_DAYS } from '@/lib/domain/tasks/money';
+import { MONEY_DEFAULT_DAYS, nameMoneyIssues } from '@/lib/domain/tasks/money';
+import { read } from '@/db/index';
 import { SNAPSHOTS, type MoneySnapshot } from '@/lib/domain/tasks/snapshot';
 import { auditHistoryHref } from '@/lib/guard/audit';
 import { parseTableQuery, type SearchParams, type TableSpec } from '@/lib/table-query';
@@ -38,7 +39,11 @@ export async function MoneyOnQueue({ staff, mapping, now, params }: { staff: Sta
     </Notice>
   ));
   const desc = query.sort.desc ? -1 : 1;
-  const rows = [...snapshot.value.issues].sort((a, b) => (a.createdAt < b.createdAt ? -desc : a.createdAt > b.createdAt ? desc : 0)).map((x) => ({
+  const sorted = [...snapshot.value.issues].sort((a, b) => (a.createdAt < b.createdAt ? -desc : a.createdAt > b.createdAt ? desc : 0));
+  const page = sorted.slice(query.offset, query.offset + query.pageSize);
+  // The emails of this page's users, read now (the stored figure keeps ids); without them, the ids.
+  const named = await attempt(() => read((trx) => nameMoneyIssues(trx, mapping, page)));
+  const rows = (named.ok ? named.value : page.map((x) => ({ ...x, userEmail: null }))).map((x) => ({
     ...x,
     taskHref: staff.can('tasks.read') ? `/tasks/${encodeURIComponent(x.taskId)}` : null,
     userHref: x.userId && staff.can('users.read') ? `/users/${encodeURIComponent(x.userId)}` : null,
@@ -50,7 +55,7 @@ export async function MoneyOnQueue({ staff, mapping, now, params }: { staff: Sta
     <>
       {note}
       {hints}
-      <MoneyTable rows={rows.slice(query.offset, query.offset + query.pageSize)} rowCount={rows.length} query={query} sortable={MONEY_SPEC.sortable} />
+      <MoneyTable rows={rows} rowCount={sorted.length} query={query} sortable={MONEY_SPEC.sortable} />
     </>
   );
 }

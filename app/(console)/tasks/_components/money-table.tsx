@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { DataTable } from '@/components/data-table/data-table';
 import { dataTableColumns } from '@/components/data-table/features';
 import type { TableQuery } from '@/lib/table-query';
-import type { MoneyIssue } from '@/lib/domain/tasks/money';
+import type { MoneyIssue, NamedMoneyIssue } from '@/lib/domain/tasks/money';
 import { compareDecimals, formatCredits } from '@/lib/money';
 import { IdRef } from '@/components/ui/id-ref';
 
@@ -14,7 +14,7 @@ export const MONEY_LABELS: Record<MoneyIssue['kind'], string> = {
 };
 
 /** Each link null where the viewer's role may not open it. */
-export type MoneyRow = MoneyIssue & { taskHref: string | null; userHref: string | null; auditHref: string | null; fixHref: string | null };
+export type MoneyRow = NamedMoneyIssue & { taskHref: string | null; userHref: string | null; auditHref: string | null; fixHref: string | null };
 const col = dataTableColumns<MoneyRow>();
 const link = 'text-accent underline underline-offset-4';
 
@@ -33,7 +33,10 @@ const columns = col.columns([
   col.accessor('userId', {
     id: 'user',
     header: 'User',
-    cell: (c) => (c.getValue() ? <IdRef id={c.getValue()!} href={c.row.original.userHref} noun="user" /> : '–'),
+    cell: (c) => (c.getValue()
+      ? <IdRef id={c.getValue()!} name={c.row.original.userEmail} href={c.row.original.userHref} noun="user"
+          className={c.row.original.userEmail ? 'text-accent underline underline-offset-4' : undefined} />
+      : '–'),
   }),
   col.accessor('cost', { id: 'cost', header: 'Task cost', cell: (c) => formatCredits(c.getValue()), meta: { align: 'end' } }),
   col.accessor('charged', { id: 'charged', header: 'Charged (net)', cell: (c) => formatCredits(c.getValue()), meta: { align: 'end' } }),
