@@ -21,7 +21,7 @@ test('kontor jobs run snapshot records a run; jobs list shows it; a running job 
   const list = kontor(['jobs', 'list', '--json'], tdb.url);
   assert.equal(list.code, 0, list.stderr);
   const jobs = JSON.parse(list.stdout) as { name: string; cron: string; lastRun: { state: string; startedBy: string } | null }[];
-  assert.deepEqual(jobs.map((j) => j.name), ['snapshot', 'ops-snapshot', 'stored-figures', 'reconcile-incremental', 'reconcile-full', 'advisors']);
+  assert.deepEqual(jobs.map((j) => j.name), ['snapshot', 'ops-snapshot', 'stored-figures', 'reconcile-incremental', 'reconcile-full', 'advisors', 'check-alerts', 'deliver-webhooks']);
   const snapshot = jobs.find((j) => j.name === 'snapshot')!;
   assert.equal(snapshot.cron, '*/5 * * * *');
   assert.deepEqual([snapshot.lastRun?.state, snapshot.lastRun?.startedBy], ['succeeded', 'cli']);

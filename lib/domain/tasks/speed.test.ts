@@ -46,7 +46,15 @@ async function workersBefore(sort: string, desc: boolean) {
   const n = at(now);
   const processed = tcol(m, 'processedAt', 't', tcol(m, 'updatedAt'));
   const owns = sql`${tcol(m, 'workerId')} = ${keyOf(w, 'w')}`;
-  const order = { heartbeat: 'heartbeat_age', id: 'id', status: 'status', inFlight: 'in_flight', failures: 'failed_hour' }[sort]!;
+  // Heartbeat sorts by the moment (newest first when descending); attention: active first, the most silent on top.
+  const order = {
+    heartbeat: 'heartbeat_age', id: 'id', status: 'status', inFlight: 'in_flight', failures: 'failed_hour',
+    attention: "(status = 'active') desc, case when status = 'active' then heartbeat_age else -heartbeat_age end",
+  }[sort]!;
+  // By the moment descending is by age ascending (and the reverse).
+  const dir = sort === 'attention' ? 'desc nulls first'
+    : sort === 'heartbeat' ? (desc ? 'asc nulls last' : 'desc nulls first')
+    : desc ? 'desc nulls last' : 'asc nulls first';
   const { rows } = await sql<{ id: string; in_flight: string; done_hour: string; failed_hour: string; version: string | null; heartbeat_age: number | null }>`
     select * from (
       select ${keyOf(w, 'w')}::text as id, ${columnOf(w, 'status', 'w')}::text as status,
@@ -57,7 +65,7 @@ async function workersBefore(sort: string, desc: boolean) {
              (select count(*) from ${taskTable(m)} t where ${owns} and ${statusIn(m, ['failed'])}
                  and ${processed} > ${n} - interval '1 hour' and ${processed} <= ${n})::text as failed_hour
         from ${tableOf(w)} w) x
-    order by ${sql.raw(order)} ${sql.raw(desc ? 'desc nulls last' : 'asc nulls first')}, id limit 50`.execute(db);
+    order by ${sql.raw(order)} ${sql.raw(dir)}, id limit 50`.execute(db);
   return rows.map((r) => ({ id: r.id, inFlight: Number(r.in_flight), done: Number(r.done_hour), failed: Number(r.failed_hour) }));
 }
 
