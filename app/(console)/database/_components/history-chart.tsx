@@ -16,8 +16,9 @@ export function HistoryChart({ title, points, format }: { title: string; points:
       <figure className="rounded-lg border border-line bg-surface p-4 text-sm">
         <figcaption className="font-medium">{title}</figcaption>
         <p className="mt-2 text-ink-muted">
-          {points.length === 0 ? 'No snapshots yet.' : 'One snapshot so far: the chart starts with the second.'} Run{' '}
-          <code className="font-mono">npm run kontor -- snapshot</code> (from cron, every few minutes) to record history.
+          {points.length === 0 ? 'Nothing recorded yet.' : 'One point so far: the line starts with the second.'} Kontor&apos;s
+          schedule takes a snapshot every few minutes (the <code className="font-mono">snapshot</code> job, every 5 minutes by
+          default); <code className="font-mono">npm run kontor -- snapshot</code> takes one now.
         </p>
       </figure>
     );

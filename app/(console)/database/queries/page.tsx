@@ -26,7 +26,7 @@ export default async function QueriesPage({ searchParams }: { searchParams: Prom
         <p className="text-sm text-ink-muted">
           From pg_stat_statements {source.version}, counting since <When at={list.statsSince} none="never" />. Statements are
           normalized (literals become $1, $2 …). Kontor never resets these statistics;{' '}
-          {list.snapshotAt ? <>“Since snapshot” counts from Kontor&apos;s snapshot of <When at={list.snapshotAt} />.</> : 'take a snapshot (npm run kontor -- snapshot) to see what changed since.'}
+          {list.snapshotAt ? <>“Since snapshot” counts from Kontor&apos;s snapshot of <When at={list.snapshotAt} />.</> : 'no snapshot yet: Kontor\'s schedule takes one every few minutes (the snapshot job), or run npm run kontor -- snapshot.'}
         </p>
       </div>
       <QueriesTable rows={list.rows} total={list.total} query={query} sortable={QUERY_SORTS} />

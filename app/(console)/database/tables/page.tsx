@@ -43,7 +43,7 @@ export default async function TablesPage({ searchParams }: { searchParams: Promi
       ) : (
         <Notice tone="warn" title="Tables unavailable">{result.message}</Notice>
       )}
-      <Section id="growth" title="Growth" description="From Kontor's snapshots (npm run kontor -- snapshot).">
+      <Section id="growth" title="Growth" description="From the snapshots Kontor's schedule takes every few minutes (the snapshot job).">
         <Suspense fallback={<SectionSkeleton label="Reading history…" />}>
           <DatabaseGrowth />
         </Suspense>
