@@ -8,9 +8,7 @@ import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { Kysely, sql } from 'kysely';
-import pg from 'pg';
 import { DEMO_CUSTOMER } from '@/db/demo/accounts';
-import { migrateToLatest } from '@/db/migrate';
 import type { KontorDatabase } from '@/db/types';
 import { loadStaff } from '@/lib/auth/staff';
 import { adjustCredits } from '@/lib/edits/credits-adjust';
@@ -18,7 +16,7 @@ import { verifyAuditChain } from '@/lib/guard/audit';
 import { commitEdit, previewEdit } from '@/lib/guard/kernel';
 import { TEST_SECRET, userIdOf } from '@/test/guard';
 import { demoDatabase, type TestDatabase } from '@/test/db';
-import { APP, OWNER, applyReadmeRoles, asRole } from '@/test/roles';
+import { APP, asRole, deployAsReadme } from '@/test/roles';
 import { createDb } from '@/db/connect';
 
 let tdb: TestDatabase;
@@ -38,20 +36,7 @@ const kysely = (url: string, max = 4) => createDb(url, { max });
 before(async () => {
   tdb = await demoDatabase();
   // The demo's kontor schema was made by the superuser: start over, as a deployment would.
-  const admin = new pg.Client(tdb.url);
-  await admin.connect();
-  await admin.query('drop schema kontor cascade');
-  await admin.end();
-  await applyReadmeRoles(tdb.url);
-  const owner = kysely(asRole(tdb.url, OWNER), 1);
-  try {
-    const { rows: [me] } = await sql<{ rolsuper: boolean }>`select rolsuper from pg_roles where rolname = current_user`.execute(owner);
-    assert.equal(me.rolsuper, false, 'the owner is not a superuser');
-    const { error } = await migrateToLatest(owner as unknown as Kysely<unknown>);
-    if (error) throw error;
-  } finally {
-    await owner.destroy();
-  }
+  await deployAsReadme(tdb.url);
   app = kysely(asRole(tdb.url, APP));
 });
 after(async () => {

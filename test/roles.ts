@@ -6,7 +6,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { withClient } from '@/db/connect';
+import assert from 'node:assert/strict';
+import { sql, type Kysely } from 'kysely';
+import { createDb, withClient } from '@/db/connect';
+import { migrateToLatest } from '@/db/migrate';
 
 export const OWNER = { user: 'kontor_owner', password: 'owner-test-password' };
 export const APP = { user: 'kontor_app', password: 'app-test-password' };
@@ -56,4 +59,23 @@ export async function applyReadmeRoles(url: string): Promise<void> {
   await withClient(url, async (c) => {
     for (const s of statements.filter((s) => !clusterWide(s))) await c.query(s);
   });
+}
+
+/**
+ * A database set up as the README deploys Kontor: the demo's kontor schema (made by the superuser)
+ * dropped, the README's roles applied, and the schema migrated again by kontor_owner, which must not be
+ * a superuser. The console then connects as APP.
+ */
+export async function deployAsReadme(url: string): Promise<void> {
+  await withClient(url, (c) => c.query('drop schema kontor cascade'));
+  await applyReadmeRoles(url);
+  const owner = createDb(asRole(url, OWNER), { max: 1 });
+  try {
+    const { rows: [me] } = await sql<{ rolsuper: boolean }>`select rolsuper from pg_roles where rolname = current_user`.execute(owner);
+    assert.equal(me.rolsuper, false, 'the owner is not a superuser');
+    const { error } = await migrateToLatest(owner as unknown as Kysely<unknown>);
+    if (error) throw error;
+  } finally {
+    await owner.destroy();
+  }
 }

@@ -7,12 +7,10 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
 import { createDb } from '@/db/connect';
-import { migrateToLatest } from '@/db/migrate';
 import type { KontorDatabase } from '@/db/types';
 import { demoDatabase, throughPooler, type TestDatabase } from '@/test/db';
-import { APP, OWNER, applyReadmeRoles, asRole } from '@/test/roles';
+import { APP, asRole, deployAsReadme } from '@/test/roles';
 import { SLOW_JOB, testMapping } from '@/test/schedule-runner';
 import { parseOverrides, pruneRuns, requestRun, runScheduled, startSchedule, type Schedule } from '@/lib/schedule/engine';
 import type { ScheduledJob } from '@/lib/schedule/types';
@@ -24,18 +22,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 before(async () => {
   tdb = await demoDatabase();
-  const admin = new pg.Client(tdb.url);
-  await admin.connect();
-  await admin.query('drop schema kontor cascade');
-  await admin.end();
-  await applyReadmeRoles(tdb.url);
-  const owner = createDb(asRole(tdb.url, OWNER), { max: 1 });
-  try {
-    const { error } = await migrateToLatest(owner as unknown as Kysely<unknown>);
-    if (error) throw error;
-  } finally {
-    await owner.destroy();
-  }
+  await deployAsReadme(tdb.url);
   appUrl = await throughPooler(asRole(tdb.url, APP));
   app = createDb(appUrl, { max: 4 });
 });
